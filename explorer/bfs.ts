@@ -1,0 +1,291 @@
+// Exhaustive breadth-first search. States are stored only as 64-bit fingerprints plus a parent link
+// and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
+// re-executing the stored moves from the initial state, so it is a shortest path by construction.
+import { getHeapStatistics } from 'node:v8';
+import { IntReader, IntWriter } from './codec.ts';
+import { choicesOf, isEnabled, type Compiled } from './compile.ts';
+import { ModelError } from './errors.ts';
+import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
+import { FingerprintSet } from './fpset.ts';
+import type { ExploreResult, IncompleteReason, Progress, PropertyKind, Stats, Violation } from './result.ts';
+import { U32Vec, VarintQueue } from './store.ts';
+import { rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
+
+export interface ExploreOptions {
+  /** Explore paths of at most this many steps. */
+  readonly maxDepth?: number;
+  readonly maxStates?: number;
+  readonly maxSeconds?: number;
+  /** Resident memory above which the search stops cleanly with a partial report. */
+  readonly maxMemoryBytes?: number;
+  /** Keep going after a violation and collect one shortest counterexample per property. */
+  readonly continueAfterViolation?: boolean;
+  /** Report states with no enabled step that the model does not accept as final (default true). */
+  readonly checkDeadlock?: boolean;
+  readonly onProgress?: (p: Progress) => void;
+  readonly progressIntervalMs?: number;
+  readonly initialCapacity?: number;
+}
+
+interface Found {
+  readonly property: string;
+  readonly kind: PropertyKind;
+  readonly description: string;
+  readonly id: number;
+  readonly detail?: string;
+}
+
+const TIME_CHECK_MASK = 0x3ff;
+const MEMORY_CHECK_MASK = 0xffff;
+
+export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions = {}): ExploreResult<S> {
+  const started = performance.now();
+  const { codec, actions, invariants, witnesses, model } = compiled;
+  const checkDeadlock = options.checkDeadlock ?? true;
+  const keepGoing = options.continueAfterViolation ?? false;
+  const maxDepth = options.maxDepth ?? Infinity;
+  const maxStates = options.maxStates ?? Infinity;
+  const deadline = started + (options.maxSeconds ?? Infinity) * 1000;
+  const maxMemory = options.maxMemoryBytes ?? Infinity;
+  const heapLimit = getHeapStatistics().heap_size_limit * 0.9;
+  const progressEvery = options.progressIntervalMs ?? 1000;
+
+  const seen = new FingerprintSet(options.initialCapacity ?? 1 << 10);
+  const parents = new U32Vec();
+  const moves = new U32Vec();
+  const queue = new VarintQueue();
+  const writer = new IntWriter(256);
+  const current = { buf: new Int32Array(256), len: 0 };
+  const reader = new IntReader(current.buf, 0);
+  const fired = new Float64Array(actions.length);
+  const violated = new Array<boolean>(invariants.length).fill(false);
+  const reached = new Array<boolean>(witnesses.length).fill(false);
+  let unreachedWitnesses = witnesses.length;
+  const found: Found[] = [];
+  let deadlockFound = false;
+  let generated = 0;
+  let depth = 0;
+  let deepest = 0;
+  let stop = false;
+  let incomplete: IncompleteReason | undefined;
+  let nextProgress = started + progressEvery;
+
+  const encode = (s: S, where: string): void => {
+    writer.reset();
+    try {
+      codec.encode(s, writer);
+    } catch (e) {
+      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${message(e)}`);
+    }
+  };
+
+  const judge = (s: S, id: number, where: string): void => {
+    for (let i = 0; i < invariants.length; i++) {
+      if (violated[i]) continue;
+      const inv = invariants[i]!;
+      let holds: boolean;
+      try {
+        holds = inv.holds(s);
+      } catch (e) {
+        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${message(e)}`);
+      }
+      if (!holds) {
+        violated[i] = true;
+        found.push({ property: inv.name, kind: 'invariant', description: inv.description, id });
+        if (!keepGoing) stop = true;
+      }
+    }
+    if (unreachedWitnesses > 0) {
+      for (let i = 0; i < witnesses.length; i++) {
+        if (!reached[i] && witnesses[i]!.reached(s)) {
+          reached[i] = true;
+          unreachedWitnesses--;
+        }
+      }
+    }
+  };
+
+  /** Stores a new state; returns false for one already seen. */
+  const admit = (s: S, parent: number, move: number, where: string): boolean => {
+    encode(s, where);
+    fingerprint(writer.buf, writer.len);
+    if (!seen.add(lastFingerprint.hi, lastFingerprint.lo)) return false;
+    const id = parents.length;
+    if (parent !== NO_PARENT) deepest = depth + 1;
+    parents.push(parent);
+    moves.push(move);
+    queue.push(writer.buf, writer.len);
+    judge(s, id, where);
+    if (parents.length >= maxStates && !stop) {
+      incomplete = 'max-states';
+      stop = true;
+    }
+    return true;
+  };
+
+  compiled.initStates.forEach((s, i) => {
+    if (!stop) admit(s, NO_PARENT, i, `initial state ${i}`);
+  });
+
+  let levelEnd = parents.length;
+  let expanded = 0;
+  while (queue.count > 0 && !stop) {
+    if (expanded === levelEnd) {
+      depth++;
+      levelEnd = parents.length;
+    }
+    queue.shift(current);
+    const id = expanded++;
+    reader.src = current.buf;
+    reader.end = current.len;
+    reader.pos = 0;
+    const s = codec.decode(reader);
+    const atBound = depth >= maxDepth;
+    let anyEnabled = false;
+
+    for (let a = 0; a < actions.length && !stop; a++) {
+      const action = actions[a]!;
+      let choices: readonly unknown[];
+      try {
+        choices = choicesOf(action, s);
+      } catch (e) {
+        throw stepError(model.name, action.stepKey, 'choices', e);
+      }
+      for (let c = 0; c < choices.length; c++) {
+        const choice = choices[c];
+        let enabled: boolean;
+        try {
+          enabled = isEnabled(action, s, choice);
+        } catch (e) {
+          throw stepError(model.name, action.stepKey, 'guard', e);
+        }
+        if (!enabled) continue;
+        anyEnabled = true;
+        generated++;
+        reader.pos = 0;
+        const next = codec.decode(reader);
+        try {
+          action.step.apply(next as never, action.self, choice);
+        } catch (e) {
+          throw stepError(model.name, action.stepKey, 'recipe', e);
+        }
+        if (atBound) {
+          encode(next, action.stepKey);
+          fingerprint(writer.buf, writer.len);
+          if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
+          continue;
+        }
+        fired[a]!++;
+        admit(next, id, (a << 16) | c, action.stepKey);
+        if (stop) break;
+      }
+    }
+
+    if (!anyEnabled && checkDeadlock && !deadlockFound && !stop && !(model.isFinal?.(s) ?? false)) {
+      deadlockFound = true;
+      const detail = model.explainDeadlock?.(s);
+      found.push({
+        property: 'deadlock',
+        kind: 'deadlock',
+        description: 'a state with no enabled step that the model does not accept as final',
+        id,
+        ...(detail === undefined ? {} : { detail }),
+      });
+      if (!keepGoing) stop = true;
+    }
+
+    if ((expanded & TIME_CHECK_MASK) === 0) {
+      const now = performance.now();
+      if (now > deadline) {
+        incomplete = 'max-seconds';
+        stop = true;
+      }
+      if (options.onProgress && now >= nextProgress) {
+        nextProgress = now + progressEvery;
+        options.onProgress({
+          distinctStates: parents.length,
+          statesGenerated: generated + compiled.initStates.length,
+          depth,
+          frontier: queue.count,
+          seconds: (now - started) / 1000,
+        });
+      }
+    }
+    if ((expanded & MEMORY_CHECK_MASK) === 0 && overMemory(maxMemory, heapLimit)) {
+      incomplete = 'memory';
+      stop = true;
+    }
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const distinct = parents.length;
+  const totalGenerated = generated + compiled.initStates.length;
+  const stepCounts = compiled.stepKeys.map((step) => ({ step, fired: 0 }));
+  actions.forEach((a, i) => {
+    (stepCounts[a.stepIndex] as { fired: number }).fired += fired[i]!;
+  });
+  const stats: Stats = {
+    distinctStates: distinct,
+    statesGenerated: totalGenerated,
+    depth: deepest,
+    frontierPeak: queue.peakCount,
+    stepCounts,
+    neverFired: stepCounts.filter((s) => s.fired === 0).map((s) => s.step),
+    seconds,
+    statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
+    bytesPerState: distinct > 0 ? (seen.bytes + 8 * distinct + queue.peakBytes) / distinct : 0,
+    collisionProbability: collisionProbability(distinct, totalGenerated),
+  };
+  const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));
+
+  const violations: Violation<S>[] = found.map((f) => {
+    const trace = rebuildTrace(compiled, parents, moves, f.id);
+    return {
+      property: f.property,
+      kind: f.kind,
+      description: f.description,
+      trace,
+      length: trace.length - 1,
+      ...(f.detail === undefined ? {} : { detail: f.detail }),
+    };
+  });
+  const complete = queue.count === 0 && incomplete === undefined && !stop;
+  if (complete) {
+    witnesses.forEach((w, i) => {
+      if (!reached[i]) {
+        violations.push({
+          property: w.name,
+          kind: 'witness',
+          description: `never reached: ${w.description}`,
+          trace: [],
+          length: 0,
+        });
+      }
+    });
+  }
+
+  if (violations.length > 0) {
+    return {
+      kind: 'violation',
+      stats,
+      violations,
+      witnesses: witnessReports,
+      ...(incomplete === undefined ? {} : { incomplete }),
+    };
+  }
+  if (incomplete !== undefined) return { kind: 'incomplete', stats, reason: incomplete, witnesses: witnessReports };
+  return { kind: 'ok', stats, witnesses: witnessReports };
+}
+
+function overMemory(maxMemory: number, heapLimit: number): boolean {
+  if (process.memoryUsage.rss() > maxMemory) return true;
+  return getHeapStatistics().used_heap_size > heapLimit;
+}
+
+function stepError(modelName: string, stepKey: string, part: string, e: unknown): ModelError {
+  if (e instanceof ModelError) return e;
+  return new ModelError(`model ${modelName}: step ${stepKey} threw in its ${part}: ${message(e)}`);
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

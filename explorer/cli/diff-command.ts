@@ -1,0 +1,78 @@
+// `sva-check diff`: baseline and variant explored on the same config, side by side: which
+// properties the variant newly breaks (with shortest counterexamples), which it newly satisfies,
+// and how the state space changed.
+import { renderTrace } from '../trace/render.ts';
+import type { ExploreResult, Violation } from '../result.ts';
+import { exploreTarget, resultJson, type BoundOptions } from './explore-command.ts';
+import type { CliContext } from './io.ts';
+import { saveViolations } from './save.ts';
+import { resolveTarget, type TargetOptions } from './target.ts';
+
+export interface DiffCommandOptions extends TargetOptions, BoundOptions {
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly out: string;
+  readonly save?: boolean;
+}
+
+const violationsOf = (r: ExploreResult): readonly Violation[] => (r.kind === 'violation' ? r.violations : []);
+
+export async function diffCommand(ctx: CliContext, options: DiffCommandOptions): Promise<number> {
+  const { variant: variantRef, ...rest } = options;
+  const baseTarget = await resolveTarget(ctx.ws, rest);
+  const varTarget = await resolveTarget(ctx.ws, { ...rest, ...(variantRef === undefined ? {} : { variant: variantRef }) });
+  const bounds = { ...options, continue: true };
+  const base = exploreTarget(ctx, baseTarget, bounds);
+  const changed = exploreTarget(ctx, varTarget, bounds);
+  const baseFailed = new Set(violationsOf(base).map((v) => v.property));
+  const varFailed = new Set(violationsOf(changed).map((v) => v.property));
+  const newlyFailing = violationsOf(changed).filter((v) => !baseFailed.has(v.property));
+  const newlyHolding = [...baseFailed].filter((p) => !varFailed.has(p));
+  const files = options.save === false ? newlyFailing.map(() => null) : saveViolations(ctx.ws, varTarget, newlyFailing, options.out);
+  const expected = varTarget.variant ? [...varTarget.variant.expect.violates].sort() : [];
+  const actual = [...varFailed].sort();
+  const asExpected = JSON.stringify(expected) === JSON.stringify(actual);
+
+  if (options.json) {
+    ctx.io.out(
+      JSON.stringify({
+        baseline: resultJson(baseTarget, base, []),
+        variant: resultJson(varTarget, changed, []),
+        newlyFailing: newlyFailing.map((v, i) => ({ property: v.property, kind: v.kind, length: v.length, file: files[i] ?? null })),
+        newlyHolding,
+        expected,
+        asExpected,
+      }),
+    );
+  } else {
+    const id = varTarget.variant?.id ?? '(none)';
+    ctx.io.out(`sva-check diff: model ${baseTarget.model.name}, config ${baseTarget.configName ?? '(defaults)'}, variant ${id}${varTarget.variant ? ` — ${varTarget.variant.title} [${varTarget.variant.source}]` : ''}`);
+    const props = [...varTarget.compiled.invariants.map((i) => i.name), 'deadlock', ...varTarget.compiled.witnesses.map((w) => w.name)];
+    const extra = [...baseFailed].filter((p) => !props.includes(p));
+    const width = Math.max(...[...props, ...extra].map((p) => p.length), 8);
+    ctx.io.out(`  ${'property'.padEnd(width)}  ${'baseline'.padEnd(9)}  variant`);
+    for (const p of [...props, ...extra]) {
+      const cell = (failed: Set<string>, r: ExploreResult): string => (failed.has(p) ? 'VIOLATED' : r.kind === 'incomplete' ? 'holds*' : 'holds');
+      ctx.io.out(`  ${p.padEnd(width)}  ${cell(baseFailed, base).padEnd(9)}  ${cell(varFailed, changed)}`);
+    }
+    ctx.io.out(`  ${'states'.padEnd(width)}  ${String(base.stats.distinctStates).padEnd(9)}  ${changed.stats.distinctStates}`);
+    if (base.kind === 'incomplete' || changed.kind === 'incomplete') ctx.io.out('  * within the bounds only: the search stopped early');
+    newlyFailing.forEach((v, i) => {
+      ctx.io.out(`Newly violated: ${v.property}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
+      if (v.detail) ctx.io.out(`  ${v.detail}`);
+      if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace));
+      const file = files[i];
+      if (file) ctx.io.out(`  counterexample saved: ${file}`);
+    });
+    for (const p of newlyHolding) ctx.io.out(`Newly holds: ${p}`);
+    if (newlyFailing.length === 0 && newlyHolding.length === 0) ctx.io.out('No property changes its verdict.');
+    if (varTarget.variant) {
+      ctx.io.out(
+        asExpected
+          ? `As the variant expects: ${expected.length === 0 ? 'every property holds' : `violates ${expected.join(', ')}`}.`
+          : `NOT as the variant expects: expected ${expected.length === 0 ? 'no violation' : expected.join(', ')}, got ${actual.length === 0 ? 'no violation' : actual.join(', ')}.`,
+      );
+    }
+  }
+  return newlyFailing.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,108 @@
+// `sva-check explore`: exhaustive search of one model, config and variant.
+import { freemem, totalmem } from 'node:os';
+import { explore } from '../bfs.ts';
+import { pickReporter } from '../reporter.ts';
+import type { ExploreResult } from '../result.ts';
+import { renderTrace } from '../trace/render.ts';
+import { formatStats, formatWitnesses, verdictLine } from './format.ts';
+import type { CliContext } from './io.ts';
+import { saveViolations } from './save.ts';
+import { resolveTarget, type Target, type TargetOptions } from './target.ts';
+
+export interface BoundOptions {
+  readonly maxDepth?: number;
+  readonly maxStates?: number;
+  readonly maxSeconds?: number;
+  readonly maxMemory?: number;
+  readonly continue?: boolean;
+  readonly deadlock?: boolean;
+}
+
+export interface ExploreCommandOptions extends TargetOptions, BoundOptions {
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly out: string;
+  readonly save?: boolean;
+}
+
+export function exploreTarget(ctx: CliContext, target: Target, options: BoundOptions & { json?: boolean; quiet?: boolean }): ExploreResult {
+  const reporter = pickReporter({
+    quiet: options.quiet ?? false,
+    json: options.json ?? false,
+    isTTY: ctx.io.isTTY,
+    write: ctx.io.progress,
+  });
+  // Default memory guard: stop cleanly well before the machine runs out.
+  const maxMemoryBytes = (options.maxMemory ?? Math.floor((Math.min(totalmem(), freemem() + process.memoryUsage.rss()) * 0.8) / 2 ** 20)) * 2 ** 20;
+  const result = explore(target.compiled, {
+    continueAfterViolation: options.continue ?? false,
+    checkDeadlock: options.deadlock ?? true,
+    maxMemoryBytes,
+    onProgress: (p) => reporter.progress(p),
+    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+    ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
+    ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
+  });
+  reporter.done();
+  return result;
+}
+
+export function describeTarget(target: Target): string {
+  const variant = target.variant ? `variant ${target.variant.id} (${target.variant.title})` : 'baseline';
+  return `model ${target.model.name} (${target.model.follows}), config ${target.configName ?? '(defaults)'} ${JSON.stringify(target.params)}, ${variant}`;
+}
+
+export async function exploreCommand(ctx: CliContext, options: ExploreCommandOptions): Promise<number> {
+  const target = await resolveTarget(ctx.ws, options);
+  const result = exploreTarget(ctx, target, options);
+  const violations = result.kind === 'violation' ? result.violations : [];
+  const files = options.save === false ? violations.map(() => null) : saveViolations(ctx.ws, target, violations, options.out);
+  if (options.json) {
+    ctx.io.out(JSON.stringify(resultJson(target, result, files)));
+  } else {
+    ctx.io.out(`sva-check explore: ${describeTarget(target)}`);
+    violations.forEach((v, i) => {
+      const kind = v.kind === 'deadlock' ? 'Deadlock (no enabled step, not a final state)' : `${v.kind === 'witness' ? 'Witness' : 'Invariant'} ${v.property} violated`;
+      ctx.io.out(`${kind}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
+      if (v.detail) ctx.io.out(`  ${v.detail}`);
+      if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace));
+      const file = files[i];
+      if (file) ctx.io.out(`  counterexample saved: ${file}\n  reproduce: npx sva-check replay ${file}`);
+    });
+    ctx.io.out(verdictLine(result));
+    for (const line of [...formatStats(result.stats), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
+  }
+  return result.kind === 'violation' ? 1 : 0;
+}
+
+export function resultJson(target: Target, result: ExploreResult, files: readonly (string | null)[]): Record<string, unknown> {
+  const s = result.stats;
+  return {
+    model: target.model.name,
+    follows: target.model.follows,
+    config: target.configName,
+    params: target.params,
+    variant: target.variant?.id ?? null,
+    result: result.kind,
+    ...(result.kind === 'incomplete' ? { reason: result.reason } : {}),
+    ...(result.kind === 'violation' && result.incomplete ? { reason: result.incomplete } : {}),
+    distinctStates: s.distinctStates,
+    statesGenerated: s.statesGenerated,
+    depth: s.depth,
+    frontierPeak: s.frontierPeak,
+    seconds: s.seconds,
+    statesPerSecond: s.statesPerSecond,
+    bytesPerState: s.bytesPerState,
+    collisionProbability: s.collisionProbability,
+    stepCounts: Object.fromEntries(s.stepCounts.map((c) => [c.step, c.fired])),
+    neverFired: s.neverFired,
+    witnesses: result.witnesses,
+    violations: (result.kind === 'violation' ? result.violations : []).map((v, i) => ({
+      property: v.property,
+      kind: v.kind,
+      length: v.length,
+      file: files[i] ?? null,
+      ...(v.detail === undefined ? {} : { detail: v.detail }),
+    })),
+  };
+}

@@ -1,0 +1,34 @@
+// The final report of a search, as TLC prints it: verdict, counts, rates, step coverage.
+import type { ExploreResult, Stats, WitnessReport } from '../result.ts';
+
+const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+export function formatStats(stats: Stats): string[] {
+  const lines = [
+    `${n(stats.distinctStates)} distinct states, ${n(stats.statesGenerated)} states generated, depth ${stats.depth}, frontier peak ${n(stats.frontierPeak)}`,
+    `${n(stats.statesPerSecond)} distinct states/s, ${stats.bytesPerState.toFixed(1)} bytes per stored state, ${stats.seconds.toFixed(2)} s; fingerprint collision probability ${stats.collisionProbability.toExponential(1)}`,
+    `steps fired: ${stats.stepCounts.map((s) => `${s.step} ${n(s.fired)}`).join(', ')}`,
+  ];
+  if (stats.neverFired.length > 0) {
+    lines.push(`warning: steps that never fired (often a modelling mistake): ${stats.neverFired.join(', ')}`);
+  }
+  return lines;
+}
+
+export function formatWitnesses(witnesses: readonly WitnessReport[]): string[] {
+  if (witnesses.length === 0) return [];
+  const missing = witnesses.filter((w) => !w.reached);
+  if (missing.length === 0) return [`witnesses: all ${witnesses.length} reached`];
+  return [`witnesses not reached: ${missing.map((w) => w.name).join(', ')}`];
+}
+
+export function verdictLine(result: ExploreResult): string {
+  switch (result.kind) {
+    case 'ok':
+      return 'Result: ok. Every invariant holds and no state deadlocks, in the whole reachable state space.';
+    case 'violation':
+      return `Result: violation of ${result.violations.map((v) => v.property).join(', ')}${result.incomplete ? ` (search also stopped early: ${result.incomplete})` : ''}.`;
+    case 'incomplete':
+      return `Result: incomplete (${result.reason}). Every invariant holds in the states explored within the bound.`;
+  }
+}

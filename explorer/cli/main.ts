@@ -1,0 +1,115 @@
+// The command line: parses options with commander, runs one command, and turns what happened into
+// an exit code. 0: every checked property holds within the bounds; 1: a violation; 2: bad usage or
+// bad input, said in one line without a stack trace; 3: a bug in sva-check itself.
+import { Command, CommanderError, Option } from 'commander';
+import { HarnessError, ModelError } from '../errors.ts';
+import type { Workspace } from '../load.ts';
+import { diffCommand } from './diff-command.ts';
+import { exploreCommand } from './explore-command.ts';
+import type { CliContext, Io } from './io.ts';
+import { listCommand } from './list-command.ts';
+import { collectParam, positiveSeconds, wholeNumber } from './options.ts';
+import { replayCommand } from './replay-command.ts';
+import { simulateCommand } from './simulate-command.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_VIOLATION = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
+
+const BIG = 1_000_000_000_000;
+
+function targetOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <name|file>', 'a config name from spec/configs, or a path to a config JSON file')
+    .option('-m, --model <name|file>', 'a model name, or a path to a TypeScript module exporting a model')
+    .option('-v, --variant <id|file>', 'a variant id, or a path to a TypeScript module exporting a variant')
+    .option('-p, --param <key=value>', 'override one model parameter (repeatable)', collectParam, {});
+}
+
+function boundOptions(cmd: Command): Command {
+  return cmd
+    .option('--max-depth <n>', 'explore paths of at most n steps', wholeNumber('--max-depth', 0, 1_000_000))
+    .option('--max-states <n>', 'stop after n distinct states', wholeNumber('--max-states', 1, BIG))
+    .option('--max-seconds <s>', 'stop after s seconds', positiveSeconds('--max-seconds'))
+    .option('--max-memory <MB>', 'stop cleanly above this resident memory (default: 80% of what is free)', wholeNumber('--max-memory', 64, 16_000_000))
+    .option('--continue', 'keep going after a violation: one shortest counterexample per property')
+    .option('--no-deadlock', 'do not report states with no enabled step');
+}
+
+function outputOptions(cmd: Command): Command {
+  return cmd
+    .option('--json', 'print one JSON object instead of the text report')
+    .option('-q, --quiet', 'no progress line')
+    .option('--out <dir>', 'folder for counterexample files', 'counterexamples')
+    .option('--no-save', 'do not write counterexample files');
+}
+
+export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
+  const program = new Command('sva-check')
+    .description('Model checker for the Linux IOMMU Shared Virtual Addressing stack')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => ctx.io.out(s.trimEnd()), writeErr: (s) => ctx.io.err(s.trimEnd()) })
+    .showHelpAfterError(false);
+
+  outputOptions(boundOptions(targetOptions(program.command('explore'))))
+    .description('explore every reachable state (breadth first) and check every invariant')
+    .action(async (opts) => setExit(await exploreCommand(ctx, opts)));
+
+  outputOptions(targetOptions(program.command('simulate')))
+    .description('random walks checked on every state; a violating walk is shrunk and saved')
+    .option('--walks <n>', 'number of random walks', wholeNumber('--walks', 1, 100_000_000), 1000)
+    .option('--max-length <n>', 'steps per walk', wholeNumber('--max-length', 1, 1_000_000), 100)
+    .option('--seed <n>', 'seed to replay a run', wholeNumber('--seed', 0, 2 ** 31 - 1))
+    .option('--path <path>', 'fast-check path printed with a failure, to replay just that walk')
+    .option('--no-deadlock', 'do not report states with no enabled step')
+    .action(async (opts) => setExit(await simulateCommand(ctx, opts)));
+
+  program
+    .command('replay')
+    .description('re-execute a saved counterexample and say whether it still violates its property')
+    .argument('<file>', 'a counterexample JSON file')
+    .option('--baseline', 'replay under the baseline model instead of the recorded variant')
+    .option('--json', 'print one JSON object')
+    .action(async (file: string, opts) => setExit(await replayCommand(ctx, file, opts)));
+
+  outputOptions(boundOptions(targetOptions(program.command('diff'))))
+    .description('explore baseline and variant on one config and compare their verdicts')
+    .action(async (opts) => setExit(await diffCommand(ctx, opts)));
+
+  program
+    .command('list')
+    .description('models, configs, variants and invariants, each with one line')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => setExit(await listCommand(ctx, opts)));
+
+  program.addOption(new Option('--debug', 'print stack traces of internal errors').hideHelp());
+  return program;
+}
+
+/** Runs the command line `argv` (without node and script); returns the exit code. */
+export async function runCli(argv: readonly string[], io: Io, ws: Workspace): Promise<number> {
+  let code = EXIT_OK;
+  const ctx: CliContext = { io, ws };
+  const program = buildProgram(ctx, (c) => (code = c));
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version print and exit 0; anything else commander rejects is bad usage.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof HarnessError || e instanceof ModelError) {
+      io.err(`sva-check: ${oneLine(e.message)}`);
+      return EXIT_USAGE;
+    }
+    io.err(`sva-check: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+    if (process.env['SVA_CHECK_DEBUG'] && e instanceof Error && e.stack) io.err(e.stack);
+    return EXIT_INTERNAL;
+  }
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s*\n\s*/g, ' ');
+}

@@ -1,0 +1,72 @@
+// `sva-check replay FILE`: re-execute a saved counterexample and say whether it still violates.
+import { resolve } from 'node:path';
+import { compile } from '../compile.ts';
+import { HarnessError } from '../errors.ts';
+import { displayPath, loadModel, loadVariant, parseParams, readJsonFile, type Workspace } from '../load.ts';
+import { applyVariant } from '../variant.ts';
+import { CounterexampleSchema, type CounterexampleFile } from '../trace/itf.ts';
+import { replayTrace, type ReplayOutcome } from '../trace/replay.ts';
+import { formatZodError } from '../zod-errors.ts';
+import type { CliContext } from './io.ts';
+
+export interface ReplayReport {
+  readonly doc: CounterexampleFile;
+  readonly outcome: ReplayOutcome;
+  /** Whether the replay ran under the file's variant (false: under the baseline). */
+  readonly underVariant: boolean;
+}
+
+export function readCounterexample(ws: Workspace, file: string): CounterexampleFile {
+  const parsed = CounterexampleSchema.safeParse(readJsonFile(ws, file, 'counterexample'));
+  if (!parsed.success) throw new HarnessError(`${displayPath(ws, file)}: not a counterexample file (${formatZodError(parsed.error)})`);
+  return parsed.data;
+}
+
+export async function replayFile(ws: Workspace, path: string, options: { baseline?: boolean } = {}): Promise<ReplayReport> {
+  const file = resolve(ws.cwd, path);
+  const doc = readCounterexample(ws, file);
+  const meta = doc['#meta'];
+  const rootWs = { ...ws, cwd: ws.root };
+  const { model: baseline } = await loadModel(rootWs, meta.model.file ?? meta.model.name);
+  if (baseline.name !== meta.model.name) {
+    throw new HarnessError(`${displayPath(ws, file)}: recorded for model '${meta.model.name}', but that file holds '${baseline.name}'`);
+  }
+  const underVariant = meta.variant !== null && !(options.baseline ?? false);
+  let model = baseline;
+  if (underVariant && meta.variant) {
+    const { variant } = await loadVariant(rootWs, meta.variant.file ?? meta.variant.id);
+    model = applyVariant(baseline, variant);
+  }
+  const params = parseParams(model, meta.config.params, displayPath(ws, file));
+  let outcome: ReplayOutcome;
+  try {
+    outcome = replayTrace(compile(model, params), doc);
+  } catch (e) {
+    if (e instanceof HarnessError) throw new HarnessError(`${displayPath(ws, file)}: ${e.message}`);
+    throw e;
+  }
+  return { doc, outcome, underVariant };
+}
+
+/** Whether the file's recorded expectation holds: it still violates, or the fix made it pass. */
+export async function expectationHolds(ws: Workspace, path: string): Promise<{ holds: boolean; report: ReplayReport }> {
+  const doc = readCounterexample(ws, resolve(ws.cwd, path));
+  const fixed = doc['#meta'].expect === 'fixed';
+  const report = await replayFile(ws, path, { baseline: fixed });
+  const reproduced = report.outcome.kind === 'reproduced';
+  return { holds: fixed ? !reproduced : reproduced, report };
+}
+
+export async function replayCommand(ctx: CliContext, path: string, options: { baseline?: boolean; json?: boolean }): Promise<number> {
+  const { doc, outcome, underVariant } = await replayFile(ctx.ws, path, options);
+  const meta = doc['#meta'];
+  const under = underVariant && meta.variant ? `variant ${meta.variant.id}` : 'the baseline';
+  if (options.json) {
+    ctx.io.out(JSON.stringify({ file: path, property: meta.property.name, under, ...outcome }));
+  } else if (outcome.kind === 'reproduced') {
+    ctx.io.out(`${path}: ${meta.property.name} still violated under ${under} after ${outcome.steps} steps (model ${meta.model.name}).`);
+  } else {
+    ctx.io.out(`${path}: ${meta.property.name} does not reproduce under ${under}: ${outcome.reason}.`);
+  }
+  return outcome.kind === 'reproduced' ? 1 : 0;
+}

@@ -1,0 +1,153 @@
+// A model bound to one config: its processes flattened into a fixed, ordered table of actions
+// (process instance × step), so that a move is two small integers (action, choice index) and the
+// order in which moves are offered never changes between runs.
+import { produce, setAutoFreeze, type Draft } from 'immer';
+import type { AnyModel, AnyStep, Invariant, Model, Process, Witness } from './model.ts';
+import type { Codec } from './codec.ts';
+import { HarnessError, ModelError } from './errors.ts';
+
+// States are plain data owned by the explorer; freezing them costs time and protects nothing.
+setAutoFreeze(false);
+
+export interface Action<S> {
+  readonly index: number;
+  readonly process: Process<S>;
+  readonly self: number;
+  readonly step: AnyStep<S>;
+  /** `process/step`, the name fire counts and variants use. */
+  readonly stepKey: string;
+  /** Index of `stepKey` in `Compiled.stepKeys`. */
+  readonly stepIndex: number;
+}
+
+export interface Compiled<S, C> {
+  readonly model: Model<S, C>;
+  readonly config: C;
+  readonly codec: Codec<S>;
+  readonly actions: readonly Action<S>[];
+  readonly stepKeys: readonly string[];
+  readonly initStates: readonly S[];
+  readonly invariants: readonly Invariant<S>[];
+  readonly witnesses: readonly Witness<S>[];
+}
+
+export const MAX_ACTIONS = 0xffff;
+export const MAX_CHOICES = 0xffff;
+
+export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
+  const processes = model.processes(config);
+  const actions: Action<S>[] = [];
+  const stepKeys: string[] = [];
+  const seenProcess = new Set<string>();
+  for (const process of processes) {
+    if (seenProcess.has(process.name)) {
+      throw new HarnessError(`model ${model.name}: two processes are named '${process.name}'`);
+    }
+    seenProcess.add(process.name);
+    const seenStep = new Set<string>();
+    const firstIndex = stepKeys.length;
+    for (const s of process.steps) {
+      if (seenStep.has(s.name)) {
+        throw new HarnessError(`model ${model.name}: process '${process.name}' has two steps named '${s.name}'`);
+      }
+      seenStep.add(s.name);
+      stepKeys.push(`${process.name}/${s.name}`);
+    }
+    for (let self = 0; self < process.instances; self++) {
+      process.steps.forEach((s, i) => {
+        actions.push({
+          index: actions.length,
+          process,
+          self,
+          step: s,
+          stepKey: stepKeys[firstIndex + i] as string,
+          stepIndex: firstIndex + i,
+        });
+      });
+    }
+  }
+  if (actions.length > MAX_ACTIONS) {
+    throw new HarnessError(`model ${model.name}: ${actions.length} actions, at most ${MAX_ACTIONS} supported`);
+  }
+  const invariantNames = new Set<string>();
+  for (const inv of [...model.invariants, ...(model.witnesses ?? [])]) {
+    if (invariantNames.has(inv.name)) {
+      throw new HarnessError(`model ${model.name}: two properties are named '${inv.name}'`);
+    }
+    invariantNames.add(inv.name);
+  }
+  return {
+    model,
+    config,
+    codec: model.codec(config),
+    actions,
+    stepKeys,
+    initStates: model.init(config),
+    invariants: model.invariants,
+    witnesses: model.witnesses ?? [],
+  };
+}
+
+export function compileAny(model: AnyModel, config: unknown): Compiled<unknown, unknown> {
+  return compile(model, config) as Compiled<unknown, unknown>;
+}
+
+/** The program counter label of an action's process instance, or '' when the process has none. */
+export function pcOf<S>(action: Action<S>, s: S): string {
+  return action.process.pc ? action.process.pc(s, action.self) : '';
+}
+
+function atLabel<S>(action: Action<S>, s: S): boolean {
+  const at = action.step.at;
+  if (at === undefined) return true;
+  const pc = pcOf(action, s);
+  return typeof at === 'string' ? pc === at : at.includes(pc);
+}
+
+/** The choices an action offers in `s` (one `undefined` for a step without choices). */
+export function choicesOf<S>(action: Action<S>, s: S): readonly unknown[] {
+  if (!atLabel(action, s)) return NO_CHOICES;
+  const choices = action.step.choices ? action.step.choices(s, action.self) : SINGLE;
+  if (choices.length > MAX_CHOICES) {
+    throw new ModelError(`step ${action.stepKey} offers ${choices.length} choices, at most ${MAX_CHOICES}`);
+  }
+  return choices;
+}
+
+export function isEnabled<S>(action: Action<S>, s: S, choice: unknown): boolean {
+  const guard = action.step.enabled;
+  return guard === undefined || guard(s, action.self, choice);
+}
+
+const NO_CHOICES: readonly unknown[] = [];
+const SINGLE: readonly unknown[] = [undefined];
+
+/** The successor through an immer draft: the reference semantics of a step. */
+export function applyWithImmer<S>(action: Action<S>, s: S, choice: unknown): S {
+  return produce(s, (draft: Draft<S>) => {
+    action.step.apply(draft, action.self, choice);
+  });
+}
+
+export interface Move<S> {
+  readonly action: Action<S>;
+  readonly choiceIndex: number;
+  readonly choice: unknown;
+}
+
+/** Every enabled move in `s`, in the fixed order (action, then choice). */
+export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S): Move<S>[] {
+  const moves: Move<S>[] = [];
+  for (const action of compiled.actions) {
+    const choices = choicesOf(action, s);
+    for (let c = 0; c < choices.length; c++) {
+      if (isEnabled(action, s, choices[c])) moves.push({ action, choiceIndex: c, choice: choices[c] });
+    }
+  }
+  return moves;
+}
+
+export function showChoice<S>(action: Action<S>, choice: unknown): string {
+  if (choice === undefined) return '';
+  return action.step.showChoice ? action.step.showChoice(choice) : JSON.stringify(choice);
+}

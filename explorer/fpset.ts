@@ -1,0 +1,72 @@
+// Set of 64-bit fingerprints in one Uint32Array with open addressing and linear probing:
+// 8 bytes a slot, no per-entry objects, grown by doubling at a load of 3/4.
+
+export class FingerprintSet {
+  private slots: Uint32Array;
+  private mask: number;
+  size = 0;
+
+  constructor(initialCapacity = 1 << 16) {
+    let cap = 1 << 4;
+    while (cap < initialCapacity) cap *= 2;
+    this.slots = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+
+  /** Adds the fingerprint; returns false when it was already present. */
+  add(hi: number, lo: number): boolean {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = hi & mask;
+    for (;;) {
+      const j = i << 1;
+      const slo = slots[j + 1] as number;
+      if (slo === 0) {
+        slots[j] = hi;
+        slots[j + 1] = lo;
+        if (++this.size * 4 > this.capacity * 3) this.grow();
+        return true;
+      }
+      if (slo === lo && slots[j] === hi) return false;
+      i = (i + 1) & mask;
+    }
+  }
+
+  has(hi: number, lo: number): boolean {
+    const slots = this.slots;
+    let i = hi & this.mask;
+    for (;;) {
+      const j = i << 1;
+      const slo = slots[j + 1] as number;
+      if (slo === 0) return false;
+      if (slo === lo && slots[j] === hi) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const cap = this.capacity * 2;
+    this.slots = new Uint32Array(cap * 2);
+    this.mask = cap - 1;
+    const slots = this.slots;
+    const mask = this.mask;
+    for (let j = 0; j < old.length; j += 2) {
+      const lo = old[j + 1] as number;
+      if (lo === 0) continue;
+      const hi = old[j] as number;
+      let i = hi & mask;
+      while ((slots[(i << 1) + 1] as number) !== 0) i = (i + 1) & mask;
+      slots[i << 1] = hi;
+      slots[(i << 1) + 1] = lo;
+    }
+  }
+}

@@ -1,0 +1,13 @@
+// The public API: what a model or variant written outside this repository imports
+// (`import { defineModel, step, codec } from 'sva-check'`), and the programmatic entry points.
+export { defineModel, step } from './model.ts';
+export type { Model, Process, Step, Invariant, Witness, AnyModel, AnyStep } from './model.ts';
+export * as codec from './codec.ts';
+export type { Codec } from './codec.ts';
+export { defineVariant, applyVariant } from './variant.ts';
+export type { Variant, VariantExpectation } from './variant.ts';
+export { compile } from './compile.ts';
+export { explore, type ExploreOptions } from './bfs.ts';
+export { simulate, type SimulateOptions, type SimulateResult } from './simulate.ts';
+export type { ExploreResult, Violation, Stats, TraceState, TraceMove } from './result.ts';
+export { HarnessError, ModelError } from './errors.ts';

@@ -1,0 +1,182 @@
+// Loading what the user names: a model or variant module by catalog name or by any file path, a
+// config by name or path. Every failure is a HarnessError whose message starts with the file.
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import type { Catalog } from './catalog.ts';
+import { HarnessError } from './errors.ts';
+import type { AnyModel } from './model.ts';
+import type { AnyVariant } from './variant.ts';
+import { formatZodError } from './zod-errors.ts';
+
+export interface Workspace {
+  /** Repository root: catalog paths are relative to it. */
+  readonly root: string;
+  /** Where relative paths given on the command line start. */
+  readonly cwd: string;
+  readonly catalog: Catalog;
+}
+
+const KEBAB = /^[a-z0-9][a-z0-9-]*$/;
+
+export const ConfigFileSchema = z
+  .object({
+    name: z.string().regex(KEBAB, 'a config name is kebab-case'),
+    model: z.string().min(1),
+    description: z.string().optional(),
+    params: z.record(z.string(), z.unknown()).default({}),
+    expect: z
+      .object({
+        verdict: z.enum(['ok', 'violation']),
+        distinctStates: z.number().int().positive().optional(),
+        statesGenerated: z.number().int().positive().optional(),
+        depth: z.number().int().nonnegative().optional(),
+        violates: z.array(z.string()).default([]),
+        seconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly config: ConfigFile;
+}
+
+function looksLikePath(name: string): boolean {
+  return name.includes('/') || name.includes('\\') || /\.(json|ts|mts|js|mjs)$/.test(name);
+}
+
+function display(ws: Workspace, file: string): string {
+  const rel = relative(ws.cwd, file);
+  return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
+}
+
+export function configNames(ws: Workspace): string[] {
+  const dir = resolve(ws.root, ws.catalog.configsDir);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+export function readJsonFile(ws: Workspace, file: string, what: string): unknown {
+  const shown = display(ws, file);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HarnessError(`${shown}: cannot read the ${what} (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new HarnessError(`${shown}: the ${what} is not valid JSON (${(e as Error).message})`);
+  }
+}
+
+export function loadConfig(ws: Workspace, nameOrPath: string): LoadedConfig {
+  const file = looksLikePath(nameOrPath)
+    ? resolve(ws.cwd, nameOrPath)
+    : resolve(ws.root, ws.catalog.configsDir, `${nameOrPath}.json`);
+  if (!existsSync(file)) {
+    const known = configNames(ws).join(', ');
+    throw new HarnessError(`${display(ws, file)}: no such config file (known configs: ${known})`);
+  }
+  const parsed = ConfigFileSchema.safeParse(readJsonFile(ws, file, 'config'));
+  if (!parsed.success) throw new HarnessError(`${display(ws, file)}: ${formatZodError(parsed.error)}`);
+  return { file, config: parsed.data };
+}
+
+/** Resolves a model name from the catalog, or a path; returns the absolute module file. */
+export function modelFile(ws: Workspace, nameOrPath: string): string {
+  if (looksLikePath(nameOrPath)) return resolve(ws.cwd, nameOrPath);
+  const path = ws.catalog.models[nameOrPath];
+  if (path === undefined) {
+    const known = Object.keys(ws.catalog.models).sort().join(', ');
+    throw new HarnessError(`unknown model '${nameOrPath}' (known models: ${known}; or give a path to a .ts file)`);
+  }
+  return resolve(ws.root, path);
+}
+
+export function variantFile(ws: Workspace, idOrPath: string): string {
+  if (looksLikePath(idOrPath)) return resolve(ws.cwd, idOrPath);
+  const path = ws.catalog.variants[idOrPath];
+  if (path === undefined) {
+    const known = Object.keys(ws.catalog.variants).sort().join(', ');
+    throw new HarnessError(`unknown variant '${idOrPath}' (known variants: ${known}; or give a path to a .ts file)`);
+  }
+  return resolve(ws.root, path);
+}
+
+async function importDefault(ws: Workspace, file: string, what: string): Promise<unknown> {
+  const shown = display(ws, file);
+  if (!existsSync(file)) throw new HarnessError(`${shown}: no such ${what} file`);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (e) {
+    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new HarnessError(`${shown}: cannot load the ${what} module (${msg})`);
+  }
+  if (mod.default === undefined) throw new HarnessError(`${shown}: the ${what} module has no default export`);
+  return mod.default;
+}
+
+const FUNCTION = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
+
+const ModelShape = z.object({
+  name: z.string().min(1),
+  description: z.string(),
+  follows: z.string(),
+  params: z.custom((v) => typeof v === 'object' && v !== null && 'safeParse' in v, 'expected a zod schema'),
+  init: FUNCTION,
+  codec: FUNCTION,
+  processes: FUNCTION,
+  invariants: z.array(z.object({ name: z.string().min(1), description: z.string(), source: z.string(), holds: FUNCTION })),
+});
+
+const VariantShape = z.object({
+  id: z.string().regex(KEBAB, 'a variant id is kebab-case'),
+  title: z.string().min(1),
+  source: z.string().min(1),
+  model: z.string().min(1),
+  expect: z.object({ violates: z.array(z.string()) }),
+});
+
+export async function loadModel(ws: Workspace, nameOrPath: string): Promise<{ file: string; model: AnyModel }> {
+  const file = modelFile(ws, nameOrPath);
+  const value = await importDefault(ws, file, 'model');
+  const shape = ModelShape.safeParse(value);
+  if (!shape.success) {
+    throw new HarnessError(`${display(ws, file)}: the default export is not a model (${formatZodError(shape.error)})`);
+  }
+  return { file, model: value as AnyModel };
+}
+
+export async function loadVariant(ws: Workspace, idOrPath: string): Promise<{ file: string; variant: AnyVariant }> {
+  const file = variantFile(ws, idOrPath);
+  const value = await importDefault(ws, file, 'variant');
+  const shape = VariantShape.safeParse(value);
+  if (!shape.success) {
+    throw new HarnessError(`${display(ws, file)}: the default export is not a variant (${formatZodError(shape.error)})`);
+  }
+  return { file, variant: value as AnyVariant };
+}
+
+/** Validates a config's params against the model's schema, reporting every bad path on one line. */
+export function parseParams(model: AnyModel, params: unknown, where: string): unknown {
+  const parsed = model.params.safeParse(params);
+  if (!parsed.success) throw new HarnessError(`${where}: params for model ${model.name}: ${formatZodError(parsed.error)}`);
+  return parsed.data;
+}
+
+export function displayPath(ws: Workspace, file: string): string {
+  return display(ws, file);
+}

@@ -1,0 +1,91 @@
+// The contract every model implements. The explorer sees only a `Model` value: it knows nothing
+// about what the state means, only how to start it, step it, encode it and judge it.
+import type { Draft } from 'immer';
+import type { z } from 'zod';
+import type { Codec } from './codec.ts';
+
+/**
+ * One atomic step of a process: a guard and an immer recipe. `self` is the process instance
+ * (0 for a process with one instance); `choice` is one of the values `choices` offers, or
+ * `undefined` for a step without nondeterminism.
+ *
+ * The recipe mutates a draft and returns nothing. The explorer may hand it an immer draft or a
+ * fresh private copy of the state (decoded from its canonical encoding); both give the same result
+ * for a recipe that only mutates its draft, which test/explorer checks for every model it ships.
+ */
+export interface Step<S, P = undefined> {
+  readonly name: string;
+  /** Label of the process's program counter at which the step is offered (PlusCal style). */
+  readonly at?: string | readonly string[];
+  /** Nondeterministic parameter values, offered in this order; an empty list disables the step. */
+  readonly choices?: (s: S, self: number) => readonly P[];
+  /** The guard; a disabled step is a value (false), never an exception. */
+  readonly enabled?: (s: S, self: number, choice: P) => boolean;
+  readonly apply: (draft: Draft<S>, self: number, choice: P) => void;
+  /** How a choice is printed in traces; JSON by default. */
+  readonly showChoice?: (choice: P) => string;
+  /** One line for `sva-check list` and the README: which kernel code the step mirrors. */
+  readonly doc?: string;
+}
+
+/** A step with its parameter type erased, as processes hold them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStep<S> = Step<S, any>;
+
+export interface Process<S> {
+  readonly name: string;
+  /** How many copies run (devices, workers); each gets `self` in 0..instances-1. */
+  readonly instances: number;
+  /** The program counter of an instance, for `at` guards, traces and stall reports. */
+  readonly pc?: (s: S, self: number) => string;
+  readonly steps: readonly AnyStep<S>[];
+}
+
+export interface Invariant<S> {
+  readonly name: string;
+  readonly description: string;
+  /** Where the rule comes from: a seed, a kernel file and commit, a spec. */
+  readonly source: string;
+  readonly holds: (s: S) => boolean;
+}
+
+/** A `sometimes` property: some explored state must satisfy it, or the model proves nothing there. */
+export interface Witness<S> {
+  readonly name: string;
+  readonly description: string;
+  readonly source?: string;
+  readonly reached: (s: S) => boolean;
+}
+
+export interface Model<S, C = unknown> {
+  readonly name: string;
+  readonly description: string;
+  /** The kernel version or commit the model follows ("v5.13 fc36479db74e"), or the spec it mirrors. */
+  readonly follows: string;
+  /** Parameters with defaults; `parse` errors are reported path by path. */
+  readonly params: z.ZodType<C>;
+  readonly init: (config: C) => readonly S[];
+  readonly codec: (config: C) => Codec<S>;
+  readonly processes: (config: C) => readonly Process<S>[];
+  readonly invariants: readonly Invariant<S>[];
+  readonly witnesses?: readonly Witness<S>[];
+  /**
+   * Acceptable states with no enabled step. Any other such state is a deadlock (for the kernel
+   * models: a stall). Without it every state with no enabled step is a deadlock, as in TLC.
+   */
+  readonly isFinal?: (s: S) => boolean;
+  /** Why a deadlocked state is stuck, for the report (e.g. which device waits for what). */
+  readonly explainDeadlock?: (s: S) => string;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModel = Model<any, any>;
+
+/** Identity helpers that let TypeScript infer a step's choice type at the definition site. */
+export function step<S, P = undefined>(def: Step<S, P>): Step<S, P> {
+  return def;
+}
+
+export function defineModel<S, C>(model: Model<S, C>): Model<S, C> {
+  return model;
+}

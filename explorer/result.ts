@@ -1,0 +1,84 @@
+// What a search returns: a value, never an exit code (only the CLI makes one of it).
+
+export type PropertyKind = 'invariant' | 'deadlock' | 'witness';
+
+export interface TraceMove {
+  readonly process: string;
+  readonly self: number;
+  readonly step: string;
+  readonly choice: unknown;
+  readonly choiceIndex: number;
+  /** The process instance's program counter before the step, when the process has one. */
+  readonly pc: string;
+}
+
+/** State 0 has no move (an initial state); every later state records the move that reached it. */
+export interface TraceState<S = unknown> {
+  readonly move: TraceMove | null;
+  readonly state: S;
+}
+
+export interface Violation<S = unknown> {
+  readonly property: string;
+  readonly kind: PropertyKind;
+  readonly description: string;
+  /** Shortest path to a violating state; empty for a witness no explored state reached. */
+  readonly trace: readonly TraceState<S>[];
+  /** Steps in the trace (its length minus the initial state). */
+  readonly length: number;
+  /** For a deadlock: why the model says the state is stuck. */
+  readonly detail?: string;
+}
+
+export interface StepCount {
+  readonly step: string;
+  readonly fired: number;
+}
+
+export interface Stats {
+  readonly distinctStates: number;
+  readonly statesGenerated: number;
+  /** Steps on the longest of the shortest paths explored (0 when only initial states). */
+  readonly depth: number;
+  readonly frontierPeak: number;
+  readonly stepCounts: readonly StepCount[];
+  readonly neverFired: readonly string[];
+  readonly seconds: number;
+  readonly statesPerSecond: number;
+  /** Fingerprint table, parent links and the peak frontier, divided by distinct states. */
+  readonly bytesPerState: number;
+  readonly collisionProbability: number;
+}
+
+export type IncompleteReason = 'max-depth' | 'max-states' | 'max-seconds' | 'memory';
+
+export interface WitnessReport {
+  readonly name: string;
+  readonly description: string;
+  readonly reached: boolean;
+}
+
+export type ExploreResult<S = unknown> =
+  | { readonly kind: 'ok'; readonly stats: Stats; readonly witnesses: readonly WitnessReport[] }
+  | {
+      readonly kind: 'violation';
+      readonly stats: Stats;
+      readonly violations: readonly Violation<S>[];
+      readonly witnesses: readonly WitnessReport[];
+      /** Set when the search also stopped early on a bound (with --continue). */
+      readonly incomplete?: IncompleteReason;
+    }
+  | {
+      readonly kind: 'incomplete';
+      readonly stats: Stats;
+      readonly reason: IncompleteReason;
+      readonly witnesses: readonly WitnessReport[];
+    };
+
+export interface Progress {
+  readonly distinctStates: number;
+  readonly statesGenerated: number;
+  readonly depth: number;
+  readonly frontier: number;
+  readonly seconds: number;
+}

@@ -1,0 +1,107 @@
+// Compact storage for the search: per-state parent links (two Uint32 per state, chunked so growth
+// never copies) and the frontier as a FIFO of zigzag varint bytes, read back in insertion order.
+
+const CHUNK_BITS = 20;
+const CHUNK = 1 << CHUNK_BITS;
+
+/** A growable Uint32 vector in fixed chunks. */
+export class U32Vec {
+  private chunks: Uint32Array[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const c = this.length >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+    (this.chunks[c] as Uint32Array)[this.length & (CHUNK - 1)] = v;
+    this.length++;
+  }
+
+  get(i: number): number {
+    return (this.chunks[i >>> CHUNK_BITS] as Uint32Array)[i & (CHUNK - 1)] as number;
+  }
+
+  get bytes(): number {
+    return this.chunks.length * CHUNK * 4;
+  }
+}
+
+const QCHUNK = 1 << 22;
+
+/** FIFO of integer vectors; each vector is its length, then its values, as zigzag varints. */
+export class VarintQueue {
+  private chunks: Uint8Array[] = [new Uint8Array(QCHUNK)];
+  private writeChunk = 0;
+  private writePos = 0;
+  private readChunk = 0;
+  private readPos = 0;
+  /** Vectors pushed and not yet shifted. */
+  count = 0;
+  /** Largest number of bytes and of vectors held at once. */
+  peakBytes = 0;
+  peakCount = 0;
+
+  private writeByte(b: number): void {
+    if (this.writePos === QCHUNK) {
+      this.chunks.push(new Uint8Array(QCHUNK));
+      this.writeChunk++;
+      this.writePos = 0;
+    }
+    (this.chunks[this.writeChunk] as Uint8Array)[this.writePos++] = b;
+  }
+
+  private writeVarint(v: number): void {
+    let z = ((v << 1) ^ (v >> 31)) >>> 0;
+    while (z >= 0x80) {
+      this.writeByte((z & 0x7f) | 0x80);
+      z >>>= 7;
+    }
+    this.writeByte(z);
+  }
+
+  private readByte(): number {
+    if (this.readPos === QCHUNK) {
+      // A consumed chunk is dropped at once, so the queue holds only the unread part.
+      this.chunks[this.readChunk] = EMPTY;
+      this.readChunk++;
+      this.readPos = 0;
+    }
+    return (this.chunks[this.readChunk] as Uint8Array)[this.readPos++] as number;
+  }
+
+  private readVarint(): number {
+    let z = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.readByte();
+      z |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    z >>>= 0;
+    return (z >>> 1) ^ -(z & 1);
+  }
+
+  push(ints: Int32Array, len: number): void {
+    this.writeVarint(len);
+    for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
+    this.count++;
+    if (this.count > this.peakCount) this.peakCount = this.count;
+    const held = this.heldBytes;
+    if (held > this.peakBytes) this.peakBytes = held;
+  }
+
+  /** Reads the next vector into `out` (grown as needed); returns it and its length. */
+  shift(out: { buf: Int32Array; len: number }): void {
+    const len = this.readVarint();
+    if (out.buf.length < len) out.buf = new Int32Array(len * 2);
+    for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
+    out.len = len;
+    this.count--;
+  }
+
+  get heldBytes(): number {
+    return (this.writeChunk - this.readChunk) * QCHUNK + this.writePos - this.readPos;
+  }
+}
+
+const EMPTY = new Uint8Array(0);

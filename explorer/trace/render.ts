@@ -1,0 +1,58 @@
+// A trace as text for a terminal: the initial state in full, then for each step the changes it
+// made, leaf by leaf ("faults[0].grpid: 1 -> 2"), so a reviewer reads what each kernel step did.
+import type { TraceState } from '../result.ts';
+
+const MAX_LEAVES = 40;
+
+function leaves(value: unknown, path: string, out: Map<string, string>): void {
+  if (Array.isArray(value)) {
+    if (value.length === 0) out.set(path, '[]');
+    value.forEach((v, i) => leaves(v, `${path}[${i}]`, out));
+  } else if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value);
+    if (entries.length === 0) out.set(path, '{}');
+    for (const [k, v] of entries) leaves(v, path === '' ? k : `${path}.${k}`, out);
+  } else {
+    out.set(path === '' ? 'state' : path, JSON.stringify(value) ?? 'undefined');
+  }
+}
+
+function flatten(value: unknown): Map<string, string> {
+  const out = new Map<string, string>();
+  leaves(value, '', out);
+  return out;
+}
+
+function limit(lines: string[]): string[] {
+  return lines.length <= MAX_LEAVES ? lines : [...lines.slice(0, MAX_LEAVES), `… ${lines.length - MAX_LEAVES} more`];
+}
+
+export function stateChanges(before: unknown, after: unknown): string[] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const lines: string[] = [];
+  for (const [path, v] of b) {
+    const old = a.get(path);
+    if (old !== v) lines.push(`${path}: ${old ?? '(none)'} -> ${v}`);
+  }
+  for (const path of a.keys()) if (!b.has(path)) lines.push(`${path}: ${a.get(path)} -> (none)`);
+  return lines;
+}
+
+export function renderTrace(trace: readonly TraceState[], indent = '  '): string {
+  const lines: string[] = [];
+  trace.forEach((t, i) => {
+    if (!t.move) {
+      lines.push(`${indent}${i}  initial state`);
+      for (const [path, v] of [...flatten(t.state)].slice(0, MAX_LEAVES)) lines.push(`${indent}     ${path} = ${v}`);
+      return;
+    }
+    const m = t.move;
+    const choice = m.choice === undefined ? '' : ` ${JSON.stringify(m.choice)}`;
+    const pc = m.pc === '' ? '' : ` (at ${m.pc})`;
+    lines.push(`${indent}${i}  ${m.process}[${m.self}] ${m.step}${choice}${pc}`);
+    const changes = stateChanges(trace[i - 1]!.state, t.state);
+    for (const c of limit(changes.length > 0 ? changes : ['(no change)'])) lines.push(`${indent}     ${c}`);
+  });
+  return lines.join('\n');
+}

@@ -1,0 +1,108 @@
+// A variant is a proposed or historical change to a model: named steps or invariants replaced,
+// added or removed, with the verdict its author expects. It is applied to a model value, so the
+// baseline and the variant are two models explored side by side.
+import { HarnessError } from './errors.ts';
+import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
+
+export interface VariantExpectation {
+  /** Invariants (or 'deadlock', or witnesses) the variant should violate; empty: everything holds. */
+  readonly violates: readonly string[];
+}
+
+export interface StepEdits<S> {
+  /** `process/step` → the step that takes its place (it keeps its position in the order). */
+  readonly replace?: Readonly<Record<string, AnyStep<S>>>;
+  /** `process` → steps appended to that process. */
+  readonly add?: Readonly<Record<string, readonly AnyStep<S>[]>>;
+  /** `process/step` names removed. */
+  readonly remove?: readonly string[];
+}
+
+export interface PropertyEdits<P> {
+  readonly replace?: Readonly<Record<string, P>>;
+  readonly add?: readonly P[];
+  readonly remove?: readonly string[];
+}
+
+export interface Variant<S = unknown, C = unknown> {
+  /** kebab-case id, used on the command line and in counterexample file names. */
+  readonly id: string;
+  readonly title: string;
+  /** The seed, review message or kernel commit the change comes from. */
+  readonly source: string;
+  /** Why the verdict is what it is, or why the model cannot tell the variant from the baseline. */
+  readonly description?: string;
+  /** The model the variant edits (its `name`). */
+  readonly model: string;
+  readonly expect: VariantExpectation;
+  readonly steps?: StepEdits<S>;
+  readonly invariants?: PropertyEdits<Invariant<S>>;
+  readonly witnesses?: PropertyEdits<Witness<S>>;
+  /** Deeper changes (initial state, final states, config defaults), applied after the edits above. */
+  readonly transform?: (model: Model<S, C>) => Model<S, C>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyVariant = Variant<any, any>;
+
+export function defineVariant<S, C>(variant: Variant<S, C>): Variant<S, C> {
+  return variant;
+}
+
+export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): Model<S, C> {
+  if (variant.model !== model.name) {
+    throw new HarnessError(`variant ${variant.id} is for model '${variant.model}', not '${model.name}'`);
+  }
+  const edited: Model<S, C> = {
+    ...model,
+    name: model.name,
+    processes: (config) => editProcesses(variant, model.processes(config)),
+    invariants: editProperties(variant.id, 'invariant', model.invariants, variant.invariants),
+    witnesses: editProperties(variant.id, 'witness', model.witnesses ?? [], variant.witnesses),
+  };
+  return variant.transform ? variant.transform(edited) : edited;
+}
+
+function editProcesses<S, C>(variant: Variant<S, C>, processes: readonly Process<S>[]): Process<S>[] {
+  const edits = variant.steps ?? {};
+  const known = new Set(processes.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`)));
+  const processNames = new Set(processes.map((p) => p.name));
+  for (const key of [...Object.keys(edits.replace ?? {}), ...(edits.remove ?? [])]) {
+    if (!known.has(key)) {
+      throw new HarnessError(`variant ${variant.id}: no step '${key}' in the model (known: ${[...known].join(', ')})`);
+    }
+  }
+  for (const name of Object.keys(edits.add ?? {})) {
+    if (!processNames.has(name)) {
+      throw new HarnessError(`variant ${variant.id}: no process '${name}' to add steps to`);
+    }
+  }
+  const removed = new Set(edits.remove ?? []);
+  return processes.map((p) => ({
+    ...p,
+    steps: [
+      ...p.steps
+        .filter((s) => !removed.has(`${p.name}/${s.name}`))
+        .map((s) => edits.replace?.[`${p.name}/${s.name}`] ?? s),
+      ...(edits.add?.[p.name] ?? []),
+    ],
+  }));
+}
+
+function editProperties<P extends { readonly name: string }>(
+  id: string,
+  what: string,
+  properties: readonly P[],
+  edits: PropertyEdits<P> | undefined,
+): P[] {
+  if (!edits) return [...properties];
+  const known = new Set(properties.map((p) => p.name));
+  for (const name of [...Object.keys(edits.replace ?? {}), ...(edits.remove ?? [])]) {
+    if (!known.has(name)) throw new HarnessError(`variant ${id}: no ${what} '${name}' in the model`);
+  }
+  const removed = new Set(edits.remove ?? []);
+  return [
+    ...properties.filter((p) => !removed.has(p.name)).map((p) => edits.replace?.[p.name] ?? p),
+    ...(edits.add ?? []),
+  ];
+}

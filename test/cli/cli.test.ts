@@ -1,0 +1,155 @@
+// The command line end to end (in-process): exit codes, JSON report, saved and replayed traces.
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, ROOT, tempDir } from '../helpers/cli.ts';
+
+const DIEHARD = 'test/models/diehard.ts';
+
+describe('sva-check explore', () => {
+  it('reports the DieHard violation with a 6-step counterexample, as JSON', async () => {
+    const out = tempDir();
+    const run = await cli(['explore', '--model', DIEHARD, '--json', '--out', out]);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.out) as Record<string, unknown>;
+    expect(report).toMatchObject({ model: 'diehard', result: 'violation', variant: null, distinctStates: 14 });
+    const [v] = report['violations'] as { property: string; length: number; file: string }[];
+    expect(v).toMatchObject({ property: 'NotSolved', length: 6 });
+    expect(existsSync(join(ROOT, v!.file))).toBe(true);
+    for (const key of ['config', 'statesGenerated', 'depth', 'seconds', 'stepCounts']) expect(report).toHaveProperty(key);
+  });
+
+  it('explores all 16 DieHard states with --continue', async () => {
+    const run = await cli(['explore', '--model', DIEHARD, '--json', '--continue', '--no-save']);
+    expect(JSON.parse(run.out)).toMatchObject({ distinctStates: 16, statesGenerated: 97, depth: 7 });
+  });
+
+  it('prints the trace, the verdict and TLC-like statistics as text', async () => {
+    const run = await cli(['explore', '--model', DIEHARD, '--no-save']);
+    expect(run.out).toContain('Invariant NotSolved violated after 6 steps');
+    expect(run.out).toContain('big: 5 -> 4');
+    expect(run.out).toMatch(/14 distinct states, 73 states generated, depth 6/);
+    expect(run.out).toMatch(/bytes per stored state/);
+  });
+
+  it('exits 0 with "incomplete" when a bound stops the search before any violation', async () => {
+    const run = await cli(['explore', '--model', DIEHARD, '--json', '--max-depth', '2', '--no-save']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out)).toMatchObject({ result: 'incomplete', reason: 'max-depth' });
+  });
+
+  it('runs the catalog default config when none is named', async () => {
+    const run = await cli(['explore', '--json', '--no-save', '--continue']);
+    expect([0, 1]).toContain(run.code);
+    expect(JSON.parse(run.out)).toHaveProperty('distinctStates');
+  });
+});
+
+describe('bad usage exits 2 with one line and no stack trace', () => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown config', ['explore', '--config', 'does-not-exist'], /does-not-exist\.json: no such config file/],
+    ['an unknown model', ['explore', '--model', 'nope'], /unknown model 'nope'/],
+    ['a missing model file', ['explore', '--model', './nowhere/m.ts'], /nowhere\/m\.ts: no such model file/],
+    ['an unknown variant', ['explore', '--model', DIEHARD, '--variant', 'nope'], /unknown variant 'nope'/],
+    ['a bound out of range', ['explore', '--model', DIEHARD, '--max-depth', '-3'], /--max-depth: expected a whole number/],
+    ['a bound that is not a number', ['explore', '--model', DIEHARD, '--max-states', 'lots'], /--max-states: expected a whole number/],
+    ['a param the model does not take', ['explore', '--model', DIEHARD, '--param', 'N=3'], /params for model diehard/],
+    ['an unknown option', ['explore', '--frobnicate'], /unknown option/],
+    ['a missing counterexample', ['replay', 'nowhere.json'], /nowhere\.json: cannot read the counterexample \(no such file\)/],
+  ];
+  it.each(cases)('%s', async (_name, argv, message) => {
+    const run = await cli(argv);
+    expect(run.code).toBe(2);
+    expect(run.err).toMatch(message);
+    expect(run.err.trim().split('\n')).toHaveLength(1);
+    expect(run.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('counterexample files', () => {
+  it('are replayed: the violation reproduces (exit 1), and never overwritten', async () => {
+    const out = tempDir();
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    const [name] = readdirSync(out);
+    const file = join(out, name!);
+    const replay = await cli(['replay', file]);
+    expect(replay.code).toBe(1);
+    expect(replay.out).toContain('NotSolved still violated under the baseline after 6 steps');
+
+    // The same trace again reuses the identical file; a different file under the name is kept.
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    expect(readdirSync(out)).toHaveLength(1);
+    writeFileSync(file, '{"a user": "edited this"}\n');
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    expect(readFileSync(file, 'utf8')).toBe('{"a user": "edited this"}\n');
+    expect(readdirSync(out).sort()).toEqual([name, name!.replace(/\.json$/, '-2.json')].sort());
+  });
+
+  it('a trace that no longer applies is reported, not crashed on (exit 0)', async () => {
+    const out = tempDir();
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    const file = join(out, readdirSync(out)[0]!);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { states: Record<string, unknown>[] };
+    doc.states[1]!['mbt::actionTaken'] = 'jugs/EmptyBigJug';
+    writeFileSync(file, JSON.stringify(doc));
+    const replay = await cli(['replay', file]);
+    expect(replay.code).toBe(0);
+    expect(replay.out).toMatch(/does not reproduce under the baseline: step 1: jugs\/EmptyBigJug\[0\] reaches a different state/);
+  });
+});
+
+describe('sva-check diff and list', () => {
+  it('diff shows an invariant that newly holds under a variant, and the state-space sizes', async () => {
+    const run = await cli(['diff', '--model', DIEHARD, '--variant', 'test/models/variants/diehard-no-pouring.ts', '--no-save']);
+    expect(run.code).toBe(0);
+    expect(run.out).toMatch(/NotSolved\s+VIOLATED\s+holds/);
+    expect(run.out).toMatch(/states\s+16\s+4/);
+    expect(run.out).toContain('As the variant expects: every property holds.');
+  });
+
+  it('list names every model, config and variant in the catalog', async () => {
+    const run = await cli(['list', '--json']);
+    expect(run.code).toBe(0);
+    const listing = JSON.parse(run.out) as { models: { name: string }[]; configs: { name: string }[] };
+    expect(listing.models.map((m) => m.name)).toContain('diehard');
+    expect(listing.configs.map((c) => c.name)).toContain('diehard');
+  });
+});
+
+describe('sva-check simulate', () => {
+  it('finds and shrinks the DieHard violation, printing the seed that replays it', async () => {
+    const run = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--json', '--no-save']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.out) as { seed: number; violations: { property: string; length: number }[] };
+    expect(report.seed).toBe(42);
+    expect(report.violations[0]!.property).toBe('NotSolved');
+    expect(report.violations[0]!.length).toBeLessThanOrEqual(8);
+  });
+});
+
+describe('models from any path', () => {
+  it('loads a model written outside the repository, importing the public API', async () => {
+    const dir = tempDir();
+    const api = join(ROOT, 'explorer/index.ts');
+    writeFileSync(
+      join(dir, 'counter.ts'),
+      `import { z } from '${join(ROOT, 'node_modules/zod/index.js')}';
+import { defineModel, step, codec } from '${api}';
+export default defineModel<{ n: number }, { max: number }>({
+  name: 'counter', description: 'counts to max', follows: 'a test',
+  params: z.object({ max: z.number().int().min(1).max(100).default(5) }).strict(),
+  init: () => [{ n: 0 }],
+  codec: () => codec.record({ n: codec.int(0, 100) }),
+  processes: (c) => [{ name: 'p', instances: 1, steps: [step<{ n: number }>({ name: 'inc', enabled: (s) => s.n < c.max, apply: (d) => void d.n++ })] }],
+  invariants: [{ name: 'small', description: 'n stays below 4', source: 'test', holds: (s) => s.n < 4 }],
+  isFinal: (s) => s.n === 5,
+});
+`,
+    );
+    const run = await cli(['explore', '--model', join(dir, 'counter.ts'), '--json', '--continue', '--no-save'], dir);
+    expect(JSON.parse(run.out)).toMatchObject({ model: 'counter', result: 'violation', distinctStates: 6, depth: 5 });
+    const small = await cli(['explore', '--model', join(dir, 'counter.ts'), '--param', 'max=3', '--json', '--no-save'], dir);
+    expect(JSON.parse(small.out)).toMatchObject({ result: 'violation', distinctStates: 4 });
+    expect(JSON.parse(small.out).violations[0]).toMatchObject({ property: 'deadlock', length: 3 });
+  });
+});

@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { bool, int, record, type Codec } from '../../explorer/codec.ts';
+import { applyWithImmer, compile, type Compiled } from '../../explorer/compile.ts';
+import { HarnessError, ModelError } from '../../explorer/errors.ts';
+import { defineModel, step, type Model } from '../../explorer/model.ts';
+import { simulate, type SimulateResult } from '../../explorer/simulate.ts';
+import diehard from '../models/diehard.ts';
+
+const withoutSeconds = <S>(r: SimulateResult<S>): unknown => ({ ...r, seconds: 0 });
+
+/** Each move of a trace, re-applied to the state before it, gives the state after it. */
+function expectReplayable<S, C>(compiled: Compiled<S, C>, trace: readonly { move: unknown; state: S }[]): void {
+  for (let i = 1; i < trace.length; i++) {
+    const { move, state } = trace[i]! as { move: { process: string; self: number; step: string; choice: unknown }; state: S };
+    const action = compiled.actions.find(
+      (a) => a.process.name === move.process && a.self === move.self && a.step.name === move.step,
+    );
+    expect(action).toBeDefined();
+    expect(applyWithImmer(action!, trace[i - 1]!.state, move.choice)).toEqual(state);
+  }
+}
+
+describe('simulate on diehard', () => {
+  const compiled = compile(diehard, {});
+
+  it('finds NotSolved and shrinks the walk', () => {
+    const r = simulate(compiled, { walks: 2000, seed: 7 });
+    expect(r.kind).toBe('violation');
+    if (r.kind !== 'violation') return;
+    const { violation } = r;
+    expect(violation.property).toBe('NotSolved');
+    expect(violation.kind).toBe('invariant');
+    expect(violation.length).toBe(violation.trace.length - 1);
+    expect(violation.length).toBeLessThanOrEqual(8);
+    expect(violation.trace[0]).toEqual({ move: null, state: { small: 0, big: 0 } });
+    expect(violation.trace.at(-1)!.state.big).toBe(4);
+    for (const t of violation.trace.slice(1)) {
+      expect(t.move).toMatchObject({ process: 'jugs', self: 0, choice: undefined, choiceIndex: 0, pc: '' });
+    }
+    expectReplayable(compiled, violation.trace);
+    expect(r.seed).toBe(7);
+    expect(r.path).toMatch(/^\d+(:\d+)*$/);
+  });
+
+  it('is deterministic for a seed, and replays a counterexample from seed and path', () => {
+    const a = simulate(compiled, { walks: 500, seed: 123 });
+    const b = simulate(compiled, { walks: 500, seed: 123 });
+    expect(withoutSeconds(a)).toEqual(withoutSeconds(b));
+    if (a.kind !== 'violation') throw new Error('expected a violation');
+    const replay = simulate(compiled, { walks: 500, seed: a.seed, path: a.path });
+    expect(replay.kind).toBe('violation');
+    if (replay.kind !== 'violation') return;
+    expect(replay.violation).toEqual(a.violation);
+    expect(replay.walks).toBe(1);
+  });
+
+  it('reports the random seed it used when none is given', () => {
+    const a = simulate(compiled, { walks: 300 });
+    const b = simulate(compiled, { walks: 300, seed: a.seed });
+    expect(withoutSeconds(b)).toEqual(withoutSeconds(a));
+  });
+
+  it('returns ok once the violated invariant is removed', () => {
+    const model = { ...diehard, invariants: diehard.invariants.filter((i) => i.name !== 'NotSolved') };
+    const r = simulate(compile(model, {}), { walks: 300, maxLength: 50, seed: 1 });
+    expect(r.kind).toBe('ok');
+    if (r.kind !== 'ok') return;
+    expect(r.walks).toBe(300);
+    expect(r.seed).toBe(1);
+    expect(r.stepCounts.map((c) => c.step)).toEqual(compiled.stepKeys);
+    expect(r.stepCounts.every((c) => c.fired > 0)).toBe(true);
+    expect(r.stepCounts.reduce((n, c) => n + c.fired, 0)).toBe(r.steps);
+    expect(r.steps).toBeLessThanOrEqual(300 * 50);
+  });
+
+  it('rejects a replay path without its seed, and bad bounds', () => {
+    expect(() => simulate(compiled, { path: '0' })).toThrow(HarnessError);
+    expect(() => simulate(compiled, { walks: 0 })).toThrow(HarnessError);
+    expect(() => simulate(compiled, { maxLength: -1 })).toThrow(HarnessError);
+    expect(() => simulate(compiled, { seed: 2 ** 40 })).toThrow(HarnessError);
+    expect(() => simulate(compiled, { seed: 1.5 })).toThrow(HarnessError);
+  });
+});
+
+interface Counter {
+  n: number;
+  flag: boolean;
+}
+
+const counterCodec = record<Counter>({ n: int(0, 3), flag: bool });
+
+/** n counts up to 3 and then nothing is enabled. */
+function counter(overrides: Partial<Model<Counter, Record<string, never>>> = {}): Model<Counter, Record<string, never>> {
+  return defineModel<Counter, Record<string, never>>({
+    name: 'counter',
+    description: 'counts to 3',
+    follows: 'test',
+    params: z.object({}).strict(),
+    init: () => [{ n: 0, flag: false }],
+    codec: () => counterCodec,
+    processes: () => [
+      {
+        name: 'p',
+        instances: 1,
+        steps: [
+          step<Counter>({ name: 'Inc', enabled: (s) => s.n < 3, apply: (d) => void d.n++ }),
+          step<Counter>({ name: 'Flip', enabled: (s) => s.n < 3, apply: (d) => void (d.flag = !d.flag) }),
+        ],
+      },
+    ],
+    invariants: [],
+    ...overrides,
+  });
+}
+
+describe('simulate: deadlocks', () => {
+  it('reports a state with no enabled step as a deadlock, with the shortest walk', () => {
+    const r = simulate(compile(counter({ explainDeadlock: (s) => `n is ${s.n}` }), {}), { walks: 200, seed: 3 });
+    expect(r.kind).toBe('violation');
+    if (r.kind !== 'violation') return;
+    expect(r.violation).toMatchObject({ property: 'deadlock', kind: 'deadlock', length: 3, detail: 'n is 3' });
+    expect(r.violation.trace.map((t) => t.move?.step ?? null)).toEqual([null, 'Inc', 'Inc', 'Inc']);
+  });
+
+  it('accepts final states and honours checkDeadlock: false', () => {
+    expect(simulate(compile(counter({ isFinal: (s) => s.n === 3 }), {}), { walks: 200, seed: 3 }).kind).toBe('ok');
+    expect(simulate(compile(counter(), {}), { walks: 200, seed: 3, checkDeadlock: false }).kind).toBe('ok');
+  });
+
+  it('picks the initial state with the first pick', () => {
+    const model = counter({
+      init: () => [{ n: 0, flag: false }, { n: 1, flag: true }],
+      isFinal: () => true,
+      invariants: [{ name: 'NoFlag', description: 'flag is never set', source: 'test', holds: (s) => !s.flag }],
+    });
+    const r = simulate(compile(model, {}), { walks: 200, seed: 9 });
+    expect(r.kind === 'violation' && r.violation.trace).toEqual([{ move: null, state: { n: 1, flag: true } }]);
+  });
+});
+
+describe('simulate: model bugs are ModelErrors, not verdicts', () => {
+  it('catches a codec that forgets a field', () => {
+    const lossy = record({ n: int(0, 3) }) as unknown as Codec<Counter>;
+    const run = (): unknown => simulate(compile(counter({ codec: () => lossy }), {}), { walks: 50, seed: 1 });
+    expect(run).toThrow(ModelError);
+    expect(run).toThrow(/lossy.*\.flag/);
+  });
+
+  it('catches a state that does not fit its codec, naming the step', () => {
+    const model = counter({ codec: () => record<Counter>({ n: int(0, 1), flag: bool }), isFinal: () => true });
+    expect(() => simulate(compile(model, {}), { walks: 50, seed: 1 })).toThrow(/step \d+ of the walk \(p\/Inc\).*does not fit its codec/);
+  });
+
+  it('catches a recipe that differs between immer and a decoded copy', () => {
+    let calls = 0;
+    const model = counter({
+      isFinal: () => true,
+      processes: () => [
+        { name: 'p', instances: 1, steps: [step<Counter>({ name: 'Odd', enabled: (s) => s.n < 3, apply: (d) => void (d.n = ++calls % 2) })] },
+      ],
+    });
+    const run = (): unknown => simulate(compile(model, {}), { walks: 50, seed: 1 });
+    expect(run).toThrow(ModelError);
+    expect(run).toThrow(/p\/Odd.*decoded copy/);
+  });
+
+  it('wraps a step that throws', () => {
+    const model = counter({
+      processes: () => [{ name: 'p', instances: 1, steps: [step<Counter>({ name: 'Boom', apply: () => { throw new Error('boom'); } })] }],
+    });
+    expect(() => simulate(compile(model, {}), { walks: 10, seed: 1 })).toThrow(/p\/Boom.*boom/);
+  });
+});

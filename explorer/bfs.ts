@@ -8,7 +8,7 @@ import { ModelError } from './errors.ts';
 import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import type { ExploreResult, IncompleteReason, Progress, PropertyKind, Stats, Violation } from './result.ts';
-import { U32Vec, VarintQueue } from './store.ts';
+import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 
 export interface ExploreOptions {
@@ -52,7 +52,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
 
   const seen = new FingerprintSet(options.initialCapacity ?? 1 << 10);
   const parents = new U32Vec();
-  const moves = new U32Vec();
+  const moves = new PackedVec();
+  // A move is (choice << actionBits) | action, so that most models store it in 16 bits.
+  const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const queue = new VarintQueue();
   const writer = new IntWriter(256);
   const current = { buf: new Int32Array(256), len: 0 };
@@ -176,7 +178,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           continue;
         }
         fired[a]!++;
-        admit(next, id, (a << 16) | c, action.stepKey);
+        admit(next, id, (c * (1 << actionBits) + a) >>> 0, action.stepKey);
         if (stop) break;
       }
     }
@@ -232,13 +234,13 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     neverFired: stepCounts.filter((s) => s.fired === 0).map((s) => s.step),
     seconds,
     statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
-    bytesPerState: distinct > 0 ? (seen.bytes + 8 * distinct + queue.peakBytes) / distinct : 0,
+    bytesPerState: distinct > 0 ? (seen.bytes + (4 + moves.bytesPerEntry) * distinct + queue.peakBytes) / distinct : 0,
     collisionProbability: collisionProbability(distinct, totalGenerated),
   };
   const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));
 
   const violations: Violation<S>[] = found.map((f) => {
-    const trace = rebuildTrace(compiled, parents, moves, f.id);
+    const trace = rebuildTrace(compiled, parents, moves, actionBits, f.id);
     return {
       property: f.property,
       kind: f.kind,

@@ -25,6 +25,44 @@ export class U32Vec {
   }
 }
 
+/**
+ * A growable vector of small unsigned integers: 16 bits per entry until a value needs more, then
+ * 32 (the stored entries are widened once). Moves almost always fit in 16 bits.
+ */
+export class PackedVec {
+  private narrow: Uint16Array[] | null = [];
+  private wide: Uint32Array[] = [];
+  length = 0;
+
+  push(v: number): void {
+    if (this.narrow !== null && v > 0xffff) this.widen();
+    const c = this.length >>> CHUNK_BITS;
+    const i = this.length & (CHUNK - 1);
+    if (this.narrow !== null) {
+      if (c === this.narrow.length) this.narrow.push(new Uint16Array(CHUNK));
+      (this.narrow[c] as Uint16Array)[i] = v;
+    } else {
+      if (c === this.wide.length) this.wide.push(new Uint32Array(CHUNK));
+      (this.wide[c] as Uint32Array)[i] = v;
+    }
+    this.length++;
+  }
+
+  get(i: number): number {
+    const chunks = this.narrow ?? this.wide;
+    return (chunks[i >>> CHUNK_BITS] as Uint16Array | Uint32Array)[i & (CHUNK - 1)] as number;
+  }
+
+  get bytesPerEntry(): number {
+    return this.narrow === null ? 4 : 2;
+  }
+
+  private widen(): void {
+    this.wide = (this.narrow ?? []).map((chunk) => Uint32Array.from(chunk));
+    this.narrow = null;
+  }
+}
+
 const QCHUNK = 1 << 22;
 
 /** FIFO of integer vectors; each vector is its length, then its values, as zigzag varints. */

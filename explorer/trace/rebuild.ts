@@ -4,11 +4,17 @@
 import { applyWithImmer, choicesOf, isEnabled, pcOf, type Compiled } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import type { TraceState } from '../result.ts';
-import type { U32Vec } from '../store.ts';
+import type { PackedVec, U32Vec } from '../store.ts';
 
 export const NO_PARENT = 0xffffffff;
 
-export function rebuildTrace<S, C>(compiled: Compiled<S, C>, parents: U32Vec, moves: U32Vec, id: number): TraceState<S>[] {
+export function rebuildTrace<S, C>(
+  compiled: Compiled<S, C>,
+  parents: U32Vec,
+  moves: PackedVec,
+  actionBits: number,
+  id: number,
+): TraceState<S>[] {
   const path: number[] = [];
   let at = id;
   while (parents.get(at) !== NO_PARENT) {
@@ -20,8 +26,8 @@ export function rebuildTrace<S, C>(compiled: Compiled<S, C>, parents: U32Vec, mo
   const trace: TraceState<S>[] = [{ move: null, state }];
   for (let k = path.length - 1; k >= 0; k--) {
     const packed = path[k] as number;
-    const action = compiled.actions[packed >>> 16];
-    const choiceIndex = packed & 0xffff;
+    const action = compiled.actions[packed % (1 << actionBits)];
+    const choiceIndex = Math.floor(packed / (1 << actionBits));
     if (action === undefined) throw new ModelError('rebuilding a trace: unknown action index');
     const choices = choicesOf(action, state);
     const choice = choices[choiceIndex];

@@ -1,0 +1,53 @@
+// npm run bench: the reference models at about 1e5, 1e6 and 7e6 distinct states (the largest rows of
+// REFERENCE-MODELS.md), each in its own process on one core; prints distinct states per second and
+// bytes per stored state, and checks the counts against SPIN and TLC. `npm run bench -- --quick`
+// skips the 7e6 rows; `--only NAME` runs the rows whose label contains NAME.
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+
+interface Row {
+  readonly label: string;
+  readonly file: string;
+  readonly params: Record<string, number>;
+  /** Distinct states and transitions reported by SPIN and TLC for the same model. */
+  readonly expected: readonly [number, number | null];
+  readonly large?: boolean;
+}
+
+const ROWS: readonly Row[] = [
+  { label: 'prodcons N=3 K=5', file: 'test/models/prodcons.ts', params: { N: 3, K: 5 }, expected: [93_184, 279_361] },
+  { label: 'prodcons N=3 K=7', file: 'test/models/prodcons.ts', params: { N: 3, K: 7 }, expected: [839_680, 2_518_849] },
+  { label: 'prodcons N=4 K=6', file: 'test/models/prodcons.ts', params: { N: 4, K: 6 }, expected: [6_990_080, 24_464_385], large: true },
+  { label: 'peterson N=5', file: 'test/models/peterson.ts', params: { N: 5 }, expected: [223_105, 741_066] },
+  { label: 'peterson N=6', file: 'test/models/peterson.ts', params: { N: 6 }, expected: [5_779_920, 22_245_397], large: true },
+  { label: 'iopf D=2 F=2 Q=2 W=3 G=2', file: 'test/models/iopf-pipeline.ts', params: { D: 2, F: 2, Q: 2, W: 3, G: 2 }, expected: [122_836, 533_693] },
+  { label: 'iopf D=2 F=2 Q=2 W=2 G=3', file: 'test/models/iopf-pipeline.ts', params: { D: 2, F: 2, Q: 2, W: 2, G: 3 }, expected: [889_497, 3_509_365] },
+  { label: 'iopf D=3 F=2 Q=2 W=2 G=2', file: 'test/models/iopf-pipeline.ts', params: { D: 3, F: 2, Q: 2, W: 2, G: 2 }, expected: [7_602_392, 34_144_765], large: true },
+];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const rows = ROWS.filter((r) => (!quick || !r.large) && (only === undefined || r.label.includes(only)));
+
+const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+console.log(`sva-check bench: node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, ${fmt(totalmem() / 2 ** 30, 1)} GiB`);
+console.log('| model | distinct states | transitions | = SPIN/TLC | depth | seconds | distinct states/s | bytes/state | RSS MB |');
+console.log('| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |');
+let mismatches = 0;
+for (const row of rows) {
+  const out = execFileSync(process.execPath, ['bin/run-ts.mjs', 'bench/one.ts', row.file, JSON.stringify(row.params)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+  const same = r['distinctStates'] === row.expected[0] && (row.expected[1] === null || r['statesGenerated'] === row.expected[1]);
+  if (!same) mismatches++;
+  console.log(
+    `| ${row.label} | ${fmt(r['distinctStates']!)} | ${fmt(r['statesGenerated']!)} | ${same ? 'yes' : 'NO'} | ${r['depth']} | ${fmt(r['seconds']!, 2)} | ${fmt(r['statesPerSecond']!)} | ${fmt(r['bytesPerState']!, 1)} | ${fmt(r['rssMB']!)} |`,
+  );
+}
+if (mismatches > 0) {
+  console.log(`${mismatches} row(s) differ from the SPIN/TLC counts`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,93 @@
+// ASID ownership between private domains and shared (mm) CDs, arm-smmu-v3-sva.c v5.10-v5.12
+// (seed 001 patches 9, 11, 12; kernel-notes 1c): arm_smmu_share_asid (share an mm's CD, or seize
+// a private ASID), arm_smmu_alloc_shared_cd (pin the CPU ASID), arm_smmu_free_shared_cd and
+// arm_smmu_free_asid. All under arm_smmu_asid_lock, itself under sva_lock for SVA callers.
+// The seize issues its CD update and TLB invalidation at once; the kernel waits for the first sync
+// before issuing the TLBI, which the cmdq's ordering at CMD_SYNC makes equivalent here, provided
+// the caller holds the locks until `cmdq_sync_done` (nothing else frees `old_asid` meanwhile).
+// Leaves out: TCR/TTBR/MAIR computation (constant per mm), -ENOMEM, the PAGE_SIZE switch.
+import { arm64_mm_context_get, arm64_mm_context_put } from '../mm/context.ts';
+import type { MmStruct } from '../mm/mm.ts';
+import { arm_smmu_write_ctx_desc } from './cd.ts';
+import { smmuWarn } from './warn.ts';
+import { arm_smmu_tlb_inv_asid } from './tlb.ts';
+import type { Asid, MmId, SmmuState } from './state.ts';
+
+export interface AsidView {
+  smmu: SmmuState;
+  mms: MmStruct[];
+}
+
+/** xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, (1 << asid_bits) - 1)): the lowest free ASID. */
+function xa_alloc_asid(s: SmmuState): Asid | null {
+  const i = s.asid_xa.findIndex((e, asid) => asid >= 1 && e === null);
+  return i < 0 ? null : (i as Asid);
+}
+
+/**
+ * arm_smmu_share_asid(mm, asid): NULL when the ASID is free on the SMMU side or was seized from a
+ * private domain; the existing shared CD (refs + 1) when this mm already has one.
+ */
+export function arm_smmu_share_asid(d: SmmuState, mm: MmId, asid: Asid, owner: number): { shared: Asid } | null | '-EINVAL' | '-ENOSPC' {
+  const cd = d.asid_xa[asid];
+  if (!cd) return null;
+  if (cd.type === 'shared') {
+    if (cd.mm !== mm) {
+      smmuWarn(d, 'share_asid-foreign-mm'); // WARN_ON(cd->mm != mm)
+      return '-EINVAL';
+    }
+    cd.refs++; // "All devices bound to this mm use the same cd struct."
+    return { shared: asid };
+  }
+  const new_asid = xa_alloc_asid(d);
+  if (new_asid === null) return '-ENOSPC';
+  d.asid_xa[new_asid] = { type: 'private', domain: cd.domain };
+  // "Race with unmap: TLB invalidations will start targeting the new ASID ..."
+  d.domains[cd.domain]!.asid = new_asid;
+  arm_smmu_write_ctx_desc(d, cd.domain, 0, { asid: new_asid, ttb: { type: 'private' } }, { owner });
+  arm_smmu_tlb_inv_asid(d, asid, owner); // "Invalidate TLB entries previously associated with that context"
+  d.asid_xa[asid] = null;
+  return null;
+}
+
+export type AllocSharedCdRet = Asid | '-ESRCH' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
+
+/** arm_smmu_alloc_shared_cd(mm): the shared CD's ASID; only the first CD of an mm keeps the pin. */
+export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number): AllocSharedCdRet {
+  const m = d.mms[mm]!;
+  const asid = arm64_mm_context_get(m);
+  if (!asid) return '-ESRCH';
+  const ret = arm_smmu_share_asid(d.smmu, mm, asid, owner);
+  if (ret !== null) {
+    arm64_mm_context_put(m); // out_put_context
+    return typeof ret === 'string' ? ret : ret.shared;
+  }
+  if (d.smmu.asid_xa[asid]) {
+    arm64_mm_context_put(m); // xa_insert: -EBUSY
+    return '-EBUSY';
+  }
+  d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1 };
+  return asid;
+}
+
+/** arm_smmu_free_asid(cd): refcount_dec_and_test, then xa_erase; true when the CD went. */
+export function arm_smmu_free_asid(d: SmmuState, asid: Asid): boolean {
+  if (!asid) return false;
+  const cd = d.asid_xa[asid];
+  if (!cd || cd.type !== 'shared' || cd.refs === 0) {
+    smmuWarn(d, 'cd-refs-underflow'); // refcount_t underflow / WARN_ON(old_cd != cd)
+    return false;
+  }
+  if (--cd.refs > 0) return false;
+  d.asid_xa[asid] = null;
+  return true;
+}
+
+/** arm_smmu_free_shared_cd(cd): the last reference unpins the ASID ("Unpin ASID") and frees it. */
+export function arm_smmu_free_shared_cd(d: AsidView, asid: Asid): boolean {
+  const cd = d.smmu.asid_xa[asid];
+  const mm = cd?.type === 'shared' ? cd.mm : null;
+  if (!arm_smmu_free_asid(d.smmu, asid)) return false;
+  if (mm !== null) arm64_mm_context_put(d.mms[mm]!); // reads cd->mm: must not be freed yet
+  return true;
+}

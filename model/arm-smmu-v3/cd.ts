@@ -1,0 +1,111 @@
+// arm_smmu_write_ctx_desc and arm_smmu_sync_cd (arm-smmu-v3.c v5.11, kernel-notes 1c):
+//   (1)/(2) install (CD not live): dwords 1-3 first, sync_cd ("STE is live ... Ensure that it
+//           observes valid values before reading V=1"), then dword0 with V=1, sync_cd: 2 syncs;
+//   (3) update the ASID of a live CD (seizing a private ASID): dword0 rewritten, 1 sync;
+//   (4) quiesce (&quiet_cd / invalid_cd): keep V, set EPD0 "to avoid C_BAD_CD events", 1 sync;
+//   (5) remove (cd == NULL): dword0 = 0, 1 sync.
+// The install is split in two functions because the writer waits for the first sync in between.
+// The SMMU reads a CD from its configuration cache, or from memory on a miss (and may cache it):
+// so until the CFGI_CD of a write is performed, either value may be used.
+// Leaves out: -ENOMEM of a 2-level table's leaf allocation, the L1 descriptor write.
+import { match, P } from 'ts-pattern';
+import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
+import type { Asid, Cd, DeviceId, DomainId, Features, SmmuState, Ttb } from './state.ts';
+
+/** The `cd` argument: NULL (remove), &quiet_cd (quiesce), or a real CD (install or update ASID). */
+export type CtxDescArg = null | 'quiet_cd' | { asid: Asid; ttb: Ttb };
+
+/**
+ * Which stall bits quiescing clears: 'never' (v6 of the series, v5.11: "Don't clear S and R bits
+ * in step (3), it doesn't work with STALL_FORCE"), 'unless_forced' (v5.13+), 'always' (v5).
+ */
+export type QuietStall = 'never' | 'unless_forced' | 'always';
+
+export interface WriteCdOpts {
+  /** The thread that will wait for the CMD_SYNCs. */
+  readonly owner: number;
+  readonly quiet_stall?: QuietStall;
+}
+
+export type WriteCdRet = 0 | 'dword0-pending' | '-E2BIG';
+
+/** arm_smmu_sync_cd: one CFGI_CD per master of the domain (devices_lock), then a CMD_SYNC. */
+export function arm_smmu_sync_cd(d: SmmuState, domain: DomainId, ssid: number, owner: number): void {
+  d.masters.forEach((m, sid) => {
+    if (m.domain === domain) arm_smmu_cmdq_issue_cmd(d, { op: 'CFGI_CD', sid: sid as DeviceId, ssid });
+  });
+  arm_smmu_cmdq_issue_sync(d, owner);
+}
+
+export function arm_smmu_write_ctx_desc(
+  d: SmmuState,
+  domain: DomainId,
+  ssid: number,
+  cd: CtxDescArg,
+  opts: WriteCdOpts,
+): WriteCdRet {
+  const cdptr = d.domains[domain]?.cdtab[ssid];
+  if (!cdptr) return '-E2BIG'; // ssid >= 1 << s1cdmax
+  const cd_live = cdptr.v;
+  const next = match({ cd, cd_live })
+    .with({ cd: null }, () => {
+      Object.assign(cdptr, { v: false, epd0: false, s: false, r: false, asid: 0 }); // (5) val = 0
+      return 0 as const;
+    })
+    .with({ cd: 'quiet_cd' }, () => {
+      cdptr.epd0 = true; // (4) val |= CTXDESC_CD_0_TCR_EPD0
+      const quiet = opts.quiet_stall ?? 'never';
+      if (quiet === 'always' || (quiet === 'unless_forced' && !d.features.stall_force)) {
+        cdptr.s = false;
+        cdptr.r = false;
+      }
+      return 0 as const;
+    })
+    .with({ cd: P.not(P.nullish).and(P.not('quiet_cd')), cd_live: true }, ({ cd: c }) => {
+      cdptr.asid = c.asid; // (3) "Until CD+TLB invalidation, both ASIDs may be used for tagging"
+      return 0 as const;
+    })
+    .with({ cd: P.not(P.nullish).and(P.not('quiet_cd')), cd_live: false }, ({ cd: c }) => {
+      cdptr.ttb = c.ttb; // (1)/(2) dwords 1-3 first
+      return 'dword0-pending' as const;
+    })
+    .exhaustive();
+  arm_smmu_sync_cd(d, domain, ssid, opts.owner);
+  return next;
+}
+
+/** Second half of an install, after the first sync completed: WRITE_ONCE(cdptr[0], V | ...). */
+export function arm_smmu_write_ctx_desc_dword0(
+  d: SmmuState,
+  domain: DomainId,
+  ssid: number,
+  cd: { asid: Asid },
+  opts: WriteCdOpts,
+): void {
+  const cdptr = d.domains[domain]?.cdtab[ssid];
+  if (!cdptr) return;
+  // TCR | R | A | AA64 | ASID | V, plus S "if STALL_FORCE" (v5.11); EPD0 clear; ASET = 0 for an mm.
+  Object.assign(cdptr, { v: true, epd0: false, r: true, s: d.features.stall_force, asid: cd.asid });
+  arm_smmu_sync_cd(d, domain, ssid, opts.owner);
+}
+
+/**
+ * A CD the SMMU accepts: V set, and S set when stall is forced (the seed: "the S bit can't be
+ * cleared when STALL_MODEL==0b10 (forced)"; the model takes such a CD as ILLEGAL → C_BAD_CD).
+ */
+export function cd_legal(features: Features, cd: Cd): boolean {
+  return cd.v && !(features.stall_force && !cd.s);
+}
+
+/** The CD the SMMU uses for (master, ssid): its cached copy, else memory (now cached if legal). */
+export function arm_smmu_fetch_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd | null {
+  const cached = d.cdcache[sid]?.[ssid];
+  if (cached) return cached;
+  const m = d.masters[sid];
+  const mem = m ? d.domains[m.domain]?.cdtab[ssid] : undefined;
+  if (!mem) return null;
+  const copy = { ...mem, ttb: mem.ttb && { ...mem.ttb } };
+  const row = d.cdcache[sid];
+  if (row && cd_legal(d.features, copy)) row[ssid] = copy;
+  return copy;
+}

@@ -1,0 +1,139 @@
+// Initial value and canonical codec of the SMMUv3 slice (state.ts). Static fields (features, a
+// master's domain and limits) are encoded as constants: they never change, so they cost nothing.
+import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
+import {
+  SMMU_EVENTS,
+  SMMU_WARNINGS,
+  type AsidEntry,
+  type Bond,
+  type Cd,
+  type Cmd,
+  type DeviceId,
+  type DomainId,
+  type Features,
+  type Master,
+  type MmId,
+  type NotifierId,
+  type SmmuMn,
+  type SmmuState,
+  type Ttb,
+  type Asid,
+} from './state.ts';
+
+export interface SmmuConfig {
+  readonly features: Features;
+  readonly masters: readonly { domain: number; ssid_max: number; ats_capable: boolean; iopf_capable: boolean }[];
+  /** One private ASID per domain (may collide with an mm's CPU ASID: that is what seizing is for). */
+  readonly domains: readonly { asid: number }[];
+  readonly nr_mms: number;
+  readonly nr_pages: number;
+  /** SSIDs 0..nr_ssids-1 (SSID 0 = the private CD; PASIDs start at 1). */
+  readonly nr_ssids: number;
+  /** ASIDs 0..max_asid (1 << asid_bits - 1). */
+  readonly max_asid: number;
+  readonly nr_notifiers: number;
+  readonly cmdq_size: number;
+  /** Largest CMD_SYNC owner (process number) and refcount the model holds. */
+  readonly max_owner: number;
+  readonly max_refs: number;
+}
+
+export const EMPTY_CD: Cd = { v: false, epd0: false, s: false, r: false, asid: 0, ttb: null };
+
+export function smmu_init(cfg: SmmuConfig): SmmuState {
+  const asid_xa: (AsidEntry | null)[] = Array.from({ length: cfg.max_asid + 1 }, () => null);
+  cfg.domains.forEach((dom, i) => (asid_xa[dom.asid] = { type: 'private', domain: i as DomainId }));
+  return {
+    features: { ...cfg.features },
+    masters: cfg.masters.map((m) => ({
+      ...m,
+      domain: m.domain as DomainId,
+      sva_enabled: false,
+      ats_enabled: false,
+      bonds: Array.from({ length: cfg.nr_mms }, () => null),
+    })),
+    domains: cfg.domains.map((dom) => ({
+      asid: dom.asid as Asid,
+      // arm_smmu_domain_finalise_s1: the private CD at SSID 0 is live from attach.
+      cdtab: Array.from({ length: cfg.nr_ssids }, (_, ssid) =>
+        ssid === 0 ? { ...EMPTY_CD, v: true, asid: dom.asid as Asid, ttb: { type: 'private' } } : { ...EMPTY_CD },
+      ),
+    })),
+    cdcache: cfg.masters.map(() => Array.from({ length: cfg.nr_ssids }, () => null)),
+    asid_xa,
+    mmu_notifiers: Array.from({ length: cfg.nr_notifiers }, () => null),
+    tlb: Array.from({ length: cfg.max_asid + 1 }, () => Array.from({ length: cfg.nr_pages }, () => null)),
+    atc: cfg.masters.map(() =>
+      Array.from({ length: cfg.nr_ssids }, () => Array.from({ length: cfg.nr_pages }, () => null)),
+    ),
+    cmdq: [],
+    events: [],
+    warnings: [],
+  };
+}
+
+export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
+  const nm = cfg.masters.length;
+  const mmId = int(0, cfg.nr_mms - 1) as unknown as Codec<MmId>;
+  const asid = int(0, cfg.max_asid) as unknown as Codec<Asid>;
+  const dev = int(0, nm - 1) as unknown as Codec<DeviceId>;
+  const domId = int(0, cfg.domains.length - 1) as unknown as Codec<DomainId>;
+  const nid = int(0, cfg.nr_notifiers - 1) as unknown as Codec<NotifierId>;
+  const ssid = int(0, cfg.nr_ssids - 1);
+  const page = int(0, cfg.nr_pages - 1);
+  const refs = int(0, cfg.max_refs);
+  const ttb = tagged<'type', Ttb>('type', {
+    mm: record({ type: constant<'mm'>('mm'), mm: mmId }),
+    private: record({ type: constant<'private'>('private') }),
+  });
+  const cd = record<Cd>({ v: bool, epd0: bool, s: bool, r: bool, asid, ttb: nullable(ttb) });
+  const master = (i: number): Codec<Master> => {
+    const m = cfg.masters[i]!;
+    return record<Master>({
+      domain: constant(m.domain as DomainId),
+      ssid_max: constant(m.ssid_max),
+      ats_capable: constant(m.ats_capable),
+      iopf_capable: constant(m.iopf_capable),
+      sva_enabled: bool,
+      ats_enabled: bool,
+      bonds: array(cfg.nr_mms, nullable(record<Bond>({ refs, smmu_mn: nid }))),
+    });
+  };
+  const masters: Codec<Master[]> = {
+    encode: (v, out) => v.forEach((m, i) => master(i).encode(m, out)),
+    decode: (src) => cfg.masters.map((_, i) => master(i).decode(src)),
+  };
+  return record<SmmuState>({
+    features: constant({ ...cfg.features }),
+    masters,
+    domains: array(cfg.domains.length, record({ asid, cdtab: array(cfg.nr_ssids, cd) })),
+    cdcache: array(nm, array(cfg.nr_ssids, nullable(cd))),
+    asid_xa: array(
+      cfg.max_asid + 1,
+      nullable(
+        tagged<'type', AsidEntry>('type', {
+          private: record({ type: constant<'private'>('private'), domain: domId }),
+          shared: record({ type: constant<'shared'>('shared'), mm: mmId, refs }),
+        }),
+      ),
+    ),
+    mmu_notifiers: array(
+      cfg.nr_notifiers,
+      nullable(record<SmmuMn>({ domain: domId, mm: mmId, refs, cleared: bool, cd: asid, freeing: bool })),
+    ),
+    tlb: array(cfg.max_asid + 1, array(cfg.nr_pages, nullable(mmId))),
+    atc: array(nm, array(cfg.nr_ssids, array(cfg.nr_pages, nullable(mmId)))),
+    cmdq: list(
+      cfg.cmdq_size,
+      tagged<'op', Cmd>('op', {
+        CFGI_CD: record({ op: constant<'CFGI_CD'>('CFGI_CD'), sid: dev, ssid }),
+        TLBI_NH_ASID: record({ op: constant<'TLBI_NH_ASID'>('TLBI_NH_ASID'), asid }),
+        TLBI_NH_VA: record({ op: constant<'TLBI_NH_VA'>('TLBI_NH_VA'), asid, page }),
+        ATC_INV: record({ op: constant<'ATC_INV'>('ATC_INV'), sid: dev, ssid, page: int(-1, cfg.nr_pages - 1) }),
+        CMD_SYNC: record({ op: constant<'CMD_SYNC'>('CMD_SYNC'), owner: int(0, cfg.max_owner) }),
+      }),
+    ),
+    events: list(SMMU_EVENTS.length, literal(SMMU_EVENTS)),
+    warnings: list(SMMU_WARNINGS.length, literal(SMMU_WARNINGS)),
+  });
+}

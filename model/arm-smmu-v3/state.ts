@@ -1,0 +1,116 @@
+// The SMMUv3 slice for SVA, following the v6 series design (seed 001, patches 9-18) as merged in
+// v5.11 drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3{,-sva}.c (kernel-notes 1c): CD tables, the
+// SMMU's cached CDs, asid_xa with private and shared CDs, arm_smmu_mmu_notifier, bonds, the TLB,
+// each master's ATC and the command queue.
+// Leaves out, and why: STEs (SVA never rewrites them), two-level CD tables (the L1 write is one
+// more sync of the same kind), private io-pgtable mappings (no IOVA DMA: the private domain only
+// owns an ASID that SVA may seize), the event/PRI queues (issue 3's model/iommu/), TCR/MAIR values
+// (constant per mm), KPTI's ASID halving, and the STALL/ATS behaviour of private CDs.
+import type { Asid, MmId, NotifierId } from '../mm/mm.ts';
+
+export type { Asid, MmId, NotifierId };
+export type DeviceId = number & { readonly __brand: 'DeviceId' };
+export type DomainId = number & { readonly __brand: 'DomainId' };
+
+/** CD dword1 (TTB0): the page table the CD points at; `private` = the domain's io-pgtable. */
+export type Ttb = { type: 'mm'; mm: MmId } | { type: 'private' };
+
+/** A context descriptor: the dword0 fields SVA touches, and dword1. */
+export interface Cd {
+  v: boolean;
+  /** TCR.EPD0: no walks of TTB0; a TLB miss is a translation fault. */
+  epd0: boolean;
+  /** Stall (S) and record (R) faults. */
+  s: boolean;
+  r: boolean;
+  asid: Asid | 0;
+  ttb: Ttb | null;
+}
+
+/** struct arm_smmu_ctx_desc as asid_xa holds it: a domain's private CD, or a shared (mm) CD. */
+export type AsidEntry = { type: 'private'; domain: DomainId } | { type: 'shared'; mm: MmId; refs: number };
+
+/** struct arm_smmu_mmu_notifier, one per (domain, mm); `freeing`: put, free_notifier not run yet. */
+export interface SmmuMn {
+  domain: DomainId;
+  mm: MmId;
+  refs: number;
+  cleared: boolean;
+  /** smmu_mn->cd: the key of its shared CD in asid_xa. */
+  cd: Asid;
+  freeing: boolean;
+}
+
+/** struct arm_smmu_bond, one per (master, mm): the handle bind returns. */
+export interface Bond {
+  refs: number;
+  smmu_mn: NotifierId;
+}
+
+export interface Master {
+  /** Static: the domain the master is attached to, and its PASID limit ((1 << ssid_bits) - 1). */
+  domain: DomainId;
+  ssid_max: number;
+  /** Static capabilities: ATS in the PCI function, stall (platform) or PRI for I/O page faults. */
+  ats_capable: boolean;
+  iopf_capable: boolean;
+  sva_enabled: boolean;
+  ats_enabled: boolean;
+  /** Indexed by MmId. */
+  bonds: (Bond | null)[];
+}
+
+export interface Domain {
+  /** s1_cfg.cd.asid: the private CD's ASID, rewritten when SVA seizes it. */
+  asid: Asid;
+  /** The CD table, indexed by SSID; SSID 0 is the private CD. */
+  cdtab: Cd[];
+}
+
+export type Cmd =
+  | { op: 'CFGI_CD'; sid: DeviceId; ssid: number }
+  | { op: 'TLBI_NH_ASID'; asid: Asid }
+  | { op: 'TLBI_NH_VA'; asid: Asid; page: number }
+  /** page -1: ATC_INV_SIZE_ALL for the SSID (arm_smmu_atc_inv_domain with size 0). */
+  | { op: 'ATC_INV'; sid: DeviceId; ssid: number; page: number }
+  /** owner: the thread that waits for it (the composition's process number). */
+  | { op: 'CMD_SYNC'; owner: number };
+
+/** SMMU IDR features, static config flags. */
+export interface Features {
+  coherency: boolean;
+  btm: boolean;
+  ats: boolean;
+  stall_force: boolean;
+}
+
+export const SMMU_WARNINGS = [
+  'bond-refs-underflow',
+  'cd-refs-underflow',
+  'free_asid-mismatch',
+  'mn-refs-underflow',
+  'share_asid-foreign-mm',
+] as const;
+export type SmmuWarning = (typeof SMMU_WARNINGS)[number];
+
+/** Events the SMMU would write to its event queue that the invariants watch. */
+export const SMMU_EVENTS = ['C_BAD_CD'] as const;
+export type SmmuEvent = (typeof SMMU_EVENTS)[number];
+
+export interface SmmuState {
+  features: Features;
+  masters: Master[];
+  domains: Domain[];
+  /** The SMMU's configuration cache, [master][ssid]; null = not cached (next use reads memory). */
+  cdcache: (Cd | null)[][];
+  /** arm_smmu_asid_xa, indexed by ASID (0 unused: xa_alloc limit starts at 1). */
+  asid_xa: (AsidEntry | null)[];
+  mmu_notifiers: (SmmuMn | null)[];
+  /** TLB [asid][page] → the mm whose table the walk read (private mappings not modelled). */
+  tlb: (MmId | null)[][];
+  /** ATC [master][ssid][page] → the mm whose translation the ATS answer carried. */
+  atc: (MmId | null)[][][];
+  cmdq: Cmd[];
+  events: SmmuEvent[];
+  warnings: SmmuWarning[];
+}

@@ -1,0 +1,108 @@
+// The SVA device feature and bind/unbind of arm-smmu-v3-sva.c (v5.11; seed 001 patches 15-17):
+// arm_smmu_sva_supported / arm_smmu_master_sva_supported ("Add SVA feature checking"),
+// arm_smmu_master_enable_sva / _disable_sva, __arm_smmu_sva_bind / arm_smmu_sva_unbind under
+// sva_lock, and ATS enable/disable on the PCI function.
+// Unbind is split where the kernel sleeps: arm_smmu_sva_unbind drops the bond and issues the
+// notifier put's invalidations; `iommu_sva_free_pasid` follows once `cmdq_sync_done(owner)`.
+// Leaves out: the S1-stage check of arm_smmu_sva_bind (every domain here is S1), drvdata.
+import { iommu_sva_alloc_pasid, iommu_sva_free_pasid, type AllocPasidRet } from '../iommu-sva/iommu-sva-lib.ts';
+import { arm_smmu_mmu_notifier_get, arm_smmu_mmu_notifier_put, type NotifierGetRet, type SvaOpts, type SvaView } from './sva-notifier.ts';
+import { smmuWarn } from './warn.ts';
+import type { DeviceId, Features, MmId, SmmuState } from './state.ts';
+
+/**
+ * arm_smmu_sva_supported(smmu): coherent table walks are required; BTM is optional since "Make BTM
+ * optional for SVA" (v5.11: invalidate_range then issues TLBIs itself).
+ */
+export function arm_smmu_sva_supported(features: Features): boolean {
+  return features.coherency;
+}
+
+/** arm_smmu_master_sva_supported: SVA on the SMMU, SSIDs, and an I/O page fault path (stall/PRI). */
+export function arm_smmu_master_sva_supported(s: SmmuState, sid: DeviceId): boolean {
+  const m = s.masters[sid];
+  return !!m && arm_smmu_sva_supported(s.features) && m.ssid_max > 0 && m.iopf_capable;
+}
+
+/** arm_smmu_dev_enable_feature(IOMMU_DEV_FEAT_SVA): -ENODEV without support, -EBUSY if enabled. */
+export function arm_smmu_master_enable_sva(d: SmmuState, sid: DeviceId): 0 | '-ENODEV' | '-EBUSY' {
+  if (!arm_smmu_master_sva_supported(d, sid)) return '-ENODEV';
+  const m = d.masters[sid]!;
+  if (m.sva_enabled) return '-EBUSY';
+  m.sva_enabled = true;
+  return 0;
+}
+
+/**
+ * arm_smmu_master_disable_sva: "cannot disable SVA, device is bound" → -EBUSY. The caller then
+ * waits in mmu_notifier_synchronize() ("not safe to free the domain until all MMU notifiers are
+ * freed"): the composition's guard `mmu_notifier_synchronized` on every mm.
+ */
+export function arm_smmu_master_disable_sva(d: SmmuState, sid: DeviceId): 0 | '-EBUSY' {
+  const m = d.masters[sid]!;
+  if (m.bonds.some((b) => b !== null)) return '-EBUSY';
+  m.sva_enabled = false;
+  return 0;
+}
+
+/** arm_smmu_enable_ats: needs ATS in the SMMU (IDR0.ATS) and in the PCI function. */
+export function arm_smmu_enable_ats(d: SmmuState, sid: DeviceId): boolean {
+  const m = d.masters[sid]!;
+  if (!d.features.ats || !m.ats_capable) return false;
+  m.ats_enabled = true;
+  return true;
+}
+
+/** arm_smmu_disable_ats: pci_disable_ats, after which the function holds no ATC entry. */
+export function arm_smmu_disable_ats(d: SmmuState, sid: DeviceId): void {
+  const m = d.masters[sid]!;
+  m.ats_enabled = false;
+  for (const row of d.atc[sid] ?? []) row.fill(null);
+}
+
+export type BindRet =
+  /** The bond (the handle): `dword0` when the CD install still owes its second half. */
+  | { bond: MmId; dword0: boolean }
+  | '-ENODEV'
+  | Exclude<AllocPasidRet, 0>
+  | Exclude<NotifierGetRet, { mn: unknown }>;
+
+/**
+ * __arm_smmu_sva_bind(dev, mm): "If bind() was already called for this {dev, mm} pair, reuse it",
+ * else iommu_sva_alloc_pasid(mm, 1, (1 << ssid_bits) - 1) and arm_smmu_mmu_notifier_get.
+ */
+export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): BindRet {
+  const master = d.smmu.masters[sid];
+  if (!master || !master.sva_enabled) return '-ENODEV';
+  const bond = master.bonds[mm];
+  if (bond) {
+    bond.refs++;
+    return { bond: mm, dword0: false };
+  }
+  const ret = iommu_sva_alloc_pasid(d, mm, 1, master.ssid_max);
+  if (ret !== 0) return ret;
+  const mn = arm_smmu_mmu_notifier_get(d, master.domain, mm, opts);
+  if (typeof mn === 'string') {
+    iommu_sva_free_pasid(d, mm); // err_free_pasid
+    return mn;
+  }
+  master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
+  return { bond: mm, dword0: mn.dword0 };
+}
+
+/**
+ * arm_smmu_sva_unbind(handle): refcount_dec_and_test(bond->refs), list_del, notifier put. Returns
+ * 'freed' when the bond went: the caller owes iommu_sva_free_pasid(mm) after its syncs complete.
+ */
+export function arm_smmu_sva_unbind(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): 'kept' | 'freed' | 'no-bond' {
+  const master = d.smmu.masters[sid]!;
+  const bond = master.bonds[mm];
+  if (!bond || bond.refs === 0) {
+    smmuWarn(d.smmu, 'bond-refs-underflow');
+    return 'no-bond';
+  }
+  if (--bond.refs > 0) return 'kept';
+  master.bonds[mm] = null;
+  arm_smmu_mmu_notifier_put(d, bond.smmu_mn, opts);
+  return 'freed';
+}

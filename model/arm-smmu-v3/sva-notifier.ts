@@ -1,0 +1,141 @@
+// struct arm_smmu_mmu_notifier, one per (domain, mm) (arm-smmu-v3-sva.c v5.11; seed 001 patches
+// 17-18): arm_smmu_mmu_notifier_get / _put under sva_lock, arm_smmu_mm_invalidate_range with no
+// lock, arm_smmu_mm_release under sva_lock, and the SRCU-deferred free_notifier.
+// Where the shared CD is freed differs between versions: seed 001 (v6) frees it in free_notifier
+// (deferred), v5.11 as merged in _put under sva_lock (`free_cd_in`). Invalidations are issued with
+// their CMD_SYNCs; the caller waits for `cmdq_sync_done(owner)` where the kernel would sleep.
+// Leaves out: kzalloc failures other than running out of notifier slots (-ENOMEM).
+import { mmu_notifier_free_rcu, mmu_notifier_put, mmu_notifier_register } from '../mm/mmu-notifier.ts';
+import type { MmStruct } from '../mm/mm.ts';
+import type { IoasidState } from '../ioasid/ioasid.ts';
+import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRet } from './asid.ts';
+import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
+import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
+import { smmuWarn } from './warn.ts';
+import type { DomainId, MmId, NotifierId, SmmuState } from './state.ts';
+
+export interface SvaView {
+  smmu: SmmuState;
+  mms: MmStruct[];
+  ioasid: IoasidState;
+}
+
+export interface SvaOpts {
+  readonly owner: number;
+  /** Where the shared CD is freed: 'free_notifier' (seed 001 v6) or 'put' (v5.11). */
+  readonly free_cd_in?: 'put' | 'free_notifier';
+  readonly quiet_stall?: QuietStall;
+  /**
+   * false: `notifier-register-not-get` (seed 001, Christoph Hellwig: "just use plain old
+   * mmu_notifier_register to avoid the reuse"): every bond gets its own notifier and CD write.
+   */
+  readonly reuse_notifier?: boolean;
+}
+
+export type NotifierGetRet = { mn: NotifierId; dword0: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM' | '-E2BIG';
+
+/** The live notifier of (domain, mm) on smmu_domain->mmu_notifiers, if any. */
+export function arm_smmu_find_mn(s: SmmuState, domain: DomainId, mm: MmId): NotifierId | null {
+  const i = s.mmu_notifiers.findIndex((n) => n !== null && !n.freeing && n.domain === domain && n.mm === mm);
+  return i < 0 ? null : (i as NotifierId);
+}
+
+/**
+ * arm_smmu_mmu_notifier_get(smmu_domain, mm): refs + 1 on the existing one, else alloc_shared_cd,
+ * mmu_notifier_register, and the CD install at mm->pasid (`dword0`: the install's second half is
+ * owed once the first sync completed: arm_smmu_write_ctx_desc_dword0).
+ */
+export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId, opts: SvaOpts): NotifierGetRet {
+  const found = (opts.reuse_notifier ?? true) ? arm_smmu_find_mn(d.smmu, domain, mm) : null;
+  if (found !== null) {
+    d.smmu.mmu_notifiers[found]!.refs++;
+    return { mn: found, dword0: false };
+  }
+  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.owner);
+  if (typeof cd === 'string') return cd;
+  const slot = d.smmu.mmu_notifiers.indexOf(null);
+  if (slot < 0) {
+    arm_smmu_free_shared_cd(d, cd); // err_free_cd
+    return '-ENOMEM';
+  }
+  const id = slot as NotifierId;
+  d.smmu.mmu_notifiers[id] = { domain, mm, refs: 1, cleared: false, cd, freeing: false };
+  mmu_notifier_register(d.mms[mm]!, id, domain);
+  const ret = arm_smmu_write_ctx_desc(d.smmu, domain, d.mms[mm]!.pasid, { asid: cd, ttb: { type: 'mm', mm } }, opts);
+  if (ret === '-E2BIG') {
+    d.smmu.mmu_notifiers[id]!.freeing = true; // err_put_notifier: "Frees smmu_mn"
+    mmu_notifier_put(d.mms[mm]!, id);
+    arm_smmu_free_shared_cd(d, cd);
+    return ret;
+  }
+  return { mn: id, dword0: ret === 'dword0-pending' };
+}
+
+/**
+ * arm_smmu_mmu_notifier_put(smmu_mn): the last reference removes the CD (case 5), invalidates TLB
+ * and ATC "If we went through clear(), we've already invalidated", and mmu_notifier_put.
+ * Returns whether that was the last reference.
+ */
+export function arm_smmu_mmu_notifier_put(d: SvaView, id: NotifierId, opts: SvaOpts): boolean {
+  const mn = d.smmu.mmu_notifiers[id];
+  if (!mn || mn.freeing || mn.refs === 0) {
+    smmuWarn(d.smmu, 'mn-refs-underflow');
+    return false;
+  }
+  if (--mn.refs > 0) return false;
+  const pasid = d.mms[mn.mm]!.pasid;
+  arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, null, opts);
+  if (!mn.cleared) {
+    arm_smmu_tlb_inv_asid(d.smmu, mn.cd, opts.owner);
+    arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
+  }
+  mn.freeing = true;
+  mmu_notifier_put(d.mms[mn.mm]!, id);
+  if (opts.free_cd_in === 'put') arm_smmu_free_shared_cd(d, mn.cd);
+  return true;
+}
+
+/** The SRCU callback: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop(mm). */
+export function arm_smmu_mmu_notifier_free(d: SvaView, id: NotifierId, opts: Pick<SvaOpts, 'free_cd_in'>): void {
+  const mn = d.smmu.mmu_notifiers[id];
+  if (!mn || !mn.freeing) return;
+  if ((opts.free_cd_in ?? 'free_notifier') === 'free_notifier') arm_smmu_free_shared_cd(d, mn.cd);
+  d.smmu.mmu_notifiers[id] = null;
+  mmu_notifier_free_rcu(d.mms[mn.mm]!, id);
+}
+
+/** arm_smmu_mm_invalidate_range: TLBI by VA unless BTM, ATC invalidation for mm->pasid. No lock. */
+export function arm_smmu_mm_invalidate_range(d: SvaView, id: NotifierId, page: number, owner: number): void {
+  const mn = d.smmu.mmu_notifiers[id];
+  if (!mn) return;
+  if (!d.smmu.features.btm) arm_smmu_tlb_inv_range_asid(d.smmu, mn.cd, page, owner);
+  arm_smmu_atc_inv_domain(d.smmu, mn.domain, d.mms[mn.mm]!.pasid, page, owner);
+}
+
+export interface ReleaseOpts {
+  readonly owner: number;
+  readonly quiet_stall?: QuietStall;
+  /** The CD written: &quiet_cd (baseline) or NULL (`release-clears-valid`). */
+  readonly cd?: 'quiet_cd' | null;
+  /** TLB and ATC invalidation after the CD write (false: `release-without-invalidate`). */
+  readonly invalidate?: boolean;
+}
+
+/**
+ * arm_smmu_mm_release, from exit_mmap before the pages are freed, under sva_lock: "DMA may still
+ * be running. Keep the cd valid to avoid C_BAD_CD events, but disable translation", invalidate
+ * TLB and ATC, cleared = true. Returns whether it did anything (false when already cleared).
+ */
+export function arm_smmu_mm_release(d: SvaView, id: NotifierId, opts: ReleaseOpts): boolean {
+  const mn = d.smmu.mmu_notifiers[id];
+  if (!mn || mn.cleared) return false;
+  const pasid = d.mms[mn.mm]!.pasid;
+  const cd = opts.cd === undefined ? 'quiet_cd' : opts.cd;
+  arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, cd, opts);
+  if (opts.invalidate ?? true) {
+    arm_smmu_tlb_inv_asid(d.smmu, mn.cd, opts.owner);
+    arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
+  }
+  mn.cleared = true;
+  return true;
+}

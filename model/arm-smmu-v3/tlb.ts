@@ -1,0 +1,96 @@
+// Translation by the SMMU and its caches: a transaction (untranslated DMA, or a PCIe ATS
+// Translation Request) looks up the CD, then the TLB tagged by ASID, and walks the mm's table on a
+// miss unless EPD0 is set; an ATS answer fills the master's ATC tagged by PASID (SSID). And the
+// invalidations SVA issues (arm-smmu-v3.c v5.11): arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid,
+// arm_smmu_atc_inv_domain, each ending in a CMD_SYNC; and broadcast TLB maintenance (BTM), where the
+// CPU's own TLBI reaches the SMMU TLB for shared CDs (ASET = 0) and completes with the CPU's DSB.
+// Leaves out: permissions in TLB/ATC entries (a hit allows the access), range rounding of ATC_INV
+// (a page here is the smallest span; over-invalidation only removes more), private mappings.
+import { pte_allows, type Access } from '../mm/pgtable.ts';
+import type { MmStruct } from '../mm/mm.ts';
+import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
+import { arm_smmu_fetch_cd, cd_legal } from './cd.ts';
+import type { Asid, DeviceId, DomainId, MmId, SmmuEvent, SmmuState } from './state.ts';
+
+/** The slices a translation touches, as fields of the composed system state. */
+export interface TranslateView {
+  smmu: SmmuState;
+  mms: MmStruct[];
+}
+
+export type TranslateResult =
+  | { result: 'ok'; mm: MmId }
+  /** Translation fault: stalled if CD.S (then an IOPF is reported), recorded if CD.R. */
+  | { result: 'fault'; stall: boolean; record: boolean }
+  | { result: 'C_BAD_CD' };
+
+export function smmuEvent(d: SmmuState, e: SmmuEvent): void {
+  if (!d.events.includes(e)) {
+    d.events.push(e);
+    d.events.sort();
+  }
+}
+
+/** One translation of (sid, ssid, page) by the SMMU, with its CD fetch, TLB lookup and walk. */
+export function arm_smmu_translate(d: TranslateView, sid: DeviceId, ssid: number, page: number, access: Access): TranslateResult {
+  const cd = arm_smmu_fetch_cd(d.smmu, sid, ssid);
+  if (!cd || !cd_legal(d.smmu.features, cd)) {
+    smmuEvent(d.smmu, 'C_BAD_CD'); // event 0x0a, "which are not recoverable" (seed 001)
+    return { result: 'C_BAD_CD' };
+  }
+  const row = d.smmu.tlb[cd.asid];
+  const hit = row?.[page];
+  if (hit !== undefined && hit !== null) return { result: 'ok', mm: hit };
+  const fault = { result: 'fault', stall: cd.s, record: cd.r } as const;
+  if (cd.epd0 || cd.ttb?.type !== 'mm') return fault;
+  const mm = cd.ttb.mm;
+  if (!pte_allows(d.mms[mm]!, page, access)) return fault;
+  if (row) row[page] = mm;
+  return { result: 'ok', mm };
+}
+
+/** A PCIe ATS Translation Request: the SMMU's answer fills the ATC; a fault answers R=W=0. */
+export function arm_smmu_ats_translate(d: TranslateView, sid: DeviceId, ssid: number, page: number, access: Access): TranslateResult | 'UR' {
+  if (!d.smmu.masters[sid]?.ats_enabled) return 'UR';
+  const r = arm_smmu_translate(d, sid, ssid, page, access);
+  const row = d.smmu.atc[sid]?.[ssid];
+  if (r.result === 'ok' && row) row[page] = r.mm;
+  return r;
+}
+
+/** A translated DMA: the device uses its ATC entry, if any, without asking the SMMU. */
+export function atc_lookup(s: SmmuState, sid: DeviceId, ssid: number, page: number): MmId | null {
+  return s.atc[sid]?.[ssid]?.[page] ?? null;
+}
+
+/** arm_smmu_tlb_inv_asid: CMDQ_OP_TLBI_NH_ASID, then a sync. */
+export function arm_smmu_tlb_inv_asid(d: SmmuState, asid: Asid, owner: number): void {
+  arm_smmu_cmdq_issue_cmd(d, { op: 'TLBI_NH_ASID', asid });
+  arm_smmu_cmdq_issue_sync(d, owner);
+}
+
+/** arm_smmu_tlb_inv_range_asid: CMDQ_OP_TLBI_NH_VA per granule (one page here), then a sync. */
+export function arm_smmu_tlb_inv_range_asid(d: SmmuState, asid: Asid, page: number, owner: number): void {
+  arm_smmu_cmdq_issue_cmd(d, { op: 'TLBI_NH_VA', asid, page });
+  arm_smmu_cmdq_issue_sync(d, owner);
+}
+
+/**
+ * arm_smmu_atc_inv_domain(domain, ssid, iova, size): a no-op without ATS or with no ATS-enabled
+ * master ("nr_ats_masters"); else one ATC_INV per such master of the domain, then a sync.
+ * `page` -1 is size 0: ATC_INV_SIZE_ALL for that SSID.
+ */
+export function arm_smmu_atc_inv_domain(d: SmmuState, domain: DomainId, ssid: number, page: number, owner: number): void {
+  if (!d.features.ats) return;
+  const targets = d.masters.flatMap((m, sid) => (m.domain === domain && m.ats_enabled ? [sid as DeviceId] : []));
+  if (targets.length === 0) return;
+  for (const sid of targets) arm_smmu_cmdq_issue_cmd(d, { op: 'ATC_INV', sid, ssid, page });
+  arm_smmu_cmdq_issue_sync(d, owner);
+}
+
+/** BTM: the CPU's broadcast TLBI VAE1IS for (asid, page) reaches the SMMU TLB at once. */
+export function arm_smmu_btm_tlbi_va(d: SmmuState, asid: Asid, page: number): void {
+  if (!d.features.btm) return;
+  const row = d.tlb[asid];
+  if (row && page < row.length) row[page] = null;
+}

@@ -1,0 +1,157 @@
+// The PCIe endpoint with PRI (PCIe 4.0 section 10.4, as the seeds use it): it issues page request
+// groups of 1..F requests sharing a grpid, the last one flagged LAST_PAGE, each with PASID_VALID
+// and its PASID (or without a PASID, on the RID), a permission and an address; it waits for exactly
+// one response per group. SUCCESS: the access is retried (it may succeed, or fault again, which is
+// the device issuing another group for the same address, as in seed001-killed-process.log);
+// INVALID: the device gives that access up; FAILURE: the function stops issuing page requests
+// (Response Failure disables PRI). A response whose grpid matches no outstanding group sets the
+// "Unexpected Page Request Group Index" status bit.
+//
+// The requests of one group are posted back to back (one group at a time per device), so they
+// interleave with other devices' requests and with the IRQ thread, but not with another group of
+// the same device. The device picks the lowest grpid not outstanding (PRG indexes are reused once
+// answered) and puts its group's position (seq) in private_data, which responses must carry back.
+// Left out: ATS translation requests and the DMA itself (a fault is the only thing the model needs
+// of an access), the Stopped bit of the PRI status register.
+import type { Draft } from 'immer';
+import type { IopfParams } from './params.ts';
+import { ACCESS_TABLE } from './sva-standin.ts';
+import type { HwqEntry, IommuFault, State } from './state.ts';
+import {
+  IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE,
+  IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
+  IOMMU_FAULT_PAGE_REQUEST_PRIV_DATA,
+  IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
+  asGrpId,
+  asPasid,
+  asSeq,
+  type DeviceId,
+  type GrpId,
+  type Pasid,
+  type RespCode,
+} from './types.ts';
+import { step, type AnyStep } from '../explorer/model.ts';
+import { postToHwq } from './arm-smmu-v3/priq.ts';
+
+/** A PRG response as the endpoint receives it: CMD_PRI_RESP / page group response descriptor. */
+export interface PrgResponse {
+  grpid: GrpId;
+  pasid: Pasid;
+  code: RespCode;
+  private_data: number;
+}
+
+/**
+ * The endpoint receives a PRG response and matches it by grpid. Ghost: the private data the response
+ * carries back names the group the IOMMU side really answered; its count feeds one-response-per-group.
+ */
+export function pci_prg_response(d: Draft<State>, dev: DeviceId, resp: PrgResponse): void {
+  const device = d.devices[dev]!;
+  const meant = device.prgs[resp.private_data];
+  if (meant) {
+    meant.responses = Math.min(meant.responses + 1, 2);
+    if (!meant.reported && !meant.autoResponded) d.ghost.responseBeforeLast = true;
+  }
+  const prg = device.prgs.find((p) => p.state === 'waiting' && p.grpid === resp.grpid);
+  if (!prg) {
+    device.uprgi = true;
+    return;
+  }
+  // An answered group keeps only what the invariants still read: its response count and code.
+  prg.state = 'answered';
+  prg.code = resp.code;
+  prg.grpid = asGrpId(0);
+  prg.pasid = asPasid(0);
+  prg.sent = 0;
+  prg.reported = false;
+  prg.autoResponded = false;
+  if (resp.code !== 'FAILURE') return;
+  // Response Failure: the function stops issuing page requests; a group it was still sending is
+  // abandoned (its requests already posted stay partial until discarded or freed with iopf_param).
+  device.pri = 'failed';
+  for (const p of device.prgs) {
+    if (p.state !== 'sending') continue;
+    Object.assign(p, { state: 'answered', grpid: 0, pasid: 0, sent: 0, code: 'NONE', reported: false, autoResponded: false });
+  }
+}
+
+/** What the device may post next: continue its group, or start one (on its PASID or on the RID). */
+export interface IssueChoice {
+  /** Index into ACCESS_TABLE. */
+  access: number;
+  last: boolean;
+  /** For a new group: its PASID (0: no PASID). Ignored when continuing a group. */
+  pasid: Pasid;
+}
+
+export function issueChoices(c: IopfParams, s: State, dev: number): IssueChoice[] {
+  const device = s.devices[dev]!;
+  if (device.pri !== 'on' || device.dma_stopped) return [];
+  const sending = device.prgs.find((p) => p.state === 'sending');
+  const lasts = (sent: number): boolean[] => (sent + 1 >= c.requests ? [true] : [false, true]);
+  const out: IssueChoice[] = [];
+  if (sending) {
+    for (let a = 0; a < c.accesses; a++) for (const last of lasts(sending.sent)) out.push({ access: a, last, pasid: sending.pasid });
+    return out;
+  }
+  if (!device.prgs.some((p) => p.state === 'unused')) return [];
+  const pasids: Pasid[] = [];
+  if (device.pasid !== 0) pasids.push(device.pasid);
+  if (c.ridRequests) pasids.push(asPasid(0));
+  for (const pasid of pasids) {
+    for (let a = 0; a < c.accesses; a++) for (const last of lasts(0)) out.push({ access: a, last, pasid });
+  }
+  return out;
+}
+
+export function deviceSteps(c: IopfParams): AnyStep<State>[] {
+  return [
+    step<State, IssueChoice>({
+      name: 'pci_page_request',
+      doc: 'the endpoint posts one Page Request (a TLP to the IOMMU\'s PRI queue); LAST_PAGE ends its group',
+      choices: (s, self) => issueChoices(c, s, self),
+      apply: (d, self, choice) => {
+        const device = d.devices[self]!;
+        let seq = device.prgs.findIndex((p) => p.state === 'sending');
+        if (seq < 0) {
+          seq = device.prgs.findIndex((p) => p.state === 'unused');
+          const busy = new Set(device.prgs.filter((p) => p.state === 'sending' || p.state === 'waiting').map((p) => p.grpid));
+          let grpid = 0;
+          while (busy.has(asGrpId(grpid))) grpid++;
+          device.prgs[seq] = {
+            state: 'sending',
+            grpid: asGrpId(grpid),
+            pasid: choice.pasid,
+            sent: 0,
+            code: 'NONE',
+            responses: 0,
+            reported: false,
+            autoResponded: false,
+          };
+        }
+        const prg = device.prgs[seq]!;
+        const access = ACCESS_TABLE[choice.access]!;
+        let flags = IOMMU_FAULT_PAGE_REQUEST_PRIV_DATA;
+        if (prg.pasid !== 0) flags |= IOMMU_FAULT_PAGE_REQUEST_PASID_VALID | IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID;
+        if (choice.last) flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
+        const fault: IommuFault = {
+          dev: self as DeviceId,
+          flags,
+          pasid: prg.pasid,
+          grpid: prg.grpid,
+          perm: access.perm,
+          addr: access.addr,
+          private_data: seq,
+          seq: asSeq(seq),
+          stale: false,
+          freed: false,
+        };
+        prg.sent++;
+        if (choice.last) prg.state = 'waiting';
+        const entry: HwqEntry = { kind: 'ppr', fault };
+        postToHwq(d, entry, c.queue);
+      },
+      showChoice: (ch) => `${ch.last ? 'LAST ' : ''}${ACCESS_TABLE[ch.access]!.why.split(':')[0]} pasid ${ch.pasid}`,
+    }),
+  ];
+}

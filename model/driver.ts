@@ -1,0 +1,179 @@
+// The device driver's order of operations around the IOPF queue, one process per device (v5.13:
+// the SVA device driver, arm-smmu-v3's arm_smmu_master_enable/disable_iopf and the PRI patch of the
+// SVA series, kernel-notes 1a.1 and 1c):
+//   pci_enable_pri → iopf_queue_add_device → iommu_register_device_fault_handler (IOPF enabled)
+//   → iommu_sva_bind_device (the device gets the mm's PASID)
+//   → stop DMA and PASID (the endpoint either waits for its outstanding groups or posts a Stop Marker)
+//   → arm_smmu_flush_priq → iopf_queue_flush_dev (the kdoc's contract: low-level queue first)
+//   → iommu_sva_unbind_device (the PASID is freed: the next process may get it)
+//   → iommu_unregister_device_fault_handler (its -EBUSY is ignored, as by arm_smmu_master_disable_iopf)
+//   → iopf_queue_remove_device → pci_disable_pri.
+// PRI is on from the start, as a driver that enables it at probe: a request on the RID may arrive
+// before IOPF is enabled, and the IOMMU driver must then answer it itself.
+import { match } from 'ts-pattern';
+import { mmOfDevice } from './layout.ts';
+import type { IopfParams } from './params.ts';
+import { postToHwq, priqFlushed } from './arm-smmu-v3/priq.ts';
+import {
+  iopf_queue_add_device,
+  iopf_queue_flush_dev_lock,
+  iopf_queue_flush_dev_unlock,
+  iopf_queue_remove_device,
+  workqueueIdle,
+} from './io-pgfault/queue.ts';
+import { iommu_register_device_fault_handler, iommu_unregister_device_fault_handler } from './iommu/fault.ts';
+import { iommu_sva_alloc_pasid, iommu_sva_free_pasid } from './sva-standin.ts';
+import type { DriverPc, State } from './state.ts';
+import { asPasid, type DeviceId } from './types.ts';
+import { step, type AnyStep, type Process } from '../explorer/model.ts';
+
+/** Guard of the stop: a group is never cut in two; 'wait' devices also wait for their answers. */
+export function canStop(c: IopfParams, s: State, dev: number): boolean {
+  const prgs = s.devices[dev]!.prgs;
+  return match(c.pasidStop)
+    .with('wait', () => prgs.every((p) => p.state !== 'sending' && p.state !== 'waiting'))
+    .with('marker', () => prgs.every((p) => p.state !== 'sending'))
+    .exhaustive();
+}
+
+const at = (pc: DriverPc, then: DriverPc) => ({ at: pc, then });
+
+export function driverSteps(c: IopfParams): AnyStep<State>[] {
+  const go = (d: { drivers: DriverPc[] }, self: number, pc: DriverPc): void => {
+    d.drivers[self] = pc;
+  };
+  const s1 = at('enable_pri', 'add_device');
+  const s2 = at('add_device', 'register_handler');
+  const s3 = at('register_handler', 'bind');
+  const s4 = at('bind', 'stop');
+  const s5 = at('stop', 'flush_priq');
+  const s6 = at('flush_priq', 'flush_dev');
+  const s8 = at('flush_wait', 'unbind');
+  const s9 = at('unbind', 'unregister_handler');
+  const s10 = at('unregister_handler', 'remove_device');
+  const s11 = at('remove_device', 'disable_pri');
+  const s12 = at('disable_pri', 'done');
+  return [
+    step<State>({
+      name: 'pci_enable_pri',
+      at: s1.at,
+      doc: 'drivers/pci/ats.c pci_enable_pri: the endpoint may issue page requests (on its RID for now)',
+      apply: (d, self) => {
+        d.devices[self]!.pri = 'on';
+        go(d, self, s1.then);
+      },
+    }),
+    step<State>({
+      name: 'iopf_queue_add_device',
+      at: s2.at,
+      doc: 'io-pgfault.c iopf_queue_add_device: queue->lock + dev->iommu->lock, publish iopf_param',
+      enabled: (s) => s.queue.state === 'live',
+      apply: (d, self) => {
+        iopf_queue_add_device(d, self as DeviceId);
+        go(d, self, s2.then);
+      },
+    }),
+    step<State>({
+      name: 'iommu_register_device_fault_handler',
+      at: s3.at,
+      doc: 'iommu.c iommu_register_device_fault_handler(dev, iommu_queue_iopf, dev): dev->iommu->lock, alloc fault_param',
+      apply: (d, self) => {
+        iommu_register_device_fault_handler(d, self as DeviceId);
+        go(d, self, s3.then);
+      },
+    }),
+    step<State>({
+      name: 'iommu_sva_bind_device',
+      at: s4.at,
+      doc: 'iommu_sva_bind_device → iommu_sva_alloc_pasid(mm); the driver programs the PASID into the device',
+      apply: (d, self) => {
+        const pasid = iommu_sva_alloc_pasid(d, mmOfDevice(c, self));
+        d.devices[self]!.pasid = pasid;
+        go(d, self, s4.then);
+      },
+    }),
+    step<State>({
+      name: 'stop_dma_and_pasid',
+      at: s5.at,
+      doc: 'the device driver stops DMA and the PASID (PCIe PASID stop); a marker device posts a Stop Marker',
+      enabled: (s, self) => canStop(c, s, self),
+      apply: (d, self) => {
+        const device = d.devices[self]!;
+        device.dma_stopped = true;
+        if (c.pasidStop === 'marker' && device.pasid !== 0 && device.pri === 'on') {
+          postToHwq(d, { kind: 'stop_marker', dev: self as DeviceId, pasid: device.pasid }, c.queue);
+        }
+        go(d, self, s5.then);
+      },
+    }),
+    step<State>({
+      name: 'arm_smmu_flush_priq',
+      at: s6.at,
+      doc: 'the IOMMU driver flushes its low-level queue: waits until the PRIQ thread consumed what the device posted',
+      enabled: (s, self) => priqFlushed(s, self as DeviceId),
+      apply: (d, self) => go(d, self, s6.then),
+    }),
+    step<State>({
+      name: 'iopf_queue_flush_dev',
+      at: 'flush_dev',
+      doc: 'io-pgfault.c iopf_queue_flush_dev: mutex_lock(dev->iommu->lock); -ENODEV without iopf_param',
+      enabled: (s, self) => !s.dev_iommu[self]!.lock,
+      apply: (d, self) => {
+        const ret = iopf_queue_flush_dev_lock(d, self as DeviceId);
+        go(d, self, ret === 0 ? 'flush_wait' : 'unbind');
+      },
+    }),
+    step<State>({
+      name: 'iopf_queue_flush_dev/flush_workqueue',
+      at: s8.at,
+      doc: 'io-pgfault.c iopf_queue_flush_dev: flush_workqueue(queue->wq) returns, mutex_unlock(dev->iommu->lock)',
+      enabled: (s) => workqueueIdle(s),
+      apply: (d, self) => {
+        iopf_queue_flush_dev_unlock(d, self as DeviceId);
+        go(d, self, s8.then);
+      },
+    }),
+    step<State>({
+      name: 'iommu_sva_unbind_device',
+      at: s9.at,
+      doc: 'iommu_sva_unbind_device → iommu_sva_free_pasid(mm): ioasid_put; at zero the PASID is free for reuse',
+      apply: (d, self) => {
+        const device = d.devices[self]!;
+        if (device.pasid !== 0) iommu_sva_free_pasid(d, mmOfDevice(c, self));
+        device.pasid = asPasid(0);
+        go(d, self, s9.then);
+      },
+    }),
+    step<State>({
+      name: 'iommu_unregister_device_fault_handler',
+      at: s10.at,
+      doc: 'iommu.c iommu_unregister_device_fault_handler: dev->iommu->lock; -EBUSY while responses are pending',
+      apply: (d, self) => {
+        iommu_unregister_device_fault_handler(d, self as DeviceId);
+        go(d, self, s10.then);
+      },
+    }),
+    step<State>({
+      name: 'iopf_queue_remove_device',
+      at: s11.at,
+      doc: 'io-pgfault.c iopf_queue_remove_device: unlink under both locks, then free the partials and iopf_param',
+      apply: (d, self) => {
+        iopf_queue_remove_device(d, self as DeviceId);
+        go(d, self, s11.then);
+      },
+    }),
+    step<State>({
+      name: 'pci_disable_pri',
+      at: s12.at,
+      doc: 'drivers/pci/ats.c pci_disable_pri',
+      apply: (d, self) => {
+        d.devices[self]!.pri = 'off';
+        go(d, self, s12.then);
+      },
+    }),
+  ];
+}
+
+export function driverProcess(c: IopfParams): Process<State> {
+  return { name: 'driver', instances: c.devices, pc: (s, self) => s.drivers[self]!, steps: driverSteps(c) };
+}

@@ -1,0 +1,119 @@
+// drivers/iommu/io-pgfault.c as first merged (fc36479db74e, v5.13): the work item. A worker of the
+// unordered iopf workqueue takes any queued group and runs iopf_handle_group: it walks the group's
+// faults in list order (partials, then last_fault) with sticky errors, calling iopf_handle_single
+// only while the status is SUCCESS and freeing every non-last iopf as it passes it; then
+// iopf_complete_group → iommu_page_response, and kfree(group).
+//
+// Steps: one to start the work (dequeue), two per handled fault — iommu_sva_find (ioasid_find +
+// mmget_not_zero) and the mmap_read_lock section with handle_mm_fault and mmput — because the
+// owner may exit in between (then the worker's mmput is the one that runs exit_mmap, the order of
+// seed001-killed-process.log: mm_release, then that fault answered SUCCESS), and one for the
+// response and the free. Faults skipped after an error are freed inside that last step: nothing
+// else can see them. A walked non-last iopf is forgotten by the model (the walk has passed it and
+// the group goes whole with kfree(group)); the variant handle-group-free-without-list-del keeps it
+// linked and marked freed, to check that nothing reaches it.
+import type { Draft } from 'immer';
+import { iommu_page_response } from '../iommu/fault.ts';
+import { accessAllowed, findVma, iommu_sva_find, mmput } from '../sva-standin.ts';
+import type { IommuFault, IopfGroup, State, Worker } from '../state.ts';
+import {
+  IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
+  IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
+  hasFlag,
+  type DeviceId,
+  type RespCode,
+} from '../types.ts';
+import { step, type AnyStep } from '../../explorer/model.ts';
+import { compareKeys, groupKey } from '../canonical.ts';
+
+export type BusyWorker = Extract<Worker, { pc: 'find' | 'fault' | 'complete' }>;
+
+/** The fault a walk is at: the partials in order, then last_fault. */
+export function faultAt(group: IopfGroup, cursor: number): IommuFault {
+  return cursor < group.faults.length ? group.faults[cursor]! : group.last_fault;
+}
+
+/** How a walked non-last iopf is freed: the baseline forgets it; a variant keeps it, marked freed. */
+export type ReleaseWalked = (w: Draft<BusyWorker>) => void;
+
+export const forgetWalked: ReleaseWalked = (w) => {
+  if (w.cursor < w.group.faults.length) w.group.faults.splice(w.cursor, 1);
+};
+
+/** After iopf_handle_single returned: free a non-last iopf, then go on only while SUCCESS. */
+function next(w: Draft<BusyWorker>, status: RespCode, release: ReleaseWalked): void {
+  w.status = status;
+  w.mm = null;
+  const wasLast = w.cursor >= w.group.faults.length;
+  release(w);
+  w.pc = wasLast || status !== 'SUCCESS' ? 'complete' : 'find';
+}
+
+/** Distinct queued work items, in the workqueue's canonical order. */
+export function dequeueChoices(s: State): number[] {
+  const out: number[] = [];
+  s.queue.wq.forEach((g, i) => {
+    if (i === 0 || compareKeys(groupKey(s.queue.wq[i - 1]!), groupKey(g)) !== 0) out.push(i);
+  });
+  return out;
+}
+
+export function workerSteps(release: ReleaseWalked = forgetWalked): AnyStep<State>[] {
+  return [
+    step<State, number>({
+      name: 'iopf_handle_group',
+      at: 'idle',
+      doc: 'io-pgfault.c iopf_handle_group: a worker of the unordered workqueue starts any queued group',
+      choices: (s) => dequeueChoices(s),
+      apply: (d, self, i) => {
+        const [group] = d.queue.wq.splice(i, 1);
+        d.workers[self] = { pc: 'find', group: group!, cursor: 0, status: 'SUCCESS', mm: null };
+      },
+      showChoice: (i) => `work ${i}`,
+    }),
+    step<State>({
+      name: 'iopf_handle_single/iommu_sva_find',
+      at: 'find',
+      doc: 'io-pgfault.c iopf_handle_single: PASID_VALID check, iommu_sva_find = ioasid_find + mmget_not_zero',
+      apply: (d, self) => {
+        const w = d.workers[self] as Draft<BusyWorker>;
+        const f = faultAt(w.group, w.cursor);
+        if (!hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) return next(w, 'INVALID', release);
+        const mm = iommu_sva_find(d, f.pasid);
+        if (mm === null) return next(w, 'INVALID', release);
+        w.mm = mm;
+        w.pc = 'fault';
+      },
+    }),
+    step<State>({
+      name: 'iopf_handle_single/handle_mm_fault',
+      at: 'fault',
+      doc: 'io-pgfault.c iopf_handle_single: mmap_read_lock, find_extend_vma, access check, handle_mm_fault, mmput',
+      apply: (d, self) => {
+        const w = d.workers[self] as Draft<BusyWorker>;
+        const f = faultAt(w.group, w.cursor);
+        const vmFlags = findVma(f.addr);
+        const status: RespCode = vmFlags !== null && accessAllowed(f, vmFlags) ? 'SUCCESS' : 'INVALID';
+        mmput(d, w.mm!);
+        next(w, status, release);
+      },
+    }),
+    step<State>({
+      name: 'iopf_complete_group',
+      at: 'complete',
+      doc: 'io-pgfault.c iopf_complete_group → iommu_page_response(dev, {pasid, grpid, code}), then kfree(group)',
+      apply: (d, self) => {
+        const w = d.workers[self] as Draft<BusyWorker>;
+        iopf_complete_group(d, w.group.dev, w.group.last_fault, w.status);
+        d.workers[self] = { pc: 'idle' };
+      },
+    }),
+  ];
+}
+
+/** iopf_complete_group(dev, iopf, status): PASID_VALID in the response iff the request had it and needs it. */
+export function iopf_complete_group(d: Draft<State>, dev: DeviceId, iopf: IommuFault, status: RespCode): number {
+  const withPasid =
+    hasFlag(iopf.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID) && hasFlag(iopf.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);
+  return iommu_page_response(d, dev, { pasid_valid: withPasid, pasid: iopf.pasid, grpid: iopf.grpid, code: status });
+}

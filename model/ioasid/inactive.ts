@@ -1,0 +1,45 @@
+// The `ioasid-inactive-state` proposal from the review of seed 001 patch 2 (Jacob Pan, 30 Apr and
+// 4 May 2020), never merged in this form:
+//   ioasid_free(); // drop reference, mark inactive, but not reclaimed if refcount is not zero.
+//   ioasid_get()   // returns err if the ioasid is marked inactive by ioasid_free()
+//   ioasid_put();  // drop reference, reclaim if refcount is 0.
+//   "In inactive state, callers of ioasid_find(), ioasid_get() would all fail. Only ioasid_put can
+//    still operate on it."
+// ioasid_alloc and ioasid_put are the baseline's (ioasid.ts). Leaves out nothing else.
+import { ioasidWarn, type Ioasid, type IoasidFindResult, type IoasidState } from './ioasid.ts';
+
+/** Proposed ioasid_free: the owner's put that also marks the id inactive. */
+export function ioasid_free(d: IoasidState, id: Ioasid): boolean {
+  const data = d.xa[id];
+  if (!data) {
+    ioasidWarn(d, 'ioasid_put-unknown');
+    return false;
+  }
+  data.active = false;
+  data.refs--;
+  if (data.refs > 0) return false;
+  d.xa[id] = null;
+  return true;
+}
+
+/** Proposed ioasid_get: fails (-EINVAL) on an inactive or unknown id instead of WARNing. */
+export function ioasid_get(d: IoasidState, id: Ioasid): 0 | '-EINVAL' {
+  const data = d.xa[id];
+  if (!data || !data.active) return '-EINVAL';
+  data.refs++;
+  return 0;
+}
+
+/** Proposed ioasid_find: an inactive id is not found. */
+export function ioasid_find(
+  d: IoasidState,
+  set: number | null,
+  id: Ioasid,
+  getter?: (priv: number | null) => boolean,
+): IoasidFindResult {
+  const data = id >= 0 && id < d.xa.length ? d.xa[id] : null;
+  if (!data || !data.active) return '-ENOENT';
+  if (set !== null && data.set !== set) return '-EACCES';
+  if (getter && !getter(data.private)) return null;
+  return { priv: data.private };
+}

@@ -1,0 +1,195 @@
+// The canonical encoding of the I/O page fault state, field by field in the order of state.ts, and
+// the initial state. Every field of State is here: the explorer decodes a fresh copy from this
+// encoding before each step, so a field missing from the layout would silently be lost.
+import {
+  array,
+  bool,
+  brandedInt,
+  int,
+  list,
+  literal,
+  nullable,
+  record,
+  tagged,
+  constant,
+  type Codec,
+} from '../explorer/codec.ts';
+import type { IopfParams } from './params.ts';
+import {
+  DRIVER_PCS,
+  type Device,
+  type DevIommu,
+  type FaultParam,
+  type Ghost,
+  type Hwq,
+  type HwqEntry,
+  type IommuFault,
+  type Ioasid,
+  type IopfGroup,
+  type IopfParam,
+  type IopfQueue,
+  type Mm,
+  type Prg,
+  type PriqThread,
+  type State,
+  type Worker,
+} from './state.ts';
+import { RESPONSE_CODES, asGrpId, asPasid, type DeviceId, type GrpId, type MmId, type Pasid, type PrgSeq } from './types.ts';
+
+/** The number of mms: one per PASID for the bound processes, plus the next process's. */
+export const mmCount = (c: IopfParams): number => c.pasids + (c.nextProcess ? 1 : 0);
+/** The mm a device's driver binds: devices share processes when there are fewer PASIDs. */
+export const mmOfDevice = (c: IopfParams, dev: number): MmId => (dev % c.pasids) as MmId;
+/** The next process's mm (when nextProcess is on). */
+export const nextMm = (c: IopfParams): MmId => c.pasids as MmId;
+
+export function faultCodec(c: IopfParams): Codec<IommuFault> {
+  return record<IommuFault>({
+    dev: brandedInt<DeviceId>(0, c.devices - 1),
+    flags: int(0, 15),
+    pasid: brandedInt<Pasid>(0, c.pasids),
+    grpid: brandedInt<GrpId>(0, c.groups - 1),
+    perm: int(0, 15),
+    addr: int(0, 3),
+    private_data: int(0, c.groups),
+    seq: brandedInt<PrgSeq>(0, c.groups - 1),
+    stale: bool,
+    freed: bool,
+  });
+}
+
+export function groupCodec(c: IopfParams): Codec<IopfGroup> {
+  const fault = faultCodec(c);
+  return record<IopfGroup>({
+    dev: brandedInt<DeviceId>(0, c.devices - 1),
+    faults: list(c.requests, fault),
+    last_fault: fault,
+  });
+}
+
+export function stateCodec(c: IopfParams): Codec<State> {
+  const fault = faultCodec(c);
+  const group = groupCodec(c);
+  const respCode = literal(RESPONSE_CODES);
+  const hwqEntry = tagged<'kind', HwqEntry>('kind', {
+    ppr: record({ kind: constant('ppr' as const), fault }),
+    stop_marker: record({
+      kind: constant('stop_marker' as const),
+      dev: brandedInt<DeviceId>(0, c.devices - 1),
+      pasid: brandedInt<Pasid>(0, c.pasids),
+    }),
+  });
+  const prg = record<Prg>({
+    state: literal(['unused', 'sending', 'waiting', 'answered'] as const),
+    grpid: brandedInt<GrpId>(0, c.groups - 1),
+    pasid: brandedInt<Pasid>(0, c.pasids),
+    sent: int(0, c.requests),
+    code: literal([...RESPONSE_CODES, 'NONE'] as const),
+    responses: int(0, 2),
+    reported: bool,
+    autoResponded: bool,
+  });
+  const device = record<Device>({
+    pri: literal(['off', 'on', 'failed'] as const),
+    pasid: brandedInt<Pasid>(0, c.pasids),
+    dma_stopped: bool,
+    prgs: array(c.groups, prg),
+    uprgi: bool,
+  });
+  // Pending LAST events: at most one per group a device issues (more only through a bug, which the
+  // invariants catch first); partials: at most every non-last request of every group.
+  const maxPending = c.groups * 2;
+  const maxPartial = c.groups * Math.max(1, c.requests - 1) * 2;
+  const devIommu = record<DevIommu>({
+    lock: bool,
+    fault_param: nullable(record<FaultParam>({ faults: list(maxPending, fault) })),
+    iopf_param: nullable(record<IopfParam>({ partial: list(maxPartial, fault) })),
+    users: int(0, 15),
+  });
+  const worker = tagged<'pc', Worker>('pc', {
+    idle: record({ pc: constant('idle' as const) }),
+    find: busyWorker('find', group, respCode, c),
+    fault: busyWorker('fault', group, respCode, c),
+    complete: busyWorker('complete', group, respCode, c),
+  });
+  const priq = tagged<'pc', PriqThread>('pc', {
+    idle: record({ pc: constant('idle' as const) }),
+    nobody_cared: record({ pc: constant('nobody_cared' as const), fault }),
+  });
+  return record<State>({
+    smmu: literal(['probe', 'live', 'gone'] as const),
+    hwq: record<Hwq>({ entries: list(c.queue, hwqEntry), overflow: bool }),
+    priq,
+    devices: array(c.devices, device),
+    dev_iommu: array(c.devices, devIommu),
+    drivers: array(c.devices, literal(DRIVER_PCS)),
+    queue: record<IopfQueue>({
+      state: literal(['none', 'live', 'freed'] as const),
+      devices: list(c.devices, brandedInt<DeviceId>(0, c.devices - 1)),
+      wq: list(c.devices * c.groups * 2, group),
+    }),
+    workers: array(c.workers, worker),
+    ioasid: array(
+      c.pasids,
+      record<Ioasid>({ mm: nullable(brandedInt<MmId>(0, mmCount(c) - 1)), refs: int(0, c.devices), reused: bool }),
+    ),
+    mms: array(
+      mmCount(c),
+      record<Mm>({ users: int(0, 1 + c.workers), owner: bool, pasid: brandedInt<Pasid>(0, c.pasids) }),
+    ),
+    next_process: literal(['waiting', 'bound'] as const),
+    ghost: record<Ghost>({ responseAfterGroupFree: bool, responseBeforeLast: bool, faultDataUseAfterFree: bool }),
+  });
+}
+
+function busyWorker<P extends 'find' | 'fault' | 'complete'>(
+  pc: P,
+  group: Codec<IopfGroup>,
+  respCode: Codec<(typeof RESPONSE_CODES)[number]>,
+  c: IopfParams,
+): Codec<Extract<Worker, { pc: P }>> {
+  return record({
+    pc: constant(pc),
+    group,
+    cursor: int(0, c.requests),
+    status: respCode,
+    mm: nullable(brandedInt<MmId>(0, mmCount(c) - 1)),
+  }) as unknown as Codec<Extract<Worker, { pc: P }>>;
+}
+
+export function initialState(c: IopfParams): State {
+  const prg = (): Prg => ({
+    state: 'unused',
+    grpid: asGrpId(0),
+    pasid: asPasid(0),
+    sent: 0,
+    code: 'NONE',
+    responses: 0,
+    reported: false,
+    autoResponded: false,
+  });
+  return {
+    smmu: 'probe',
+    hwq: { entries: [], overflow: false },
+    priq: { pc: 'idle' },
+    devices: Array.from({ length: c.devices }, () => ({
+      pri: 'off' as const,
+      pasid: asPasid(0),
+      dma_stopped: false,
+      prgs: Array.from({ length: c.groups }, prg),
+      uprgi: false,
+    })),
+    dev_iommu: Array.from({ length: c.devices }, () => ({ lock: false, fault_param: null, iopf_param: null, users: 0 })),
+    drivers: Array.from({ length: c.devices }, () => 'enable_pri' as const),
+    queue: { state: 'none', devices: [], wq: [] },
+    workers: Array.from({ length: c.workers }, () => ({ pc: 'idle' as const })),
+    ioasid: Array.from({ length: c.pasids }, () => ({ mm: null, refs: 0, reused: false })),
+    mms: Array.from({ length: mmCount(c) }, (_, i) => ({
+      users: i < c.pasids ? 1 : 0,
+      owner: i < c.pasids,
+      pasid: asPasid(0),
+    })),
+    next_process: 'waiting',
+    ghost: { responseAfterGroupFree: false, responseBeforeLast: false, faultDataUseAfterFree: false },
+  };
+}

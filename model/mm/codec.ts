@@ -1,0 +1,26 @@
+// Canonical codec of struct mm_struct (mm.ts): fixed-length pages, sorted notifier lists.
+import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
+import { MM_WARNINGS, PERMS, PTES, type Asid, type MmConfig, type MmExit, type MmStruct, type NotifierId, type Page, type Subscription, type Unmap } from './mm.ts';
+
+export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
+  const ref = int(0, cfg.max_refs);
+  const nid = int(0, cfg.max_notifiers - 1) as unknown as Codec<NotifierId>;
+  const nids = list(cfg.max_notifiers, nid);
+  return record<MmStruct>({
+    users: ref,
+    count: ref,
+    pasid: int(0, cfg.max_pasid),
+    context: record({ id: int(0, cfg.max_asid) as unknown as Codec<Asid>, pinned: ref }),
+    pages: array(cfg.nr_pages, record<Page>({ vm: literal(PERMS), pte: literal(PTES) })),
+    notifiers: list(cfg.max_notifiers, record<Subscription>({ id: nid, ops: int(), users: ref, linked: bool })),
+    srcu_pending: nids,
+    unmap: nullable(record<Unmap>({ page: int(0, cfg.nr_pages - 1), pending: nids })),
+    exit: tagged<'state', MmExit>('state', {
+      live: record({ state: constant<'live'>('live') }),
+      releasing: record({ state: constant<'releasing'>('releasing'), pending: nids }),
+      unmapping: record({ state: constant<'unmapping'>('unmapping') }),
+      exited: record({ state: constant<'exited'>('exited') }),
+    }),
+    warnings: list(MM_WARNINGS.length, literal(MM_WARNINGS)),
+  });
+}

@@ -1,0 +1,158 @@
+// struct mm_struct as the SVA stack sees it (v5.11-v5.13): mm_users and mm_count
+// (include/linux/sched/mm.h: mmget, mmput, mmget_not_zero, mmgrab, mmdrop), mm->pasid (seed 001
+// patch 1, "mm: Add a PASID field to mm_struct", 0 = none), the arm64 context (context.id,
+// context.pinned, 48118151d8cc), a small page table, the MMU notifier subscriptions
+// (mm/mmu_notifier.c) and the exit_mmap progress.
+// Leaves out: VMAs beyond one permission per page, mmap_lock (munmap and exit are serialized by
+// the composition: one munmap at a time per mm), ASID rollover (model/arm64-asid/ owns it; here a
+// pinned mm keeps the ASID it was given at init, which is what pinning guarantees).
+
+export type MmId = number & { readonly __brand: 'MmId' };
+export type Asid = number & { readonly __brand: 'Asid' };
+export type NotifierId = number & { readonly __brand: 'NotifierId' };
+
+/** VMA permission of a page; `none` = no VMA (a fault there fails). */
+export const PERMS = ['none', 'r', 'rw'] as const;
+export type Perm = (typeof PERMS)[number];
+/** PTE state: `zapped` = cleared by munmap, frame not yet freed (tlb_finish_mmu pending). */
+export const PTES = ['none', 'present', 'zapped'] as const;
+export type Pte = (typeof PTES)[number];
+export interface Page {
+  vm: Perm;
+  pte: Pte;
+}
+
+/** A struct mmu_notifier on this mm: `ops` tells notifiers apart for mmu_notifier_get (the domain). */
+export interface Subscription {
+  id: NotifierId;
+  ops: number;
+  users: number;
+  /** Still on mm->notifier_subscriptions->list; mn_hlist_release unlinks all of them. */
+  linked: boolean;
+}
+
+/** A munmap of one page in progress: invalidate_range still owed to `pending` before the free. */
+export interface Unmap {
+  page: number;
+  pending: NotifierId[];
+}
+
+/** exit_mmap as data: mmu_notifier_release runs each pending ->release before any page is freed. */
+export type MmExit =
+  | { state: 'live' }
+  | { state: 'releasing'; pending: NotifierId[] }
+  | { state: 'unmapping' }
+  | { state: 'exited' };
+
+export const MM_WARNINGS = [
+  'mmdrop-underflow',
+  'mmput-underflow',
+  'mmu_notifier_put-unknown',
+  'mmu_notifier_register-dead-mm',
+  'context_put-unpinned',
+  'use-after-free',
+] as const;
+export type MmWarning = (typeof MM_WARNINGS)[number];
+
+export interface MmStruct {
+  /** mm_users: address-space users; the last mmput runs exit_mmap. */
+  users: number;
+  /** mm_count: references to the struct; the last mmdrop frees it (__mmdrop). */
+  count: number;
+  /** mm->pasid; 0 = none (v5.11 iommu_sva_alloc_pasid tests `if (mm->pasid)`). */
+  pasid: number;
+  /** mm->context: id = hardware ASID, pinned = arm64_mm_context_get references. */
+  context: { id: Asid; pinned: number };
+  pages: Page[];
+  notifiers: Subscription[];
+  /** Put notifiers whose SRCU callback (free_notifier, then mmdrop) has not run yet. */
+  srcu_pending: NotifierId[];
+  unmap: Unmap | null;
+  exit: MmExit;
+  warnings: MmWarning[];
+}
+
+export interface MmConfig {
+  readonly nr_pages: number;
+  readonly max_pasid: number;
+  readonly max_asid: number;
+  readonly max_notifiers: number;
+  /** Bound on users/count/pinned (the model's largest reachable count). */
+  readonly max_refs: number;
+}
+
+export function mm_init(cfg: MmConfig, asid: Asid, vm: readonly Perm[]): MmStruct {
+  return {
+    users: 1,
+    count: 1, // "mm_users counts as one mm_count" (kernel/fork.c mm_init)
+    pasid: 0,
+    context: { id: asid, pinned: 0 },
+    pages: Array.from({ length: cfg.nr_pages }, (_, i) => ({ vm: vm[i] ?? 'none', pte: 'none' })),
+    notifiers: [],
+    srcu_pending: [],
+    unmap: null,
+    exit: { state: 'live' },
+    warnings: [],
+  };
+}
+
+export function mmWarn(d: MmStruct, w: MmWarning): void {
+  if (!d.warnings.includes(w)) {
+    d.warnings.push(w);
+    d.warnings.sort();
+  }
+}
+
+/** Whether the struct is still allocated; every reader of an mm checks this (`no-mm-use-after-free`). */
+export function mm_alive(s: MmStruct): boolean {
+  return s.count > 0;
+}
+
+/** Touch the struct: records a use-after-free when mm_count already reached zero. */
+export function mmAccess(d: MmStruct): boolean {
+  if (d.count > 0) return true;
+  mmWarn(d, 'use-after-free');
+  return false;
+}
+
+/** mmget: the caller already holds a users reference (atomic_inc). */
+export function mmget(d: MmStruct): void {
+  if (mmAccess(d)) d.users++;
+}
+
+/** mmget_not_zero: atomic_inc_not_zero(&mm->mm_users). */
+export function mmget_not_zero(d: MmStruct): boolean {
+  if (!mmAccess(d) || d.users === 0) return false;
+  d.users++;
+  return true;
+}
+
+/**
+ * mmput: the last user starts exit_mmap (__mmput). The kernel runs it in the caller; the model
+ * records it in `exit` so a composition can run its steps (release, unmap) wherever it likes.
+ */
+export function mmput(d: MmStruct): void {
+  if (!mmAccess(d)) return;
+  if (d.users === 0) {
+    mmWarn(d, 'mmput-underflow');
+    return;
+  }
+  d.users--;
+  if (d.users > 0) return;
+  d.exit = { state: 'releasing', pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
+}
+
+/** mmgrab: atomic_inc(&mm->mm_count). */
+export function mmgrab(d: MmStruct): void {
+  if (mmAccess(d)) d.count++;
+}
+
+/** mmdrop: the last reference frees the struct (__mmdrop); true when it did. */
+export function mmdrop(d: MmStruct): boolean {
+  if (d.count === 0) {
+    mmWarn(d, 'mmdrop-underflow');
+    return false;
+  }
+  d.count--;
+  return d.count === 0;
+}

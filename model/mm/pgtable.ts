@@ -1,0 +1,84 @@
+// The page table of an mm, one PTE per page: fault-in (handle_mm_fault), munmap (mm/mmap.c
+// unmap_region: unmap_vmas inside mmu_notifier_invalidate_range_start/end, then tlb_finish_mmu
+// which frees the pages) and exit_mmap's unmap (after mmu_notifier_release, v5.11 mm/mmap.c).
+// munmap is three steps because other threads interleave there: the PTE is cleared, every linked
+// notifier's invalidate_range runs (no lock: SRCU), then the frame is freed. The kernel calls
+// invalidate_range twice per range (from invalidate_range_end and from tlb_flush_mmu_tlbonly:
+// seed 001's normal-job trace shows each smmu_mm_invalidate twice); once before the free is enough
+// to model the ordering that matters. Leaves out: huge pages, page reclaim, COW.
+import { mmAccess, mmdrop, type MmStruct, type Perm } from './mm.ts';
+
+export type Access = 'r' | 'w';
+
+function permits(vm: Perm, access: Access): boolean {
+  return access === 'r' ? vm !== 'none' : vm === 'rw';
+}
+
+/** What a table walk sees: a present PTE whose VMA allows the access (SMMU walk, ATS, CPU). */
+export function pte_allows(d: MmStruct, page: number, access: Access): boolean {
+  if (!mmAccess(d)) return false; // the pgd went with __mmdrop: a walk here is a use-after-free
+  const p = d.pages[page];
+  return p !== undefined && p.pte === 'present' && permits(p.vm, access);
+}
+
+/** find_extend_vma + the access check in iopf_handle_single (seed 001 patch 5). */
+export function vma_allows(s: MmStruct, page: number, access: Access): boolean {
+  const p = s.pages[page];
+  return p !== undefined && permits(p.vm, access);
+}
+
+/** handle_mm_fault: caller holds a users reference and mmap_lock; 0 or VM_FAULT_SIGSEGV. */
+export function handle_mm_fault(d: MmStruct, page: number, access: Access): 0 | 'VM_FAULT_SIGSEGV' {
+  if (!mmAccess(d)) return 'VM_FAULT_SIGSEGV';
+  const p = d.pages[page];
+  if (!p || !permits(p.vm, access) || p.pte === 'zapped') return 'VM_FAULT_SIGSEGV';
+  p.pte = 'present';
+  return 0;
+}
+
+/** mmap of one page: a new VMA where there is none (the frame comes at the first fault). */
+export function do_mmap(d: MmStruct, page: number, vm: Perm): 0 | '-EEXIST' {
+  const p = d.pages[page];
+  if (!p || p.vm !== 'none' || p.pte !== 'none') return '-EEXIST';
+  p.vm = vm;
+  return 0;
+}
+
+/**
+ * munmap, first step (unmap_vmas under mmap_write_lock): the VMA goes, the PTE is cleared but the
+ * frame stays until tlb_finish_mmu; every linked notifier is owed invalidate_range. Returns whether
+ * a PTE was cleared (then the CPU's TLBI is broadcast: with BTM it reaches the SMMU TLB too).
+ */
+export function munmap_zap(d: MmStruct, page: number): boolean {
+  const p = d.pages[page];
+  if (!p || !mmAccess(d) || d.unmap !== null) return false;
+  const wasPresent = p.pte === 'present';
+  p.vm = 'none';
+  if (wasPresent) p.pte = 'zapped';
+  d.unmap = { page, pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
+  return wasPresent;
+}
+
+/** munmap, last step (tlb_finish_mmu): only once every invalidate_range returned is the frame freed. */
+export function tlb_finish_mmu(d: MmStruct): boolean {
+  if (!d.unmap || d.unmap.pending.length > 0) return false;
+  const p = d.pages[d.unmap.page];
+  if (p && p.pte === 'zapped') p.pte = 'none';
+  d.unmap = null;
+  return true;
+}
+
+/**
+ * exit_mmap after mmu_notifier_release: unmap_vmas + free_pgtables + tlb_finish_mmu with every
+ * notifier already unlinked (no invalidate_range), then __mmput's mmdrop. Returns whether the mm
+ * struct was freed by that mmdrop.
+ */
+export function exit_mmap_unmap(d: MmStruct): boolean {
+  if (d.exit.state !== 'unmapping') return false;
+  for (const p of d.pages) {
+    p.vm = 'none';
+    p.pte = 'none';
+  }
+  d.exit = { state: 'exited' };
+  return mmdrop(d);
+}

@@ -1,0 +1,192 @@
+// The state of the I/O page fault model: every kernel object the modelled code touches, named after
+// its struct and fields (v5.13, fc36479db74e: iommu.c's fault_param, io-pgfault.c's iopf_param,
+// iopf_queue and iopf_group), plus the endpoint, the hardware queue and a few ghost fields the
+// invariants read. Plain data only: fixed-size arrays indexed by small ids, FIFO lists in order,
+// sets (the workqueue, queue->devices) kept sorted so the state is canonical.
+import type { DeviceId, GrpId, MmId, Pasid, PrgSeq, RespCode } from './types.ts';
+
+/**
+ * struct iommu_fault_page_request (seed 003: flags, pasid, grpid, perm, addr, private_data), with
+ * the device it came from (the StreamID the IOMMU driver resolves) and three ghost fields.
+ */
+export interface IommuFault {
+  dev: DeviceId;
+  flags: number;
+  pasid: Pasid;
+  grpid: GrpId;
+  perm: number;
+  addr: number;
+  /** Device-specific data returned untouched in the response; the device stores its group's seq here. */
+  private_data: number;
+  /** Ghost: which of its device's page request groups this request belongs to. */
+  seq: PrgSeq;
+  /** Ghost: the PASID was freed (iommu_sva_free_pasid) after the device issued this request. */
+  stale: boolean;
+  /** Ghost: kfree()d while still linked on a list (only variants that forget a list_del). */
+  freed: boolean;
+}
+
+/** An entry of the hardware page request queue (PRIQ): a page request or a PASID Stop Marker. */
+export type HwqEntry =
+  | { kind: 'ppr'; fault: IommuFault }
+  | { kind: 'stop_marker'; dev: DeviceId; pasid: Pasid };
+
+export interface Hwq {
+  entries: HwqEntry[];
+  /** SMMU_PRIQ_PROD.OVFLG not yet acknowledged: new entries are discarded (SMMUv3 spec 8.1). */
+  overflow: boolean;
+}
+
+export type PrgState = 'unused' | 'sending' | 'waiting' | 'answered';
+
+/** The endpoint's view of one page request group (PRG), plus ghost counts for the invariants. */
+export interface Prg {
+  state: PrgState;
+  grpid: GrpId;
+  pasid: Pasid;
+  /** Requests of this group posted so far. */
+  sent: number;
+  code: RespCode | 'NONE';
+  /** Ghost: responses the IOMMU side sent meaning this group (by the private data they carry). */
+  responses: number;
+  /** Ghost: the group's LAST request went through iommu_report_device_fault. */
+  reported: boolean;
+  /** Ghost: the LAST request was lost to an overflow and the SMMU answered it itself. */
+  autoResponded: boolean;
+}
+
+export type PriState = 'off' | 'on' | 'failed';
+
+/** The PCIe endpoint: PRI capability state, the PASID its driver gave it, its page request groups. */
+export interface Device {
+  /** 'failed': a Response Failure was received; the function issues no more page requests. */
+  pri: PriState;
+  /** The PASID the device driver programmed for its DMA (0: none). */
+  pasid: Pasid;
+  /** The driver stopped the device's DMA and its PASID: no new page request group starts. */
+  dma_stopped: boolean;
+  prgs: Prg[];
+  /** PRI status "Unexpected Page Request Group Index": a response matched no outstanding group. */
+  uprgi: boolean;
+}
+
+/** iommu.c's struct iommu_fault_param: the handler is always iommu_queue_iopf here. */
+export interface FaultParam {
+  /** Pending LAST_PAGE events awaiting iommu_page_response(), in list_add_tail order. */
+  faults: IommuFault[];
+}
+
+/** io-pgfault.c's struct iopf_device_param. */
+export interface IopfParam {
+  /** Non-last requests waiting for their LAST, in list order (list_add: newest first). */
+  partial: IommuFault[];
+}
+
+/** struct dev_iommu: the two parameters and the mutex that guards their lifetime in v5.13. */
+export interface DevIommu {
+  /** dev->iommu->lock held across steps (only iopf_queue_flush_dev holds it while it waits). */
+  lock: boolean;
+  fault_param: FaultParam | null;
+  iopf_param: IopfParam | null;
+  /** Refcount of the fault data, for the fault-param-refcount family of variants; 0 in v5.13. */
+  users: number;
+}
+
+/** struct iopf_group: the non-last faults gathered by grpid, then the embedded last_fault. */
+export interface IopfGroup {
+  dev: DeviceId;
+  faults: IommuFault[];
+  last_fault: IommuFault;
+}
+
+export type QueueState = 'none' | 'live' | 'freed';
+
+/** struct iopf_queue: its devices list and its workqueue (a multiset: WQ_UNBOUND, unordered). */
+export interface IopfQueue {
+  state: QueueState;
+  devices: DeviceId[];
+  wq: IopfGroup[];
+}
+
+/** A workqueue worker running iopf_handle_group(). */
+export type Worker =
+  | { pc: 'idle' }
+  | {
+      pc: 'find' | 'fault' | 'complete';
+      group: IopfGroup;
+      /** Index into [...group.faults, last_fault] of the fault the walk is at. */
+      cursor: number;
+      status: RespCode;
+      /** The mm whose mm_users this worker holds (mmget_not_zero until mmput), or null. */
+      mm: MmId | null;
+    };
+
+/** The IOMMU driver's page request thread (SMMUv3 PRIQ / evtq thread). */
+export type PriqThread = { pc: 'idle' } | { pc: 'nobody_cared'; fault: IommuFault };
+
+/** The IOMMU driver's own lifetime around iopf_queue_alloc / iopf_queue_free. */
+export type SmmuPc = 'probe' | 'live' | 'gone';
+
+/** The device driver's order of operations (enable, bind, stop, flush, unbind, remove). */
+export const DRIVER_PCS = [
+  'enable_pri',
+  'add_device',
+  'register_handler',
+  'bind',
+  'stop',
+  'flush_priq',
+  'flush_dev',
+  'flush_wait',
+  'unbind',
+  'unregister_handler',
+  'remove_device',
+  'disable_pri',
+  'done',
+] as const;
+export type DriverPc = (typeof DRIVER_PCS)[number];
+
+/** ioasid.c's ioasid_data for one PASID value of the iommu_sva_pasid set (the stand-in). */
+export interface Ioasid {
+  /** private = the mm it was allocated for; null when the PASID is free. */
+  mm: MmId | null;
+  refs: number;
+  /** Ghost: the PASID was allocated and freed at least once (a next process may get it). */
+  reused: boolean;
+}
+
+/** The parts of mm_struct the page fault path reads. */
+export interface Mm {
+  /** mm_users: the owning process's reference plus any mmget_not_zero() by a fault worker. */
+  users: number;
+  /** The owning process still runs (has not dropped its mm_users reference in exit). */
+  owner: boolean;
+  /** mm->pasid (0: none). */
+  pasid: Pasid;
+}
+
+export type NextProcessPc = 'waiting' | 'bound';
+
+/** History variables: set by a step that does what an invariant forbids, never cleared. */
+export interface Ghost {
+  /** A page response was sent on behalf of an iopf_group that had already been freed. */
+  responseAfterGroupFree: boolean;
+  /** A response reached a device for a group whose LAST was neither reported nor auto-answered. */
+  responseBeforeLast: boolean;
+  /** A step touched a device's fault data (fault_param / iopf_param) after it was freed. */
+  faultDataUseAfterFree: boolean;
+}
+
+export interface State {
+  smmu: SmmuPc;
+  hwq: Hwq;
+  priq: PriqThread;
+  devices: Device[];
+  dev_iommu: DevIommu[];
+  drivers: DriverPc[];
+  queue: IopfQueue;
+  workers: Worker[];
+  ioasid: Ioasid[];
+  mms: Mm[];
+  next_process: NextProcessPc;
+  ghost: Ghost;
+}

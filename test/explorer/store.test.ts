@@ -1,0 +1,93 @@
+// The compact stores the search keeps its states in: what goes in comes out, in order.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FingerprintSet } from '../../explorer/fpset.ts';
+import { fingerprint, lastFingerprint } from '../../explorer/fingerprint.ts';
+import { PackedVec, U32Vec, VarintQueue } from '../../explorer/store.ts';
+
+describe('FingerprintSet', () => {
+  it('behaves as a set of 64-bit pairs across growth', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.nat({ max: 0xffffffff }), fc.integer({ min: 1, max: 0xffffffff })), { maxLength: 3000 }), (pairs) => {
+        const set = new FingerprintSet(16);
+        const model = new Set<string>();
+        for (const [hi, lo] of pairs) {
+          expect(set.add(hi, lo)).toBe(!model.has(`${hi}:${lo}`));
+          model.add(`${hi}:${lo}`);
+        }
+        expect(set.size).toBe(model.size);
+        for (const [hi, lo] of pairs) expect(set.has(hi, lo)).toBe(true);
+        expect(set.has(7, 0x12345)).toBe(model.has(`7:${0x12345}`));
+      }),
+      { numRuns: 50 },
+    );
+  });
+});
+
+describe('fingerprint', () => {
+  it('gives distinct fingerprints to distinct short vectors (no collision among 100k)', () => {
+    const seen = new Set<string>();
+    const v = new Int32Array(4);
+    for (let i = 0; i < 100_000; i++) {
+      v[0] = i % 10;
+      v[1] = (i / 10) % 10 | 0;
+      v[2] = (i / 100) % 100 | 0;
+      v[3] = (i / 10_000) | 0;
+      fingerprint(v, 4);
+      seen.add(`${lastFingerprint.hi}:${lastFingerprint.lo}`);
+    }
+    expect(seen.size).toBe(100_000);
+  });
+
+  it('depends on the length: a vector and its zero-padded copy differ', () => {
+    fingerprint(new Int32Array([1, 2, 0]), 2);
+    const a = { ...lastFingerprint };
+    fingerprint(new Int32Array([1, 2, 0]), 3);
+    expect(lastFingerprint).not.toEqual(a);
+  });
+});
+
+describe('VarintQueue', () => {
+  it('returns the vectors pushed, in order, including negatives and large values', () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 40 }), { maxLength: 200 }), (vectors) => {
+        const q = new VarintQueue();
+        const out = { buf: new Int32Array(1), len: 0 };
+        for (const v of vectors) q.push(Int32Array.from(v), v.length);
+        expect(q.count).toBe(vectors.length);
+        for (const v of vectors) {
+          q.shift(out);
+          expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
+        }
+        expect(q.heldBytes).toBe(0);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('crosses chunk boundaries', () => {
+    const q = new VarintQueue();
+    const v = Int32Array.from({ length: 1000 }, (_, i) => i * 7919);
+    for (let i = 0; i < 6000; i++) q.push(v, v.length);
+    const out = { buf: new Int32Array(1), len: 0 };
+    for (let i = 0; i < 6000; i++) {
+      q.shift(out);
+      expect(out.buf[999]).toBe(999 * 7919);
+    }
+  });
+});
+
+describe('U32Vec and PackedVec', () => {
+  it('keep what is pushed; PackedVec widens to 32 bits without losing earlier entries', () => {
+    const u = new U32Vec();
+    const p = new PackedVec();
+    for (let i = 0; i < 70_000; i++) {
+      u.push(i * 3);
+      p.push(i & 0xffff);
+    }
+    expect(p.bytesPerEntry).toBe(2);
+    p.push(0x12345678);
+    expect(p.bytesPerEntry).toBe(4);
+    expect([u.get(0), u.get(69_999), p.get(65_535), p.get(69_999), p.get(70_000)]).toEqual([0, 209_997, 65_535, 69_999 & 0xffff, 0x12345678]);
+  });
+});

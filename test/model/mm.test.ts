@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
+import { arm64_mm_context_get, arm64_mm_context_put } from '../../model/mm/context.ts';
+import { mmCodec } from '../../model/mm/codec.ts';
+import { mm_init, mmdrop, mmget, mmget_not_zero, mmgrab, mmput, type Asid, type MmStruct, type NotifierId } from '../../model/mm/mm.ts';
+import {
+  find_get_mmu_notifier,
+  mmu_notifier_free_rcu,
+  mmu_notifier_get,
+  mmu_notifier_invalidate_range_done,
+  mmu_notifier_invalidate_range_next,
+  mmu_notifier_put,
+  mmu_notifier_register,
+  mmu_notifier_release_done,
+  mmu_notifier_release_next,
+} from '../../model/mm/mmu-notifier.ts';
+import { do_mmap, exit_mmap_unmap, handle_mm_fault, munmap_zap, pte_allows, tlb_finish_mmu } from '../../model/mm/pgtable.ts';
+
+const cfg = { nr_pages: 2, max_pasid: 3, max_asid: 7, max_notifiers: 3, max_refs: 8 };
+const fresh = (): MmStruct => mm_init(cfg, 3 as Asid, ['rw', 'r']);
+const n = (i: number) => i as NotifierId;
+
+describe('mm_users and mm_count', () => {
+  it('starts with one user holding one count', () => {
+    expect(fresh()).toMatchObject({ users: 1, count: 1, pasid: 0, exit: { state: 'live' } });
+  });
+
+  it('mmget_not_zero fails once mm_users reached zero; mmget/mmgrab raise their own counter', () => {
+    const m = fresh();
+    mmget(m);
+    mmgrab(m);
+    expect(m).toMatchObject({ users: 2, count: 2 });
+    mmput(m);
+    mmput(m);
+    expect(mmget_not_zero(m)).toBe(false);
+    expect(m.users).toBe(0);
+  });
+
+  it('mmput underflow and mmdrop underflow WARN instead of going negative', () => {
+    const m = fresh();
+    mmput(m);
+    mmput(m);
+    expect(m.users).toBe(0);
+    expect(mmdrop(m)).toBe(true);
+    expect(mmdrop(m)).toBe(false);
+    expect(m.count).toBe(0);
+    expect(m.warnings).toEqual(['mmdrop-underflow', 'mmput-underflow']);
+  });
+
+  it('any access after the last mmdrop is a use-after-free', () => {
+    const m = fresh();
+    mmput(m);
+    mmdrop(m);
+    expect(mmget_not_zero(m)).toBe(false);
+    expect(arm64_mm_context_get(m)).toBe(0);
+    expect(m.warnings).toEqual(['use-after-free']);
+  });
+});
+
+describe('exit_mmap ordering', () => {
+  it('the last mmput owes ->release to every linked notifier before pages can be freed', () => {
+    const m = fresh();
+    mmu_notifier_register(m, n(2), 0);
+    mmu_notifier_register(m, n(0), 1);
+    handle_mm_fault(m, 0, 'w');
+    mmput(m);
+    expect(m.exit).toEqual({ state: 'releasing', pending: [0, 2] });
+    expect(exit_mmap_unmap(m)).toBe(false);
+    expect(m.pages[0]!.pte).toBe('present');
+    expect(mmu_notifier_release_next(m)).toBe(0);
+    mmu_notifier_release_done(m, n(0));
+    expect(mmu_notifier_release_next(m)).toBe(2);
+    mmu_notifier_release_done(m, n(2));
+    // mn_hlist_release unlinked them all: no invalidate_range reaches the driver any more
+    expect(m.notifiers.every((s) => !s.linked)).toBe(true);
+    expect(m.exit).toEqual({ state: 'unmapping' });
+    expect(exit_mmap_unmap(m)).toBe(false); // the notifiers still hold mm_count
+    expect(m).toMatchObject({ count: 2, exit: { state: 'exited' } });
+    expect(m.pages.every((p) => p.pte === 'none')).toBe(true);
+  });
+
+  it('a notifier put before its release ran is no longer owed one', () => {
+    const m = fresh();
+    mmu_notifier_register(m, n(1), 0);
+    mmput(m);
+    expect(mmu_notifier_put(m, n(1))).toBe(true);
+    expect(m.exit).toEqual({ state: 'releasing', pending: [] });
+    expect(mmu_notifier_release_next(m)).toBeNull();
+  });
+
+  it('put after release unlinked it still defers the free through SRCU', () => {
+    const m = fresh();
+    mmu_notifier_register(m, n(1), 0);
+    mmput(m);
+    mmu_notifier_release_done(m, n(1));
+    expect(mmu_notifier_put(m, n(1))).toBe(true);
+    expect(m.srcu_pending).toEqual([1]);
+    expect(exit_mmap_unmap(m)).toBe(false);
+    expect(mmu_notifier_free_rcu(m, n(1))).toBe(true); // the notifier's mmdrop was the last
+    expect(m.count).toBe(0);
+  });
+});
+
+describe('munmap', () => {
+  it('clears the PTE, owes invalidate_range to each linked notifier, then frees the frame', () => {
+    const m = fresh();
+    mmu_notifier_register(m, n(0), 0);
+    handle_mm_fault(m, 0, 'w');
+    expect(munmap_zap(m, 0)).toBe(true);
+    expect(m.pages[0]).toEqual({ vm: 'none', pte: 'zapped' });
+    expect(pte_allows(m, 0, 'r')).toBe(false);
+    expect(tlb_finish_mmu(m)).toBe(false);
+    expect(mmu_notifier_invalidate_range_next(m)).toBe(0);
+    mmu_notifier_invalidate_range_done(m, n(0));
+    expect(tlb_finish_mmu(m)).toBe(true);
+    expect(m.pages[0]).toEqual({ vm: 'none', pte: 'none' });
+    expect(m.unmap).toBeNull();
+  });
+
+  it('a notifier put during the munmap is not owed invalidate_range', () => {
+    const m = fresh();
+    mmu_notifier_register(m, n(0), 0);
+    munmap_zap(m, 1);
+    mmu_notifier_put(m, n(0));
+    expect(tlb_finish_mmu(m)).toBe(true);
+  });
+
+  it('faults obey the VMA permission; a zapped page cannot be faulted back in', () => {
+    const m = fresh();
+    expect(handle_mm_fault(m, 1, 'w')).toBe('VM_FAULT_SIGSEGV');
+    expect(handle_mm_fault(m, 1, 'r')).toBe(0);
+    munmap_zap(m, 1);
+    expect(handle_mm_fault(m, 1, 'r')).toBe('VM_FAULT_SIGSEGV');
+    expect(tlb_finish_mmu(m)).toBe(true);
+    expect(do_mmap(m, 1, 'rw')).toBe(0);
+    expect(handle_mm_fault(m, 1, 'w')).toBe(0);
+  });
+});
+
+describe('mmu notifiers', () => {
+  it('register grabs mm_count; get reuses the subscription with the same ops', () => {
+    const m = fresh();
+    const alloc = () => n(2);
+    expect(mmu_notifier_get(m, 5, alloc)).toBe(2);
+    expect(m.count).toBe(2);
+    expect(mmu_notifier_get(m, 5, () => '-ENOMEM' as const)).toBe(2);
+    expect(find_get_mmu_notifier(m, 6)).toBeNull();
+    expect(m.notifiers).toEqual([{ id: 2, ops: 5, users: 2, linked: true }]);
+    expect(mmu_notifier_put(m, n(2))).toBe(false);
+    expect(mmu_notifier_put(m, n(2))).toBe(true);
+    expect(mmu_notifier_put(m, n(2))).toBe(false);
+    expect(m.warnings).toEqual(['mmu_notifier_put-unknown']);
+  });
+
+  it('registering on an mm without users is recorded (BUG_ON(mm_users <= 0))', () => {
+    const m = fresh();
+    mmput(m);
+    mmu_notifier_register(m, n(0), 0);
+    expect(m.warnings).toEqual(['mmu_notifier_register-dead-mm']);
+  });
+});
+
+describe('arm64 pinned ASID', () => {
+  it('pins and unpins the mm context ASID; an unbalanced put WARNs', () => {
+    const m = fresh();
+    expect(arm64_mm_context_get(m)).toBe(3);
+    expect(arm64_mm_context_get(m)).toBe(3);
+    arm64_mm_context_put(m);
+    arm64_mm_context_put(m);
+    expect(m.context).toEqual({ id: 3, pinned: 0 });
+    arm64_mm_context_put(m);
+    expect(m.warnings).toEqual(['context_put-unpinned']);
+  });
+});
+
+describe('mm codec', () => {
+  it('round-trips states reached by random operations', () => {
+    const codec = mmCodec(cfg);
+    const ops = fc.array(fc.integer({ min: 0, max: 11 }), { maxLength: 16 });
+    fc.assert(
+      fc.property(ops, fc.integer({ min: 0, max: 2 }), (seq, k) => {
+        const m = fresh();
+        for (const o of seq) {
+          const id = n(k);
+          [
+            () => mmget_not_zero(m),
+            () => mmput(m),
+            () => m.notifiers.length < 3 && !m.notifiers.some((s) => s.id === id) && mmu_notifier_register(m, id, 0),
+            () => mmu_notifier_put(m, id),
+            () => mmu_notifier_free_rcu(m, id),
+            () => handle_mm_fault(m, k % 2, 'r'),
+            () => munmap_zap(m, k % 2),
+            () => mmu_notifier_invalidate_range_done(m, id),
+            () => tlb_finish_mmu(m),
+            () => mmu_notifier_release_done(m, id),
+            () => exit_mmap_unmap(m),
+            () => m.context.pinned < 8 && arm64_mm_context_get(m),
+          ][o]!();
+        }
+        expect(m.users).toBeGreaterThanOrEqual(0);
+        expect(decodeFromArray(codec, encodeToArray(codec, m))).toEqual(m);
+      }),
+    );
+  });
+});

@@ -1,0 +1,31 @@
+// The consumer takes from the tail of the queue instead of its head (a stack, not a FIFO): two items
+// of one producer in the queue reach the consumer out of order.
+import { defineVariant } from '../../../explorer/variant.ts';
+import { step } from '../../../explorer/model.ts';
+import type { ProdCons, ProdConsConfig } from '../prodcons.ts';
+
+export default defineVariant<ProdCons, ProdConsConfig>({
+  id: 'prodcons-lifo',
+  title: 'Consumer takes the newest item (tail) instead of the oldest (head)',
+  source: '/work/shared/peers/REFERENCE-MODELS.md (b), InOrder',
+  description:
+    'Producer 0 produces and puts twice (4 steps), then Take pops <<0, 1>> while cexp[0] = 0: InOrder fails after 5 steps.',
+  model: 'prodcons',
+  expect: { violates: ['InOrder'] },
+  steps: {
+    replace: {
+      'consumer/Take': step<ProdCons>({
+        name: 'Take',
+        at: 'take',
+        doc: 'BROKEN: <<cp, cs>> := the last item of q',
+        enabled: (s) => s.q.length > 0,
+        apply: (d) => {
+          const item = d.q.pop()!;
+          d.cp = item.producer;
+          d.cs = item.seqbit;
+          d.cpc = 1;
+        },
+      }),
+    },
+  },
+});

@@ -1,0 +1,34 @@
+// Configs are data with recorded counts (as tlaplus/Examples keeps a manifest per spec): each config
+// whose search takes seconds is explored here and must match what its file records, so a model
+// change that moves the state space shows in review. Larger configs are measured by `npm run bench`.
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../explorer/bfs.ts';
+import { resolveTarget } from '../../explorer/cli/target.ts';
+import { configNames, loadConfig } from '../../explorer/load.ts';
+import { workspace } from '../helpers/cli.ts';
+
+const ws = workspace();
+/** Configs recorded as taking longer than this are left to the benchmark. */
+const MAX_SECONDS_IN_SUITE = 20;
+
+const configs = configNames(ws)
+  .map((name) => loadConfig(ws, name).config)
+  .filter((c) => c.expect !== undefined && (c.expect.seconds ?? 0) <= MAX_SECONDS_IN_SUITE);
+
+describe('spec/configs: recorded verdicts and state counts', () => {
+  it('every config records what it expects', () => {
+    for (const name of configNames(ws)) expect(loadConfig(ws, name).config.expect, name).toBeDefined();
+  });
+
+  it.each(configs.map((c) => [c.name, c] as const))('%s', async (name, config) => {
+    const target = await resolveTarget(ws, { config: name });
+    const result = explore(target.compiled, { continueAfterViolation: true });
+    const expected = config.expect!;
+    expect(result.kind === 'violation' ? 'violation' : result.kind).toBe(expected.verdict);
+    const violated = result.kind === 'violation' ? result.violations.map((v) => v.property).sort() : [];
+    expect(violated).toEqual([...expected.violates].sort());
+    if (expected.distinctStates !== undefined) expect(result.stats.distinctStates).toBe(expected.distinctStates);
+    if (expected.statesGenerated !== undefined) expect(result.stats.statesGenerated).toBe(expected.statesGenerated);
+    if (expected.depth !== undefined) expect(result.stats.depth).toBe(expected.depth);
+  });
+});

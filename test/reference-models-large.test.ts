@@ -1,4 +1,4 @@
-// The larger rows of /work/shared/peers/REFERENCE-MODELS.md (over 100,000 and up to ~900,000
+// The larger rows of shared/peers/REFERENCE-MODELS.md (over 100,000 and up to ~900,000
 // distinct states): distinct states and transitions (TLC "states generated") as SPIN -DNOREDUCE and
 // TLC measured them. Rows of several million states (peterson N=6, prodcons N=4 K=6, iopf D=3 G=2)
 // are left to the benchmarks. The small rows, variants and oracle are in reference-models.test.ts.

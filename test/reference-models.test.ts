@@ -1,4 +1,4 @@
-// The reference models of /work/shared/peers/REFERENCE-MODELS.md against the counts SPIN
+// The reference models of shared/peers/REFERENCE-MODELS.md against the counts SPIN
 // (-DNOREDUCE) and TLC measured: distinct states and transitions (TLC "states generated": initial
 // states plus every successor computed, duplicates included). Rows above 100,000 distinct states are
 // in reference-models-large.test.ts. Each broken variant must violate its invariant with a shortest

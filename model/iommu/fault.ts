@@ -51,18 +51,24 @@ export function iommu_unregister_device_fault_handler(d: Draft<State>, dev: Devi
  * must act on (it then completes the fault itself).
  */
 export function iommu_report_device_fault(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): number {
-  const di = d.dev_iommu[fault.dev]!;
-  const fparam = di.fault_param;
-  if (!fparam) return EINVAL;
   const last = hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
+  // Ghost: the LAST request reached the core, so its group may now be answered.
+  if (last) markReported(d, fault);
+  const fparam = d.dev_iommu[fault.dev]!.fault_param;
+  if (!fparam) return EINVAL;
   if (last) {
-    d.devices[fault.dev]!.prgs[fault.seq]!.reported = true;
     if (alloc === 'kmemdup') return ENOMEM;
     fparam.faults.push({ ...fault });
   }
   const ret = iommu_queue_iopf(d, fault, alloc);
   if (ret !== 0 && last) fparam.faults.pop();
   return ret;
+}
+
+/** Ghost: the group of this LAST request was reported (only while the device still waits for it). */
+export function markReported(d: Draft<State>, fault: IommuFault): void {
+  const prg = d.devices[fault.dev]!.prgs[fault.seq]!;
+  if (prg.state === 'waiting') prg.reported = true;
 }
 
 /** struct iommu_page_response as iopf_complete_group builds it. */

@@ -4,7 +4,7 @@
 // and unbind stops a device, flushes its faults and frees its PASID. After the Linux path
 // iommu_report_device_fault -> iommu_queue_iopf (partial lists, iopf_group) -> the iopf work queue
 // -> iopf_group_response, and iopf_queue_flush_dev before the PASID is freed (io-pgfault.c,
-// fc36479db74e, v5.13). As specified in /work/shared/peers/REFERENCE-MODELS.md (c): the same
+// fc36479db74e, v5.13). As specified in shared/peers/REFERENCE-MODELS.md (c): the same
 // variables and atomic steps as the Promela (`iopf.pml`, one d_step per step) and TLA+ (`iopf.tla`,
 // one action per step) versions, so SPIN -DNOREDUCE, TLC and this explorer report the same counts.
 // Left out, as in the spec: fault contents (addresses, PASIDs, grpids), response codes, allocation
@@ -201,7 +201,7 @@ const perGroup = (s: Iopf, f: (gstate: number, resp: number) => boolean): boolea
 export default defineModel<Iopf, IopfConfig>({
   name: 'iopf-pipeline',
   description: 'I/O page-fault pipeline: hwq, IRQ partial lists, groups, work queue, responses, flush and PASID free',
-  follows: '/work/shared/peers/REFERENCE-MODELS.md (c), after io-pgfault.c fc36479db74e (v5.13)',
+  follows: 'shared/peers/REFERENCE-MODELS.md (c), after io-pgfault.c fc36479db74e (v5.13)',
   params: IopfParams,
   init: ({ D, G, W }) => [
     {

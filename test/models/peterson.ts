@@ -1,5 +1,5 @@
 // Peterson's mutual exclusion for N processes (the filter lock), as specified in
-// /work/shared/peers/REFERENCE-MODELS.md (a): the same variables and atomic steps as the Promela
+// shared/peers/REFERENCE-MODELS.md (a): the same variables and atomic steps as the Promela
 // (`peterson.pml`, one d_step per step) and TLA+ (`peterson.tla`, one action per step) versions, so
 // that SPIN -DNOREDUCE, TLC and this explorer report the same distinct-state and transition counts.
 // For N = 2, `level[i] = 1` is `flag[i] = true` and `victim[1] = i` is `turn = 1 - i`.
@@ -82,7 +82,7 @@ export const petersonSteps = (N: number) => [
 export default defineModel<Peterson, PetersonConfig>({
   name: 'peterson',
   description: "Peterson's filter lock for N processes (reference model for SPIN/TLC comparisons)",
-  follows: '/work/shared/peers/REFERENCE-MODELS.md (a) Peterson',
+  follows: 'shared/peers/REFERENCE-MODELS.md (a) Peterson',
   params: PetersonParams,
   init: ({ N }) => [{ pc: Array<number>(N).fill(0), level: Array<number>(N).fill(0), victim: Array<number>(N).fill(0) }],
   codec: ({ N }) =>

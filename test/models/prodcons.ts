@@ -1,6 +1,6 @@
 // Bounded producer/consumer: N producers put sequence-bit-tagged items into one FIFO of capacity K,
 // one consumer takes them and checks each producer's items arrive in order. As specified in
-// /work/shared/peers/REFERENCE-MODELS.md (b): the same variables and atomic steps as the Promela
+// shared/peers/REFERENCE-MODELS.md (b): the same variables and atomic steps as the Promela
 // (`prodcons.pml`, one d_step per step) and TLA+ (`prodcons.tla`, one action per step) versions, so
 // that SPIN -DNOREDUCE, TLC and this explorer report the same distinct-state and transition counts.
 // Producers are numbered 0..N-1; `cp` and `cs` are 0 while the consumer holds nothing. The state
@@ -92,7 +92,7 @@ export const consumerSteps = [
 export default defineModel<ProdCons, ProdConsConfig>({
   name: 'prodcons',
   description: 'Bounded FIFO with N producers and one consumer checking per-producer order (reference model)',
-  follows: '/work/shared/peers/REFERENCE-MODELS.md (b) bounded producer/consumer',
+  follows: 'shared/peers/REFERENCE-MODELS.md (b) bounded producer/consumer',
   params: ProdConsParams,
   init: ({ N }) => [
     {

@@ -10,7 +10,7 @@ import type { Peterson, PetersonConfig } from '../peterson.ts';
 export default defineVariant<Peterson, PetersonConfig>({
   id: 'peterson-no-victim',
   title: 'Peterson without the victim: SetVictim does not write victim[level[i]]',
-  source: '/work/shared/peers/REFERENCE-MODELS.md (a), "Peterson without the victim check"',
+  source: 'shared/peers/REFERENCE-MODELS.md (a), "Peterson without the victim check"',
   description:
     'With N = 2: process 0 enters while process 1 is idle (level check), then process 1 passes because victim[1] = 0 != 1: both are in the critical section after 6 steps.',
   model: 'peterson',

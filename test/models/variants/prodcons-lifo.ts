@@ -7,7 +7,7 @@ import type { ProdCons, ProdConsConfig } from '../prodcons.ts';
 export default defineVariant<ProdCons, ProdConsConfig>({
   id: 'prodcons-lifo',
   title: 'Consumer takes the newest item (tail) instead of the oldest (head)',
-  source: '/work/shared/peers/REFERENCE-MODELS.md (b), InOrder',
+  source: 'shared/peers/REFERENCE-MODELS.md (b), InOrder',
   description:
     'Producer 0 produces and puts twice (4 steps), then Take pops <<0, 1>> while cexp[0] = 0: InOrder fails after 5 steps.',
   model: 'prodcons',

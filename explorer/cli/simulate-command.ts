@@ -47,7 +47,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
     ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `Invariant ${v.property} violated`} after ${v.length} steps (shrunk): ${v.description}`);
     ctx.io.out(renderTrace(v.trace));
     if (file) ctx.io.out(`  counterexample saved: ${file}`);
-    ctx.io.out(`  replay the walk: npx sva-check simulate ${process.argv.slice(3).filter((a) => !a.startsWith('--seed') && !a.startsWith('--path')).join(' ')} ${replayFlags(result.seed, result.path)}`.replace(/\s+/g, ' '));
+    ctx.io.out(`  replay this walk: the same simulate command with ${replayFlags(result.seed, result.path)}`);
   }
   return 1;
 }

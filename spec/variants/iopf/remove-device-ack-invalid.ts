@@ -1,0 +1,51 @@
+// 0095bf8355 "iommu: Improve iopf_queue_remove_device()" (seed 004): remove_device answers every
+// outstanding LAST request INVALID (PASID_VALID iff NEEDS_PASID) and deletes it, then frees the
+// partials and unlinks the device; a group still in flight later finds the pending list empty and
+// its response is dropped ("no pending PRQ"), so the device is answered exactly once. On the v5.13
+// structure the pending list lives in fault_param (merged into one struct by 15fc60cdd2 before this
+// commit), which the unregister just before freed only if it was empty.
+// Compare with the baseline: same verdict, all invariants hold. With the driver order modelled
+// (flush before unbind and remove) nothing is pending any more when remove_device runs, so the acks
+// never fire; they would matter for a driver that removes without flushing.
+import { step } from '../../../explorer/model.ts';
+import { defineVariant } from '../../../explorer/variant.ts';
+import { ops_page_response } from '../../../model/iommu/fault.ts';
+import { iopf_queue_remove_device } from '../../../model/io-pgfault/queue.ts';
+import type { IopfParams } from '../../../model/params.ts';
+import type { State } from '../../../model/state.ts';
+import { IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID, hasFlag, type DeviceId } from '../../../model/types.ts';
+import { replaceSteps } from './edit.ts';
+
+export default defineVariant<State, IopfParams>({
+  id: 'remove-device-ack-invalid',
+  title: 'iopf_queue_remove_device answers outstanding requests INVALID',
+  source: 'seed 004: 0095bf8355; kernel-notes 1a.2 (Jason Gunthorpe\'s removal order)',
+  description:
+    'Same verdict as the baseline (all hold): after the flush nothing is pending at removal, so the new acks change no reachable behaviour at these bounds.',
+  model: 'iopf',
+  expect: { violates: [] },
+  transform: (m) =>
+    replaceSteps(m, {
+      'driver/iopf_queue_remove_device': () =>
+        step<State>({
+          name: 'iopf_queue_remove_device',
+          at: 'remove_device',
+          doc: '0095bf8355: free partials, ops->page_response(INVALID) + list_del each pending event, unlink, unpublish',
+          apply: (d, self) => {
+            const fparam = d.dev_iommu[self]!.fault_param;
+            for (const evt of fparam?.faults ?? []) {
+              const needsPasid = hasFlag(evt.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);
+              ops_page_response(d, self as DeviceId, evt, {
+                pasid_valid: needsPasid,
+                pasid: evt.pasid,
+                grpid: evt.grpid,
+                code: 'INVALID',
+              });
+            }
+            if (fparam) fparam.faults = [];
+            iopf_queue_remove_device(d, self as DeviceId);
+            d.drivers[self] = 'disable_pri';
+          },
+        }),
+    }),
+});

@@ -1,0 +1,219 @@
+// Step-level tests of the iopf model: each kernel rule a step mirrors, on small hand-built states.
+import { produce } from 'immer';
+import { describe, expect, it } from 'vitest';
+import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
+import type { AnyStep, Process } from '../../explorer/model.ts';
+import { iommu_page_response } from '../../model/iommu/fault.ts';
+import { initialState, stateCodec } from '../../model/layout.ts';
+import { iopfParams } from '../../model/params.ts';
+import type { IommuFault, State } from '../../model/state.ts';
+import { iopfProcesses, isFinal } from '../../model/system.ts';
+import {
+  IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE as LAST,
+  IOMMU_FAULT_PAGE_REQUEST_PASID_VALID as PV,
+  IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID as NP,
+  IOMMU_FAULT_PERM_WRITE,
+  asDevice,
+  asGrpId,
+  asPasid,
+  asSeq,
+} from '../../model/types.ts';
+
+const c = iopfParams.parse({ devices: 2, pasids: 2, workers: 2 });
+const processes: Process<State>[] = iopfProcesses(c);
+const stepOf = (proc: string, name: string): AnyStep<State> =>
+  processes.find((p) => p.name === proc)!.steps.find((s) => s.name === name)!;
+const run = (s: State, proc: string, name: string, self = 0, choice?: unknown): State =>
+  produce(s, (d) => stepOf(proc, name).apply(d, self, choice));
+
+const fault = (over: Partial<IommuFault> = {}): IommuFault => ({
+  dev: asDevice(0),
+  flags: PV | NP,
+  pasid: asPasid(1),
+  grpid: asGrpId(0),
+  perm: IOMMU_FAULT_PERM_WRITE,
+  addr: 0,
+  private_data: 0,
+  seq: asSeq(0),
+  stale: false,
+  freed: false,
+  ...over,
+});
+
+/** Device 0 with IOPF enabled, PASID 1 bound to mm 0, group 0 outstanding with grpid 0. */
+function ready(): State {
+  return produce(initialState(c), (d) => {
+    d.smmu = 'live';
+    d.queue.state = 'live';
+    d.queue.devices = [asDevice(0)];
+    d.dev_iommu[0] = { lock: false, fault_param: { faults: [] }, iopf_param: { partial: [] }, users: 0 };
+    d.devices[0]!.pri = 'on';
+    d.devices[0]!.pasid = asPasid(1);
+    d.devices[0]!.prgs[0] = { ...d.devices[0]!.prgs[0]!, state: 'waiting', grpid: asGrpId(0), pasid: asPasid(1), sent: 2 };
+    d.ioasid[0] = { mm: 0 as never, refs: 1, reused: false };
+    d.mms[0]!.pasid = asPasid(1);
+    d.drivers[0] = 'stop';
+  });
+}
+
+describe('iommu_report_device_fault (v5.13) and iommu_queue_iopf', () => {
+  it('puts a non-last request on the partial list and a LAST one on the pending list', () => {
+    let s = produce(ready(), (d) => {
+      d.hwq.entries = [
+        { kind: 'ppr', fault: fault({ addr: 1 }) },
+        { kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) },
+      ];
+    });
+    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    expect(s.dev_iommu[0]!.iopf_param!.partial).toHaveLength(1);
+    expect(s.dev_iommu[0]!.fault_param!.faults).toHaveLength(0);
+    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    expect(s.dev_iommu[0]!.iopf_param!.partial).toHaveLength(0);
+    expect(s.dev_iommu[0]!.fault_param!.faults).toHaveLength(1);
+    expect(s.queue.wq).toHaveLength(1);
+    expect(s.queue.wq[0]!.faults.map((f) => f.addr)).toEqual([1]);
+  });
+
+  it('gathers partials by grpid only, ignoring the PASID (PRG index is per function)', () => {
+    let s = produce(ready(), (d) => {
+      d.dev_iommu[0]!.iopf_param!.partial = [fault({ pasid: asPasid(2), addr: 2 }), fault({ grpid: asGrpId(1) })];
+      d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
+    });
+    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    expect(s.queue.wq[0]!.faults.map((f) => f.pasid)).toEqual([2]);
+    expect(s.dev_iommu[0]!.iopf_param!.partial.map((f) => f.grpid)).toEqual([1]);
+  });
+
+  it('on a failed group allocation drops the partials of that grpid and lets the driver answer FAILURE', () => {
+    let s = produce(ready(), (d) => {
+      d.dev_iommu[0]!.iopf_param!.partial = [fault({ addr: 1 })];
+      d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
+    });
+    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'kzalloc');
+    expect(s.dev_iommu[0]!.iopf_param!.partial).toEqual([]);
+    expect(s.dev_iommu[0]!.fault_param!.faults).toEqual([]);
+    expect(s.priq.pc).toBe('nobody_cared');
+    s = run(s, 'priq_thread', 'arm_smmu_handle_ppr/nobody_cared');
+    expect(s.devices[0]!.prgs[0]!.code).toBe('FAILURE');
+    expect(s.devices[0]!.pri).toBe('failed');
+  });
+
+  it('without fault_param returns -EINVAL and the driver answers the LAST request itself', () => {
+    let s = produce(ready(), (d) => {
+      d.dev_iommu[0]!.fault_param = null;
+      d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
+    });
+    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    expect(s.priq.pc).toBe('nobody_cared');
+  });
+
+  it('is blocked while iopf_queue_flush_dev holds dev->iommu->lock', () => {
+    const s = produce(ready(), (d) => {
+      d.dev_iommu[0]!.lock = true;
+      d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
+    });
+    expect(stepOf('priq_thread', 'iommu_report_device_fault').enabled!(s, 0, 'none')).toBe(false);
+  });
+});
+
+describe('iommu_page_response (seed 000 matching)', () => {
+  it('answers the pending request with the same grpid and PASID, returning its private data', () => {
+    const s = produce(ready(), (d) => {
+      d.dev_iommu[0]!.fault_param!.faults = [fault({ pasid: asPasid(2), flags: PV | NP | LAST }), fault({ flags: PV | NP | LAST })];
+      const ret = iommu_page_response(d, asDevice(0), { pasid_valid: true, pasid: asPasid(1), grpid: asGrpId(0), code: 'SUCCESS' });
+      expect(ret).toBe(0);
+    });
+    expect(s.dev_iommu[0]!.fault_param!.faults.map((f) => f.pasid)).toEqual([2]);
+    expect(s.devices[0]!.prgs[0]!).toMatchObject({ state: 'answered', code: 'SUCCESS', responses: 1 });
+  });
+
+  it('returns -EINVAL and sends nothing when nothing matches', () => {
+    const s = produce(ready(), (d) => {
+      d.dev_iommu[0]!.fault_param!.faults = [fault({ grpid: asGrpId(1), flags: PV | NP | LAST })];
+      expect(iommu_page_response(d, asDevice(0), { pasid_valid: true, pasid: asPasid(1), grpid: asGrpId(0), code: 'SUCCESS' })).toBe(-22);
+    });
+    expect(s.devices[0]!.prgs[0]!.state).toBe('waiting');
+  });
+});
+
+describe('iopf_handle_group / iopf_handle_single', () => {
+  const queued = (f: IommuFault, partials: IommuFault[] = []): State =>
+    produce(ready(), (d) => {
+      d.dev_iommu[0]!.fault_param!.faults = [{ ...f }];
+      d.queue.wq = [{ dev: asDevice(0), faults: partials, last_fault: f }];
+    });
+
+  it('handles a write to a read-write page: SUCCESS, mm_users back to its owner', () => {
+    let s = queued(fault({ flags: PV | NP | LAST }));
+    s = run(s, 'worker', 'iopf_handle_group', 0, 0);
+    s = run(s, 'worker', 'iopf_handle_single/iommu_sva_find');
+    expect(s.mms[0]!.users).toBe(2);
+    s = run(s, 'worker', 'iopf_handle_single/handle_mm_fault');
+    expect(s.mms[0]!.users).toBe(1);
+    s = run(s, 'worker', 'iopf_complete_group');
+    expect(s.devices[0]!.prgs[0]!.code).toBe('SUCCESS');
+    expect(s.workers[0]!.pc).toBe('idle');
+  });
+
+  it('answers INVALID once the mm has no users (mmget_not_zero fails), as in the killed-process trace', () => {
+    let s = produce(queued(fault({ flags: PV | NP | LAST })), (d) => {
+      d.mms[0]!.users = 0;
+      d.mms[0]!.owner = false;
+    });
+    s = run(s, 'worker', 'iopf_handle_group', 0, 0);
+    s = run(s, 'worker', 'iopf_handle_single/iommu_sva_find');
+    expect(s.workers[0]!.pc).toBe('complete');
+    s = run(s, 'worker', 'iopf_complete_group');
+    expect(s.devices[0]!.prgs[0]!.code).toBe('INVALID');
+  });
+
+  it('errors are sticky: after an access fault the rest of the group is not handled', () => {
+    let s = queued(fault({ flags: PV | NP | LAST }), [fault({ addr: 1 })]);
+    s = run(s, 'worker', 'iopf_handle_group', 0, 0);
+    s = run(s, 'worker', 'iopf_handle_single/iommu_sva_find');
+    s = run(s, 'worker', 'iopf_handle_single/handle_mm_fault');
+    expect(s.workers[0]).toMatchObject({ pc: 'complete', status: 'INVALID' });
+  });
+});
+
+describe('queue management and the hardware queue', () => {
+  it('iopf_queue_flush_dev waits until no group is queued or running', () => {
+    const s = produce(ready(), (d) => {
+      d.drivers[0] = 'flush_wait';
+      d.dev_iommu[0]!.lock = true;
+      d.queue.wq = [{ dev: asDevice(1), faults: [], last_fault: fault({ dev: asDevice(1) }) }];
+    });
+    const flush = stepOf('driver', 'iopf_queue_flush_dev/flush_workqueue');
+    expect(flush.enabled!(s, 0, undefined)).toBe(false);
+    expect(flush.enabled!(produce(s, (d) => void (d.queue.wq = [])), 0, undefined)).toBe(true);
+  });
+
+  it('an overflowed queue discards requests and auto-answers a LAST with Success (SMMUv3 8.1)', () => {
+    let s = produce(ready(), (d) => {
+      d.devices[0]!.prgs[0]!.state = 'unused';
+      d.hwq.entries = [{ kind: 'stop_marker', dev: asDevice(1), pasid: asPasid(2) }, { kind: 'stop_marker', dev: asDevice(1), pasid: asPasid(2) }];
+    });
+    s = run(s, 'device', 'pci_page_request', 0, { access: 0, last: true, pasid: asPasid(1) });
+    expect(s.hwq.overflow).toBe(true);
+    expect(s.hwq.entries).toHaveLength(2);
+    expect(s.devices[0]!.prgs[0]).toMatchObject({ state: 'answered', code: 'SUCCESS', responses: 1 });
+  });
+
+  it('iopf_queue_discard_partial empties every partial list once the queue is drained', () => {
+    let s = produce(ready(), (d) => {
+      d.hwq.overflow = true;
+      d.dev_iommu[0]!.iopf_param!.partial = [fault()];
+    });
+    s = run(s, 'priq_thread', 'iopf_queue_discard_partial');
+    expect(s.dev_iommu[0]!.iopf_param!.partial).toEqual([]);
+    expect(s.hwq.overflow).toBe(false);
+  });
+
+  it('the initial state is not final; the codec round-trips it', () => {
+    const s0 = initialState(c);
+    expect(isFinal(s0)).toBe(false);
+    const codec = stateCodec(c);
+    const s = ready();
+    expect(decodeFromArray(codec, encodeToArray(codec, s))).toEqual(s);
+  });
+});

@@ -27,16 +27,29 @@ function limit(lines: string[]): string[] {
   return lines.length <= MAX_LEAVES ? lines : [...lines.slice(0, MAX_LEAVES), `… ${lines.length - MAX_LEAVES} more`];
 }
 
-export function stateChanges(before: unknown, after: unknown): string[] {
-  const a = flatten(before);
-  const b = flatten(after);
-  const lines: string[] = [];
-  for (const [path, v] of b) {
-    const old = a.get(path);
-    if (old !== v) lines.push(`${path}: ${old ?? '(none)'} -> ${v}`);
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function short(v: unknown): string {
+  if (v === undefined) return '(none)';
+  const text = JSON.stringify(v);
+  return text.length <= 80 ? text : `${text.slice(0, 77)}...`;
+}
+
+function diff(a: unknown, b: unknown, path: string, out: string[]): void {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    for (const key of new Set([...Object.keys(a), ...Object.keys(b)])) diff(a[key], b[key], path === '' ? key : `${path}.${key}`, out);
+  } else if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) {
+    a.forEach((v, i) => diff(v, b[i], `${path}[${i}]`, out));
+  } else if (JSON.stringify(a) !== JSON.stringify(b)) {
+    out.push(`${path === '' ? 'state' : path}: ${short(a)} -> ${short(b)}`);
   }
-  for (const path of a.keys()) if (!b.has(path)) lines.push(`${path}: ${a.get(path)} -> (none)`);
-  return lines;
+}
+
+/** What changed between two states, one line per changed field (a list that grew or shrank as a whole). */
+export function stateChanges(before: unknown, after: unknown): string[] {
+  const out: string[] = [];
+  diff(before, after, '', out);
+  return out;
 }
 
 export function renderTrace(trace: readonly TraceState[], indent = '  '): string {

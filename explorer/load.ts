@@ -26,6 +26,15 @@ export const ConfigFileSchema = z
     model: z.string().min(1),
     description: z.string().optional(),
     params: z.record(z.string(), z.unknown()).default({}),
+    /** Bounds the config is checked within ("all invariants hold up to this bound"); options override. */
+    bounds: z
+      .object({
+        maxDepth: z.number().int().min(0).max(1_000_000).optional(),
+        maxStates: z.number().int().min(1).optional(),
+        maxSeconds: z.number().positive().optional(),
+      })
+      .strict()
+      .optional(),
     expect: z
       .object({
         verdict: z.enum(['ok', 'violation']),

@@ -9,11 +9,14 @@ export interface VariantExpectation {
   readonly violates: readonly string[];
 }
 
-export interface StepEdits<S> {
+/** A step, or a function of the config that makes it (for steps that depend on bounds). */
+export type StepOrFactory<S, C> = AnyStep<S> | ((config: C) => AnyStep<S>);
+
+export interface StepEdits<S, C = unknown> {
   /** `process/step` → the step that takes its place (it keeps its position in the order). */
-  readonly replace?: Readonly<Record<string, AnyStep<S>>>;
+  readonly replace?: Readonly<Record<string, StepOrFactory<S, C>>>;
   /** `process` → steps appended to that process. */
-  readonly add?: Readonly<Record<string, readonly AnyStep<S>[]>>;
+  readonly add?: Readonly<Record<string, readonly StepOrFactory<S, C>[]>>;
   /** `process/step` names removed. */
   readonly remove?: readonly string[];
 }
@@ -35,7 +38,7 @@ export interface Variant<S = unknown, C = unknown> {
   /** The model the variant edits (its `name`). */
   readonly model: string;
   readonly expect: VariantExpectation;
-  readonly steps?: StepEdits<S>;
+  readonly steps?: StepEdits<S, C>;
   readonly invariants?: PropertyEdits<Invariant<S>>;
   readonly witnesses?: PropertyEdits<Witness<S>>;
   /** Deeper changes (initial state, final states, config defaults), applied after the edits above. */
@@ -56,14 +59,15 @@ export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): 
   const edited: Model<S, C> = {
     ...model,
     name: model.name,
-    processes: (config) => editProcesses(variant, model.processes(config)),
+    processes: (config) => editProcesses(variant, model.processes(config), config),
     invariants: editProperties(variant.id, 'invariant', model.invariants, variant.invariants),
     witnesses: editProperties(variant.id, 'witness', model.witnesses ?? [], variant.witnesses),
   };
   return variant.transform ? variant.transform(edited) : edited;
 }
 
-function editProcesses<S, C>(variant: Variant<S, C>, processes: readonly Process<S>[]): Process<S>[] {
+function editProcesses<S, C>(variant: Variant<S, C>, processes: readonly Process<S>[], config: C): Process<S>[] {
+  const make = (s: StepOrFactory<S, C>): AnyStep<S> => (typeof s === 'function' ? s(config) : s);
   const edits = variant.steps ?? {};
   const known = new Set(processes.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`)));
   const processNames = new Set(processes.map((p) => p.name));
@@ -83,8 +87,11 @@ function editProcesses<S, C>(variant: Variant<S, C>, processes: readonly Process
     steps: [
       ...p.steps
         .filter((s) => !removed.has(`${p.name}/${s.name}`))
-        .map((s) => edits.replace?.[`${p.name}/${s.name}`] ?? s),
-      ...(edits.add?.[p.name] ?? []),
+        .map((s) => {
+          const replacement = edits.replace?.[`${p.name}/${s.name}`];
+          return replacement === undefined ? s : make(replacement);
+        }),
+      ...(edits.add?.[p.name] ?? []).map(make),
     ],
   }));
 }

@@ -25,7 +25,14 @@ export interface ExploreCommandOptions extends TargetOptions, BoundOptions {
   readonly save?: boolean;
 }
 
-export function exploreTarget(ctx: CliContext, target: Target, options: BoundOptions & { json?: boolean; quiet?: boolean }): ExploreResult {
+/** The config's own bounds, with any bound given on the command line taking precedence. */
+function boundsFor(target: Target, options: BoundOptions): BoundOptions {
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  return { ...(target.config?.bounds ?? {}), ...defined } as BoundOptions;
+}
+
+export function exploreTarget(ctx: CliContext, target: Target, cliOptions: BoundOptions & { json?: boolean; quiet?: boolean }): ExploreResult {
+  const options = { ...cliOptions, ...boundsFor(target, cliOptions) };
   const reporter = pickReporter({
     quiet: options.quiet ?? false,
     json: options.json ?? false,

@@ -1,0 +1,67 @@
+// Variants edit a model by name: steps replaced (by a step or a factory of the config), added or
+// removed; properties likewise; a name that does not exist is an error, not a silent no-op.
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../explorer/bfs.ts';
+import { int, record } from '../../explorer/codec.ts';
+import { compile } from '../../explorer/compile.ts';
+import { HarnessError } from '../../explorer/errors.ts';
+import { defineModel, step } from '../../explorer/model.ts';
+import { applyVariant, defineVariant } from '../../explorer/variant.ts';
+
+interface Counter {
+  n: number;
+}
+
+const counter = defineModel<Counter, { max: number }>({
+  name: 'counter',
+  description: 'counts up to max',
+  follows: 'test',
+  params: z.object({ max: z.number().int().min(1).max(50).default(5) }).strict(),
+  init: () => [{ n: 0 }],
+  codec: () => record<Counter>({ n: int(0, 100) }),
+  processes: ({ max }) => [
+    { name: 'p', instances: 1, steps: [step<Counter>({ name: 'inc', enabled: (s) => s.n < max, apply: (d) => void d.n++ })] },
+  ],
+  invariants: [{ name: 'below-10', description: 'n < 10', source: 'test', holds: (s) => s.n < 10 }],
+  isFinal: () => true,
+});
+
+const base = { title: 't', source: 'test', model: 'counter', expect: { violates: [] } };
+const distinct = (m: typeof counter, max: number): number => explore(compile(m, { max })).stats.distinctStates;
+
+describe('applyVariant', () => {
+  it('replaces a step with one made from the config', () => {
+    const v = defineVariant<Counter, { max: number }>({
+      ...base,
+      id: 'by-two',
+      steps: { replace: { 'p/inc': ({ max }) => step<Counter>({ name: 'inc', enabled: (s) => s.n + 2 <= max, apply: (d) => void (d.n += 2) }) } },
+    });
+    expect(distinct(applyVariant(counter, v), 10)).toBe(6);
+    expect(distinct(counter, 10)).toBe(11);
+  });
+
+  it('adds and removes steps and properties', () => {
+    const v = defineVariant<Counter, { max: number }>({
+      ...base,
+      id: 'reset',
+      steps: { add: { p: [step<Counter>({ name: 'reset', enabled: (s) => s.n > 0, apply: (d) => void (d.n = 0) })] }, remove: [] },
+      invariants: { remove: ['below-10'], add: [{ name: 'below-3', description: 'n < 3', source: 'v', holds: (s) => s.n < 3 }] },
+    });
+    const result = explore(compile(applyVariant(counter, v), { max: 5 }));
+    expect(result.kind === 'violation' && result.violations.map((x) => [x.property, x.length])).toEqual([['below-3', 3]]);
+    expect(result.stats.stepCounts.map((c) => c.step)).toEqual(['p/inc', 'p/reset']);
+  });
+
+  it('names what does not exist', () => {
+    const bad = [
+      defineVariant<Counter, { max: number }>({ ...base, id: 'x', steps: { remove: ['p/dec'] } }),
+      defineVariant<Counter, { max: number }>({ ...base, id: 'x', steps: { add: { q: [] } } }),
+      defineVariant<Counter, { max: number }>({ ...base, id: 'x', invariants: { replace: { nope: counter.invariants[0]! } } }),
+    ];
+    for (const v of bad) expect(() => compile(applyVariant(counter, v), { max: 3 })).toThrow(HarnessError);
+    expect(() => applyVariant(counter, defineVariant<Counter, { max: number }>({ ...base, id: 'x', model: 'other' }))).toThrow(
+      /is for model 'other', not 'counter'/,
+    );
+  });
+});

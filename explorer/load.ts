@@ -103,26 +103,20 @@ export function loadConfig(ws: Workspace, nameOrPath: string): LoadedConfig {
   return { file, config: parsed.data };
 }
 
-/** Resolves a model name from the catalog, or a path; returns the absolute module file. */
-export function modelFile(ws: Workspace, nameOrPath: string): string {
+/** Resolves a catalog name, or a path, to an absolute module file. */
+function catalogFile(ws: Workspace, what: 'model' | 'variant', table: Readonly<Record<string, string>>, nameOrPath: string): string {
   if (looksLikePath(nameOrPath)) return resolve(ws.cwd, nameOrPath);
-  const path = ws.catalog.models[nameOrPath];
+  const path = table[nameOrPath];
   if (path === undefined) {
-    const known = Object.keys(ws.catalog.models).sort().join(', ');
-    throw new HarnessError(`unknown model '${nameOrPath}' (known models: ${known}; or give a path to a .ts file)`);
+    const known = Object.keys(table).sort().join(', ');
+    throw new HarnessError(`unknown ${what} '${nameOrPath}' (known ${what}s: ${known}; or give a path to a .ts file)`);
   }
   return resolve(ws.root, path);
 }
 
-export function variantFile(ws: Workspace, idOrPath: string): string {
-  if (looksLikePath(idOrPath)) return resolve(ws.cwd, idOrPath);
-  const path = ws.catalog.variants[idOrPath];
-  if (path === undefined) {
-    const known = Object.keys(ws.catalog.variants).sort().join(', ');
-    throw new HarnessError(`unknown variant '${idOrPath}' (known variants: ${known}; or give a path to a .ts file)`);
-  }
-  return resolve(ws.root, path);
-}
+export const modelFile = (ws: Workspace, nameOrPath: string): string => catalogFile(ws, 'model', ws.catalog.models, nameOrPath);
+
+export const variantFile = (ws: Workspace, idOrPath: string): string => catalogFile(ws, 'variant', ws.catalog.variants, idOrPath);
 
 async function importDefault(ws: Workspace, file: string, what: string): Promise<unknown> {
   const shown = display(ws, file);
@@ -159,24 +153,24 @@ const VariantShape = z.object({
   expect: z.object({ violates: z.array(z.string()) }),
 });
 
+/** Imports a module's default export and checks its shape against the contract. */
+async function importChecked(ws: Workspace, file: string, what: string, shape: z.ZodType): Promise<unknown> {
+  const value = await importDefault(ws, file, what);
+  const checked = shape.safeParse(value);
+  if (!checked.success) {
+    throw new HarnessError(`${display(ws, file)}: the default export is not a ${what} (${formatZodError(checked.error)})`);
+  }
+  return value;
+}
+
 export async function loadModel(ws: Workspace, nameOrPath: string): Promise<{ file: string; model: AnyModel }> {
   const file = modelFile(ws, nameOrPath);
-  const value = await importDefault(ws, file, 'model');
-  const shape = ModelShape.safeParse(value);
-  if (!shape.success) {
-    throw new HarnessError(`${display(ws, file)}: the default export is not a model (${formatZodError(shape.error)})`);
-  }
-  return { file, model: value as AnyModel };
+  return { file, model: (await importChecked(ws, file, 'model', ModelShape)) as AnyModel };
 }
 
 export async function loadVariant(ws: Workspace, idOrPath: string): Promise<{ file: string; variant: AnyVariant }> {
   const file = variantFile(ws, idOrPath);
-  const value = await importDefault(ws, file, 'variant');
-  const shape = VariantShape.safeParse(value);
-  if (!shape.success) {
-    throw new HarnessError(`${display(ws, file)}: the default export is not a variant (${formatZodError(shape.error)})`);
-  }
-  return { file, variant: value as AnyVariant };
+  return { file, variant: (await importChecked(ws, file, 'variant', VariantShape)) as AnyVariant };
 }
 
 /** Validates a config's params against the model's schema, reporting every bad path on one line. */

@@ -108,8 +108,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   };
 
   /** Stores a new state; returns false for one already seen. */
+  const canonicalize = model.canonicalize;
   const admit = (s: S, parent: number, move: number, where: string): boolean => {
-    encode(s, where);
+    encode(canonicalize ? canonicalize(s) : s, where);
     fingerprint(writer.buf, writer.len);
     if (!seen.add(lastFingerprint.hi, lastFingerprint.lo)) return false;
     const id = parents.length;
@@ -172,7 +173,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           throw stepError(model.name, action.stepKey, 'recipe', e);
         }
         if (atBound) {
-          encode(next, action.stepKey);
+          encode(canonicalize ? canonicalize(next) : next, action.stepKey);
           fingerprint(writer.buf, writer.len);
           if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
           continue;

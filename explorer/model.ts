@@ -76,6 +76,13 @@ export interface Model<S, C = unknown> {
   readonly isFinal?: (s: S) => boolean;
   /** Why a deadlocked state is stuck, for the report (e.g. which device waits for what). */
   readonly explainDeadlock?: (s: S) => string;
+  /**
+   * Symmetry reduction: the representative of the state's symmetry class (for example the state
+   * with interchangeable workers sorted). The search stores and expands representatives only; the
+   * model promises that its steps, invariants and final states treat symmetric states alike.
+   * Counterexamples are still concrete paths (rebuilt through the representatives).
+   */
+  readonly canonicalize?: (s: S) => S;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -15,7 +15,7 @@
 // of an access), the Stopped bit of the PRI status register.
 import type { Draft } from 'immer';
 import type { IopfParams } from './params.ts';
-import { ACCESS_TABLE } from './sva-standin.ts';
+import { accessTable } from './sva/pasid.ts';
 import type { HwqEntry, IommuFault, State } from './state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE,
@@ -91,7 +91,7 @@ export function issueChoices(c: IopfParams, s: State, dev: number): IssueChoice[
   const lasts = (sent: number): boolean[] => (sent + 1 >= c.requests ? [true] : [false, true]);
   const out: IssueChoice[] = [];
   if (sending) {
-    for (let a = 0; a < c.accesses; a++) for (const last of lasts(sending.sent)) out.push({ access: a, last, pasid: sending.pasid });
+    for (let a = 0; a < accessTable(c).length; a++) for (const last of lasts(sending.sent)) out.push({ access: a, last, pasid: sending.pasid });
     return out;
   }
   if (!device.prgs.some((p) => p.state === 'unused')) return [];
@@ -99,7 +99,7 @@ export function issueChoices(c: IopfParams, s: State, dev: number): IssueChoice[
   if (device.pasid !== 0) pasids.push(device.pasid);
   if (c.ridRequests) pasids.push(asPasid(0));
   for (const pasid of pasids) {
-    for (let a = 0; a < c.accesses; a++) for (const last of lasts(0)) out.push({ access: a, last, pasid });
+    for (let a = 0; a < accessTable(c).length; a++) for (const last of lasts(0)) out.push({ access: a, last, pasid });
   }
   return out;
 }
@@ -130,7 +130,7 @@ export function deviceSteps(c: IopfParams): AnyStep<State>[] {
           };
         }
         const prg = device.prgs[seq]!;
-        const access = ACCESS_TABLE[choice.access]!;
+        const access = accessTable(c)[choice.access]!;
         let flags = IOMMU_FAULT_PAGE_REQUEST_PRIV_DATA;
         if (prg.pasid !== 0) flags |= IOMMU_FAULT_PAGE_REQUEST_PASID_VALID | IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID;
         if (choice.last) flags |= IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE;
@@ -151,7 +151,7 @@ export function deviceSteps(c: IopfParams): AnyStep<State>[] {
         const entry: HwqEntry = { kind: 'ppr', fault };
         postToHwq(d, entry, c.queue);
       },
-      showChoice: (ch) => `${ch.last ? 'LAST ' : ''}${ACCESS_TABLE[ch.access]!.why.split(':')[0]} pasid ${ch.pasid}`,
+      showChoice: (ch) => `${ch.last ? 'LAST ' : ''}${accessTable(c)[ch.access]!.why.split(':')[0]} pasid ${ch.pasid}`,
     }),
   ];
 }

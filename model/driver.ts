@@ -10,6 +10,10 @@
 //   → iopf_queue_remove_device → pci_disable_pri.
 // PRI is on from the start, as a driver that enables it at probe: a request on the RID may arrive
 // before IOPF is enabled, and the IOMMU driver must then answer it itself.
+// With `smmu` (issue 4) the bind and unbind are arm-smmu-v3's, in several steps (sva/driver-sva.ts),
+// between enabling the SVA feature and ATS, and disabling SVA with mmu_notifier_synchronize.
+// Without it the bind is iommu_sva_alloc_pasid plus the mm_count the SMMU's notifier would hold
+// (mmgrab, dropped at unbind), so the PASID cannot outlive the mm_struct it names.
 import { match } from 'ts-pattern';
 import { mmOfDevice } from './layout.ts';
 import type { IopfParams } from './params.ts';
@@ -22,7 +26,10 @@ import {
   workqueueIdle,
 } from './io-pgfault/queue.ts';
 import { iommu_register_device_fault_handler, iommu_unregister_device_fault_handler } from './iommu/fault.ts';
-import { iommu_sva_alloc_pasid, iommu_sva_free_pasid } from './sva-standin.ts';
+import { mmdrop, mmgrab } from './mm/mm.ts';
+import { iommu_sva_alloc_pasid, iommu_sva_free_pasid } from './sva/pasid.ts';
+import { dmaSteps } from './sva/dma.ts';
+import { svaDriverSteps } from './sva/driver-sva.ts';
 import type { DriverPc, State } from './state.ts';
 import { asPasid, type DeviceId } from './types.ts';
 import { step, type AnyStep, type Process } from '../explorer/model.ts';
@@ -44,7 +51,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
   };
   const s1 = at('enable_pri', 'add_device');
   const s2 = at('add_device', 'register_handler');
-  const s3 = at('register_handler', 'bind');
+  const s3 = at('register_handler', c.smmu ? 'enable_sva' : 'bind');
   const s4 = at('bind', 'stop');
   const s5 = at('stop', 'flush_priq');
   const s6 = at('flush_priq', 'flush_dev');
@@ -53,7 +60,8 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
   const s10 = at('unregister_handler', 'remove_device');
   const s11 = at('remove_device', 'disable_pri');
   const s12 = at('disable_pri', 'done');
-  return [
+  const sva = svaDriverSteps(c);
+  const head: AnyStep<State>[] = [
     step<State>({
       name: 'pci_enable_pri',
       at: s1.at,
@@ -82,16 +90,23 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
         go(d, self, s3.then);
       },
     }),
+  ];
+  const bind: AnyStep<State>[] = [
     step<State>({
       name: 'iommu_sva_bind_device',
       at: s4.at,
       doc: 'iommu_sva_bind_device → iommu_sva_alloc_pasid(mm); the driver programs the PASID into the device',
       apply: (d, self) => {
-        const pasid = iommu_sva_alloc_pasid(d, mmOfDevice(c, self));
+        const mm = mmOfDevice(c, self);
+        // The caller passes a live mm (current->mm): a process that already exited binds nothing.
+        const pasid = d.mms[mm]!.users > 0 ? iommu_sva_alloc_pasid(d, c, mm) : asPasid(0);
+        if (pasid !== 0) mmgrab(d.mms[mm]!);
         d.devices[self]!.pasid = pasid;
         go(d, self, s4.then);
       },
     }),
+  ];
+  const flush: AnyStep<State>[] = [
     step<State>({
       name: 'stop_dma_and_pasid',
       at: s5.at,
@@ -133,17 +148,24 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
         go(d, self, s8.then);
       },
     }),
+  ];
+  const unbind: AnyStep<State>[] = [
     step<State>({
       name: 'iommu_sva_unbind_device',
       at: s9.at,
       doc: 'iommu_sva_unbind_device → iommu_sva_free_pasid(mm): ioasid_put; at zero the PASID is free for reuse',
       apply: (d, self) => {
         const device = d.devices[self]!;
-        if (device.pasid !== 0) iommu_sva_free_pasid(d, mmOfDevice(c, self));
+        if (device.pasid !== 0) {
+          iommu_sva_free_pasid(d, mmOfDevice(c, self));
+          mmdrop(d.mms[mmOfDevice(c, self)]!);
+        }
         device.pasid = asPasid(0);
         go(d, self, s9.then);
       },
     }),
+  ];
+  const tail: AnyStep<State>[] = [
     step<State>({
       name: 'iommu_unregister_device_fault_handler',
       at: s10.at,
@@ -172,8 +194,15 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       },
     }),
   ];
+  if (!c.smmu) return [...head, ...bind, ...flush, ...unbind, ...tail];
+  return [...head, ...sva.before, ...sva.bind, ...flush, ...sva.unbind, ...tail];
 }
 
 export function driverProcess(c: IopfParams): Process<State> {
   return { name: 'driver', instances: c.devices, pc: (s, self) => s.drivers[self]!, steps: driverSteps(c) };
+}
+
+/** The device's DMA steps (smmu configs with `dma`), appended to the endpoint's page requests. */
+export function deviceDmaSteps(c: IopfParams): AnyStep<State>[] {
+  return c.smmu && c.dma ? dmaSteps(c) : [];
 }

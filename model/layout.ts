@@ -15,6 +15,11 @@ import {
   type Codec,
 } from '../explorer/codec.ts';
 import type { IopfParams } from './params.ts';
+import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
+import { ioasidCodec, ioasid_init } from './ioasid/ioasid.ts';
+import { mmCodec } from './mm/codec.ts';
+import { mm_init, type Asid, type NotifierId } from './mm/mm.ts';
+import { ioasidConfig, mmAsid, mmConfig, mmCount, nextMm, nrNotifiers, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
 import {
   DRIVER_PCS,
   type Device,
@@ -24,24 +29,31 @@ import {
   type Hwq,
   type HwqEntry,
   type IommuFault,
-  type Ioasid,
   type IopfGroup,
   type IopfParam,
   type IopfQueue,
-  type Mm,
+  type ExitMmap,
+  type Proc,
+  type SvaHandle,
   type Prg,
   type PriqThread,
   type State,
   type Worker,
 } from './state.ts';
+import { maxOwner as maxOwnerOf } from './sva/config.ts';
 import { RESPONSE_CODES, asGrpId, asPasid, type DeviceId, type GrpId, type MmId, type Pasid, type PrgSeq } from './types.ts';
 
-/** The number of mms: one per PASID for the bound processes, plus the next process's. */
-export const mmCount = (c: IopfParams): number => c.pasids + (c.nextProcess ? 1 : 0);
-/** The mm a device's driver binds: devices share processes when there are fewer PASIDs. */
+export { mmCount, nextMm };
+/** The mm a device's driver binds in issue 3's configs: devices share processes when there are fewer PASIDs. */
 export const mmOfDevice = (c: IopfParams, dev: number): MmId => (dev % c.pasids) as MmId;
-/** The next process's mm (when nextProcess is on). */
-export const nextMm = (c: IopfParams): MmId => c.pasids as MmId;
+
+/**
+ * A slice no step of the config writes (the SMMU's SVA slice without `smmu`): encoded as nothing
+ * and decoded as one shared value, so issue 3's configs pay nothing for it.
+ */
+function untouched<T>(value: T): Codec<T> {
+  return { encode: () => undefined, decode: () => value };
+}
 
 export function faultCodec(c: IopfParams): Codec<IommuFault> {
   return record<IommuFault>({
@@ -106,6 +118,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
     iopf_param: nullable(record<IopfParam>({ partial: list(maxPartial, fault) })),
     users: int(0, 15),
   });
+  const nid = brandedInt<NotifierId>(0, nrNotifiers(c) - 1);
   const worker = tagged<'pc', Worker>('pc', {
     idle: record({ pc: constant('idle' as const) }),
     find: busyWorker('find', group, respCode, c),
@@ -129,16 +142,31 @@ export function stateCodec(c: IopfParams): Codec<State> {
       wq: list(c.devices * c.groups * 2, group),
     }),
     workers: array(c.workers, worker),
-    ioasid: array(
-      c.pasids,
-      record<Ioasid>({ mm: nullable(brandedInt<MmId>(0, mmCount(c) - 1)), refs: int(0, c.devices), reused: bool }),
-    ),
-    mms: array(
-      mmCount(c),
-      record<Mm>({ users: int(0, 1 + c.workers), owner: bool, pasid: brandedInt<Pasid>(0, c.pasids) }),
-    ),
+    ioasid: ioasidCodec(ioasidConfig(c)),
+    ioasid_reused: array(c.pasids + 1, bool),
+    ioasid_shared_put: array(c.pasids + 1, bool),
+    mms: array(mmCount(c), mmCodec(mmConfig(c))),
+    procs: array(mmCount(c), record<Proc>({ pc: literal(['running', 'munmap', 'invalidate_wait', 'exited'] as const), reader: nullable(nid) })),
+    exit_mmap: array(mmCount(c), record<ExitMmap>({ pc: literal(['idle', 'release_wait'] as const), reader: nullable(nid) })),
     next_process: literal(['waiting', 'bound'] as const),
-    ghost: record<Ghost>({ responseAfterGroupFree: bool, responseBeforeLast: bool, faultDataUseAfterFree: bool }),
+    arm_smmu: c.smmu ? smmuCodec(smmuConfig(c)) : untouched(smmu_init(smmuConfig(c))),
+    sva_lock: nullable(int(0, maxOwnerOf(c))),
+    sva: array(
+      c.devices,
+      record<SvaHandle>({
+        mm: nullable(brandedInt<MmId>(0, mmCount(c) - 1)),
+        handles: int(0, c.binds),
+        binds: int(0, c.binds),
+        put: nullable(nid),
+      }),
+    ),
+    ghost: record<Ghost>({
+      responseAfterGroupFree: bool,
+      responseBeforeLast: bool,
+      faultDataUseAfterFree: bool,
+      dmaToFreedPage: bool,
+      faultAfterSharedUnbind: bool,
+    }),
   });
 }
 
@@ -183,13 +211,26 @@ export function initialState(c: IopfParams): State {
     drivers: Array.from({ length: c.devices }, () => 'enable_pri' as const),
     queue: { state: 'none', devices: [], wq: [] },
     workers: Array.from({ length: c.workers }, () => ({ pc: 'idle' as const })),
-    ioasid: Array.from({ length: c.pasids }, () => ({ mm: null, refs: 0, reused: false })),
-    mms: Array.from({ length: mmCount(c) }, (_, i) => ({
-      users: i < c.pasids ? 1 : 0,
-      owner: i < c.pasids,
-      pasid: asPasid(0),
-    })),
+    ioasid: ioasid_init(ioasidConfig(c)),
+    ioasid_reused: Array.from({ length: c.pasids + 1 }, () => false),
+    ioasid_shared_put: Array.from({ length: c.pasids + 1 }, () => false),
+    mms: Array.from({ length: mmCount(c) }, (_, i) => {
+      const mm = mm_init(mmConfig(c), mmAsid(i) as Asid, vmLayout(c));
+      // The next process's mm does not exist yet: no users, no count (its step creates it).
+      return startsLive(c, i) ? mm : { ...mm, users: 0, count: 0, exit: { state: 'exited' as const } };
+    }),
+    procs: Array.from({ length: mmCount(c) }, (_, i) => ({ pc: startsLive(c, i) ? ('running' as const) : ('exited' as const), reader: null })),
+    exit_mmap: Array.from({ length: mmCount(c) }, () => ({ pc: 'idle' as const, reader: null })),
     next_process: 'waiting',
-    ghost: { responseAfterGroupFree: false, responseBeforeLast: false, faultDataUseAfterFree: false },
+    arm_smmu: smmu_init(smmuConfig(c)),
+    sva_lock: null,
+    sva: Array.from({ length: c.devices }, () => ({ mm: null, handles: 0, binds: c.binds, put: null })),
+    ghost: {
+      responseAfterGroupFree: false,
+      responseBeforeLast: false,
+      faultDataUseAfterFree: false,
+      dmaToFreedPage: false,
+      faultAfterSharedUnbind: false,
+    },
   };
 }

@@ -17,8 +17,14 @@ export const iopfParams = z
     queue: z.number().int().min(1).max(4).default(2),
     /** iopf workqueue workers (W): the workqueue is WQ_UNBOUND and unordered. */
     workers: z.number().int().min(1).max(3).default(1),
-    /** How many kinds of access (address, permission) a request may carry, from sva-standin's table. */
+    /** How many kinds of access (page, permission) a request may carry: the first `accesses` pages of `vmas`. */
     accesses: z.number().int().min(1).max(3).default(2),
+    /**
+     * The VMA of each page of every modelled mm (model/sva/access.ts): a request for page p writes
+     * it, or reads it where no VMA is. The default gives issue 3's three accesses: handled, access
+     * fault, no VMA.
+     */
+    vmas: z.array(z.enum(['none', 'r', 'rw'])).min(1).max(3).default(['rw', 'r', 'none']),
     /** Devices may also issue page requests without a PASID (on the RID), before and after IOPF is enabled. */
     ridRequests: z.boolean().default(true),
     /** kzalloc/kmemdup in the report path may fail (-ENOMEM), as a nondeterministic choice. */
@@ -30,6 +36,29 @@ export const iopfParams = z
     pasidStop: z.enum(['wait', 'marker']).default('marker'),
     /** A next process may be given a freed PASID (the one a stale fault would hit). */
     nextProcess: z.boolean().default(true),
+    /**
+     * Issue 4: the arm-smmu-v3 SVA side (model/sva/): sva_lock, bonds, notifiers, shared CDs, the
+     * command queue, TLB and ATC, exit_mmap's release, the SRCU free. Off: bind is
+     * iommu_sva_alloc_pasid alone (plus the mm_count the notifier would take), as issue 3 checked it.
+     */
+    smmu: z.boolean().default(false),
+    /** mms a driver may bind (a choice at bind); 0: the issue-3 rule, device d binds mm d % pasids. */
+    mms: z.number().int().min(0).max(2).default(0),
+    /** iommu_sva_bind_device calls per driver on the same (device, mm): 2 checks the shared handle. */
+    binds: z.number().int().min(1).max(2).default(1),
+    /** The device's DMA: ATS translation requests, translated and untranslated accesses (smmu only). */
+    dma: z.boolean().default(false),
+    /** The owner may fault pages in from the CPU and munmap them (invalidate_range; smmu only). */
+    munmap: z.boolean().default(false),
+    /** The owning process may exit at any point (do_exit → mmput → exit_mmap). */
+    exit: z.boolean().default(true),
+    /** SMMU IDR and PCI capabilities (smmu only): COHACC, BTM, ATS, STALL_FORCE, the function's ATS. */
+    coherency: z.boolean().default(true),
+    btm: z.boolean().default(false),
+    ats: z.boolean().default(true),
+    stallForce: z.boolean().default(false),
+    /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
+    cmdq: z.enum(['any', 'fifo']).default('any'),
   })
   .strict();
 

@@ -3,6 +3,12 @@
 // iopf_queue and iopf_group), plus the endpoint, the hardware queue and a few ghost fields the
 // invariants read. Plain data only: fixed-size arrays indexed by small ids, FIFO lists in order,
 // sets (the workqueue, queue->devices) kept sorted so the state is canonical.
+// Issue 4 replaced the stand-in's ioasid and mm records by the real slices (model/ioasid,
+// model/mm, model/arm-smmu-v3 as `arm_smmu`) and added sva_lock, the drivers' handles, the owners'
+// and exit_mmap threads' progress (model/sva/).
+import type { SmmuState } from './arm-smmu-v3/state.ts';
+import type { IoasidState } from './ioasid/ioasid.ts';
+import type { MmStruct, NotifierId } from './mm/mm.ts';
 import type { DeviceId, GrpId, MmId, Pasid, PrgSeq, RespCode } from './types.ts';
 
 /**
@@ -132,12 +138,19 @@ export const DRIVER_PCS = [
   'enable_pri',
   'add_device',
   'register_handler',
+  'enable_sva',
+  'enable_ats',
   'bind',
+  'bind_dword0',
+  'bind_unlock',
   'stop',
   'flush_priq',
   'flush_dev',
   'flush_wait',
   'unbind',
+  'unbind_put',
+  'disable_sva',
+  'synchronize',
   'unregister_handler',
   'remove_device',
   'disable_pri',
@@ -145,23 +158,31 @@ export const DRIVER_PCS = [
 ] as const;
 export type DriverPc = (typeof DRIVER_PCS)[number];
 
-/** ioasid.c's ioasid_data for one PASID value of the iommu_sva_pasid set (the stand-in). */
-export interface Ioasid {
-  /** private = the mm it was allocated for; null when the PASID is free. */
-  mm: MmId | null;
-  refs: number;
-  /** Ghost: the PASID was allocated and freed at least once (a next process may get it). */
-  reused: boolean;
+/** The owning process of an mm (model/sva/processes.ts): running, inside munmap, or exited. */
+export type ProcPc = 'running' | 'munmap' | 'invalidate_wait' | 'exited';
+
+export interface Proc {
+  pc: ProcPc;
+  /** The notifier whose invalidate_range this thread runs (an SRCU reader of it), or null. */
+  reader: NotifierId | null;
 }
 
-/** The parts of mm_struct the page fault path reads. */
-export interface Mm {
-  /** mm_users: the owning process's reference plus any mmget_not_zero() by a fault worker. */
-  users: number;
-  /** The owning process still runs (has not dropped its mm_users reference in exit). */
-  owner: boolean;
-  /** mm->pasid (0: none). */
-  pasid: Pasid;
+/** The thread running exit_mmap for an mm (whoever did the last mmput): its release in progress. */
+export interface ExitMmap {
+  pc: 'idle' | 'release_wait';
+  reader: NotifierId | null;
+}
+
+/** A device driver's SVA handle (smmu only): the bond it holds and the bind in progress. */
+export interface SvaHandle {
+  /** The mm of the bond the driver holds (iommu_sva_bind_device returned it), or null. */
+  mm: MmId | null;
+  /** Handles the driver holds on that bond (one per successful bind call): ghost for one-bond-per-device-mm. */
+  handles: number;
+  /** Binds still to do (the `binds` bound). */
+  binds: number;
+  /** The notifier put of an unbind in progress owes mmu_notifier_put (after its CMD_SYNCs). */
+  put: NotifierId | null;
 }
 
 export type NextProcessPc = 'waiting' | 'bound';
@@ -174,6 +195,10 @@ export interface Ghost {
   responseBeforeLast: boolean;
   /** A step touched a device's fault data (fault_param / iopf_param) after it was freed. */
   faultDataUseAfterFree: boolean;
+  /** A DMA used a translation (TLB or ATC) of a page whose frame was freed (pte none). */
+  dmaToFreedPage: boolean;
+  /** An iopf worker found the mm of a PASID after one of its bonds was unbound while another remained. */
+  faultAfterSharedUnbind: boolean;
 }
 
 export interface State {
@@ -185,8 +210,20 @@ export interface State {
   drivers: DriverPc[];
   queue: IopfQueue;
   workers: Worker[];
-  ioasid: Ioasid[];
-  mms: Mm[];
+  /** ioasid.c's allocator (model/ioasid): PASID values 1..pasids of the iommu_sva_pasid set. */
+  ioasid: IoasidState;
+  /** Ghost, per ioasid: freed at least once (a next process may get it). */
+  ioasid_reused: boolean[];
+  /** Ghost, per ioasid: a bond of its mm was unbound while another bond kept it allocated. */
+  ioasid_shared_put: boolean[];
+  mms: MmStruct[];
+  procs: Proc[];
+  exit_mmap: ExitMmap[];
   next_process: NextProcessPc;
+  /** The SMMUv3 SVA slice (model/arm-smmu-v3); with smmu off it stays at its initial value. */
+  arm_smmu: SmmuState;
+  /** arm-smmu-v3-sva.c sva_lock: the owner (see model/sva/owners.ts), or null. */
+  sva_lock: number | null;
+  sva: SvaHandle[];
   ghost: Ghost;
 }

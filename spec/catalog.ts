@@ -7,6 +7,8 @@ export const catalog: Catalog = {
   models: {
     // The kernel: the I/O page fault path (v5.13 io-pgfault.c) with its invariants.
     iopf: 'spec/iopf.ts',
+    // The same kernel with the SVA bind side (arm-smmu-v3 v5.11, seed 001 v6) and its invariants.
+    sva: 'spec/sva.ts',
     // Reference models (test/models): exact state counts against SPIN and TLC.
     diehard: 'test/models/diehard.ts',
     peterson: 'test/models/peterson.ts',
@@ -15,15 +17,25 @@ export const catalog: Catalog = {
   },
   configsDir: 'spec/configs',
   variants: {
+    'attach-handle': 'spec/variants/iopf/attach-handle.ts',
     'bad-iopf-setup-fix': 'spec/variants/iopf/bad-iopf-setup-fix.ts',
     'discard-partial-no-list-del': 'spec/variants/iopf/discard-partial-no-list-del.ts',
     'fault-param-refcount': 'spec/variants/iopf/fault-param-refcount.ts',
     'flush-per-pasid': 'spec/variants/iopf/flush-per-pasid.ts',
     'handle-group-free-without-list-del': 'spec/variants/iopf/handle-group-free-without-list-del.ts',
+    'iommufd-fault-object': 'spec/variants/iopf/iommufd-fault-object.ts',
+    'iommufd-fault-object-no-code-check': 'spec/variants/iopf/iommufd-fault-object-no-code-check.ts',
+    'per-domain-handler': 'spec/variants/iopf/per-domain-handler.ts',
     'remove-device-ack-invalid': 'spec/variants/iopf/remove-device-ack-invalid.ts',
     'report-fault-void': 'spec/variants/iopf/report-fault-void.ts',
     'report-fault-void-lost-return': 'spec/variants/iopf/report-fault-void-lost-return.ts',
     'track-group': 'spec/variants/iopf/track-group.ts',
+    'release-without-invalidate': 'spec/variants/sva/release-without-invalidate.ts',
+    'release-clears-valid': 'spec/variants/sva/release-clears-valid.ts',
+    'release-clears-stall-bits': 'spec/variants/sva/release-clears-stall-bits.ts',
+    'ioasid-inactive-state': 'spec/variants/sva/ioasid-inactive-state.ts',
+    'notifier-register-not-get': 'spec/variants/sva/notifier-register-not-get.ts',
+    'unbind-before-flush': 'spec/variants/sva/unbind-before-flush.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',
     'prodcons-lifo': 'test/models/variants/prodcons-lifo.ts',

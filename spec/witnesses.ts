@@ -63,6 +63,6 @@ export const iopfWitnesses: readonly Witness<State>[] = [
     name: 'mm-exits-under-fault',
     description: 'the process exits while a fault worker holds its mm (seed001-killed-process.log)',
     source: 'shared/traces/seed001-killed-process.log',
-    reached: (s) => s.mms.some((m) => !m.owner && m.users > 0),
+    reached: (s) => s.mms.some((m, i) => s.procs[i]!.pc === 'exited' && m.users > 0),
   },
 ];

@@ -72,6 +72,11 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
   };
 }
 
+/** A static field no function writes: decoded as one shared value (no per-state copy). */
+function shared<T>(value: T): Codec<T> {
+  return { encode: () => undefined, decode: () => value };
+}
+
 export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const nm = cfg.masters.length;
   const mmId = int(0, cfg.nr_mms - 1) as unknown as Codec<MmId>;
@@ -99,12 +104,14 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
       bonds: array(cfg.nr_mms, nullable(record<Bond>({ refs, smmu_mn: nid }))),
     });
   };
+  // Built once: a record codec compiles code, so building one per state would dominate the search.
+  const perMaster = cfg.masters.map((_, i) => master(i));
   const masters: Codec<Master[]> = {
-    encode: (v, out) => v.forEach((m, i) => master(i).encode(m, out)),
-    decode: (src) => cfg.masters.map((_, i) => master(i).decode(src)),
+    encode: (v, out) => v.forEach((m, i) => perMaster[i]!.encode(m, out)),
+    decode: (src) => perMaster.map((c) => c.decode(src)),
   };
   return record<SmmuState>({
-    features: constant({ ...cfg.features }),
+    features: shared({ ...cfg.features }),
     masters,
     domains: array(cfg.domains.length, record({ asid, cdtab: array(cfg.nr_ssids, cd) })),
     cdcache: array(nm, array(cfg.nr_ssids, nullable(cd))),

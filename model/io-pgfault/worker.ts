@@ -14,11 +14,13 @@
 // linked and marked freed, to check that nothing reaches it.
 import type { Draft } from 'immer';
 import { iommu_page_response } from '../iommu/fault.ts';
-import { accessAllowed, findVma, iommu_sva_find, mmput } from '../sva-standin.ts';
+import { handle_mm_fault, vma_allows } from '../mm/pgtable.ts';
+import { iommu_sva_find, mmput } from '../sva/pasid.ts';
 import type { IommuFault, IopfGroup, State, Worker } from '../state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
+  IOMMU_FAULT_PERM_WRITE,
   hasFlag,
   type DeviceId,
   type RespCode,
@@ -81,6 +83,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked): AnyStep<Stat
         if (!hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) return next(w, 'INVALID', release);
         const mm = iommu_sva_find(d, f.pasid);
         if (mm === null) return next(w, 'INVALID', release);
+        if (d.ioasid_shared_put[f.pasid]) d.ghost.faultAfterSharedUnbind = true;
         w.mm = mm;
         w.pc = 'fault';
       },
@@ -88,12 +91,13 @@ export function workerSteps(release: ReleaseWalked = forgetWalked): AnyStep<Stat
     step<State>({
       name: 'iopf_handle_single/handle_mm_fault',
       at: 'fault',
-      doc: 'io-pgfault.c iopf_handle_single: mmap_read_lock, find_extend_vma, access check, handle_mm_fault, mmput',
+      doc: 'io-pgfault.c iopf_handle_single: mmap_read_lock, find_extend_vma, access check, handle_mm_fault (the PTE becomes present), mmput',
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
         const f = faultAt(w.group, w.cursor);
-        const vmFlags = findVma(f.addr);
-        const status: RespCode = vmFlags !== null && accessAllowed(f, vmFlags) ? 'SUCCESS' : 'INVALID';
+        const m = d.mms[w.mm!]!;
+        const access = hasFlag(f.perm, IOMMU_FAULT_PERM_WRITE) ? 'w' : 'r';
+        const status: RespCode = vma_allows(m, f.addr, access) && handle_mm_fault(m, f.addr, access) === 0 ? 'SUCCESS' : 'INVALID';
         mmput(d, w.mm!);
         next(w, status, release);
       },

@@ -3,7 +3,14 @@
 // spec/witnesses.ts showing that the situation it guards is reached, and a variant or a hand-made
 // state in test/spec that makes it fire.
 import type { Invariant } from '../../explorer/model.ts';
+import { iommufdFaults, iommufdOf } from '../../model/iommufd/state.ts';
 import type { IommuFault, State } from '../../model/state.ts';
+
+/** The faults the iommufd fault object holds (none in a model without it). */
+function deliveredToUser(s: State): IommuFault[] {
+  const f = iommufdOf(s);
+  return f ? iommufdFaults(f) : [];
+}
 
 /** The faults a running group's walk has not passed yet (those it may still read or handle). */
 function ahead(w: State['workers'][number]): IommuFault[] {
@@ -38,7 +45,9 @@ export const noFaultAfterPasidFree: Invariant<State> = {
     'seed 001 iopf_queue_flush_dev kdoc: "to ensure that all pending faults for this PASID have been handled, and won\'t hit the address space of the next process that uses this PASID"',
   holds: (s) =>
     s.queue.wq.every((g) => !g.faults.some((f) => f.stale) && !g.last_fault.stale) &&
-    s.workers.every((w) => w.pc === 'idle' || w.status !== 'SUCCESS' || !ahead(w).some((f) => f.stale)),
+    s.workers.every((w) => w.pc === 'idle' || w.status !== 'SUCCESS' || !ahead(w).some((f) => f.stale)) &&
+    // Faults delivered to user space (iommufd variants), which user space may still answer SUCCESS.
+    !deliveredToUser(s).some((f) => f.stale),
 };
 
 export const partialListIntegrity: Invariant<State> = {
@@ -63,6 +72,15 @@ export const faultParamLifetime: Invariant<State> = {
   holds: (s) => !s.ghost.faultDataUseAfterFree,
 };
 
+export const responseCodeValid: Invariant<State> = {
+  name: 'response-code-valid',
+  description:
+    'only SUCCESS or INVALID come from user space: a page response written to the iommufd fault fd carries one of the two codes',
+  source:
+    'seed 004 07838f7fd5; "iommufd: Add check on user response code" (Fixes: 07838f7fd529): "All other values are treated by the device as a response code of Response Failure according to PCI spec, section 10.4.2.1. This response disables the Page Request Interface for the Function."',
+  holds: (s) => !(iommufdOf(s)?.badUserCode ?? false),
+};
+
 /** In the order of the issue. `no-stall` is the explorer's deadlock check (model/system.ts isFinal). */
 export const iopfInvariants: readonly Invariant<State>[] = [
   noResponseToFreedGroup,
@@ -70,4 +88,5 @@ export const iopfInvariants: readonly Invariant<State>[] = [
   noFaultAfterPasidFree,
   partialListIntegrity,
   faultParamLifetime,
+  responseCodeValid,
 ];

@@ -50,7 +50,7 @@ function ready(): State {
     d.devices[0]!.pri = 'on';
     d.devices[0]!.pasid = asPasid(1);
     d.devices[0]!.prgs[0] = { ...d.devices[0]!.prgs[0]!, state: 'waiting', grpid: asGrpId(0), pasid: asPasid(1), sent: 2 };
-    d.ioasid[0] = { mm: 0 as never, refs: 1, reused: false };
+    d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, active: true };
     d.mms[0]!.pasid = asPasid(1);
     d.drivers[0] = 'stop';
   });
@@ -158,7 +158,7 @@ describe('iopf_handle_group / iopf_handle_single', () => {
   it('answers INVALID once the mm has no users (mmget_not_zero fails), as in the killed-process trace', () => {
     let s = produce(queued(fault({ flags: PV | NP | LAST })), (d) => {
       d.mms[0]!.users = 0;
-      d.mms[0]!.owner = false;
+      d.procs[0]!.pc = 'exited';
     });
     s = run(s, 'worker', 'iopf_handle_group', 0, 0);
     s = run(s, 'worker', 'iopf_handle_single/iommu_sva_find');

@@ -2,6 +2,7 @@
 // for those no variant of issue 3 breaks, on a hand-made state; and each holds on the initial state.
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { initialIommufd, type IommufdState } from '../../model/iommufd/state.ts';
 import { initialState } from '../../model/layout.ts';
 import type { IommuFault, State } from '../../model/state.ts';
 import {
@@ -19,6 +20,7 @@ import {
   noResponseToFreedGroup,
   oneResponsePerGroup,
   partialListIntegrity,
+  responseCodeValid,
 } from '../../spec/invariants/iopf.ts';
 import { smallParams } from './iopf-helpers.ts';
 
@@ -67,6 +69,19 @@ describe('iopf invariants', () => {
   it('partial-list-integrity fires on a freed iopf left on a partial list', () => {
     const s = produce(s0, (d) => void (d.dev_iommu[0]!.iopf_param = { partial: [f({ freed: true, flags: PV })] }));
     expect(partialListIntegrity.holds(s)).toBe(false);
+  });
+
+  it('response-code-valid holds without a fault object, and fires when user space sent another code', () => {
+    const withFd: IommufdState = { ...s0, iommufd: initialIommufd(smallParams) };
+    expect(responseCodeValid.holds(withFd)).toBe(true);
+    expect(responseCodeValid.holds(produce(withFd, (d) => void (d.iommufd.badUserCode = true)))).toBe(false);
+  });
+
+  it('no-fault-after-pasid-free fires on a stale fault user space may still answer', () => {
+    const withFd: IommufdState = { ...s0, iommufd: initialIommufd(smallParams) };
+    expect(noFaultAfterPasidFree.holds(withFd)).toBe(true);
+    const stale = produce(withFd, (d) => void (d.iommufd.response[0] = { dev: asDevice(0), faults: [], last_fault: f({ stale: true }) }));
+    expect(noFaultAfterPasidFree.holds(stale)).toBe(false);
   });
 
   it('fault-param-lifetime fires when fault data is touched after it was freed', () => {

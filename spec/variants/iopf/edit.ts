@@ -28,3 +28,24 @@ export function replaceSteps(
     },
   };
 }
+
+/** Rewrites `process/step` in place: the edit gets the model's step and the config. */
+export type StepEdit = (step: AnyStep<State>, c: IopfParams) => AnyStep<State>;
+
+/** Edits existing steps (an added guard, a wrapped recipe) without restating them. */
+export function editSteps(model: Model<State, IopfParams>, edits: Readonly<Record<string, StepEdit>>): Model<State, IopfParams> {
+  return {
+    ...model,
+    processes: (c) => {
+      const processes = model.processes(c);
+      const known = new Set(processes.flatMap((p) => p.steps.map((s) => `${p.name}/${s.name}`)));
+      for (const key of Object.keys(edits)) {
+        if (!known.has(key)) throw new HarnessError(`no step '${key}' in model ${model.name}`);
+      }
+      return processes.map((p) => ({
+        ...p,
+        steps: p.steps.map((s) => edits[`${p.name}/${s.name}`]?.(s, c) ?? s),
+      }));
+    },
+  };
+}

@@ -1,0 +1,68 @@
+// How the bounds (params.ts) size the SVA slices of the system state, and who owns what: the mms,
+// their pages and ASIDs, the SMMU's masters and domain, the owner numbers threads put in their
+// CMD_SYNCs and in sva_lock. One place, so layout.ts (codec, initial state) and the steps agree.
+// All masters sit in one domain (one smmu_domain, its private ASID colliding with nothing): the
+// notifier and CD sharing of seed 001 happens between masters of a domain.
+import type { IoasidConfig } from '../ioasid/ioasid.ts';
+import type { MmConfig, Perm } from '../mm/mm.ts';
+import type { SmmuConfig } from '../arm-smmu-v3/init.ts';
+import type { IopfParams } from '../params.ts';
+import type { MmId } from '../types.ts';
+
+/** Number of mms: `mms` processes (smmu configs) or one per PASID plus the next process's (issue 3). */
+export const mmCount = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids + (c.nextProcess ? 1 : 0));
+
+/** The mms a driver may bind: a choice among `mms`, or issue 3's fixed rule (device d binds mm d % pasids). */
+export function bindableMms(c: IopfParams, dev: number): MmId[] {
+  if (c.mms > 0) return Array.from({ length: c.mms }, (_, i) => i as MmId);
+  return [(dev % c.pasids) as MmId];
+}
+
+/** The mms whose owner runs from the start (the next process's mm starts empty). */
+export const startsLive = (c: IopfParams, mm: number): boolean => c.mms > 0 || mm < c.pasids;
+
+/** The next process's mm (issue 3, when nextProcess is on and mms is 0). */
+export const nextMm = (c: IopfParams): MmId => c.pasids as MmId;
+
+export const nrPages = (c: IopfParams): number => c.vmas.length;
+export const vmLayout = (c: IopfParams): readonly Perm[] => c.vmas;
+
+/** Owners (sva_lock holder, CMD_SYNC waiter): drivers, then the mms' owners, then their exit_mmap threads. */
+export const driverOwner = (dev: number): number => dev;
+export const procOwner = (c: IopfParams, mm: number): number => c.devices + mm;
+export const exitOwner = (c: IopfParams, mm: number): number => c.devices + mmCount(c) + mm;
+export const maxOwner = (c: IopfParams): number => c.devices + 2 * mmCount(c);
+
+/** Notifier slots: one per (domain, mm) in the baseline, one per bond with register-not-get, plus one being freed. */
+export const nrNotifiers = (c: IopfParams): number => (c.smmu ? c.devices * mmCount(c) + 1 : 1);
+
+const maxRefs = (c: IopfParams): number => 2 + c.devices * c.binds + c.workers + nrNotifiers(c);
+
+export function ioasidConfig(c: IopfParams): IoasidConfig {
+  return { nr_ids: c.pasids + 1, max_private: mmCount(c) - 1, max_set: 1, max_refs: maxRefs(c) };
+}
+
+export function mmConfig(c: IopfParams): MmConfig {
+  return { nr_pages: nrPages(c), max_pasid: c.pasids, max_asid: maxAsid(c), max_notifiers: nrNotifiers(c), max_refs: maxRefs(c) };
+}
+
+/** ASIDs: mm m has CPU ASID m + 1; the domain's private ASID is the next one; one spare for a seize. */
+export const mmAsid = (mm: number): number => mm + 1;
+export const maxAsid = (c: IopfParams): number => mmCount(c) + 2;
+
+export function smmuConfig(c: IopfParams): SmmuConfig {
+  return {
+    features: { coherency: c.coherency, btm: c.btm, ats: c.ats, stall_force: c.stallForce },
+    masters: Array.from({ length: c.devices }, () => ({ domain: 0, ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
+    domains: [{ asid: mmCount(c) + 1 }],
+    nr_mms: mmCount(c),
+    nr_pages: nrPages(c),
+    nr_ssids: c.pasids + 1,
+    max_asid: maxAsid(c),
+    nr_notifiers: nrNotifiers(c),
+    // Per thread at most: CD remove (CFGI per master + sync), TLBI + sync, ATC_INV per master + sync.
+    cmdq_size: maxOwner(c) * (2 * c.devices + 4),
+    max_owner: maxOwner(c),
+    max_refs: maxRefs(c),
+  };
+}

@@ -1,0 +1,62 @@
+// The endpoint's DMA on its PASID (smmu configs with `dma`), PCIe ATS as the SMMU serves it
+// (model/arm-smmu-v3/tlb.ts): a Translation Request fills the device's ATC from the SMMU's TLB or a
+// table walk; a translated access uses the ATC alone; an untranslated access goes through the SMMU.
+// Any access may find the CD invalid or illegal (C_BAD_CD, recorded by the SMMU). The device does
+// DMA between the bind (the driver programs the PASID) and the driver's stop.
+// Ghost: a DMA that used a translation of a page whose frame is freed (PTE none) sets
+// ghost.dmaToFreedPage. Left out: a translation fault's own report (the device's page requests,
+// issue 3's pci_page_request, stand for what a PRI device does after a failed translation), and
+// stall faults of untranslated accesses (the SMMU's event queue: issue 3 models PRI only).
+import type { Draft } from 'immer';
+import { arm_smmu_ats_translate, arm_smmu_translate, atc_lookup } from '../arm-smmu-v3/tlb.ts';
+import type { Access } from '../mm/pgtable.ts';
+import type { IopfParams } from '../params.ts';
+import type { State } from '../state.ts';
+import type { DeviceId, MmId } from '../types.ts';
+import { step, type AnyStep } from '../../explorer/model.ts';
+import { nrPages } from './config.ts';
+import { svaView } from './view.ts';
+
+const dmaOn = (s: State, dev: number): boolean => s.devices[dev]!.pasid !== 0 && !s.devices[dev]!.dma_stopped;
+const accessOf = (c: IopfParams, page: number): Access => (c.vmas[page] === 'rw' ? 'w' : 'r');
+
+/** The page a DMA reached through a translation of `mm`: freed frames are a ghost violation. */
+function used(d: Draft<State>, mm: MmId, page: number): void {
+  const p = d.mms[mm]?.pages[page];
+  if (!p || p.pte === 'none' || d.mms[mm]!.count === 0) d.ghost.dmaToFreedPage = true;
+}
+
+export function dmaSteps(c: IopfParams): AnyStep<State>[] {
+  const pages = Array.from({ length: nrPages(c) }, (_, i) => i);
+  return [
+    step<State, number>({
+      name: 'ats_translation_request',
+      doc: 'PCIe ATS Translation Request for (PASID, page): the SMMU answers from its TLB or a walk of the CD\'s table; the ATC keeps a success',
+      choices: (s, self) => (dmaOn(s, self) && s.arm_smmu.masters[self]!.ats_enabled ? pages : []),
+      apply: (d, self, page) => {
+        arm_smmu_ats_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
+      },
+      showChoice: (p) => `page ${p}`,
+    }),
+    step<State, number>({
+      name: 'dma_translated',
+      doc: 'a translated DMA: the device uses its ATC entry for (PASID, page) without asking the SMMU',
+      choices: (s, self) => (dmaOn(s, self) ? pages.filter((p) => atc_lookup(s.arm_smmu, self as DeviceId, s.devices[self]!.pasid, p) !== null) : []),
+      apply: (d, self, page) => {
+        const mm = atc_lookup(d.arm_smmu, self as DeviceId, d.devices[self]!.pasid, page);
+        if (mm !== null) used(d, mm, page);
+      },
+      showChoice: (p) => `page ${p}`,
+    }),
+    step<State, number>({
+      name: 'dma_untranslated',
+      doc: 'an untranslated DMA: the SMMU fetches the CD, looks the TLB up (tagged by ASID) and walks the table on a miss',
+      choices: (s, self) => (dmaOn(s, self) ? pages : []),
+      apply: (d, self, page) => {
+        const r = arm_smmu_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
+        if (r.result === 'ok') used(d, r.mm, page);
+      },
+      showChoice: (p) => `page ${p}`,
+    }),
+  ];
+}

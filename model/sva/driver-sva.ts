@@ -1,0 +1,236 @@
+// The device driver's SVA calls with the arm-smmu-v3 side modelled (smmu configs), one step per
+// sva_lock section and per CMD_SYNC wait (arm-smmu-v3-sva.c v5.11 as in seed 001 v6, kernel-notes 1c):
+//   arm_smmu_dev_enable_feature(SVA) (-ENODEV without COHACC or an I/O page fault path)
+//   → arm_smmu_enable_ats → __arm_smmu_sva_bind (sva_lock; PASID, notifier get or alloc with the
+//   shared CD and its ASID, CD dwords 1-3 + sync) → write dword0 (V=1) + sync → unlock
+//   ... stop DMA, flush (issue 3) ...
+//   → arm_smmu_sva_unbind (sva_lock; bond put; the last notifier put removes the CD and, unless
+//   release cleared it, invalidates TLB and ATC) → after the syncs: mmu_notifier_put (SRCU-deferred
+//   free), iommu_sva_free_pasid, unlock → arm_smmu_dev_disable_feature → mmu_notifier_synchronize.
+// The notifier put is split where the kernel sleeps on CMD_SYNC (arm_smmu_mmu_notifier_put waits
+// inside), so mmu_notifier_put and iommu_sva_free_pasid run after the waits, back to back as in
+// the kernel. Left out: arm_smmu_disable_ats at detach (the device is not detached here).
+import { arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
+import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
+import { arm_smmu_free_shared_cd } from '../arm-smmu-v3/asid.ts';
+import { __arm_smmu_sva_bind, arm_smmu_enable_ats, arm_smmu_master_disable_sva, arm_smmu_master_enable_sva } from '../arm-smmu-v3/sva-bind.ts';
+import type { SvaOpts } from '../arm-smmu-v3/sva-notifier.ts';
+import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid } from '../arm-smmu-v3/tlb.ts';
+import { smmuWarn } from '../arm-smmu-v3/warn.ts';
+import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.ts';
+import type { IopfParams } from '../params.ts';
+import type { DriverPc, State } from '../state.ts';
+import { asPasid, type DeviceId, type MmId } from '../types.ts';
+import { step, type AnyStep } from '../../explorer/model.ts';
+import type { Draft } from 'immer';
+import { bindableMms, driverOwner } from './config.ts';
+import { iommu_sva_free_pasid } from './pasid.ts';
+import { FREE_CD_IN, type FreeCdIn } from './processes.ts';
+import { svaView } from './view.ts';
+
+const go = (d: Draft<State>, self: number, pc: DriverPc): void => {
+  d.drivers[self] = pc;
+};
+
+/** The notifier options of the baseline for a driver's calls. */
+export const driverOpts = (self: number, over: Partial<SvaOpts> = {}): SvaOpts => ({
+  owner: driverOwner(self),
+  free_cd_in: FREE_CD_IN,
+  quiet_stall: 'never',
+  reuse_notifier: true,
+  ...over,
+});
+
+export function enableSteps(): AnyStep<State>[] {
+  return [
+    step<State>({
+      name: 'arm_smmu_dev_enable_feature',
+      at: 'enable_sva',
+      doc: 'iommu_dev_enable_feature(SVA) → arm_smmu_master_enable_sva under sva_lock: -ENODEV unless arm_smmu_master_sva_supported',
+      enabled: (s) => s.sva_lock === null,
+      apply: (d, self) => {
+        if (arm_smmu_master_enable_sva(d.arm_smmu, self as DeviceId) === 0) return go(d, self, 'enable_ats');
+        d.sva[self]!.binds = 0; // the driver gives SVA up: no bind
+        go(d, self, 'stop');
+      },
+    }),
+    step<State>({
+      name: 'arm_smmu_enable_ats',
+      at: 'enable_ats',
+      doc: 'arm_smmu_enable_ats at attach: pci_enable_ats when the SMMU (IDR0.ATS) and the function both support it',
+      apply: (d, self) => {
+        arm_smmu_enable_ats(d.arm_smmu, self as DeviceId);
+        go(d, self, 'bind');
+      },
+    }),
+  ];
+}
+
+/** __arm_smmu_sva_bind under sva_lock; `over` changes the notifier options (variants). */
+export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<State> {
+  return step<State, MmId | null>({
+    name: '__arm_smmu_sva_bind',
+    at: 'bind',
+    doc: 'iommu_sva_bind_device(dev, current->mm) → arm_smmu_sva_bind: mutex_lock(sva_lock), __arm_smmu_sva_bind (bond reuse, or PASID + notifier + CD dwords 1-3 and a sync)',
+    // The process whose mm is bound calls in (current->mm): only a live process binds; with none
+    // left (null) the driver gives its remaining binds up.
+    choices: (s, self) => {
+      const held = s.sva[self]!.mm;
+      const live = (held !== null ? [held] : bindableMms(c, self)).filter((mm) => s.mms[mm]!.users > 0 && s.procs[mm]!.pc !== 'exited');
+      return live.length > 0 ? live : [null];
+    },
+    enabled: (s, _self, mm) => mm === null || s.sva_lock === null,
+    apply: (d, self, mm) => {
+      if (mm === null) {
+        d.sva[self]!.binds = 0;
+        return go(d, self, 'stop');
+      }
+      d.sva_lock = driverOwner(self);
+      const r = __arm_smmu_sva_bind(svaView(d), self as DeviceId, mm, driverOpts(self, over));
+      if (typeof r === 'string') {
+        d.sva_lock = null;
+        d.sva[self]!.binds = 0;
+        return go(d, self, 'stop');
+      }
+      d.sva[self]!.mm = mm;
+      go(d, self, r.dword0 ? 'bind_dword0' : 'bind_unlock');
+    },
+    showChoice: (mm) => (mm === null ? 'no live process' : `mm ${mm}`),
+  });
+}
+
+export function bindTailSteps(): AnyStep<State>[] {
+  return [
+    step<State>({
+      name: 'arm_smmu_write_ctx_desc/dword0',
+      at: 'bind_dword0',
+      doc: 'arm_smmu_write_ctx_desc install, after the first sync: WRITE_ONCE(cdptr[0], V | ASID | ...), arm_smmu_sync_cd',
+      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+      apply: (d, self) => {
+        const mm = d.sva[self]!.mm!;
+        const bond = d.arm_smmu.masters[self]!.bonds[mm]!;
+        const mn = d.arm_smmu.mmu_notifiers[bond.smmu_mn]!;
+        arm_smmu_write_ctx_desc_dword0(d.arm_smmu, mn.domain, d.mms[mm]!.pasid, { asid: mn.cd }, { owner: driverOwner(self) });
+        go(d, self, 'bind_unlock');
+      },
+    }),
+    step<State>({
+      name: 'iommu_sva_bind_device/unlock',
+      at: 'bind_unlock',
+      doc: 'the CD syncs completed: mutex_unlock(sva_lock); the driver gets the handle and programs mm->pasid into the device',
+      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+      apply: (d, self) => {
+        const h = d.sva[self]!;
+        d.sva_lock = null;
+        h.handles++;
+        h.binds--;
+        d.devices[self]!.pasid = asPasid(d.mms[h.mm!]!.pasid);
+        go(d, self, h.binds > 0 ? 'bind' : 'stop');
+      },
+    }),
+  ];
+}
+
+/**
+ * arm_smmu_sva_unbind under sva_lock: the bond's put; at zero, list_del and the notifier's put,
+ * whose last reference removes the CD (case 5) and, unless cleared, issues TLBI ASID and ATC_INV.
+ */
+export function unbindStep(): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_sva_unbind',
+    at: 'unbind',
+    doc: 'iommu_sva_unbind_device → arm_smmu_sva_unbind: sva_lock; refcount_dec_and_test(bond); arm_smmu_mmu_notifier_put: CD removed, TLBI + ATC_INV unless cleared',
+    enabled: (s, self) => s.sva_lock === null || s.sva[self]!.handles === 0,
+    apply: (d, self) => {
+      const h = d.sva[self]!;
+      if (h.handles === 0) return go(d, self, 'disable_sva'); // nothing bound
+      const mm = h.mm!;
+      h.handles--;
+      d.sva_lock = driverOwner(self);
+      const master = d.arm_smmu.masters[self]!;
+      const bond = master.bonds[mm];
+      if (!bond || bond.refs === 0) {
+        smmuWarn(d.arm_smmu, 'bond-refs-underflow');
+        d.sva_lock = null;
+        return go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
+      }
+      if (--bond.refs > 0) {
+        d.sva_lock = null;
+        return go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
+      }
+      master.bonds[mm] = null;
+      const mn = d.arm_smmu.mmu_notifiers[bond.smmu_mn];
+      if (!mn || mn.freeing || mn.refs === 0) {
+        smmuWarn(d.arm_smmu, 'mn-refs-underflow');
+      } else if (--mn.refs === 0) {
+        mn.freeing = true; // list_del(&smmu_mn->list)
+        const pasid = d.mms[mm]!.pasid;
+        const owner = driverOwner(self);
+        arm_smmu_write_ctx_desc(d.arm_smmu, mn.domain, pasid, null, { owner });
+        if (!mn.cleared) {
+          arm_smmu_tlb_inv_asid(d.arm_smmu, mn.cd, owner);
+          arm_smmu_atc_inv_domain(d.arm_smmu, mn.domain, pasid, -1, owner);
+        }
+        h.put = bond.smmu_mn;
+      }
+      go(d, self, 'unbind_put');
+    },
+  });
+}
+
+/** After the put's syncs: mmu_notifier_put, iommu_sva_free_pasid, kfree(bond), unlock. */
+export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> {
+  return step<State>({
+    name: 'iommu_sva_free_pasid',
+    at: 'unbind_put',
+    doc: 'arm_smmu_mmu_notifier_put after its syncs: mmu_notifier_put (call_srcu), [free_shared_cd]; then iommu_sva_free_pasid(mm); mutex_unlock(sva_lock)',
+    enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+    apply: (d, self) => {
+      const h = d.sva[self]!;
+      const mm = h.mm!;
+      if (h.put !== null) {
+        const mn = d.arm_smmu.mmu_notifiers[h.put]!;
+        mmu_notifier_put(d.mms[mm]!, h.put);
+        if (free_cd_in === 'put') arm_smmu_free_shared_cd(svaView(d), mn.cd);
+        h.put = null;
+      }
+      iommu_sva_free_pasid(d, mm);
+      d.sva_lock = null;
+      if (h.handles === 0) {
+        h.mm = null;
+        d.devices[self]!.pasid = asPasid(0);
+      }
+      go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
+    },
+  });
+}
+
+export function disableSteps(): AnyStep<State>[] {
+  return [
+    step<State>({
+      name: 'arm_smmu_dev_disable_feature',
+      at: 'disable_sva',
+      doc: 'iommu_dev_disable_feature(SVA) → arm_smmu_master_disable_sva under sva_lock (-EBUSY while bonds exist)',
+      enabled: (s) => s.sva_lock === null,
+      apply: (d, self) => {
+        if (d.arm_smmu.masters[self]!.sva_enabled) arm_smmu_master_disable_sva(d.arm_smmu, self as DeviceId);
+        go(d, self, 'synchronize');
+      },
+    }),
+    step<State>({
+      name: 'mmu_notifier_synchronize',
+      at: 'synchronize',
+      doc: 'arm_smmu_sva_notifier_synchronize → mmu_notifier_synchronize: wait for every pending SRCU free_notifier',
+      enabled: (s) => s.mms.every((m) => mmu_notifier_synchronized(m)),
+      apply: (d, self) => go(d, self, 'unregister_handler'),
+    }),
+  ];
+}
+
+export function svaDriverSteps(c: IopfParams): { before: AnyStep<State>[]; bind: AnyStep<State>[]; unbind: AnyStep<State>[] } {
+  return {
+    before: enableSteps(),
+    bind: [bindStep(c), ...bindTailSteps()],
+    unbind: [unbindStep(), freePasidStep(), ...disableSteps()],
+  };
+}

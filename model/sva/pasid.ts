@@ -1,0 +1,89 @@
+// The mm/PASID side of the fault path, on the real modules (issue 4 replaces issue 3's
+// sva-standin.ts): iommu-sva-lib.c's iommu_sva_alloc_pasid / iommu_sva_free_pasid / iommu_sva_find
+// (v5.11-v5.16, model/iommu-sva) on ioasid.c (model/ioasid) and mm_struct (model/mm), with the ghost
+// fields the invariants read: a freed PASID marks every fault still in flight for it stale
+// (no-fault-after-pasid-free), and remembers it was freed (the next process may get it).
+// Also the device's accesses: page p of `vmas`, written where a VMA is, read where none is (issue
+// 3's table: handled, access fault, no VMA). Leaves out nothing of the three helpers.
+import type { Draft } from 'immer';
+import type { Pasid as IoasidPasid } from '../ioasid/ioasid.ts';
+import {
+  iommu_sva_alloc_pasid as svaAllocPasid,
+  iommu_sva_find as svaFind,
+  iommu_sva_free_pasid as svaFreePasid,
+} from '../iommu-sva/iommu-sva-lib.ts';
+import { mmput as mmPut } from '../mm/mm.ts';
+import type { IopfParams } from '../params.ts';
+import type { IommuFault, State } from '../state.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, IOMMU_FAULT_PERM_READ, IOMMU_FAULT_PERM_WRITE, asPasid, hasFlag, type MmId, type Pasid } from '../types.ts';
+
+export interface Access {
+  readonly addr: number;
+  readonly perm: number;
+  readonly why: string;
+}
+
+/** The accesses a device may request, in the order the `accesses` bound admits them. */
+export function accessTable(c: IopfParams): readonly Access[] {
+  return c.vmas.slice(0, c.accesses).map((vm, page) =>
+    vm === 'none'
+      ? { addr: page, perm: IOMMU_FAULT_PERM_READ, why: `read of page ${page}: no VMA (INVALID)` }
+      : { addr: page, perm: IOMMU_FAULT_PERM_WRITE, why: `write to page ${page}: ${vm === 'rw' ? 'handled (SUCCESS)' : 'access fault (INVALID)'}` },
+  );
+}
+
+/** iommu-sva-lib.c iommu_sva_alloc_pasid(mm, 1, pasids): the PASID (mm->pasid), or 0 on error. */
+export function iommu_sva_alloc_pasid(d: Draft<State>, c: IopfParams, mm: MmId): Pasid {
+  const ret = svaAllocPasid(d, mm, 1, c.pasids);
+  return ret === 0 ? asPasid(d.mms[mm]!.pasid) : asPasid(0);
+}
+
+/**
+ * iommu_sva_free_pasid(mm): `if (ioasid_put(mm->pasid)) mm->pasid = 0`. Ghosts: when the value is
+ * freed, every request still in flight for it becomes stale and the value is marked reused; when a
+ * reference goes but the value stays (another bond), it is marked shared-put.
+ */
+export function iommu_sva_free_pasid(d: Draft<State>, mm: MmId): void {
+  const pasid = d.mms[mm]!.pasid;
+  svaFreePasid(d, mm);
+  if (pasid === 0) return;
+  if (d.ioasid.xa[pasid] === null) {
+    d.ioasid_reused[pasid] = true;
+    d.ioasid_shared_put[pasid] = false;
+    forEachFault(d, (f) => {
+      if (f.pasid === pasid && hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) f.stale = true;
+    });
+  } else {
+    d.ioasid_shared_put[pasid] = true;
+  }
+}
+
+/** iommu_sva_find(pasid): ioasid_find with __mmget_not_zero; the mm with mm_users raised, or null. */
+export function iommu_sva_find(d: Draft<State>, pasid: Pasid): MmId | null {
+  const r = svaFind(d, pasid as unknown as IoasidPasid);
+  return typeof r === 'number' ? r : null;
+}
+
+/** mmput(mm): the last user starts exit_mmap (model/sva/processes.ts runs it). */
+export function mmput(d: Draft<State>, mm: MmId): void {
+  mmPut(d.mms[mm]!);
+}
+
+/** Every fault record in flight, wherever it is: the hardware queue, lists, groups, workers. */
+export function forEachFault(d: Draft<State>, fn: (f: Draft<IommuFault>) => void): void {
+  for (const e of d.hwq.entries) if (e.kind === 'ppr') fn(e.fault);
+  if (d.priq.pc === 'nobody_cared') fn(d.priq.fault);
+  for (const di of d.dev_iommu) {
+    di.fault_param?.faults.forEach(fn);
+    di.iopf_param?.partial.forEach(fn);
+  }
+  for (const g of d.queue.wq) {
+    g.faults.forEach(fn);
+    fn(g.last_fault);
+  }
+  for (const w of d.workers) {
+    if (w.pc === 'idle') continue;
+    w.group.faults.forEach(fn);
+    fn(w.group.last_fault);
+  }
+}

@@ -1,0 +1,250 @@
+// The mm side of SVA as processes (v5.11 mm/mmap.c, kernel/exit.c, mm/mmu_notifier.c, on
+// model/mm): the owner of each mm (CPU page faults, munmap with its invalidate_range calls, exit),
+// the thread running exit_mmap after the last mmput (each notifier's ->release under sva_lock, then
+// the unmap and __mmput's mmdrop), the SRCU callback that frees put notifiers, the SMMU consuming its
+// command queue, and issue 3's next process that may get a freed PASID.
+// exit_mmap is its own process: in the kernel it runs in whoever did the last mmput (the owner, or
+// an iopf worker, seed001-killed-process.log); the model lets that thread go on at once, which only
+// adds interleavings. Left out: mmap_lock (one munmap at a time per mm, by the owner), page
+// reclaim, re-mmap of an unmapped page, and exit during munmap (the thread is in a syscall).
+import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_consumable_fifo, cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
+import {
+  arm_smmu_mm_invalidate_range,
+  arm_smmu_mm_release,
+  arm_smmu_mmu_notifier_free,
+  type ReleaseOpts,
+} from '../arm-smmu-v3/sva-notifier.ts';
+import { arm_smmu_btm_tlbi_va } from '../arm-smmu-v3/tlb.ts';
+import { ioasid_alloc } from '../ioasid/ioasid.ts';
+import { IOMMU_SVA_PASID_SET } from '../iommu-sva/iommu-sva-lib.ts';
+import { mm_init, type Asid, type NotifierId } from '../mm/mm.ts';
+import {
+  mmu_notifier_invalidate_range_done,
+  mmu_notifier_invalidate_range_next,
+  mmu_notifier_release_done,
+  mmu_notifier_release_next,
+} from '../mm/mmu-notifier.ts';
+import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu } from '../mm/pgtable.ts';
+import type { IopfParams } from '../params.ts';
+import type { State } from '../state.ts';
+import { asPasid, type MmId, type Pasid } from '../types.ts';
+import { step, type AnyStep, type Process } from '../../explorer/model.ts';
+import { exitOwner, mmAsid, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
+import { mmput } from './pasid.ts';
+import { svaView } from './view.ts';
+
+/** The baseline's notifier options (seed 001 v6): free the shared CD in free_notifier. */
+export type FreeCdIn = 'put' | 'free_notifier';
+export const FREE_CD_IN: FreeCdIn = 'free_notifier';
+
+/** Processes with an mm of their own: all mms (smmu configs), or issue 3's bound processes. */
+const ownedMms = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids);
+
+export function processSteps(c: IopfParams): AnyStep<State>[] {
+  const steps: AnyStep<State>[] = [];
+  if (c.exit) {
+    steps.push(
+      step<State>({
+        name: 'do_exit',
+        at: 'running',
+        doc: 'kernel/exit.c do_exit → exit_mm → mmput: the owner drops its mm_users reference; the last user starts exit_mmap',
+        apply: (d, self) => {
+          d.procs[self]!.pc = 'exited';
+          mmput(d, self as MmId);
+        },
+      }),
+    );
+  }
+  if (!(c.smmu && c.munmap)) return steps;
+  const pages = (s: State, self: number, want: (p: State['mms'][number]['pages'][number]) => boolean): number[] =>
+    s.mms[self]!.pages.flatMap((p, i) => (want(p) ? [i] : []));
+  steps.push(
+    step<State, number>({
+      name: 'handle_mm_fault',
+      at: 'running',
+      doc: 'the owner touches a page from the CPU: mm/memory.c handle_mm_fault makes its PTE present',
+      choices: (s, self) => pages(s, self, (p) => p.vm !== 'none' && p.pte === 'none'),
+      apply: (d, self, page) => {
+        const m = d.mms[self]!;
+        handle_mm_fault(m, page, m.pages[page]!.vm === 'rw' ? 'w' : 'r');
+      },
+      showChoice: (p) => `page ${p}`,
+    }),
+    step<State, number>({
+      name: 'munmap',
+      at: 'running',
+      doc: 'mm/mmap.c munmap → unmap_region: unmap_vmas clears the PTE (the frame waits for tlb_finish_mmu); with BTM the CPU TLBI reaches the SMMU TLB',
+      choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
+      apply: (d, self, page) => {
+        const m = d.mms[self]!;
+        if (munmap_zap(m, page)) arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, page);
+        d.procs[self]!.pc = 'munmap';
+      },
+      showChoice: (p) => `page ${p}`,
+    }),
+    step<State>({
+      name: 'arm_smmu_mm_invalidate_range',
+      at: 'munmap',
+      doc: 'mmu_notifier_invalidate_range → arm_smmu_mm_invalidate_range (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
+      enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) !== null,
+      apply: (d, self) => {
+        const m = d.mms[self]!;
+        const id = mmu_notifier_invalidate_range_next(m)!;
+        d.procs[self] = { pc: 'invalidate_wait', reader: id };
+        arm_smmu_mm_invalidate_range(svaView(d), id, m.unmap!.page, procOwner(c, self));
+      },
+    }),
+    step<State>({
+      name: 'mmu_notifier_invalidate_range_done',
+      at: 'invalidate_wait',
+      doc: 'arm_smmu_mm_invalidate_range returns once its CMD_SYNCs completed; the SRCU read section ends',
+      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, procOwner(c, self)),
+      apply: (d, self) => {
+        const p = d.procs[self]!;
+        if (p.reader !== null) mmu_notifier_invalidate_range_done(d.mms[self]!, p.reader);
+        d.procs[self] = { pc: 'munmap', reader: null };
+      },
+    }),
+    step<State>({
+      name: 'tlb_finish_mmu',
+      at: 'munmap',
+      doc: 'mm/mmu_gather.c tlb_finish_mmu: every invalidate_range returned, the frame is freed',
+      enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
+      apply: (d, self) => {
+        tlb_finish_mmu(d.mms[self]!);
+        d.procs[self]!.pc = 'running';
+      },
+    }),
+  );
+  return steps;
+}
+
+/** The release options of the baseline; variants build the step with others. */
+export function releaseStep(c: IopfParams, opts: Omit<ReleaseOpts, 'owner'> = {}): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_mm_release',
+    at: 'idle',
+    doc: 'mn_hlist_release → arm_smmu_mm_release: sva_lock; unless cleared, quiesce the CD (V kept, EPD0), TLBI ASID, ATC_INV all, cleared = true',
+    enabled: (s, self) => s.sva_lock === null && mmu_notifier_release_next(s.mms[self]!) !== null,
+    apply: (d, self) => {
+      const id = mmu_notifier_release_next(d.mms[self]!)!;
+      d.sva_lock = exitOwner(c, self);
+      d.exit_mmap[self] = { pc: 'release_wait', reader: id };
+      arm_smmu_mm_release(svaView(d), id, { ...opts, owner: exitOwner(c, self) });
+    },
+  });
+}
+
+export function exitMmapSteps(c: IopfParams): AnyStep<State>[] {
+  const steps: AnyStep<State>[] = [];
+  if (c.smmu) {
+    steps.push(
+      releaseStep(c),
+      step<State>({
+        name: 'arm_smmu_mm_release/unlock',
+        at: 'release_wait',
+        doc: 'arm_smmu_mm_release: its CMD_SYNCs completed; mutex_unlock(sva_lock); mn_hlist_release goes on',
+        enabled: (s, self) => cmdq_sync_done(s.arm_smmu, exitOwner(c, self)),
+        apply: (d, self) => {
+          const e = d.exit_mmap[self]!;
+          if (e.reader !== null) mmu_notifier_release_done(d.mms[self]!, e.reader);
+          d.exit_mmap[self] = { pc: 'idle', reader: null };
+          d.sva_lock = null;
+        },
+      }),
+    );
+  }
+  steps.push(
+    step<State>({
+      name: 'exit_mmap',
+      at: 'idle',
+      doc: 'mm/mmap.c exit_mmap after mmu_notifier_release (every subscription unlinked): unmap_vmas, free_pgtables, then __mmput\'s mmdrop',
+      enabled: (s, self) => {
+        const x = s.mms[self]!.exit;
+        return x.state === 'unmapping' || (x.state === 'releasing' && x.pending.length === 0);
+      },
+      apply: (d, self) => {
+        const m = d.mms[self]!;
+        if (m.exit.state === 'releasing') {
+          for (const n of m.notifiers) n.linked = false; // mn_hlist_release with nothing left to call
+          m.exit = { state: 'unmapping' };
+        }
+        exit_mmap_unmap(m);
+      },
+    }),
+  );
+  return steps;
+}
+
+/** The SRCU callback of each put notifier, once no invalidate_range or release of it still runs. */
+export function srcuFreeStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> {
+  return step<State, [MmId, NotifierId]>({
+    name: 'mmu_notifier_free_rcu',
+    doc: 'mm/mmu_notifier.c mmu_notifier_free_rcu after the SRCU grace period: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop',
+    choices: (s) =>
+      s.mms.flatMap((m, mm) =>
+        m.srcu_pending
+          .filter((id) => !s.procs.some((p) => p.reader === id) && !s.exit_mmap.some((e) => e.reader === id))
+          .map((id): [MmId, NotifierId] => [mm as MmId, id]),
+      ),
+    apply: (d, _self, [, id]) => arm_smmu_mmu_notifier_free(svaView(d), id, { free_cd_in }),
+    showChoice: ([mm, id]) => `mm ${mm} notifier ${id}`,
+  });
+}
+
+export function mmProcesses(c: IopfParams): Process<State>[] {
+  const processes: Process<State>[] = [];
+  const owner = processSteps(c);
+  if (owner.length > 0) {
+    processes.push({ name: 'process', instances: ownedMms(c), pc: (s, self) => s.procs[self]!.pc, steps: owner });
+  }
+  processes.push({
+    name: 'exit_mmap',
+    instances: ownedMms(c),
+    pc: (s, self) => s.exit_mmap[self]!.pc,
+    steps: exitMmapSteps(c),
+  });
+  if (c.smmu) {
+    processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
+    processes.push({
+      name: 'smmu_cmdq',
+      instances: 1,
+      steps: [
+        step<State, number>({
+          name: 'arm_smmu_cmdq_consume',
+          doc: 'the SMMU performs a queued command: any one before the first CMD_SYNC, or that sync once all before it are done',
+          choices: (s) => (c.cmdq === 'fifo' ? cmdq_consumable_fifo(s.arm_smmu) : cmdq_consumable(s.arm_smmu)),
+          apply: (d, _self, i) => arm_smmu_cmdq_consume(d.arm_smmu, i),
+          showChoice: (i) => `cmd ${i}`,
+        }),
+      ],
+    });
+  }
+  if (c.nextProcess && c.mms === 0) {
+    processes.push({
+      name: 'next_process',
+      instances: 1,
+      pc: (s) => s.next_process,
+      steps: [
+        step<State, Pasid>({
+          name: 'iommu_sva_alloc_pasid',
+          at: 'waiting',
+          doc: 'iommu-sva-lib.c iommu_sva_alloc_pasid for another process: ioasid_alloc gives it a PASID value freed by an unbind',
+          choices: (s) => s.ioasid.xa.flatMap((a, i) => (i > 0 && a === null && s.ioasid_reused[i] ? [asPasid(i)] : [])),
+          apply: (d, _self, pasid) => {
+            const mm = nextMm(c);
+            d.mms[mm] = mm_init(mmConfig(c), mmAsid(mm) as Asid, vmLayout(c));
+            ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, pasid, pasid, mm);
+            d.mms[mm]!.pasid = pasid;
+            d.procs[mm]!.pc = 'running';
+            d.next_process = 'bound';
+          },
+          showChoice: (p) => `pasid ${p}`,
+        }),
+      ],
+    });
+  }
+  return processes;
+}
+
+export { mmCount };

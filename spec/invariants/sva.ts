@@ -1,0 +1,165 @@
+// The safety rules of SVA bind/unbind, the mm lifetime and the translation caches (issue 4), one per
+// clause of the issue, each with where it comes from. They read the slices of model/sva/ and
+// presume the `smmu` part is on (the `sva` model's configs). Witnesses: spec/witnesses-sva.ts;
+// each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
+import type { Invariant } from '../../explorer/model.ts';
+import type { IommuFault, State } from '../../model/state.ts';
+import { FREE_CD_IN } from '../../model/sva/processes.ts';
+
+/** exit_mmap's release is done for this mm (mn_hlist_release returned). */
+const released = (s: State, mm: number): boolean => {
+  const x = s.mms[mm]!.exit.state;
+  return x === 'unmapping' || x === 'exited';
+};
+
+/** Every ATC entry, as [master, ssid, page, mm]. */
+function* atcEntries(s: State): Generator<[number, number, number, number]> {
+  for (const [dev, rows] of s.arm_smmu.atc.entries())
+    for (const [ssid, row] of rows.entries()) for (const [page, mm] of row.entries()) if (mm !== null) yield [dev, ssid, page, mm];
+}
+
+/** Every TLB entry, as [asid, page, mm]. */
+function* tlbEntries(s: State): Generator<[number, number, number]> {
+  for (const [asid, row] of s.arm_smmu.tlb.entries()) for (const [page, mm] of row.entries()) if (mm !== null) yield [asid, page, mm];
+}
+
+export const noStaleAtcAfterRelease: Invariant<State> = {
+  name: 'no-stale-atc-after-release',
+  description: 'once exit_mmap\'s release (or the unbind before it) completed for an mm, no ATC entry of that address space remains',
+  source: 'seed 001 patch 17 (arm_smmu_mm_release: "TLB and ATC invalidate"), review of v6 (Jacob Pan: "is it still necessary to invalidate again?"); kernel-notes 1c',
+  holds: (s) => [...atcEntries(s)].every(([, , , mm]) => !released(s, mm)),
+};
+
+export const noStaleTlbAfterRelease: Invariant<State> = {
+  name: 'no-stale-tlb-after-release',
+  description: 'once exit_mmap\'s release completed for an mm, no SMMU TLB entry of that address space remains',
+  source: 'seed 001 patch 17 arm_smmu_mm_release: arm_smmu_tlb_inv_asid(smmu_mn->cd->asid); kernel-notes 1c',
+  holds: (s) => [...tlbEntries(s)].every(([, , mm]) => !released(s, mm)),
+};
+
+export const noDmaToUnmappedPage: Invariant<State> = {
+  name: 'no-dma-to-unmapped-page',
+  description:
+    'after invalidate_range for a page completed (its frame freed: PTE none), no TLB or ATC entry translates it and no DMA used a translation of it',
+  source: 'mm/mmu_notifier.h invalidate_range: "after this call the device must not access the range"; seed 001 (ATC invalidation in invalidate_range); kernel-notes 1c',
+  holds: (s) =>
+    !s.ghost.dmaToFreedPage &&
+    [...atcEntries(s)].every(([, , page, mm]) => s.mms[mm]!.pages[page]!.pte !== 'none') &&
+    [...tlbEntries(s)].every(([, page, mm]) => s.mms[mm]!.pages[page]!.pte !== 'none'),
+};
+
+/** Faults still owed a response or queued/running for handling, with their PASID. */
+function pendingFaults(s: State): IommuFault[] {
+  const out: IommuFault[] = [];
+  for (const di of s.dev_iommu) out.push(...(di.fault_param?.faults ?? []));
+  for (const g of s.queue.wq) out.push(...g.faults, g.last_fault);
+  for (const w of s.workers) if (w.pc !== 'idle') out.push(...w.group.faults, w.group.last_fault);
+  return out;
+}
+
+export const pasidLifetime: Invariant<State> = {
+  name: 'pasid-lifetime',
+  description:
+    'a PASID is not reallocated to another mm while a CD, an ATC entry or a pending fault still names it; mm->pasid is set while any bond of that mm exists',
+  source: 'seed 001 patches 2-3 (ioasid references, iommu_sva_free_pasid), iopf_queue_flush_dev kdoc ("won\'t hit the address space of the next process"); kernel-notes 1b',
+  holds: (s) => {
+    for (const [p, a] of s.ioasid.xa.entries()) {
+      if (a === null || p === 0) continue;
+      const owner = a.private;
+      for (const dom of s.arm_smmu.domains) {
+        const cd = dom.cdtab[p];
+        if (cd?.v && cd.ttb?.type === 'mm' && cd.ttb.mm !== owner) return false;
+      }
+      for (const [, ssid, , mm] of atcEntries(s)) if (ssid === p && mm !== owner) return false;
+      if (pendingFaults(s).some((f) => f.pasid === p && f.stale)) return false;
+    }
+    return s.arm_smmu.masters.every((m) => m.bonds.every((b, mm) => b === null || s.mms[mm]!.pasid !== 0));
+  },
+};
+
+/** The refcount equalities, checked when no thread is inside an sva_lock section. */
+function balanced(s: State): boolean {
+  const smmu = s.arm_smmu;
+  const bonds = smmu.masters.flatMap((m) => m.bonds.flatMap((b, mm) => (b === null ? [] : [{ mm, mn: b.smmu_mn }])));
+  for (const [p, a] of s.ioasid.xa.entries()) {
+    if (a === null || p === 0) continue;
+    if (a.refs !== bonds.filter((b) => b.mm === a.private).length) return false;
+  }
+  for (const [id, mn] of smmu.mmu_notifiers.entries()) {
+    if (mn === null) continue;
+    if (mn.refs !== bonds.filter((b) => b.mn === id).length) return false;
+  }
+  for (const [asid, e] of smmu.asid_xa.entries()) {
+    if (e?.type !== 'shared') continue;
+    const users = smmu.mmu_notifiers.filter((n) => n !== null && n.cd === asid && (FREE_CD_IN === 'free_notifier' || !n.freeing));
+    if (e.refs !== users.length) return false;
+  }
+  for (const [x, m] of s.mms.entries()) {
+    const shared = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x);
+    if (m.context.pinned !== (shared ? 1 : 0)) return false;
+    if (m.count === 0 && m.exit.state === 'exited' && m.notifiers.length === 0 && m.srcu_pending.length === 0) continue;
+    if (m.count !== (m.exit.state !== 'exited' ? 1 : 0) + m.notifiers.length + m.srcu_pending.length) return false;
+  }
+  return true;
+}
+
+export const refcountsBalanced: Invariant<State> = {
+  name: 'refcounts-balanced',
+  description:
+    'IOASID, bond, notifier, shared-CD, ASID-pin and mm_count references are never dropped below zero (no WARN) and, outside sva_lock, each equals the number of its holders, so each object is freed exactly when its last reference goes',
+  source: 'kernel-notes 1c "Locks and refcounts (v5.11)"; seed 001 patch 2 (ioasid_get/put), mm/mmu_notifier.c (mmgrab in register, mmdrop in free_rcu)',
+  holds: (s) =>
+    s.ioasid.warnings.length === 0 &&
+    s.arm_smmu.warnings.length === 0 &&
+    s.mms.every((m) => m.warnings.every((w) => w === 'use-after-free')) &&
+    (s.sva_lock !== null || balanced(s)),
+};
+
+export const oneBondPerDeviceMm: Invariant<State> = {
+  name: 'one-bond-per-device-mm',
+  description:
+    'repeated binds of a (device, mm) pair share one bond: the handles a driver holds are the bond\'s references; at most one live notifier per (domain, mm)',
+  source: 'seed 001 iommu_sva_bind_device kdoc ("If bind() was already called for this {dev, mm} pair, reuse it"), patch 17: arm_smmu_bond one per (device, mm), arm_smmu_mmu_notifier one per (domain, mm)',
+  holds: (s) =>
+    s.sva.every((h, dev) => {
+      if (h.mm === null || h.handles === 0 || s.sva_lock === dev) return true;
+      return s.arm_smmu.masters[dev]!.bonds[h.mm]?.refs === h.handles;
+    }) &&
+    s.arm_smmu.mmu_notifiers.every(
+      (n, i) =>
+        n === null ||
+        n.freeing ||
+        !s.arm_smmu.mmu_notifiers.some((o, j) => j !== i && o !== null && !o.freeing && o.domain === n.domain && o.mm === n.mm),
+    ),
+};
+
+export const noCBadCd: Invariant<State> = {
+  name: 'no-c-bad-cd',
+  description: 'a CD is never made invalid (V = 0) or illegal while the device may still DMA with that PASID: the SMMU raised no C_BAD_CD',
+  source: 'seed 001 patch 17 cover: "To avoid any event 0x0a print (C_BAD_CD) we disable translation without clearing CD.V"; kernel-notes 1c case (4)',
+  holds: (s) => !s.arm_smmu.events.includes('C_BAD_CD'),
+};
+
+export const noMmUseAfterFree: Invariant<State> = {
+  name: 'no-mm-use-after-free',
+  description:
+    'nothing reads an mm (its context, pages, PASID) after its mm_count reached zero, and no translating CD points at the pgd of a freed mm',
+  source: 'include/linux/sched/mm.h mmgrab/mmdrop; mm/mmu_notifier.c (the notifier holds mm_count until free_rcu); kernel-notes 1c',
+  holds: (s) =>
+    s.mms.every((m) => !m.warnings.includes('use-after-free')) &&
+    s.arm_smmu.domains.every((dom) =>
+      dom.cdtab.every((cd) => !(cd.v && !cd.epd0 && cd.ttb?.type === 'mm' && s.mms[cd.ttb.mm]!.count === 0)),
+    ),
+};
+
+/** In the order of the issue. */
+export const svaInvariants: readonly Invariant<State>[] = [
+  noStaleAtcAfterRelease,
+  noStaleTlbAfterRelease,
+  noDmaToUnmappedPage,
+  pasidLifetime,
+  refcountsBalanced,
+  oneBondPerDeviceMm,
+  noCBadCd,
+  noMmUseAfterFree,
+];

@@ -1,0 +1,112 @@
+// The iommufd fault object on the baseline (kernel-notes 1a.5; model/iommufd/): shared by the
+// iommufd-fault-object variants. What changes against the baseline:
+//  - the report hands a LAST request's group to the device's attach handle (iommufd_queue_iopf):
+//    onto fault->deliver while the VMM has the fault-capable HWPT attached; without the handle the
+//    group is dropped with its partials and the IOMMU driver answers FAILURE, as for any report error;
+//  - two user-space processes: the VMM (attach, then detach at any time) and its fault handler
+//    (read / write on the fault fd, model/iommufd/user.ts); the SVA workqueue gets no work;
+//  - the driver releases the PASID (iommu_sva_unbind_device) only once the HWPT is detached: in
+//    iommufd the detach is the fence for the faults of that attachment, as flush is for SVA. The
+//    faults the fault object still holds when a PASID is freed are marked stale, so
+//    no-fault-after-pasid-free covers them too (a test drops the fence and sees it fire).
+import type { Draft } from 'immer';
+import type { Model } from '../../../explorer/model.ts';
+import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
+import { iommufdReport } from '../../../model/iommufd/fault.ts';
+import { initialIommufd, iommufdFaults, withIommufd, type IommufdState } from '../../../model/iommufd/state.ts';
+import { faultHandlerProcess, vmmProcess } from '../../../model/iommufd/user.ts';
+import type { IopfParams } from '../../../model/params.ts';
+import type { IommuFault, State } from '../../../model/state.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type Pasid } from '../../../model/types.ts';
+import type { Witness } from '../../../explorer/model.ts';
+import { editSteps, replaceSteps } from './edit.ts';
+
+export interface IommufdOptions {
+  /** write() rejects codes other than SUCCESS and INVALID ("iommufd: Add check on user response code"). */
+  readonly checkCode: boolean;
+  /** The driver waits for the detach before it releases the PASID (the fence); false only in tests. */
+  readonly fence?: boolean;
+}
+
+/** Ghost: faults the fault object holds for a PASID no device uses any more become stale. */
+function markStale(d: Draft<IommufdState>, pasid: Pasid): void {
+  if (pasid === 0 || d.devices.some((dev) => dev.pasid === pasid)) return;
+  for (const g of [...d.iommufd.deliver, ...d.iommufd.response]) {
+    if (!g) continue;
+    for (const f of [...g.faults, g.last_fault] as Draft<IommuFault>[]) {
+      if (f.pasid === pasid && hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) f.stale = true;
+    }
+  }
+}
+
+export function iommufdModel(m: Model<State, IopfParams>, opts: IommufdOptions): Model<State, IopfParams> {
+  const reporting = replaceSteps(m, {
+    'priq_thread/iommu_report_device_fault': (c) =>
+      reportStep(
+        c,
+        iommufdReport,
+        'iommu_report_device_fault (v5.13) with the LAST handed to the attach handle: iommufd_fault_iopf_handler',
+      ),
+  });
+  const fenced = editSteps(reporting, {
+    'driver/iommu_sva_unbind_device': (st) => ({
+      ...st,
+      enabled: (s, self, choice) =>
+        (opts.fence === false || (s as IommufdState).iommufd.hwpt[self] !== 'attached') && (st.enabled?.(s, self, choice) ?? true),
+      apply: (d, self, choice) => {
+        const pasid = d.devices[self]!.pasid;
+        st.apply(d, self, choice);
+        markStale(d as Draft<IommufdState>, pasid);
+      },
+    }),
+  });
+  return {
+    ...fenced,
+    init: (c) => m.init(c).map((s): IommufdState => ({ ...s, iommufd: initialIommufd(c) })),
+    codec: (c) => withIommufd(m.codec(c), c) as unknown as ReturnType<typeof m.codec>,
+    processes: (c) => [...fenced.processes(c), vmmProcess(c.devices), faultHandlerProcess(opts.checkCode)],
+    isFinal: (s) => {
+      const f = (s as IommufdState).iommufd;
+      return (m.isFinal?.(s) ?? true) && f.deliver.length === 0 && f.response.every((g) => g === null);
+    },
+    explainDeadlock: (s) => {
+      const f = (s as IommufdState).iommufd;
+      const held = f.response.flatMap((g, i) => (g ? [`cookie ${i + 1} (device ${g.dev} grpid ${g.last_fault.grpid})`] : []));
+      return [
+        m.explainDeadlock?.(s) ?? '',
+        `iommufd: ${f.deliver.length} group(s) in deliver; awaiting a user response: ${held.join(', ') || 'none'}; hwpt ${f.hwpt.join(', ')}`,
+      ].join('\n');
+    },
+  };
+}
+
+/** The baseline's witnesses of the SVA workqueue, which gets no work when faults go to user space. */
+export const WORKQUEUE_WITNESSES = ['group-completes', 'flush-waits-for-work', 'mm-exits-under-fault'];
+
+/** What the iommufd variants must reach instead (each guards an invariant on the new paths). */
+export const iommufdWitnesses: readonly Witness<State>[] = [
+  {
+    name: 'user-holds-cookie',
+    description: 'user space read a group and holds its cookie (guards response-code-valid, one-response-per-group)',
+    source: 'kernel-notes 1a.5: read() hands out cookies, write() answers them',
+    reached: (s) => (s as IommufdState).iommufd.response.some((g) => g !== null),
+  },
+  {
+    name: 'detach-answers-faults',
+    description: 'a detach answered groups still delivered or awaiting a response (guards one-response-per-group)',
+    source: 'iommufd_auto_response_faults (b7d8833677ba)',
+    reached: (s) => (s as IommufdState).iommufd.autoResponded,
+  },
+  {
+    name: 'write-rejected',
+    description: 'write() rejected an unknown or stale cookie, or a bad code, with -EINVAL',
+    source: 'iommufd_fault_fops_write',
+    reached: (s) => (s as IommufdState).iommufd.bogus === 0,
+  },
+  {
+    name: 'fault-object-holds-pasid-fault',
+    description: 'the fault object holds a fault with a PASID (guards no-fault-after-pasid-free on the user-space path)',
+    source: 'seed 001 iopf_queue_flush_dev kdoc',
+    reached: (s) => iommufdFaults((s as IommufdState).iommufd).some((f) => hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)),
+  },
+];

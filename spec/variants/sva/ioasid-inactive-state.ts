@@ -1,0 +1,139 @@
+// Seed 001, review of patch 2 (Jacob Pan, 30 Apr and 4 May 2020): "ioasid_free(); // drop
+// reference, mark inactive ... ioasid_get() // returns err if the ioasid is marked inactive ...
+// In inactive state, callers of ioasid_find(), ioasid_get() would all fail" (model/ioasid/inactive.ts).
+// Applied to SVA: every unbind frees (drop + mark inactive), a bind that would take a reference on
+// mm->pasid fails with -EINVAL once it is inactive, and iommu_sva_find no longer finds it.
+// Jean-Philippe Brucker kept plain references ("I'd like to avoid introducing the inactive state").
+import type { Draft } from 'immer';
+import { step, type AnyStep } from '../../../explorer/model.ts';
+import { defineVariant } from '../../../explorer/variant.ts';
+import { arm_smmu_mmu_notifier_get } from '../../../model/arm-smmu-v3/sva-notifier.ts';
+import { INVALID_IOASID, ioasid_alloc, type Pasid as IoasidPasid } from '../../../model/ioasid/ioasid.ts';
+import { ioasid_find, ioasid_free, ioasid_get } from '../../../model/ioasid/inactive.ts';
+import { IOMMU_SVA_PASID_SET } from '../../../model/iommu-sva/iommu-sva-lib.ts';
+import { mmget_not_zero } from '../../../model/mm/mm.ts';
+import type { IopfParams } from '../../../model/params.ts';
+import type { State } from '../../../model/state.ts';
+import { bindStep, driverOpts, freePasidStep } from '../../../model/sva/driver-sva.ts';
+import { forEachFault } from '../../../model/sva/pasid.ts';
+import { svaView } from '../../../model/sva/view.ts';
+import { type BusyWorker, faultAt } from '../../../model/io-pgfault/worker.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type MmId } from '../../../model/types.ts';
+
+/** __arm_smmu_sva_bind with the proposal's ioasid_get: -EINVAL on an inactive PASID. */
+function bindInactive(d: Draft<State>, self: number, mm: MmId): 'ok' | 'dword0' | 'err' {
+  const master = d.arm_smmu.masters[self]!;
+  if (!master.sva_enabled) return 'err';
+  const bond = master.bonds[mm];
+  if (bond) {
+    bond.refs++;
+    return 'ok';
+  }
+  const m = d.mms[mm]!;
+  if (m.pasid) {
+    if (ioasid_get(d.ioasid, m.pasid as IoasidPasid) !== 0) return 'err';
+  } else {
+    const p = ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, 1, master.ssid_max, mm);
+    if (p === INVALID_IOASID) return 'err';
+    m.pasid = p;
+  }
+  const mn = arm_smmu_mmu_notifier_get(svaView(d), master.domain, mm, driverOpts(self));
+  if (typeof mn === 'string') {
+    freeInactive(d, mm);
+    return 'err';
+  }
+  master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
+  return mn.dword0 ? 'dword0' : 'ok';
+}
+
+/** iommu_sva_free_pasid with the proposal's ioasid_free, and issue 3's ghosts. */
+function freeInactive(d: Draft<State>, mm: MmId): void {
+  const m = d.mms[mm]!;
+  const pasid = m.pasid;
+  if (pasid === 0) return;
+  if (ioasid_free(d.ioasid, pasid as IoasidPasid)) {
+    m.pasid = 0;
+    d.ioasid_reused[pasid] = true;
+    d.ioasid_shared_put[pasid] = false;
+    forEachFault(d, (f) => {
+      if (f.pasid === pasid && hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) f.stale = true;
+    });
+  } else {
+    d.ioasid_shared_put[pasid] = true;
+  }
+}
+
+function bindStepInactive(c: IopfParams): AnyStep<State> {
+  const base = bindStep(c);
+  return {
+    ...base,
+    apply: (d: Draft<State>, self: number, mm: MmId | null) => {
+      if (mm === null) return base.apply(d, self, mm);
+      d.sva_lock = self;
+      const r = bindInactive(d, self, mm);
+      if (r === 'err') {
+        d.sva_lock = null;
+        d.sva[self]!.binds = 0;
+        d.drivers[self] = 'stop';
+        return;
+      }
+      d.sva[self]!.mm = mm;
+      d.drivers[self] = r === 'dword0' ? 'bind_dword0' : 'bind_unlock';
+    },
+  };
+}
+
+function freeStepInactive(): AnyStep<State> {
+  const base = freePasidStep();
+  return {
+    ...base,
+    apply: (d: Draft<State>, self: number, choice: unknown) => {
+      // ioasid_free = the baseline's ioasid_put, and the id is marked inactive if it stays.
+      const pasid = d.mms[d.sva[self]!.mm!]!.pasid;
+      base.apply(d, self, choice);
+      const data = pasid ? d.ioasid.xa[pasid] : null;
+      if (data) data.active = false;
+    },
+  };
+}
+
+const findStep = (): AnyStep<State> =>
+  step<State>({
+    name: 'iopf_handle_single/iommu_sva_find',
+    at: 'find',
+    doc: 'iommu_sva_find with the proposal\'s ioasid_find: an inactive PASID is not found',
+    apply: (d, self) => {
+      const w = d.workers[self] as Draft<BusyWorker>;
+      const f = faultAt(w.group, w.cursor);
+      const r = hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)
+        ? ioasid_find(d.ioasid, IOMMU_SVA_PASID_SET, f.pasid as unknown as IoasidPasid, (priv) => priv !== null && mmget_not_zero(d.mms[priv]!))
+        : null;
+      if (r === null || typeof r === 'string') {
+        // next(w, 'INVALID'): the walk stops here
+        w.status = 'INVALID';
+        w.mm = null;
+        if (w.cursor < w.group.faults.length) w.group.faults.splice(w.cursor, 1);
+        w.pc = 'complete';
+        return;
+      }
+      w.mm = r.priv as MmId;
+      w.pc = 'fault';
+    },
+  });
+
+export default defineVariant<State, IopfParams>({
+  id: 'ioasid-inactive-state',
+  title: 'ioasid_free marks the PASID inactive: later ioasid_get and ioasid_find fail',
+  source: 'seed 001: Jacob Pan\'s review of patch 2 (30 Apr and 4 May 2020); model/ioasid/inactive.ts',
+  description:
+    'Every safety invariant still holds: the PASID is still reclaimed only at the last put. What changes is service: once one device unbound an mm that another device still uses, that device\'s faults on the PASID are answered INVALID (ioasid_find fails) and a further bind of the mm fails with -EINVAL. So the witness `fault-after-shared-unbind` (a fault handled SUCCESS on a PASID after one of its two bonds went) is reachable in the baseline and not with the proposal (test/spec/sva-variants.test.ts, at sva-pair).',
+  model: 'sva',
+  expect: { violates: [] },
+  steps: {
+    replace: {
+      'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStepInactive(c),
+      'driver/iommu_sva_free_pasid': () => freeStepInactive(),
+      'worker/iopf_handle_single/iommu_sva_find': () => findStep(),
+    },
+  },
+});

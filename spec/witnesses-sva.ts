@@ -1,0 +1,47 @@
+// `sometimes` properties of the SVA model (issue 4): each situation an invariant of
+// spec/invariants/sva.ts guards is reached at the sva-small bounds, or the invariant proves nothing.
+import type { Witness } from '../explorer/model.ts';
+import type { State } from '../model/state.ts';
+
+const bound = (s: State, mm: number): boolean => s.arm_smmu.masters.some((m) => m.bonds[mm] !== null);
+
+export const svaWitnesses: readonly Witness<State>[] = [
+  {
+    name: 'atc-and-tlb-filled',
+    description: 'the device\'s ATC and the SMMU TLB both hold a translation of the bound mm (guards the stale-entry invariants)',
+    source: 'seed 001 patch 17 / ATS patches',
+    reached: (s) => s.arm_smmu.atc.some((r) => r.some((p) => p.some((x) => x !== null))) && s.arm_smmu.tlb.some((r) => r.some((x) => x !== null)),
+  },
+  {
+    name: 'release-while-dma',
+    description: 'exit_mmap released the mm while a device is bound to it and may still DMA (guards no-c-bad-cd and the stale-entry invariants)',
+    source: 'seed001-killed-process.log; seed 001 patch 17 "DMA may still be running"',
+    reached: (s) =>
+      s.mms.some((m, mm) => (m.exit.state === 'unmapping' || m.exit.state === 'exited') && bound(s, mm)) &&
+      s.devices.some((d) => d.pasid !== 0 && !d.dma_stopped),
+  },
+  {
+    name: 'invalidate-range-waits',
+    description: 'a munmap waits for arm_smmu_mm_invalidate_range\'s CMD_SYNC while the ATC holds the page (guards no-dma-to-unmapped-page)',
+    source: 'seed001-normal-job.log (smmu_mm_invalidate)',
+    reached: (s) => s.procs.some((p, mm) => p.pc === 'invalidate_wait' && s.arm_smmu.atc.some((r) => r.some((x) => x.some((y) => y === mm)))),
+  },
+  {
+    name: 'repeated-bind-shares-bond',
+    description: 'a second bind of one (device, mm) pair returned the same bond (guards one-bond-per-device-mm)',
+    source: 'seed 001 iommu_sva_bind_device kdoc',
+    reached: (s) => s.arm_smmu.masters.some((m) => m.bonds.some((b) => b !== null && b.refs >= 2)),
+  },
+  {
+    name: 'notifier-free-pending',
+    description: 'a put notifier waits for its SRCU free while the mm has exited (guards refcounts-balanced and no-mm-use-after-free)',
+    source: 'mm/mmu_notifier.c mmu_notifier_put → call_srcu',
+    reached: (s) => s.mms.some((m) => m.srcu_pending.length > 0 && m.exit.state === 'exited'),
+  },
+  {
+    name: 'fault-handled-while-bound',
+    description: 'an iopf worker handled a page fault on the bound PASID successfully (the normal-job trace)',
+    source: 'seed001-normal-job.log',
+    reached: (s) => s.workers.some((w) => w.pc === 'complete' && w.status === 'SUCCESS' && w.group.last_fault.pasid !== 0),
+  },
+];

@@ -1,0 +1,74 @@
+// Every sva variant's expected verdict (issue 4), at sva-small, or at two masters of one domain
+// where the variant is about sharing between devices.
+import { describe, expect, it } from 'vitest';
+import type { Witness } from '../../explorer/model.ts';
+import type { State } from '../../model/state.ts';
+import sva from '../../spec/sva.ts';
+import ioasidInactiveState from '../../spec/variants/sva/ioasid-inactive-state.ts';
+import notifierRegisterNotGet from '../../spec/variants/sva/notifier-register-not-get.ts';
+import releaseClearsStallBits from '../../spec/variants/sva/release-clears-stall-bits.ts';
+import releaseClearsValid from '../../spec/variants/sva/release-clears-valid.ts';
+import releaseWithoutInvalidate from '../../spec/variants/sva/release-without-invalidate.ts';
+import unbindBeforeFlush from '../../spec/variants/sva/unbind-before-flush.ts';
+import { releaseStep } from '../../model/sva/processes.ts';
+import { exploreSva, svaPair, svaSmall, svaVariant, violatedSva, withWitnesses } from './sva-helpers.ts';
+import { applyVariant, defineVariant } from '../../explorer/variant.ts';
+import type { IopfParams } from '../../model/params.ts';
+
+describe('sva variants at sva-small', () => {
+  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush]) {
+    it(`${v.id} → ${v.expect.violates.join(', ')}`, () => {
+      expect(violatedSva(svaVariant(v))).toEqual([...v.expect.violates].sort());
+    });
+  }
+
+  it('release-without-invalidate: the stale entry comes from a translation filled before the exit', () => {
+    const r = exploreSva(svaVariant(releaseWithoutInvalidate));
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-stale-atc-after-release') : undefined;
+    const steps = v!.trace.map((t) => t.move?.step);
+    expect(steps).toContain('ats_translation_request');
+    expect(steps.indexOf('ats_translation_request')).toBeLessThan(steps.indexOf('arm_smmu_mm_release'));
+  });
+
+  it('release-clears-stall-bits without STALL_FORCE: nothing fires (the transactions just abort)', () => {
+    const v5 = defineVariant<State, IopfParams>({
+      id: 'release-clears-stall-bits-no-force',
+      title: 'v5 release on an SMMU without STALL_FORCE',
+      source: 'test',
+      model: 'sva',
+      expect: { violates: [] },
+      steps: { replace: { 'exit_mmap/arm_smmu_mm_release': (c: IopfParams) => releaseStep(c, { quiet_stall: 'always' }) } },
+    });
+    expect(violatedSva(applyVariant(sva, v5))).toEqual([]);
+  });
+
+  it('notifier-register-not-get and ioasid-inactive-state change nothing with one device', () => {
+    expect(violatedSva(svaVariant(notifierRegisterNotGet))).toEqual([]);
+    expect(violatedSva(svaVariant(ioasidInactiveState))).toEqual([]);
+  });
+});
+
+describe('sva variants with two masters of one domain bound to one mm', () => {
+  it(`notifier-register-not-get → ${notifierRegisterNotGet.expect.violates.join(', ')}`, () => {
+    const params = svaPair();
+    expect(violatedSva(withWitnesses(sva, []), params)).toEqual([]);
+    expect(violatedSva(withWitnesses(svaVariant(notifierRegisterNotGet), []), params)).toEqual([...notifierRegisterNotGet.expect.violates].sort());
+  }, 120_000);
+
+  it('ioasid-inactive-state: every invariant holds, but a fault after the other device\'s unbind no longer finds the mm', () => {
+    const served: Witness<State> = {
+      name: 'fault-after-shared-unbind',
+      description: 'a worker found the mm of a PASID after one of its two bonds was unbound',
+      reached: (s) => s.ghost.faultAfterSharedUnbind,
+    };
+    const params = svaPair({ dma: false });
+    expect(violatedSva(withWitnesses(sva, [served]), params)).toEqual([]);
+    expect(violatedSva(withWitnesses(svaVariant(ioasidInactiveState), [served]), params)).toEqual(['fault-after-shared-unbind']);
+  }, 60_000);
+});
+
+it('sva-small explores to ok with every sva witness reached', () => {
+  const r = exploreSva(sva, svaSmall);
+  expect(r.kind).toBe('ok');
+  expect(r.witnesses.every((w) => w.reached)).toBe(true);
+});

@@ -164,6 +164,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
         }
         if (!enabled) continue;
         anyEnabled = true;
+        // Beyond the depth bound only two facts matter: whether some successor is new (already known
+        // once `incomplete` is set) and whether any step is enabled (the deadlock check).
+        if (atBound && incomplete !== undefined) continue;
         generated++;
         reader.pos = 0;
         const next = codec.decode(reader);

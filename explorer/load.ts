@@ -37,7 +37,7 @@ export const ConfigFileSchema = z
       .optional(),
     expect: z
       .object({
-        verdict: z.enum(['ok', 'violation']),
+        verdict: z.enum(['ok', 'violation', 'incomplete']),
         distinctStates: z.number().int().positive().optional(),
         statesGenerated: z.number().int().positive().optional(),
         depth: z.number().int().nonnegative().optional(),

@@ -2,7 +2,7 @@
 // whose search takes seconds is explored here and must match what its file records, so a model
 // change that moves the state space shows in review. Larger configs are measured by `npm run bench`.
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.ts';
+import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
 import { resolveTarget } from '../../explorer/cli/target.ts';
 import { configNames, loadConfig } from '../../explorer/load.ts';
 import { workspace } from '../helpers/cli.ts';
@@ -22,7 +22,7 @@ describe('spec/configs: recorded verdicts and state counts', () => {
 
   it.each(configs.map((c) => [c.name, c] as const))('%s', async (name, config) => {
     const target = await resolveTarget(ws, { config: name });
-    const result = explore(target.compiled, { continueAfterViolation: true });
+    const result = explore(target.compiled, { continueAfterViolation: true, ...(config.bounds as ExploreOptions | undefined) });
     const expected = config.expect!;
     expect(result.kind === 'violation' ? 'violation' : result.kind).toBe(expected.verdict);
     const violated = result.kind === 'violation' ? result.violations.map((v) => v.property).sort() : [];

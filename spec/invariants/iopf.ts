@@ -12,11 +12,16 @@ function deliveredToUser(s: State): IommuFault[] {
   return f ? iommufdFaults(f) : [];
 }
 
-/** The faults a running group's walk has not passed yet (those it may still read or handle). */
-function ahead(w: State['workers'][number]): IommuFault[] {
-  if (w.pc === 'idle') return [];
-  const all = [...w.group.faults, w.group.last_fault];
-  return all.slice(w.cursor);
+/**
+ * Does `bad` hold for a fault a running group's walk has not passed yet (one it may still read or
+ * handle)? The walk is over [...group.faults, last_fault] from `cursor`; indexed in place because
+ * the invariants run on every new state.
+ */
+function someAhead(w: State['workers'][number], bad: (f: IommuFault) => boolean): boolean {
+  if (w.pc === 'idle') return false;
+  const faults = w.group.faults;
+  for (let i = w.cursor; i < faults.length; i++) if (bad(faults[i]!)) return true;
+  return w.cursor <= faults.length && bad(w.group.last_fault);
 }
 
 export const noResponseToFreedGroup: Invariant<State> = {
@@ -45,7 +50,7 @@ export const noFaultAfterPasidFree: Invariant<State> = {
     'seed 001 iopf_queue_flush_dev kdoc: "to ensure that all pending faults for this PASID have been handled, and won\'t hit the address space of the next process that uses this PASID"',
   holds: (s) =>
     s.queue.wq.every((g) => !g.faults.some((f) => f.stale) && !g.last_fault.stale) &&
-    s.workers.every((w) => w.pc === 'idle' || w.status !== 'SUCCESS' || !ahead(w).some((f) => f.stale)) &&
+    s.workers.every((w) => w.pc === 'idle' || w.status !== 'SUCCESS' || !someAhead(w, (f) => f.stale)) &&
     // Faults delivered to user space (iommufd variants), which user space may still answer SUCCESS.
     !deliveredToUser(s).some((f) => f.stale),
 };
@@ -61,7 +66,7 @@ export const partialListIntegrity: Invariant<State> = {
       (di) => !(di.iopf_param?.partial.some((f) => f.freed) ?? false) && !(di.fault_param?.faults.some((f) => f.freed) ?? false),
     ) &&
     s.queue.wq.every((g) => !g.faults.some((f) => f.freed)) &&
-    s.workers.every((w) => !ahead(w).some((f) => f.freed)),
+    s.workers.every((w) => !someAhead(w, (f) => f.freed)),
 };
 
 export const faultParamLifetime: Invariant<State> = {

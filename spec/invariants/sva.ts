@@ -12,29 +12,51 @@ const released = (s: State, mm: number): boolean => {
   return x === 'unmapping' || x === 'exited';
 };
 
-/** Every ATC entry, as [master, ssid, page, mm]. */
-function* atcEntries(s: State): Generator<[number, number, number, number]> {
-  for (const [dev, rows] of s.arm_smmu.atc.entries())
-    for (const [ssid, row] of rows.entries()) for (const [page, mm] of row.entries()) if (mm !== null) yield [dev, ssid, page, mm];
+// The helpers below walk the caches with plain loops and a predicate, allocating nothing: the
+// invariants run on every new state, and generators with destructured tuples were a tenth of the
+// search of the `sva` config.
+
+/** Does `ok` hold for every ATC entry (master, ssid, page, mm)? */
+function everyAtcEntry(s: State, ok: (dev: number, ssid: number, page: number, mm: number) => boolean): boolean {
+  const atc = s.arm_smmu.atc;
+  for (let dev = 0; dev < atc.length; dev++) {
+    const rows = atc[dev]!;
+    for (let ssid = 0; ssid < rows.length; ssid++) {
+      const row = rows[ssid]!;
+      for (let page = 0; page < row.length; page++) {
+        const mm = row[page]!;
+        if (mm !== null && !ok(dev, ssid, page, mm)) return false;
+      }
+    }
+  }
+  return true;
 }
 
-/** Every TLB entry, as [asid, page, mm]. */
-function* tlbEntries(s: State): Generator<[number, number, number]> {
-  for (const [asid, row] of s.arm_smmu.tlb.entries()) for (const [page, mm] of row.entries()) if (mm !== null) yield [asid, page, mm];
+/** Does `ok` hold for every TLB entry (asid, page, mm)? */
+function everyTlbEntry(s: State, ok: (asid: number, page: number, mm: number) => boolean): boolean {
+  const tlb = s.arm_smmu.tlb;
+  for (let asid = 0; asid < tlb.length; asid++) {
+    const row = tlb[asid]!;
+    for (let page = 0; page < row.length; page++) {
+      const mm = row[page]!;
+      if (mm !== null && !ok(asid, page, mm)) return false;
+    }
+  }
+  return true;
 }
 
 export const noStaleAtcAfterRelease: Invariant<State> = {
   name: 'no-stale-atc-after-release',
   description: 'once exit_mmap\'s release (or the unbind before it) completed for an mm, no ATC entry of that address space remains',
   source: 'seed 001 patch 17 (arm_smmu_mm_release: "TLB and ATC invalidate"), review of v6 (Jacob Pan: "is it still necessary to invalidate again?"); kernel-notes 1c',
-  holds: (s) => [...atcEntries(s)].every(([, , , mm]) => !released(s, mm)),
+  holds: (s) => everyAtcEntry(s, (_dev, _ssid, _page, mm) => !released(s, mm)),
 };
 
 export const noStaleTlbAfterRelease: Invariant<State> = {
   name: 'no-stale-tlb-after-release',
   description: 'once exit_mmap\'s release completed for an mm, no SMMU TLB entry of that address space remains',
   source: 'seed 001 patch 17 arm_smmu_mm_release: arm_smmu_tlb_inv_asid(smmu_mn->cd->asid); kernel-notes 1c',
-  holds: (s) => [...tlbEntries(s)].every(([, , mm]) => !released(s, mm)),
+  holds: (s) => everyTlbEntry(s, (_asid, _page, mm) => !released(s, mm)),
 };
 
 export const noDmaToUnmappedPage: Invariant<State> = {
@@ -44,17 +66,16 @@ export const noDmaToUnmappedPage: Invariant<State> = {
   source: 'mm/mmu_notifier.h invalidate_range: "after this call the device must not access the range"; seed 001 (ATC invalidation in invalidate_range); kernel-notes 1c',
   holds: (s) =>
     !s.ghost.dmaToFreedPage &&
-    [...atcEntries(s)].every(([, , page, mm]) => s.mms[mm]!.pages[page]!.pte !== 'none') &&
-    [...tlbEntries(s)].every(([, page, mm]) => s.mms[mm]!.pages[page]!.pte !== 'none'),
+    everyAtcEntry(s, (_dev, _ssid, page, mm) => s.mms[mm]!.pages[page]!.pte !== 'none') &&
+    everyTlbEntry(s, (_asid, page, mm) => s.mms[mm]!.pages[page]!.pte !== 'none'),
 };
 
-/** Faults still owed a response or queued/running for handling, with their PASID. */
-function pendingFaults(s: State): IommuFault[] {
-  const out: IommuFault[] = [];
-  for (const di of s.dev_iommu) out.push(...(di.fault_param?.faults ?? []));
-  for (const g of s.queue.wq) out.push(...g.faults, g.last_fault);
-  for (const w of s.workers) if (w.pc !== 'idle') out.push(...w.group.faults, w.group.last_fault);
-  return out;
+/** Does `ok` hold for every fault still owed a response or queued/running for handling? */
+function everyPendingFault(s: State, ok: (f: IommuFault) => boolean): boolean {
+  for (const di of s.dev_iommu) if (di.fault_param && !di.fault_param.faults.every(ok)) return false;
+  for (const g of s.queue.wq) if (!g.faults.every(ok) || !ok(g.last_fault)) return false;
+  for (const w of s.workers) if (w.pc !== 'idle' && (!w.group.faults.every(ok) || !ok(w.group.last_fault))) return false;
+  return true;
 }
 
 export const pasidLifetime: Invariant<State> = {
@@ -63,38 +84,59 @@ export const pasidLifetime: Invariant<State> = {
     'a PASID is not reallocated to another mm while a CD, an ATC entry or a pending fault still names it; mm->pasid is set while any bond of that mm exists',
   source: 'seed 001 patches 2-3 (ioasid references, iommu_sva_free_pasid), iopf_queue_flush_dev kdoc ("won\'t hit the address space of the next process"); kernel-notes 1b',
   holds: (s) => {
-    for (const [p, a] of s.ioasid.xa.entries()) {
-      if (a === null || p === 0) continue;
+    const xa = s.ioasid.xa;
+    for (let p = 1; p < xa.length; p++) {
+      const a = xa[p]!;
+      if (a === null) continue;
       const owner = a.private;
       for (const dom of s.arm_smmu.domains) {
         const cd = dom.cdtab[p];
         if (cd?.v && cd.ttb?.type === 'mm' && cd.ttb.mm !== owner) return false;
       }
-      for (const [, ssid, , mm] of atcEntries(s)) if (ssid === p && mm !== owner) return false;
-      if (pendingFaults(s).some((f) => f.pasid === p && f.stale)) return false;
+      if (!everyAtcEntry(s, (_dev, ssid, _page, mm) => ssid !== p || mm === owner)) return false;
+      if (!everyPendingFault(s, (f) => f.pasid !== p || !f.stale)) return false;
     }
     return s.arm_smmu.masters.every((m) => m.bonds.every((b, mm) => b === null || s.mms[mm]!.pasid !== 0));
   },
 };
 
+/** How many bonds (any master's, to mm `mm` through notifier `mn`) satisfy `ok`. */
+function countBonds(smmu: State['arm_smmu'], ok: (mm: number, mn: number) => boolean): number {
+  let n = 0;
+  for (const m of smmu.masters) {
+    for (let mm = 0; mm < m.bonds.length; mm++) {
+      const b = m.bonds[mm]!;
+      if (b !== null && ok(mm, b.smmu_mn)) n++;
+    }
+  }
+  return n;
+}
+
 /** The refcount equalities, checked when no thread is inside an sva_lock section. */
 function balanced(s: State): boolean {
+  // Counted in place rather than by collecting and filtering the holders: this runs on every state.
   const smmu = s.arm_smmu;
-  const bonds = smmu.masters.flatMap((m) => m.bonds.flatMap((b, mm) => (b === null ? [] : [{ mm, mn: b.smmu_mn }])));
-  for (const [p, a] of s.ioasid.xa.entries()) {
-    if (a === null || p === 0) continue;
-    if (a.refs !== bonds.filter((b) => b.mm === a.private).length) return false;
+  const xa = s.ioasid.xa;
+  for (let p = 1; p < xa.length; p++) {
+    const a = xa[p]!;
+    if (a === null) continue;
+    if (a.refs !== countBonds(smmu, (mm) => mm === a.private)) return false;
   }
-  for (const [id, mn] of smmu.mmu_notifiers.entries()) {
+  const notifiers = smmu.mmu_notifiers;
+  for (let id = 0; id < notifiers.length; id++) {
+    const mn = notifiers[id]!;
     if (mn === null) continue;
-    if (mn.refs !== bonds.filter((b) => b.mn === id).length) return false;
+    if (mn.refs !== countBonds(smmu, (_mm, bondMn) => bondMn === id)) return false;
   }
-  for (const [asid, e] of smmu.asid_xa.entries()) {
+  for (let asid = 0; asid < smmu.asid_xa.length; asid++) {
+    const e = smmu.asid_xa[asid];
     if (e?.type !== 'shared') continue;
-    const users = smmu.mmu_notifiers.filter((n) => n !== null && n.cd === asid && (FREE_CD_IN === 'free_notifier' || !n.freeing));
-    if (e.refs !== users.length) return false;
+    let users = 0;
+    for (const n of notifiers) if (n !== null && n.cd === asid && (FREE_CD_IN === 'free_notifier' || !n.freeing)) users++;
+    if (e.refs !== users) return false;
   }
-  for (const [x, m] of s.mms.entries()) {
+  for (let x = 0; x < s.mms.length; x++) {
+    const m = s.mms[x]!;
     const shared = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x);
     if (m.context.pinned !== (shared ? 1 : 0)) return false;
     if (m.count === 0 && m.exit.state === 'exited' && m.notifiers.length === 0 && m.srcu_pending.length === 0) continue;

@@ -2,6 +2,7 @@
 // read() and its cookies, write() and its -EINVAL cases, the detach's auto-response, the codec.
 import { produce, type Draft } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { faultRecord } from '../helpers/fault-record.ts';
 import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
 import {
   iommufdReport,
@@ -26,19 +27,7 @@ import {
 
 const c = iopfParams.parse({ devices: 2 });
 
-const fault = (over: Partial<IommuFault> = {}): IommuFault => ({
-  dev: asDevice(0),
-  flags: PV | NP | LAST,
-  pasid: asPasid(1),
-  grpid: asGrpId(0),
-  perm: 0,
-  addr: 0,
-  private_data: 0,
-  seq: asSeq(0),
-  stale: false,
-  freed: false,
-  ...over,
-});
+const fault = (over: Partial<IommuFault> = {}): IommuFault => faultRecord({ flags: PV | NP | LAST, ...over });
 const group = (over: Partial<IommuFault> = {}): IopfGroup => ({ dev: over.dev ?? asDevice(0), faults: [], last_fault: fault(over) });
 
 /** Both devices with IOPF enabled and their HWPT attached; device 0 waits for groups #0 (grpid 0) and #1 (grpid 1). */

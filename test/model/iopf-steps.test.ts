@@ -1,6 +1,7 @@
 // Step-level tests of the iopf model: each kernel rule a step mirrors, on small hand-built states.
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { faultRecord } from '../helpers/fault-record.ts';
 import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
 import type { AnyStep, Process } from '../../explorer/model.ts';
 import { iommu_page_response } from '../../model/iommu/fault.ts';
@@ -16,7 +17,6 @@ import {
   asDevice,
   asGrpId,
   asPasid,
-  asSeq,
 } from '../../model/types.ts';
 
 const c = iopfParams.parse({ devices: 2, pasids: 2, workers: 2 });
@@ -26,19 +26,7 @@ const stepOf = (proc: string, name: string): AnyStep<State> =>
 const run = (s: State, proc: string, name: string, self = 0, choice?: unknown): State =>
   produce(s, (d) => stepOf(proc, name).apply(d, self, choice));
 
-const fault = (over: Partial<IommuFault> = {}): IommuFault => ({
-  dev: asDevice(0),
-  flags: PV | NP,
-  pasid: asPasid(1),
-  grpid: asGrpId(0),
-  perm: IOMMU_FAULT_PERM_WRITE,
-  addr: 0,
-  private_data: 0,
-  seq: asSeq(0),
-  stale: false,
-  freed: false,
-  ...over,
-});
+const fault = (over: Partial<IommuFault> = {}): IommuFault => faultRecord({ flags: PV | NP, perm: IOMMU_FAULT_PERM_WRITE, ...over });
 
 /** Device 0 with IOPF enabled, PASID 1 bound to mm 0, group 0 outstanding with grpid 0. */
 function ready(): State {

@@ -2,6 +2,7 @@
 // for those no variant of issue 3 breaks, on a hand-made state; and each holds on the initial state.
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
+import { faultRecord } from '../helpers/fault-record.ts';
 import { initialIommufd, type IommufdState } from '../../model/iommufd/state.ts';
 import { initialState } from '../../model/layout.ts';
 import type { IommuFault, State } from '../../model/state.ts';
@@ -9,9 +10,6 @@ import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE as LAST,
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID as PV,
   asDevice,
-  asGrpId,
-  asPasid,
-  asSeq,
 } from '../../model/types.ts';
 import {
   faultParamLifetime,
@@ -25,19 +23,7 @@ import {
 import { smallParams } from './iopf-helpers.ts';
 
 const s0 = initialState(smallParams);
-const f = (over: Partial<IommuFault> = {}): IommuFault => ({
-  dev: asDevice(0),
-  flags: PV | LAST,
-  pasid: asPasid(1),
-  grpid: asGrpId(0),
-  perm: 0,
-  addr: 0,
-  private_data: 0,
-  seq: asSeq(0),
-  stale: false,
-  freed: false,
-  ...over,
-});
+const f = (over: Partial<IommuFault> = {}): IommuFault => faultRecord({ flags: PV | LAST, ...over });
 
 describe('iopf invariants', () => {
   it('all hold on the initial state', () => {

@@ -8,7 +8,7 @@ import type { Draft } from 'immer';
 import { markReported } from '../iommu/fault.ts';
 import type { IommuFault, IopfGroup, State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
-import { iommu_queue_iopf, queue_work, type AllocFailure } from './report.ts';
+import { iommu_queue_iopf, queue_work, takePartials, type AllocFailure } from './report.ts';
 
 const EINVAL = -22;
 const ENODEV = -19;
@@ -66,13 +66,7 @@ export function iommu_handle_iopf(
   if (!hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) return iommu_queue_iopf(d, fault, alloc);
   const iopfParam = d.dev_iommu[fault.dev]!.iopf_param;
   if (!iopfParam) return ENODEV;
-  const faults: IommuFault[] = [];
-  const kept: IommuFault[] = [];
-  for (const iopf of iopfParam.partial) {
-    if (iopf.grpid === fault.grpid) faults.unshift(iopf);
-    else kept.push(iopf);
-  }
-  iopfParam.partial = kept;
+  const faults = takePartials(iopfParam, fault.grpid);
   if (alloc === 'kzalloc') return ENOMEM;
   const handler = find(d as State, fault);
   if (!handler) return ENODEV;

@@ -23,6 +23,21 @@ export function queue_work(d: Draft<State>, group: IopfGroup): void {
 }
 
 /**
+ * The partials of a LAST request's group, taken off the device's partial list: every one with its
+ * grpid, moved to the head while the newest-first list is walked, so they come out in issue order.
+ */
+export function takePartials(iopfParam: { partial: IommuFault[] }, grpid: IommuFault['grpid']): IommuFault[] {
+  const faults: IommuFault[] = [];
+  const kept: IommuFault[] = [];
+  for (const iopf of iopfParam.partial) {
+    if (iopf.grpid === grpid) faults.unshift(iopf);
+    else kept.push(iopf);
+  }
+  iopfParam.partial = kept;
+  return faults;
+}
+
+/**
  * iommu_queue_iopf(fault, cookie = dev). Non-last: kzalloc an iopf, list_add to partial. Last:
  * kzalloc the group (on failure delete and free every partial of this grpid, -ENOMEM), move the
  * partials of this grpid in front of last_fault (list_move to the head while walking the partial
@@ -40,13 +55,7 @@ export function iommu_queue_iopf(d: Draft<State>, fault: IommuFault, alloc: Allo
     iopfParam.partial = iopfParam.partial.filter((p) => p.grpid !== fault.grpid);
     return ENOMEM;
   }
-  const faults: IommuFault[] = [];
-  const kept: IommuFault[] = [];
-  for (const iopf of iopfParam.partial) {
-    if (iopf.grpid === fault.grpid) faults.unshift(iopf);
-    else kept.push(iopf);
-  }
-  iopfParam.partial = kept;
+  const faults = takePartials(iopfParam, fault.grpid);
   queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault } });
   return 0;
 }

@@ -47,7 +47,15 @@ export function iommu_sva_free_pasid(d: Draft<State>, mm: MmId): void {
   const pasid = d.mms[mm]!.pasid;
   svaFreePasid(d, mm);
   if (pasid === 0) return;
-  if (d.ioasid.xa[pasid] === null) {
+  notePasidPut(d, pasid, d.ioasid.xa[pasid] === null);
+}
+
+/**
+ * Ghost bookkeeping after ioasid_put on a PASID: freed, it may be handed to another mm, and every
+ * fault still naming it is stale; still referenced, only this mm's share of it went.
+ */
+export function notePasidPut(d: Draft<State>, pasid: number, freed: boolean): void {
+  if (freed) {
     d.ioasid_reused[pasid] = true;
     d.ioasid_shared_put[pasid] = false;
     forEachFault(d, (f) => {

@@ -15,7 +15,7 @@ import { mmget_not_zero } from '../../../model/mm/mm.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { bindStep, driverOpts, freePasidStep } from '../../../model/sva/driver-sva.ts';
-import { forEachFault } from '../../../model/sva/pasid.ts';
+import { notePasidPut } from '../../../model/sva/pasid.ts';
 import { svaView } from '../../../model/sva/view.ts';
 import { type BusyWorker, faultAt } from '../../../model/io-pgfault/worker.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type MmId } from '../../../model/types.ts';
@@ -51,16 +51,9 @@ function freeInactive(d: Draft<State>, mm: MmId): void {
   const m = d.mms[mm]!;
   const pasid = m.pasid;
   if (pasid === 0) return;
-  if (ioasid_free(d.ioasid, pasid as IoasidPasid)) {
-    m.pasid = 0;
-    d.ioasid_reused[pasid] = true;
-    d.ioasid_shared_put[pasid] = false;
-    forEachFault(d, (f) => {
-      if (f.pasid === pasid && hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) f.stale = true;
-    });
-  } else {
-    d.ioasid_shared_put[pasid] = true;
-  }
+  const freed = ioasid_free(d.ioasid, pasid as IoasidPasid);
+  if (freed) m.pasid = 0;
+  notePasidPut(d, pasid, freed);
 }
 
 function bindStepInactive(c: IopfParams): AnyStep<State> {

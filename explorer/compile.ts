@@ -2,7 +2,7 @@
 // (process instance × step), so that a move is two small integers (action, choice index) and the
 // order in which moves are offered never changes between runs.
 import { produce, setAutoFreeze, type Draft } from 'immer';
-import type { AnyModel, AnyStep, Invariant, Model, Process, Witness } from './model.ts';
+import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
 import type { Codec } from './codec.ts';
 import { HarnessError, ModelError } from './errors.ts';
 
@@ -86,10 +86,6 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     invariants: model.invariants,
     witnesses: model.witnesses ?? [],
   };
-}
-
-export function compileAny(model: AnyModel, config: unknown): Compiled<unknown, unknown> {
-  return compile(model, config) as Compiled<unknown, unknown>;
 }
 
 /** The program counter label of an action's process instance, or '' when the process has none. */

@@ -10,6 +10,8 @@ export interface TraceMove {
   readonly choiceIndex: number;
   /** The process instance's program counter before the step, when the process has one. */
   readonly pc: string;
+  /** The choice as the step prints it (its `showChoice`), or '' for a step without choices. */
+  readonly shown: string;
 }
 
 /** State 0 has no move (an initial state); every later state records the move that reached it. */

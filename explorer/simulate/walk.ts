@@ -4,7 +4,7 @@
 // with immer. Disagreements are model bugs (ModelError), not verdicts.
 import type { Draft } from 'immer';
 import { decodeFromArray, encodeToArray } from '../codec.ts';
-import { applyWithImmer, choicesOf, isEnabled, pcOf, type Compiled, type Move } from '../compile.ts';
+import { applyWithImmer, choicesOf, isEnabled, pcOf, showChoice, type Compiled, type Move } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import type { TraceState } from '../result.ts';
 import { describeDifference, firstDifference, show } from './equal.ts';
@@ -81,7 +81,7 @@ export class Walker<S, C> {
       state = next;
       ints = nextInts;
       trace.push({
-        move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc },
+        move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc, shown: showChoice(action, choice) },
         state,
       });
     }

@@ -4,7 +4,7 @@
 // representatives; the trace shown is a concrete path that, step by step, reaches a state of the
 // same symmetry class, so every step of it really is enabled where it is shown.
 import { encodeToArray } from '../codec.ts';
-import { applyWithImmer, choicesOf, enabledMoves, isEnabled, pcOf, type Action, type Compiled } from '../compile.ts';
+import { applyWithImmer, choicesOf, enabledMoves, isEnabled, pcOf, showChoice, type Action, type Compiled } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import type { TraceState } from '../result.ts';
 import type { PackedVec, U32Vec } from '../store.ts';
@@ -67,7 +67,7 @@ export function rebuildTrace<S, C>(
     state = applyWithImmer(taken.action, state, taken.choice);
     if (!canonicalize) expanded = state;
     const { action, choice, choiceIndex } = taken;
-    trace.push({ move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc }, state });
+    trace.push({ move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc, shown: showChoice(action, choice) }, state });
   }
   return trace;
 }

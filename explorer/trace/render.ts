@@ -61,7 +61,7 @@ export function renderTrace(trace: readonly TraceState[], indent = '  '): string
       return;
     }
     const m = t.move;
-    const choice = m.choice === undefined ? '' : ` ${JSON.stringify(m.choice)}`;
+    const choice = m.shown === '' ? '' : ` ${m.shown}`;
     const pc = m.pc === '' ? '' : ` (at ${m.pc})`;
     lines.push(`${indent}${i}  ${m.process}[${m.self}] ${m.step}${choice}${pc}`);
     const changes = stateChanges(trace[i - 1]!.state, t.state);

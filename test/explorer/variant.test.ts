@@ -65,3 +65,21 @@ describe('applyVariant', () => {
     );
   });
 });
+
+describe('trace rendering', () => {
+  it("prints a step's choice as its showChoice says", async () => {
+    const { renderTrace } = await import('../../explorer/trace/render.ts');
+    const jump = defineVariant<Counter, { max: number }>({
+      ...base,
+      id: 'jump',
+      steps: {
+        replace: {
+          'p/inc': step<Counter, number>({ name: 'inc', choices: (s) => (s.n < 3 ? [1, 2] : []), apply: (d, _self, k) => void (d.n += k), showChoice: (k) => `by ${k}` }),
+        },
+      },
+      invariants: { replace: { 'below-10': { name: 'below-10', description: 'n < 2', source: 'test', holds: (s) => s.n < 2 } } },
+    });
+    const result = explore(compile(applyVariant(counter, jump), { max: 5 }));
+    expect(result.kind === 'violation' && renderTrace(result.violations[0]!.trace)).toContain('p[0] inc by 2');
+  });
+});

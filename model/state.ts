@@ -149,6 +149,7 @@ export const DRIVER_PCS = [
   'flush_wait',
   'unbind',
   'unbind_put',
+  'unbind_free_pasid',
   'disable_sva',
   'synchronize',
   'unregister_handler',

@@ -5,11 +5,14 @@
 //   shared CD and its ASID, CD dwords 1-3 + sync) → write dword0 (V=1) + sync → unlock
 //   ... stop DMA, flush (issue 3) ...
 //   → arm_smmu_sva_unbind (sva_lock; bond put; the last notifier put removes the CD and, unless
-//   release cleared it, invalidates TLB and ATC) → after the syncs: mmu_notifier_put (SRCU-deferred
-//   free), iommu_sva_free_pasid, unlock → arm_smmu_dev_disable_feature → mmu_notifier_synchronize.
-// The notifier put is split where the kernel sleeps on CMD_SYNC (arm_smmu_mmu_notifier_put waits
-// inside), so mmu_notifier_put and iommu_sva_free_pasid run after the waits, back to back as in
-// the kernel. Left out: arm_smmu_disable_ats at detach (the device is not detached here).
+//   release cleared it, invalidates TLB and ATC) → after the syncs: iommu_sva_free_pasid, kfree(bond),
+//   mmu_notifier_put (SRCU-deferred free), unlock → arm_smmu_dev_disable_feature →
+//   mmu_notifier_synchronize.
+// The unbind is split where the kernel sleeps on CMD_SYNC. Its tail follows seed 001 v6 patch 17
+// (__arm_smmu_sva_unbind: "iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put(...)"): the
+// PASID is freed while the notifier still holds mm_count. v5.11 as merged puts the notifier first;
+// that order is the variant `unbind-notifier-put-first` (unbindTailSteps below, 'put-first').
+// Left out: arm_smmu_disable_ats at detach (the device is not detached here).
 import { arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_free_shared_cd } from '../arm-smmu-v3/asid.ts';
@@ -21,6 +24,7 @@ import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { asPasid, type DeviceId, type MmId } from '../types.ts';
+import type { Asid } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
 import { bindableMms, driverOwner } from './config.ts';
@@ -178,31 +182,91 @@ export function unbindStep(): AnyStep<State> {
   });
 }
 
-/** After the put's syncs: mmu_notifier_put, iommu_sva_free_pasid, kfree(bond), unlock. */
+/** The last reference to the (domain, mm) notifier went in this unbind: its mmu_notifier_put. */
+function putNotifier(d: Draft<State>, self: number, free_cd_in: FreeCdIn): void {
+  const h = d.sva[self]!;
+  if (h.put === null) return;
+  const mn = d.arm_smmu.mmu_notifiers[h.put]!;
+  mmu_notifier_put(d.mms[h.mm!]!, h.put);
+  if (free_cd_in === 'put') arm_smmu_free_shared_cd(svaView(d), mn.cd);
+  h.put = null;
+}
+
+/** mutex_unlock(sva_lock); with its last handle gone the driver forgets mm and PASID. */
+function unbindUnlock(d: Draft<State>, self: number): void {
+  const h = d.sva[self]!;
+  d.sva_lock = null;
+  if (h.handles === 0) {
+    h.mm = null;
+    d.devices[self]!.pasid = asPasid(0);
+  }
+  go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
+}
+
+/**
+ * The shared CD of `mm` in asid_xa: v5.11's arm_smmu_mmu_notifier_put keeps `cd = smmu_mn->cd` in
+ * a local before mmu_notifier_put, since the SRCU callback may free smmu_mn before it is used.
+ */
+function sharedCdOf(d: Draft<State>, mm: MmId): Asid | null {
+  const i = d.arm_smmu.asid_xa.findIndex((e) => e?.type === 'shared' && e.mm === mm);
+  return i < 0 ? null : (i as Asid);
+}
+
+/**
+ * The unbind's tail after the put's syncs, as one step: iommu_sva_free_pasid(bond->mm), kfree(bond),
+ * mmu_notifier_put, mutex_unlock(sva_lock) (seed 001 v6 patch 17, __arm_smmu_sva_unbind).
+ */
 export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> {
   return step<State>({
     name: 'iommu_sva_free_pasid',
     at: 'unbind_put',
-    doc: 'arm_smmu_mmu_notifier_put after its syncs: mmu_notifier_put (call_srcu), [free_shared_cd]; then iommu_sva_free_pasid(mm); mutex_unlock(sva_lock)',
+    doc: 'after the put\'s syncs: iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put (call_srcu), [free_shared_cd]; mutex_unlock(sva_lock)',
     enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
     apply: (d, self) => {
-      const h = d.sva[self]!;
-      const mm = h.mm!;
-      if (h.put !== null) {
-        const mn = d.arm_smmu.mmu_notifiers[h.put]!;
-        mmu_notifier_put(d.mms[mm]!, h.put);
-        if (free_cd_in === 'put') arm_smmu_free_shared_cd(svaView(d), mn.cd);
-        h.put = null;
-      }
-      iommu_sva_free_pasid(d, mm);
-      d.sva_lock = null;
-      if (h.handles === 0) {
-        h.mm = null;
-        d.devices[self]!.pasid = asPasid(0);
-      }
-      go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
+      iommu_sva_free_pasid(d, d.sva[self]!.mm!);
+      putNotifier(d, self, free_cd_in);
+      unbindUnlock(d, self);
     },
   });
+}
+
+/**
+ * v5.11 as merged (32784a9562fb "iommu/arm-smmu-v3: Implement iommu_sva_bind/unbind()"): the end of
+ * arm_smmu_mmu_notifier_put is "mmu_notifier_put(&smmu_mn->mn); arm_smmu_free_shared_cd(cd);", and
+ * arm_smmu_sva_unbind calls iommu_sva_free_pasid(bond->mm) after it. Nothing stops the SRCU grace
+ * period from ending in between (the unbinder holds sva_lock, not an SRCU read lock), so these are
+ * two steps with mmu_notifier_free_rcu free to run between them.
+ */
+export function putFirstTailSteps(): AnyStep<State>[] {
+  return [
+    step<State>({
+      name: 'arm_smmu_mmu_notifier_put/mmu_notifier_put',
+      at: 'unbind_put',
+      doc: 'v5.11: after the put\'s syncs, mmu_notifier_put(&smmu_mn->mn) ("Frees smmu_mn": call_srcu, then mmdrop)',
+      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+      apply: (d, self) => {
+        const h = d.sva[self]!;
+        if (h.put !== null) mmu_notifier_put(d.mms[h.mm!]!, h.put);
+        go(d, self, 'unbind_free_pasid');
+      },
+    }),
+    step<State>({
+      name: 'iommu_sva_free_pasid',
+      at: 'unbind_free_pasid',
+      doc: 'v5.11: arm_smmu_free_shared_cd(cd) (arm64_mm_context_put(cd->mm)) when the notifier went; iommu_sva_free_pasid(bond->mm); kfree(bond); mutex_unlock(sva_lock)',
+      apply: (d, self) => {
+        const h = d.sva[self]!;
+        const mm = h.mm!;
+        if (h.put !== null) {
+          const cd = sharedCdOf(d, mm);
+          if (cd !== null) arm_smmu_free_shared_cd(svaView(d), cd);
+          h.put = null;
+        }
+        iommu_sva_free_pasid(d, mm);
+        unbindUnlock(d, self);
+      },
+    }),
+  ];
 }
 
 export function disableSteps(): AnyStep<State>[] {

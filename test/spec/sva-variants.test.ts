@@ -10,13 +10,14 @@ import releaseClearsStallBits from '../../spec/variants/sva/release-clears-stall
 import releaseClearsValid from '../../spec/variants/sva/release-clears-valid.ts';
 import releaseWithoutInvalidate from '../../spec/variants/sva/release-without-invalidate.ts';
 import unbindBeforeFlush from '../../spec/variants/sva/unbind-before-flush.ts';
+import unbindNotifierPutFirst from '../../spec/variants/sva/unbind-notifier-put-first.ts';
 import { releaseStep } from '../../model/sva/processes.ts';
 import { exploreSva, svaPair, svaSmall, svaVariant, violatedSva, withWitnesses } from './sva-helpers.ts';
 import { applyVariant, defineVariant } from '../../explorer/variant.ts';
 import type { IopfParams } from '../../model/params.ts';
 
 describe('sva variants at sva-small', () => {
-  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush]) {
+  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst]) {
     it(`${v.id} → ${v.expect.violates.join(', ')}`, () => {
       expect(violatedSva(svaVariant(v))).toEqual([...v.expect.violates].sort());
     });
@@ -28,6 +29,18 @@ describe('sva variants at sva-small', () => {
     const steps = v!.trace.map((t) => t.move?.step);
     expect(steps).toContain('ats_translation_request');
     expect(steps.indexOf('ats_translation_request')).toBeLessThan(steps.indexOf('arm_smmu_mm_release'));
+  });
+
+  it('unbind-notifier-put-first: the SRCU free drops the last mm_count between mmu_notifier_put and iommu_sva_free_pasid', () => {
+    const r = exploreSva(svaVariant(unbindNotifierPutFirst));
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-mm-use-after-free') : undefined;
+    const steps = v!.trace.map((t) => t.move?.step);
+    const put = steps.indexOf('arm_smmu_mmu_notifier_put/mmu_notifier_put');
+    const srcu = steps.indexOf('mmu_notifier_free_rcu');
+    expect(put).toBeGreaterThan(0);
+    expect(srcu).toBeGreaterThan(put);
+    expect(steps.at(-1)).toBe('iommu_sva_free_pasid');
+    expect(steps).toContain('do_exit');
   });
 
   it('release-clears-stall-bits without STALL_FORCE: nothing fires (the transactions just abort)', () => {

@@ -1,6 +1,6 @@
 // Initial value and canonical codec of the SMMUv3 slice (state.ts). Static fields (features, a
 // master's domain and limits) are encoded as constants: they never change, so they cost nothing.
-import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, list, literal, nullable, record, tagged, tuple, type Codec } from '../../explorer/codec.ts';
 import {
   SMMU_EVENTS,
   SMMU_WARNINGS,
@@ -106,10 +106,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   };
   // Built once: a record codec compiles code, so building one per state would dominate the search.
   const perMaster = cfg.masters.map((_, i) => master(i));
-  const masters: Codec<Master[]> = {
-    encode: (v, out) => v.forEach((m, i) => perMaster[i]!.encode(m, out)),
-    decode: (src) => perMaster.map((c) => c.decode(src)),
-  };
+  const masters: Codec<Master[]> = tuple(perMaster);
   return record<SmmuState>({
     features: shared({ ...cfg.features }),
     masters,

@@ -14,6 +14,7 @@ import {
   nullable,
   record,
   tagged,
+  tuple,
   type Codec,
 } from '../../explorer/codec.ts';
 
@@ -213,5 +214,31 @@ describe('codec combinators', () => {
     w.push(5);
     w.push(6);
     expect(w.toArray()).toEqual([5, 6]);
+  });
+
+  it('a layout too large to inline, a tuple and a hand-written codec inside a generated one', () => {
+    // 80 fields make the inner record's code longer than the inlining limit: it is called instead.
+    const wide = record(Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`f${i}`, int(0, i + 1)])));
+    const twice: Codec<number> = {
+      encode: (v, out) => {
+        out.push(v);
+        out.push(v);
+      },
+      decode: (src) => {
+        const v = src.next();
+        if (src.next() !== v) throw new CodecError('halves differ');
+        return v;
+      },
+    };
+    const codec = record({ rows: list(3, wide), pair: tuple<number | boolean>([int(0, 9), bool]), hand: twice });
+    const row = Object.fromEntries(Array.from({ length: 80 }, (_, i) => [`f${i}`, (i * 7) % (i + 2)]));
+    const v = { rows: [row, row], pair: [4, true], hand: 6 };
+    const ints = encodeToArray(codec, v);
+    expect(ints.length).toBe(1 + 2 * 80 + 2 + 2);
+    expect(ints.slice(-4)).toEqual([4, 1, 6, 6]);
+    expect(decodeFromArray(codec, ints)).toStrictEqual(v);
+    expect(() => encodeToArray(codec, { ...v, pair: [4] })).toThrow(CodecError);
+    expect(() => decodeFromArray(codec, [...ints.slice(0, -1), 7])).toThrow('halves differ');
+    expect(() => encodeToArray(codec, { ...v, rows: [{ ...row, f3: 9 }] })).toThrow('value 9 outside the declared range 0..4');
   });
 });

@@ -3,7 +3,7 @@
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
-import { choicesOf, isEnabled, type Compiled } from './compile.ts';
+import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
@@ -40,7 +40,7 @@ const MEMORY_CHECK_MASK = 0xffff;
 
 export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions = {}): ExploreResult<S> {
   const started = performance.now();
-  const { codec, actions, invariants, witnesses, model } = compiled;
+  const { codec, actions, instances, invariants, witnesses, model } = compiled;
   const checkDeadlock = options.checkDeadlock ?? true;
   const keepGoing = options.continueAfterViolation ?? false;
   const maxDepth = options.maxDepth ?? Infinity;
@@ -146,44 +146,54 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     const atBound = depth >= maxDepth;
     let anyEnabled = false;
 
-    for (let a = 0; a < actions.length && !stop; a++) {
-      const action = actions[a]!;
-      let choices: readonly unknown[];
+    for (let g = 0; g < instances.length && !stop; g++) {
+      const instance = instances[g]!;
+      let candidates: readonly Action<S>[];
       try {
-        choices = choicesOf(action, s);
+        candidates = actionsAt(instance, s);
       } catch (e) {
-        throw stepError(model.name, action.stepKey, 'choices', e);
+        throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${message(e)}`);
       }
-      for (let c = 0; c < choices.length; c++) {
-        const choice = choices[c];
-        let enabled: boolean;
+      for (let k = 0; k < candidates.length && !stop; k++) {
+        const action = candidates[k]!;
+        const a = action.index;
+        let choices: readonly unknown[];
         try {
-          enabled = isEnabled(action, s, choice);
+          choices = choicesAtLabel(action, s);
         } catch (e) {
-          throw stepError(model.name, action.stepKey, 'guard', e);
+          throw stepError(model.name, action.stepKey, 'choices', e);
         }
-        if (!enabled) continue;
-        anyEnabled = true;
-        // Beyond the depth bound only two facts matter: whether some successor is new (already known
-        // once `incomplete` is set) and whether any step is enabled (the deadlock check).
-        if (atBound && incomplete !== undefined) continue;
-        generated++;
-        reader.pos = 0;
-        const next = codec.decode(reader);
-        try {
-          action.step.apply(next as never, action.self, choice);
-        } catch (e) {
-          throw stepError(model.name, action.stepKey, 'recipe', e);
+        for (let c = 0; c < choices.length; c++) {
+          const choice = choices[c];
+          let enabled: boolean;
+          try {
+            enabled = isEnabled(action, s, choice);
+          } catch (e) {
+            throw stepError(model.name, action.stepKey, 'guard', e);
+          }
+          if (!enabled) continue;
+          anyEnabled = true;
+          // Beyond the depth bound only two facts matter: whether some successor is new (already known
+          // once `incomplete` is set) and whether any step is enabled (the deadlock check).
+          if (atBound && incomplete !== undefined) continue;
+          generated++;
+          reader.pos = 0;
+          const next = codec.decode(reader);
+          try {
+            action.step.apply(next as never, action.self, choice);
+          } catch (e) {
+            throw stepError(model.name, action.stepKey, 'recipe', e);
+          }
+          if (atBound) {
+            encode(canonicalize ? canonicalize(next) : next, action.stepKey);
+            fingerprint(writer.buf, writer.len);
+            if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
+            continue;
+          }
+          fired[a]!++;
+          admit(next, id, (c * (1 << actionBits) + a) >>> 0, action.stepKey);
+          if (stop) break;
         }
-        if (atBound) {
-          encode(canonicalize ? canonicalize(next) : next, action.stepKey);
-          fingerprint(writer.buf, writer.len);
-          if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
-          continue;
-        }
-        fired[a]!++;
-        admit(next, id, (c * (1 << actionBits) + a) >>> 0, action.stepKey);
-        if (stop) break;
       }
     }
 

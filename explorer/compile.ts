@@ -20,11 +20,26 @@ export interface Action<S> {
   readonly stepIndex: number;
 }
 
+/**
+ * The actions of one process instance, by the label its pc may show: the search computes the pc
+ * once per instance instead of once per step, and visits the steps `at` that label (and those with
+ * no `at`) in their order in `actions`.
+ */
+export interface Instance<S> {
+  readonly process: Process<S>;
+  readonly self: number;
+  readonly byLabel: ReadonlyMap<string, readonly Action<S>[]>;
+  /** The steps with no `at`: all that a pc matching no label offers. */
+  readonly anyLabel: readonly Action<S>[];
+}
+
 export interface Compiled<S, C> {
   readonly model: Model<S, C>;
   readonly config: C;
   readonly codec: Codec<S>;
   readonly actions: readonly Action<S>[];
+  /** `actions` grouped by process instance, in the same order. */
+  readonly instances: readonly Instance<S>[];
   readonly stepKeys: readonly string[];
   readonly initStates: readonly S[];
   readonly invariants: readonly Invariant<S>[];
@@ -81,11 +96,42 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     config,
     codec: model.codec(config),
     actions,
+    instances: groupByInstance(actions),
     stepKeys,
     initStates: model.init(config),
     invariants: model.invariants,
     witnesses: model.witnesses ?? [],
   };
+}
+
+function groupByInstance<S>(actions: readonly Action<S>[]): Instance<S>[] {
+  const groups: Action<S>[][] = [];
+  for (const a of actions) {
+    const last = groups.at(-1);
+    if (last && last[0]!.process === a.process && last[0]!.self === a.self) last.push(a);
+    else groups.push([a]);
+  }
+  return groups.map((group) => {
+    const labels = new Set(group.flatMap((a) => (a.step.at === undefined ? [] : typeof a.step.at === 'string' ? [a.step.at] : [...a.step.at])));
+    const byLabel = new Map<string, Action<S>[]>();
+    for (const label of labels) byLabel.set(label, group.filter((a) => a.step.at === undefined || a.step.at === label || (typeof a.step.at !== 'string' && a.step.at.includes(label))));
+    return { process: group[0]!.process, self: group[0]!.self, byLabel, anyLabel: group.filter((a) => a.step.at === undefined) };
+  });
+}
+
+/** The actions an instance offers at its current pc, in their order in `actions`. */
+export function actionsAt<S>(instance: Instance<S>, s: S): readonly Action<S>[] {
+  const pc = instance.process.pc ? instance.process.pc(s, instance.self) : '';
+  return instance.byLabel.get(pc) ?? instance.anyLabel;
+}
+
+/** The choices of an action whose `at` label already matched. */
+export function choicesAtLabel<S>(action: Action<S>, s: S): readonly unknown[] {
+  const choices = action.step.choices ? action.step.choices(s, action.self) : SINGLE;
+  if (choices.length > MAX_CHOICES) {
+    throw new ModelError(`step ${action.stepKey} offers ${choices.length} choices, at most ${MAX_CHOICES}`);
+  }
+  return choices;
 }
 
 /** The program counter label of an action's process instance, or '' when the process has none. */
@@ -102,12 +148,7 @@ function atLabel<S>(action: Action<S>, s: S): boolean {
 
 /** The choices an action offers in `s` (one `undefined` for a step without choices). */
 export function choicesOf<S>(action: Action<S>, s: S): readonly unknown[] {
-  if (!atLabel(action, s)) return NO_CHOICES;
-  const choices = action.step.choices ? action.step.choices(s, action.self) : SINGLE;
-  if (choices.length > MAX_CHOICES) {
-    throw new ModelError(`step ${action.stepKey} offers ${choices.length} choices, at most ${MAX_CHOICES}`);
-  }
-  return choices;
+  return atLabel(action, s) ? choicesAtLabel(action, s) : NO_CHOICES;
 }
 
 export function isEnabled<S>(action: Action<S>, s: S, choice: unknown): boolean {
@@ -134,8 +175,8 @@ export interface Move<S> {
 /** Every enabled move in `s`, in the fixed order (action, then choice). */
 export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S): Move<S>[] {
   const moves: Move<S>[] = [];
-  for (const action of compiled.actions) {
-    const choices = choicesOf(action, s);
+  for (const action of compiled.instances.flatMap((i) => actionsAt(i, s))) {
+    const choices = choicesAtLabel(action, s);
     for (let c = 0; c < choices.length; c++) {
       if (isEnabled(action, s, choices[c])) moves.push({ action, choiceIndex: c, choice: choices[c] });
     }

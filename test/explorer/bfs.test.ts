@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
-import { compile } from '../../explorer/compile.ts';
+import { compile, enabledMoves } from '../../explorer/compile.ts';
 import { ModelError } from '../../explorer/errors.ts';
 import { distances, graphModel, type Graph } from '../helpers/graph-model.ts';
 
@@ -156,5 +156,33 @@ describe('properties', () => {
       processes: () => [{ name: 'walker', instances: 1, steps: [{ name: 'jump', apply: (d: { at: number }) => void (d.at = 99) }] }],
     };
     expect(() => explore(compile(outside, {}))).toThrow(/the state after walker\/jump does not fit its codec/);
+    const badPc = {
+      ...base,
+      processes: () => [{ name: 'walker', instances: 1, pc: () => { throw new Error('no pc'); }, steps: [{ name: 'go', at: 'x', apply: () => undefined }] }],
+    };
+    expect(() => explore(compile(badPc, {}))).toThrow(new ModelError('model graph: process walker[0] threw computing its pc: no pc'));
+  });
+
+  it('offers the steps at the pc label (one label, a list of labels, or none) in the order the process lists them', () => {
+    const base = graphModel(chain(3));
+    const labelled = {
+      ...base,
+      processes: () => [
+        {
+          name: 'walker',
+          instances: 2,
+          pc: (s: { at: number }, self: number) => (s.at + self === 1 ? 'one' : 'other'),
+          steps: [
+            { name: 'any', apply: () => undefined },
+            { name: 'at-one', at: 'one', apply: () => undefined },
+            { name: 'at-list', at: ['one', 'two'], apply: () => undefined },
+            { name: 'at-two', at: 'two', apply: () => undefined },
+          ],
+        },
+      ],
+    };
+    const c = compile(labelled, {});
+    expect(enabledMoves(c, { at: 0 }).map((m) => `${m.action.self}:${m.action.step.name}`)).toEqual(['0:any', '1:any', '1:at-one', '1:at-list']);
+    expect(enabledMoves(c, { at: 1 }).map((m) => `${m.action.self}:${m.action.step.name}`)).toEqual(['0:any', '0:at-one', '0:at-list', '1:any']);
   });
 });

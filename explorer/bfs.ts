@@ -2,7 +2,7 @@
 // and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
-import { IntReader, IntWriter } from './codec.ts';
+import { cloner, IntReader, IntWriter } from './codec.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
@@ -57,6 +57,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const queue = new VarintQueue();
   const writer = new IntWriter(256);
+  // Each successor starts as a copy of the decoded parent, which the step then mutates.
+  const clone = cloner(codec);
   const current = { buf: new Int32Array(256), len: 0 };
   const reader = new IntReader(current.buf, 0);
   const fired = new Float64Array(actions.length);
@@ -177,8 +179,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           // once `incomplete` is set) and whether any step is enabled (the deadlock check).
           if (atBound && incomplete !== undefined) continue;
           generated++;
-          reader.pos = 0;
-          const next = codec.decode(reader);
+          const next = clone(s);
           try {
             action.step.apply(next as never, action.self, choice);
           } catch (e) {

@@ -3,7 +3,7 @@
 // one fresh copy per successor, and calling a closure per field made those two the largest costs
 // of a kernel model's search (55-65%). The generated code keeps the combinators' checks and their
 // error messages; a codec without a shape (written by hand) is called through its own methods.
-import { CodecError, type Codec, type IntReader, type IntWriter } from './codec-io.ts';
+import { CodecError, IntReader, IntWriter, type Codec } from './codec-io.ts';
 
 export type EncodeFn<T> = (value: T, out: IntWriter) => void;
 export type DecodeFn<T> = (src: IntReader) => T;
@@ -43,6 +43,12 @@ const E = {
   tagIndex(key: string): never {
     throw new CodecError(`${key} index out of range`);
   },
+  /** A copy of a value whose codec has no shape: through its encoding. */
+  viaInts<T>(codec: Codec<T>, v: T): T {
+    const w = new IntWriter();
+    codec.encode(v, w);
+    return codec.decode(new IntReader(w.buf, w.len));
+  },
 };
 
 /** A record or tuple whose inlined code is longer than this becomes a function of its own. */
@@ -73,6 +79,10 @@ class Emitter {
 }
 
 const prop = (obj: string, key: string): string => `${obj}[${JSON.stringify(key)}]`;
+
+/** A constant's value in a decoded state: its own copy of an object, unless the layout shares it. */
+const fresh = (g: Emitter, value: unknown, shared: boolean): string =>
+  typeof value === 'object' && value !== null && !shared ? `structuredClone(${g.konst(value)})` : g.konst(value);
 
 // ---- encode -------------------------------------------------------------------------------------
 
@@ -242,7 +252,7 @@ function decodeNode(g: Emitter, codec: Codec<unknown>, inline = false): string {
       return r;
     }
     case 'constant':
-      return typeof s.value === 'object' && s.value !== null ? `structuredClone(${g.konst(s.value)})` : g.konst(s.value);
+      return fresh(g, s.value, s.shared === true);
     case 'record':
     case 'tuple': {
       const body = g.sub();
@@ -272,5 +282,91 @@ export function compileDecode<T>(codec: Codec<T>): DecodeFn<T> {
   const src = `return function decode(src) { const a = src.src, e = src.end; let p = src.pos;\n${g.lines.join('\n')}\nsrc.pos = p; return ${r}; };`;
   const fn = new Function('K', 'E', src)(consts, E) as DecodeFn<T>;
   decoders.set(codec, fn as DecodeFn<unknown>);
+  return fn;
+}
+
+// ---- clone --------------------------------------------------------------------------------------
+
+export type CloneFn<T> = (value: T) => T;
+
+/** Emits the statements that copy `x` as decoding its encoding would; returns the copy's expression. */
+function cloneNode(g: Emitter, codec: Codec<unknown>, x: string, inline = false): string {
+  const s = codec.shape;
+  if (!s) return `E.viaInts(${g.konst(codec)}, ${x})`;
+  switch (s.kind) {
+    case 'int':
+    case 'bool':
+    case 'literal':
+      return x;
+    case 'array':
+    case 'list': {
+      const r = g.tmp();
+      const i = g.tmp();
+      const y = g.tmp();
+      g.emit(`const ${r} = []; for (let ${i} = 0; ${i} < ${x}.length; ${i}++) { const ${y} = ${x}[${i}];`);
+      const item = cloneNode(g, s.item, y);
+      g.emit(`${r}.push(${item}); }`);
+      return r;
+    }
+    case 'nullable': {
+      const r = g.tmp();
+      g.emit(`let ${r} = null; if (${x} !== null) {`);
+      const item = cloneNode(g, s.item, x);
+      g.emit(`${r} = ${item}; }`);
+      return r;
+    }
+    case 'tagged': {
+      const r = g.tmp();
+      g.emit(`let ${r}; switch (${prop(x, s.key)}) {`);
+      s.tags.forEach((tag, k) => {
+        g.emit(`case ${JSON.stringify(tag)}: {`);
+        const v = cloneNode(g, s.variants[k]!, x);
+        g.emit(`${r} = ${v}; ${prop(r, s.key)} = ${JSON.stringify(tag)}; break; }`);
+      });
+      g.emit(`default: E.tag(${JSON.stringify(s.key)}, ${prop(x, s.key)}); }`);
+      return r;
+    }
+    case 'constant':
+      return fresh(g, s.value, s.shared === true);
+    case 'record':
+    case 'tuple': {
+      const body = g.sub();
+      const r = body.tmp();
+      const parts: string[] = [];
+      const items = s.kind === 'record' ? s.keys.map((k, i) => [k, prop(x, k), s.fields[i]!] as const) : s.items.map((c, i) => ['', `${x}[${i}]`, c] as const);
+      for (const [key, get, c] of items) {
+        const y = body.tmp();
+        body.emit(`const ${y} = ${get};`);
+        const v = cloneNode(body, c, y);
+        parts.push(s.kind === 'record' ? `${JSON.stringify(key)}: ${v}` : v);
+      }
+      body.emit(s.kind === 'record' ? `const ${r} = { ${parts.join(', ')} };` : `const ${r} = [${parts.join(', ')}];`);
+      if (!inline && body.size > INLINE_LIMIT) {
+        const t = g.tmp();
+        g.emit(`const ${t} = ${g.konst(compileClone(codec))}(${x});`);
+        return t;
+      }
+      body.lines.forEach((l) => g.emit(l));
+      return r;
+    }
+  }
+}
+
+const cloners = new WeakMap<Codec<unknown>, CloneFn<unknown>>();
+
+/**
+ * One function that copies a value of `codec`'s layout, equal to decoding its encoding (the same
+ * object shapes, constants fresh) but without the integers in between: the search copies the
+ * parent state once per successor before the step mutates it.
+ */
+export function compileClone<T>(codec: Codec<T>): CloneFn<T> {
+  const known = cloners.get(codec);
+  if (known) return known as CloneFn<T>;
+  const consts: unknown[] = [];
+  const g = new Emitter(consts, { n: 0 });
+  const r = cloneNode(g, codec as Codec<unknown>, 'v', true);
+  const src = `return function clone(v) {\n${g.lines.join('\n')}\nreturn ${r}; };`;
+  const fn = new Function('K', 'E', src)(consts, E) as CloneFn<T>;
+  cloners.set(codec, fn as CloneFn<unknown>);
   return fn;
 }

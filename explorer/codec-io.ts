@@ -58,4 +58,4 @@ export type Shape =
   | { readonly kind: 'record'; readonly keys: readonly string[]; readonly fields: readonly AnyCodec[] }
   | { readonly kind: 'nullable'; readonly item: AnyCodec }
   | { readonly kind: 'tagged'; readonly key: string; readonly tags: readonly string[]; readonly variants: readonly AnyCodec[] }
-  | { readonly kind: 'constant'; readonly value: unknown };
+  | { readonly kind: 'constant'; readonly value: unknown; readonly shared?: boolean };

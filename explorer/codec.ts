@@ -3,7 +3,7 @@
 // encode gives an equal state) and canonical (equal states give equal vectors). Combinators build a
 // codec from the shape of the state, so a model states its layout once; the code that runs is
 // generated from that shape (codec-gen.ts).
-import { compileDecode, compileEncode, type DecodeFn, type EncodeFn } from './codec-gen.ts';
+import { compileClone, compileDecode, compileEncode, type CloneFn, type DecodeFn, type EncodeFn } from './codec-gen.ts';
 import { CodecError, IntReader, IntWriter, type Codec, type Shape } from './codec-io.ts';
 
 export { CodecError, IntReader, IntWriter, type Codec, type Shape };
@@ -19,6 +19,11 @@ export function decodeFromArray<T>(codec: Codec<T>, ints: ArrayLike<number>): T 
   const value = codec.decode(r);
   if (r.pos !== r.end) throw new CodecError(`${r.end - r.pos} integers left after decoding`);
   return value;
+}
+
+/** A function copying values of `codec`'s layout: the same result as decoding their encoding. */
+export function cloner<T>(codec: Codec<T>): CloneFn<T> {
+  return compileClone(codec);
 }
 
 /** A codec of this shape; its code is generated on first use, for the whole layout below it. */
@@ -100,4 +105,9 @@ export function constant<T>(value: T): Codec<T> {
   // Each decoded state owns its copy (structuredClone for objects): the explorer mutates decoded
   // states in place.
   return shaped({ kind: 'constant', value });
+}
+
+/** A value that never changes and that no step writes, shared by every decoded state (no copy). */
+export function sharedConstant<T>(value: T): Codec<T> {
+  return shaped({ kind: 'constant', value, shared: true });
 }

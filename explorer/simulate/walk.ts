@@ -3,7 +3,7 @@
 // checked; a step is also replayed on a decoded private copy, as bfs applies it, and must agree
 // with immer. Disagreements are model bugs (ModelError), not verdicts.
 import type { Draft } from 'immer';
-import { decodeFromArray, encodeToArray } from '../codec.ts';
+import { cloner, decodeFromArray, encodeToArray } from '../codec.ts';
 import { applyWithImmer, choicesOf, isEnabled, pcOf, showChoice, type Compiled, type Move } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import type { TraceState } from '../result.ts';
@@ -25,12 +25,14 @@ export class Walker<S, C> {
   /** Moves taken per action index, over every walk so far. */
   readonly fired: Float64Array;
   steps = 0;
+  private readonly clone: (s: S) => S;
 
   constructor(
     private readonly compiled: Compiled<S, C>,
     private readonly checkDeadlock: boolean,
   ) {
     this.fired = new Float64Array(compiled.actions.length);
+    this.clone = cloner(compiled.codec);
   }
 
   walk(picks: readonly number[]): WalkEnd<S> {
@@ -64,8 +66,9 @@ export class Walker<S, C> {
       const pc = pcOf(action, state);
       const next = this.guard(() => applyWithImmer(action, state, choice), `${stepName} threw in its recipe`);
       const nextInts = this.roundTrip(next, `the state after ${stepName}`);
-      // bfs applies the recipe to a decoded copy, mutating it in place: it must land on the same state.
-      const copy = decodeFromArray(this.compiled.codec, ints);
+      // bfs applies the recipe to a copy (cloner) of the decoded parent, mutating it in place: it must
+      // land on the same state.
+      const copy = this.clone(decodeFromArray(this.compiled.codec, ints));
       this.guard(() => action.step.apply(copy as Draft<S>, action.self, choice), `${stepName} threw on a decoded copy of the state`);
       const copyInts = this.encode(copy, `${stepName} applied to a decoded copy`);
       if (!sameInts(copyInts, nextInts)) {

@@ -1,6 +1,6 @@
 // Initial value and canonical codec of the SMMUv3 slice (state.ts). Static fields (features, a
 // master's domain and limits) are encoded as constants: they never change, so they cost nothing.
-import { array, bool, constant, int, list, literal, nullable, record, tagged, tuple, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, list, literal, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
 import {
   SMMU_EVENTS,
   SMMU_WARNINGS,
@@ -72,11 +72,6 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
   };
 }
 
-/** A static field no function writes: decoded as one shared value (no per-state copy). */
-function shared<T>(value: T): Codec<T> {
-  return { encode: () => undefined, decode: () => value };
-}
-
 export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const nm = cfg.masters.length;
   const mmId = int(0, cfg.nr_mms - 1) as unknown as Codec<MmId>;
@@ -108,7 +103,8 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const perMaster = cfg.masters.map((_, i) => master(i));
   const masters: Codec<Master[]> = tuple(perMaster);
   return record<SmmuState>({
-    features: shared({ ...cfg.features }),
+    // No function writes the features: every state shares one copy.
+    features: sharedConstant({ ...cfg.features }),
     masters,
     domains: array(cfg.domains.length, record({ asid, cdtab: array(cfg.nr_ssids, cd) })),
     cdcache: array(nm, array(cfg.nr_ssids, nullable(cd))),

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   array,
   bool,
+  cloner,
   CodecError,
   constant,
   decodeFromArray,
@@ -13,6 +14,7 @@ import {
   literal,
   nullable,
   record,
+  sharedConstant,
   tagged,
   tuple,
   type Codec,
@@ -114,6 +116,19 @@ function recordValue(fields: Fields): fc.Arbitrary<unknown> {
   return fc.record(Object.fromEntries(fields.map(([k, f]) => [k, valueOf(f)])), { noNullPrototype: true });
 }
 
+/** Whether some object (array, record) of `a` is also reachable in `b`. */
+function sharesObject(a: unknown, b: unknown): boolean {
+  const seen = new Set<unknown>();
+  const collect = (x: unknown): void => {
+    if (typeof x !== 'object' || x === null) return;
+    seen.add(x);
+    Object.values(x).forEach(collect);
+  };
+  collect(b);
+  const found = (x: unknown): boolean => typeof x === 'object' && x !== null && (seen.has(x) || Object.values(x).some(found));
+  return found(a);
+}
+
 const shapeAndValue = shape.chain((s) => fc.tuple(fc.constant(s), valueOf(s)));
 
 describe('codec combinators', () => {
@@ -124,6 +139,11 @@ describe('codec combinators', () => {
         const ints = encodeToArray(codec, v);
         expect(decodeFromArray(codec, ints)).toStrictEqual(v);
         expect(encodeToArray(codec, decodeFromArray(codec, ints))).toEqual(ints);
+        // The search copies states with cloner: the copy must be what decoding gives, and own
+        // every object in it (the step mutates it in place).
+        const copy = cloner(codec)(v);
+        expect(copy).toStrictEqual(decodeFromArray(codec, ints));
+        expect(sharesObject(copy, v)).toBe(false);
       }),
     );
   });
@@ -204,9 +224,13 @@ describe('codec combinators', () => {
     expect(() => decodeFromArray(bool, [2])).toThrow(CodecError);
   });
 
-  it('constant() gives each decoded state its own copy of an object value', () => {
-    const codec = record({ slot: constant({ owner: 0 }) });
-    expect(decodeFromArray(codec, []).slot).not.toBe(decodeFromArray(codec, []).slot);
+  it('constant() gives each decoded state its own copy of an object value; sharedConstant() one for all', () => {
+    const codec = record({ slot: constant({ owner: 0 }), features: sharedConstant({ ats: true }) });
+    const [a, b] = [decodeFromArray(codec, []), decodeFromArray(codec, [])];
+    expect(a.slot).not.toBe(b.slot);
+    expect(cloner(codec)(a).slot).not.toBe(a.slot);
+    expect(a.features).toBe(b.features);
+    expect(cloner(codec)(a).features).toBe(a.features);
   });
 
   it('an IntWriter made with capacity 0 still keeps what is pushed', () => {

@@ -4,7 +4,7 @@
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
 import type { Invariant } from '../../explorer/model.ts';
 import type { IommuFault, State } from '../../model/state.ts';
-import { FREE_CD_IN } from '../../model/sva/processes.ts';
+import { FREE_CD_IN, type FreeCdIn } from '../../model/sva/processes.ts';
 
 /** exit_mmap's release is done for this mm (mn_hlist_release returned). */
 const released = (s: State, mm: number): boolean => {
@@ -113,7 +113,7 @@ function countBonds(smmu: State['arm_smmu'], ok: (mm: number, mn: number) => boo
 }
 
 /** The refcount equalities, checked when no thread is inside an sva_lock section. */
-function balanced(s: State): boolean {
+function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   // Counted in place rather than by collecting and filtering the holders: this runs on every state.
   const smmu = s.arm_smmu;
   const xa = s.ioasid.xa;
@@ -132,7 +132,7 @@ function balanced(s: State): boolean {
     const e = smmu.asid_xa[asid];
     if (e?.type !== 'shared') continue;
     let users = 0;
-    for (const n of notifiers) if (n !== null && n.cd === asid && (FREE_CD_IN === 'free_notifier' || !n.freeing)) users++;
+    for (const n of notifiers) if (n !== null && n.cd === asid && (free_cd_in === 'free_notifier' || !n.freeing)) users++;
     if (e.refs !== users) return false;
   }
   for (let x = 0; x < s.mms.length; x++) {
@@ -145,7 +145,11 @@ function balanced(s: State): boolean {
   return true;
 }
 
-export const refcountsBalanced: Invariant<State> = {
+/**
+ * `refcounts-balanced` for a driver that frees the shared CD in free_notifier (seed 001 v6, the
+ * baseline) or in arm_smmu_mmu_notifier_put (v5.11): a put notifier still holds its CD in the first.
+ */
+export const refcountsBalancedFor = (free_cd_in: FreeCdIn): Invariant<State> => ({
   name: 'refcounts-balanced',
   description:
     'IOASID, bond, notifier, shared-CD, ASID-pin and mm_count references are never dropped below zero (no WARN) and, outside sva_lock, each equals the number of its holders, so each object is freed exactly when its last reference goes',
@@ -154,8 +158,10 @@ export const refcountsBalanced: Invariant<State> = {
     s.ioasid.warnings.length === 0 &&
     s.arm_smmu.warnings.length === 0 &&
     s.mms.every((m) => m.warnings.every((w) => w === 'use-after-free')) &&
-    (s.sva_lock !== null || balanced(s)),
-};
+    (s.sva_lock !== null || balanced(s, free_cd_in)),
+});
+
+export const refcountsBalanced = refcountsBalancedFor(FREE_CD_IN);
 
 export const oneBondPerDeviceMm: Invariant<State> = {
   name: 'one-bond-per-device-mm',

@@ -9,6 +9,7 @@ import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { putFirstTailSteps } from '../../../model/sva/driver-sva.ts';
 import { srcuFreeStep } from '../../../model/sva/processes.ts';
+import { refcountsBalancedFor } from '../../invariants/sva.ts';
 
 const [notifierPut, freePasid] = putFirstTailSteps();
 
@@ -27,4 +28,6 @@ export default defineVariant<State, IopfParams>({
     },
     add: { driver: [freePasid!] },
   },
+  // The CD reference goes in the put here, not in free_notifier.
+  invariants: { replace: { 'refcounts-balanced': refcountsBalancedFor('put') } },
 });

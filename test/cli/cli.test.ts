@@ -54,6 +54,7 @@ describe('bad usage exits 2 with one line and no stack trace', () => {
     ['a bound out of range', ['explore', '--model', DIEHARD, '--max-depth', '-3'], /--max-depth: expected a whole number/],
     ['a bound that is not a number', ['explore', '--model', DIEHARD, '--max-states', 'lots'], /--max-states: expected a whole number/],
     ['a param the model does not take', ['explore', '--model', DIEHARD, '--param', 'N=3'], /params for model diehard/],
+    ['the sva model without its SMMU side', ['explore', '--config', 'sva-small', '--param', 'smmu=false'], /sva-small\.json: params for model sva: smmu: model sva is the arm-smmu-v3 SVA side/],
     ['an unknown option', ['explore', '--frobnicate'], /unknown option/],
     ['a missing counterexample', ['replay', 'nowhere.json'], /nowhere\.json: cannot read the counterexample \(no such file\)/],
   ];

@@ -70,20 +70,12 @@ export function initialIommufd(c: IopfParams): IommufdFault {
   };
 }
 
-/** The baseline's encoding followed by the iommufd slice. */
+/** The baseline's layout with the iommufd slice as its last field (encoded after the baseline's). */
 export function withIommufd(base: Codec<State>, c: IopfParams): Codec<IommufdState> {
-  const slice = iommufdCodec(c);
-  return {
-    encode(v, out) {
-      base.encode(v, out);
-      slice.encode(v.iommufd, out);
-    },
-    decode(src) {
-      const s = base.decode(src) as IommufdState;
-      s.iommufd = slice.decode(src);
-      return s;
-    },
-  };
+  const shape = base.shape;
+  if (shape?.kind !== 'record') throw new Error('withIommufd: the baseline codec must be a record');
+  const fields = Object.fromEntries(shape.keys.map((k, i) => [k, shape.fields[i]!]));
+  return record({ ...fields, iommufd: iommufdCodec(c) }) as Codec<IommufdState>;
 }
 
 /** Every fault record the fault object holds: delivered groups and groups awaiting a response. */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Vitest leaves one core to its main process by default, which on our 2-core machines runs the
+    // suite in one worker; the main process only collects results, so use every core.
+    maxWorkers: availableParallelism(),
   },
 });

@@ -1,5 +1,6 @@
 // Shared by the iopf tests: explore a model at a config and list what it violated.
 import { explore } from '../../explorer/bfs.ts';
+import type { ExploreResult } from '../../explorer/result.ts';
 import { compile } from '../../explorer/compile.ts';
 import type { Model } from '../../explorer/model.ts';
 import { applyVariant, type Variant } from '../../explorer/variant.ts';
@@ -21,4 +22,23 @@ export function violated(model: Model<State, IopfParams>, params: IopfParams = s
 
 export function withVariant(v: Variant<State, IopfParams>): Model<State, IopfParams> {
   return applyVariant(iopf, v);
+}
+
+/** Explores each variant once for the file that asks (several tests look at one variant's result). */
+export function variantExplorer(): (v: Variant<State, IopfParams>) => ExploreResult<State> {
+  const explored = new Map<Variant<State, IopfParams>, ExploreResult<State>>();
+  return (v) => {
+    const r = explored.get(v) ?? exploreAll(withVariant(v));
+    explored.set(v, r);
+    return r;
+  };
+}
+
+/** The verdict a variant's test asserts, as its title says it. */
+export function verdictTitle(v: Variant<State, IopfParams>): string {
+  return `${v.id} → ${v.expect.violates.length === 0 ? 'all invariants hold' : v.expect.violates.join(', ')}`;
+}
+
+export function violatedNames(r: ExploreResult<State>): string[] {
+  return r.kind === 'violation' ? r.violations.map((x) => x.property).sort() : [];
 }

@@ -1,0 +1,31 @@
+// The iommufd fault object variants (v6.11 iommufd/fault.c), at iopf-small.
+import { describe, expect, it } from 'vitest';
+import iopf from '../../spec/iopf.ts';
+import iommufdFaultObject from '../../spec/variants/iopf/iommufd-fault-object.ts';
+import iommufdFaultObjectNoCodeCheck from '../../spec/variants/iopf/iommufd-fault-object-no-code-check.ts';
+import { iommufdModel } from '../../spec/variants/iopf/iommufd.ts';
+import { variantExplorer, verdictTitle, violated, violatedNames, withVariant } from './iopf-helpers.ts';
+
+const exploreVariant = variantExplorer();
+
+describe('iommufd variants at iopf-small', () => {
+  for (const v of [iommufdFaultObject, iommufdFaultObjectNoCodeCheck]) {
+    it(verdictTitle(v), () => {
+      expect(violatedNames(exploreVariant(v))).toEqual([...v.expect.violates].sort());
+    });
+  }
+
+  it('iommufd-fault-object-no-code-check: the response that breaks the rule is a write of a held cookie with FAILURE', () => {
+    const r = exploreVariant(iommufdFaultObjectNoCodeCheck);
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'response-code-valid') : undefined;
+    const last = v!.trace[v!.trace.length - 1]!;
+    expect(last.move?.step).toBe('iommufd_fault_fops_write');
+    expect(last.move?.choice).toMatchObject({ code: 'FAILURE' });
+    expect(last.state.devices[0]!.pri).toBe('failed');
+  });
+
+  it('iommufd-fault-object: the detach is the fence; releasing the PASID before it lets user space answer a stale fault', () => {
+    const unfenced = { ...iommufdFaultObject, transform: (m: typeof iopf) => iommufdModel(m, { checkCode: true, fence: false }) };
+    expect(violated(withVariant(unfenced))).toEqual(['no-fault-after-pasid-free']);
+  });
+});

@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
+    // Generous: the longest test explores 1.1M states (about 25 s here), and CI machines are slower.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
     pool: 'forks',
     // Vitest leaves one core to its main process by default, which on our 2-core machines runs the

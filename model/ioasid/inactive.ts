@@ -6,20 +6,13 @@
 //   "In inactive state, callers of ioasid_find(), ioasid_get() would all fail. Only ioasid_put can
 //    still operate on it."
 // ioasid_alloc and ioasid_put are the baseline's (ioasid.ts). Leaves out nothing else.
-import { ioasidWarn, type Ioasid, type IoasidFindResult, type IoasidState } from './ioasid.ts';
+import { ioasid_find as baseline_find, ioasid_put, type Ioasid, type IoasidFindResult, type IoasidState } from './ioasid.ts';
 
 /** Proposed ioasid_free: the owner's put that also marks the id inactive. */
 export function ioasid_free(d: IoasidState, id: Ioasid): boolean {
   const data = d.xa[id];
-  if (!data) {
-    ioasidWarn(d, 'ioasid_put-unknown');
-    return false;
-  }
-  data.active = false;
-  data.refs--;
-  if (data.refs > 0) return false;
-  d.xa[id] = null;
-  return true;
+  if (data) data.active = false;
+  return ioasid_put(d, id);
 }
 
 /** Proposed ioasid_get: fails (-EINVAL) on an inactive or unknown id instead of WARNing. */
@@ -30,7 +23,7 @@ export function ioasid_get(d: IoasidState, id: Ioasid): 0 | '-EINVAL' {
   return 0;
 }
 
-/** Proposed ioasid_find: an inactive id is not found. */
+/** Proposed ioasid_find: an inactive id is not found; otherwise the baseline's ioasid_find. */
 export function ioasid_find(
   d: IoasidState,
   set: number | null,
@@ -38,8 +31,5 @@ export function ioasid_find(
   getter?: (priv: number | null) => boolean,
 ): IoasidFindResult {
   const data = id >= 0 && id < d.xa.length ? d.xa[id] : null;
-  if (!data || !data.active) return '-ENOENT';
-  if (set !== null && data.set !== set) return '-EACCES';
-  if (getter && !getter(data.private)) return null;
-  return { priv: data.private };
+  return data && !data.active ? '-ENOENT' : baseline_find(d, set, id, getter);
 }

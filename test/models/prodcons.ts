@@ -63,19 +63,23 @@ export const producerSteps = (K: number) => [
   }),
 ];
 
-export const consumerSteps = [
+/** Take from the head of q (the spec), or from its tail (the broken `prodcons-lifo` variant). */
+export const takeStep = (end: 'head' | 'tail') =>
   step<ProdCons>({
     name: 'Take',
     at: 'take',
-    doc: '<<cp, cs>> := Head(q); q := Tail(q)',
+    doc: end === 'head' ? '<<cp, cs>> := Head(q); q := Tail(q)' : 'BROKEN: <<cp, cs>> := the last item of q',
     enabled: (s) => s.q.length > 0,
     apply: (d) => {
-      const item = d.q.shift()!;
+      const item = end === 'head' ? d.q.shift()! : d.q.pop()!;
       d.cp = item.producer;
       d.cs = item.seqbit;
       d.cpc = 1;
     },
-  }),
+  });
+
+export const consumerSteps = [
+  takeStep('head'),
   step<ProdCons>({
     name: 'Consume',
     at: 'consume',

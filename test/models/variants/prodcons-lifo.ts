@@ -1,8 +1,7 @@
 // The consumer takes from the tail of the queue instead of its head (a stack, not a FIFO): two items
 // of one producer in the queue reach the consumer out of order.
 import { defineVariant } from '../../../explorer/variant.ts';
-import { step } from '../../../explorer/model.ts';
-import type { ProdCons, ProdConsConfig } from '../prodcons.ts';
+import { takeStep, type ProdCons, type ProdConsConfig } from '../prodcons.ts';
 
 export default defineVariant<ProdCons, ProdConsConfig>({
   id: 'prodcons-lifo',
@@ -14,18 +13,7 @@ export default defineVariant<ProdCons, ProdConsConfig>({
   expect: { violates: ['InOrder'] },
   steps: {
     replace: {
-      'consumer/Take': step<ProdCons>({
-        name: 'Take',
-        at: 'take',
-        doc: 'BROKEN: <<cp, cs>> := the last item of q',
-        enabled: (s) => s.q.length > 0,
-        apply: (d) => {
-          const item = d.q.pop()!;
-          d.cp = item.producer;
-          d.cs = item.seqbit;
-          d.cpc = 1;
-        },
-      }),
+      'consumer/Take': takeStep('tail'),
     },
   },
 });

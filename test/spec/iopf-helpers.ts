@@ -1,4 +1,5 @@
 // Shared by the iopf tests: explore a model at a config and list what it violated.
+import { expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
 import { compile } from '../../explorer/compile.ts';
@@ -34,11 +35,12 @@ export function variantExplorer(): (v: Variant<State, IopfParams>) => ExploreRes
   };
 }
 
-/** The verdict a variant's test asserts, as its title says it. */
-export function verdictTitle(v: Variant<State, IopfParams>): string {
-  return `${v.id} → ${v.expect.violates.length === 0 ? 'all invariants hold' : v.expect.violates.join(', ')}`;
-}
-
-export function violatedNames(r: ExploreResult<State>): string[] {
-  return r.kind === 'violation' ? r.violations.map((x) => x.property).sort() : [];
+/** One test per variant asserting exactly the properties it expects to violate. */
+export function itHasItsVerdict(variants: readonly Variant<State, IopfParams>[], exploreVariant: (v: Variant<State, IopfParams>) => ExploreResult<State>): void {
+  for (const v of variants) {
+    it(`${v.id} → ${v.expect.violates.length === 0 ? 'all invariants hold' : v.expect.violates.join(', ')}`, () => {
+      const r = exploreVariant(v);
+      expect(r.kind === 'violation' ? r.violations.map((x) => x.property).sort() : []).toEqual([...v.expect.violates].sort());
+    });
+  }
 }

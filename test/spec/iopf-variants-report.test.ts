@@ -3,16 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import reportFaultVoid from '../../spec/variants/iopf/report-fault-void.ts';
 import reportFaultVoidLostReturn from '../../spec/variants/iopf/report-fault-void-lost-return.ts';
-import { variantExplorer, verdictTitle, violatedNames } from './iopf-helpers.ts';
+import { itHasItsVerdict, variantExplorer } from './iopf-helpers.ts';
 
 const exploreVariant = variantExplorer();
 
 describe('report-fault-void variants at iopf-small', () => {
-  for (const v of [reportFaultVoidLostReturn, reportFaultVoid]) {
-    it(verdictTitle(v), () => {
-      expect(violatedNames(exploreVariant(v))).toEqual([...v.expect.violates].sort());
-    });
-  }
+  itHasItsVerdict([reportFaultVoidLostReturn, reportFaultVoid], exploreVariant);
 
   it('report-fault-void: the shortest counterexample ends in a stalled device', () => {
     const r = exploreVariant(reportFaultVoid);

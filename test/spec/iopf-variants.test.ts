@@ -12,7 +12,7 @@ import removeDeviceAckInvalid from '../../spec/variants/iopf/remove-device-ack-i
 import trackGroup from '../../spec/variants/iopf/track-group.ts';
 import iopf from '../../spec/iopf.ts';
 import small from '../../spec/configs/iopf-small.json' with { type: 'json' };
-import { exploreAll, variantExplorer, verdictTitle, violatedNames, withVariant } from './iopf-helpers.ts';
+import { exploreAll, itHasItsVerdict, variantExplorer, withVariant } from './iopf-helpers.ts';
 
 const variants = [
   discardPartialNoListDel,
@@ -29,11 +29,7 @@ const variants = [
 const exploreVariant = variantExplorer();
 
 describe('iopf variants at iopf-small', () => {
-  for (const v of variants) {
-    it(verdictTitle(v), () => {
-      expect(violatedNames(exploreVariant(v))).toEqual([...v.expect.violates].sort());
-    });
-  }
+  itHasItsVerdict(variants, exploreVariant);
 
   it('discard-partial-no-list-del: the freed iopf is still linked right after the discard', () => {
     const r = exploreVariant(discardPartialNoListDel);

@@ -6,9 +6,16 @@
 // notifier put's invalidations; `iommu_sva_free_pasid` follows once `cmdq_sync_done(owner)`.
 // Leaves out: the S1-stage check of arm_smmu_sva_bind (every domain here is S1), drvdata.
 import { iommu_sva_alloc_pasid, iommu_sva_free_pasid, type AllocPasidRet } from '../iommu-sva/iommu-sva-lib.ts';
-import { arm_smmu_mmu_notifier_get, arm_smmu_mmu_notifier_put, type NotifierGetRet, type SvaOpts, type SvaView } from './sva-notifier.ts';
+import {
+  arm_smmu_mmu_notifier_get,
+  arm_smmu_mmu_notifier_put_begin,
+  arm_smmu_mmu_notifier_put_end,
+  type NotifierGetRet,
+  type SvaOpts,
+  type SvaView,
+} from './sva-notifier.ts';
 import { smmuWarn } from './warn.ts';
-import type { DeviceId, Features, MmId, SmmuState } from './state.ts';
+import type { DeviceId, Features, MmId, NotifierId, SmmuState } from './state.ts';
 
 /**
  * arm_smmu_sva_supported(smmu): coherent table walks are required; BTM is optional since "Make BTM
@@ -90,11 +97,17 @@ export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: S
   return { bond: mm, dword0: mn.dword0 };
 }
 
+export type UnbindRet =
+  | 'kept'
+  | 'no-bond'
+  /** The bond went; `put`: the notifier whose last put still owes arm_smmu_mmu_notifier_put_end. */
+  | { freed: true; put: NotifierId | null };
+
 /**
- * arm_smmu_sva_unbind(handle): refcount_dec_and_test(bond->refs), list_del, notifier put. Returns
- * 'freed' when the bond went: the caller owes iommu_sva_free_pasid(mm) after its syncs complete.
+ * arm_smmu_sva_unbind(handle) up to the notifier put's CMD_SYNC waits: refcount_dec_and_test
+ * (bond->refs), list_del, arm_smmu_mmu_notifier_put_begin.
  */
-export function arm_smmu_sva_unbind(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): 'kept' | 'freed' | 'no-bond' {
+export function arm_smmu_sva_unbind_begin(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): UnbindRet {
   const master = d.smmu.masters[sid]!;
   const bond = master.bonds[mm];
   if (!bond || bond.refs === 0) {
@@ -103,6 +116,16 @@ export function arm_smmu_sva_unbind(d: SvaView, sid: DeviceId, mm: MmId, opts: S
   }
   if (--bond.refs > 0) return 'kept';
   master.bonds[mm] = null;
-  arm_smmu_mmu_notifier_put(d, bond.smmu_mn, opts);
+  return { freed: true, put: arm_smmu_mmu_notifier_put_begin(d, bond.smmu_mn, opts) ? bond.smmu_mn : null };
+}
+
+/**
+ * arm_smmu_sva_unbind(handle), whole: the bond's put and the notifier's. Returns 'freed' when the
+ * bond went: the caller owes iommu_sva_free_pasid(mm).
+ */
+export function arm_smmu_sva_unbind(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): 'kept' | 'freed' | 'no-bond' {
+  const r = arm_smmu_sva_unbind_begin(d, sid, mm, opts);
+  if (typeof r === 'string') return r;
+  if (r.put !== null) arm_smmu_mmu_notifier_put_end(d, r.put, opts);
   return 'freed';
 }

@@ -72,27 +72,32 @@ export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId
 }
 
 /**
- * arm_smmu_mmu_notifier_put(smmu_mn): the last reference removes the CD (case 5), invalidates TLB
- * and ATC "If we went through clear(), we've already invalidated", and mmu_notifier_put.
- * Returns whether that was the last reference.
+ * arm_smmu_mmu_notifier_put(smmu_mn) up to its CMD_SYNC waits: the last reference removes the CD
+ * (case 5) and invalidates TLB and ATC "If we went through clear(), we've already invalidated".
+ * Returns whether that was the last reference (the caller then owes arm_smmu_mmu_notifier_put_end).
  */
-export function arm_smmu_mmu_notifier_put(d: SvaView, id: NotifierId, opts: SvaOpts): boolean {
+export function arm_smmu_mmu_notifier_put_begin(d: SvaView, id: NotifierId, opts: SvaOpts): boolean {
   const mn = d.smmu.mmu_notifiers[id];
   if (!mn || mn.freeing || mn.refs === 0) {
     smmuWarn(d.smmu, 'mn-refs-underflow');
     return false;
   }
   if (--mn.refs > 0) return false;
+  mn.freeing = true; // list_del(&smmu_mn->list)
   const pasid = d.mms[mn.mm]!.pasid;
   arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, null, opts);
   if (!mn.cleared) {
     arm_smmu_tlb_inv_asid(d.smmu, mn.cd, opts.owner);
     arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
   }
-  mn.freeing = true;
+  return true;
+}
+
+/** The rest of the last put, after the syncs: mmu_notifier_put, [arm_smmu_free_shared_cd(cd)]. */
+export function arm_smmu_mmu_notifier_put_end(d: SvaView, id: NotifierId, opts: Pick<SvaOpts, 'free_cd_in'>): void {
+  const mn = d.smmu.mmu_notifiers[id]!;
   mmu_notifier_put(d.mms[mn.mm]!, id);
   if (opts.free_cd_in === 'put') arm_smmu_free_shared_cd(d, mn.cd);
-  return true;
 }
 
 /** The SRCU callback: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop(mm). */

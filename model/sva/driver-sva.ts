@@ -11,15 +11,19 @@
 // The unbind is split where the kernel sleeps on CMD_SYNC. Its tail follows seed 001 v6 patch 17
 // (__arm_smmu_sva_unbind: "iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put(...)"): the
 // PASID is freed while the notifier still holds mm_count. v5.11 as merged puts the notifier first;
-// that order is the variant `unbind-notifier-put-first` (unbindTailSteps below, 'put-first').
+// that order is the variant `unbind-notifier-put-first` (putFirstTailSteps below).
 // Left out: arm_smmu_disable_ats at detach (the device is not detached here).
-import { arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
+import { arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_free_shared_cd } from '../arm-smmu-v3/asid.ts';
-import { __arm_smmu_sva_bind, arm_smmu_enable_ats, arm_smmu_master_disable_sva, arm_smmu_master_enable_sva } from '../arm-smmu-v3/sva-bind.ts';
-import type { SvaOpts } from '../arm-smmu-v3/sva-notifier.ts';
-import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid } from '../arm-smmu-v3/tlb.ts';
-import { smmuWarn } from '../arm-smmu-v3/warn.ts';
+import {
+  __arm_smmu_sva_bind,
+  arm_smmu_enable_ats,
+  arm_smmu_master_disable_sva,
+  arm_smmu_master_enable_sva,
+  arm_smmu_sva_unbind_begin,
+} from '../arm-smmu-v3/sva-bind.ts';
+import { arm_smmu_mmu_notifier_put_end, type SvaOpts } from '../arm-smmu-v3/sva-notifier.ts';
 import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
@@ -148,47 +152,24 @@ export function unbindStep(): AnyStep<State> {
     apply: (d, self) => {
       const h = d.sva[self]!;
       if (h.handles === 0) return go(d, self, 'disable_sva'); // nothing bound
-      const mm = h.mm!;
       h.handles--;
       d.sva_lock = driverOwner(self);
-      const master = d.arm_smmu.masters[self]!;
-      const bond = master.bonds[mm];
-      if (!bond || bond.refs === 0) {
-        smmuWarn(d.arm_smmu, 'bond-refs-underflow');
-        d.sva_lock = null;
+      const r = arm_smmu_sva_unbind_begin(svaView(d), self as DeviceId, h.mm!, driverOpts(self));
+      if (typeof r === 'string') {
+        d.sva_lock = null; // kept, or nothing to put (WARNed)
         return go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
       }
-      if (--bond.refs > 0) {
-        d.sva_lock = null;
-        return go(d, self, h.handles > 0 ? 'unbind' : 'disable_sva');
-      }
-      master.bonds[mm] = null;
-      const mn = d.arm_smmu.mmu_notifiers[bond.smmu_mn];
-      if (!mn || mn.freeing || mn.refs === 0) {
-        smmuWarn(d.arm_smmu, 'mn-refs-underflow');
-      } else if (--mn.refs === 0) {
-        mn.freeing = true; // list_del(&smmu_mn->list)
-        const pasid = d.mms[mm]!.pasid;
-        const owner = driverOwner(self);
-        arm_smmu_write_ctx_desc(d.arm_smmu, mn.domain, pasid, null, { owner });
-        if (!mn.cleared) {
-          arm_smmu_tlb_inv_asid(d.arm_smmu, mn.cd, owner);
-          arm_smmu_atc_inv_domain(d.arm_smmu, mn.domain, pasid, -1, owner);
-        }
-        h.put = bond.smmu_mn;
-      }
+      h.put = r.put;
       go(d, self, 'unbind_put');
     },
   });
 }
 
-/** The last reference to the (domain, mm) notifier went in this unbind: its mmu_notifier_put. */
+/** The last reference to the (domain, mm) notifier went in this unbind: the rest of its put. */
 function putNotifier(d: Draft<State>, self: number, free_cd_in: FreeCdIn): void {
   const h = d.sva[self]!;
   if (h.put === null) return;
-  const mn = d.arm_smmu.mmu_notifiers[h.put]!;
-  mmu_notifier_put(d.mms[h.mm!]!, h.put);
-  if (free_cd_in === 'put') arm_smmu_free_shared_cd(svaView(d), mn.cd);
+  arm_smmu_mmu_notifier_put_end(svaView(d), h.put, { free_cd_in });
   h.put = null;
 }
 

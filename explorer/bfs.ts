@@ -20,6 +20,8 @@ export interface ExploreOptions {
   readonly maxMemoryBytes?: number;
   /** Keep going after a violation and collect one shortest counterexample per property. */
   readonly continueAfterViolation?: boolean;
+  /** Properties whose violations are known findings: recorded (shortest trace), never a reason to stop. */
+  readonly known?: readonly string[];
   /** Report states with no enabled step that the model does not accept as final (default true). */
   readonly checkDeadlock?: boolean;
   readonly onProgress?: (p: Progress) => void;
@@ -43,6 +45,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const { codec, actions, instances, invariants, witnesses, model } = compiled;
   const checkDeadlock = options.checkDeadlock ?? true;
   const keepGoing = options.continueAfterViolation ?? false;
+  const known = new Set(options.known ?? []);
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const deadline = started + (options.maxSeconds ?? Infinity) * 1000;
@@ -96,7 +99,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       if (!holds) {
         violated[i] = true;
         found.push({ property: inv.name, kind: 'invariant', description: inv.description, id });
-        if (!keepGoing) stop = true;
+        if (!keepGoing && !known.has(inv.name)) stop = true;
       }
     }
     if (unreachedWitnesses > 0) {
@@ -208,7 +211,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
         id,
         ...(detail === undefined ? {} : { detail }),
       });
-      if (!keepGoing) stop = true;
+      if (!keepGoing && !known.has('deadlock')) stop = true;
     }
 
     if ((expanded & TIME_CHECK_MASK) === 0) {

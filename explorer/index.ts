@@ -5,6 +5,7 @@ export type { Model, Process, Step, Invariant, Witness, AnyModel, AnyStep } from
 export * as codec from './codec.ts';
 export type { Codec } from './codec.ts';
 export { defineVariant, applyVariant } from './variant.ts';
+export { verdictOf, expectedVerdict, sameVerdict, type Verdict } from './verdict.ts';
 export type { Variant, VariantExpectation } from './variant.ts';
 export { compile } from './compile.ts';
 export { explore, type ExploreOptions } from './bfs.ts';

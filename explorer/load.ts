@@ -42,6 +42,21 @@ export const ConfigFileSchema = z
         statesGenerated: z.number().int().positive().optional(),
         depth: z.number().int().nonnegative().optional(),
         violates: z.array(z.string()).default([]),
+        /**
+         * Violations of the baseline that are known findings of the design it follows: the search
+         * records them and goes on, and only anything else makes `explore` exit 1.
+         */
+        findings: z
+          .array(
+            z
+              .object({
+                property: z.string().min(1),
+                length: z.number().int().positive(),
+                writeup: z.string().min(1),
+              })
+              .strict(),
+          )
+          .default([]),
         seconds: z.number().positive().optional(),
       })
       .strict()
@@ -50,6 +65,7 @@ export const ConfigFileSchema = z
   .strict();
 
 export type ConfigFile = z.infer<typeof ConfigFileSchema>;
+export type Finding = NonNullable<ConfigFile['expect']>['findings'][number];
 
 export interface LoadedConfig {
   readonly file: string;

@@ -5,8 +5,13 @@ import { HarnessError } from './errors.ts';
 import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
 
 export interface VariantExpectation {
-  /** Invariants (or 'deadlock', or witnesses) the variant should violate; empty: everything holds. */
+  /**
+   * Invariants (or 'deadlock', or witnesses) the variant should violate beyond the known findings
+   * its config records; empty: nothing else is violated.
+   */
   readonly violates: readonly string[];
+  /** Known findings of the config that the variant no longer violates (the change fixes them). */
+  readonly fixes?: readonly string[];
 }
 
 /** A step, or a function of the config that makes it (for steps that depend on bounds). */

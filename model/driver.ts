@@ -17,9 +17,10 @@
 import { match } from 'ts-pattern';
 import { mmOfDevice } from './layout.ts';
 import type { IopfParams } from './params.ts';
-import { postToHwq, priqFlushed } from './arm-smmu-v3/priq.ts';
+import { flushPriqDone, NO_PRIQ_FLUSH, postToHwq, queue_sync_prod_in, type DiscardPartial } from './arm-smmu-v3/priq.ts';
 import {
   iopf_queue_add_device,
+  iopf_queue_discard_partial,
   iopf_queue_flush_dev_lock,
   iopf_queue_flush_dev_unlock,
   iopf_queue_remove_device,
@@ -124,10 +125,31 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'arm_smmu_flush_priq',
       at: s6.at,
-      doc: 'the IOMMU driver flushes its low-level queue: waits until the PRIQ thread consumed what the device posted',
-      enabled: (s, self) => priqFlushed(s, self as DeviceId),
-      apply: (d, self) => go(d, self, s6.then),
+      doc: 'arm_smmu_flush_priq (seed 001 v6 patch 25): spin_lock(&q->wq.lock), queue_sync_prod_in, batch = q->batch; returns at once if queue_empty(&q->llq), else sleeps',
+      apply: (d, self) => {
+        const overflowed = queue_sync_prod_in(d);
+        if (flushPriqDone(d, NO_PRIQ_FLUSH)) return go(d, self, overflowed ? 'flush_priq_discard' : s6.then);
+        d.priq_flush[self] = { batches: 0, woken: false, overflowed };
+        go(d, self, 'flush_priq_wait');
+      },
     }),
+    step<State>({
+      name: 'arm_smmu_flush_priq/wait',
+      at: 'flush_priq_wait',
+      doc: 'arm_smmu_flush_priq: woken by the PRIQ thread, wait_event_interruptible_locked re-tests queue_empty(&q->llq) || q->batch >= batch + 2 under q->wq.lock',
+      enabled: (s, self) => s.priq_flush[self]!.woken,
+      apply: (d, self) => {
+        const w = d.priq_flush[self]!;
+        if (!flushPriqDone(d, w)) {
+          w.woken = false;
+          return;
+        }
+        const overflowed = w.overflowed;
+        d.priq_flush[self] = { ...NO_PRIQ_FLUSH };
+        go(d, self, overflowed ? 'flush_priq_discard' : s6.then);
+      },
+    }),
+    flushPriqDiscardStep(iopf_queue_discard_partial),
     step<State>({
       name: 'iopf_queue_flush_dev',
       at: 'flush_dev',
@@ -196,6 +218,19 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
   ];
   if (!c.smmu) return [...head, ...bind, ...flush, ...unbind, ...tail];
   return [...head, ...sva.before, ...sva.bind, ...flush, ...sva.unbind, ...tail];
+}
+
+/** arm_smmu_flush_priq's iopf_queue_discard_partial, when its queue_sync_prod_in saw an overflow. */
+export function flushPriqDiscardStep(discard: DiscardPartial): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_flush_priq/iopf_queue_discard_partial',
+    at: 'flush_priq_discard',
+    doc: 'arm_smmu_flush_priq: spin_unlock(&q->wq.lock); its queue_sync_prod_in saw an overflow: iopf_queue_discard_partial',
+    apply: (d, self) => {
+      discard(d);
+      d.drivers[self] = 'flush_dev';
+    },
+  });
 }
 
 export function driverProcess(c: IopfParams): Process<State> {

@@ -36,6 +36,7 @@ import {
   type Proc,
   type SvaHandle,
   type Prg,
+  type PriqFlush,
   type PriqThread,
   type State,
   type Worker,
@@ -125,17 +126,20 @@ export function stateCodec(c: IopfParams): Codec<State> {
     fault: busyWorker('fault', group, respCode, c),
     complete: busyWorker('complete', group, respCode, c),
   });
-  const priq = tagged<'pc', PriqThread>('pc', {
-    idle: record({ pc: constant('idle' as const) }),
-    nobody_cared: record({ pc: constant('nobody_cared' as const), fault }),
+  const priq = record<PriqThread>({
+    pc: literal(['idle', 'handle', 'nobody_cared', 'batch', 'discard'] as const),
+    evt: nullable(hwqEntry),
+    overflowed: bool,
+    handled: int(0, c.queue - 1),
   });
   return record<State>({
     smmu: literal(['probe', 'live', 'gone'] as const),
-    hwq: record<Hwq>({ entries: list(c.queue, hwqEntry), overflow: bool }),
+    hwq: record<Hwq>({ entries: list(c.queue, hwqEntry), overflow: bool, overflow_noted: bool }),
     priq,
     devices: array(c.devices, device),
     dev_iommu: array(c.devices, devIommu),
     drivers: array(c.devices, literal(DRIVER_PCS)),
+    priq_flush: array(c.devices, record<PriqFlush>({ batches: int(0, 2), woken: bool, overflowed: bool })),
     queue: record<IopfQueue>({
       state: literal(['none', 'live', 'freed'] as const),
       devices: list(c.devices, brandedInt<DeviceId>(0, c.devices - 1)),
@@ -147,7 +151,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
     ioasid_shared_put: array(c.pasids + 1, bool),
     mms: array(mmCount(c), mmCodec(mmConfig(c))),
     procs: array(mmCount(c), record<Proc>({ pc: literal(['running', 'munmap', 'invalidate_wait', 'exited'] as const), reader: nullable(nid) })),
-    exit_mmap: array(mmCount(c), record<ExitMmap>({ pc: literal(['idle', 'release_wait'] as const), reader: nullable(nid) })),
+    exit_mmap: array(mmCount(c), record<ExitMmap>({ pc: literal(['idle', 'release', 'release_wait'] as const), reader: nullable(nid) })),
     next_process: literal(['waiting', 'bound'] as const),
     arm_smmu: c.smmu ? smmuCodec(smmuConfig(c)) : untouched(smmu_init(smmuConfig(c))),
     sva_lock: nullable(int(0, maxOwnerOf(c))),
@@ -198,8 +202,8 @@ export function initialState(c: IopfParams): State {
   });
   return {
     smmu: 'probe',
-    hwq: { entries: [], overflow: false },
-    priq: { pc: 'idle' },
+    hwq: { entries: [], overflow: false, overflow_noted: false },
+    priq: { pc: 'idle', evt: null, overflowed: false, handled: 0 },
     devices: Array.from({ length: c.devices }, () => ({
       pri: 'off' as const,
       pasid: asPasid(0),
@@ -209,6 +213,7 @@ export function initialState(c: IopfParams): State {
     })),
     dev_iommu: Array.from({ length: c.devices }, () => ({ lock: false, fault_param: null, iopf_param: null, users: 0 })),
     drivers: Array.from({ length: c.devices }, () => 'enable_pri' as const),
+    priq_flush: Array.from({ length: c.devices }, () => ({ batches: 0, woken: false, overflowed: false })),
     queue: { state: 'none', devices: [], wq: [] },
     workers: Array.from({ length: c.workers }, () => ({ pc: 'idle' as const })),
     ioasid: ioasid_init(ioasidConfig(c)),

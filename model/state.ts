@@ -41,6 +41,11 @@ export interface Hwq {
   entries: HwqEntry[];
   /** SMMU_PRIQ_PROD.OVFLG not yet acknowledged: new entries are discarded (SMMUv3 spec 8.1). */
   overflow: boolean;
+  /**
+   * The driver's copy of PROD (q->llq.prod) has the current OVFLG: a queue_sync_prod_in already
+   * returned -EOVERFLOW for this overflow, so the next one does not.
+   */
+  overflow_noted: boolean;
 }
 
 export type PrgState = 'unused' | 'sending' | 'waiting' | 'answered';
@@ -127,8 +132,33 @@ export type Worker =
       mm: MmId | null;
     };
 
-/** The IOMMU driver's page request thread (SMMUv3 PRIQ / evtq thread). */
-export type PriqThread = { pc: 'idle' } | { pc: 'nobody_cared'; fault: IommuFault };
+/**
+ * The IOMMU driver's PRI queue thread (arm_smmu_priq_thread of the SVA series' PRI patch): `handle`
+ * holds the entry queue_remove_raw took (q->wq.lock dropped for arm_smmu_handle_ppr), `nobody_cared`
+ * a LAST request the core refused, `batch` is back under q->wq.lock, `discard` owes
+ * iopf_queue_discard_partial after an overflow.
+ */
+export type PriqPc = 'idle' | 'handle' | 'nobody_cared' | 'batch' | 'discard';
+export interface PriqThread {
+  pc: PriqPc;
+  /** The entry being handled (pc handle or nobody_cared), else null. */
+  evt: HwqEntry | null;
+  /** A queue_sync_prod_in of this run of the thread returned -EOVERFLOW. */
+  overflowed: boolean;
+  /** Entries handled since the last wrap of q->batch (every queue_size entries: batch++, wake). */
+  handled: number;
+}
+
+/**
+ * A driver inside arm_smmu_flush_priq's wait_event_interruptible_locked: batches the thread
+ * completed since the flush read q->batch (2 is enough to return), whether a wake_up_all_locked
+ * came since it last slept, and whether its own queue_sync_prod_in saw the overflow.
+ */
+export interface PriqFlush {
+  batches: number;
+  woken: boolean;
+  overflowed: boolean;
+}
 
 /** The IOMMU driver's own lifetime around iopf_queue_alloc / iopf_queue_free. */
 export type SmmuPc = 'probe' | 'live' | 'gone';
@@ -145,6 +175,8 @@ export const DRIVER_PCS = [
   'bind_unlock',
   'stop',
   'flush_priq',
+  'flush_priq_wait',
+  'flush_priq_discard',
   'flush_dev',
   'flush_wait',
   'unbind',
@@ -168,9 +200,13 @@ export interface Proc {
   reader: NotifierId | null;
 }
 
-/** The thread running exit_mmap for an mm (whoever did the last mmput): its release in progress. */
+/**
+ * The thread running exit_mmap for an mm (whoever did the last mmput): `release` when
+ * __mmu_notifier_release has called a notifier's ->release, which waits for sva_lock;
+ * `release_wait` when that release holds sva_lock and waits for its CMD_SYNCs.
+ */
 export interface ExitMmap {
-  pc: 'idle' | 'release_wait';
+  pc: 'idle' | 'release' | 'release_wait';
   reader: NotifierId | null;
 }
 
@@ -209,6 +245,8 @@ export interface State {
   devices: Device[];
   dev_iommu: DevIommu[];
   drivers: DriverPc[];
+  /** Per device: its driver's arm_smmu_flush_priq wait (zeros outside it). */
+  priq_flush: PriqFlush[];
   queue: IopfQueue;
   workers: Worker[];
   /** ioasid.c's allocator (model/ioasid): PASID values 1..pasids of the iommu_sva_pasid set. */

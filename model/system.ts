@@ -85,6 +85,7 @@ export function isFinal(s: State): boolean {
     s.drivers.every((p) => p === 'done') &&
     s.devices.every((dev) => !dev.prgs.some(outstanding)) &&
     s.hwq.entries.length === 0 &&
+    s.priq.pc === 'idle' &&
     workqueueIdle(s)
   );
 }

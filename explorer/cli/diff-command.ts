@@ -3,7 +3,8 @@
 // and how the state space changed.
 import { renderTrace } from '../trace/render.ts';
 import type { ExploreResult, Violation } from '../result.ts';
-import { exploreTarget, resultJson, type BoundOptions } from './explore-command.ts';
+import { expectedVerdict, sameVerdict, verdictOf } from '../verdict.ts';
+import { exploreTarget, knownFindings, resultJson, type BoundOptions } from './explore-command.ts';
 import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
@@ -29,9 +30,13 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
   const newlyFailing = violationsOf(changed).filter((v) => !baseFailed.has(v.property));
   const newlyHolding = [...baseFailed].filter((p) => !varFailed.has(p));
   const files = options.save === false ? newlyFailing.map(() => null) : saveViolations(ctx.ws, varTarget, newlyFailing, options.out);
-  const expected = varTarget.variant ? [...varTarget.variant.expect.violates].sort() : [];
-  const actual = [...varFailed].sort();
-  const asExpected = JSON.stringify(expected) === JSON.stringify(actual);
+  const known = knownFindings(varTarget).map((f) => f.property);
+  const expectedV = expectedVerdict(varTarget.variant?.expect ?? { violates: [] });
+  const actualV = verdictOf(changed, known);
+  const asExpected = sameVerdict(expectedV, actualV);
+  const expected = expectedV.violates;
+  const actual = actualV.violates;
+  const fixes = (v: typeof actualV): string => (v.fixes.length > 0 ? `, fixes the known findings ${v.fixes.join(', ')}` : '');
 
   if (options.json) {
     ctx.io.out(
@@ -69,8 +74,8 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
     if (varTarget.variant) {
       ctx.io.out(
         asExpected
-          ? `As the variant expects: ${expected.length === 0 ? 'every property holds' : `violates ${expected.join(', ')}`}.`
-          : `NOT as the variant expects: expected ${expected.length === 0 ? 'no violation' : expected.join(', ')}, got ${actual.length === 0 ? 'no violation' : actual.join(', ')}.`,
+          ? `As the variant expects: ${expected.length === 0 ? 'no violation beyond the known findings' : `violates ${expected.join(', ')}`}${fixes(expectedV)}.`
+          : `NOT as the variant expects: expected ${expected.length === 0 ? 'no violation' : expected.join(', ')}${fixes(expectedV)}, got ${actual.length === 0 ? 'no violation' : actual.join(', ')}${fixes(actualV)}.`,
       );
     }
   }

@@ -2,7 +2,8 @@
 import { freemem, totalmem } from 'node:os';
 import { explore } from '../bfs.ts';
 import { pickReporter } from '../reporter.ts';
-import type { ExploreResult } from '../result.ts';
+import type { Finding } from '../load.ts';
+import type { ExploreResult, Violation } from '../result.ts';
 import { renderTrace } from '../trace/render.ts';
 import { formatStats, formatWitnesses, verdictLine } from './format.ts';
 import type { CliContext } from './io.ts';
@@ -43,6 +44,7 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
   const maxMemoryBytes = (options.maxMemory ?? Math.floor((Math.min(totalmem(), freemem() + process.memoryUsage.rss()) * 0.8) / 2 ** 20)) * 2 ** 20;
   const result = explore(target.compiled, {
     continueAfterViolation: options.continue ?? false,
+    known: knownFindings(target).map((f) => f.property),
     checkDeadlock: options.deadlock ?? true,
     maxMemoryBytes,
     onProgress: (p) => reporter.progress(p),
@@ -52,6 +54,17 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
   });
   reporter.done();
   return result;
+}
+
+/** The config's recorded findings: violations of the design the baseline follows, written up. */
+export function knownFindings(target: Target): readonly Finding[] {
+  return target.config?.expect?.findings ?? [];
+}
+
+/** The violations that are not recorded findings: these alone make `explore` fail. */
+export function newViolations(target: Target, result: ExploreResult): Violation[] {
+  const known = new Set(knownFindings(target).map((f) => f.property));
+  return result.kind === 'violation' ? result.violations.filter((v) => !known.has(v.property)) : [];
 }
 
 export function describeTarget(target: Target): string {
@@ -68,18 +81,21 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     ctx.io.out(JSON.stringify(resultJson(target, result, files)));
   } else {
     ctx.io.out(`sva-check explore: ${describeTarget(target)}`);
+    const findings = knownFindings(target);
     violations.forEach((v, i) => {
+      const finding = findings.find((f) => f.property === v.property);
       const kind = v.kind === 'deadlock' ? 'Deadlock (no enabled step, not a final state)' : `${v.kind === 'witness' ? 'Witness' : 'Invariant'} ${v.property} violated`;
+      if (finding) ctx.io.out(`Known finding (recorded at ${finding.length} steps; write-up: ${finding.writeup}):`);
       ctx.io.out(`${kind}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
       if (v.detail) ctx.io.out(`  ${v.detail}`);
       if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace));
       const file = files[i];
       if (file) ctx.io.out(`  counterexample saved: ${file}\n  reproduce: npx sva-check replay ${file}`);
     });
-    ctx.io.out(verdictLine(result));
+    ctx.io.out(verdictLine(result, findings.map((f) => f.property)));
     for (const line of [...formatStats(result.stats), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
   }
-  return result.kind === 'violation' ? 1 : 0;
+  return newViolations(target, result).length > 0 ? 1 : 0;
 }
 
 export function resultJson(target: Target, result: ExploreResult, files: readonly (string | null)[]): Record<string, unknown> {
@@ -104,9 +120,11 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
     stepCounts: Object.fromEntries(s.stepCounts.map((c) => [c.step, c.fired])),
     neverFired: s.neverFired,
     witnesses: result.witnesses,
+    newViolations: newViolations(target, result).map((v) => v.property),
     violations: (result.kind === 'violation' ? result.violations : []).map((v, i) => ({
       property: v.property,
       kind: v.kind,
+      known: knownFindings(target).some((f) => f.property === v.property),
       length: v.length,
       file: files[i] ?? null,
       ...(v.detail === undefined ? {} : { detail: v.detail }),

@@ -22,12 +22,19 @@ export function formatWitnesses(witnesses: readonly WitnessReport[]): string[] {
   return [`witnesses not reached: ${missing.map((w) => w.name).join(', ')}`];
 }
 
-export function verdictLine(result: ExploreResult): string {
+export function verdictLine(result: ExploreResult, known: readonly string[] = []): string {
   switch (result.kind) {
     case 'ok':
       return 'Result: ok. Every invariant holds and no state deadlocks, in the whole reachable state space.';
-    case 'violation':
-      return `Result: violation of ${result.violations.map((v) => v.property).join(', ')}${result.incomplete ? ` (search also stopped early: ${result.incomplete})` : ''}.`;
+    case 'violation': {
+      const stopped = result.incomplete ? ` (search also stopped early: ${result.incomplete})` : '';
+      const fresh = result.violations.filter((v) => !known.includes(v.property)).map((v) => v.property);
+      if (fresh.length === 0) {
+        const where = result.incomplete ? 'in the states explored within the bound' : 'in the whole reachable state space';
+        return `Result: known findings only (${result.violations.map((v) => v.property).join(', ')}, recorded in the config); nothing else is violated ${where}${stopped}.`;
+      }
+      return `Result: violation of ${fresh.join(', ')}${fresh.length < result.violations.length ? ` (besides the known findings ${result.violations.filter((v) => known.includes(v.property)).map((v) => v.property).join(', ')})` : ''}${stopped}.`;
+    }
     case 'incomplete':
       return `Result: incomplete (${result.reason}). Every invariant holds in the states explored within the bound.`;
   }

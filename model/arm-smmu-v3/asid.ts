@@ -7,7 +7,7 @@
 // the caller holds the locks until `cmdq_sync_done` (nothing else frees `old_asid` meanwhile).
 // Leaves out: TCR/TTBR/MAIR computation (constant per mm), -ENOMEM, the PAGE_SIZE switch.
 import { arm64_mm_context_get, arm64_mm_context_put } from '../mm/context.ts';
-import type { MmStruct } from '../mm/mm.ts';
+import { mmdrop, mmgrab, type MmStruct } from '../mm/mm.ts';
 import { arm_smmu_write_ctx_desc } from './cd.ts';
 import { smmuWarn } from './warn.ts';
 import { arm_smmu_tlb_inv_asid } from './tlb.ts';
@@ -52,8 +52,12 @@ export function arm_smmu_share_asid(d: SmmuState, mm: MmId, asid: Asid, owner: n
 
 export type AllocSharedCdRet = Asid | '-ESRCH' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
 
-/** arm_smmu_alloc_shared_cd(mm): the shared CD's ASID; only the first CD of an mm keeps the pin. */
-export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number): AllocSharedCdRet {
+/**
+ * arm_smmu_alloc_shared_cd(mm): the shared CD's ASID; only the first CD of an mm keeps the pin.
+ * `mmgrab`: the CD also takes an mm_count (cbd23144f766 "iommu/arm-smmu-v3: Fix mm use-after-free",
+ * v5.13: "Call mmgrab()/mmdrop() to ensure the mm only gets freed after we unpinned the ASID").
+ */
+export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, mmgrab_cd = false): AllocSharedCdRet {
   const m = d.mms[mm]!;
   const asid = arm64_mm_context_get(m);
   if (!asid) return '-ESRCH';
@@ -66,7 +70,8 @@ export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number): 
     arm64_mm_context_put(m); // xa_insert: -EBUSY
     return '-EBUSY';
   }
-  d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1 };
+  d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1, mmgrab: mmgrab_cd };
+  if (mmgrab_cd) mmgrab(m);
   return asid;
 }
 
@@ -87,7 +92,10 @@ export function arm_smmu_free_asid(d: SmmuState, asid: Asid): boolean {
 export function arm_smmu_free_shared_cd(d: AsidView, asid: Asid): boolean {
   const cd = d.smmu.asid_xa[asid];
   const mm = cd?.type === 'shared' ? cd.mm : null;
+  const held = cd?.type === 'shared' && cd.mmgrab;
   if (!arm_smmu_free_asid(d.smmu, asid)) return false;
-  if (mm !== null) arm64_mm_context_put(d.mms[mm]!); // reads cd->mm: must not be freed yet
+  if (mm === null) return true;
+  arm64_mm_context_put(d.mms[mm]!); // reads cd->mm: must not be freed yet
+  if (held) mmdrop(d.mms[mm]!);
   return true;
 }

@@ -113,7 +113,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
       nullable(
         tagged<'type', AsidEntry>('type', {
           private: record({ type: constant<'private'>('private'), domain: domId }),
-          shared: record({ type: constant<'shared'>('shared'), mm: mmId, refs }),
+          shared: record({ type: constant<'shared'>('shared'), mm: mmId, refs, mmgrab: bool }),
         }),
       ),
     ),

@@ -1,26 +1,42 @@
-// The IOMMU driver's page request queue and its thread, after SMMUv3's PRI queue (SMMUv3 spec
-// chapter 8; the driver side follows the stall/evtq handling of v5.13 arm-smmu-v3.c and the PRI
-// patch of the SVA series, kernel-notes 1c "Stall model, PRI, event queue").
+// The SMMU's PRI queue (SMMUv3 spec chapter 8) and the driver's thread and flush for it, as in the
+// PRI patch of the SVA series (seed 001 v6, patch 25 "iommu/arm-smmu-v3: Add support for PRI"):
+// arm_smmu_priq_thread, arm_smmu_handle_ppr and arm_smmu_flush_priq.
 //
-// Hardware: a bounded FIFO of Q entries. A request that arrives while the queue is full sets the
-// overflow flag; while the overflow is not acknowledged, every incoming request is discarded, and
-// the SMMU itself answers a discarded LAST request with Success (spec 8.1: "An automatic PRG
-// Response is generated for Page Request messages having Last == 1"; Stop Markers are dropped).
-// Thread: pops one entry at a time. A Stop Marker is discarded (seed 001: "IOMMU drivers must
-// discard them before reporting faults"). A page request goes to iommu_report_device_fault; when it
-// fails on a LAST request the driver completes the fault itself ("Nobody cared, abort the access":
-// a FAILURE response). Once the queue is drained after an overflow, iopf_queue_discard_partial
-// drops every partial fault (their LAST may have been among the discarded requests), and the
-// overflow is acknowledged in the same step: while it is active nothing can enter the queue, so no
-// other thread can tell the discard and the acknowledgement apart.
+// Hardware: a bounded FIFO of Q entries. A request that arrives while the queue is full toggles
+// PROD.OVFLG; until the driver acknowledges it (CONS.OVACKFLG = OVFLG) every incoming request is
+// discarded, and the SMMU itself answers a discarded LAST request with Success (spec 8.1: "An
+// automatic PRG Response is generated for Page Request messages having Last == 1"); Stop Markers
+// are dropped.
+//
+// Thread (one step per q->wq.lock section, and one for the unlocked handler):
+//   spin_lock(&q->wq.lock);
+//   do {
+//     while (!queue_remove_raw(q, evt)) {          // advances llq.cons and writes CONS at once
+//       spin_unlock(&q->wq.lock);
+//       arm_smmu_handle_ppr(smmu, evt);            // Stop Marker dropped, else iommu_report_device_fault
+//       spin_lock(&q->wq.lock);
+//       if (++q->batch ... every queue_size entries) wake_up_all_locked(&q->wq);
+//     }
+//     if (queue_sync_prod_in(q) == -EOVERFLOW) overflowed
+//   } while (!queue_empty(&q->llq));
+//   sync CONS with OVACKFLG = OVFLG; wake_up_all_locked(&q->wq); spin_unlock(&q->wq.lock);
+//   if (overflowed) iopf_queue_discard_partial(smmu->evtq.iopf);
+// Flush (the driver's unbind, before iopf_queue_flush_dev):
+//   spin_lock(&q->wq.lock); overflowed = queue_sync_prod_in(q) == -EOVERFLOW; batch = q->batch;
+//   wait_event_interruptible_locked(q->wq, queue_empty(&q->llq) || q->batch >= batch + 2);
+//   spin_unlock(&q->wq.lock); if (overflowed) iopf_queue_discard_partial(...);
+// queue_empty compares PROD and CONS: an entry the thread has dequeued but not yet reported is not
+// in the queue. The model reads the hardware PROD where the driver reads its llq copy: the thread
+// syncs it before it decides the queue is empty, and the flush syncs it before its first test.
+// Left out: the interruptible wait's -ERESTARTSYS (the unbind ignores the flush's return value).
 import type { Draft } from 'immer';
 import { pci_prg_response } from '../device.ts';
 import { iommu_report_device_fault } from '../iommu/fault.ts';
 import type { AllocFailure } from '../io-pgfault/report.ts';
 import { iopf_queue_discard_partial } from '../io-pgfault/queue.ts';
 import type { IopfParams } from '../params.ts';
-import type { HwqEntry, IommuFault, State } from '../state.ts';
-import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag, type DeviceId } from '../types.ts';
+import type { HwqEntry, IommuFault, PriqFlush, State } from '../state.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 
 /** The SMMU accepts a PRI message: queue it, or discard it under overflow (auto-responding a LAST). */
@@ -29,7 +45,10 @@ export function postToHwq(d: Draft<State>, entry: HwqEntry, capacity: number): v
     d.hwq.entries.push(entry);
     return;
   }
-  d.hwq.overflow = true;
+  if (!d.hwq.overflow) {
+    d.hwq.overflow = true; // PROD.OVFLG toggles: the driver's copy no longer matches
+    d.hwq.overflow_noted = false;
+  }
   if (entry.kind === 'ppr' && hasFlag(entry.fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) {
     const f = entry.fault;
     d.devices[f.dev]!.prgs[f.seq]!.autoResponded = true;
@@ -37,25 +56,38 @@ export function postToHwq(d: Draft<State>, entry: HwqEntry, capacity: number): v
   }
 }
 
-/** The allocation outcomes the report of the queue's head may have (kzalloc / kmemdup failing). */
+/** queue_sync_prod_in: read PROD; -EOVERFLOW (true) the first time a new OVFLG is seen. */
+export function queue_sync_prod_in(d: Draft<State>): boolean {
+  if (!d.hwq.overflow || d.hwq.overflow_noted) return false;
+  d.hwq.overflow_noted = true;
+  return true;
+}
+
+/** queue_empty(&q->llq): PROD equals CONS (the overflow flag is not looked at). */
+export const queue_empty = (s: State): boolean => s.hwq.entries.length === 0;
+
+/** The allocation outcomes the report of the entry in hand may have (kzalloc / kmemdup failing). */
 export function reportChoices(c: IopfParams, s: State): AllocFailure[] {
-  const head = s.hwq.entries[0];
-  if (!c.allocFailures || head?.kind !== 'ppr') return ['none'];
-  const di = s.dev_iommu[head.fault.dev]!;
+  const evt = s.priq.evt;
+  if (!c.allocFailures || evt?.kind !== 'ppr') return ['none'];
+  const di = s.dev_iommu[evt.fault.dev]!;
   if (!di.fault_param) return ['none'];
-  const last = hasFlag(head.fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
+  const last = hasFlag(evt.fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
   if (last) return di.iopf_param ? ['none', 'kmemdup', 'kzalloc'] : ['none', 'kmemdup'];
   return di.iopf_param ? ['none', 'kzalloc'] : ['none'];
 }
 
-/** Has the thread consumed everything this device posted (arm_smmu_flush_priq's wait)? */
-export function priqFlushed(s: State, dev: DeviceId): boolean {
-  if (s.hwq.overflow) return false;
-  if (s.priq.pc === 'nobody_cared' && s.priq.fault.dev === dev) return false;
-  return !s.hwq.entries.some((e) => (e.kind === 'ppr' ? e.fault.dev : e.dev) === dev);
+/** The request the thread has in hand, in pc `handle` or `nobody_cared`. */
+export function priqFault(s: { priq: { evt: HwqEntry | null } }): IommuFault | null {
+  const evt = s.priq.evt;
+  return evt?.kind === 'ppr' ? evt.fault : null;
 }
 
-/** The report step, shared with the variants that change what the report does. */
+/**
+ * arm_smmu_handle_ppr → iommu_report_device_fault for the request in hand, with q->wq.lock dropped;
+ * shared with the variants that change what the report does. `report` may leave the thread in
+ * `nobody_cared`; otherwise it goes back for q->wq.lock.
+ */
 export function reportStep(
   c: IopfParams,
   report: (d: Draft<State>, fault: IommuFault, alloc: AllocFailure) => void,
@@ -63,16 +95,18 @@ export function reportStep(
 ): AnyStep<State> {
   return step<State, AllocFailure>({
     name: 'iommu_report_device_fault',
-    at: 'idle',
+    at: 'handle',
     doc,
     choices: (s) => reportChoices(c, s),
     enabled: (s) => {
-      const head = s.hwq.entries[0];
-      return head?.kind === 'ppr' && !s.dev_iommu[head.fault.dev]!.lock;
+      const f = priqFault(s);
+      return f !== null && !s.dev_iommu[f.dev]!.lock;
     },
     apply: (d, _self, alloc) => {
-      const entry = d.hwq.entries.shift()!;
-      if (entry.kind === 'ppr') report(d, entry.fault, alloc);
+      const fault = priqFault(d)!;
+      d.priq.pc = 'batch';
+      report(d, fault, alloc);
+      if (d.priq.pc === 'batch') d.priq.evt = null;
     },
     showChoice: (a) => (a === 'none' ? '' : `${a} fails`),
   });
@@ -81,52 +115,117 @@ export function reportStep(
 /** v5.13: report under dev->iommu->lock; on error for a LAST request, the driver must answer it. */
 export function reportV513(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): void {
   const ret = iommu_report_device_fault(d, fault, alloc);
-  if (ret !== 0 && hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) {
-    d.priq = { pc: 'nobody_cared', fault: { ...fault } };
+  if (ret !== 0 && hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) d.priq.pc = 'nobody_cared';
+}
+
+/** wake_up_all_locked(&q->wq) for every flush waiting; `batch` also counts a completed batch. */
+function wakeFlushers(d: Draft<State>, batch: boolean): void {
+  d.drivers.forEach((pc, dev) => {
+    if (pc !== 'flush_priq_wait') return;
+    const w = d.priq_flush[dev]!;
+    if (batch) w.batches = Math.min(w.batches + 1, 2);
+    w.woken = true;
+  });
+}
+
+/**
+ * One q->wq.lock section of the thread: queue_remove_raw takes the head into the thread's hands,
+ * or, the queue drained, queue_sync_prod_in, the overflow acknowledged, every waiter woken.
+ */
+function removeOrFinish(d: Draft<State>): void {
+  const t = d.priq;
+  const head = d.hwq.entries.shift();
+  if (head) {
+    t.pc = 'handle';
+    t.evt = head;
+    return;
   }
+  if (queue_sync_prod_in(d)) t.overflowed = true;
+  d.hwq.overflow = false; // Q_OVF(llq->prod) written back as CONS.OVACKFLG
+  d.hwq.overflow_noted = false;
+  wakeFlushers(d, false);
+  t.pc = t.overflowed ? 'discard' : 'idle';
+  t.evt = null;
+}
+
+export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
+  return [
+    step<State>({
+      name: 'arm_smmu_priq_thread/queue_remove_raw',
+      at: 'idle',
+      doc: 'arm_smmu_priq_thread (PRIQ IRQ): spin_lock(&q->wq.lock), queue_remove_raw takes the head (CONS advanced), spin_unlock',
+      enabled: (s) => !queue_empty(s),
+      apply: (d) => {
+        d.priq.overflowed = false;
+        removeOrFinish(d);
+      },
+    }),
+    reportStep(
+      c,
+      reportV513,
+      'arm_smmu_handle_ppr → iommu.c iommu_report_device_fault (v5.13): the whole call under dev->iommu->lock, pending copy of a LAST request, then iommu_queue_iopf',
+    ),
+    step<State>({
+      name: 'arm_smmu_handle_ppr/discard_stop_marker',
+      at: 'handle',
+      doc: 'arm_smmu_handle_ppr drops a PASID Stop Marker instead of reporting it (seed 001: "IOMMU drivers must discard them before reporting faults")',
+      enabled: (s) => s.priq.evt?.kind === 'stop_marker',
+      apply: (d) => {
+        d.priq.pc = 'batch';
+        d.priq.evt = null;
+      },
+    }),
+    step<State>({
+      name: 'arm_smmu_handle_ppr/nobody_cared',
+      at: 'nobody_cared',
+      doc: 'arm_smmu_handle_ppr: the core refused a LAST request, "Nobody cared": arm_smmu_page_response(FAILURE)',
+      apply: (d) => {
+        const f = priqFault(d);
+        if (f) pci_prg_response(d, f.dev, { grpid: f.grpid, pasid: f.pasid, code: 'FAILURE', private_data: f.private_data });
+        d.priq.pc = 'batch';
+        d.priq.evt = null;
+      },
+    }),
+    step<State>({
+      name: 'arm_smmu_priq_thread/batch',
+      at: 'batch',
+      doc: 'arm_smmu_priq_thread: spin_lock(&q->wq.lock), count the entry (every queue_size: q->batch++, wake_up_all_locked), then queue_remove_raw the next or, drained, sync_prod_in, ack OVFLG, wake_up_all_locked, unlock',
+      apply: (d) => {
+        const t = d.priq;
+        t.handled++;
+        if (t.handled === c.queue) {
+          t.handled = 0;
+          wakeFlushers(d, true);
+        }
+        removeOrFinish(d);
+      },
+    }),
+    threadDiscardStep(iopf_queue_discard_partial),
+  ];
+}
+
+/** How the partial faults are dropped after an overflow (variants change iopf_queue_discard_partial). */
+export type DiscardPartial = (d: Draft<State>) => void;
+
+/** The thread's iopf_queue_discard_partial after a run that saw an overflow. */
+export function threadDiscardStep(discard: DiscardPartial): AnyStep<State> {
+  return step<State>({
+    name: 'iopf_queue_discard_partial',
+    at: 'discard',
+    doc: 'arm_smmu_priq_thread after an overflow, q->wq.lock dropped: io-pgfault.c iopf_queue_discard_partial (queue->lock); LAST requests may have been lost',
+    apply: (d) => {
+      discard(d);
+      d.priq.pc = 'idle';
+      d.priq.overflowed = false;
+    },
+  });
 }
 
 export function priqProcess(c: IopfParams): Process<State> {
-  return {
-    name: 'priq_thread',
-    instances: 1,
-    pc: (s) => s.priq.pc,
-    steps: [
-      reportStep(
-        c,
-        reportV513,
-        'iommu.c iommu_report_device_fault (v5.13): the whole call under dev->iommu->lock, pending copy of a LAST request, then iommu_queue_iopf',
-      ),
-      step<State>({
-        name: 'arm_smmu_handle_ppr/discard_stop_marker',
-        at: 'idle',
-        doc: 'the IOMMU driver discards a PASID Stop Marker instead of reporting it (seed 001, io-pgfault.c comment)',
-        enabled: (s) => s.hwq.entries[0]?.kind === 'stop_marker',
-        apply: (d) => {
-          d.hwq.entries.shift();
-        },
-      }),
-      step<State>({
-        name: 'arm_smmu_handle_ppr/nobody_cared',
-        at: 'nobody_cared',
-        doc: 'arm-smmu-v3.c "Nobody cared, abort the access": arm_smmu_page_response(FAILURE) for a LAST the core refused',
-        apply: (d) => {
-          if (d.priq.pc !== 'nobody_cared') return;
-          const f = d.priq.fault;
-          pci_prg_response(d, f.dev, { grpid: f.grpid, pasid: f.pasid, code: 'FAILURE', private_data: f.private_data });
-          d.priq = { pc: 'idle' };
-        },
-      }),
-      step<State>({
-        name: 'iopf_queue_discard_partial',
-        at: 'idle',
-        doc: 'after draining an overflowed PRIQ: io-pgfault.c iopf_queue_discard_partial (queue->lock), then acknowledge OVFLG',
-        enabled: (s) => s.hwq.overflow && s.hwq.entries.length === 0,
-        apply: (d) => {
-          iopf_queue_discard_partial(d);
-          d.hwq.overflow = false;
-        },
-      }),
-    ],
-  };
+  return { name: 'priq_thread', instances: 1, pc: (s) => s.priq.pc, steps: priqThreadSteps(c) };
 }
+
+/** arm_smmu_flush_priq's wait condition: queue_empty(&q->llq) || q->batch >= batch + 2. */
+export const flushPriqDone = (s: State, w: PriqFlush): boolean => queue_empty(s) || w.batches >= 2;
+
+export const NO_PRIQ_FLUSH: PriqFlush = { batches: 0, woken: false, overflowed: false };

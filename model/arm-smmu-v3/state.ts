@@ -28,7 +28,11 @@ export interface Cd {
 }
 
 /** struct arm_smmu_ctx_desc as asid_xa holds it: a domain's private CD, or a shared (mm) CD. */
-export type AsidEntry = { type: 'private'; domain: DomainId } | { type: 'shared'; mm: MmId; refs: number };
+/**
+ * A shared CD may hold an mm_count of its own (`mmgrab`): cbd23144f766 takes one in
+ * arm_smmu_alloc_shared_cd and drops it after the unpin in arm_smmu_free_shared_cd.
+ */
+export type AsidEntry = { type: 'private'; domain: DomainId } | { type: 'shared'; mm: MmId; refs: number; mmgrab: boolean };
 
 /** struct arm_smmu_mmu_notifier, one per (domain, mm); `freeing`: put, free_notifier not run yet. */
 export interface SmmuMn {

@@ -30,6 +30,8 @@ export interface SvaOpts {
    * mmu_notifier_register to avoid the reuse"): every bond gets its own notifier and CD write.
    */
   readonly reuse_notifier?: boolean;
+  /** The shared CD holds an mm_count (cbd23144f766). */
+  readonly cd_mmgrab?: boolean;
 }
 
 export type NotifierGetRet = { mn: NotifierId; dword0: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM' | '-E2BIG';
@@ -51,7 +53,7 @@ export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId
     d.smmu.mmu_notifiers[found]!.refs++;
     return { mn: found, dword0: false };
   }
-  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.owner);
+  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.owner, opts.cd_mmgrab ?? false);
   if (typeof cd === 'string') return cd;
   const slot = d.smmu.mmu_notifiers.indexOf(null);
   if (slot < 0) {

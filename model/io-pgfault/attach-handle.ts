@@ -38,7 +38,7 @@ export function reportVia(queue: QueueIopf) {
       ret = queue(d, fault, alloc);
       if (ret !== 0 && last) fparam.faults.pop();
     }
-    if (ret !== 0 && last) d.priq = { pc: 'nobody_cared', fault: { ...fault } };
+    if (ret !== 0 && last) d.priq.pc = 'nobody_cared';
   };
 }
 

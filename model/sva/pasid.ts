@@ -80,7 +80,7 @@ export function mmput(d: Draft<State>, mm: MmId): void {
 /** Every fault record in flight, wherever it is: the hardware queue, lists, groups, workers. */
 export function forEachFault(d: Draft<State>, fn: (f: Draft<IommuFault>) => void): void {
   for (const e of d.hwq.entries) if (e.kind === 'ppr') fn(e.fault);
-  if (d.priq.pc === 'nobody_cared') fn(d.priq.fault);
+  if (d.priq.evt?.kind === 'ppr') fn(d.priq.evt.fault);
   for (const di of d.dev_iommu) {
     di.fault_param?.faults.forEach(fn);
     di.iopf_param?.partial.forEach(fn);

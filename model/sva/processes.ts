@@ -119,15 +119,33 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
   return steps;
 }
 
+/**
+ * __mmu_notifier_release (mm/mmu_notifier.c v5.11), inside one srcu_read_lock section: the walk of
+ * mm->notifier_subscriptions calls the next subscription's ->release. Once called, the call goes
+ * on whatever happens to the subscription: mmu_notifier_put unlinks it with hlist_del_rcu, which
+ * only hides it from walks that have not reached it yet, and its free waits for this SRCU reader.
+ */
+export function releaseCallStep(): AnyStep<State> {
+  return step<State>({
+    name: 'mn_hlist_release',
+    at: 'idle',
+    doc: 'mm/mmu_notifier.c mn_hlist_release: hlist_for_each_entry_rcu under srcu_read_lock, subscription->ops->release(subscription, mm)',
+    enabled: (s, self) => mmu_notifier_release_next(s.mms[self]!) !== null,
+    apply: (d, self) => {
+      d.exit_mmap[self] = { pc: 'release', reader: mmu_notifier_release_next(d.mms[self]!)! };
+    },
+  });
+}
+
 /** The release options of the baseline; variants build the step with others. */
 export function releaseStep(c: IopfParams, opts: Omit<ReleaseOpts, 'owner'> = {}): AnyStep<State> {
   return step<State>({
     name: 'arm_smmu_mm_release',
-    at: 'idle',
-    doc: 'mn_hlist_release → arm_smmu_mm_release: sva_lock; unless cleared, quiesce the CD (V kept, EPD0), TLBI ASID, ATC_INV all, cleared = true',
-    enabled: (s, self) => s.sva_lock === null && mmu_notifier_release_next(s.mms[self]!) !== null,
+    at: 'release',
+    doc: 'arm_smmu_mm_release: mutex_lock(sva_lock); unless cleared, quiesce the CD at mm->pasid (V kept, EPD0), TLBI ASID, ATC_INV all, cleared = true',
+    enabled: (s) => s.sva_lock === null,
     apply: (d, self) => {
-      const id = mmu_notifier_release_next(d.mms[self]!)!;
+      const id = d.exit_mmap[self]!.reader!;
       d.sva_lock = exitOwner(c, self);
       d.exit_mmap[self] = { pc: 'release_wait', reader: id };
       arm_smmu_mm_release(svaView(d), id, { ...opts, owner: exitOwner(c, self) });
@@ -139,6 +157,7 @@ export function exitMmapSteps(c: IopfParams): AnyStep<State>[] {
   const steps: AnyStep<State>[] = [];
   if (c.smmu) {
     steps.push(
+      releaseCallStep(),
       releaseStep(c),
       step<State>({
         name: 'arm_smmu_mm_release/unlock',
@@ -176,17 +195,21 @@ export function exitMmapSteps(c: IopfParams): AnyStep<State>[] {
   return steps;
 }
 
-/** The SRCU callback of each put notifier, once no invalidate_range or release of it still runs. */
+/**
+ * Is some thread inside an srcu_read_lock section of mm/mmu_notifier.c's global `srcu`? A release
+ * walk holds it from exit_mmap's mmu_notifier_release until every ->release returned (the mm is
+ * `releasing` until then), an invalidate_range call while it runs. No SRCU callback runs meanwhile.
+ */
+function srcuReading(s: State): boolean {
+  return s.mms.some((m) => m.exit.state === 'releasing') || s.procs.some((p) => p.reader !== null);
+}
+
+/** The SRCU callback of each put notifier, once no SRCU reader is left (the grace period ended). */
 export function srcuFreeStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> {
   return step<State, [MmId, NotifierId]>({
     name: 'mmu_notifier_free_rcu',
     doc: 'mm/mmu_notifier.c mmu_notifier_free_rcu after the SRCU grace period: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop',
-    choices: (s) =>
-      s.mms.flatMap((m, mm) =>
-        m.srcu_pending
-          .filter((id) => !s.procs.some((p) => p.reader === id) && !s.exit_mmap.some((e) => e.reader === id))
-          .map((id): [MmId, NotifierId] => [mm as MmId, id]),
-      ),
+    choices: (s) => (srcuReading(s) ? [] : s.mms.flatMap((m, mm) => m.srcu_pending.map((id): [MmId, NotifierId] => [mm as MmId, id]))),
     apply: (d, _self, [, id]) => arm_smmu_mmu_notifier_free(svaView(d), id, { free_cd_in }),
     showChoice: ([mm, id]) => `mm ${mm} notifier ${id}`,
   });

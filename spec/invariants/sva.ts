@@ -137,10 +137,11 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   }
   for (let x = 0; x < s.mms.length; x++) {
     const m = s.mms[x]!;
-    const shared = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x);
+    const shared = smmu.asid_xa.find((e) => e?.type === 'shared' && e.mm === x);
     if (m.context.pinned !== (shared ? 1 : 0)) return false;
-    if (m.count === 0 && m.exit.state === 'exited' && m.notifiers.length === 0 && m.srcu_pending.length === 0) continue;
-    if (m.count !== (m.exit.state !== 'exited' ? 1 : 0) + m.notifiers.length + m.srcu_pending.length) return false;
+    const cdHolds = shared?.type === 'shared' && shared.mmgrab ? 1 : 0;
+    if (m.count === 0 && m.exit.state === 'exited' && m.notifiers.length === 0 && m.srcu_pending.length === 0 && cdHolds === 0) continue;
+    if (m.count !== (m.exit.state !== 'exited' ? 1 : 0) + m.notifiers.length + m.srcu_pending.length + cdHolds) return false;
   }
   return true;
 }
@@ -200,6 +201,19 @@ export const noMmUseAfterFree: Invariant<State> = {
     ),
 };
 
+export const svaCdOwnership: Invariant<State> = {
+  name: 'sva-cd-ownership',
+  description:
+    "SVA writes only the CD of its own PASID: each domain's private CD at SSID 0 (the device's DMA without a PASID) keeps its configuration, valid and translating with the domain's ASID",
+  source:
+    'arm-smmu-v3.c arm_smmu_domain_finalise_s1 (the private CD at SSID 0); seed 001 patch 1 ("invalid PASID = 0"), iommu-sva-lib.c iommu_sva_free_pasid ("mm->pasid = 0" when the last reference goes), arm_smmu_mm_release and arm_smmu_mmu_notifier_put writing the CD at mm->pasid',
+  holds: (s) =>
+    s.arm_smmu.domains.every((dom) => {
+      const cd = dom.cdtab[0]!;
+      return cd.v && !cd.epd0 && cd.asid === dom.asid && cd.ttb?.type === 'private';
+    }),
+};
+
 /** In the order of the issue. */
 export const svaInvariants: readonly Invariant<State>[] = [
   noStaleAtcAfterRelease,
@@ -210,4 +224,5 @@ export const svaInvariants: readonly Invariant<State>[] = [
   oneBondPerDeviceMm,
   noCBadCd,
   noMmUseAfterFree,
+  svaCdOwnership,
 ];

@@ -116,7 +116,7 @@ describe('ASIDs: share, seize, pin', () => {
   it('seizes a private ASID: the domain moves to the lowest free ASID, its CD and TLB follow', () => {
     const d = system();
     expect(arm_smmu_alloc_shared_cd(d, mmId(0), 1)).toBe(1);
-    expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1 }, { type: 'private', domain: 0 }, null]);
+    expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1, mmgrab: false }, { type: 'private', domain: 0 }, null]);
     expect(d.smmu.domains[0]!.asid).toBe(2);
     expect(d.smmu.domains[0]!.cdtab[0]!.asid).toBe(2);
     expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['CFGI_CD', 'CFGI_CD', 'CMD_SYNC', 'TLBI_NH_ASID', 'CMD_SYNC']);
@@ -127,7 +127,7 @@ describe('ASIDs: share, seize, pin', () => {
     const d = system();
     arm_smmu_alloc_shared_cd(d, mmId(1), 1);
     expect(arm_smmu_alloc_shared_cd(d, mmId(1), 1)).toBe(2);
-    expect(d.smmu.asid_xa[2]).toEqual({ type: 'shared', mm: 1, refs: 2 });
+    expect(d.smmu.asid_xa[2]).toEqual({ type: 'shared', mm: 1, refs: 2, mmgrab: false });
     expect(d.mms[1]!.context.pinned).toBe(1);
     expect(arm_smmu_free_shared_cd(d, asid(2))).toBe(false);
     expect(arm_smmu_free_shared_cd(d, asid(2))).toBe(true);
@@ -142,7 +142,7 @@ describe('ASIDs: share, seize, pin', () => {
     arm_smmu_alloc_shared_cd(d, mmId(1), 1);
     expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(2), 1)).toBe('-EINVAL');
     expect(d.smmu.warnings).toEqual(['share_asid-foreign-mm']);
-    d.smmu.asid_xa[3] = { type: 'shared', mm: mmId(1), refs: 1 };
+    d.smmu.asid_xa[3] = { type: 'shared', mm: mmId(1), refs: 1, mmgrab: false };
     d.smmu.asid_xa[2] = { type: 'private', domain: dom(0) };
     expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(1), 1)).toBe('-ENOSPC');
   });

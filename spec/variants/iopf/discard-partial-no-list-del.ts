@@ -2,11 +2,19 @@
 // fault without list_del, so the freed iopf stays on iopf_param->partial for the next list walk.
 // The author: "Ouch yes this is wrong, will fix". Expected: partial-list-integrity fires right after
 // a discard with a partial on the list (an overflow while a group is half reported).
-import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
+import type { Draft } from 'immer';
+import { threadDiscardStep } from '../../../model/arm-smmu-v3/priq.ts';
+import { flushPriqDiscardStep } from '../../../model/driver.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { replaceSteps } from './edit.ts';
+
+/** v6: list_for_each_entry_safe(iopf, next, &iopf_param->partial, head) kfree(iopf); (no list_del) */
+function discardWithoutListDel(d: Draft<State>): void {
+  if (d.queue.state !== 'live') return;
+  for (const dev of d.queue.devices) for (const f of d.dev_iommu[dev]!.iopf_param?.partial ?? []) f.freed = true;
+}
 
 export default defineVariant<State, IopfParams>({
   id: 'discard-partial-no-list-del',
@@ -18,18 +26,7 @@ export default defineVariant<State, IopfParams>({
   expect: { violates: ['partial-list-integrity'] },
   transform: (m) =>
     replaceSteps(m, {
-      'priq_thread/iopf_queue_discard_partial': () =>
-        step<State>({
-          name: 'iopf_queue_discard_partial',
-          at: 'idle',
-          doc: 'v6: list_for_each_entry_safe(iopf, next, &iopf_param->partial, head) kfree(iopf); (no list_del)',
-          enabled: (s) => s.hwq.overflow && s.hwq.entries.length === 0,
-          apply: (d) => {
-            if (d.queue.state === 'live') {
-              for (const dev of d.queue.devices) for (const f of d.dev_iommu[dev]!.iopf_param?.partial ?? []) f.freed = true;
-            }
-            d.hwq.overflow = false;
-          },
-        }),
+      'priq_thread/iopf_queue_discard_partial': () => threadDiscardStep(discardWithoutListDel),
+      'driver/arm_smmu_flush_priq/iopf_queue_discard_partial': () => flushPriqDiscardStep(discardWithoutListDel),
     }),
 });

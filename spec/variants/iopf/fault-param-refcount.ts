@@ -15,7 +15,7 @@
 // no more faults are reported for this device").
 import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
-import { reportStep, reportV513 } from '../../../model/arm-smmu-v3/priq.ts';
+import { priqFault, reportStep, reportV513 } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { replaceSteps } from './edit.ts';
@@ -32,7 +32,7 @@ export default defineVariant<State, IopfParams>({
     replaceSteps(m, {
       'priq_thread/iommu_report_device_fault': (c) => {
         const base = reportStep(c, reportV513, 'a74c077b90 iommu_report_device_fault: fault data by RCU + refcount, no dev->iommu->lock');
-        return { ...base, enabled: (s: State) => s.hwq.entries[0]?.kind === 'ppr' };
+        return { ...base, enabled: (s: State) => priqFault(s) !== null };
       },
       'driver/iopf_queue_flush_dev': () =>
         step<State>({

@@ -125,6 +125,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
     find: busyWorker('find', group, respCode, c),
     fault: busyWorker('fault', group, respCode, c),
     complete: busyWorker('complete', group, respCode, c),
+    unlock: busyWorker('unlock', group, respCode, c),
   });
   const priq = record<PriqThread>({
     pc: literal(['idle', 'handle', 'nobody_cared', 'batch', 'discard'] as const),
@@ -174,7 +175,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
   });
 }
 
-function busyWorker<P extends 'find' | 'fault' | 'complete'>(
+function busyWorker<P extends 'find' | 'fault' | 'complete' | 'unlock'>(
   pc: P,
   group: Codec<IopfGroup>,
   respCode: Codec<(typeof RESPONSE_CODES)[number]>,

@@ -17,11 +17,14 @@ export const iopfParams = z
     queue: z.number().int().min(1).max(4).default(2),
     /** iopf workqueue workers (W): the workqueue is WQ_UNBOUND and unordered. */
     workers: z.number().int().min(1).max(3).default(1),
-    /** How many kinds of access (page, permission) a request may carry: the first `accesses` pages of `vmas`. */
-    accesses: z.number().int().min(1).max(3).default(2),
     /**
-     * The VMA of each page of every modelled mm (model/sva/access.ts): a request for page p writes
-     * it, or reads it where no VMA is. The default gives issue 3's three accesses: handled, access
+     * How many kinds of access (page, permission) a request may carry: the first `accesses` pages of
+     * `vmas`. The default, 1, is iopf-small's: a handled write.
+     */
+    accesses: z.number().int().min(1).max(3).default(1),
+    /**
+     * The VMA of each page of every modelled mm (model/sva/pasid.ts accessTable): a request for page
+     * p writes it, or reads it where no VMA is. The default offers three accesses: handled, access
      * fault, no VMA.
      */
     vmas: z.array(z.enum(['none', 'r', 'rw'])).min(1).max(3).default(['rw', 'r', 'none']),

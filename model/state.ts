@@ -123,7 +123,8 @@ export interface IopfQueue {
 export type Worker =
   | { pc: 'idle' }
   | {
-      pc: 'find' | 'fault' | 'complete';
+      /** `unlock`: iommu_page_response answered and still holds fault_param->lock. */
+      pc: 'find' | 'fault' | 'complete' | 'unlock';
       group: IopfGroup;
       /** Index into [...group.faults, last_fault] of the fault the walk is at. */
       cursor: number;

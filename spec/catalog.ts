@@ -19,6 +19,7 @@ export const catalog: Catalog = {
   variants: {
     'attach-handle': 'spec/variants/iopf/attach-handle.ts',
     'bad-iopf-setup-fix': 'spec/variants/iopf/bad-iopf-setup-fix.ts',
+    'complete-group-after-free': 'spec/variants/iopf/complete-group-after-free.ts',
     'discard-partial-no-list-del': 'spec/variants/iopf/discard-partial-no-list-del.ts',
     'fault-param-refcount': 'spec/variants/iopf/fault-param-refcount.ts',
     'flush-per-pasid': 'spec/variants/iopf/flush-per-pasid.ts',

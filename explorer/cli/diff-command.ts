@@ -74,7 +74,7 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
     if (varTarget.variant) {
       ctx.io.out(
         asExpected
-          ? `As the variant expects: ${expected.length === 0 ? 'no violation beyond the known findings' : `violates ${expected.join(', ')}`}${fixes(expectedV)}.`
+          ? `As the variant expects: ${expected.length === 0 ? (known.length === 0 ? 'every property holds' : 'no violation beyond the known findings') : `violates ${expected.join(', ')}`}${fixes(expectedV)}.`
           : `NOT as the variant expects: expected ${expected.length === 0 ? 'no violation' : expected.join(', ')}${fixes(expectedV)}, got ${actual.length === 0 ? 'no violation' : actual.join(', ')}${fixes(actualV)}.`,
       );
     }

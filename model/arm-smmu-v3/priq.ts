@@ -34,6 +34,7 @@ import { pci_prg_response } from '../device.ts';
 import { iommu_report_device_fault } from '../iommu/fault.ts';
 import type { AllocFailure } from '../io-pgfault/report.ts';
 import { iopf_queue_discard_partial } from '../io-pgfault/queue.ts';
+import { faultParamLocked } from '../io-pgfault/worker.ts';
 import type { IopfParams } from '../params.ts';
 import type { HwqEntry, IommuFault, PriqFlush, State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
@@ -100,7 +101,7 @@ export function reportStep(
     choices: (s) => reportChoices(c, s),
     enabled: (s) => {
       const f = priqFault(s);
-      return f !== null && !s.dev_iommu[f.dev]!.lock;
+      return f !== null && !s.dev_iommu[f.dev]!.lock && !waitsForFaultParamLock(s, f);
     },
     apply: (d, _self, alloc) => {
       const fault = priqFault(d)!;
@@ -111,6 +112,10 @@ export function reportStep(
     showChoice: (a) => (a === 'none' ? '' : `${a} fails`),
   });
 }
+
+/** A LAST request's pending copy is added under fault_param->lock, which a responding worker may hold. */
+export const waitsForFaultParamLock = (s: State, f: IommuFault): boolean =>
+  hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE) && faultParamLocked(s, f.dev);
 
 /** v5.13: report under dev->iommu->lock; on error for a LAST request, the driver must answer it. */
 export function reportV513(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): void {

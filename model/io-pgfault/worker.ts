@@ -28,7 +28,7 @@ import {
 import { step, type AnyStep } from '../../explorer/model.ts';
 import { compareKeys, groupKey } from '../canonical.ts';
 
-export type BusyWorker = Extract<Worker, { pc: 'find' | 'fault' | 'complete' }>;
+export type BusyWorker = Extract<Worker, { pc: 'find' | 'fault' | 'complete' | 'unlock' }>;
 
 /** The fault a walk is at: the partials in order, then last_fault. */
 export function faultAt(group: IopfGroup, cursor: number): IommuFault {
@@ -60,7 +60,12 @@ export function dequeueChoices(s: State): number[] {
   return out;
 }
 
-export function workerSteps(release: ReleaseWalked = forgetWalked): AnyStep<State>[] {
+/** How the work completes its group: the baseline's iopf_complete_group; variants answer otherwise. */
+export type CompleteGroup = (d: Draft<State>, w: Draft<BusyWorker>) => void;
+
+export const completeGroup: CompleteGroup = (d, w) => void iopf_complete_group(d, w.group.dev, w.group.last_fault, w.status);
+
+export function workerSteps(release: ReleaseWalked = forgetWalked, complete: CompleteGroup = completeGroup): AnyStep<State>[] {
   return [
     step<State, number>({
       name: 'iopf_handle_group',
@@ -105,18 +110,39 @@ export function workerSteps(release: ReleaseWalked = forgetWalked): AnyStep<Stat
     step<State>({
       name: 'iopf_complete_group',
       at: 'complete',
-      doc: 'io-pgfault.c iopf_complete_group → iommu_page_response(dev, {pasid, grpid, code}), then kfree(group)',
+      doc: 'io-pgfault.c iopf_complete_group → iommu.c iommu_page_response: -EINVAL without dev->iommu->fault_param, else mutex_lock(&fault_param->lock), match, ops->page_response, list_del',
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
-        iopf_complete_group(d, w.group.dev, w.group.last_fault, w.status);
+        // The unlocked test `!param->fault_param` decides whether the lock is taken at all.
+        const locks = d.dev_iommu[w.group.dev]!.fault_param !== null;
+        complete(d, w);
+        if (locks) w.pc = 'unlock';
+        else d.workers[self] = { pc: 'idle' }; // kfree(group)
+      },
+    }),
+    step<State>({
+      name: 'iommu_page_response/mutex_unlock',
+      at: 'unlock',
+      doc: 'iommu.c iommu_page_response: mutex_unlock(&param->fault_param->lock) re-reads dev->iommu->fault_param, which nothing keeps alive (the unregister holds dev->iommu->lock, not this one); then iopf_handle_group\'s kfree(group)',
+      apply: (d, self) => {
+        const w = d.workers[self] as Draft<BusyWorker>;
+        if (d.dev_iommu[w.group.dev]!.fault_param === null) d.ghost.faultDataUseAfterFree = true;
         d.workers[self] = { pc: 'idle' };
       },
     }),
   ];
 }
 
-/** iopf_complete_group(dev, iopf, status): PASID_VALID in the response iff the request had it and needs it. */
+/** A worker inside iommu_page_response holds fault_param->lock of `dev`. */
+export const faultParamLocked = (s: State, dev: number): boolean =>
+  s.workers.some((w) => w.pc === 'unlock' && w.group.dev === dev);
+
+/**
+ * iopf_complete_group(dev, iopf, status): PASID_VALID in the response iff the request had it and
+ * needs it. A response built from a freed group's last_fault is a use after free of the group.
+ */
 export function iopf_complete_group(d: Draft<State>, dev: DeviceId, iopf: IommuFault, status: RespCode): number {
+  if (iopf.freed) d.ghost.responseAfterGroupFree = true;
   const withPasid =
     hasFlag(iopf.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID) && hasFlag(iopf.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);
   return iommu_page_response(d, dev, { pasid_valid: withPasid, pasid: iopf.pasid, grpid: iopf.grpid, code: status });

@@ -18,7 +18,7 @@ function deliveredToUser(s: State): IommuFault[] {
  * the invariants run on every new state.
  */
 function someAhead(w: State['workers'][number], bad: (f: IommuFault) => boolean): boolean {
-  if (w.pc === 'idle') return false;
+  if (w.pc !== 'find' && w.pc !== 'fault') return false;
   const faults = w.group.faults;
   for (let i = w.cursor; i < faults.length; i++) if (bad(faults[i]!)) return true;
   return w.cursor <= faults.length && bad(w.group.last_fault);

@@ -10,22 +10,25 @@ import type { IopfParams } from '../../model/params.ts';
 import type { State } from '../../model/state.ts';
 import iopf from '../../spec/iopf.ts';
 import { replaceSteps } from '../../spec/variants/iopf/edit.ts';
-import { exploreAll } from '../spec/iopf-helpers.ts';
+import { exploreAll, smallParams } from '../spec/iopf-helpers.ts';
 
 const withReport = (report: ReturnType<typeof reportVia>): Model<State, IopfParams> =>
   replaceSteps(iopf, { 'priq_thread/iommu_report_device_fault': (c) => reportStep(c, report, 'test') });
 
+// One group per device is enough to cover every path of the report (partial, LAST, both failures).
+const params = { ...smallParams, groups: 1 };
+
 describe('reportVia', () => {
-  const base = exploreAll(iopf);
+  const base = exploreAll(iopf, params);
 
   it('with iommu_queue_iopf reaches exactly the baseline states', () => {
-    const r = exploreAll(withReport(reportVia(iommu_queue_iopf)));
+    const r = exploreAll(withReport(reportVia(iommu_queue_iopf)), params);
     expect(r.kind).toBe(base.kind);
     expect(r.stats.distinctStates).toBe(base.stats.distinctStates);
   });
 
   it('with a handler that always queues the group is the baseline too', () => {
-    const r = exploreAll(withReport(reportVia((d, f, a) => iommu_handle_iopf(d, f, a, () => queueWorkHandler))));
+    const r = exploreAll(withReport(reportVia((d, f, a) => iommu_handle_iopf(d, f, a, () => queueWorkHandler))), params);
     expect(r.kind).toBe(base.kind);
     expect(r.stats.distinctStates).toBe(base.stats.distinctStates);
   });

@@ -26,6 +26,12 @@ const stepOf = (proc: string, name: string): AnyStep<State> =>
 const run = (s: State, proc: string, name: string, self = 0, choice?: unknown): State =>
   produce(s, (d) => stepOf(proc, name).apply(d, self, choice));
 
+/** The PRIQ thread takes the queue's head (queue_remove_raw, or the next one after a batch) and reports it. */
+function report(s: State, alloc: unknown = 'none'): State {
+  const taken = run(s, 'priq_thread', s.priq.pc === 'batch' ? 'arm_smmu_priq_thread/batch' : 'arm_smmu_priq_thread/queue_remove_raw');
+  return run(taken, 'priq_thread', 'iommu_report_device_fault', 0, alloc);
+}
+
 const fault = (over: Partial<IommuFault> = {}): IommuFault => faultRecord({ flags: PV | NP, perm: IOMMU_FAULT_PERM_WRITE, ...over });
 
 /** Device 0 with IOPF enabled, PASID 1 bound to mm 0, group 0 outstanding with grpid 0. */
@@ -52,10 +58,10 @@ describe('iommu_report_device_fault (v5.13) and iommu_queue_iopf', () => {
         { kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) },
       ];
     });
-    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    s = report(s);
     expect(s.dev_iommu[0]!.iopf_param!.partial).toHaveLength(1);
     expect(s.dev_iommu[0]!.fault_param!.faults).toHaveLength(0);
-    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    s = report(s);
     expect(s.dev_iommu[0]!.iopf_param!.partial).toHaveLength(0);
     expect(s.dev_iommu[0]!.fault_param!.faults).toHaveLength(1);
     expect(s.queue.wq).toHaveLength(1);
@@ -67,7 +73,7 @@ describe('iommu_report_device_fault (v5.13) and iommu_queue_iopf', () => {
       d.dev_iommu[0]!.iopf_param!.partial = [fault({ pasid: asPasid(2), addr: 2 }), fault({ grpid: asGrpId(1) })];
       d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
     });
-    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    s = report(s);
     expect(s.queue.wq[0]!.faults.map((f) => f.pasid)).toEqual([2]);
     expect(s.dev_iommu[0]!.iopf_param!.partial.map((f) => f.grpid)).toEqual([1]);
   });
@@ -77,7 +83,7 @@ describe('iommu_report_device_fault (v5.13) and iommu_queue_iopf', () => {
       d.dev_iommu[0]!.iopf_param!.partial = [fault({ addr: 1 })];
       d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
     });
-    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'kzalloc');
+    s = report(s, 'kzalloc');
     expect(s.dev_iommu[0]!.iopf_param!.partial).toEqual([]);
     expect(s.dev_iommu[0]!.fault_param!.faults).toEqual([]);
     expect(s.priq.pc).toBe('nobody_cared');
@@ -91,14 +97,14 @@ describe('iommu_report_device_fault (v5.13) and iommu_queue_iopf', () => {
       d.dev_iommu[0]!.fault_param = null;
       d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
     });
-    s = run(s, 'priq_thread', 'iommu_report_device_fault', 0, 'none');
+    s = report(s);
     expect(s.priq.pc).toBe('nobody_cared');
   });
 
   it('is blocked while iopf_queue_flush_dev holds dev->iommu->lock', () => {
     const s = produce(ready(), (d) => {
       d.dev_iommu[0]!.lock = true;
-      d.hwq.entries = [{ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }];
+      d.priq = { pc: 'handle', evt: { kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) }, overflowed: false, handled: 0 };
     });
     expect(stepOf('priq_thread', 'iommu_report_device_fault').enabled!(s, 0, 'none')).toBe(false);
   });
@@ -140,7 +146,33 @@ describe('iopf_handle_group / iopf_handle_single', () => {
     expect(s.mms[0]!.users).toBe(1);
     s = run(s, 'worker', 'iopf_complete_group');
     expect(s.devices[0]!.prgs[0]!.code).toBe('SUCCESS');
+    expect(s.workers[0]!.pc).toBe('unlock');
+    s = run(s, 'worker', 'iommu_page_response/mutex_unlock');
     expect(s.workers[0]!.pc).toBe('idle');
+    expect(s.ghost.faultDataUseAfterFree).toBe(false);
+  });
+
+  it('iommu_page_response still holds fault_param->lock after answering: an unregister then frees it under the unlock', () => {
+    let s = queued(fault({ flags: PV | NP | LAST }));
+    s = run(s, 'worker', 'iopf_handle_group', 0, 0);
+    s = run(s, 'worker', 'iopf_handle_single/iommu_sva_find');
+    s = run(s, 'worker', 'iopf_handle_single/handle_mm_fault');
+    s = run(s, 'worker', 'iopf_complete_group');
+    expect(s.dev_iommu[0]!.fault_param!.faults).toEqual([]);
+    s = run(s, 'driver', 'iommu_unregister_device_fault_handler');
+    expect(s.dev_iommu[0]!.fault_param).toBeNull();
+    s = run(s, 'worker', 'iommu_page_response/mutex_unlock');
+    expect(s.ghost.faultDataUseAfterFree).toBe(true);
+  });
+
+  it('a LAST request waits for fault_param->lock while a worker holds it; a non-last one does not', () => {
+    const held = produce(ready(), (d) => {
+      d.workers[0] = { pc: 'unlock', group: { dev: asDevice(0), faults: [], last_fault: fault({ flags: PV | NP | LAST }) }, cursor: 0, status: 'SUCCESS', mm: null };
+    });
+    const report = stepOf('priq_thread', 'iommu_report_device_fault');
+    const inHand = (flags: number) => produce(held, (d) => void (d.priq = { pc: 'handle', evt: { kind: 'ppr', fault: fault({ flags, grpid: asGrpId(1) }) }, overflowed: false, handled: 0 }));
+    expect(report.enabled!(inHand(PV | NP | LAST), 0, 'none')).toBe(false);
+    expect(report.enabled!(inHand(PV | NP), 0, 'none')).toBe(true);
   });
 
   it('answers INVALID once the mm has no users (mmget_not_zero fails), as in the killed-process trace', () => {
@@ -187,14 +219,66 @@ describe('queue management and the hardware queue', () => {
     expect(s.devices[0]!.prgs[0]).toMatchObject({ state: 'answered', code: 'SUCCESS', responses: 1 });
   });
 
-  it('iopf_queue_discard_partial empties every partial list once the queue is drained', () => {
+  it('the thread acknowledges an overflow it saw once the queue is drained, then discards every partial', () => {
     let s = produce(ready(), (d) => {
       d.hwq.overflow = true;
+      d.priq.pc = 'batch';
       d.dev_iommu[0]!.iopf_param!.partial = [fault()];
     });
+    s = run(s, 'priq_thread', 'arm_smmu_priq_thread/batch');
+    expect(s.hwq.overflow).toBe(false);
+    expect(s.priq.pc).toBe('discard');
     s = run(s, 'priq_thread', 'iopf_queue_discard_partial');
     expect(s.dev_iommu[0]!.iopf_param!.partial).toEqual([]);
+    expect(s.priq.pc).toBe('idle');
+  });
+
+  it('an overflow the flush noted first is acknowledged by the thread but discarded by the flush', () => {
+    let s = produce(ready(), (d) => {
+      d.hwq.overflow = true;
+      d.drivers[0] = 'flush_priq';
+      d.priq = { pc: 'batch', evt: null, overflowed: false, handled: 0 };
+    });
+    s = run(s, 'driver', 'arm_smmu_flush_priq');
+    expect(s.drivers[0]).toBe('flush_priq_discard');
+    s = run(s, 'priq_thread', 'arm_smmu_priq_thread/batch');
+    expect(s.priq.pc).toBe('idle');
     expect(s.hwq.overflow).toBe(false);
+  });
+});
+
+describe('arm_smmu_flush_priq (seed 001 v6 patch 25)', () => {
+  const last = (): State['hwq']['entries'][number] => ({ kind: 'ppr', fault: fault({ flags: PV | NP | LAST }) });
+
+  it('returns at once when the queue is empty, even while the thread holds a request it has not reported', () => {
+    let s = produce(ready(), (d) => {
+      d.drivers[0] = 'flush_priq';
+      d.hwq.entries = [last()];
+    });
+    s = run(s, 'priq_thread', 'arm_smmu_priq_thread/queue_remove_raw');
+    expect(s.priq.pc).toBe('handle');
+    s = run(s, 'driver', 'arm_smmu_flush_priq');
+    expect(s.drivers[0]).toBe('flush_dev');
+  });
+
+  it('sleeps while the queue holds entries, and re-tests only when the thread wakes it', () => {
+    let s = produce(ready(), (d) => {
+      d.drivers[0] = 'flush_priq';
+      d.hwq.entries = [last(), { kind: 'stop_marker', dev: asDevice(0), pasid: asPasid(1) }];
+    });
+    s = run(s, 'driver', 'arm_smmu_flush_priq');
+    expect(s.drivers[0]).toBe('flush_priq_wait');
+    expect(stepOf('driver', 'arm_smmu_flush_priq/wait').enabled!(s, 0, undefined)).toBe(false);
+    s = report(s);
+    // Q = 2: one handled entry is not yet a batch; taking the Stop Marker empties the queue, no wake yet.
+    s = run(s, 'priq_thread', 'arm_smmu_priq_thread/batch');
+    expect(s.hwq.entries).toEqual([]);
+    expect(s.priq_flush[0]!.woken).toBe(false);
+    s = run(s, 'priq_thread', 'arm_smmu_handle_ppr/discard_stop_marker');
+    s = run(s, 'priq_thread', 'arm_smmu_priq_thread/batch');
+    expect(s.priq_flush[0]).toMatchObject({ batches: 1, woken: true });
+    s = run(s, 'driver', 'arm_smmu_flush_priq/wait');
+    expect(s.drivers[0]).toBe('flush_dev');
   });
 
   it('the initial state is not final; the codec round-trips it', () => {

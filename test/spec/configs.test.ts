@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
 import { resolveTarget } from '../../explorer/cli/target.ts';
 import { configNames, loadConfig } from '../../explorer/load.ts';
+import { verdictOf } from '../../explorer/verdict.ts';
 import { workspace } from '../helpers/cli.ts';
 
 const ws = workspace();
@@ -25,8 +26,11 @@ describe('spec/configs: recorded verdicts and state counts', () => {
     const result = explore(target.compiled, { continueAfterViolation: true, ...(config.bounds as ExploreOptions | undefined) });
     const expected = config.expect!;
     expect(result.kind === 'violation' ? 'violation' : result.kind).toBe(expected.verdict);
-    const violated = result.kind === 'violation' ? result.violations.map((v) => v.property).sort() : [];
-    expect(violated).toEqual([...expected.violates].sort());
+    // Beyond the recorded findings, exactly what the config expects; each finding at its recorded length.
+    const known = expected.findings.map((f) => f.property);
+    expect(verdictOf(result, known)).toEqual({ violates: [...expected.violates].sort(), fixes: [] });
+    const lengths = Object.fromEntries(result.kind === 'violation' ? result.violations.map((v) => [v.property, v.length]) : []);
+    for (const f of expected.findings) expect(lengths[f.property], f.property).toBe(f.length);
     if (expected.distinctStates !== undefined) expect(result.stats.distinctStates).toBe(expected.distinctStates);
     if (expected.statesGenerated !== undefined) expect(result.stats.statesGenerated).toBe(expected.statesGenerated);
     if (expected.depth !== undefined) expect(result.stats.depth).toBe(expected.depth);

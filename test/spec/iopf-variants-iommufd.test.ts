@@ -4,7 +4,10 @@ import iopf from '../../spec/iopf.ts';
 import iommufdFaultObject from '../../spec/variants/iopf/iommufd-fault-object.ts';
 import iommufdFaultObjectNoCodeCheck from '../../spec/variants/iopf/iommufd-fault-object-no-code-check.ts';
 import { iommufdModel } from '../../spec/variants/iopf/iommufd.ts';
-import { itHasItsVerdict, variantExplorer, violated, withVariant } from './iopf-helpers.ts';
+import { iommufdFaults, iommufdOf } from '../../model/iommufd/state.ts';
+import type { State } from '../../model/state.ts';
+import { firstViolation } from '../helpers/reach.ts';
+import { itHasItsVerdict, smallParams, variantExplorer, withVariant } from './iopf-helpers.ts';
 
 const exploreVariant = variantExplorer();
 
@@ -22,6 +25,10 @@ describe('iommufd variants at iopf-small', () => {
 
   it('iommufd-fault-object: the detach is the fence; releasing the PASID before it lets user space answer a stale fault', () => {
     const unfenced = { ...iommufdFaultObject, transform: (m: typeof iopf) => iommufdModel(m, { checkCode: true, fence: false }) };
-    expect(violated(withVariant(unfenced))).toEqual(['no-fault-after-pasid-free']);
+    // The fenced variant fixes no-fault-after-pasid-free (its verdict above); without the fence it is
+    // violated again, by a stale fault that user space holds.
+    const v = firstViolation(withVariant(unfenced), smallParams, 'no-fault-after-pasid-free');
+    const last = v!.trace.at(-1)!.state as State;
+    expect(iommufdFaults(iommufdOf(last)!).some((f) => f.stale)).toBe(true);
   });
 });

@@ -1,14 +1,22 @@
 // The report-fault-void pair of iopf variants (seed 004's void iommu_report_device_fault and its
-// lost return), at iopf-small. The lost-return variant's space is 13 times the baseline's.
+// lost return), at iopf-small. The lost-return variant's space is 8 times the baseline's, so its
+// verdict is checked without allocation failures (half the space, the same violations: its bug is a
+// missing return, not an error path); the response-failure witness needs them and is not asked.
 import { describe, expect, it } from 'vitest';
 import reportFaultVoid from '../../spec/variants/iopf/report-fault-void.ts';
 import reportFaultVoidLostReturn from '../../spec/variants/iopf/report-fault-void-lost-return.ts';
-import { itHasItsVerdict, variantExplorer } from './iopf-helpers.ts';
+import type { Variant } from '../../explorer/variant.ts';
+import type { IopfParams } from '../../model/params.ts';
+import type { State } from '../../model/state.ts';
+import { exploreAll, itHasItsVerdict, smallParams, variantExplorer, withVariant } from './iopf-helpers.ts';
 
 const exploreVariant = variantExplorer();
+const noAllocFailures = { ...smallParams, allocFailures: false };
+const exploreLostReturn = (v: Variant<State, IopfParams>) => exploreAll({ ...withVariant(v), witnesses: [] }, noAllocFailures);
 
 describe('report-fault-void variants at iopf-small', () => {
-  itHasItsVerdict([reportFaultVoidLostReturn, reportFaultVoid], exploreVariant);
+  itHasItsVerdict([reportFaultVoid], exploreVariant);
+  itHasItsVerdict([reportFaultVoidLostReturn], exploreLostReturn);
 
   it('report-fault-void: the shortest counterexample ends in a stalled device', () => {
     const r = exploreVariant(reportFaultVoid);

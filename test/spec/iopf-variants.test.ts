@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import attachHandle from '../../spec/variants/iopf/attach-handle.ts';
 import badIopfSetupFix from '../../spec/variants/iopf/bad-iopf-setup-fix.ts';
+import completeGroupAfterFree from '../../spec/variants/iopf/complete-group-after-free.ts';
 import discardPartialNoListDel from '../../spec/variants/iopf/discard-partial-no-list-del.ts';
 import faultParamRefcount from '../../spec/variants/iopf/fault-param-refcount.ts';
 import flushPerPasid from '../../spec/variants/iopf/flush-per-pasid.ts';
@@ -10,9 +11,8 @@ import handleGroupFreeWithoutListDel from '../../spec/variants/iopf/handle-group
 import perDomainHandler from '../../spec/variants/iopf/per-domain-handler.ts';
 import removeDeviceAckInvalid from '../../spec/variants/iopf/remove-device-ack-invalid.ts';
 import trackGroup from '../../spec/variants/iopf/track-group.ts';
-import iopf from '../../spec/iopf.ts';
 import small from '../../spec/configs/iopf-small.json' with { type: 'json' };
-import { exploreAll, itHasItsVerdict, variantExplorer, withVariant } from './iopf-helpers.ts';
+import { itHasItsVerdict, variantExplorer } from './iopf-helpers.ts';
 
 const variants = [
   discardPartialNoListDel,
@@ -24,6 +24,7 @@ const variants = [
   faultParamRefcount,
   perDomainHandler,
   attachHandle,
+  completeGroupAfterFree,
 ];
 
 const exploreVariant = variantExplorer();
@@ -33,21 +34,19 @@ describe('iopf variants at iopf-small', () => {
 
   it('discard-partial-no-list-del: the freed iopf is still linked right after the discard', () => {
     const r = exploreVariant(discardPartialNoListDel);
-    const v = r.kind === 'violation' ? r.violations[0]! : undefined;
-    expect(v?.trace[v.trace.length - 1]!.move?.step).toBe('iopf_queue_discard_partial');
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'partial-list-integrity') : undefined;
+    // The thread's or the flush's iopf_queue_discard_partial, whichever saw the overflow.
+    expect(v?.trace[v.trace.length - 1]!.move?.step).toMatch(/(^|\/)iopf_queue_discard_partial$/);
   });
 
-  it('track-group, remove-device-ack-invalid and fault-param-refcount reach exactly the baseline states', () => {
-    const base = exploreAll(iopf).stats.distinctStates;
-    expect(base).toBe(small.expect.distinctStates);
-    expect(exploreAll(withVariant(trackGroup)).stats.distinctStates).toBe(base);
-    expect(exploreAll(withVariant(removeDeviceAckInvalid)).stats.distinctStates).toBe(base);
-    expect(exploreAll(withVariant(faultParamRefcount)).stats.distinctStates).toBe(base);
+  it('track-group reaches exactly the baseline states', () => {
+    expect(exploreVariant(trackGroup).stats.distinctStates).toBe(small.expect.distinctStates);
   });
 
-  it('per-domain-handler reaches exactly the baseline states; attach-handle fewer (RID groups answered at report time)', () => {
-    const base = exploreAll(iopf).stats.distinctStates;
-    expect(exploreVariant(perDomainHandler).stats.distinctStates).toBe(base);
+  it('per-domain-handler, remove-device-ack-invalid and attach-handle reach fewer states: a request reported after the flush (F1) finds no domain or no device', () => {
+    const base = small.expect.distinctStates;
+    expect(exploreVariant(perDomainHandler).stats.distinctStates).toBeLessThan(base);
+    expect(exploreVariant(removeDeviceAckInvalid).stats.distinctStates).toBeLessThan(base);
     expect(exploreVariant(attachHandle).stats.distinctStates).toBeLessThan(base);
   });
 

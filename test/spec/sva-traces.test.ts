@@ -30,6 +30,8 @@ const params = sva.params.parse({
   ridRequests: false,
   allocFailures: false,
   nextProcess: false,
+  // Both logs end with the device's faults answered before its driver stops it.
+  pasidStop: 'wait',
 });
 
 /** The log's events, with addresses and ranges numbered by first appearance and groups dropped. */
@@ -73,8 +75,8 @@ function events(before: State, move: Move<State>, after: State): string[] {
         ? [`smmu_bind_alloc pasid=${pasid}`]
         : [];
     case 'iommu_report_device_fault': {
-      const e = before.hwq.entries[0]!;
-      if (e.kind !== 'ppr' || !hasFlag(e.fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) return [];
+      const e = before.priq.evt;
+      if (e?.kind !== 'ppr' || !hasFlag(e.fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) return [];
       return [`dev_fault pasid=${e.fault.pasid} addr=${e.fault.addr} prot=${e.fault.perm}`];
     }
     case 'arm_smmu_mm_release':

@@ -4,18 +4,17 @@
 // iommu_report_device_fault no longer waits for dev->iommu->lock, so a report can run while
 // iopf_queue_flush_dev waits in flush_workqueue (the flush in the refcounted code takes no lock at
 // all: "It's a driver bug to be here after iopf_queue_remove_device()").
-// Compare: all invariants hold in both, and the state counts are equal: the flush runs only after
-// arm_smmu_flush_priq, when the device has nothing left in the queue, so the lock it holds never
-// blocked a report of that device in the baseline either (other devices have their own lock). So the
-// model cannot tell the two designs apart at all in this driver order. Nor can it tell
-// the lifetime rules apart: in the baseline's driver order (flush, unbind, unregister, remove)
-// no group, report or response is left that could touch the fault data after it is freed, whether
-// the mutex or the refcount keeps it alive; the difference would only show for a driver that
-// removes the device with work in flight, which neither design supports ("Caller makes sure that
-// no more faults are reported for this device").
+// Compare: it fixes fault-param-lifetime and nothing else. The baseline's known finding F1 lets a
+// group be reported after the flush; its worker's iommu_page_response then races with the
+// driver's iommu_unregister_device_fault_handler, which frees fault_param (the pending list just
+// became empty) while the worker still has to mutex_unlock(&param->fault_param->lock). Here the
+// group holds a reference on the fault data and the response reaches it through the group, so the
+// unregister's put cannot free it. The report no longer waiting for dev->iommu->lock adds no state
+// of its own: every state it reaches that way the baseline reaches by reporting just before the
+// flush took the lock (once reported, the PRIQ thread keeps no trace of when).
 import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
-import { priqFault, reportStep, reportV513 } from '../../../model/arm-smmu-v3/priq.ts';
+import { priqFault, reportStep, reportV513, waitsForFaultParamLock } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { replaceSteps } from './edit.ts';
@@ -25,15 +24,26 @@ export default defineVariant<State, IopfParams>({
   title: 'refcounted fault data instead of dev->iommu->lock',
   source: 'seed 004: a74c077b90; kernel-notes 1a.2',
   description:
-    'Indistinguishable from the baseline here (same verdict, same states): the report is no longer serialised against iopf_queue_flush_dev, but the flush never overlaps a report of its device in the modelled driver order, and nothing outlives remove_device in either design.',
+    'Fixes fault-param-lifetime: a group reported after the flush (F1) holds its own reference on the fault data, so its response no longer races with the unregister that frees it. The unlocked report adds no state: the baseline reaches the same ones by reporting just before the flush took dev->iommu->lock.',
   model: 'iopf',
-  expect: { violates: [] },
+  expect: { violates: [], fixes: ['fault-param-lifetime'] },
   transform: (m) =>
     replaceSteps(m, {
       'priq_thread/iommu_report_device_fault': (c) => {
         const base = reportStep(c, reportV513, 'a74c077b90 iommu_report_device_fault: fault data by RCU + refcount, no dev->iommu->lock');
-        return { ...base, enabled: (s: State) => priqFault(s) !== null };
+        return { ...base, enabled: (s: State) => priqFault(s) !== null && !waitsForFaultParamLock(s, priqFault(s)!) };
       },
+      // iopf_group_response reads group->fault_param, which the group's reference keeps alive: the
+      // unregister (the initial reference's put) can no longer free it under a responding worker.
+      'worker/iommu_page_response/mutex_unlock': () =>
+        step<State>({
+          name: 'iommu_page_response/mutex_unlock',
+          at: 'unlock',
+          doc: 'a74c077b90 iopf_group_response: mutex_unlock(&group->fault_param->lock); iopf_free_group puts the group\'s reference (kfree_rcu at the last)',
+          apply: (d, self) => {
+            d.workers[self] = { pc: 'idle' };
+          },
+        }),
       'driver/iopf_queue_flush_dev': () =>
         step<State>({
           name: 'iopf_queue_flush_dev',

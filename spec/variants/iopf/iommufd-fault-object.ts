@@ -8,6 +8,9 @@
 // detach's auto-response (INVALID), never both, since both run under fault->mutex and each takes
 // the group off the list it answers it from. A user that never answers cannot stall the device:
 // the detach answers for it, and the PASID is released only after the detach.
+// It also closes the baseline's known finding F1 (README): a request the PRIQ thread reports after
+// the flush returned finds no fault-capable HWPT attached any more (the detach, the fault fence of
+// this design, came before the PASID's release) and is answered by the IOMMU driver, never queued.
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
@@ -18,9 +21,9 @@ export default defineVariant<State, IopfParams>({
   title: 'page request groups delivered to user space through the iommufd fault object',
   source: 'seed 004: 07838f7fd5 (with b7d8833677ba and the response code check, Fixes: 07838f7fd529); kernel-notes 1a.5',
   description:
-    'All invariants hold: write() and the detach\'s auto-response each take a group off fault->response or fault->deliver under fault->mutex before answering it, so every group gets one response, user space can only send SUCCESS or INVALID, and a user that never answers is answered for at the detach.',
+    'All invariants hold, and the baseline\'s late report after the flush (F1) is answered at once since the detach came first: write() and the detach\'s auto-response each take a group off fault->response or fault->deliver under fault->mutex before answering it, so every group gets one response, user space can only send SUCCESS or INVALID, and a user that never answers is answered for at the detach.',
   model: 'iopf',
-  expect: { violates: [] },
+  expect: { violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free'] },
   witnesses: { remove: WORKQUEUE_WITNESSES, add: iommufdWitnesses },
   transform: (m) => iommufdModel(m, { checkCode: true }),
 });

@@ -4,13 +4,13 @@
 // iopf_handler: INVALID), and the SVA handler iommu_sva_handle_iopf faults on domain->mm after
 // mmget_not_zero, instead of finding the mm by PASID (iommu_sva_find). Shared with attach-handle.ts.
 //
-// Compare: all invariants hold, and the state count equals the baseline's. The two lookups give the
-// same answer whenever a worker asks: while the device is bound to the PASID, the domain's mm is the
-// mm the PASID names; and no group is running once the driver unbinds (iopf_queue_flush_dev comes
-// first), which is exactly the guarantee 4bb4211e48's message leans on ("unbind() won't free the
-// domain until all the pending page requests have been flushed"). The designs part only for a
-// driver that unbinds without flushing: the baseline would then fault on the next owner of the
-// PASID, the per-domain code on a freed domain.
+// Compare: the same verdict, fewer states. 4bb4211e48's message leans on "unbind() won't free the
+// domain until all the pending page requests have been flushed"; the baseline's known finding F1
+// (README) breaks that: a request the PRIQ thread reports after the flush is queued for a PASID
+// already unbound. The per-domain lookup then finds no domain and answers INVALID where the
+// baseline looks the PASID up, so the variant reaches fewer states; the stale group is still
+// queued (no-fault-after-pasid-free stays a known finding), and once the PASID is bound again to the
+// same device the lookup would find the new owner's domain.
 import type { Draft } from 'immer';
 import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
@@ -60,7 +60,7 @@ export default defineVariant<State, IopfParams>({
   title: 'the iopf work handles a group through the domain attached to its (device, PASID)',
   source: 'seed 004: 4bb4211e48 and 8cc93159f9 (v6.2)',
   description:
-    'Same verdict and state count as the baseline: the domain lookup answers as iommu_sva_find does whenever a worker asks, because iopf_queue_flush_dev runs before the unbind detaches the domain.',
+    'Same verdict as the baseline, fewer states: a group reported after the flush (F1) finds no domain attached and is answered INVALID, where the baseline looks its freed PASID up; the stale group is still queued.',
   model: 'iopf',
   expect: { violates: [] },
   transform: (m) => replaceSteps(m, { 'worker/iopf_handle_single/iommu_sva_find': () => perDomainFindStep() }),

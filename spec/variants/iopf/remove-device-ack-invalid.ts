@@ -4,9 +4,9 @@
 // its response is dropped ("no pending PRQ"), so the device is answered exactly once. On the v5.13
 // structure the pending list lives in fault_param (merged into one struct by 15fc60cdd2 before this
 // commit), which the unregister just before freed only if it was empty.
-// Compare with the baseline: same verdict, all invariants hold. With the driver order modelled
-// (flush before unbind and remove) nothing is pending any more when remove_device runs, so the acks
-// never fire; they would matter for a driver that removes without flushing.
+// Compare with the baseline: same verdict, fewer states. A LAST request reported after the flush
+// (the baseline's known finding F1) can still be pending when remove_device runs; the variant
+// answers it there, so the group's own later response finds nothing pending.
 import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { ops_page_response } from '../../../model/iommu/fault.ts';
@@ -21,7 +21,7 @@ export default defineVariant<State, IopfParams>({
   title: 'iopf_queue_remove_device answers outstanding requests INVALID',
   source: 'seed 004: 0095bf8355; kernel-notes 1a.2 (Jason Gunthorpe\'s removal order)',
   description:
-    'Same verdict as the baseline (all hold): after the flush nothing is pending at removal, so the new acks change no reachable behaviour at these bounds.',
+    'Same verdict as the baseline: a request reported after the flush (F1) may still be pending at removal, and the variant answers it there INVALID; no invariant changes.',
   model: 'iopf',
   expect: { violates: [] },
   transform: (m) =>

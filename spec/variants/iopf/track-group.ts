@@ -7,15 +7,27 @@
 // requests of one device share a grpid (and, with NEEDS_PASID, a PASID), which a PRI endpoint never
 // does (it reuses a PRG index only once answered), so at these bounds the matching rule never picks
 // another group's entry; the state counts are equal.
-import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { ops_page_response } from '../../../model/iommu/fault.ts';
-import type { BusyWorker } from '../../../model/io-pgfault/worker.ts';
+import { forgetWalked, workerSteps, type CompleteGroup } from '../../../model/io-pgfault/worker.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID, hasFlag } from '../../../model/types.ts';
-import type { Draft } from 'immer';
 import { replaceSteps } from './edit.ts';
+
+/** 1991123271 iopf_group_response: answer only if the group is still pending, then list_del_init. */
+const iopfGroupResponse: CompleteGroup = (d, w) => {
+  const g = w.group;
+  const fparam = d.dev_iommu[g.dev]!.fault_param;
+  const i = fparam ? fparam.faults.findIndex((evt) => evt.seq === g.last_fault.seq) : -1;
+  if (!fparam || i < 0) return;
+  const evt = fparam.faults[i]!;
+  const needsPasid = hasFlag(evt.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);
+  ops_page_response(d, g.dev, evt, { pasid_valid: needsPasid, pasid: evt.pasid, grpid: evt.grpid, code: w.status });
+  fparam.faults.splice(i, 1);
+};
+
+const complete = workerSteps(forgetWalked, iopfGroupResponse).find((s) => s.name === 'iopf_complete_group')!;
 
 export default defineVariant<State, IopfParams>({
   id: 'track-group',
@@ -25,26 +37,5 @@ export default defineVariant<State, IopfParams>({
     'Same verdict and state count as the baseline: the grpid/PASID search of v5.13 always finds the group\'s own entry when endpoints follow the PRI rule on PRG index reuse.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) =>
-    replaceSteps(m, {
-      'worker/iopf_complete_group': () =>
-        step<State>({
-          name: 'iopf_complete_group',
-          at: 'complete',
-          doc: '1991123271 iopf_group_response: answer only if the group is still pending, then list_del_init',
-          apply: (d, self) => {
-            const w = d.workers[self] as Draft<BusyWorker>;
-            const g = w.group;
-            const fparam = d.dev_iommu[g.dev]!.fault_param;
-            const i = fparam ? fparam.faults.findIndex((evt) => evt.seq === g.last_fault.seq) : -1;
-            if (fparam && i >= 0) {
-              const evt = fparam.faults[i]!;
-              const needsPasid = hasFlag(evt.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);
-              ops_page_response(d, g.dev, evt, { pasid_valid: needsPasid, pasid: evt.pasid, grpid: evt.grpid, code: w.status });
-              fparam.faults.splice(i, 1);
-            }
-            d.workers[self] = { pc: 'idle' };
-          },
-        }),
-    }),
+  transform: (m) => replaceSteps(m, { 'worker/iopf_complete_group': () => complete }),
 });

@@ -1,0 +1,35 @@
+// Which exploration makes each property of the kernel models fire: a shipped variant (a kernel
+// change, a review question, or a labelled one-step mutation) or a known finding of a baseline, at
+// a shipped config. test/spec/firing.test.ts explores each one and fails for a property with no
+// entry, so no invariant is vacuous. A hand-made state tests a predicate; it does not count here.
+
+export interface Firing {
+  readonly config: string;
+  /** The variant's id, or null for the baseline's known finding. */
+  readonly variant: string | null;
+  /** Parameters changed from the config's, where the situation needs another bound. */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
+
+/** Two masters of one domain bound to one mm, waiting for their page requests before they stop. */
+const pair = { devices: 2, binds: 1, munmap: false, exit: false, pasidStop: 'wait' } as const;
+
+export const firing: Readonly<Record<string, Firing>> = {
+  'no-response-to-freed-group': { config: 'iopf-small', variant: 'complete-group-after-free' },
+  'one-response-per-group': { config: 'iopf-small', variant: 'bad-iopf-setup-fix' },
+  'no-fault-after-pasid-free': { config: 'iopf-small', variant: null },
+  'partial-list-integrity': { config: 'iopf-small', variant: 'discard-partial-no-list-del' },
+  'fault-param-lifetime': { config: 'iopf-small', variant: null },
+  'response-code-valid': { config: 'iopf-small', variant: 'iommufd-fault-object-no-code-check' },
+  deadlock: { config: 'iopf-small', variant: 'report-fault-void' },
+  'no-stale-atc-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
+  'no-stale-tlb-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
+  'no-dma-to-unmapped-page': { config: 'sva-small', variant: 'release-without-invalidate' },
+  // F1 with a second device: its bind allocates the freed PASID again while the stale group is queued.
+  'pasid-lifetime': { config: 'sva-small', variant: null, params: { devices: 2, binds: 1, munmap: false, exit: false, dma: false } },
+  'refcounts-balanced': { config: 'sva-small', variant: 'unbind-notifier-put-first' },
+  'one-bond-per-device-mm': { config: 'sva-small', variant: 'notifier-register-not-get', params: pair },
+  'no-c-bad-cd': { config: 'sva-small', variant: 'release-clears-valid' },
+  'no-mm-use-after-free': { config: 'sva-small', variant: 'unbind-notifier-put-first-mmgrab' },
+  'sva-cd-ownership': { config: 'sva-small', variant: null },
+};

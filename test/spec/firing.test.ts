@@ -1,0 +1,33 @@
+// Every property of the kernel models fires in an exploration (spec/firing.ts): the search stops at
+// the first violation of that one property, which must be reached.
+import { describe, expect, it } from 'vitest';
+import { loadConfig, loadModel, loadVariant } from '../../explorer/load.ts';
+import { applyVariant } from '../../explorer/variant.ts';
+import { firing } from '../../spec/firing.ts';
+import { workspace } from '../helpers/cli.ts';
+import { firstViolation } from '../helpers/reach.ts';
+
+const ws = workspace();
+const KERNEL_MODELS = ['iopf', 'sva'];
+
+async function properties(): Promise<string[]> {
+  const names = new Set<string>(['deadlock']);
+  for (const m of KERNEL_MODELS) for (const inv of (await loadModel(ws, m)).model.invariants) names.add(inv.name);
+  return [...names].sort();
+}
+
+
+describe('every kernel property fires in an exploration', () => {
+  it('spec/firing.ts names an exploration for every property of the kernel models, and nothing else', async () => {
+    expect(Object.keys(firing).sort()).toEqual(await properties());
+  });
+
+  it.each(Object.entries(firing))('%s', async (property, f) => {
+    const { config } = loadConfig(ws, f.config);
+    let model = (await loadModel(ws, config.model)).model;
+    if (f.variant !== null) model = applyVariant(model, (await loadVariant(ws, f.variant)).variant);
+    if (f.variant === null) expect(config.expect?.findings.some((x) => x.property === property) || f.params !== undefined).toBe(true);
+    const params = model.params.parse({ ...config.params, ...f.params });
+    expect(firstViolation(model, params, property)?.property).toBe(property);
+  });
+});

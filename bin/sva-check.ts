@@ -6,6 +6,11 @@ import { runCli } from '../explorer/cli/main.ts';
 import { catalog } from '../spec/catalog.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+// A reader that stops early (`sva-check steps | head`) closes the pipe: stop quietly, as cat does.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
 const code = await runCli(
   process.argv.slice(2),
   {

@@ -24,8 +24,10 @@ export interface Step<S, P = undefined> {
   readonly apply: (draft: Draft<S>, self: number, choice: P) => void;
   /** How a choice is printed in traces; JSON by default. */
   readonly showChoice?: (choice: P) => string;
-  /** One line for `sva-check list` and the README: which kernel code the step mirrors. */
+  /** One line for `sva-check steps` and the README: which kernel code the step mirrors. */
   readonly doc?: string;
+  /** Where that code is: file:first-last at the version the model follows (or what it is, for hardware). */
+  readonly source?: string;
 }
 
 /** A step with its parameter type erased, as processes hold them. */

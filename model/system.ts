@@ -45,6 +45,7 @@ function smmuProcess(): Process<State> {
         name: 'iopf_queue_alloc',
         at: 'probe',
         doc: 'io-pgfault.c iopf_queue_alloc at SMMU probe: alloc_workqueue("iopf_queue/%s", WQ_UNBOUND, 0)',
+        source: 'drivers/iommu/io-pgfault.c:414-438 (v5.13-rc6)',
         apply: (d) => {
           d.queue.state = 'live';
           d.smmu = 'live';
@@ -54,6 +55,7 @@ function smmuProcess(): Process<State> {
         name: 'iopf_queue_free',
         at: 'live',
         doc: 'io-pgfault.c iopf_queue_free at SMMU removal: remove_device for each listed device, destroy_workqueue (drains it)',
+        source: 'drivers/iommu/io-pgfault.c:448-460 (v5.13-rc6)',
         enabled: (s) => s.drivers.every((p) => p === 'done') && workqueueIdle(s),
         apply: (d) => {
           iopf_queue_free(d);

@@ -22,6 +22,7 @@ export const firing: Readonly<Record<string, Firing>> = {
   'fault-param-lifetime': { config: 'iopf-small', variant: null },
   'response-code-valid': { config: 'iopf-small', variant: 'iommufd-fault-object-no-code-check' },
   deadlock: { config: 'iopf-small', variant: 'report-fault-void' },
+  'nothing-leaks': { config: 'iopf-small', variant: null },
   'no-stale-atc-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-stale-tlb-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-dma-to-unmapped-page': { config: 'sva-small', variant: 'release-without-invalidate' },

@@ -6,11 +6,12 @@ import iopfKernel from '../model/system.ts';
 import type { IopfParams } from '../model/params.ts';
 import type { State } from '../model/state.ts';
 import { iopfInvariants } from './invariants/iopf.ts';
+import { nothingLeaksFaultPath } from './invariants/lifetime.ts';
 import { iopfWitnesses } from './witnesses.ts';
 
 const iopf: Model<State, IopfParams> = {
   ...iopfKernel,
-  invariants: iopfInvariants,
+  invariants: [...iopfInvariants, nothingLeaksFaultPath],
   witnesses: iopfWitnesses,
 };
 

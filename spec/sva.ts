@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { iopfParams, type IopfParams } from '../model/params.ts';
 import type { State } from '../model/state.ts';
 import { iopfInvariants } from './invariants/iopf.ts';
+import { nothingLeaks } from './invariants/lifetime.ts';
 import { svaInvariants } from './invariants/sva.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 
@@ -26,7 +27,7 @@ const sva: Model<State, IopfParams> = {
   description:
     'SVA bind/unbind on arm-smmu-v3 with the I/O page fault path: IOASID and PASID refcounts, mm lifetime, MMU-notifier release and invalidate_range, TLB and ATC, the device driver life cycle',
   follows: 'arm-smmu-v3-sva.c and iommu-sva-lib.c of v5.11 (seed 001 v6), ioasid.c with references, io-pgfault.c fc36479db74e (v5.13)',
-  invariants: [...iopfInvariants, ...svaInvariants],
+  invariants: [...iopfInvariants, ...svaInvariants, nothingLeaks],
   witnesses: svaWitnesses,
 };
 

@@ -11,6 +11,7 @@ import { listCommand } from './list-command.ts';
 import { collectParam, positiveSeconds, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { simulateCommand } from './simulate-command.ts';
+import { stepsCommand } from './steps-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
@@ -76,6 +77,12 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
   outputOptions(boundOptions(targetOptions(program.command('diff'))))
     .description('explore baseline and variant on one config and compare their verdicts')
     .action(async (opts) => setExit(await diffCommand(ctx, opts)));
+
+  targetOptions(program.command('steps'))
+    .description('every step of a model at a config: its name, pc label, the kernel code it mirrors and where')
+    .option('--markdown', 'print markdown tables (model/STEPS.md is made this way)')
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => setExit(await stepsCommand(ctx, opts)));
 
   program
     .command('list')

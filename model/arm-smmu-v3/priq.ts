@@ -93,11 +93,13 @@ export function reportStep(
   c: IopfParams,
   report: (d: Draft<State>, fault: IommuFault, alloc: AllocFailure) => void,
   doc: string,
+  source?: string,
 ): AnyStep<State> {
   return step<State, AllocFailure>({
     name: 'iommu_report_device_fault',
     at: 'handle',
     doc,
+    ...(source === undefined ? {} : { source }),
     choices: (s) => reportChoices(c, s),
     enabled: (s) => {
       const f = priqFault(s);
@@ -159,6 +161,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       name: 'arm_smmu_priq_thread/queue_remove_raw',
       at: 'idle',
       doc: 'arm_smmu_priq_thread (PRIQ IRQ): spin_lock(&q->wq.lock), queue_remove_raw takes the head (CONS advanced), spin_unlock',
+      source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1451-1471 (v5.13-rc6) (arm_smmu_priq_thread; queue_remove_raw call at 1459)',
       enabled: (s) => !queue_empty(s),
       apply: (d) => {
         d.priq.overflowed = false;
@@ -169,11 +172,13 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       c,
       reportV513,
       'arm_smmu_handle_ppr → iommu.c iommu_report_device_fault (v5.13): the whole call under dev->iommu->lock, pending copy of a LAST request, then iommu_queue_iopf',
+      'drivers/iommu/iommu.c:1188-1229 (v5.13-rc6); handler drivers/iommu/io-pgfault.c:186-258 (v5.13-rc6) (iommu_queue_iopf); caller arm_smmu_handle_ppr from seed 001 v6 patch 25 (not merged)',
     ),
     step<State>({
       name: 'arm_smmu_handle_ppr/discard_stop_marker',
       at: 'handle',
       doc: 'arm_smmu_handle_ppr drops a PASID Stop Marker instead of reporting it (seed 001: "IOMMU drivers must discard them before reporting faults")',
+      source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1413-1449 (v5.13-rc6) (arm_smmu_handle_ppr); Stop Marker rule in drivers/iommu/io-pgfault.c:153-185 (v5.13-rc6) (iommu_queue_iopf kdoc)',
       enabled: (s) => s.priq.evt?.kind === 'stop_marker',
       apply: (d) => {
         d.priq.pc = 'batch';
@@ -184,6 +189,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       name: 'arm_smmu_handle_ppr/nobody_cared',
       at: 'nobody_cared',
       doc: 'arm_smmu_handle_ppr: the core refused a LAST request, "Nobody cared": arm_smmu_page_response(FAILURE)',
+      source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1413-1449 (v5.13-rc6) (mainline denies every LAST request: 1435-1448)',
       apply: (d) => {
         const f = priqFault(d);
         if (f) pci_prg_response(d, f.dev, { grpid: f.grpid, pasid: f.pasid, code: 'FAILURE', private_data: f.private_data });
@@ -195,6 +201,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       name: 'arm_smmu_priq_thread/batch',
       at: 'batch',
       doc: 'arm_smmu_priq_thread: spin_lock(&q->wq.lock), count the entry (every queue_size: q->batch++, wake_up_all_locked), then queue_remove_raw the next or, drained, sync_prod_in, ack OVFLG, wake_up_all_locked, unlock',
+      source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1451-1471 (v5.13-rc6) (queue_sync_prod_in at 1462, CONS sync 1467-1469)',
       apply: (d) => {
         const t = d.priq;
         t.handled++;
@@ -218,6 +225,7 @@ export function threadDiscardStep(discard: DiscardPartial): AnyStep<State> {
     name: 'iopf_queue_discard_partial',
     at: 'discard',
     doc: 'arm_smmu_priq_thread after an overflow, q->wq.lock dropped: io-pgfault.c iopf_queue_discard_partial (queue->lock); LAST requests may have been lost',
+    source: 'drivers/iommu/io-pgfault.c:304-322 (v5.13-rc6); call after overflow from seed 001 v6 patch 25 (not merged)',
     apply: (d) => {
       discard(d);
       d.priq.pc = 'idle';

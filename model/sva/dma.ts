@@ -32,6 +32,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
     step<State, number>({
       name: 'ats_translation_request',
       doc: 'PCIe ATS Translation Request for (PASID, page): the SMMU answers from its TLB or a walk of the CD\'s table; the ATC keeps a success',
+      source: 'hardware',
       choices: (s, self) => (dmaOn(s, self) && s.arm_smmu.masters[self]!.ats_enabled ? pages : []),
       apply: (d, self, page) => {
         arm_smmu_ats_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
@@ -41,6 +42,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
     step<State, number>({
       name: 'dma_translated',
       doc: 'a translated DMA: the device uses its ATC entry for (PASID, page) without asking the SMMU',
+      source: 'hardware',
       choices: (s, self) => (dmaOn(s, self) ? pages.filter((p) => atc_lookup(s.arm_smmu, self as DeviceId, s.devices[self]!.pasid, p) !== null) : []),
       apply: (d, self, page) => {
         const mm = atc_lookup(d.arm_smmu, self as DeviceId, d.devices[self]!.pasid, page);
@@ -51,6 +53,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
     step<State, number>({
       name: 'dma_untranslated',
       doc: 'an untranslated DMA: the SMMU fetches the CD, looks the TLB up (tagged by ASID) and walks the table on a miss',
+      source: 'hardware',
       choices: (s, self) => (dmaOn(s, self) ? pages : []),
       apply: (d, self, page) => {
         const r = arm_smmu_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));

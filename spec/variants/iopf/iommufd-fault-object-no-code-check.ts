@@ -17,7 +17,7 @@ export default defineVariant<State, IopfParams>({
   description:
     'response-code-valid: user space answers a cookie with Response Failure, which reaches the device and disables its PRI (a VF shares PRI with its PF).',
   model: 'iopf',
-  expect: { violates: ['response-code-valid'], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free'] },
+  expect: { violates: ['response-code-valid'], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] },
   witnesses: { remove: WORKQUEUE_WITNESSES, add: iommufdWitnesses },
   transform: (m) => iommufdModel(m, { checkCode: false }),
 });

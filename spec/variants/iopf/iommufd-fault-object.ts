@@ -23,7 +23,7 @@ export default defineVariant<State, IopfParams>({
   description:
     'All invariants hold, and the baseline\'s late report after the flush (F1) is answered at once since the detach came first: write() and the detach\'s auto-response each take a group off fault->response or fault->deliver under fault->mutex before answering it, so every group gets one response, user space can only send SUCCESS or INVALID, and a user that never answers is answered for at the detach.',
   model: 'iopf',
-  expect: { violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free'] },
+  expect: { violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] },
   witnesses: { remove: WORKQUEUE_WITNESSES, add: iommufdWitnesses },
   transform: (m) => iommufdModel(m, { checkCode: true }),
 });

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Catalog } from './catalog.ts';
 import { HarnessError } from './errors.ts';
 import type { AnyModel } from './model.ts';
-import type { AnyVariant } from './variant.ts';
+import { composeVariants, type AnyVariant } from './variant.ts';
 import { formatZodError } from './zod-errors.ts';
 
 export interface Workspace {
@@ -184,7 +184,16 @@ export async function loadModel(ws: Workspace, nameOrPath: string): Promise<{ fi
   return { file, model: (await importChecked(ws, file, 'model', ModelShape)) as AnyModel };
 }
 
+/**
+ * A variant by id or path; `a+b` (what `--variant a --variant b` makes) composes variants in that
+ * order. The file of a composition is its parts' files joined by `+`.
+ */
 export async function loadVariant(ws: Workspace, idOrPath: string): Promise<{ file: string; variant: AnyVariant }> {
+  if (idOrPath.includes('+') && !existsSync(resolve(ws.cwd, idOrPath))) {
+    const parts = [];
+    for (const part of idOrPath.split('+')) parts.push(await loadVariant(ws, part));
+    return { file: parts.map((p) => p.file).join('+'), variant: composeVariants(parts.map((p) => p.variant)) };
+  }
   const file = variantFile(ws, idOrPath);
   return { file, variant: (await importChecked(ws, file, 'variant', VariantShape)) as AnyVariant };
 }

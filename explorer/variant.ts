@@ -57,6 +57,25 @@ export function defineVariant<S, C>(variant: Variant<S, C>): Variant<S, C> {
   return variant;
 }
 
+/**
+ * Variants applied one after the other, as one variant: id `a+b`, the model they share, and the
+ * union of what they expect (a later part's step edits win over an earlier part's).
+ */
+export function composeVariants(parts: readonly AnyVariant[]): AnyVariant {
+  if (parts.length === 1) return parts[0]!;
+  const models = [...new Set(parts.map((p) => p.model))];
+  if (models.length !== 1) throw new HarnessError(`variants ${parts.map((p) => p.id).join(', ')} are for different models (${models.join(', ')})`);
+  const union = (f: (v: AnyVariant) => readonly string[] | undefined): string[] => [...new Set(parts.flatMap((p) => f(p) ?? []))].sort();
+  return {
+    id: parts.map((p) => p.id).join('+'),
+    title: parts.map((p) => p.title).join('; '),
+    source: parts.map((p) => p.source).join('; '),
+    model: models[0]!,
+    expect: { violates: union((p) => p.expect.violates), fixes: union((p) => p.expect.fixes) },
+    transform: (m) => parts.reduce((acc, p) => applyVariant(acc, p), m),
+  };
+}
+
 export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): Model<S, C> {
   if (variant.model !== model.name) {
     throw new HarnessError(`variant ${variant.id} is for model '${variant.model}', not '${model.name}'`);

@@ -8,7 +8,7 @@ import { diffCommand } from './diff-command.ts';
 import { exploreCommand } from './explore-command.ts';
 import type { CliContext, Io } from './io.ts';
 import { listCommand } from './list-command.ts';
-import { collectParam, positiveSeconds, wholeNumber } from './options.ts';
+import { collectParam, collectVariant, positiveSeconds, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { stepsCommand } from './steps-command.ts';
@@ -24,7 +24,7 @@ function targetOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <name|file>', 'a config name from spec/configs, or a path to a config JSON file')
     .option('-m, --model <name|file>', 'a model name, or a path to a TypeScript module exporting a model')
-    .option('-v, --variant <id|file>', 'a variant id, or a path to a TypeScript module exporting a variant')
+    .option('-v, --variant <id|file>', 'a variant id, or a path to a TypeScript module exporting a variant (repeat to compose them, in order)', collectVariant)
     .option('-p, --param <key=value>', 'override one model parameter (repeatable)', collectParam, {});
 }
 

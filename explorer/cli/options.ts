@@ -21,6 +21,11 @@ export function positiveSeconds(option: string): (raw: string) => number {
   };
 }
 
+/** `--variant a --variant b`: the composition `a+b` (variants applied in that order). */
+export function collectVariant(raw: string, previous: string | undefined): string {
+  return previous === undefined ? raw : `${previous}+${raw}`;
+}
+
 /** `--param key=value`: the value is read as JSON when it parses, else kept as a string. */
 export function collectParam(raw: string, previous: Record<string, unknown>): Record<string, unknown> {
   const eq = raw.indexOf('=');

@@ -8,7 +8,7 @@ import type { Target } from './target.ts';
 
 export function traceContext(ws: Workspace, target: Target, v: Violation): TraceContext {
   const inCatalog = (file: string | null, table: Readonly<Record<string, string>>): boolean =>
-    file !== null && Object.values(table).some((p) => resolve(ws.root, p) === file);
+    file !== null && file.split('+').every((f) => Object.values(table).some((p) => resolve(ws.root, p) === f));
   const modelFile = relative(ws.root, target.modelFile);
   return {
     model: {
@@ -24,7 +24,7 @@ export function traceContext(ws: Workspace, target: Target, v: Violation): Trace
           source: target.variant.source,
           ...(inCatalog(target.variantFile, ws.catalog.variants) || target.variantFile === null
             ? {}
-            : { file: relative(ws.root, target.variantFile) }),
+            : { file: target.variantFile.split('+').map((f) => relative(ws.root, f)).join('+') }),
         }
       : null,
     property: { name: v.property, kind: v.kind, description: v.description },

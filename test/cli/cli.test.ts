@@ -38,10 +38,32 @@ describe('sva-check explore', () => {
     expect(JSON.parse(run.out)).toMatchObject({ result: 'incomplete', reason: 'max-depth' });
   });
 
-  it('runs the catalog default config when none is named', async () => {
-    const run = await cli(['explore', '--json', '--no-save', '--continue']);
-    expect([0, 1]).toContain(run.code);
-    expect(JSON.parse(run.out)).toHaveProperty('distinctStates');
+  it('runs the catalog default config when none is named: only its known findings fire, so it exits 0', async () => {
+    const run = await cli(['explore', '--json', '--no-save']);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.out) as { config: string; result: string; newViolations: string[]; violations: { property: string; known: boolean }[] };
+    expect(report.config).toBe('iopf-small');
+    expect(report.result).toBe('violation');
+    expect(report.newViolations).toEqual([]);
+    expect(report.violations.length).toBeGreaterThan(0);
+    expect(report.violations.every((v) => v.known)).toBe(true);
+  });
+
+  it('a violation beyond the known findings exits 1, and is told apart from them', async () => {
+    const run = await cli(['explore', '--config', 'iopf-small', '--variant', 'complete-group-after-free', '--no-save']);
+    expect(run.code).toBe(1);
+    expect(run.out).toMatch(/Result: violation of no-response-to-freed-group\./);
+  });
+
+  it('--variant twice composes the two variants, as one variant that names both', async () => {
+    const composed = await cli(['explore', '--config', 'sva-small', '--variant', 'unbind-notifier-put-first', '--variant', 'shared-cd-mmgrab', '--json', '--no-save']);
+    const named = await cli(['explore', '--config', 'sva-small', '--variant', 'unbind-notifier-put-first-mmgrab', '--json', '--no-save']);
+    const a = JSON.parse(composed.out) as { variant: string; distinctStates: number; newViolations: string[] };
+    const b = JSON.parse(named.out) as { distinctStates: number; newViolations: string[] };
+    expect(a.variant).toBe('unbind-notifier-put-first+shared-cd-mmgrab');
+    expect(a.distinctStates).toBe(b.distinctStates);
+    expect(a.newViolations).toEqual(b.newViolations);
+    expect(a.newViolations).toContain('no-mm-use-after-free');
   });
 });
 
@@ -51,6 +73,8 @@ describe('bad usage exits 2 with one line and no stack trace', () => {
     ['an unknown model', ['explore', '--model', 'nope'], /unknown model 'nope'/],
     ['a missing model file', ['explore', '--model', './nowhere/m.ts'], /nowhere\/m\.ts: no such model file/],
     ['an unknown variant', ['explore', '--model', DIEHARD, '--variant', 'nope'], /unknown variant 'nope'/],
+    ['an unknown variant in a composition', ['explore', '--model', DIEHARD, '--variant', 'diehard-no-pouring', '--variant', 'nope'], /unknown variant 'nope'/],
+    ['variants of two models composed', ['explore', '--model', DIEHARD, '--variant', 'diehard-no-pouring', '--variant', 'prodcons-lifo'], /are for different models/],
     ['a bound out of range', ['explore', '--model', DIEHARD, '--max-depth', '-3'], /--max-depth: expected a whole number/],
     ['a bound that is not a number', ['explore', '--model', DIEHARD, '--max-states', 'lots'], /--max-states: expected a whole number/],
     ['a param the model does not take', ['explore', '--model', DIEHARD, '--param', 'N=3'], /params for model diehard/],

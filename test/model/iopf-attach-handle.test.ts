@@ -9,11 +9,21 @@ import { iommu_queue_iopf } from '../../model/io-pgfault/report.ts';
 import type { IopfParams } from '../../model/params.ts';
 import type { State } from '../../model/state.ts';
 import iopf from '../../spec/iopf.ts';
-import { replaceSteps } from '../../spec/variants/iopf/edit.ts';
+import { applyVariant, defineVariant } from '../../explorer/variant.ts';
 import { exploreAll, smallParams } from '../spec/iopf-helpers.ts';
 
 const withReport = (report: ReturnType<typeof reportVia>): Model<State, IopfParams> =>
-  replaceSteps(iopf, { 'priq_thread/iommu_report_device_fault': (c) => reportStep(c, report, 'test') });
+  applyVariant(
+    iopf,
+    defineVariant<State, IopfParams>({
+      id: 'report-via',
+      title: 'the report through reportVia',
+      source: 'test',
+      model: 'iopf',
+      expect: { violates: [] },
+      steps: { replace: { 'priq_thread/iommu_report_device_fault': (c) => reportStep(c, report, 'test') } },
+    }),
+  );
 
 // One group per device is enough to cover every path of the report (partial, LAST, both failures).
 const params = { ...smallParams, groups: 1 };

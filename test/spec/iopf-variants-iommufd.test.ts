@@ -1,9 +1,8 @@
 // The iommufd fault object variants (v6.11 iommufd/fault.c), at iopf-small.
 import { describe, expect, it } from 'vitest';
-import iopf from '../../spec/iopf.ts';
 import iommufdFaultObject from '../../spec/variants/iopf/iommufd-fault-object.ts';
 import iommufdFaultObjectNoCodeCheck from '../../spec/variants/iopf/iommufd-fault-object-no-code-check.ts';
-import { iommufdModel } from '../../spec/variants/iopf/iommufd.ts';
+import { iommufdSteps } from '../../spec/variants/iopf/iommufd.ts';
 import { iommufdFaults, iommufdOf } from '../../model/iommufd/state.ts';
 import type { State } from '../../model/state.ts';
 import { firstViolation } from '../helpers/reach.ts';
@@ -24,7 +23,7 @@ describe('iommufd variants at iopf-small', () => {
   });
 
   it('iommufd-fault-object: the detach is the fence; releasing the PASID before it lets user space answer a stale fault', () => {
-    const unfenced = { ...iommufdFaultObject, transform: (m: typeof iopf) => iommufdModel(m, { checkCode: true, fence: false }) };
+    const unfenced = { ...iommufdFaultObject, steps: { replace: iommufdSteps({ fence: false }) } };
     // The fenced variant fixes no-fault-after-pasid-free (its verdict above); without the fence it is
     // violated again, by a stale fault that user space holds.
     const v = firstViolation(withVariant(unfenced), smallParams, 'no-fault-after-pasid-free');

@@ -12,6 +12,7 @@ import releaseWithoutInvalidate from '../../spec/variants/sva/release-without-in
 import unbindBeforeFlush from '../../spec/variants/sva/unbind-before-flush.ts';
 import unbindNotifierPutFirst from '../../spec/variants/sva/unbind-notifier-put-first.ts';
 import unbindNotifierPutFirstMmgrab from '../../spec/variants/sva/unbind-notifier-put-first-mmgrab.ts';
+import sharedCdMmgrab from '../../spec/variants/sva/shared-cd-mmgrab.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
 import { releaseStep } from '../../model/sva/processes.ts';
 import { exploreSva, svaKnown, svaPair, svaSmall, svaVariant, svaVerdict, violatedSva, withWitnesses } from './sva-helpers.ts';
@@ -19,7 +20,7 @@ import { applyVariant, defineVariant } from '../../explorer/variant.ts';
 import type { IopfParams } from '../../model/params.ts';
 
 describe('sva variants at sva-small', () => {
-  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst, unbindNotifierPutFirstMmgrab]) {
+  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst, unbindNotifierPutFirstMmgrab, sharedCdMmgrab]) {
     it(`${v.id} → ${v.expect.violates.join(', ') || 'nothing beyond the known findings'}`, () => {
       expect(svaVerdict(svaVariant(v))).toEqual(expectedVerdict(v.expect));
     });

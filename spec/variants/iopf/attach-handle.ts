@@ -16,7 +16,6 @@ import { iommu_handle_iopf, queueWorkHandler, reportVia } from '../../../model/i
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag } from '../../../model/types.ts';
-import { replaceSteps } from './edit.ts';
 import { perDomainFindStep, svaDomainAttached } from './per-domain-handler.ts';
 
 /** iommu_report_device_fault with the SVA attach handle of (dev, PASID) found for the LAST request. */
@@ -34,10 +33,11 @@ export default defineVariant<State, IopfParams>({
     'All invariants hold; fewer states than the baseline: a LAST request with no attach handle (on the RID, or for a PASID not bound) is answered FAILURE at report time instead of INVALID by a worker, which disables the function\'s PRI.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'priq_thread/iommu_report_device_fault': (c) =>
         reportStep(c, reportWithAttachHandle, '06cdcc32d6 iommu_report_device_fault: iommu_attach_handle_get for the LAST request, err_abort without one'),
       'worker/iopf_handle_single/iommu_sva_find': () => perDomainFindStep(),
-    }),
+    },
+  },
 });

@@ -30,7 +30,6 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 import { reportVoid } from './report-void.ts';
 
 export default defineVariant<State, IopfParams>({
@@ -41,9 +40,10 @@ export default defineVariant<State, IopfParams>({
     'PRI (iopf-small): err_bad_iopf answers every PAGE_REQ, last or not, so a non-last request on a device without fault data answers its group before the LAST and the LAST gets a second response (one-response-per-group). Stall model (iopf-stall): every request is LAST and every invariant holds; the fix removes report-fault-void\'s stall.',
   model: 'iopf',
   expect: { violates: ['one-response-per-group'] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'priq_thread/iommu_report_device_fault': (c) =>
         reportStep(c, reportVoid({ lostReturn: false, errorResponse: true }), 'b58b133e68 iommu_report_device_fault with err_bad_iopf'),
-    }),
+    },
+  },
 });

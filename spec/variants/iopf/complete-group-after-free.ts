@@ -6,7 +6,6 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { completeGroup, forgetWalked, workerSteps, type CompleteGroup } from '../../../model/io-pgfault/worker.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 
 /** kfree(group) (its embedded last_fault with it), then the response built from group->last_fault. */
 const freeThenComplete: CompleteGroup = (d, w) => {
@@ -23,5 +22,5 @@ export default defineVariant<State, IopfParams>({
   description: 'The response is built from the freed group\'s last_fault: no-response-to-freed-group fires on the first group answered.',
   model: 'iopf',
   expect: { violates: ['no-response-to-freed-group'] },
-  transform: (m) => replaceSteps(m, { 'worker/iopf_complete_group': () => complete }),
+  steps: { replace: { 'worker/iopf_complete_group': () => complete } },
 });

@@ -8,7 +8,6 @@ import { threadDiscardStep } from '../../../model/arm-smmu-v3/priq.ts';
 import { flushPriqDiscardStep } from '../../../model/driver.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 
 /** v6: list_for_each_entry_safe(iopf, next, &iopf_param->partial, head) kfree(iopf); (no list_del) */
 function discardWithoutListDel(d: Draft<State>): void {
@@ -24,9 +23,10 @@ export default defineVariant<State, IopfParams>({
     'kfree(iopf) inside list_for_each_entry_safe without list_del leaves the freed iopf linked on the partial list; the next report of a LAST with that grpid (or the next discard) walks it.',
   model: 'iopf',
   expect: { violates: ['partial-list-integrity'] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'priq_thread/iopf_queue_discard_partial': () => threadDiscardStep(discardWithoutListDel),
       'driver/arm_smmu_flush_priq/iopf_queue_discard_partial': () => flushPriqDiscardStep(discardWithoutListDel),
-    }),
+    },
+  },
 });

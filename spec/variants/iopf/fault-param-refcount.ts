@@ -17,7 +17,6 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { priqFault, reportStep, reportV513, waitsForFaultParamLock } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'fault-param-refcount',
@@ -27,8 +26,8 @@ export default defineVariant<State, IopfParams>({
     'Fixes fault-param-lifetime: a group reported after the flush (F1) holds its own reference on the fault data, so its response no longer races with the unregister that frees it. The unlocked report adds no state: the baseline reaches the same ones by reporting just before the flush took dev->iommu->lock.',
   model: 'iopf',
   expect: { violates: [], fixes: ['fault-param-lifetime'] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'priq_thread/iommu_report_device_fault': (c) => {
         const base = reportStep(c, reportV513, 'a74c077b90 iommu_report_device_fault: fault data by RCU + refcount, no dev->iommu->lock');
         return { ...base, enabled: (s: State) => priqFault(s) !== null && !waitsForFaultParamLock(s, priqFault(s)!) };
@@ -53,5 +52,6 @@ export default defineVariant<State, IopfParams>({
             d.drivers[self] = d.dev_iommu[self]!.iopf_param ? 'flush_wait' : 'unbind';
           },
         }),
-    }),
+    },
+  },
 });

@@ -8,7 +8,6 @@ import { iopf_queue_flush_dev_unlock } from '../../../model/io-pgfault/queue.ts'
 import type { IopfParams } from '../../../model/params.ts';
 import type { IopfGroup, State } from '../../../model/state.ts';
 import type { DeviceId } from '../../../model/types.ts';
-import { replaceSteps } from './edit.ts';
 
 const ofPasid = (g: IopfGroup, dev: number, pasid: number): boolean =>
   g.dev === dev && [...g.faults, g.last_fault].some((f) => f.pasid === pasid);
@@ -21,8 +20,8 @@ export default defineVariant<State, IopfParams>({
     'The flush waits for groups of this device holding a fault of its PASID. Every invariant holds at the issue\'s bounds: the faults a PASID release must wait for are exactly those groups (a group is made of one device\'s requests; a device uses one PASID per group), and faults of other PASIDs or of the RID cannot hit the next owner of this PASID. Groups of other devices are not waited for, which is the point of the suggestion.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'driver/iopf_queue_flush_dev/flush_workqueue': () =>
         step<State>({
           name: 'iopf_queue_flush_dev/flush_workqueue',
@@ -40,5 +39,6 @@ export default defineVariant<State, IopfParams>({
             d.drivers[self] = 'unbind';
           },
         }),
-    }),
+    },
+  },
 });

@@ -8,7 +8,6 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { workerSteps, type ReleaseWalked } from '../../../model/io-pgfault/worker.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 
 /** kfree(iopf) of a non-last fault the walk has passed; the node stays linked until kfree(group). */
 const freeInPlace: ReleaseWalked = (w) => {
@@ -28,11 +27,12 @@ export default defineVariant<State, IopfParams>({
     'Freed non-last iopfs stay on group->faults behind the walk cursor until the group is freed whole; the checker confirms no step reads them.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'worker/iopf_handle_group': byName('iopf_handle_group'),
       'worker/iopf_handle_single/iommu_sva_find': byName('iopf_handle_single/iommu_sva_find'),
       'worker/iopf_handle_single/handle_mm_fault': byName('iopf_handle_single/handle_mm_fault'),
       'worker/iopf_complete_group': byName('iopf_complete_group'),
-    }),
+    },
+  },
 });

@@ -8,7 +8,7 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { WORKQUEUE_WITNESSES, iommufdModel, iommufdWitnesses } from './iommufd.ts';
+import { WORKQUEUE_WITNESSES, iommufdModel, iommufdSteps, iommufdWitnesses } from './iommufd.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'iommufd-fault-object-no-code-check',
@@ -18,6 +18,7 @@ export default defineVariant<State, IopfParams>({
     'response-code-valid: user space answers a cookie with Response Failure, which reaches the device and disables its PRI (a VF shares PRI with its PF).',
   model: 'iopf',
   expect: { violates: ['response-code-valid'], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] },
+  steps: { replace: iommufdSteps({}) },
   witnesses: { remove: WORKQUEUE_WITNESSES, add: iommufdWitnesses },
   transform: (m) => iommufdModel(m, { checkCode: false }),
 });

@@ -14,7 +14,7 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { WORKQUEUE_WITNESSES, iommufdModel, iommufdWitnesses } from './iommufd.ts';
+import { WORKQUEUE_WITNESSES, iommufdModel, iommufdSteps, iommufdWitnesses } from './iommufd.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'iommufd-fault-object',
@@ -24,6 +24,7 @@ export default defineVariant<State, IopfParams>({
     'All invariants hold, and the baseline\'s late report after the flush (F1) is answered at once since the detach came first: write() and the detach\'s auto-response each take a group off fault->response or fault->deliver under fault->mutex before answering it, so every group gets one response, user space can only send SUCCESS or INVALID, and a user that never answers is answered for at the detach.',
   model: 'iopf',
   expect: { violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] },
+  steps: { replace: iommufdSteps({}) },
   witnesses: { remove: WORKQUEUE_WITNESSES, add: iommufdWitnesses },
   transform: (m) => iommufdModel(m, { checkCode: true }),
 });

@@ -19,13 +19,12 @@ import type { IopfParams } from '../../../model/params.ts';
 import type { IommuFault, State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type Pasid } from '../../../model/types.ts';
 import type { Witness } from '../../../explorer/model.ts';
-import { editSteps, replaceSteps } from './edit.ts';
+import type { StepOrFactory } from '../../../explorer/variant.ts';
+import { driverSteps } from '../../../model/driver.ts';
 
 export interface IommufdOptions {
   /** write() rejects codes other than SUCCESS and INVALID ("iommufd: Add check on user response code"). */
   readonly checkCode: boolean;
-  /** The driver waits for the detach before it releases the PASID (the fence); false only in tests. */
-  readonly fence?: boolean;
 }
 
 /** Ghost: faults the fault object holds for a PASID no device uses any more become stale. */
@@ -39,32 +38,37 @@ function markStale(d: Draft<IommufdState>, pasid: Pasid): void {
   }
 }
 
-export function iommufdModel(m: Model<State, IopfParams>, opts: IommufdOptions): Model<State, IopfParams> {
-  const reporting = replaceSteps(m, {
-    'priq_thread/iommu_report_device_fault': (c) =>
-      reportStep(
-        c,
-        iommufdReport,
-        'iommu_report_device_fault (v5.13) with the LAST handed to the attach handle: iommufd_fault_iopf_handler',
-      ),
-  });
-  const fenced = editSteps(reporting, {
-    'driver/iommu_sva_unbind_device': (st) => ({
-      ...st,
-      enabled: (s, self, choice) =>
-        (opts.fence === false || (s as IommufdState).iommufd.hwpt[self] !== 'attached') && (st.enabled?.(s, self, choice) ?? true),
-      apply: (d, self, choice) => {
-        const pasid = d.devices[self]!.pasid;
-        st.apply(d, self, choice);
-        markStale(d as Draft<IommufdState>, pasid);
-      },
-    }),
-  });
+/** The steps the iommufd design changes: the report's handler, and the unbind behind the detach. */
+export function iommufdSteps(opts: {
+  /** The driver waits for the detach before it releases the PASID (the fence); false only in tests. */
+  readonly fence?: boolean;
+}): Readonly<Record<string, StepOrFactory<State, IopfParams>>> {
   return {
-    ...fenced,
+    'priq_thread/iommu_report_device_fault': (c) =>
+      reportStep(c, iommufdReport, 'iommu_report_device_fault (v5.13) with the LAST handed to the attach handle: iommufd_fault_iopf_handler'),
+    'driver/iommu_sva_unbind_device': (c) => {
+      const st = driverSteps(c).find((s) => s.name === 'iommu_sva_unbind_device')!;
+      return {
+        ...st,
+        enabled: (s: State, self: number, choice: unknown) =>
+          (opts.fence === false || (s as IommufdState).iommufd.hwpt[self] !== 'attached') && (st.enabled?.(s, self, choice) ?? true),
+        apply: (d: Draft<State>, self: number, choice: unknown) => {
+          const pasid = d.devices[self]!.pasid;
+          st.apply(d, self, choice);
+          markStale(d as Draft<IommufdState>, pasid);
+        },
+      };
+    },
+  };
+}
+
+/** The state, processes and final states the iommufd fault object adds (the variants' transform). */
+export function iommufdModel(m: Model<State, IopfParams>, opts: IommufdOptions): Model<State, IopfParams> {
+  return {
+    ...m,
     init: (c) => m.init(c).map((s): IommufdState => ({ ...s, iommufd: initialIommufd(c) })),
     codec: (c) => withIommufd(m.codec(c), c) as unknown as ReturnType<typeof m.codec>,
-    processes: (c) => [...fenced.processes(c), vmmProcess(c.devices), faultHandlerProcess(opts.checkCode)],
+    processes: (c) => [...m.processes(c), vmmProcess(c.devices), faultHandlerProcess(opts.checkCode)],
     isFinal: (s) => {
       const f = (s as IommufdState).iommufd;
       return (m.isFinal?.(s) ?? true) && f.deliver.length === 0 && f.response.every((g) => g === null);

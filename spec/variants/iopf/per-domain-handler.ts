@@ -19,7 +19,6 @@ import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { iommu_sva_find } from '../../../model/sva/pasid.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type RespCode } from '../../../model/types.ts';
-import { replaceSteps } from './edit.ts';
 
 /** iommu_get_domain_for_dev_pasid(dev, pasid) has an SVA domain (with its iopf_handler): the device is bound to it. */
 export function svaDomainAttached(s: State, dev: number, pasid: number): boolean {
@@ -63,5 +62,5 @@ export default defineVariant<State, IopfParams>({
     'Same verdict as the baseline, fewer states: a group reported after the flush (F1) finds no domain attached and is answered INVALID, where the baseline looks its freed PASID up; the stale group is still queued.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) => replaceSteps(m, { 'worker/iopf_handle_single/iommu_sva_find': () => perDomainFindStep() }),
+  steps: { replace: { 'worker/iopf_handle_single/iommu_sva_find': () => perDomainFindStep() } },
 });

@@ -14,7 +14,6 @@ import { iopf_queue_remove_device } from '../../../model/io-pgfault/queue.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID, hasFlag, type DeviceId } from '../../../model/types.ts';
-import { replaceSteps } from './edit.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'remove-device-ack-invalid',
@@ -24,8 +23,8 @@ export default defineVariant<State, IopfParams>({
     'Same verdict as the baseline: a request reported after the flush (F1) may still be pending at removal, and the variant answers it there INVALID; no invariant changes.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'driver/iopf_queue_remove_device': () =>
         step<State>({
           name: 'iopf_queue_remove_device',
@@ -47,5 +46,6 @@ export default defineVariant<State, IopfParams>({
             d.drivers[self] = 'disable_pri';
           },
         }),
-    }),
+    },
+  },
 });

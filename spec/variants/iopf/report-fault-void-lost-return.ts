@@ -10,7 +10,6 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 import { reportVoid } from './report-void.ts';
 
 export default defineVariant<State, IopfParams>({
@@ -24,9 +23,10 @@ export default defineVariant<State, IopfParams>({
   // With every partial turned into a group at once, no partial ever stays on a list: the situations
   // these witnesses show (a stale or an overflowed or a removed partial) do not exist in this variant.
   witnesses: { remove: ['stale-request-in-flight', 'overflow-with-partials', 'remove-with-partials'] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'priq_thread/iommu_report_device_fault': (c) =>
         reportStep(c, reportVoid({ lostReturn: true, errorResponse: false }), '3dfa64aecb with the lost return'),
-    }),
+    },
+  },
 });

@@ -7,7 +7,6 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { replaceSteps } from './edit.ts';
 import { reportVoid } from './report-void.ts';
 
 export default defineVariant<State, IopfParams>({
@@ -18,9 +17,10 @@ export default defineVariant<State, IopfParams>({
     'With the return value gone the driver\'s "Nobody cared, abort the access" is gone too; a page request that reaches a device without fault data is dropped with a WARN and the endpoint never gets its response.',
   model: 'iopf',
   expect: { violates: ['deadlock'] },
-  transform: (m) =>
-    replaceSteps(m, {
+  steps: {
+    replace: {
       'priq_thread/iommu_report_device_fault': (c) =>
         reportStep(c, reportVoid({ lostReturn: false, errorResponse: false }), '3dfa64aecb iommu_report_device_fault (void)'),
-    }),
+    },
+  },
 });

@@ -13,7 +13,6 @@ import { forgetWalked, workerSteps, type CompleteGroup } from '../../../model/io
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID, hasFlag } from '../../../model/types.ts';
-import { replaceSteps } from './edit.ts';
 
 /** 1991123271 iopf_group_response: answer only if the group is still pending, then list_del_init. */
 const iopfGroupResponse: CompleteGroup = (d, w) => {
@@ -37,5 +36,5 @@ export default defineVariant<State, IopfParams>({
     'Same verdict and state count as the baseline: the grpid/PASID search of v5.13 always finds the group\'s own entry when endpoints follow the PRI rule on PRG index reuse.',
   model: 'iopf',
   expect: { violates: [] },
-  transform: (m) => replaceSteps(m, { 'worker/iopf_complete_group': () => complete }),
+  steps: { replace: { 'worker/iopf_complete_group': () => complete } },
 });

@@ -7,7 +7,12 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
+import type { AnyStep } from '../../../explorer/model.ts';
+import { driverSteps } from '../../../model/driver.ts';
 import { redirect } from './edit.ts';
+
+/** The baseline driver's step of that name, at the config. */
+const baseStep = (c: IopfParams, name: string): AnyStep<State> => driverSteps(c).find((s) => s.name === name)!;
 
 export default defineVariant<State, IopfParams>({
   id: 'unbind-before-flush',
@@ -17,21 +22,13 @@ export default defineVariant<State, IopfParams>({
     'A fault queued before the stop is still in the workqueue when its PASID is freed: no-fault-after-pasid-free, the property of the baseline\'s known finding F1, here with no overflow and in fewer steps.',
   model: 'sva',
   expect: { violates: [] },
-  transform: (m) => ({
-    ...m,
-    processes: (c) =>
-      m.processes(c).map((p) =>
-        p.name !== 'driver'
-          ? p
-          : {
-              ...p,
-              steps: p.steps.map((s) => {
-                if (s.name === 'stop_dma_and_pasid') return redirect(s, { flush_priq: 'unbind' });
-                if (s.name === 'arm_smmu_sva_unbind' || s.name === 'iommu_sva_free_pasid') return redirect(s, { disable_sva: 'flush_priq' });
-                if (s.name === 'iopf_queue_flush_dev' || s.name === 'iopf_queue_flush_dev/flush_workqueue') return redirect(s, { unbind: 'disable_sva' });
-                return s;
-              }),
-            },
-      ),
-  }),
+  steps: {
+    replace: {
+      'driver/stop_dma_and_pasid': (c) => redirect(baseStep(c, 'stop_dma_and_pasid'), { flush_priq: 'unbind' }),
+      'driver/arm_smmu_sva_unbind': (c) => redirect(baseStep(c, 'arm_smmu_sva_unbind'), { disable_sva: 'flush_priq' }),
+      'driver/iommu_sva_free_pasid': (c) => redirect(baseStep(c, 'iommu_sva_free_pasid'), { disable_sva: 'flush_priq' }),
+      'driver/iopf_queue_flush_dev': (c) => redirect(baseStep(c, 'iopf_queue_flush_dev'), { unbind: 'disable_sva' }),
+      'driver/iopf_queue_flush_dev/flush_workqueue': (c) => redirect(baseStep(c, 'iopf_queue_flush_dev/flush_workqueue'), { unbind: 'disable_sva' }),
+    },
+  },
 });

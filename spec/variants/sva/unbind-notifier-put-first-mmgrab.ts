@@ -8,11 +8,12 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { bindStep } from '../../../model/sva/driver-sva.ts';
+import { composeVariants } from '../../../explorer/variant.ts';
+import sharedCdMmgrab from './shared-cd-mmgrab.ts';
 import putFirst from './unbind-notifier-put-first.ts';
 
 export default defineVariant<State, IopfParams>({
-  ...putFirst,
+  ...composeVariants([putFirst, sharedCdMmgrab]),
   id: 'unbind-notifier-put-first-mmgrab',
   title: 'v5.11 unbind order with cbd23144f766: the shared CD holds an mm_count until after the unpin',
   source:
@@ -20,8 +21,4 @@ export default defineVariant<State, IopfParams>({
   description:
     'The fix moves the last mm_count from the notifier to the CD, but arm_smmu_free_shared_cd runs inside arm_smmu_mmu_notifier_put, before arm_smmu_sva_unbind calls iommu_sva_free_pasid(bond->mm): when mmu_notifier_free_rcu ran between mmu_notifier_put and arm_smmu_free_shared_cd, the CD\'s mmdrop frees the mm and the PASID free reads it (no-mm-use-after-free); the PASID reference it was to drop leaks (refcounts-balanced). The unpin itself is now safe.',
   expect: { violates: ['no-mm-use-after-free', 'refcounts-balanced'] },
-  steps: {
-    ...putFirst.steps,
-    replace: { ...putFirst.steps?.replace, 'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStep(c, { cd_mmgrab: true }) },
-  },
 });

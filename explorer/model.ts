@@ -28,6 +28,8 @@ export interface Step<S, P = undefined> {
   readonly doc?: string;
   /** Where that code is: file:first-last at the version the model follows (or what it is, for hardware). */
   readonly source?: string;
+  /** The locks held while the step runs, as the kernel takes them ('none' where it takes none). */
+  readonly locks?: string;
 }
 
 /** A step with its parameter type erased, as processes hold them. */

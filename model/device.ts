@@ -110,6 +110,7 @@ export function deviceSteps(c: IopfParams): AnyStep<State>[] {
       name: 'pci_page_request',
       doc: 'the endpoint posts one Page Request (a TLP to the IOMMU\'s PRI queue); LAST_PAGE ends its group',
       source: 'hardware',
+      locks: 'none (the endpoint)',
       choices: (s, self) => issueChoices(c, s, self),
       apply: (d, self, choice) => {
         const device = d.devices[self]!;

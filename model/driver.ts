@@ -10,7 +10,7 @@
 //   → iopf_queue_remove_device → pci_disable_pri.
 // PRI is on from the start, as a driver that enables it at probe: a request on the RID may arrive
 // before IOPF is enabled, and the IOMMU driver must then answer it itself.
-// With `smmu` (issue 4) the bind and unbind are arm-smmu-v3's, in several steps (sva/driver-sva.ts),
+// With `smmu` the bind and unbind are arm-smmu-v3's, in several steps (sva/driver-sva.ts),
 // between enabling the SVA feature and ATS, and disabling SVA with mmu_notifier_synchronize.
 // Without it the bind is iommu_sva_alloc_pasid plus the mm_count the SMMU's notifier would hold
 // (mmgrab, dropped at unbind), so the PASID cannot outlive the mm_struct it names.
@@ -68,6 +68,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s1.at,
       doc: 'drivers/pci/ats.c pci_enable_pri: the endpoint may issue page requests (on its RID for now)',
       source: 'drivers/pci/ats.c:196-234 (v5.13-rc6)',
+      locks: 'none',
       apply: (d, self) => {
         d.devices[self]!.pri = 'on';
         go(d, self, s1.then);
@@ -78,6 +79,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s2.at,
       doc: 'io-pgfault.c iopf_queue_add_device: queue->lock + dev->iommu->lock, publish iopf_param',
       source: 'drivers/iommu/io-pgfault.c:332-363 (v5.13-rc6)',
+      locks: 'queue->lock, then dev->iommu->lock',
       enabled: (s) => s.queue.state === 'live',
       apply: (d, self) => {
         iopf_queue_add_device(d, self as DeviceId);
@@ -89,6 +91,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s3.at,
       doc: 'iommu.c iommu_register_device_fault_handler(dev, iommu_queue_iopf, dev): dev->iommu->lock, alloc fault_param',
       source: 'drivers/iommu/iommu.c:1103-1136 (v5.13-rc6)',
+      locks: 'dev->iommu->lock',
       apply: (d, self) => {
         iommu_register_device_fault_handler(d, self as DeviceId);
         go(d, self, s3.then);
@@ -101,6 +104,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s4.at,
       doc: 'iommu_sva_bind_device → iommu_sva_alloc_pasid(mm); the driver programs the PASID into the device',
       source: 'drivers/iommu/iommu-sva-lib.c:26-50 (87ea6a1e395a) (iommu_sva_alloc_pasid); drivers/iommu/ioasid.c:305-347 (v5.13-rc6) (ioasid_alloc), drivers/iommu/ioasid.c:353-364 (v5.13-rc6) (ioasid_get)',
+      locks: 'iommu_sva_lock, ioasid_allocator_lock',
       apply: (d, self) => {
         const mm = mmOfDevice(c, self);
         // The caller passes a live mm (current->mm): a process that already exited binds nothing.
@@ -117,6 +121,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s5.at,
       doc: 'the device driver stops DMA and the PASID (PCIe PASID stop); a marker device posts a Stop Marker',
       source: 'hardware',
+      locks: 'none (the device driver and the endpoint)',
       enabled: (s, self) => canStop(c, s, self),
       apply: (d, self) => {
         const device = d.devices[self]!;
@@ -132,6 +137,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s6.at,
       doc: 'arm_smmu_flush_priq (seed 001 v6 patch 25): spin_lock(&q->wq.lock), queue_sync_prod_in, batch = q->batch; returns at once if queue_empty(&q->llq), else sleeps',
       source: 'seed 001 v6 patch 25 (not merged); uses queue_sync_prod_in drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:157-174 (v5.13-rc6)',
+      locks: 'q->wq.lock',
       apply: (d, self) => {
         const overflowed = queue_sync_prod_in(d);
         if (flushPriqDone(d, NO_PRIQ_FLUSH)) return go(d, self, overflowed ? 'flush_priq_discard' : s6.then);
@@ -144,6 +150,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: 'flush_priq_wait',
       doc: 'arm_smmu_flush_priq: woken by the PRIQ thread, wait_event_interruptible_locked re-tests queue_empty(&q->llq) || q->batch >= batch + 2 under q->wq.lock',
       source: 'seed 001 v6 patch 25 (not merged)',
+      locks: 'q->wq.lock (retaken by the wake-up)',
       enabled: (s, self) => s.priq_flush[self]!.woken,
       apply: (d, self) => {
         const w = d.priq_flush[self]!;
@@ -162,6 +169,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: 'flush_dev',
       doc: 'io-pgfault.c iopf_queue_flush_dev: mutex_lock(dev->iommu->lock); -ENODEV without iopf_param',
       source: 'drivers/iommu/io-pgfault.c:273-284 (v5.13-rc6)',
+      locks: 'dev->iommu->lock, taken here and held across the wait',
       enabled: (s, self) => !s.dev_iommu[self]!.lock,
       apply: (d, self) => {
         const ret = iopf_queue_flush_dev_lock(d, self as DeviceId);
@@ -173,6 +181,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s8.at,
       doc: 'io-pgfault.c iopf_queue_flush_dev: flush_workqueue(queue->wq) returns, mutex_unlock(dev->iommu->lock)',
       source: 'drivers/iommu/io-pgfault.c:285-288 (v5.13-rc6)',
+      locks: 'dev->iommu->lock, released here',
       enabled: (s) => workqueueIdle(s),
       apply: (d, self) => {
         iopf_queue_flush_dev_unlock(d, self as DeviceId);
@@ -186,6 +195,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s9.at,
       doc: 'iommu_sva_unbind_device → iommu_sva_free_pasid(mm): ioasid_put; at zero the PASID is free for reuse',
       source: 'drivers/iommu/iommu-sva-lib.c:59-65 (87ea6a1e395a) (iommu_sva_free_pasid); drivers/iommu/ioasid.c:376-402 (v5.13-rc6) (ioasid_put)',
+      locks: 'iommu_sva_lock, ioasid_allocator_lock',
       apply: (d, self) => {
         const device = d.devices[self]!;
         if (device.pasid !== 0) {
@@ -203,6 +213,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s10.at,
       doc: 'iommu.c iommu_unregister_device_fault_handler: dev->iommu->lock; -EBUSY while responses are pending',
       source: 'drivers/iommu/iommu.c:1148-1174 (v5.13-rc6)',
+      locks: 'dev->iommu->lock',
       apply: (d, self) => {
         iommu_unregister_device_fault_handler(d, self as DeviceId);
         go(d, self, s10.then);
@@ -213,6 +224,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s11.at,
       doc: 'io-pgfault.c iopf_queue_remove_device: unlink under both locks, then free the partials and iopf_param',
       source: 'drivers/iommu/io-pgfault.c:375-405 (v5.13-rc6)',
+      locks: 'queue->lock, then dev->iommu->lock',
       apply: (d, self) => {
         iopf_queue_remove_device(d, self as DeviceId);
         go(d, self, s11.then);
@@ -223,6 +235,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       at: s12.at,
       doc: 'drivers/pci/ats.c pci_disable_pri',
       source: 'drivers/pci/ats.c:242-262 (v5.13-rc6)',
+      locks: 'none',
       apply: (d, self) => {
         d.devices[self]!.pri = 'off';
         go(d, self, s12.then);
@@ -240,6 +253,7 @@ export function flushPriqDiscardStep(discard: DiscardPartial): AnyStep<State> {
     at: 'flush_priq_discard',
     doc: 'arm_smmu_flush_priq: spin_unlock(&q->wq.lock); its queue_sync_prod_in saw an overflow: iopf_queue_discard_partial',
     source: 'seed 001 v6 patch 25 (not merged); calls drivers/iommu/io-pgfault.c:304-322 (v5.13-rc6)',
+    locks: 'queue->lock',
     apply: (d, self) => {
       discard(d);
       d.drivers[self] = 'flush_dev';

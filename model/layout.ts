@@ -45,12 +45,12 @@ import { maxOwner as maxOwnerOf } from './sva/config.ts';
 import { RESPONSE_CODES, asGrpId, asPasid, type DeviceId, type GrpId, type MmId, type Pasid, type PrgSeq } from './types.ts';
 
 export { mmCount, nextMm };
-/** The mm a device's driver binds in issue 3's configs: devices share processes when there are fewer PASIDs. */
+/** The mm a device's driver binds without `mms`: devices share processes when there are fewer PASIDs. */
 export const mmOfDevice = (c: IopfParams, dev: number): MmId => (dev % c.pasids) as MmId;
 
 /**
  * A slice no step of the config writes (the SMMU's SVA slice without `smmu`): encoded as nothing
- * and decoded as one shared value, so issue 3's configs pay nothing for it.
+ * and decoded as one shared value, so configs without `smmu` pay nothing for it.
  */
 function untouched<T>(value: T): Codec<T> {
   return { encode: () => undefined, decode: () => value };

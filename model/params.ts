@@ -40,12 +40,12 @@ export const iopfParams = z
     /** A next process may be given a freed PASID (the one a stale fault would hit). */
     nextProcess: z.boolean().default(true),
     /**
-     * Issue 4: the arm-smmu-v3 SVA side (model/sva/): sva_lock, bonds, notifiers, shared CDs, the
-     * command queue, TLB and ATC, exit_mmap's release, the SRCU free. Off: bind is
-     * iommu_sva_alloc_pasid alone (plus the mm_count the notifier would take), as issue 3 checked it.
+     * The arm-smmu-v3 SVA side (model/sva/): sva_lock, bonds, notifiers, shared CDs, the command
+     * queue, TLB and ATC, exit_mmap's release, the SRCU free. Off: bind is iommu_sva_alloc_pasid
+     * alone (plus the mm_count the notifier would take), which is all the fault path needs.
      */
     smmu: z.boolean().default(false),
-    /** mms a driver may bind (a choice at bind); 0: the issue-3 rule, device d binds mm d % pasids. */
+    /** mms a driver may bind (a choice at bind); 0: the fixed rule, device d binds mm d % pasids. */
     mms: z.number().int().min(0).max(2).default(0),
     /** iommu_sva_bind_device calls per driver on the same (device, mm): 2 checks the shared handle. */
     binds: z.number().int().min(1).max(2).default(1),

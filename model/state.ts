@@ -3,9 +3,8 @@
 // iopf_queue and iopf_group), plus the endpoint, the hardware queue and a few ghost fields the
 // invariants read. Plain data only: fixed-size arrays indexed by small ids, FIFO lists in order,
 // sets (the workqueue, queue->devices) kept sorted so the state is canonical.
-// Issue 4 replaced the stand-in's ioasid and mm records by the real slices (model/ioasid,
-// model/mm, model/arm-smmu-v3 as `arm_smmu`) and added sva_lock, the drivers' handles, the owners'
-// and exit_mmap threads' progress (model/sva/).
+// The SVA side's slices (model/ioasid, model/mm, model/arm-smmu-v3 as `arm_smmu`) sit beside them,
+// with sva_lock, the drivers' handles, the owners' and exit_mmap threads' progress (model/sva/).
 import type { SmmuState } from './arm-smmu-v3/state.ts';
 import type { IoasidState } from './ioasid/ioasid.ts';
 import type { MmStruct, NotifierId } from './mm/mm.ts';
@@ -262,7 +261,7 @@ export interface State {
   next_process: NextProcessPc;
   /** The SMMUv3 SVA slice (model/arm-smmu-v3); with smmu off it stays at its initial value. */
   arm_smmu: SmmuState;
-  /** arm-smmu-v3-sva.c sva_lock: the owner (see model/sva/owners.ts), or null. */
+  /** arm-smmu-v3-sva.c sva_lock: the owner (model/sva/config.ts numbers them), or null. */
   sva_lock: number | null;
   sva: SvaHandle[];
   ghost: Ghost;

@@ -2,19 +2,20 @@
 // thread, iommu.c's fault report and page response, io-pgfault.c's queue, groups and workers, the
 // device drivers, and the mm/PASID stand-in, composed into the Model `iopf`.
 //
-// Follows: drivers/iommu/io-pgfault.c as first merged (fc36479db74e, v5.13, seed 001 after review),
-// iommu.c's report/response of the same tree (page response matching from seed 000, the fault record
-// of seed 003). Later designs (seed 004) are variants under spec/variants/iopf/.
+// Follows seed 001 v6: its page fault handler as merged from the series (io-pgfault.c fc36479db74e,
+// with the list_del its review asked for), its PRI patch 25 (the PRIQ thread and
+// arm_smmu_flush_priq, never merged), and iommu.c's report/response of that tree (page response
+// matching from seed 000, the fault record of seed 003). Later designs (seed 004) are variants under
+// spec/variants/iopf/, each named by its commit.
 //
-// Issue 4 replaced the stand-in of the mm/PASID side by the real modules (model/ioasid,
-// model/iommu-sva, model/mm, model/arm-smmu-v3, composed in model/sva/): with `smmu` the bind is
-// arm-smmu-v3-sva.c's (v5.11, seed 001 v6) with sva_lock, the notifiers' release and
-// invalidate_range, the SRCU free, the command queue, TLB, ATC and the device's DMA; without it the
-// bind is the PASID alone, as issue 3 checked the fault path.
+// The mm/PASID side is the real modules (model/ioasid, model/iommu-sva, model/mm, model/arm-smmu-v3,
+// composed in model/sva/): with `smmu` the bind is arm-smmu-v3-sva.c's (seed 001 v6) with sva_lock,
+// the notifiers' release and invalidate_range, the SRCU free, the command queue, TLB, ATC and the
+// device's DMA; without it the bind is the PASID alone, which is all the fault path needs.
 //
 // Left out, and why: unrecoverable faults (never reach io-pgfault); more than one iopf_queue (one
 // per SMMU; devices of other SMMUs do not share anything modelled here); STEs and the L1 CD table;
-// ASID rollover (model/arm64-asid/). The invariants and witnesses live in spec/ (spec/iopf.ts and
+// ASID rollover (a pinned mm keeps the ASID it was given). The invariants and witnesses live in spec/ (spec/iopf.ts and
 // spec/sva.ts put them on this model); this module is the kernel alone.
 import { match } from 'ts-pattern';
 import { defineModel, step, type AnyStep, type Model, type Process } from '../explorer/model.ts';
@@ -46,6 +47,7 @@ function smmuProcess(): Process<State> {
         at: 'probe',
         doc: 'io-pgfault.c iopf_queue_alloc at SMMU probe: alloc_workqueue("iopf_queue/%s", WQ_UNBOUND, 0)',
         source: 'drivers/iommu/io-pgfault.c:414-438 (v5.13-rc6)',
+        locks: 'none',
         apply: (d) => {
           d.queue.state = 'live';
           d.smmu = 'live';
@@ -56,6 +58,7 @@ function smmuProcess(): Process<State> {
         at: 'live',
         doc: 'io-pgfault.c iopf_queue_free at SMMU removal: remove_device for each listed device, destroy_workqueue (drains it)',
         source: 'drivers/iommu/io-pgfault.c:448-460 (v5.13-rc6)',
+        locks: 'queue->lock (in each remove_device)',
         enabled: (s) => s.drivers.every((p) => p === 'done') && workqueueIdle(s),
         apply: (d) => {
           iopf_queue_free(d);
@@ -115,7 +118,7 @@ const iopf: Model<State, IopfParams> = defineModel<State, IopfParams>({
   name: 'iopf',
   description:
     'I/O page fault path: PRI endpoints, the PRI queue and its thread, iommu_report_device_fault, partial faults, groups, iopf workers, iommu_page_response, flush, discard, add/remove device',
-  follows: 'drivers/iommu/io-pgfault.c fc36479db74e (v5.13), iommu.c of the same tree; seeds 000, 001, 003',
+  follows: 'seed 001 v6: io-pgfault.c as merged from it (fc36479db74e), its PRI patch 25 (PRIQ thread, arm_smmu_flush_priq), iommu.c of that tree; seeds 000, 003',
   params: iopfParams,
   init: (c) => [initialState(c)],
   codec: (c) => stateCodec(c),

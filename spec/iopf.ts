@@ -1,4 +1,4 @@
-// The model `sva-check` checks for issue 3: the kernel model of model/system.ts with the invariants
+// The model `iopf`: the kernel model of model/system.ts with the invariants
 // of spec/invariants/iopf.ts and the witnesses of spec/witnesses.ts. (model/ does not import spec/,
 // so the two meet here.) `no-stall` is the explorer's deadlock check with the model's isFinal.
 import type { Model } from '../explorer/model.ts';

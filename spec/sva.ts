@@ -1,6 +1,6 @@
-// The model `sva` (issue 4): the same kernel system as `iopf` (model/system.ts) with the SMMU's SVA
-// side switched on by its configs (`smmu: true`), checked against issue 3's invariants and issue
-// 4's (spec/invariants/sva.ts), with the witnesses of spec/witnesses-sva.ts.
+// The model `sva`: the same kernel system as `iopf` (model/system.ts) with the SMMU's SVA side
+// switched on by its configs (`smmu: true`), checked against the fault path's invariants, the SVA
+// side's (spec/invariants/sva.ts) and nothing-leaks, with the witnesses of spec/witnesses-sva.ts.
 import type { Model } from '../explorer/model.ts';
 import kernel from '../model/system.ts';
 import { z } from 'zod';
@@ -12,7 +12,7 @@ import { svaInvariants } from './invariants/sva.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 
 /**
- * The sva invariants read the SMMU side, which `smmu: false` (issue 3's stand-in, model `iopf`)
+ * The sva invariants read the SMMU side, which `smmu: false` (the fault path's stand-in, model `iopf`)
  * leaves out: here it is always on, and every driver binds one of `mms` processes.
  */
 const svaParams = iopfParams.extend({
@@ -26,7 +26,7 @@ const sva: Model<State, IopfParams> = {
   name: 'sva',
   description:
     'SVA bind/unbind on arm-smmu-v3 with the I/O page fault path: IOASID and PASID refcounts, mm lifetime, MMU-notifier release and invalidate_range, TLB and ATC, the device driver life cycle',
-  follows: 'arm-smmu-v3-sva.c and iommu-sva-lib.c of v5.11 (seed 001 v6), ioasid.c with references, io-pgfault.c fc36479db74e (v5.13)',
+  follows: 'seed 001 v6: its arm-smmu-v3-sva.c bind/unbind order and notifiers, PRI patch 25, io-pgfault.c as merged from it (fc36479db74e); iommu-sva-lib.c and ioasid.c with references as in v5.11-v5.13',
   invariants: [...iopfInvariants, ...svaInvariants, nothingLeaks],
   witnesses: svaWitnesses,
 };

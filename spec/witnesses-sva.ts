@@ -1,4 +1,4 @@
-// `sometimes` properties of the SVA model (issue 4): each situation an invariant of
+// `sometimes` properties of the SVA model: each situation an invariant of
 // spec/invariants/sva.ts guards is reached at the sva-small bounds, or the invariant proves nothing.
 import type { Witness } from '../explorer/model.ts';
 import type { State } from '../model/state.ts';

@@ -6,7 +6,7 @@ import type { State } from '../model/state.ts';
 const outstanding = (s: State, dev: number): number =>
   s.devices[dev]!.prgs.filter((p) => p.state === 'waiting' || p.state === 'sending').length;
 
-/** Witnesses of the iopf model (issue 3). */
+/** Witnesses of the iopf model. */
 export const iopfWitnesses: readonly Witness<State>[] = [
   {
     name: 'group-completes',

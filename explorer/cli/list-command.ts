@@ -17,12 +17,12 @@ export async function listCommand(ctx: CliContext, options: { json?: boolean }):
   }
   const configs = configNames(ws).map((name) => {
     const { config } = loadConfig(ws, name);
-    return { name, model: config.model, description: config.description ?? '' };
+    return { name, model: config.model, description: config.description ?? '', findings: config.expect?.findings ?? [] };
   });
   const variants = [];
   for (const id of Object.keys(ws.catalog.variants).sort()) {
     const { variant } = await loadVariant(ws, id);
-    variants.push({ id, model: variant.model, title: variant.title, source: variant.source, expect: variant.expect.violates });
+    variants.push({ id, model: variant.model, title: variant.title, source: variant.source, expect: variant.expect.violates, fixes: variant.expect.fixes ?? [] });
   }
   if (options.json) {
     ctx.io.out(JSON.stringify({ defaultConfig: ws.catalog.defaultConfig, models, configs, variants }));
@@ -35,10 +35,13 @@ export async function listCommand(ctx: CliContext, options: { json?: boolean }):
     for (const w of m.witnesses) ctx.io.out(`      witness ${w.name}: ${w.description}`);
   }
   ctx.io.out(`Configs (default: ${ws.catalog.defaultConfig}):`);
-  for (const c of configs) ctx.io.out(`  ${c.name} [${c.model}] — ${c.description}`);
+  for (const c of configs) {
+    ctx.io.out(`  ${c.name} [${c.model}] — ${c.description}`);
+    for (const f of c.findings) ctx.io.out(`      known finding ${f.property} (${f.length} steps): ${f.writeup}`);
+  }
   ctx.io.out('Variants:');
   for (const v of variants) {
-    const verdict = v.expect.length === 0 ? 'all hold' : `violates ${v.expect.join(', ')}`;
+    const verdict = `${v.expect.length === 0 ? 'nothing beyond the known findings' : `violates ${v.expect.join(', ')}`}${v.fixes.length > 0 ? `; fixes ${v.fixes.join(', ')}` : ''}`;
     ctx.io.out(`  ${v.id} [${v.model}] — ${v.title} (${v.source}); expected: ${verdict}`);
   }
   return 0;

@@ -10,6 +10,7 @@ interface StepRow {
   readonly at: string;
   readonly doc: string;
   readonly source: string;
+  readonly locks: string;
 }
 
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
@@ -26,6 +27,7 @@ export async function stepsCommand(ctx: CliContext, options: TargetOptions & { m
         at: s.at === undefined ? '' : typeof s.at === 'string' ? s.at : s.at.join(', '),
         doc: s.doc ?? '',
         source: s.source ?? '',
+        locks: s.locks ?? '',
       }),
     ),
   }));
@@ -37,9 +39,9 @@ export async function stepsCommand(ctx: CliContext, options: TargetOptions & { m
     ctx.io.out(`### ${target.model.name} at ${target.configName ?? 'its defaults'}${target.variant ? `, variant ${target.variant.id}` : ''}\n`);
     for (const p of rows) {
       ctx.io.out(`#### \`${p.process}\` (${p.instances} instance${p.instances === 1 ? '' : 's'})\n`);
-      ctx.io.out('| step | at | what it mirrors | where |');
-      ctx.io.out('|---|---|---|---|');
-      for (const s of p.steps) ctx.io.out(`| \`${s.key}\` | ${s.at === '' ? 'any' : `\`${s.at}\``} | ${cell(s.doc)} | ${cell(s.source)} |`);
+      ctx.io.out('| step | at | what it mirrors | where | locks held |');
+      ctx.io.out('|---|---|---|---|---|');
+      for (const s of p.steps) ctx.io.out(`| \`${s.key}\` | ${s.at === '' ? 'any' : `\`${s.at}\``} | ${cell(s.doc)} | ${cell(s.source)} | ${cell(s.locks)} |`);
       ctx.io.out('');
     }
     return 0;
@@ -50,6 +52,7 @@ export async function stepsCommand(ctx: CliContext, options: TargetOptions & { m
     for (const s of p.steps) {
       ctx.io.out(`  ${s.key}${s.at === '' ? '' : ` [at ${s.at}]`}: ${s.doc}`);
       if (s.source !== '') ctx.io.out(`      ${s.source}`);
+      if (s.locks !== '') ctx.io.out(`      locks: ${s.locks}`);
     }
   }
   return 0;

@@ -78,6 +78,12 @@ export function reportChoices(c: IopfParams, s: State): AllocFailure[] {
   return di.iopf_param ? ['none', 'kzalloc'] : ['none'];
 }
 
+/** arm_smmu_handle_ppr returned: the entry is done with, the thread goes back for q->wq.lock. */
+function handlerReturned(d: Draft<State>): void {
+  d.priq.pc = 'batch';
+  d.priq.evt = null;
+}
+
 /** The request the thread has in hand, in pc `handle` or `nobody_cared`. */
 export function priqFault(s: { priq: { evt: HwqEntry | null } }): IommuFault | null {
   const evt = s.priq.evt;
@@ -100,6 +106,7 @@ export function reportStep(
     at: 'handle',
     doc,
     ...(source === undefined ? {} : { source }),
+    locks: 'dev->iommu->lock; fault_param->lock around the pending copy of a LAST request',
     choices: (s) => reportChoices(c, s),
     enabled: (s) => {
       const f = priqFault(s);
@@ -109,7 +116,7 @@ export function reportStep(
       const fault = priqFault(d)!;
       d.priq.pc = 'batch';
       report(d, fault, alloc);
-      if (d.priq.pc === 'batch') d.priq.evt = null;
+      if (d.priq.pc === 'batch') handlerReturned(d);
     },
     showChoice: (a) => (a === 'none' ? '' : `${a} fails`),
   });
@@ -162,6 +169,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       at: 'idle',
       doc: 'arm_smmu_priq_thread (PRIQ IRQ): spin_lock(&q->wq.lock), queue_remove_raw takes the head (CONS advanced), spin_unlock',
       source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1451-1471 (v5.13-rc6) (arm_smmu_priq_thread; queue_remove_raw call at 1459)',
+      locks: 'q->wq.lock',
       enabled: (s) => !queue_empty(s),
       apply: (d) => {
         d.priq.overflowed = false;
@@ -179,22 +187,20 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       at: 'handle',
       doc: 'arm_smmu_handle_ppr drops a PASID Stop Marker instead of reporting it (seed 001: "IOMMU drivers must discard them before reporting faults")',
       source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1413-1449 (v5.13-rc6) (arm_smmu_handle_ppr); Stop Marker rule in drivers/iommu/io-pgfault.c:153-185 (v5.13-rc6) (iommu_queue_iopf kdoc)',
+      locks: 'none (q->wq.lock dropped)',
       enabled: (s) => s.priq.evt?.kind === 'stop_marker',
-      apply: (d) => {
-        d.priq.pc = 'batch';
-        d.priq.evt = null;
-      },
+      apply: (d) => handlerReturned(d),
     }),
     step<State>({
       name: 'arm_smmu_handle_ppr/nobody_cared',
       at: 'nobody_cared',
       doc: 'arm_smmu_handle_ppr: the core refused a LAST request, "Nobody cared": arm_smmu_page_response(FAILURE)',
       source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1413-1449 (v5.13-rc6) (mainline denies every LAST request: 1435-1448)',
+      locks: 'none (q->wq.lock dropped)',
       apply: (d) => {
         const f = priqFault(d);
         if (f) pci_prg_response(d, f.dev, { grpid: f.grpid, pasid: f.pasid, code: 'FAILURE', private_data: f.private_data });
-        d.priq.pc = 'batch';
-        d.priq.evt = null;
+        handlerReturned(d);
       },
     }),
     step<State>({
@@ -202,6 +208,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       at: 'batch',
       doc: 'arm_smmu_priq_thread: spin_lock(&q->wq.lock), count the entry (every queue_size: q->batch++, wake_up_all_locked), then queue_remove_raw the next or, drained, sync_prod_in, ack OVFLG, wake_up_all_locked, unlock',
       source: 'seed 001 v6 patch 25 (not merged); extends drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1451-1471 (v5.13-rc6) (queue_sync_prod_in at 1462, CONS sync 1467-1469)',
+      locks: 'q->wq.lock',
       apply: (d) => {
         const t = d.priq;
         t.handled++;
@@ -226,6 +233,7 @@ export function threadDiscardStep(discard: DiscardPartial): AnyStep<State> {
     at: 'discard',
     doc: 'arm_smmu_priq_thread after an overflow, q->wq.lock dropped: io-pgfault.c iopf_queue_discard_partial (queue->lock); LAST requests may have been lost',
     source: 'drivers/iommu/io-pgfault.c:304-322 (v5.13-rc6); call after overflow from seed 001 v6 patch 25 (not merged)',
+    locks: 'queue->lock',
     apply: (d) => {
       discard(d);
       d.priq.pc = 'idle';

@@ -4,7 +4,7 @@
 // each master's ATC and the command queue.
 // Leaves out, and why: STEs (SVA never rewrites them), two-level CD tables (the L1 write is one
 // more sync of the same kind), private io-pgtable mappings (no IOVA DMA: the private domain only
-// owns an ASID that SVA may seize), the event/PRI queues (issue 3's model/iommu/), TCR/MAIR values
+// owns an ASID that SVA may seize), the event/PRI queues (model/arm-smmu-v3/priq.ts), TCR/MAIR values
 // (constant per mm), KPTI's ASID halving, and the STALL/ATS behaviour of private CDs.
 import type { Asid, MmId, NotifierId } from '../mm/mm.ts';
 

@@ -5,7 +5,7 @@
 // flush_workqueue: one step takes the lock, a second one waits and releases it).
 //
 // flush_workqueue waits for the work items queued before it began; the model waits until no group
-// of the queue is queued or running at all, which is what the issue asks and can only wait longer
+// of the queue is queued or running at all, which can only wait longer
 // (every group finishes, so it never waits forever). The workqueue itself is never "destroyed" with
 // work in it: destroy_workqueue drains it first, so iopf_queue_free waits the same way.
 import type { Draft } from 'immer';

@@ -72,6 +72,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
       at: 'idle',
       doc: 'io-pgfault.c iopf_handle_group: a worker of the unordered workqueue starts any queued group',
       source: 'drivers/iommu/io-pgfault.c:128-151 (v5.13-rc6)',
+      locks: 'none (the workqueue hands the work item out)',
       choices: (s) => dequeueChoices(s),
       apply: (d, self, i) => {
         const [group] = d.queue.wq.splice(i, 1);
@@ -84,6 +85,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
       at: 'find',
       doc: 'io-pgfault.c iopf_handle_single: PASID_VALID check, iommu_sva_find = ioasid_find + mmget_not_zero',
       source: 'drivers/iommu/io-pgfault.c:83-88 (v5.13-rc6); drivers/iommu/iommu-sva-lib.c:82-85 (87ea6a1e395a) (iommu_sva_find); drivers/iommu/ioasid.c:419-446 (v5.13-rc6) (ioasid_find)',
+      locks: 'ioasid_allocator_lock (RCU read in ioasid_find)',
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
         const f = faultAt(w.group, w.cursor);
@@ -100,6 +102,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
       at: 'fault',
       doc: 'io-pgfault.c iopf_handle_single: mmap_read_lock, find_extend_vma, access check, handle_mm_fault (the PTE becomes present), mmput',
       source: 'drivers/iommu/io-pgfault.c:90-123 (v5.13-rc6)',
+      locks: 'mmap_read_lock(mm)',
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
         const f = faultAt(w.group, w.cursor);
@@ -115,6 +118,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
       at: 'complete',
       doc: 'io-pgfault.c iopf_complete_group → iommu.c iommu_page_response: -EINVAL without dev->iommu->fault_param, else mutex_lock(&fault_param->lock), match, ops->page_response, list_del',
       source: 'drivers/iommu/io-pgfault.c:55-70 (v5.13-rc6); drivers/iommu/iommu.c:1232-1288 (v5.13-rc6) (iommu_page_response up to the matched response)',
+      locks: 'fault_param->lock, taken here and still held',
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
         // The unlocked test `!param->fault_param` decides whether the lock is taken at all.
@@ -129,6 +133,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
       at: 'unlock',
       doc: 'iommu.c iommu_page_response: mutex_unlock(&param->fault_param->lock) re-reads dev->iommu->fault_param, which nothing keeps alive (the unregister holds dev->iommu->lock, not this one); then iopf_handle_group\'s kfree(group)',
       source: 'drivers/iommu/iommu.c:1290-1292 (v5.13-rc6); drivers/iommu/io-pgfault.c:149-150 (v5.13-rc6) (iopf_handle_group: complete, kfree(group))',
+      locks: 'fault_param->lock, released here',
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
         if (d.dev_iommu[w.group.dev]!.fault_param === null) d.ghost.faultDataUseAfterFree = true;

@@ -1,7 +1,7 @@
 // arch/arm64/mm/context.c: arm64_mm_context_get / arm64_mm_context_put (48118151d8cc "arm64: mm:
 // Pin down ASIDs for sharing mm with devices", v5.10), reduced to the per-mm pin count.
 // Leaves out: generations, rollover and the global pinned_asid_map / max_pinned_asids limit; they
-// belong to model/arm64-asid/. What the SMMU relies on, and all this model gives it, is: "while
+// are not modelled yet. What the SMMU relies on, and all this model gives it, is: "while
 // pinned, the mm's hardware ASID never changes and is never given to another mm" (kernel-notes 1d).
 import { mmAccess, mmWarn, type Asid, type MmStruct } from './mm.ts';
 

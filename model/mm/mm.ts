@@ -4,7 +4,7 @@
 // context.pinned, 48118151d8cc), a small page table, the MMU notifier subscriptions
 // (mm/mmu_notifier.c) and the exit_mmap progress.
 // Leaves out: VMAs beyond one permission per page, mmap_lock (munmap and exit are serialized by
-// the composition: one munmap at a time per mm), ASID rollover (model/arm64-asid/ owns it; here a
+// the composition: one munmap at a time per mm), ASID rollover (not modelled yet; here a
 // pinned mm keeps the ASID it was given at init, which is what pinning guarantees).
 
 export type MmId = number & { readonly __brand: 'MmId' };

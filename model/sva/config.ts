@@ -9,10 +9,10 @@ import type { SmmuConfig } from '../arm-smmu-v3/init.ts';
 import type { IopfParams } from '../params.ts';
 import type { MmId } from '../types.ts';
 
-/** Number of mms: `mms` processes (smmu configs) or one per PASID plus the next process's (issue 3). */
+/** Number of mms: `mms` processes (smmu configs) or one per PASID plus the next process's. */
 export const mmCount = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids + (c.nextProcess ? 1 : 0));
 
-/** The mms a driver may bind: a choice among `mms`, or issue 3's fixed rule (device d binds mm d % pasids). */
+/** The mms a driver may bind: a choice among `mms`, or the fixed rule (device d binds mm d % pasids). */
 export function bindableMms(c: IopfParams, dev: number): MmId[] {
   if (c.mms > 0) return Array.from({ length: c.mms }, (_, i) => i as MmId);
   return [(dev % c.pasids) as MmId];
@@ -21,7 +21,7 @@ export function bindableMms(c: IopfParams, dev: number): MmId[] {
 /** The mms whose owner runs from the start (the next process's mm starts empty). */
 export const startsLive = (c: IopfParams, mm: number): boolean => c.mms > 0 || mm < c.pasids;
 
-/** The next process's mm (issue 3, when nextProcess is on and mms is 0). */
+/** The next process's mm (when nextProcess is on and mms is 0). */
 export const nextMm = (c: IopfParams): MmId => c.pasids as MmId;
 
 export const nrPages = (c: IopfParams): number => c.vmas.length;

@@ -5,8 +5,8 @@
 // DMA between the bind (the driver programs the PASID) and the driver's stop.
 // Ghost: a DMA that used a translation of a page whose frame is freed (PTE none) sets
 // ghost.dmaToFreedPage. Left out: a translation fault's own report (the device's page requests,
-// issue 3's pci_page_request, stand for what a PRI device does after a failed translation), and
-// stall faults of untranslated accesses (the SMMU's event queue: issue 3 models PRI only).
+// pci_page_request, stand for what a PRI device does after a failed translation), and stall faults
+// of untranslated accesses (the SMMU's event queue: the model's fault path is PRI).
 import type { Draft } from 'immer';
 import { arm_smmu_ats_translate, arm_smmu_translate, atc_lookup } from '../arm-smmu-v3/tlb.ts';
 import type { Access } from '../mm/pgtable.ts';
@@ -33,6 +33,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       name: 'ats_translation_request',
       doc: 'PCIe ATS Translation Request for (PASID, page): the SMMU answers from its TLB or a walk of the CD\'s table; the ATC keeps a success',
       source: 'hardware',
+      locks: 'none (the endpoint and the SMMU)',
       choices: (s, self) => (dmaOn(s, self) && s.arm_smmu.masters[self]!.ats_enabled ? pages : []),
       apply: (d, self, page) => {
         arm_smmu_ats_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
@@ -43,6 +44,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       name: 'dma_translated',
       doc: 'a translated DMA: the device uses its ATC entry for (PASID, page) without asking the SMMU',
       source: 'hardware',
+      locks: 'none (the endpoint)',
       choices: (s, self) => (dmaOn(s, self) ? pages.filter((p) => atc_lookup(s.arm_smmu, self as DeviceId, s.devices[self]!.pasid, p) !== null) : []),
       apply: (d, self, page) => {
         const mm = atc_lookup(d.arm_smmu, self as DeviceId, d.devices[self]!.pasid, page);
@@ -54,6 +56,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       name: 'dma_untranslated',
       doc: 'an untranslated DMA: the SMMU fetches the CD, looks the TLB up (tagged by ASID) and walks the table on a miss',
       source: 'hardware',
+      locks: 'none (the SMMU)',
       choices: (s, self) => (dmaOn(s, self) ? pages : []),
       apply: (d, self, page) => {
         const r = arm_smmu_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));

@@ -3,7 +3,7 @@
 //   arm_smmu_dev_enable_feature(SVA) (-ENODEV without COHACC or an I/O page fault path)
 //   → arm_smmu_enable_ats → __arm_smmu_sva_bind (sva_lock; PASID, notifier get or alloc with the
 //   shared CD and its ASID, CD dwords 1-3 + sync) → write dword0 (V=1) + sync → unlock
-//   ... stop DMA, flush (issue 3) ...
+//   ... stop DMA, flush (model/driver.ts) ...
 //   → arm_smmu_sva_unbind (sva_lock; bond put; the last notifier put removes the CD and, unless
 //   release cleared it, invalidates TLB and ATC) → after the syncs: iommu_sva_free_pasid, kfree(bond),
 //   mmu_notifier_put (SRCU-deferred free), unlock → arm_smmu_dev_disable_feature →
@@ -56,6 +56,7 @@ export function enableSteps(): AnyStep<State>[] {
       at: 'enable_sva',
       doc: 'iommu_dev_enable_feature(SVA) → arm_smmu_master_enable_sva under sva_lock: -ENODEV unless arm_smmu_master_sva_supported',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:462-469 (v5.13-rc6) (arm_smmu_master_enable_sva); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:443-450 (v5.13-rc6) (arm_smmu_master_sva_supported); arm_smmu_dev_enable_feature in arm-smmu-v3.c not counted',
+      locks: 'sva_lock',
       enabled: (s) => s.sva_lock === null,
       apply: (d, self) => {
         if (arm_smmu_master_enable_sva(d.arm_smmu, self as DeviceId) === 0) return go(d, self, 'enable_ats');
@@ -68,6 +69,7 @@ export function enableSteps(): AnyStep<State>[] {
       at: 'enable_ats',
       doc: 'arm_smmu_enable_ats at attach: pci_enable_ats when the SMMU (IDR0.ATS) and the function both support it',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_enable_ats (lines not counted); drivers/pci/ats.c:56-87 (v5.13-rc6) (pci_enable_ats)',
+      locks: 'none',
       apply: (d, self) => {
         arm_smmu_enable_ats(d.arm_smmu, self as DeviceId);
         go(d, self, 'bind');
@@ -83,6 +85,7 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
     at: 'bind',
     doc: 'iommu_sva_bind_device(dev, current->mm) → arm_smmu_sva_bind: mutex_lock(sva_lock), __arm_smmu_sva_bind (bond reuse, or PASID + notifier + CD dwords 1-3 and a sync)',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:356-368 (v5.13-rc6) (arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:307-354 (v5.13-rc6) (__arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:229-279 (v5.13-rc6) (arm_smmu_mmu_notifier_get); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1012-1022 (v5.13-rc6) (CD dwords 1-3 + first sync)',
+    locks: 'sva_lock, taken here and held until the unlock step; iommu_sva_lock and ioasid_allocator_lock for the PASID; arm_smmu_asid_lock for the shared CD; devices_lock for the CD sync',
     // The process whose mm is bound calls in (current->mm): only a live process binds; with none
     // left (null) the driver gives its remaining binds up.
     choices: (s, self) => {
@@ -117,6 +120,7 @@ export function bindTailSteps(): AnyStep<State>[] {
       at: 'bind_dword0',
       doc: 'arm_smmu_write_ctx_desc install, after the first sync: WRITE_ONCE(cdptr[0], V | ASID | ...), arm_smmu_sync_cd',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1024-1049 (v5.13-rc6)',
+      locks: 'sva_lock (held); devices_lock for the CD sync',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
       apply: (d, self) => {
         const mm = d.sva[self]!.mm!;
@@ -131,6 +135,7 @@ export function bindTailSteps(): AnyStep<State>[] {
       at: 'bind_unlock',
       doc: 'the CD syncs completed: mutex_unlock(sva_lock); the driver gets the handle and programs mm->pasid into the device',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:368-369 (v5.13-rc6); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:386-391 (v5.13-rc6) (arm_smmu_sva_get_pasid)',
+      locks: 'sva_lock, released here',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
       apply: (d, self) => {
         const h = d.sva[self]!;
@@ -154,6 +159,7 @@ export function unbindStep(): AnyStep<State> {
     at: 'unbind',
     doc: 'iommu_sva_unbind_device → arm_smmu_sva_unbind: sva_lock; refcount_dec_and_test(bond); arm_smmu_mmu_notifier_put: CD removed, TLBI + ATC_INV unless cleared',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:372-379 (v5.13-rc6); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:281-300 (v5.13-rc6) (arm_smmu_mmu_notifier_put up to the invalidations)',
+    locks: 'sva_lock, taken here and held across the CMD_SYNC waits; devices_lock for the CD sync and ATC invalidation',
     enabled: (s, self) => s.sva_lock === null || s.sva[self]!.handles === 0,
     apply: (d, self) => {
       const h = d.sva[self]!;
@@ -209,6 +215,7 @@ export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State>
     at: 'unbind_put',
     doc: 'after the put\'s syncs: iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put (call_srcu), [free_shared_cd]; mutex_unlock(sva_lock)',
     source: 'seed 001 v6 patch 17 __arm_smmu_sva_unbind: iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put(&smmu_mn->mn) (mainline has the other order: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:372-384 (v5.13-rc6))',
+    locks: 'sva_lock (held, released at the end); iommu_sva_lock and ioasid_allocator_lock; arm_smmu_asid_lock when the shared CD goes',
     enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
     apply: (d, self) => {
       iommu_sva_free_pasid(d, d.sva[self]!.mm!);
@@ -231,6 +238,8 @@ export function putFirstTailSteps(): AnyStep<State>[] {
       name: 'arm_smmu_mmu_notifier_put/mmu_notifier_put',
       at: 'unbind_put',
       doc: 'v5.11: after the put\'s syncs, mmu_notifier_put(&smmu_mn->mn) ("Frees smmu_mn": call_srcu, then mmdrop)',
+      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:302-303 (v5.13-rc6) (arm_smmu_mmu_notifier_put: mmu_notifier_put)',
+      locks: 'sva_lock (held); mm->notifier_subscriptions->lock',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
       apply: (d, self) => {
         const h = d.sva[self]!;
@@ -243,6 +252,7 @@ export function putFirstTailSteps(): AnyStep<State>[] {
       at: 'unbind_free_pasid',
       doc: 'v5.11: arm_smmu_free_shared_cd(cd) (arm64_mm_context_put(cd->mm)) when the notifier went; iommu_sva_free_pasid(bond->mm); kfree(bond); mutex_unlock(sva_lock)',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:304 and 380-383 (v5.13-rc6) (arm_smmu_free_shared_cd(cd); iommu_sva_free_pasid(bond->mm); kfree(bond))',
+      locks: 'sva_lock (held, released at the end); iommu_sva_lock and ioasid_allocator_lock; arm_smmu_asid_lock when the shared CD goes',
       apply: (d, self) => {
         const h = d.sva[self]!;
         const mm = h.mm!;
@@ -265,6 +275,7 @@ export function disableSteps(): AnyStep<State>[] {
       at: 'disable_sva',
       doc: 'iommu_dev_disable_feature(SVA) → arm_smmu_master_disable_sva under sva_lock (-EBUSY while bonds exist)',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:471-483 (v5.13-rc6) (arm_smmu_master_disable_sva)',
+      locks: 'sva_lock',
       enabled: (s) => s.sva_lock === null,
       apply: (d, self) => {
         if (d.arm_smmu.masters[self]!.sva_enabled) arm_smmu_master_disable_sva(d.arm_smmu, self as DeviceId);
@@ -276,6 +287,7 @@ export function disableSteps(): AnyStep<State>[] {
       at: 'synchronize',
       doc: 'arm_smmu_sva_notifier_synchronize → mmu_notifier_synchronize: wait for every pending SRCU free_notifier',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:485-492 (v5.13-rc6); mm/mmu_notifier.c:1090-1093 (c2818c9a0876)',
+      locks: 'none (waits for the SRCU grace period)',
       enabled: (s) => s.mms.every((m) => mmu_notifier_synchronized(m)),
       apply: (d, self) => go(d, self, 'unregister_handler'),
     }),

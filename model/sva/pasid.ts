@@ -1,5 +1,4 @@
-// The mm/PASID side of the fault path, on the real modules (issue 4 replaces issue 3's
-// sva-standin.ts): iommu-sva-lib.c's iommu_sva_alloc_pasid / iommu_sva_free_pasid / iommu_sva_find
+// The mm/PASID side of the fault path: iommu-sva-lib.c's iommu_sva_alloc_pasid / iommu_sva_free_pasid / iommu_sva_find
 // (v5.11-v5.16, model/iommu-sva) on ioasid.c (model/ioasid) and mm_struct (model/mm), with the ghost
 // fields the invariants read: a freed PASID marks every fault still in flight for it stale
 // (no-fault-after-pasid-free), and remembers it was freed (the next process may get it).

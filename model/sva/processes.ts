@@ -2,7 +2,7 @@
 // model/mm): the owner of each mm (CPU page faults, munmap with its invalidate_range calls, exit),
 // the thread running exit_mmap after the last mmput (each notifier's ->release under sva_lock, then
 // the unmap and __mmput's mmdrop), the SRCU callback that frees put notifiers, the SMMU consuming its
-// command queue, and issue 3's next process that may get a freed PASID.
+// command queue, and the next process that may get a freed PASID (configs without `mms`).
 // exit_mmap is its own process: in the kernel it runs in whoever did the last mmput (the owner, or
 // an iopf worker, seed001-killed-process.log); the model lets that thread go on at once, which only
 // adds interleavings. Left out: mmap_lock (one munmap at a time per mm, by the owner), page
@@ -37,7 +37,7 @@ import { svaView } from './view.ts';
 export type FreeCdIn = 'put' | 'free_notifier';
 export const FREE_CD_IN: FreeCdIn = 'free_notifier';
 
-/** Processes with an mm of their own: all mms (smmu configs), or issue 3's bound processes. */
+/** Processes with an mm of their own: all mms (smmu configs), or one per PASID. */
 const ownedMms = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids);
 
 export function processSteps(c: IopfParams): AnyStep<State>[] {
@@ -49,6 +49,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
         at: 'running',
         doc: 'kernel/exit.c do_exit → exit_mm → mmput: the owner drops its mm_users reference; the last user starts exit_mmap',
         source: 'kernel/exit.c do_exit → exit_mm → kernel/fork.c mmput (v5.13-rc6; lines not counted)',
+        locks: 'none (mmput drops the owner reference)',
         apply: (d, self) => {
           d.procs[self]!.pc = 'exited';
           mmput(d, self as MmId);
@@ -65,6 +66,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'running',
       doc: 'the owner touches a page from the CPU: mm/memory.c handle_mm_fault makes its PTE present',
       source: 'mm/memory.c handle_mm_fault (v5.13-rc6; lines not counted)',
+      locks: 'mmap_read_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none' && p.pte === 'none'),
       apply: (d, self, page) => {
         const m = d.mms[self]!;
@@ -77,6 +79,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'running',
       doc: 'mm/mmap.c munmap → unmap_region: unmap_vmas clears the PTE (the frame waits for tlb_finish_mmu); with BTM the CPU TLBI reaches the SMMU TLB',
       source: 'mm/mmap.c __do_munmap → unmap_region (v5.13-rc6; lines not counted)',
+      locks: 'mmap_write_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
       apply: (d, self, page) => {
         const m = d.mms[self]!;
@@ -90,6 +93,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'munmap',
       doc: 'mmu_notifier_invalidate_range → arm_smmu_mm_invalidate_range (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
+      locks: 'srcu_read_lock(&srcu); no driver lock',
       enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) !== null,
       apply: (d, self) => {
         const m = d.mms[self]!;
@@ -103,6 +107,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'invalidate_wait',
       doc: 'arm_smmu_mm_invalidate_range returns once its CMD_SYNCs completed; the SRCU read section ends',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c __mmu_notifier_invalidate_range (lines not counted)',
+      locks: 'srcu_read_lock(&srcu), released here',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, procOwner(c, self)),
       apply: (d, self) => {
         const p = d.procs[self]!;
@@ -115,6 +120,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'munmap',
       doc: 'mm/mmu_gather.c tlb_finish_mmu: every invalidate_range returned, the frame is freed',
       source: 'mm/mmu_gather.c tlb_finish_mmu (v5.13-rc6; lines not counted)',
+      locks: 'mmap_write_lock(mm)',
       enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => {
         tlb_finish_mmu(d.mms[self]!);
@@ -137,6 +143,7 @@ export function releaseCallStep(): AnyStep<State> {
     at: 'idle',
     doc: 'mm/mmu_notifier.c mn_hlist_release: hlist_for_each_entry_rcu under srcu_read_lock, subscription->ops->release(subscription, mm)',
     source: 'mm/mmu_notifier.c:299-346 (c2818c9a0876)',
+    locks: 'srcu_read_lock(&srcu), held for the whole walk',
     enabled: (s, self) => mmu_notifier_release_next(s.mms[self]!) !== null,
     apply: (d, self) => {
       d.exit_mmap[self] = { pc: 'release', reader: mmu_notifier_release_next(d.mms[self]!)! };
@@ -151,6 +158,7 @@ export function releaseStep(c: IopfParams, opts: Omit<ReleaseOpts, 'owner'> = {}
     at: 'release',
     doc: 'arm_smmu_mm_release: mutex_lock(sva_lock); unless cleared, quiesce the CD at mm->pasid (V kept, EPD0), TLBI ASID, ATC_INV all, cleared = true',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:194-214 (v5.13-rc6)',
+    locks: 'srcu_read_lock(&srcu); sva_lock, taken here and held across the CMD_SYNC waits; devices_lock for the CD sync',
     enabled: (s) => s.sva_lock === null,
     apply: (d, self) => {
       const id = d.exit_mmap[self]!.reader!;
@@ -172,6 +180,7 @@ export function exitMmapSteps(c: IopfParams): AnyStep<State>[] {
         at: 'release_wait',
         doc: 'arm_smmu_mm_release: its CMD_SYNCs completed; mutex_unlock(sva_lock); mn_hlist_release goes on',
         source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:215-216 (v5.13-rc6)',
+        locks: 'sva_lock, released here',
         enabled: (s, self) => cmdq_sync_done(s.arm_smmu, exitOwner(c, self)),
         apply: (d, self) => {
           const e = d.exit_mmap[self]!;
@@ -188,6 +197,7 @@ export function exitMmapSteps(c: IopfParams): AnyStep<State>[] {
       at: 'idle',
       doc: 'mm/mmap.c exit_mmap after mmu_notifier_release (every subscription unlinked): unmap_vmas, free_pgtables, then __mmput\'s mmdrop',
       source: 'mm/mmap.c exit_mmap (v5.13-rc6; lines not counted)',
+      locks: 'mmap_write_lock(mm) (the unmap)',
       enabled: (s, self) => {
         const x = s.mms[self]!.exit;
         return x.state === 'unmapping' || (x.state === 'releasing' && x.pending.length === 0);
@@ -220,6 +230,7 @@ export function srcuFreeStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> 
     name: 'mmu_notifier_free_rcu',
     doc: 'mm/mmu_notifier.c mmu_notifier_free_rcu after the SRCU grace period: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop',
     source: 'mm/mmu_notifier.c:846-855 (c2818c9a0876); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:218-221 (v5.13-rc6) (arm_smmu_mmu_notifier_free)',
+    locks: 'none (an SRCU callback, after the grace period)',
     choices: (s) => (srcuReading(s) ? [] : s.mms.flatMap((m, mm) => m.srcu_pending.map((id): [MmId, NotifierId] => [mm as MmId, id]))),
     apply: (d, _self, [, id]) => arm_smmu_mmu_notifier_free(svaView(d), id, { free_cd_in }),
     showChoice: ([mm, id]) => `mm ${mm} notifier ${id}`,
@@ -248,6 +259,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
           name: 'arm_smmu_cmdq_consume',
           doc: 'the SMMU performs a queued command: any one before the first CMD_SYNC, or that sync once all before it are done',
           source: 'hardware',
+          locks: 'none (the SMMU)',
           choices: (s) => (c.cmdq === 'fifo' ? cmdq_consumable_fifo(s.arm_smmu) : cmdq_consumable(s.arm_smmu)),
           apply: (d, _self, i) => arm_smmu_cmdq_consume(d.arm_smmu, i),
           showChoice: (i) => `cmd ${i}`,
@@ -266,6 +278,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
           at: 'waiting',
           doc: 'iommu-sva-lib.c iommu_sva_alloc_pasid for another process: ioasid_alloc gives it a PASID value freed by an unbind',
           source: 'drivers/iommu/iommu-sva-lib.c:26-50 (87ea6a1e395a); drivers/iommu/ioasid.c:305-347 (v5.13-rc6) (ioasid_alloc)',
+          locks: 'iommu_sva_lock, ioasid_allocator_lock',
           choices: (s) => s.ioasid.xa.flatMap((a, i) => (i > 0 && a === null && s.ioasid_reused[i] ? [asPasid(i)] : [])),
           apply: (d, _self, pasid) => {
             const mm = nextMm(c);

@@ -1,6 +1,6 @@
 // The views the SVA modules take (model/arm-smmu-v3 SvaView, model/iommu-sva SvaLibView), built on
 // a draft of the system state: the SMMU slice is `arm_smmu` there (`smmu` is the driver's probe
-// state of issue 3). The fields are the draft's own, so the modules mutate the draft.
+// state). The fields are the draft's own, so the modules mutate the draft.
 import type { Draft } from 'immer';
 import type { SvaView } from '../arm-smmu-v3/sva-notifier.ts';
 import type { State } from '../state.ts';

@@ -1,4 +1,4 @@
-// The safety rules of the I/O page fault path (issue 3), one per clause so a counterexample names
+// The safety rules of the I/O page fault path, one per clause so a counterexample names
 // the exact rule it breaks. Each says where the rule comes from; each has a witness in
 // spec/witnesses.ts showing that the situation it guards is reached, and a variant or a hand-made
 // state in test/spec that makes it fire.

@@ -1,4 +1,4 @@
-// The safety rules of SVA bind/unbind, the mm lifetime and the translation caches (issue 4), one per
+// The safety rules of SVA bind/unbind, the mm lifetime and the translation caches, one per
 // clause of the issue, each with where it comes from. They read the slices of model/sva/ and
 // presume the `smmu` part is on (the `sva` model's configs). Witnesses: spec/witnesses-sva.ts;
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).

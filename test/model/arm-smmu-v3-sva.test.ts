@@ -1,6 +1,6 @@
-// Bind/unbind, release and invalidate_range end to end, each scenario run the way an issue-4 step
+// Bind/unbind, release and invalidate_range end to end, each scenario run the way a model step
 // sequence would run it (SVA-NOTES.md): a kernel function, then `drain` where the thread sleeps on
-// its CMD_SYNC. These are also the building blocks of the issue-4 variants' verdicts.
+// its CMD_SYNC. These are also the building blocks of the sva variants' verdicts.
 import { describe, expect, it } from 'vitest';
 import { arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';

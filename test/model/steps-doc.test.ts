@@ -9,12 +9,13 @@ it('model/STEPS.md is up to date with the step definitions (run npm run steps)',
   expect(readFileSync(resolve(ROOT, STEPS_FILE), 'utf8')).toBe(await stepsDoc());
 });
 
-it('every step of the kernel models says what it mirrors and where', async () => {
+it('every step of the kernel models says what it mirrors, where, and the locks it holds', async () => {
   const rows = (await stepsDoc()).split('\n').filter((l) => l.startsWith('| `'));
   expect(rows.length).toBeGreaterThan(40);
   for (const row of rows) {
     const cells = row.split(' | ');
     expect(cells[2]!.trim(), row).not.toBe('');
-    expect(cells[3]!.replace(/\|$/, '').trim(), row).not.toBe('');
+    expect(cells[3]!.trim(), row).not.toBe('');
+    expect(cells[4]!.replace(/\|$/, '').trim(), row).not.toBe('');
   }
 });

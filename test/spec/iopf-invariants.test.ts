@@ -1,5 +1,5 @@
 // Each iopf invariant fires: on the variant that breaks it (test/spec/iopf-variants.test.ts) or,
-// for those no variant of issue 3 breaks, on a hand-made state; and each holds on the initial state.
+// for those no variant breaks, on a hand-made state; and each holds on the initial state.
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
 import { faultRecord } from '../helpers/fault-record.ts';

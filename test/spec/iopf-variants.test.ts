@@ -1,4 +1,4 @@
-// Every iopf variant's expected verdict (issue 3), at the iopf-small bounds. The iommufd variants and
+// Every iopf variant's expected verdict, at the iopf-small bounds. The iommufd variants and
 // the report-fault-void pair have files of their own, so the suite's workers run them side by side.
 import { describe, expect, it } from 'vitest';
 import attachHandle from '../../spec/variants/iopf/attach-handle.ts';

@@ -1,4 +1,4 @@
-// Every sva variant's expected verdict (issue 4), at sva-small, or at two masters of one domain
+// Every sva variant's expected verdict, at sva-small, or at two masters of one domain
 // where the variant is about sharing between devices.
 import { describe, expect, it } from 'vitest';
 import type { Witness } from '../../explorer/model.ts';

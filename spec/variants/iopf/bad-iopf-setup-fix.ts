@@ -2,7 +2,7 @@
 // void report, a page request that finds no fault-capable domain or no fault data is answered
 // INVALID at once (iopf_error_response → ops->page_response) and -EINVAL is returned for logging.
 //
-// The checker finds a violation the issue did not expect, and the patch confirms it. Seed 004 holds
+// The checker finds a violation the patch's own message does not expect, and its code confirms it. Seed 004 holds
 // only the commit message; the diff (Pranjal Shrivastava's posting to lkml, Aug 2024, and
 // io-pgfault.c as merged) reads:
 //     attach_handle = find_fault_handler(dev, evt);

@@ -46,7 +46,7 @@ function bindInactive(d: Draft<State>, self: number, mm: MmId): 'ok' | 'dword0' 
   return mn.dword0 ? 'dword0' : 'ok';
 }
 
-/** iommu_sva_free_pasid with the proposal's ioasid_free, and issue 3's ghosts. */
+/** iommu_sva_free_pasid with the proposal's ioasid_free, and the fault path's ghosts. */
 function freeInactive(d: Draft<State>, mm: MmId): void {
   const m = d.mms[mm]!;
   const pasid = m.pasid;

@@ -1,5 +1,5 @@
 // The command line end to end (in-process): exit codes, JSON report, saved and replayed traces.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli, ROOT, tempDir } from '../helpers/cli.ts';
@@ -38,8 +38,15 @@ describe('sva-check explore', () => {
     expect(JSON.parse(run.out)).toMatchObject({ result: 'incomplete', reason: 'max-depth' });
   });
 
-  it('runs the catalog default config when none is named: only its known findings fire, so it exits 0', async () => {
-    const run = await cli(['explore', '--json', '--no-save']);
+  it('runs the catalog default config when none is named: only its known findings fire, so it exits 0, and their saved traces are the shipped ones', async () => {
+    // The Quick start's `npm run explore` must find the counterexamples/ files it would write already there.
+    const cwd = tempDir();
+    const out = join(cwd, 'counterexamples');
+    mkdirSync(out);
+    const shipped = readdirSync(join(ROOT, 'counterexamples')).filter((f) => f.startsWith('iopf--iopf-small--baseline--'));
+    for (const f of shipped) copyFileSync(join(ROOT, 'counterexamples', f), join(out, f));
+    const run = await cli(['explore', '--json'], cwd);
+    expect(readdirSync(out).sort()).toEqual([...shipped].sort());
     expect(run.code).toBe(0);
     const report = JSON.parse(run.out) as { config: string; result: string; newViolations: string[]; violations: { property: string; known: boolean }[] };
     expect(report.config).toBe('iopf-small');

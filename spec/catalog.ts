@@ -23,6 +23,7 @@ export const catalog: Catalog = {
     'discard-partial-no-list-del': 'spec/variants/iopf/discard-partial-no-list-del.ts',
     'fault-param-refcount': 'spec/variants/iopf/fault-param-refcount.ts',
     'flush-per-pasid': 'spec/variants/iopf/flush-per-pasid.ts',
+    'flush-priq-waits-for-handler': 'spec/variants/iopf/flush-priq-waits-for-handler.ts',
     'handle-group-free-without-list-del': 'spec/variants/iopf/handle-group-free-without-list-del.ts',
     'iommufd-fault-object': 'spec/variants/iopf/iommufd-fault-object.ts',
     'iommufd-fault-object-no-code-check': 'spec/variants/iopf/iommufd-fault-object-no-code-check.ts',

@@ -46,7 +46,8 @@ export function itHasItsVerdict(
   known: readonly string[] = smallKnown,
 ): void {
   for (const v of variants) {
-    it(`${v.id} → ${v.expect.violates.length === 0 ? 'nothing beyond the known findings' : v.expect.violates.join(', ')}`, () => {
+    const fixes = v.expect.fixes?.length ? `; fixes ${v.expect.fixes.join(', ')}` : '';
+    it(`${v.id} → ${v.expect.violates.length === 0 ? 'nothing beyond the known findings' : v.expect.violates.join(', ')}${fixes}`, () => {
       expect(verdictOf(exploreVariant(v), known)).toEqual(expectedVerdict(v.expect));
     });
   }

@@ -63,6 +63,11 @@ export interface Witness<S> {
 
 export interface Model<S, C = unknown> {
   readonly name: string;
+  /**
+   * Models whose processes and steps this one contains under the same names, so that their variants
+   * apply to it too (a variant of `iopf` edits the fault path of `sva` as well).
+   */
+  readonly includes?: readonly string[];
   readonly description: string;
   /** The kernel version or commit the model follows ("v5.13 fc36479db74e"), or the spec it mirrors. */
   readonly follows: string;

@@ -77,7 +77,7 @@ export function composeVariants(parts: readonly AnyVariant[]): AnyVariant {
 }
 
 export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): Model<S, C> {
-  if (variant.model !== model.name) {
+  if (variant.model !== model.name && !(model.includes ?? []).includes(variant.model)) {
     throw new HarnessError(`variant ${variant.id} is for model '${variant.model}', not '${model.name}'`);
   }
   const edited: Model<S, C> = {

@@ -24,6 +24,8 @@ const sva: Model<State, IopfParams> = {
   ...kernel,
   params: svaParams,
   name: 'sva',
+  // The fault path's steps and names are the iopf model's: its variants apply here too.
+  includes: ['iopf'],
   description:
     'SVA bind/unbind on arm-smmu-v3 with the I/O page fault path: IOASID and PASID refcounts, mm lifetime, MMU-notifier release and invalidate_range, TLB and ATC, the device driver life cycle',
   follows: 'seed 001 v6: its arm-smmu-v3-sva.c bind/unbind order and notifiers, PRI patch 25, io-pgfault.c as merged from it (fc36479db74e); iommu-sva-lib.c and ioasid.c with references as in v5.11-v5.13',

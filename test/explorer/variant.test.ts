@@ -64,6 +64,14 @@ describe('applyVariant', () => {
       /is for model 'other', not 'counter'/,
     );
   });
+
+  it("applies to a model that includes the variant's model (its steps under the same names)", () => {
+    const wider = { ...counter, name: 'wider', includes: ['counter'] };
+    const v = defineVariant<Counter, { max: number }>({ ...base, id: 'x', steps: { remove: ['p/inc'] } });
+    expect(compile(wider, { max: 3 }).stepKeys).toContain('p/inc');
+    expect(compile(applyVariant(wider, v), { max: 3 }).stepKeys).not.toContain('p/inc');
+    expect(() => applyVariant({ ...counter, name: 'other' }, v)).toThrow(/is for model 'counter', not 'other'/);
+  });
 });
 
 describe('trace rendering', () => {

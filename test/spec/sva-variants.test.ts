@@ -13,6 +13,7 @@ import unbindBeforeFlush from '../../spec/variants/sva/unbind-before-flush.ts';
 import unbindNotifierPutFirst from '../../spec/variants/sva/unbind-notifier-put-first.ts';
 import unbindNotifierPutFirstMmgrab from '../../spec/variants/sva/unbind-notifier-put-first-mmgrab.ts';
 import sharedCdMmgrab from '../../spec/variants/sva/shared-cd-mmgrab.ts';
+import flushPriqWaitsForHandler from '../../spec/variants/iopf/flush-priq-waits-for-handler.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
 import { releaseStep } from '../../model/sva/processes.ts';
 import { exploreSva, svaKnown, svaPair, svaSmall, svaVariant, svaVerdict, violatedSva, withWitnesses } from './sva-helpers.ts';
@@ -25,6 +26,11 @@ describe('sva variants at sva-small', () => {
       expect(svaVerdict(svaVariant(v))).toEqual(expectedVerdict(v.expect));
     });
   }
+
+  it('flush-priq-waits-for-handler (a variant of model iopf) applies to sva and fixes F1 there too; F2 stays', () => {
+    const fixed = applyVariant(sva, flushPriqWaitsForHandler);
+    expect(svaVerdict(fixed)).toEqual({ violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] });
+  });
 
   it('unbind-before-flush reaches no-fault-after-pasid-free sooner than the baseline, with no overflow', () => {
     const shortest = (r: ReturnType<typeof exploreSva>) =>

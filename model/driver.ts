@@ -14,6 +14,7 @@
 // between enabling the SVA feature and ATS, and disabling SVA with mmu_notifier_synchronize.
 // Without it the bind is iommu_sva_alloc_pasid plus the mm_count the SMMU's notifier would hold
 // (mmgrab, dropped at unbind), so the PASID cannot outlive the mm_struct it names.
+import type { Draft } from 'immer';
 import { match } from 'ts-pattern';
 import { mmOfDevice } from './layout.ts';
 import type { IopfParams } from './params.ts';
@@ -31,7 +32,7 @@ import { mmdrop, mmgrab } from './mm/mm.ts';
 import { iommu_sva_alloc_pasid, iommu_sva_free_pasid } from './sva/pasid.ts';
 import { dmaSteps } from './sva/dma.ts';
 import { svaDriverSteps } from './sva/driver-sva.ts';
-import type { DriverPc, State } from './state.ts';
+import type { DriverPc, PriqFlush, State } from './state.ts';
 import { asPasid, type DeviceId } from './types.ts';
 import { step, type AnyStep, type Process } from '../explorer/model.ts';
 
@@ -55,7 +56,6 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
   const s3 = at('register_handler', c.smmu ? 'enable_sva' : 'bind');
   const s4 = at('bind', 'stop');
   const s5 = at('stop', 'flush_priq');
-  const s6 = at('flush_priq', 'flush_dev');
   const s8 = at('flush_wait', 'unbind');
   const s9 = at('unbind', 'unregister_handler');
   const s10 = at('unregister_handler', 'remove_device');
@@ -132,37 +132,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
         go(d, self, s5.then);
       },
     }),
-    step<State>({
-      name: 'arm_smmu_flush_priq',
-      at: s6.at,
-      doc: 'arm_smmu_flush_priq (seed 001 v6 patch 25): spin_lock(&q->wq.lock), queue_sync_prod_in, batch = q->batch; returns at once if queue_empty(&q->llq), else sleeps',
-      source: 'seed 001 v6 patch 25 (not merged); uses queue_sync_prod_in drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:157-174 (v5.13-rc6)',
-      locks: 'q->wq.lock',
-      apply: (d, self) => {
-        const overflowed = queue_sync_prod_in(d);
-        if (flushPriqDone(d, NO_PRIQ_FLUSH)) return go(d, self, overflowed ? 'flush_priq_discard' : s6.then);
-        d.priq_flush[self] = { batches: 0, woken: false, overflowed };
-        go(d, self, 'flush_priq_wait');
-      },
-    }),
-    step<State>({
-      name: 'arm_smmu_flush_priq/wait',
-      at: 'flush_priq_wait',
-      doc: 'arm_smmu_flush_priq: woken by the PRIQ thread, wait_event_interruptible_locked re-tests queue_empty(&q->llq) || q->batch >= batch + 2 under q->wq.lock',
-      source: 'seed 001 v6 patch 25 (not merged)',
-      locks: 'q->wq.lock (retaken by the wake-up)',
-      enabled: (s, self) => s.priq_flush[self]!.woken,
-      apply: (d, self) => {
-        const w = d.priq_flush[self]!;
-        if (!flushPriqDone(d, w)) {
-          w.woken = false;
-          return;
-        }
-        const overflowed = w.overflowed;
-        d.priq_flush[self] = { ...NO_PRIQ_FLUSH };
-        go(d, self, overflowed ? 'flush_priq_discard' : s6.then);
-      },
-    }),
+    ...flushPriqSteps(flushPriqDone),
     flushPriqDiscardStep(iopf_queue_discard_partial),
     step<State>({
       name: 'iopf_queue_flush_dev',
@@ -244,6 +214,52 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
   ];
   if (!c.smmu) return [...head, ...bind, ...flush, ...unbind, ...tail];
   return [...head, ...sva.before, ...sva.bind, ...flush, ...sva.unbind, ...tail];
+}
+
+/** arm_smmu_flush_priq's wait condition, given the batches its waiter has seen. */
+export type FlushPriqDone = (s: State, w: PriqFlush) => boolean;
+
+/**
+ * arm_smmu_flush_priq: test at once, else sleep until the PRIQ thread wakes it and test again. The
+ * condition is the patch's (flushPriqDone); a variant of the flush passes its own.
+ */
+export function flushPriqSteps(done: FlushPriqDone): AnyStep<State>[] {
+  const finish = (d: Draft<State>, self: number, overflowed: boolean): void => {
+    d.drivers[self] = overflowed ? 'flush_priq_discard' : 'flush_dev';
+  };
+  return [
+    step<State>({
+      name: 'arm_smmu_flush_priq',
+      at: 'flush_priq',
+      doc: 'arm_smmu_flush_priq (seed 001 v6 patch 25): spin_lock(&q->wq.lock), queue_sync_prod_in, batch = q->batch; returns at once if queue_empty(&q->llq), else sleeps',
+      source: 'seed 001 v6 patch 25 (not merged); uses queue_sync_prod_in drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:157-174 (v5.13-rc6)',
+      locks: 'q->wq.lock',
+      apply: (d, self) => {
+        const overflowed = queue_sync_prod_in(d);
+        if (done(d, NO_PRIQ_FLUSH)) return finish(d, self, overflowed);
+        d.priq_flush[self] = { batches: 0, woken: false, overflowed };
+        d.drivers[self] = 'flush_priq_wait';
+      },
+    }),
+    step<State>({
+      name: 'arm_smmu_flush_priq/wait',
+      at: 'flush_priq_wait',
+      doc: 'arm_smmu_flush_priq: woken by the PRIQ thread, wait_event_interruptible_locked re-tests queue_empty(&q->llq) || q->batch >= batch + 2 under q->wq.lock',
+      source: 'seed 001 v6 patch 25 (not merged)',
+      locks: 'q->wq.lock (retaken by the wake-up)',
+      enabled: (s, self) => s.priq_flush[self]!.woken,
+      apply: (d, self) => {
+        const w = d.priq_flush[self]!;
+        if (!done(d, w)) {
+          w.woken = false;
+          return;
+        }
+        const overflowed = w.overflowed;
+        d.priq_flush[self] = { ...NO_PRIQ_FLUSH };
+        finish(d, self, overflowed);
+      },
+    }),
+  ];
 }
 
 /** arm_smmu_flush_priq's iopf_queue_discard_partial, when its queue_sync_prod_in saw an overflow. */

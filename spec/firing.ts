@@ -27,7 +27,7 @@ export const firing: Readonly<Record<string, Firing>> = {
   'no-stale-tlb-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-dma-to-unmapped-page': { config: 'sva-small', variant: 'release-without-invalidate' },
   // F1 with a second device: its bind allocates the freed PASID again while the stale group is queued.
-  'pasid-lifetime': { config: 'sva-small', variant: null, params: { devices: 2, binds: 1, munmap: false, exit: false, dma: false } },
+  'pasid-lifetime': { config: 'sva-two-devices', variant: null },
   'refcounts-balanced': { config: 'sva-small', variant: 'unbind-notifier-put-first' },
   'one-bond-per-device-mm': { config: 'sva-small', variant: 'notifier-register-not-get', params: pair },
   'no-c-bad-cd': { config: 'sva-small', variant: 'release-clears-valid' },

@@ -11,6 +11,7 @@ export function groupKey(g: IopfGroup): number[] {
   const out: number[] = [g.dev, g.faults.length];
   for (const f of g.faults) faultKey(f, out);
   faultKey(g.last_fault, out);
+  out.push(g.flush_color);
   return out;
 }
 

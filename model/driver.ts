@@ -25,7 +25,7 @@ import {
   iopf_queue_flush_dev_lock,
   iopf_queue_flush_dev_unlock,
   iopf_queue_remove_device,
-  workqueueIdle,
+  flush_workqueue_done,
 } from './io-pgfault/queue.ts';
 import { iommu_register_device_fault_handler, iommu_unregister_device_fault_handler } from './iommu/fault.ts';
 import { mmdrop, mmgrab } from './mm/mm.ts';
@@ -152,7 +152,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       doc: 'io-pgfault.c iopf_queue_flush_dev: flush_workqueue(queue->wq) returns, mutex_unlock(dev->iommu->lock)',
       source: 'drivers/iommu/io-pgfault.c:285-288 (v5.13-rc6)',
       locks: 'dev->iommu->lock, released here',
-      enabled: (s) => workqueueIdle(s),
+      enabled: (s, self) => flush_workqueue_done(s, self),
       apply: (d, self) => {
         iopf_queue_flush_dev_unlock(d, self as DeviceId);
         go(d, self, s8.then);

@@ -77,6 +77,7 @@ export function groupCodec(c: IopfParams): Codec<IopfGroup> {
     dev: brandedInt<DeviceId>(0, c.devices - 1),
     faults: list(c.requests, fault),
     last_fault: fault,
+    flush_color: int(0, (1 << c.devices) - 1),
   });
 }
 

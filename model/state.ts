@@ -107,6 +107,12 @@ export interface IopfGroup {
   dev: DeviceId;
   faults: IommuFault[];
   last_fault: IommuFault;
+  /**
+   * The work item's flush colour, per flusher: bit i is set while driver i's flush_workqueue, which
+   * began with this work queued or running, waits for it (kernel/workqueue.c flush_workqueue:
+   * pwq->nr_in_flight[flush_color]). Work queued after a flush began does not hold that flush.
+   */
+  flush_color: number;
 }
 
 export type QueueState = 'none' | 'live' | 'freed';
@@ -171,6 +177,7 @@ export const DRIVER_PCS = [
   'enable_sva',
   'enable_ats',
   'bind',
+  'bind_register',
   'bind_dword0',
   'bind_unlock',
   'stop',

@@ -41,6 +41,7 @@ export const catalog: Catalog = {
     'unbind-notifier-put-first': 'spec/variants/sva/unbind-notifier-put-first.ts',
     'unbind-notifier-put-first-mmgrab': 'spec/variants/sva/unbind-notifier-put-first-mmgrab.ts',
     'shared-cd-mmgrab': 'spec/variants/sva/shared-cd-mmgrab.ts',
+    'bind-error-keeps-pasid': 'spec/variants/sva/bind-error-keeps-pasid.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',
     'prodcons-lifo': 'test/models/variants/prodcons-lifo.ts',

@@ -5,13 +5,13 @@
 // The seize issues its CD update and TLB invalidation at once; the kernel waits for the first sync
 // before issuing the TLBI, which the cmdq's ordering at CMD_SYNC makes equivalent here, provided
 // the caller holds the locks until `cmdq_sync_done` (nothing else frees `old_asid` meanwhile).
-// Leaves out: TCR/TTBR/MAIR computation (constant per mm), -ENOMEM, the PAGE_SIZE switch.
+// Leaves out: TCR/TTBR/MAIR computation (constant per mm), the PAGE_SIZE switch.
 import { arm64_mm_context_get, arm64_mm_context_put } from '../mm/context.ts';
 import { mmdrop, mmgrab, type MmStruct } from '../mm/mm.ts';
 import { arm_smmu_write_ctx_desc } from './cd.ts';
 import { smmuWarn } from './warn.ts';
 import { arm_smmu_tlb_inv_asid } from './tlb.ts';
-import type { Asid, MmId, SmmuState } from './state.ts';
+import type { Asid, BindAllocFailure, MmId, SmmuState } from './state.ts';
 
 export interface AsidView {
   smmu: SmmuState;
@@ -50,17 +50,22 @@ export function arm_smmu_share_asid(d: SmmuState, mm: MmId, asid: Asid, owner: n
   return null;
 }
 
-export type AllocSharedCdRet = Asid | '-ESRCH' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
+export type AllocSharedCdRet = Asid | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
 
 /**
  * arm_smmu_alloc_shared_cd(mm): the shared CD's ASID; only the first CD of an mm keeps the pin.
  * `mmgrab`: the CD also takes an mm_count (cbd23144f766 "iommu/arm-smmu-v3: Fix mm use-after-free",
  * v5.13: "Call mmgrab()/mmdrop() to ensure the mm only gets freed after we unpinned the ASID").
+ * `fail`: the pin (-ESRCH) or the CD's kzalloc (-ENOMEM, out_put_context) fails.
  */
-export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, mmgrab_cd = false): AllocSharedCdRet {
+export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, mmgrab_cd = false, fail: BindAllocFailure = 'none'): AllocSharedCdRet {
   const m = d.mms[mm]!;
-  const asid = arm64_mm_context_get(m);
+  const asid = arm64_mm_context_get(m, fail === 'pin');
   if (!asid) return '-ESRCH';
+  if (fail === 'cd') {
+    arm64_mm_context_put(m); // out_put_context
+    return '-ENOMEM';
+  }
   const ret = arm_smmu_share_asid(d.smmu, mm, asid, owner);
   if (ret !== null) {
     arm64_mm_context_put(m); // out_put_context
@@ -79,8 +84,12 @@ export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, m
 export function arm_smmu_free_asid(d: SmmuState, asid: Asid): boolean {
   if (!asid) return false;
   const cd = d.asid_xa[asid];
-  if (!cd || cd.type !== 'shared' || cd.refs === 0) {
-    smmuWarn(d, 'cd-refs-underflow'); // refcount_t underflow / WARN_ON(old_cd != cd)
+  if (cd?.type === 'private') {
+    smmuWarn(d, 'free_asid-mismatch'); // xa_erase gives a private domain's CD: WARN_ON(old_cd != cd)
+    return false;
+  }
+  if (!cd || cd.refs === 0) {
+    smmuWarn(d, 'cd-refs-underflow'); // refcount_t underflow on a freed CD
     return false;
   }
   if (--cd.refs > 0) return false;

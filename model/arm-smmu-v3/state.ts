@@ -88,6 +88,14 @@ export interface Features {
   stall_force: boolean;
 }
 
+/**
+ * Which allocation of a bind fails, when the config lets allocations fail: kzalloc of the bond, of
+ * the shared CD or of the notifier, or arm64_mm_context_get at max_pinned_asids (`pin`); 'none':
+ * all succeed. ioasid_alloc and xa_insert fail on their own when their space is full.
+ */
+export const BIND_ALLOC_FAILURES = ['none', 'bond', 'pin', 'cd', 'smmu_mn'] as const;
+export type BindAllocFailure = (typeof BIND_ALLOC_FAILURES)[number];
+
 export const SMMU_WARNINGS = [
   'bond-refs-underflow',
   'cd-refs-underflow',

@@ -2,20 +2,26 @@
 // arm_smmu_sva_supported / arm_smmu_master_sva_supported ("Add SVA feature checking"),
 // arm_smmu_master_enable_sva / _disable_sva, __arm_smmu_sva_bind / arm_smmu_sva_unbind under
 // sva_lock, and ATS enable/disable on the PCI function.
-// Unbind is split where the kernel sleeps: arm_smmu_sva_unbind drops the bond and issues the
-// notifier put's invalidations; `iommu_sva_free_pasid` follows once `cmdq_sync_done(owner)`.
+// Bind is split where another thread can see it: the allocations (bond, PASID, shared CD and pin,
+// notifier) are private to the sva_lock holder; mmu_notifier_register publishes the notifier (and
+// waits for mmap_write_lock); the CD install waits for its CMD_SYNCs. Each failure unwinds through
+// the kernel's labels. Unbind is split where the kernel sleeps: arm_smmu_sva_unbind drops the bond
+// and issues the notifier put's invalidations; `iommu_sva_free_pasid` follows once
+// `cmdq_sync_done(owner)`.
 // Leaves out: the S1-stage check of arm_smmu_sva_bind (every domain here is S1), drvdata.
 import { iommu_sva_alloc_pasid, iommu_sva_free_pasid, type AllocPasidRet } from '../iommu-sva/iommu-sva-lib.ts';
 import {
   arm_smmu_mmu_notifier_get,
+  arm_smmu_mmu_notifier_get_register,
   arm_smmu_mmu_notifier_put_begin,
   arm_smmu_mmu_notifier_put_end,
   type NotifierGetRet,
+  type NotifierRegisterRet,
   type SvaOpts,
   type SvaView,
 } from './sva-notifier.ts';
 import { smmuWarn } from './warn.ts';
-import type { DeviceId, Features, MmId, NotifierId, SmmuState } from './state.ts';
+import type { BindAllocFailure, DeviceId, Features, MmId, NotifierId, SmmuState } from './state.ts';
 
 /**
  * arm_smmu_sva_supported(smmu): coherent table walks are required; BTM is optional since "Make BTM
@@ -68,33 +74,51 @@ export function arm_smmu_disable_ats(d: SmmuState, sid: DeviceId): void {
 }
 
 export type BindRet =
-  /** The bond (the handle): `dword0` when the CD install still owes its second half. */
-  | { bond: MmId; dword0: boolean }
+  /** The bond (the handle); `register`: a new notifier, owed __arm_smmu_sva_bind_register. */
+  | { bond: MmId; register: NotifierId | null }
   | '-ENODEV'
+  | '-ENOMEM'
   | Exclude<AllocPasidRet, 0>
   | Exclude<NotifierGetRet, { mn: unknown }>;
 
 /**
- * __arm_smmu_sva_bind(dev, mm): "If bind() was already called for this {dev, mm} pair, reuse it",
- * else iommu_sva_alloc_pasid(mm, 1, (1 << ssid_bits) - 1) and arm_smmu_mmu_notifier_get.
+ * __arm_smmu_sva_bind(dev, mm) up to mmu_notifier_register: "If bind() was already called for this
+ * {dev, mm} pair, reuse it", else kzalloc(bond), iommu_sva_alloc_pasid(mm, 1, (1 << ssid_bits) - 1)
+ * and arm_smmu_mmu_notifier_get's allocations. The bond is recorded at once: its list_add comes
+ * last in the kernel, but master->bonds is read only under sva_lock.
  */
-export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): BindRet {
+export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): BindRet {
   const master = d.smmu.masters[sid];
   if (!master || !master.sva_enabled) return '-ENODEV';
   const bond = master.bonds[mm];
   if (bond) {
     bond.refs++;
-    return { bond: mm, dword0: false };
+    return { bond: mm, register: null };
   }
+  if (fail === 'bond') return '-ENOMEM';
   const ret = iommu_sva_alloc_pasid(d, mm, 1, master.ssid_max);
-  if (ret !== 0) return ret;
-  const mn = arm_smmu_mmu_notifier_get(d, master.domain, mm, opts);
+  if (ret !== 0) return ret; // err_free_bond
+  const mn = arm_smmu_mmu_notifier_get(d, master.domain, mm, opts, fail);
   if (typeof mn === 'string') {
     iommu_sva_free_pasid(d, mm); // err_free_pasid
     return mn;
   }
   master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
-  return { bond: mm, dword0: mn.dword0 };
+  return { bond: mm, register: mn.register ? mn.mn : null };
+}
+
+/**
+ * The rest of __arm_smmu_sva_bind for a new notifier: arm_smmu_mmu_notifier_get_register; on its
+ * failure the bond goes and "err_free_pasid: iommu_sva_free_pasid(mm); err_free_bond: kfree(bond)".
+ */
+export function __arm_smmu_sva_bind_register(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, nomem = false): NotifierRegisterRet {
+  const master = d.smmu.masters[sid]!;
+  const ret = arm_smmu_mmu_notifier_get_register(d, master.bonds[mm]!.smmu_mn, opts, nomem);
+  if (typeof ret === 'string') {
+    master.bonds[mm] = null;
+    iommu_sva_free_pasid(d, mm);
+  }
+  return ret;
 }
 
 export type UnbindRet =

@@ -4,7 +4,9 @@
 // Where the shared CD is freed differs between versions: seed 001 (v6) frees it in free_notifier
 // (deferred), v5.11 as merged in _put under sva_lock (`free_cd_in`). Invalidations are issued with
 // their CMD_SYNCs; the caller waits for `cmdq_sync_done(owner)` where the kernel would sleep.
-// Leaves out: kzalloc failures other than running out of notifier slots (-ENOMEM).
+// arm_smmu_mmu_notifier_get is two steps: the allocations (list walk, shared CD, smmu_mn) are
+// private to the sva_lock holder, while mmu_notifier_register publishes the notifier to
+// invalidate_range and release, which may run from then on (it also waits for mmap_write_lock).
 import { mmu_notifier_free_rcu, mmu_notifier_put, mmu_notifier_register } from '../mm/mmu-notifier.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import type { IoasidState } from '../ioasid/ioasid.ts';
@@ -12,7 +14,7 @@ import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRe
 import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
 import { smmuWarn } from './warn.ts';
-import type { DomainId, MmId, NotifierId, SmmuState } from './state.ts';
+import type { BindAllocFailure, DomainId, MmId, NotifierId, SmmuState } from './state.ts';
 
 export interface SvaView {
   smmu: SmmuState;
@@ -34,7 +36,8 @@ export interface SvaOpts {
   readonly cd_mmgrab?: boolean;
 }
 
-export type NotifierGetRet = { mn: NotifierId; dword0: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM' | '-E2BIG';
+export type NotifierGetRet = { mn: NotifierId; register: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM';
+export type NotifierRegisterRet = { dword0: boolean } | '-ENOMEM' | '-E2BIG';
 
 /** The live notifier of (domain, mm) on smmu_domain->mmu_notifiers, if any. */
 export function arm_smmu_find_mn(s: SmmuState, domain: DomainId, mm: MmId): NotifierId | null {
@@ -43,26 +46,42 @@ export function arm_smmu_find_mn(s: SmmuState, domain: DomainId, mm: MmId): Noti
 }
 
 /**
- * arm_smmu_mmu_notifier_get(smmu_domain, mm): refs + 1 on the existing one, else alloc_shared_cd,
- * mmu_notifier_register, and the CD install at mm->pasid (`dword0`: the install's second half is
- * owed once the first sync completed: arm_smmu_write_ctx_desc_dword0).
+ * arm_smmu_mmu_notifier_get(smmu_domain, mm) up to mmu_notifier_register: refs + 1 on the existing
+ * one (`register` false), else arm_smmu_alloc_shared_cd and kzalloc(smmu_mn) (`register` true: the
+ * caller owes arm_smmu_mmu_notifier_get_register). Running out of notifier slots is -ENOMEM too.
  */
-export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId, opts: SvaOpts): NotifierGetRet {
+export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): NotifierGetRet {
   const found = (opts.reuse_notifier ?? true) ? arm_smmu_find_mn(d.smmu, domain, mm) : null;
   if (found !== null) {
     d.smmu.mmu_notifiers[found]!.refs++;
-    return { mn: found, dword0: false };
+    return { mn: found, register: false };
   }
-  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.owner, opts.cd_mmgrab ?? false);
+  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.owner, opts.cd_mmgrab ?? false, fail);
   if (typeof cd === 'string') return cd;
   const slot = d.smmu.mmu_notifiers.indexOf(null);
-  if (slot < 0) {
+  if (slot < 0 || fail === 'smmu_mn') {
     arm_smmu_free_shared_cd(d, cd); // err_free_cd
     return '-ENOMEM';
   }
   const id = slot as NotifierId;
+  // list_add(&smmu_mn->list) comes last in the kernel; the list is read only under sva_lock.
   d.smmu.mmu_notifiers[id] = { domain, mm, refs: 1, cleared: false, cd, freeing: false };
-  mmu_notifier_register(d.mms[mm]!, id, domain);
+  return { mn: id, register: true };
+}
+
+/**
+ * The rest of arm_smmu_mmu_notifier_get for a new notifier: mmu_notifier_register (its
+ * subscriptions kzalloc fails when `nomem`: kfree(smmu_mn), err_free_cd), then the CD install at
+ * mm->pasid (`dword0`: its second half is owed once the first sync completed,
+ * arm_smmu_write_ctx_desc_dword0; -E2BIG: err_put_notifier, err_free_cd).
+ */
+export function arm_smmu_mmu_notifier_get_register(d: SvaView, id: NotifierId, opts: SvaOpts, nomem = false): NotifierRegisterRet {
+  const { domain, mm, cd } = d.smmu.mmu_notifiers[id]!;
+  if (mmu_notifier_register(d.mms[mm]!, id, domain, nomem) !== 0) {
+    d.smmu.mmu_notifiers[id] = null; // kfree(smmu_mn)
+    arm_smmu_free_shared_cd(d, cd);
+    return '-ENOMEM';
+  }
   const ret = arm_smmu_write_ctx_desc(d.smmu, domain, d.mms[mm]!.pasid, { asid: cd, ttb: { type: 'mm', mm } }, opts);
   if (ret === '-E2BIG') {
     d.smmu.mmu_notifiers[id]!.freeing = true; // err_put_notifier: "Frees smmu_mn"
@@ -70,7 +89,7 @@ export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId
     arm_smmu_free_shared_cd(d, cd);
     return ret;
   }
-  return { mn: id, dword0: ret === 'dword0-pending' };
+  return { dword0: ret === 'dword0-pending' };
 }
 
 /**

@@ -70,5 +70,5 @@ export function iommu_handle_iopf(
   if (alloc === 'kzalloc') return ENOMEM;
   const handler = find(d as State, fault);
   if (!handler) return ENODEV;
-  return handler(d, { dev: fault.dev, faults, last_fault: { ...fault } });
+  return handler(d, { dev: fault.dev, faults, last_fault: { ...fault }, flush_color: 0 });
 }

@@ -4,11 +4,12 @@
 // added after Lu Baolu's review of v6, seed 001), iopf_queue_flush_dev (dev->iommu->lock held across
 // flush_workqueue: one step takes the lock, a second one waits and releases it).
 //
-// flush_workqueue waits for the work items queued before it began; the model waits until no group
-// of the queue is queued or running at all, which can only wait longer
-// (every group finishes, so it never waits forever). The workqueue itself is never "destroyed" with
-// work in it: destroy_workqueue drains it first, so iopf_queue_free waits the same way.
+// flush_workqueue waits for the work items queued or running when it began, not for those queued
+// after (kernel/workqueue.c: the flush colour); each group carries the flushers waiting for it.
+// The workqueue itself is never "destroyed" with work in it: destroy_workqueue drains it first, so
+// iopf_queue_free waits until nothing is queued or running.
 import type { Draft } from 'immer';
+import { compareKeys, groupKey } from '../canonical.ts';
 import type { State } from '../state.ts';
 import type { DeviceId } from '../types.ts';
 
@@ -55,11 +56,32 @@ export function iopf_queue_discard_partial(d: Draft<State>): number {
   return 0;
 }
 
-/** iopf_queue_flush_dev(dev), first half: take dev->iommu->lock; -ENODEV without iopf_param. */
+/**
+ * flush_workqueue(wq) as it begins, for `flusher`: every work item queued or running now holds it
+ * (the workqueue stays sorted: the colour is part of a group's key).
+ */
+export function flush_workqueue_begin(d: Draft<State>, flusher: number): void {
+  const bit = 1 << flusher;
+  for (const g of d.queue.wq) g.flush_color |= bit;
+  for (const w of d.workers) if (w.pc !== 'idle') w.group.flush_color |= bit;
+  d.queue.wq.sort((a, b) => compareKeys(groupKey(a), groupKey(b)));
+}
+
+/** flush_workqueue returns: no work item that was queued or running when it began is left. */
+export function flush_workqueue_done(s: State, flusher: number): boolean {
+  const bit = 1 << flusher;
+  return s.queue.wq.every((g) => (g.flush_color & bit) === 0) && s.workers.every((w) => w.pc === 'idle' || (w.group.flush_color & bit) === 0);
+}
+
+/**
+ * iopf_queue_flush_dev(dev), first half: take dev->iommu->lock (-ENODEV without iopf_param), and
+ * flush_workqueue(queue->wq) begins.
+ */
 export function iopf_queue_flush_dev_lock(d: Draft<State>, dev: DeviceId): number {
   const di = d.dev_iommu[dev]!;
   if (!di.iopf_param) return ENODEV;
   di.lock = true;
+  flush_workqueue_begin(d, dev);
   return 0;
 }
 

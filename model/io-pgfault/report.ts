@@ -56,6 +56,6 @@ export function iommu_queue_iopf(d: Draft<State>, fault: IommuFault, alloc: Allo
     return ENOMEM;
   }
   const faults = takePartials(iopfParam, fault.grpid);
-  queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault } });
+  queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault }, flush_color: 0 });
   return 0;
 }

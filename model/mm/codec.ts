@@ -13,6 +13,7 @@ export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
     context: record({ id: int(0, cfg.max_asid) as unknown as Codec<Asid>, pinned: ref }),
     pages: array(cfg.nr_pages, record<Page>({ vm: literal(PERMS), pte: literal(PTES) })),
     notifiers: list(cfg.max_notifiers, record<Subscription>({ id: nid, ops: int(), users: ref, linked: bool })),
+    subscriptions: bool,
     srcu_pending: nids,
     unmap: nullable(record<Unmap>({ page: int(0, cfg.nr_pages - 1), pending: nids })),
     exit: tagged<'state', MmExit>('state', {

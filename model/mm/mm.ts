@@ -51,6 +51,7 @@ export const MM_WARNINGS = [
   'mmu_notifier_register-dead-mm',
   'context_put-unpinned',
   'use-after-free',
+  'mmdrop-subscriptions-listed',
 ] as const;
 export type MmWarning = (typeof MM_WARNINGS)[number];
 
@@ -65,6 +66,11 @@ export interface MmStruct {
   context: { id: Asid; pinned: number };
   pages: Page[];
   notifiers: Subscription[];
+  /**
+   * mm->notifier_subscriptions was allocated (by the first __mmu_notifier_register); it lives until
+   * __mmdrop frees the mm (__mmu_notifier_subscriptions_destroy).
+   */
+  subscriptions: boolean;
   /** Put notifiers whose SRCU callback (free_notifier, then mmdrop) has not run yet. */
   srcu_pending: NotifierId[];
   unmap: Unmap | null;
@@ -89,6 +95,7 @@ export function mm_init(cfg: MmConfig, asid: Asid, vm: readonly Perm[]): MmStruc
     context: { id: asid, pinned: 0 },
     pages: Array.from({ length: cfg.nr_pages }, (_, i) => ({ vm: vm[i] ?? 'none', pte: 'none' })),
     notifiers: [],
+    subscriptions: false,
     srcu_pending: [],
     unmap: null,
     exit: { state: 'live' },
@@ -147,12 +154,18 @@ export function mmgrab(d: MmStruct): void {
   if (mmAccess(d)) d.count++;
 }
 
-/** mmdrop: the last reference frees the struct (__mmdrop); true when it did. */
+/**
+ * mmdrop: the last reference frees the struct (__mmdrop); true when it did. __mmdrop →
+ * mmu_notifier_subscriptions_destroy: "BUG_ON(!hlist_empty(&mm->notifier_subscriptions->list))"
+ * (mm/mmu_notifier.c:789 at c2818c9a0876): no subscription may still be linked.
+ */
 export function mmdrop(d: MmStruct): boolean {
   if (d.count === 0) {
     mmWarn(d, 'mmdrop-underflow');
     return false;
   }
   d.count--;
-  return d.count === 0;
+  if (d.count > 0) return false;
+  if (d.notifiers.some((n) => n.linked)) mmWarn(d, 'mmdrop-subscriptions-listed');
+  return true;
 }

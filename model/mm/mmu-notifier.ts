@@ -19,13 +19,21 @@ export function find_get_mmu_notifier(d: MmStruct, ops: number): NotifierId | nu
   return n.id;
 }
 
-/** __mmu_notifier_register: BUG_ON(mm_users <= 0); mmgrab; users = 1; hlist_add_head_rcu. */
-export function mmu_notifier_register(d: MmStruct, id: NotifierId, ops: number): void {
-  if (!mmAccess(d)) return;
+/**
+ * __mmu_notifier_register: BUG_ON(mm_users <= 0); the first registration allocates
+ * mm->notifier_subscriptions (kzalloc: -ENOMEM when `nomem`); mmgrab; users = 1; hlist_add_head_rcu.
+ */
+export function mmu_notifier_register(d: MmStruct, id: NotifierId, ops: number, nomem = false): 0 | '-ENOMEM' {
+  if (!mmAccess(d)) return 0;
   if (d.users <= 0) mmWarn(d, 'mmu_notifier_register-dead-mm');
+  if (!d.subscriptions) {
+    if (nomem) return '-ENOMEM';
+    d.subscriptions = true;
+  }
   mmgrab(d);
   d.notifiers.push({ id, ops, users: 1, linked: true });
   d.notifiers.sort((a, b) => a.id - b.id);
+  return 0;
 }
 
 /**

@@ -1,8 +1,9 @@
 // The device driver's SVA calls with the arm-smmu-v3 side modelled (smmu configs), one step per
 // sva_lock section and per CMD_SYNC wait (arm-smmu-v3-sva.c v5.11 as in seed 001 v6, kernel-notes 1c):
 //   arm_smmu_dev_enable_feature(SVA) (-ENODEV without COHACC or an I/O page fault path)
-//   → arm_smmu_enable_ats → __arm_smmu_sva_bind (sva_lock; PASID, notifier get or alloc with the
-//   shared CD and its ASID, CD dwords 1-3 + sync) → write dword0 (V=1) + sync → unlock
+//   → arm_smmu_enable_ats → __arm_smmu_sva_bind (sva_lock; bond, PASID, notifier get or alloc
+//   with the shared CD and its ASID pin) → mmu_notifier_register (mmap_write_lock), CD dwords 1-3
+//   + sync → write dword0 (V=1) + sync → unlock
 //   ... stop DMA, flush (model/driver.ts) ...
 //   → arm_smmu_sva_unbind (sva_lock; bond put; the last notifier put removes the CD and, unless
 //   release cleared it, invalidates TLB and ATC) → after the syncs: iommu_sva_free_pasid, kfree(bond),
@@ -18,6 +19,7 @@ import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_free_shared_cd } from '../arm-smmu-v3/asid.ts';
 import {
   __arm_smmu_sva_bind,
+  __arm_smmu_sva_bind_register,
   arm_smmu_enable_ats,
   arm_smmu_master_disable_sva,
   arm_smmu_master_enable_sva,
@@ -28,7 +30,7 @@ import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { asPasid, type DeviceId, type MmId } from '../types.ts';
-import type { Asid } from '../arm-smmu-v3/state.ts';
+import { BIND_ALLOC_FAILURES, type Asid, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
 import { bindableMms, driverOwner } from './config.ts';
@@ -78,38 +80,86 @@ export function enableSteps(): AnyStep<State>[] {
   ];
 }
 
-/** __arm_smmu_sva_bind under sva_lock; `over` changes the notifier options (variants). */
+/** A bind: the process whose mm is bound (null: none is live) and which allocation fails. */
+export interface BindChoice {
+  readonly mm: MmId | null;
+  readonly fail: BindAllocFailure;
+}
+
+/**
+ * The mm a driver's next bind is for (current->mm: only a live process binds; with none left, null
+ * and the driver gives its remaining binds up), each with the allocation failures the config allows.
+ */
+function bindChoices(c: IopfParams, s: State, self: number): BindChoice[] {
+  const held = s.sva[self]!.mm;
+  const live = (held !== null ? [held] : bindableMms(c, self)).filter((mm) => s.mms[mm]!.users > 0 && s.procs[mm]!.pc !== 'exited');
+  if (live.length === 0) return [{ mm: null, fail: 'none' }];
+  const fails: readonly BindAllocFailure[] = c.allocFailures ? BIND_ALLOC_FAILURES : ['none'];
+  return live.flatMap((mm) => fails.map((fail) => ({ mm, fail })));
+}
+
+/** A failed bind: mutex_unlock(sva_lock), and the driver gives SVA up. */
+function bindFailed(d: Draft<State>, self: number): void {
+  d.sva_lock = null;
+  d.sva[self]!.binds = 0;
+  go(d, self, 'stop');
+}
+
+/**
+ * __arm_smmu_sva_bind under sva_lock up to mmu_notifier_register; `over` changes the notifier
+ * options (variants).
+ */
 export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<State> {
-  return step<State, MmId | null>({
+  return step<State, BindChoice>({
     name: '__arm_smmu_sva_bind',
     at: 'bind',
-    doc: 'iommu_sva_bind_device(dev, current->mm) → arm_smmu_sva_bind: mutex_lock(sva_lock), __arm_smmu_sva_bind (bond reuse, or PASID + notifier + CD dwords 1-3 and a sync)',
-    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:356-368 (v5.13-rc6) (arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:307-354 (v5.13-rc6) (__arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:229-279 (v5.13-rc6) (arm_smmu_mmu_notifier_get); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1012-1022 (v5.13-rc6) (CD dwords 1-3 + first sync)',
-    locks: 'sva_lock, taken here and held until the unlock step; iommu_sva_lock and ioasid_allocator_lock for the PASID; arm_smmu_asid_lock for the shared CD; devices_lock for the CD sync',
-    // The process whose mm is bound calls in (current->mm): only a live process binds; with none
-    // left (null) the driver gives its remaining binds up.
-    choices: (s, self) => {
-      const held = s.sva[self]!.mm;
-      const live = (held !== null ? [held] : bindableMms(c, self)).filter((mm) => s.mms[mm]!.users > 0 && s.procs[mm]!.pc !== 'exited');
-      return live.length > 0 ? live : [null];
-    },
-    enabled: (s, _self, mm) => mm === null || s.sva_lock === null,
-    apply: (d, self, mm) => {
+    doc: 'iommu_sva_bind_device(dev, current->mm) → arm_smmu_sva_bind: mutex_lock(sva_lock), __arm_smmu_sva_bind: bond reuse, or kzalloc(bond), iommu_sva_alloc_pasid, and arm_smmu_mmu_notifier_get up to mmu_notifier_register (reuse, or arm_smmu_alloc_shared_cd: pin, kzalloc, share_asid, xa_insert; kzalloc(smmu_mn)); each failure unwinds and unlocks',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:356-368 (v5.13-rc6) (arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:307-336 and 344-350 (v5.13-rc6) (__arm_smmu_sva_bind up to the notifier, its error labels); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:229-254 (v5.13-rc6) (arm_smmu_mmu_notifier_get up to mmu_notifier_register); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:89-170 (v5.13-rc6) (arm_smmu_alloc_shared_cd)',
+    locks: 'sva_lock, taken here and held until the unlock step; iommu_sva_lock and ioasid_allocator_lock for the PASID; arm_smmu_asid_lock for the shared CD',
+    choices: (s, self) => bindChoices(c, s, self),
+    enabled: (s, _self, b) => b.mm === null || s.sva_lock === null,
+    apply: (d, self, { mm, fail }) => {
       if (mm === null) {
         d.sva[self]!.binds = 0;
         return go(d, self, 'stop');
       }
       d.sva_lock = driverOwner(self);
-      const r = __arm_smmu_sva_bind(svaView(d), self as DeviceId, mm, driverOpts(self, over));
-      if (typeof r === 'string') {
-        d.sva_lock = null;
-        d.sva[self]!.binds = 0;
-        return go(d, self, 'stop');
-      }
+      const r = __arm_smmu_sva_bind(svaView(d), self as DeviceId, mm, driverOpts(self, over), fail);
+      if (typeof r === 'string') return bindFailed(d, self);
       d.sva[self]!.mm = mm;
+      go(d, self, r.register !== null ? 'bind_register' : 'bind_unlock');
+    },
+    showChoice: ({ mm, fail }) => (mm === null ? 'no live process' : `mm ${mm}${fail === 'none' ? '' : `, ${fail} allocation fails`}`),
+  });
+}
+
+/** mmu_notifier_register takes mmap_write_lock(mm): not while the owner's munmap holds mmap_lock. */
+const mmapLockFree = (s: State, mm: MmId): boolean => s.procs[mm]!.pc === 'running' || s.procs[mm]!.pc === 'exited';
+
+/**
+ * The new notifier's registration and the CD install's first half. One step: the CD's dwords 1-3
+ * (V = 0) are invisible to the SMMU, so an invalidate_range that runs between the register and
+ * this write finds the same hardware state either way.
+ */
+export function bindRegisterStep(c: IopfParams, register: typeof __arm_smmu_sva_bind_register = __arm_smmu_sva_bind_register): AnyStep<State> {
+  return step<State, boolean>({
+    name: 'arm_smmu_mmu_notifier_get/mmu_notifier_register',
+    at: 'bind_register',
+    doc: 'arm_smmu_mmu_notifier_get: mmu_notifier_register (mmap_write_lock; the first one allocates mm->notifier_subscriptions), then arm_smmu_write_ctx_desc install: CD dwords 1-3, CFGI_CD + CMD_SYNC; a failure unwinds (kfree(smmu_mn), free_shared_cd, free PASID, kfree(bond)) and unlocks',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:255-279 (v5.13-rc6) (arm_smmu_mmu_notifier_get from mmu_notifier_register); mm/mmu_notifier.c:608-682 (c2818c9a0876) (__mmu_notifier_register); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1012-1022 (v5.13-rc6) (CD dwords 1-3 + first sync)',
+    locks: 'sva_lock (held); mmap_write_lock(mm) around the register; devices_lock for the CD sync',
+    choices: (s, self) => (c.allocFailures && !s.mms[s.sva[self]!.mm!]!.subscriptions ? [false, true] : [false]),
+    enabled: (s, self) => mmapLockFree(s, s.sva[self]!.mm!),
+    apply: (d, self, nomem) => {
+      const mm = d.sva[self]!.mm!;
+      const r = register(svaView(d), self as DeviceId, mm, driverOpts(self), nomem);
+      if (typeof r === 'string') {
+        if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;
+        return bindFailed(d, self);
+      }
       go(d, self, r.dword0 ? 'bind_dword0' : 'bind_unlock');
     },
-    showChoice: (mm) => (mm === null ? 'no live process' : `mm ${mm}`),
+    showChoice: (nomem) => (nomem ? 'the subscriptions allocation fails' : 'registered'),
   });
 }
 
@@ -297,7 +347,7 @@ export function disableSteps(): AnyStep<State>[] {
 export function svaDriverSteps(c: IopfParams): { before: AnyStep<State>[]; bind: AnyStep<State>[]; unbind: AnyStep<State>[] } {
   return {
     before: enableSteps(),
-    bind: [bindStep(c), ...bindTailSteps()],
+    bind: [bindStep(c), bindRegisterStep(c), ...bindTailSteps()],
     unbind: [unbindStep(), freePasidStep(), ...disableSteps()],
   };
 }

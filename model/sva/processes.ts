@@ -26,7 +26,7 @@ import {
 } from '../mm/mmu-notifier.ts';
 import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
-import type { State } from '../state.ts';
+import type { DriverPc, State } from '../state.ts';
 import { asPasid, type MmId, type Pasid } from '../types.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import { exitOwner, mmAsid, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
@@ -34,6 +34,9 @@ import { mmput } from './pasid.ts';
 import { svaView } from './view.ts';
 
 /** The baseline's notifier options (seed 001 v6): free the shared CD in free_notifier. */
+/** Driver pcs inside an iommu_sva_bind_device call, after the one that took sva_lock. */
+const IN_BIND: readonly DriverPc[] = ['bind_register', 'bind_dword0', 'bind_unlock'];
+
 export type FreeCdIn = 'put' | 'free_notifier';
 export const FREE_CD_IN: FreeCdIn = 'free_notifier';
 
@@ -50,6 +53,9 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
         doc: 'kernel/exit.c do_exit → exit_mm → mmput: the owner drops its mm_users reference; the last user starts exit_mmap',
         source: 'kernel/exit.c do_exit → exit_mm → kernel/fork.c mmput (v5.13-rc6; lines not counted)',
         locks: 'none (mmput drops the owner reference)',
+        // iommu_sva_bind_device(dev, current->mm) is the owner's own call: mm_users cannot reach
+        // zero while it is inside (the BUG_ON in __mmu_notifier_register relies on it).
+        enabled: (s, self) => !s.drivers.some((pc, dev) => IN_BIND.includes(pc) && s.sva[dev]!.mm === self),
         apply: (d, self) => {
           d.procs[self]!.pc = 'exited';
           mmput(d, self as MmId);

@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmu_init } from '../../model/arm-smmu-v3/init.ts';
-import type { Asid, DeviceId, MmId, NotifierId } from '../../model/arm-smmu-v3/state.ts';
+import { BIND_ALLOC_FAILURES, type Asid, type DeviceId, type MmId, type NotifierId } from '../../model/arm-smmu-v3/state.ts';
 import {
   __arm_smmu_sva_bind,
+  __arm_smmu_sva_bind_register,
   arm_smmu_enable_ats,
   arm_smmu_master_disable_sva,
   arm_smmu_master_enable_sva,
@@ -52,8 +53,10 @@ const drain = (d: SvaView) => {
 function bind(d: SvaView, sid: number, mm: number): void {
   const r = __arm_smmu_sva_bind(d, dev(sid), mmId(mm), opts);
   if (typeof r === 'string') throw new Error(r);
+  const reg = r.register === null ? { dword0: false } : __arm_smmu_sva_bind_register(d, dev(sid), mmId(mm), opts);
+  if (typeof reg === 'string') throw new Error(reg);
   drain(d);
-  if (r.dword0) {
+  if (reg.dword0) {
     const mn = d.smmu.mmu_notifiers[d.smmu.masters[sid]!.bonds[mm]!.smmu_mn]!;
     arm_smmu_write_ctx_desc_dword0(d.smmu, mn.domain, d.mms[mm]!.pasid, { asid: mn.cd }, opts);
     drain(d);
@@ -147,7 +150,8 @@ describe('bind and unbind', () => {
     arm_smmu_master_enable_sva(d.smmu, dev(1));
     arm_smmu_enable_ats(d.smmu, dev(1));
     bind(d, 0, 1);
-    expect(__arm_smmu_sva_bind(d, dev(1), mmId(1), register)).toEqual({ bond: 1, dword0: false }); // CD already live: case (3)
+    expect(__arm_smmu_sva_bind(d, dev(1), mmId(1), register)).toEqual({ bond: 1, register: 1 }); // a second notifier
+    expect(__arm_smmu_sva_bind_register(d, dev(1), mmId(1), register)).toEqual({ dword0: false }); // CD already live: case (3)
     drain(d);
     expect(d.smmu.mmu_notifiers.filter((n) => n !== null)).toHaveLength(2);
     expect(d.smmu.asid_xa[2]).toMatchObject({ type: 'shared', refs: 2 });
@@ -173,6 +177,24 @@ describe('bind and unbind', () => {
     expect(__arm_smmu_sva_bind(d, dev(0), mmId(0), opts)).toBe('-ENOMEM');
     expect(d.mms[0]).toMatchObject({ pasid: 0, context: { pinned: 0 } });
     expect(d.smmu.masters[0]!.bonds[0]).toBeNull();
+  });
+
+  it('each allocation failure of a bind unwinds through its labels and leaves nothing held', () => {
+    const errno = { bond: '-ENOMEM', pin: '-ESRCH', cd: '-ENOMEM', smmu_mn: '-ENOMEM' } as const;
+    for (const fail of BIND_ALLOC_FAILURES.filter((f) => f !== 'none')) {
+      const d = system();
+      arm_smmu_master_enable_sva(d.smmu, dev(0));
+      const before = JSON.stringify(d);
+      expect(__arm_smmu_sva_bind(d, dev(0), mmId(0), opts, fail), fail).toBe(errno[fail]);
+      expect(JSON.stringify(d), fail).toBe(before);
+    }
+    const d = system();
+    arm_smmu_master_enable_sva(d.smmu, dev(0));
+    const before = JSON.stringify(d);
+    expect(__arm_smmu_sva_bind(d, dev(0), mmId(0), opts)).toEqual({ bond: 0, register: 0 });
+    expect(__arm_smmu_sva_bind_register(d, dev(0), mmId(0), opts, true)).toBe('-ENOMEM'); // mm->notifier_subscriptions
+    expect(JSON.stringify(d)).toBe(before);
+    expect(allWarnings(d)).toEqual([]);
   });
 
   it('enabling SVA fails with -ENODEV without coherency or an I/O page fault path; bind needs it', () => {

@@ -28,7 +28,7 @@ import {
 const c = iopfParams.parse({ devices: 2 });
 
 const fault = (over: Partial<IommuFault> = {}): IommuFault => faultRecord({ flags: PV | NP | LAST, ...over });
-const group = (over: Partial<IommuFault> = {}): IopfGroup => ({ dev: over.dev ?? asDevice(0), faults: [], last_fault: fault(over) });
+const group = (over: Partial<IommuFault> = {}): IopfGroup => ({ dev: over.dev ?? asDevice(0), faults: [], last_fault: fault(over), flush_color: 0 });
 
 /** Both devices with IOPF enabled and their HWPT attached; device 0 waits for groups #0 (grpid 0) and #1 (grpid 1). */
 function ready(): IommufdState {

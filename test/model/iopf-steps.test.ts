@@ -134,7 +134,7 @@ describe('iopf_handle_group / iopf_handle_single', () => {
   const queued = (f: IommuFault, partials: IommuFault[] = []): State =>
     produce(ready(), (d) => {
       d.dev_iommu[0]!.fault_param!.faults = [{ ...f }];
-      d.queue.wq = [{ dev: asDevice(0), faults: partials, last_fault: f }];
+      d.queue.wq = [{ dev: asDevice(0), faults: partials, last_fault: f, flush_color: 0 }];
     });
 
   it('handles a write to a read-write page: SUCCESS, mm_users back to its owner', () => {
@@ -167,7 +167,7 @@ describe('iopf_handle_group / iopf_handle_single', () => {
 
   it('a LAST request waits for fault_param->lock while a worker holds it; a non-last one does not', () => {
     const held = produce(ready(), (d) => {
-      d.workers[0] = { pc: 'unlock', group: { dev: asDevice(0), faults: [], last_fault: fault({ flags: PV | NP | LAST }) }, cursor: 0, status: 'SUCCESS', mm: null };
+      d.workers[0] = { pc: 'unlock', group: { dev: asDevice(0), faults: [], last_fault: fault({ flags: PV | NP | LAST }), flush_color: 0 }, cursor: 0, status: 'SUCCESS', mm: null };
     });
     const report = stepOf('priq_thread', 'iommu_report_device_fault');
     const inHand = (flags: number) => produce(held, (d) => void (d.priq = { pc: 'handle', evt: { kind: 'ppr', fault: fault({ flags, grpid: asGrpId(1) }) }, overflowed: false, handled: 0 }));
@@ -197,15 +197,19 @@ describe('iopf_handle_group / iopf_handle_single', () => {
 });
 
 describe('queue management and the hardware queue', () => {
-  it('iopf_queue_flush_dev waits until no group is queued or running', () => {
-    const s = produce(ready(), (d) => {
-      d.drivers[0] = 'flush_wait';
-      d.dev_iommu[0]!.lock = true;
-      d.queue.wq = [{ dev: asDevice(1), faults: [], last_fault: fault({ dev: asDevice(1) }) }];
+  it('iopf_queue_flush_dev waits for the groups queued or running when it began, not for later ones', () => {
+    const group = (dev: number) => ({ dev: asDevice(dev), faults: [], last_fault: fault({ dev: asDevice(dev) }), flush_color: 0 });
+    const before = produce(ready(), (d) => {
+      d.drivers[0] = 'flush_dev';
+      d.queue.wq = [group(1)];
     });
+    const s = run(before, 'driver', 'iopf_queue_flush_dev', 0, undefined);
+    expect(s.drivers[0]).toBe('flush_wait');
     const flush = stepOf('driver', 'iopf_queue_flush_dev/flush_workqueue');
     expect(flush.enabled!(s, 0, undefined)).toBe(false);
     expect(flush.enabled!(produce(s, (d) => void (d.queue.wq = [])), 0, undefined)).toBe(true);
+    // A group queued after the flush began does not hold it.
+    expect(flush.enabled!(produce(s, (d) => void (d.queue.wq = [group(1)])), 0, undefined)).toBe(true);
   });
 
   it('an overflowed queue discards requests and auto-answers a LAST with Success (SMMUv3 8.1)', () => {

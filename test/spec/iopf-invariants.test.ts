@@ -41,13 +41,13 @@ describe('iopf invariants', () => {
   });
 
   it('no-fault-after-pasid-free fires when a queued group holds a request for a freed PASID', () => {
-    const s = produce(s0, (d) => void (d.queue.wq = [{ dev: asDevice(0), faults: [], last_fault: f({ stale: true }) }]));
+    const s = produce(s0, (d) => void (d.queue.wq = [{ dev: asDevice(0), faults: [], last_fault: f({ stale: true }), flush_color: 0 }]));
     expect(noFaultAfterPasidFree.holds(s)).toBe(false);
   });
 
   it('no-fault-after-pasid-free ignores a stale fault the running walk will not handle (sticky error)', () => {
     const s = produce(s0, (d) => {
-      d.workers[0] = { pc: 'complete', group: { dev: asDevice(0), faults: [], last_fault: f({ stale: true }) }, cursor: 0, status: 'INVALID', mm: null };
+      d.workers[0] = { pc: 'complete', group: { dev: asDevice(0), faults: [], last_fault: f({ stale: true }), flush_color: 0 }, cursor: 0, status: 'INVALID', mm: null };
     });
     expect(noFaultAfterPasidFree.holds(s)).toBe(true);
   });
@@ -66,7 +66,7 @@ describe('iopf invariants', () => {
   it('no-fault-after-pasid-free fires on a stale fault user space may still answer', () => {
     const withFd: IommufdState = { ...s0, iommufd: initialIommufd(smallParams) };
     expect(noFaultAfterPasidFree.holds(withFd)).toBe(true);
-    const stale = produce(withFd, (d) => void (d.iommufd.response[0] = { dev: asDevice(0), faults: [], last_fault: f({ stale: true }) }));
+    const stale = produce(withFd, (d) => void (d.iommufd.response[0] = { dev: asDevice(0), faults: [], last_fault: f({ stale: true }), flush_color: 0 }));
     expect(noFaultAfterPasidFree.holds(stale)).toBe(false);
   });
 

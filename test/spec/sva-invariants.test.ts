@@ -65,7 +65,7 @@ describe('sva invariants', () => {
     const stale = {
       dev: asDevice(0), flags: 3, pasid: asPasid(1), grpid: asGrpId(0), perm: 2, addr: 0, private_data: 0, seq: asSeq(0), stale: true, freed: false,
     };
-    expect(pasidLifetime.holds(at((d) => { bound(d); d.queue.wq = [{ dev: asDevice(0), faults: [], last_fault: stale }]; }))).toBe(false);
+    expect(pasidLifetime.holds(at((d) => { bound(d); d.queue.wq = [{ dev: asDevice(0), faults: [], last_fault: stale, flush_color: 0 }]; }))).toBe(false);
   });
 
   it('refcounts-balanced fires on a WARN, and on an IOASID reference no bond holds', () => {

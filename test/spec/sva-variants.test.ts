@@ -13,6 +13,7 @@ import unbindBeforeFlush from '../../spec/variants/sva/unbind-before-flush.ts';
 import unbindNotifierPutFirst from '../../spec/variants/sva/unbind-notifier-put-first.ts';
 import unbindNotifierPutFirstMmgrab from '../../spec/variants/sva/unbind-notifier-put-first-mmgrab.ts';
 import sharedCdMmgrab from '../../spec/variants/sva/shared-cd-mmgrab.ts';
+import bindErrorKeepsPasid from '../../spec/variants/sva/bind-error-keeps-pasid.ts';
 import flushPriqWaitsForHandler from '../../spec/variants/iopf/flush-priq-waits-for-handler.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
 import { releaseStep } from '../../model/sva/processes.ts';
@@ -21,7 +22,7 @@ import { applyVariant, defineVariant } from '../../explorer/variant.ts';
 import type { IopfParams } from '../../model/params.ts';
 
 describe('sva variants at sva-small', () => {
-  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst, unbindNotifierPutFirstMmgrab, sharedCdMmgrab]) {
+  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst, unbindNotifierPutFirstMmgrab, sharedCdMmgrab, bindErrorKeepsPasid]) {
     it(`${v.id} → ${v.expect.violates.join(', ') || 'nothing beyond the known findings'}`, () => {
       expect(svaVerdict(svaVariant(v))).toEqual(expectedVerdict(v.expect));
     });
@@ -45,7 +46,7 @@ describe('sva variants at sva-small', () => {
   it('unbind-notifier-put-first-mmgrab: the CD\'s mmdrop frees the mm after the SRCU free, then the PASID free reads it', () => {
     const r = exploreSva(svaVariant(unbindNotifierPutFirstMmgrab));
     const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-mm-use-after-free') : undefined;
-    expect(v?.length).toBe(31);
+    expect(v?.length).toBe(32);
     const steps = v!.trace.map((t) => t.move?.step);
     expect(steps.indexOf('mmu_notifier_free_rcu')).toBeGreaterThan(steps.indexOf('arm_smmu_mmu_notifier_put/mmu_notifier_put'));
     const last = v!.trace.at(-1)!.state as State;
@@ -54,6 +55,17 @@ describe('sva variants at sva-small', () => {
     expect(last.mms[0]!.count).toBe(0);
     expect(last.mms[0]!.context.pinned).toBe(0);
     expect(steps.at(-1)).toBe('iommu_sva_free_pasid');
+  });
+
+  it('bind-error-keeps-pasid: the leak is reached through a failed mmu_notifier_register, and the bind had allocated before it', () => {
+    const r = exploreSva(svaVariant(bindErrorKeepsPasid));
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'refcounts-balanced') : undefined;
+    const moves = v!.trace.map((t) => t.move);
+    expect(moves.map((m) => m?.step)).toEqual(expect.arrayContaining(['__arm_smmu_sva_bind', 'arm_smmu_mmu_notifier_get/mmu_notifier_register']));
+    expect(moves.at(-1)?.choice).toBe(true);
+    const last = v!.trace.at(-1)!.state as State;
+    expect(last.ioasid.xa[1]).not.toBeNull();
+    expect(last.arm_smmu.masters[0]!.bonds[0]).toBeNull();
   });
 
   it('release-without-invalidate: the stale entry comes from a translation filled before the exit', () => {

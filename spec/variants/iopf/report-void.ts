@@ -44,7 +44,7 @@ function reportGroup(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): v
     return;
   }
   di.fault_param!.faults.push({ ...fault });
-  queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault } });
+  queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault }, flush_color: 0 });
 }
 
 export function reportVoid(opts: ReportOptions) {

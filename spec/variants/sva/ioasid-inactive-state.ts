@@ -8,20 +8,21 @@ import type { Draft } from 'immer';
 import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_mmu_notifier_get } from '../../../model/arm-smmu-v3/sva-notifier.ts';
+import type { BindAllocFailure } from '../../../model/arm-smmu-v3/state.ts';
 import { INVALID_IOASID, ioasid_alloc, type Pasid as IoasidPasid } from '../../../model/ioasid/ioasid.ts';
 import { ioasid_find, ioasid_free, ioasid_get } from '../../../model/ioasid/inactive.ts';
 import { IOMMU_SVA_PASID_SET } from '../../../model/iommu-sva/iommu-sva-lib.ts';
 import { mmget_not_zero } from '../../../model/mm/mm.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { bindStep, driverOpts, freePasidStep } from '../../../model/sva/driver-sva.ts';
+import { bindStep, driverOpts, freePasidStep, type BindChoice } from '../../../model/sva/driver-sva.ts';
 import { notePasidPut } from '../../../model/sva/pasid.ts';
 import { svaView } from '../../../model/sva/view.ts';
 import { type BusyWorker, faultAt } from '../../../model/io-pgfault/worker.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type MmId } from '../../../model/types.ts';
 
 /** __arm_smmu_sva_bind with the proposal's ioasid_get: -EINVAL on an inactive PASID. */
-function bindInactive(d: Draft<State>, self: number, mm: MmId): 'ok' | 'dword0' | 'err' {
+function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; fail: BindAllocFailure }): 'ok' | 'register' | 'err' {
   const master = d.arm_smmu.masters[self]!;
   if (!master.sva_enabled) return 'err';
   const bond = master.bonds[mm];
@@ -29,6 +30,7 @@ function bindInactive(d: Draft<State>, self: number, mm: MmId): 'ok' | 'dword0' 
     bond.refs++;
     return 'ok';
   }
+  if (fail === 'bond') return 'err';
   const m = d.mms[mm]!;
   if (m.pasid) {
     if (ioasid_get(d.ioasid, m.pasid as IoasidPasid) !== 0) return 'err';
@@ -37,13 +39,13 @@ function bindInactive(d: Draft<State>, self: number, mm: MmId): 'ok' | 'dword0' 
     if (p === INVALID_IOASID) return 'err';
     m.pasid = p;
   }
-  const mn = arm_smmu_mmu_notifier_get(svaView(d), master.domain, mm, driverOpts(self));
+  const mn = arm_smmu_mmu_notifier_get(svaView(d), master.domain, mm, driverOpts(self), fail);
   if (typeof mn === 'string') {
     freeInactive(d, mm);
     return 'err';
   }
   master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
-  return mn.dword0 ? 'dword0' : 'ok';
+  return mn.register ? 'register' : 'ok';
 }
 
 /** iommu_sva_free_pasid with the proposal's ioasid_free, and the fault path's ghosts. */
@@ -60,10 +62,11 @@ function bindStepInactive(c: IopfParams): AnyStep<State> {
   const base = bindStep(c);
   return {
     ...base,
-    apply: (d: Draft<State>, self: number, mm: MmId | null) => {
-      if (mm === null) return base.apply(d, self, mm);
+    apply: (d: Draft<State>, self: number, choice: BindChoice) => {
+      const { mm, fail } = choice;
+      if (mm === null) return base.apply(d, self, choice);
       d.sva_lock = self;
-      const r = bindInactive(d, self, mm);
+      const r = bindInactive(d, self, { mm, fail });
       if (r === 'err') {
         d.sva_lock = null;
         d.sva[self]!.binds = 0;
@@ -71,7 +74,7 @@ function bindStepInactive(c: IopfParams): AnyStep<State> {
         return;
       }
       d.sva[self]!.mm = mm;
-      d.drivers[self] = r === 'dword0' ? 'bind_dword0' : 'bind_unlock';
+      d.drivers[self] = r === 'register' ? 'bind_register' : 'bind_unlock';
     },
   };
 }

@@ -108,8 +108,8 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       apply: (d, self) => {
         const mm = mmOfDevice(c, self);
         // The caller passes a live mm (current->mm): a process that already exited binds nothing.
-        const pasid = d.mms[mm]!.users > 0 ? iommu_sva_alloc_pasid(d, c, mm) : asPasid(0);
-        if (pasid !== 0) mmgrab(d.mms[mm]!);
+        const pasid = d.mms[mm]!.users > 0 ? iommu_sva_alloc_pasid(d, c, self as DeviceId, mm) : asPasid(0);
+        if (pasid !== 0) mmgrab(d.mms[mm]!, { kind: 'bind', dev: self });
         d.devices[self]!.pasid = pasid;
         go(d, self, s4.then);
       },
@@ -169,8 +169,8 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       apply: (d, self) => {
         const device = d.devices[self]!;
         if (device.pasid !== 0) {
-          iommu_sva_free_pasid(d, mmOfDevice(c, self));
-          mmdrop(d.mms[mmOfDevice(c, self)]!);
+          iommu_sva_free_pasid(d, self as DeviceId, mmOfDevice(c, self));
+          mmdrop(d.mms[mmOfDevice(c, self)]!, { kind: 'bind', dev: self });
         }
         device.pasid = asPasid(0);
         go(d, self, s9.then);

@@ -42,6 +42,8 @@ export const catalog: Catalog = {
     'unbind-notifier-put-first-mmgrab': 'spec/variants/sva/unbind-notifier-put-first-mmgrab.ts',
     'shared-cd-mmgrab': 'spec/variants/sva/shared-cd-mmgrab.ts',
     'bind-error-keeps-pasid': 'spec/variants/sva/bind-error-keeps-pasid.ts',
+    'pasid-freed-at-mmput': 'spec/variants/sva/pasid-freed-at-mmput.ts',
+    'pasid-freed-at-mmdrop': 'spec/variants/sva/pasid-freed-at-mmdrop.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',
     'prodcons-lifo': 'test/models/variants/prodcons-lifo.ts',

@@ -26,8 +26,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'no-stale-atc-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-stale-tlb-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-dma-to-unmapped-page': { config: 'sva-small', variant: 'release-without-invalidate' },
-  // F1 with a second device: its bind allocates the freed PASID again while the stale group is queued.
-  'pasid-lifetime': { config: 'sva-two-devices', variant: null },
+  // 701fac40384f: __mmput frees the PASID while the bond still uses it (also F1 in sva-two-devices).
+  'pasid-lifetime': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
   'refcounts-balanced': { config: 'sva-small', variant: 'unbind-notifier-put-first' },
   'one-bond-per-device-mm': { config: 'sva-small', variant: 'notifier-register-not-get', params: pair },
   'no-c-bad-cd': { config: 'sva-small', variant: 'release-clears-valid' },

@@ -76,7 +76,7 @@ export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, m
     return '-EBUSY';
   }
   d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1, mmgrab: mmgrab_cd };
-  if (mmgrab_cd) mmgrab(m);
+  if (mmgrab_cd) mmgrab(m, { kind: 'cd', asid });
   return asid;
 }
 
@@ -105,6 +105,6 @@ export function arm_smmu_free_shared_cd(d: AsidView, asid: Asid): boolean {
   if (!arm_smmu_free_asid(d.smmu, asid)) return false;
   if (mm === null) return true;
   arm64_mm_context_put(d.mms[mm]!); // reads cd->mm: must not be freed yet
-  if (held) mmdrop(d.mms[mm]!);
+  if (held) mmdrop(d.mms[mm]!, { kind: 'cd', asid });
   return true;
 }

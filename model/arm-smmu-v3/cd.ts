@@ -10,6 +10,7 @@
 // Leaves out: -ENOMEM of a 2-level table's leaf allocation, the L1 descriptor write.
 import { match, P } from 'ts-pattern';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
+import { smmuWarn } from './warn.ts';
 import type { Asid, Cd, DeviceId, DomainId, Features, SmmuState, Ttb } from './state.ts';
 
 /** The `cd` argument: NULL (remove), &quiet_cd (quiesce), or a real CD (install or update ASID). */
@@ -45,7 +46,10 @@ export function arm_smmu_write_ctx_desc(
   opts: WriteCdOpts,
 ): WriteCdRet {
   const cdptr = d.domains[domain]?.cdtab[ssid];
-  if (!cdptr) return '-E2BIG'; // ssid >= 1 << s1cdmax
+  if (!cdptr) {
+    smmuWarn(d, 'write_ctx_desc-ssid-range'); // WARN_ON(ssid >= (1 << smmu_domain->s1_cfg.s1cdmax))
+    return '-E2BIG';
+  }
   const cd_live = cdptr.v;
   const next = match({ cd, cd_live })
     .with({ cd: null }, () => {

@@ -80,6 +80,9 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const domId = int(0, cfg.domains.length - 1) as unknown as Codec<DomainId>;
   const nid = int(0, cfg.nr_notifiers - 1) as unknown as Codec<NotifierId>;
   const ssid = int(0, cfg.nr_ssids - 1);
+  // An ATC_INV for mm->pasid = INVALID_IOASID (kernels that reset it to -1): the command's 20-bit
+  // SSID field then names an SSID outside every modelled table.
+  const cmdSsid = int(-1, cfg.nr_ssids - 1);
   const page = int(0, cfg.nr_pages - 1);
   const refs = int(0, cfg.max_refs);
   const ttb = tagged<'type', Ttb>('type', {
@@ -129,7 +132,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
         CFGI_CD: record({ op: constant<'CFGI_CD'>('CFGI_CD'), sid: dev, ssid }),
         TLBI_NH_ASID: record({ op: constant<'TLBI_NH_ASID'>('TLBI_NH_ASID'), asid }),
         TLBI_NH_VA: record({ op: constant<'TLBI_NH_VA'>('TLBI_NH_VA'), asid, page }),
-        ATC_INV: record({ op: constant<'ATC_INV'>('ATC_INV'), sid: dev, ssid, page: int(-1, cfg.nr_pages - 1) }),
+        ATC_INV: record({ op: constant<'ATC_INV'>('ATC_INV'), sid: dev, ssid: cmdSsid, page: int(-1, cfg.nr_pages - 1) }),
         CMD_SYNC: record({ op: constant<'CMD_SYNC'>('CMD_SYNC'), owner: int(0, cfg.max_owner) }),
       }),
     ),

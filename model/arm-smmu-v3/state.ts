@@ -102,6 +102,7 @@ export const SMMU_WARNINGS = [
   'free_asid-mismatch',
   'mn-refs-underflow',
   'share_asid-foreign-mm',
+  'write_ctx_desc-ssid-range',
 ] as const;
 export type SmmuWarning = (typeof SMMU_WARNINGS)[number];
 

@@ -20,6 +20,7 @@ import {
   type SvaOpts,
   type SvaView,
 } from './sva-notifier.ts';
+import type { IoasidHolder } from '../ioasid/ioasid.ts';
 import { smmuWarn } from './warn.ts';
 import type { BindAllocFailure, DeviceId, Features, MmId, NotifierId, SmmuState } from './state.ts';
 
@@ -96,11 +97,11 @@ export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: S
     return { bond: mm, register: null };
   }
   if (fail === 'bond') return '-ENOMEM';
-  const ret = iommu_sva_alloc_pasid(d, mm, 1, master.ssid_max);
+  const ret = (opts.iommu_sva_alloc_pasid ?? iommu_sva_alloc_pasid)(d, mm, 1, master.ssid_max, bondHolder(sid));
   if (ret !== 0) return ret; // err_free_bond
   const mn = arm_smmu_mmu_notifier_get(d, master.domain, mm, opts, fail);
   if (typeof mn === 'string') {
-    iommu_sva_free_pasid(d, mm); // err_free_pasid
+    errFreePasid(d, sid, mm, opts);
     return mn;
   }
   master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
@@ -116,10 +117,19 @@ export function __arm_smmu_sva_bind_register(d: SvaView, sid: DeviceId, mm: MmId
   const ret = arm_smmu_mmu_notifier_get_register(d, master.bonds[mm]!.smmu_mn, opts, nomem);
   if (typeof ret === 'string') {
     master.bonds[mm] = null;
-    iommu_sva_free_pasid(d, mm);
+    errFreePasid(d, sid, mm, opts);
   }
   return ret;
 }
+
+/** __arm_smmu_sva_bind's err_free_pasid label, where the kernel followed has one. */
+function errFreePasid(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts): void {
+  const free = opts.iommu_sva_free_pasid === undefined ? iommu_sva_free_pasid : opts.iommu_sva_free_pasid;
+  free?.(d, mm, bondHolder(sid));
+}
+
+/** The ghost holder of the PASID reference a bond of device `sid` takes. */
+export const bondHolder = (sid: DeviceId): IoasidHolder => ({ kind: 'bond', dev: sid });
 
 export type UnbindRet =
   | 'kept'

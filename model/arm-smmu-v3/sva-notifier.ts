@@ -9,7 +9,8 @@
 // invalidate_range and release, which may run from then on (it also waits for mmap_write_lock).
 import { mmu_notifier_free_rcu, mmu_notifier_put, mmu_notifier_register } from '../mm/mmu-notifier.ts';
 import type { MmStruct } from '../mm/mm.ts';
-import type { IoasidState } from '../ioasid/ioasid.ts';
+import type { IoasidHolder, IoasidState } from '../ioasid/ioasid.ts';
+import type { AllocPasidRet, SvaLibView } from '../iommu-sva/iommu-sva-lib.ts';
 import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRet } from './asid.ts';
 import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
@@ -34,6 +35,13 @@ export interface SvaOpts {
   readonly reuse_notifier?: boolean;
   /** The shared CD holds an mm_count (cbd23144f766). */
   readonly cd_mmgrab?: boolean;
+  /** The bind's iommu_sva_alloc_pasid, where a later kernel has another one (variants). */
+  readonly iommu_sva_alloc_pasid?: (d: SvaLibView, mm: MmId, min: number, max: number, holder: IoasidHolder) => AllocPasidRet;
+  /**
+   * The bind's err_free_pasid: iommu_sva_free_pasid, or null where the kernel has none (from
+   * 701fac40384f the PASID lives as long as the mm).
+   */
+  readonly iommu_sva_free_pasid?: ((d: SvaLibView, mm: MmId, holder: IoasidHolder) => void) | null;
 }
 
 export type NotifierGetRet = { mn: NotifierId; register: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM';
@@ -121,13 +129,16 @@ export function arm_smmu_mmu_notifier_put_end(d: SvaView, id: NotifierId, opts: 
   if (opts.free_cd_in === 'put') arm_smmu_free_shared_cd(d, mn.cd);
 }
 
-/** The SRCU callback: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop(mm). */
-export function arm_smmu_mmu_notifier_free(d: SvaView, id: NotifierId, opts: Pick<SvaOpts, 'free_cd_in'>): void {
+/**
+ * The SRCU callback: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop(mm). Returns the
+ * mm when that mmdrop freed it (__mmdrop ran), else null.
+ */
+export function arm_smmu_mmu_notifier_free(d: SvaView, id: NotifierId, opts: Pick<SvaOpts, 'free_cd_in'>): MmId | null {
   const mn = d.smmu.mmu_notifiers[id];
-  if (!mn || !mn.freeing) return;
+  if (!mn || !mn.freeing) return null;
   if ((opts.free_cd_in ?? 'free_notifier') === 'free_notifier') arm_smmu_free_shared_cd(d, mn.cd);
   d.smmu.mmu_notifiers[id] = null;
-  mmu_notifier_free_rcu(d.mms[mn.mm]!, id);
+  return mmu_notifier_free_rcu(d.mms[mn.mm]!, id) ? mn.mm : null;
 }
 
 /** arm_smmu_mm_invalidate_range: TLBI by VA unless BTM, ATC invalidation for mm->pasid. No lock. */

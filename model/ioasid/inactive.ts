@@ -6,20 +6,28 @@
 //   "In inactive state, callers of ioasid_find(), ioasid_get() would all fail. Only ioasid_put can
 //    still operate on it."
 // ioasid_alloc and ioasid_put are the baseline's (ioasid.ts). Leaves out nothing else.
-import { ioasid_find as baseline_find, ioasid_put, type Ioasid, type IoasidFindResult, type IoasidState } from './ioasid.ts';
+import {
+  ioasid_find as baseline_find,
+  ioasid_get as baseline_get,
+  ioasid_put,
+  type Ioasid,
+  type IoasidFindResult,
+  type IoasidHolder,
+  type IoasidState,
+} from './ioasid.ts';
 
 /** Proposed ioasid_free: the owner's put that also marks the id inactive. */
-export function ioasid_free(d: IoasidState, id: Ioasid): boolean {
+export function ioasid_free(d: IoasidState, id: Ioasid, holder: IoasidHolder): boolean {
   const data = d.xa[id];
   if (data) data.active = false;
-  return ioasid_put(d, id);
+  return ioasid_put(d, id, holder);
 }
 
 /** Proposed ioasid_get: fails (-EINVAL) on an inactive or unknown id instead of WARNing. */
-export function ioasid_get(d: IoasidState, id: Ioasid): 0 | '-EINVAL' {
+export function ioasid_get(d: IoasidState, id: Ioasid, holder: IoasidHolder): 0 | '-EINVAL' {
   const data = d.xa[id];
   if (!data || !data.active) return '-EINVAL';
-  data.refs++;
+  baseline_get(d, id, holder);
   return 0;
 }
 

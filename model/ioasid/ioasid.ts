@@ -8,7 +8,7 @@
 // kzalloc(GFP_ATOMIC) failure; RCU (ioasid_find's reader sees the XArray of its atomic step, and
 // kfree_rcu only delays freeing memory, never the id: "the id is reusable as soon as put returns").
 // The global ioasid_allocator_lock is implicit: every function runs inside one atomic step.
-import { array, bool, int, list, literal, nullable, record, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
 
 /** An IOASID; PASIDs are IOASIDs of the iommu_sva_pasid set. Structural brand, same as elsewhere. */
 export type Ioasid = number & { readonly __brand: 'Pasid' };
@@ -17,11 +17,24 @@ export type Pasid = Ioasid;
 export const INVALID_IOASID = -1;
 export type InvalidIoasid = typeof INVALID_IOASID;
 
+/**
+ * Ghost: what a reference of an IOASID is held for. The kernel keeps only the count; the model
+ * records the holder next to it, so that `refcounts-balanced` checks `refs === holders.length` and
+ * that every holder still exists, whichever design takes the references: a bond (seed 001, v5.11:
+ * one per (device, mm) bond) or the mm itself (from v5.18 the PASID lives as long as the mm).
+ */
+export type IoasidHolder = { kind: 'bond'; dev: number } | { kind: 'mm' };
+
+const holderKey = (h: IoasidHolder): number => (h.kind === 'mm' ? -1 : h.dev);
+const sameHolder = (a: IoasidHolder, b: IoasidHolder): boolean => holderKey(a) === holderKey(b);
+
 /** struct ioasid_data; `private` is an opaque small integer (an MmId for SVA), null for NULL. */
 export interface IoasidData {
   set: number;
   private: number | null;
   refs: number;
+  /** Ghost: one holder per reference taken with it, sorted (a put names the holder it drops). */
+  holders: IoasidHolder[];
   /** Always true in the baseline; only the `ioasid-inactive-state` proposal (inactive.ts) clears it. */
   active: boolean;
 }
@@ -44,6 +57,8 @@ export interface IoasidConfig {
   readonly max_set: number;
   /** Largest refcount the model can hold (bonds per mm). */
   readonly max_refs: number;
+  /** Largest device index a bond holder names. */
+  readonly max_dev: number;
 }
 
 export function ioasid_init(cfg: IoasidConfig): IoasidState {
@@ -55,6 +70,13 @@ export function ioasidCodec(cfg: IoasidConfig): Codec<IoasidState> {
     set: int(0, cfg.max_set),
     private: nullable(int(0, cfg.max_private)),
     refs: int(0, cfg.max_refs),
+    holders: list(
+      cfg.max_refs,
+      tagged<'kind', IoasidHolder>('kind', {
+        bond: record({ kind: constant<'bond'>('bond'), dev: int(0, cfg.max_dev) }),
+        mm: record({ kind: constant<'mm'>('mm') }),
+      }),
+    ),
     active: bool,
   });
   return record<IoasidState>({
@@ -70,17 +92,26 @@ export function ioasidWarn(d: IoasidState, w: IoasidWarning): void {
   }
 }
 
-/** ioasid_alloc(set, min, max, private): refs = 1; xa_alloc takes the lowest free id in [min, max]. */
+function addHolder(data: IoasidData, holder: IoasidHolder): void {
+  data.holders.push({ ...holder });
+  data.holders.sort((a, b) => holderKey(a) - holderKey(b));
+}
+
+/**
+ * ioasid_alloc(set, min, max, private): refs = 1, held by `holder`; xa_alloc takes the lowest free
+ * id in [min, max].
+ */
 export function ioasid_alloc(
   d: IoasidState,
   set: number,
   min: number,
   max: number,
   priv: number | null,
+  holder: IoasidHolder,
 ): Ioasid | InvalidIoasid {
   for (let id = Math.max(min, 0); id <= Math.min(max, d.xa.length - 1); id++) {
     if (d.xa[id] === null) {
-      d.xa[id] = { set, private: priv, refs: 1, active: true };
+      d.xa[id] = { set, private: priv, refs: 1, holders: [{ ...holder }], active: true };
       return id as Ioasid;
     }
   }
@@ -88,19 +119,25 @@ export function ioasid_alloc(
 }
 
 /** ioasid_get: `if (ioasid_data) refcount_inc(&ioasid_data->refs); else WARN_ON(1);` */
-export function ioasid_get(d: IoasidState, id: Ioasid): void {
+export function ioasid_get(d: IoasidState, id: Ioasid, holder: IoasidHolder): void {
   const data = d.xa[id];
-  if (data) data.refs++;
-  else ioasidWarn(d, 'ioasid_get-unknown');
+  if (!data) return ioasidWarn(d, 'ioasid_get-unknown');
+  data.refs++;
+  addHolder(data, holder);
 }
 
-/** ioasid_put: refcount_dec_and_test, then default_free = xa_erase: the id is free at once. */
-export function ioasid_put(d: IoasidState, id: Ioasid): boolean {
+/**
+ * ioasid_put: refcount_dec_and_test, then default_free = xa_erase: the id is free at once. The
+ * ghost drops `holder`'s reference (none if it held none: the counts then disagree).
+ */
+export function ioasid_put(d: IoasidState, id: Ioasid, holder: IoasidHolder): boolean {
   const data = d.xa[id];
   if (!data) {
     ioasidWarn(d, 'ioasid_put-unknown'); // pr_err("Trying to free unknown IOASID %u\n")
     return false;
   }
+  const i = data.holders.findIndex((h) => sameHolder(h, holder));
+  if (i >= 0) data.holders.splice(i, 1);
   data.refs--;
   if (data.refs > 0) return false;
   d.xa[id] = null;

@@ -4,7 +4,7 @@
 // No state of its own: mm->pasid lives in the mm slice, the ids in the ioasid slice; the
 // iommu_sva_lock mutex is implicit because each helper runs inside one atomic step (it takes no
 // other sleeping lock and never waits). Leaves out: nothing of these three functions.
-import { INVALID_IOASID, ioasid_alloc, ioasid_find, ioasid_get, ioasid_put, type IoasidState, type Pasid } from '../ioasid/ioasid.ts';
+import { INVALID_IOASID, ioasid_alloc, ioasid_find, ioasid_get, ioasid_put, type IoasidHolder, type IoasidState, type Pasid } from '../ioasid/ioasid.ts';
 import { mmAccess, mmget_not_zero, type MmId, type MmStruct } from '../mm/mm.ts';
 
 /** static DECLARE_IOASID_SET(iommu_sva_pasid): the set every SVA PASID belongs to. */
@@ -20,30 +20,31 @@ export type AllocPasidRet = 0 | '-EINVAL' | '-EOVERFLOW' | '-ENOMEM';
 
 /**
  * iommu_sva_alloc_pasid(mm, min, max): "Try to allocate a PASID for this mm, or take a reference to
- * the existing one provided it fits within the [min, max] range." One ioasid reference per call.
+ * the existing one provided it fits within the [min, max] range." One ioasid reference per call,
+ * taken for `holder` (the caller's bond).
  */
-export function iommu_sva_alloc_pasid(d: SvaLibView, mm: MmId, min: number, max: number): AllocPasidRet {
+export function iommu_sva_alloc_pasid(d: SvaLibView, mm: MmId, min: number, max: number, holder: IoasidHolder): AllocPasidRet {
   if (min === INVALID_IOASID || max === INVALID_IOASID || min === 0 || max < min) return '-EINVAL';
   const m = d.mms[mm]!;
   if (!mmAccess(m)) return '-EINVAL';
   if (m.pasid) {
     if (m.pasid >= min && m.pasid <= max) {
-      ioasid_get(d.ioasid, m.pasid as Pasid);
+      ioasid_get(d.ioasid, m.pasid as Pasid, holder);
       return 0;
     }
     return '-EOVERFLOW';
   }
-  const pasid = ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, min, max, mm);
+  const pasid = ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, min, max, mm, holder);
   if (pasid === INVALID_IOASID) return '-ENOMEM';
   m.pasid = pasid;
   return 0;
 }
 
-/** iommu_sva_free_pasid(mm): `if (ioasid_put(mm->pasid)) mm->pasid = 0;` */
-export function iommu_sva_free_pasid(d: SvaLibView, mm: MmId): void {
+/** iommu_sva_free_pasid(mm): `if (ioasid_put(mm->pasid)) mm->pasid = 0;` (`holder`'s reference). */
+export function iommu_sva_free_pasid(d: SvaLibView, mm: MmId, holder: IoasidHolder): void {
   const m = d.mms[mm]!;
   if (!mmAccess(m)) return;
-  if (ioasid_put(d.ioasid, m.pasid as Pasid)) m.pasid = 0;
+  if (ioasid_put(d.ioasid, m.pasid as Pasid, holder)) m.pasid = 0;
 }
 
 /**

@@ -1,6 +1,7 @@
 // Canonical codec of struct mm_struct (mm.ts): fixed-length pages, sorted notifier lists.
 import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
-import { MM_WARNINGS, PERMS, PTES, type Asid, type MmConfig, type MmExit, type MmStruct, type NotifierId, type Page, type Subscription, type Unmap } from './mm.ts';
+import { INVALID_IOASID } from '../ioasid/ioasid.ts';
+import { MM_WARNINGS, PERMS, PTES, type Asid, type MmConfig, type MmExit, type MmHolder, type MmStruct, type NotifierId, type Page, type Subscription, type Unmap } from './mm.ts';
 
 export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
   const ref = int(0, cfg.max_refs);
@@ -9,7 +10,16 @@ export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
   return record<MmStruct>({
     users: ref,
     count: ref,
-    pasid: int(0, cfg.max_pasid),
+    count_holders: list(
+      cfg.max_refs,
+      tagged<'kind', MmHolder>('kind', {
+        users: record({ kind: constant<'users'>('users') }),
+        notifier: record({ kind: constant<'notifier'>('notifier'), id: nid }),
+        cd: record({ kind: constant<'cd'>('cd'), asid: int(0, cfg.max_asid) as unknown as Codec<Asid> }),
+        bind: record({ kind: constant<'bind'>('bind'), dev: int(0, cfg.max_dev) }),
+      }),
+    ),
+    pasid: int(INVALID_IOASID, cfg.max_pasid),
     context: record({ id: int(0, cfg.max_asid) as unknown as Codec<Asid>, pinned: ref }),
     pages: array(cfg.nr_pages, record<Page>({ vm: literal(PERMS), pte: literal(PTES) })),
     notifiers: list(cfg.max_notifiers, record<Subscription>({ id: nid, ops: int(), users: ref, linked: bool })),

@@ -55,12 +55,28 @@ export const MM_WARNINGS = [
 ] as const;
 export type MmWarning = (typeof MM_WARNINGS)[number];
 
+/**
+ * Ghost: what an mm_count reference is held for (the kernel keeps only the count): the address
+ * space's users as one ("mm_users counts as one mm_count", dropped by __mmput), an MMU notifier
+ * (__mmu_notifier_register's mmgrab, dropped by mmu_notifier_free_rcu), a shared CD (cbd23144f766),
+ * or a device driver's bind in the model without the SMMU side.
+ */
+export type MmHolder = { kind: 'users' } | { kind: 'notifier'; id: NotifierId } | { kind: 'cd'; asid: Asid } | { kind: 'bind'; dev: number };
+
+const HOLDER_ORDER: Record<MmHolder['kind'], number> = { users: 0, notifier: 1, cd: 2, bind: 3 };
+const holderKey = (h: MmHolder): number => HOLDER_ORDER[h.kind] * 64 + (h.kind === 'notifier' ? h.id : h.kind === 'cd' ? h.asid : h.kind === 'bind' ? h.dev : 0);
+
 export interface MmStruct {
   /** mm_users: address-space users; the last mmput runs exit_mmap. */
   users: number;
   /** mm_count: references to the struct; the last mmdrop frees it (__mmdrop). */
   count: number;
-  /** mm->pasid; 0 = none (v5.11 iommu_sva_alloc_pasid tests `if (mm->pasid)`). */
+  /** Ghost: one holder per mm_count reference, sorted (mmgrab and mmdrop name theirs). */
+  count_holders: MmHolder[];
+  /**
+   * mm->pasid; 0 = none (seed 001 patch 1: "invalid PASID = 0"; v5.11 iommu_sva_alloc_pasid tests
+   * `if (mm->pasid)`). Kernels from a6cbd44093ef (v5.18) use INVALID_IOASID instead (variants).
+   */
   pasid: number;
   /** mm->context: id = hardware ASID, pinned = arm64_mm_context_get references. */
   context: { id: Asid; pinned: number };
@@ -85,12 +101,15 @@ export interface MmConfig {
   readonly max_notifiers: number;
   /** Bound on users/count/pinned (the model's largest reachable count). */
   readonly max_refs: number;
+  /** Largest device index a bind holder names. */
+  readonly max_dev: number;
 }
 
 export function mm_init(cfg: MmConfig, asid: Asid, vm: readonly Perm[]): MmStruct {
   return {
     users: 1,
     count: 1, // "mm_users counts as one mm_count" (kernel/fork.c mm_init)
+    count_holders: [{ kind: 'users' }],
     pasid: 0,
     context: { id: asid, pinned: 0 },
     pages: Array.from({ length: cfg.nr_pages }, (_, i) => ({ vm: vm[i] ?? 'none', pte: 'none' })),
@@ -149,21 +168,27 @@ export function mmput(d: MmStruct): void {
   d.exit = { state: 'releasing', pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
 }
 
-/** mmgrab: atomic_inc(&mm->mm_count). */
-export function mmgrab(d: MmStruct): void {
-  if (mmAccess(d)) d.count++;
+/** mmgrab: atomic_inc(&mm->mm_count), for `holder`. */
+export function mmgrab(d: MmStruct, holder: MmHolder): void {
+  if (!mmAccess(d)) return;
+  d.count++;
+  d.count_holders.push({ ...holder });
+  d.count_holders.sort((a, b) => holderKey(a) - holderKey(b));
 }
 
 /**
- * mmdrop: the last reference frees the struct (__mmdrop); true when it did. __mmdrop →
+ * mmdrop: `holder` drops its reference (the ghost keeps none for a holder that took none); the
+ * last reference frees the struct (__mmdrop); true when it did. __mmdrop →
  * mmu_notifier_subscriptions_destroy: "BUG_ON(!hlist_empty(&mm->notifier_subscriptions->list))"
  * (mm/mmu_notifier.c:789 at c2818c9a0876): no subscription may still be linked.
  */
-export function mmdrop(d: MmStruct): boolean {
+export function mmdrop(d: MmStruct, holder: MmHolder): boolean {
   if (d.count === 0) {
     mmWarn(d, 'mmdrop-underflow');
     return false;
   }
+  const i = d.count_holders.findIndex((h) => holderKey(h) === holderKey(holder));
+  if (i >= 0) d.count_holders.splice(i, 1);
   d.count--;
   if (d.count > 0) return false;
   if (d.notifiers.some((n) => n.linked)) mmWarn(d, 'mmdrop-subscriptions-listed');

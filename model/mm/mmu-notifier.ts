@@ -30,7 +30,7 @@ export function mmu_notifier_register(d: MmStruct, id: NotifierId, ops: number, 
     if (nomem) return '-ENOMEM';
     d.subscriptions = true;
   }
-  mmgrab(d);
+  mmgrab(d, { kind: 'notifier', id });
   d.notifiers.push({ id, ops, users: 1, linked: true });
   d.notifiers.sort((a, b) => a.id - b.id);
   return 0;
@@ -81,7 +81,7 @@ export function mmu_notifier_put(d: MmStruct, id: NotifierId): boolean {
 export function mmu_notifier_free_rcu(d: MmStruct, id: NotifierId): boolean {
   if (!d.srcu_pending.includes(id)) return false;
   d.srcu_pending = d.srcu_pending.filter((x) => x !== id);
-  return mmdrop(d);
+  return mmdrop(d, { kind: 'notifier', id });
 }
 
 /** mmu_notifier_synchronize's condition: no SRCU callback of this mm left to run. */

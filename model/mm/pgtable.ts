@@ -80,5 +80,5 @@ export function exit_mmap_unmap(d: MmStruct): boolean {
     p.pte = 'none';
   }
   d.exit = { state: 'exited' };
-  return mmdrop(d);
+  return mmdrop(d, { kind: 'users' });
 }

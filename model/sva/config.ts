@@ -39,11 +39,11 @@ export const nrNotifiers = (c: IopfParams): number => (c.smmu ? c.devices * mmCo
 const maxRefs = (c: IopfParams): number => 2 + c.devices * c.binds + c.workers + nrNotifiers(c);
 
 export function ioasidConfig(c: IopfParams): IoasidConfig {
-  return { nr_ids: c.pasids + 1, max_private: mmCount(c) - 1, max_set: 1, max_refs: maxRefs(c) };
+  return { nr_ids: c.pasids + 1, max_private: mmCount(c) - 1, max_set: 1, max_refs: maxRefs(c), max_dev: c.devices - 1 };
 }
 
 export function mmConfig(c: IopfParams): MmConfig {
-  return { nr_pages: nrPages(c), max_pasid: c.pasids, max_asid: maxAsid(c), max_notifiers: nrNotifiers(c), max_refs: maxRefs(c) };
+  return { nr_pages: nrPages(c), max_pasid: c.pasids, max_asid: maxAsid(c), max_notifiers: nrNotifiers(c), max_refs: maxRefs(c), max_dev: c.devices - 1 };
 }
 
 /** ASIDs: mm m has CPU ASID m + 1; the domain's private ASID is the next one; one spare for a seize. */

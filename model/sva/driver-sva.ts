@@ -141,7 +141,11 @@ const mmapLockFree = (s: State, mm: MmId): boolean => s.procs[mm]!.pc === 'runni
  * (V = 0) are invisible to the SMMU, so an invalidate_range that runs between the register and
  * this write finds the same hardware state either way.
  */
-export function bindRegisterStep(c: IopfParams, register: typeof __arm_smmu_sva_bind_register = __arm_smmu_sva_bind_register): AnyStep<State> {
+export function bindRegisterStep(
+  c: IopfParams,
+  register: typeof __arm_smmu_sva_bind_register = __arm_smmu_sva_bind_register,
+  over: Partial<SvaOpts> = {},
+): AnyStep<State> {
   return step<State, boolean>({
     name: 'arm_smmu_mmu_notifier_get/mmu_notifier_register',
     at: 'bind_register',
@@ -152,7 +156,7 @@ export function bindRegisterStep(c: IopfParams, register: typeof __arm_smmu_sva_
     enabled: (s, self) => mmapLockFree(s, s.sva[self]!.mm!),
     apply: (d, self, nomem) => {
       const mm = d.sva[self]!.mm!;
-      const r = register(svaView(d), self as DeviceId, mm, driverOpts(self), nomem);
+      const r = register(svaView(d), self as DeviceId, mm, driverOpts(self, over), nomem);
       if (typeof r === 'string') {
         if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;
         return bindFailed(d, self);
@@ -257,9 +261,10 @@ function sharedCdOf(d: Draft<State>, mm: MmId): Asid | null {
 
 /**
  * The unbind's tail after the put's syncs, as one step: iommu_sva_free_pasid(bond->mm), kfree(bond),
- * mmu_notifier_put, mutex_unlock(sva_lock) (seed 001 v6 patch 17, __arm_smmu_sva_unbind).
+ * mmu_notifier_put, mutex_unlock(sva_lock) (seed 001 v6 patch 17, __arm_smmu_sva_unbind). `free`:
+ * the unbind's iommu_sva_free_pasid (null in kernels where the PASID lives as long as the mm).
  */
-export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> {
+export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN, free: typeof iommu_sva_free_pasid | null = iommu_sva_free_pasid): AnyStep<State> {
   return step<State>({
     name: 'iommu_sva_free_pasid',
     at: 'unbind_put',
@@ -268,7 +273,7 @@ export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State>
     locks: 'sva_lock (held, released at the end); iommu_sva_lock and ioasid_allocator_lock; arm_smmu_asid_lock when the shared CD goes',
     enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
     apply: (d, self) => {
-      iommu_sva_free_pasid(d, d.sva[self]!.mm!);
+      free?.(d, self as DeviceId, d.sva[self]!.mm!);
       putNotifier(d, self, free_cd_in);
       unbindUnlock(d, self);
     },
@@ -311,7 +316,7 @@ export function putFirstTailSteps(): AnyStep<State>[] {
           if (cd !== null) arm_smmu_free_shared_cd(svaView(d), cd);
           h.put = null;
         }
-        iommu_sva_free_pasid(d, mm);
+        iommu_sva_free_pasid(d, self as DeviceId, mm);
         unbindUnlock(d, self);
       },
     }),

@@ -14,7 +14,7 @@ import {
 import { mmput as mmPut } from '../mm/mm.ts';
 import type { IopfParams } from '../params.ts';
 import type { IommuFault, State } from '../state.ts';
-import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, IOMMU_FAULT_PERM_READ, IOMMU_FAULT_PERM_WRITE, asPasid, hasFlag, type MmId, type Pasid } from '../types.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, IOMMU_FAULT_PERM_READ, IOMMU_FAULT_PERM_WRITE, asPasid, hasFlag, type DeviceId, type MmId, type Pasid } from '../types.ts';
 
 export interface Access {
   readonly addr: number;
@@ -31,21 +31,25 @@ export function accessTable(c: IopfParams): readonly Access[] {
   );
 }
 
-/** iommu-sva-lib.c iommu_sva_alloc_pasid(mm, 1, pasids): the PASID (mm->pasid), or 0 on error. */
-export function iommu_sva_alloc_pasid(d: Draft<State>, c: IopfParams, mm: MmId): Pasid {
-  const ret = svaAllocPasid(d, mm, 1, c.pasids);
+/**
+ * iommu-sva-lib.c iommu_sva_alloc_pasid(mm, 1, pasids) for the bond of device `dev`: the PASID
+ * (mm->pasid), or 0 on error.
+ */
+export function iommu_sva_alloc_pasid(d: Draft<State>, c: IopfParams, dev: DeviceId, mm: MmId): Pasid {
+  const ret = svaAllocPasid(d, mm, 1, c.pasids, { kind: 'bond', dev });
   return ret === 0 ? asPasid(d.mms[mm]!.pasid) : asPasid(0);
 }
 
 /**
- * iommu_sva_free_pasid(mm): `if (ioasid_put(mm->pasid)) mm->pasid = 0`. Ghosts: when the value is
- * freed, every request still in flight for it becomes stale and the value is marked reused; when a
- * reference goes but the value stays (another bond), it is marked shared-put.
+ * iommu_sva_free_pasid(mm) for the bond of device `dev`: `if (ioasid_put(mm->pasid)) mm->pasid = 0`.
+ * Ghosts: when the value is freed, every request still in flight for it becomes stale and the value
+ * is marked reused; when a reference goes but the value stays (another bond), it is marked
+ * shared-put.
  */
-export function iommu_sva_free_pasid(d: Draft<State>, mm: MmId): void {
+export function iommu_sva_free_pasid(d: Draft<State>, dev: DeviceId, mm: MmId): void {
   const pasid = d.mms[mm]!.pasid;
-  svaFreePasid(d, mm);
-  if (pasid === 0) return;
+  svaFreePasid(d, mm, { kind: 'bond', dev });
+  if (pasid <= 0) return;
   notePasidPut(d, pasid, d.ioasid.xa[pasid] === null);
 }
 

@@ -7,6 +7,7 @@
 // an iopf worker, seed001-killed-process.log); the model lets that thread go on at once, which only
 // adds interleavings. Left out: mmap_lock (one munmap at a time per mm, by the owner), page
 // reclaim, re-mmap of an unmapped page, and exit during munmap (the thread is in a syscall).
+import type { Draft } from 'immer';
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_consumable_fifo, cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import {
   arm_smmu_mm_invalidate_range,
@@ -197,28 +198,40 @@ export function exitMmapSteps(c: IopfParams): AnyStep<State>[] {
       }),
     );
   }
-  steps.push(
-    step<State>({
-      name: 'exit_mmap',
-      at: 'idle',
-      doc: 'mm/mmap.c exit_mmap after mmu_notifier_release (every subscription unlinked): unmap_vmas, free_pgtables, then __mmput\'s mmdrop',
-      source: 'mm/mmap.c exit_mmap (v5.13-rc6; lines not counted)',
-      locks: 'mmap_write_lock(mm) (the unmap)',
-      enabled: (s, self) => {
-        const x = s.mms[self]!.exit;
-        return x.state === 'unmapping' || (x.state === 'releasing' && x.pending.length === 0);
-      },
-      apply: (d, self) => {
-        const m = d.mms[self]!;
-        if (m.exit.state === 'releasing') {
-          for (const n of m.notifiers) n.linked = false; // mn_hlist_release with nothing left to call
-          m.exit = { state: 'unmapping' };
-        }
-        exit_mmap_unmap(m);
-      },
-    }),
-  );
+  steps.push(exitMmapStep());
   return steps;
+}
+
+/** What a kernel does with the mm around __mmput's mmdrop (variants: where mm->pasid is freed). */
+export interface MmputTail {
+  /** After exit_mmap, before the mmdrop (701fac40384f's mm_pasid_drop). */
+  readonly beforeMmdrop?: (d: Draft<State>, mm: MmId) => void;
+  /** In __mmdrop, when that mmdrop freed the mm (2667ed10d9f0's mm_pasid_drop). */
+  readonly mmdropped?: (d: Draft<State>, mm: MmId) => void;
+}
+
+/** exit_mmap and the rest of __mmput (`tail`: what a later kernel adds there). */
+export function exitMmapStep(tail: MmputTail = {}): AnyStep<State> {
+  return step<State>({
+    name: 'exit_mmap',
+    at: 'idle',
+    doc: 'mm/mmap.c exit_mmap after mmu_notifier_release (every subscription unlinked): unmap_vmas, free_pgtables, then __mmput\'s mmdrop',
+    source: 'mm/mmap.c exit_mmap (v5.13-rc6; lines not counted)',
+    locks: 'mmap_write_lock(mm) (the unmap)',
+    enabled: (s, self) => {
+      const x = s.mms[self]!.exit;
+      return x.state === 'unmapping' || (x.state === 'releasing' && x.pending.length === 0);
+    },
+    apply: (d, self) => {
+      const m = d.mms[self]!;
+      if (m.exit.state === 'releasing') {
+        for (const n of m.notifiers) n.linked = false; // mn_hlist_release with nothing left to call
+        m.exit = { state: 'unmapping' };
+      }
+      tail.beforeMmdrop?.(d, self as MmId);
+      if (exit_mmap_unmap(m)) tail.mmdropped?.(d, self as MmId);
+    },
+  });
 }
 
 /**
@@ -230,15 +243,21 @@ function srcuReading(s: State): boolean {
   return s.mms.some((m) => m.exit.state === 'releasing') || s.procs.some((p) => p.reader !== null);
 }
 
-/** The SRCU callback of each put notifier, once no SRCU reader is left (the grace period ended). */
-export function srcuFreeStep(free_cd_in: FreeCdIn = FREE_CD_IN): AnyStep<State> {
+/**
+ * The SRCU callback of each put notifier, once no SRCU reader is left (the grace period ended);
+ * `mmdropped`: what __mmdrop does besides freeing, when the callback's mmdrop was the last.
+ */
+export function srcuFreeStep(free_cd_in: FreeCdIn = FREE_CD_IN, mmdropped?: MmputTail['mmdropped']): AnyStep<State> {
   return step<State, [MmId, NotifierId]>({
     name: 'mmu_notifier_free_rcu',
     doc: 'mm/mmu_notifier.c mmu_notifier_free_rcu after the SRCU grace period: ops->free_notifier (arm_smmu_mmu_notifier_free), then mmdrop',
     source: 'mm/mmu_notifier.c:846-855 (c2818c9a0876); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:218-221 (v5.13-rc6) (arm_smmu_mmu_notifier_free)',
     locks: 'none (an SRCU callback, after the grace period)',
     choices: (s) => (srcuReading(s) ? [] : s.mms.flatMap((m, mm) => m.srcu_pending.map((id): [MmId, NotifierId] => [mm as MmId, id]))),
-    apply: (d, _self, [, id]) => arm_smmu_mmu_notifier_free(svaView(d), id, { free_cd_in }),
+    apply: (d, _self, [, id]) => {
+      const freed = arm_smmu_mmu_notifier_free(svaView(d), id, { free_cd_in });
+      if (freed !== null) mmdropped?.(d, freed);
+    },
     showChoice: ([mm, id]) => `mm ${mm} notifier ${id}`,
   });
 }
@@ -289,7 +308,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
           apply: (d, _self, pasid) => {
             const mm = nextMm(c);
             d.mms[mm] = mm_init(mmConfig(c), mmAsid(mm) as Asid, vmLayout(c));
-            ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, pasid, pasid, mm);
+            ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, pasid, pasid, mm, { kind: 'mm' });
             d.mms[mm]!.pasid = pasid;
             d.procs[mm]!.pc = 'running';
             d.next_process = 'bound';

@@ -13,15 +13,17 @@ function faultPathFreed(s: State): boolean {
 
 /**
  * The SVA side's objects: bonds, notifiers (their SRCU frees done), shared CDs and their ASID pins,
- * PASIDs, and every mm_count but the owner's own (an mm whose process still runs keeps its PASID
- * only through a bond, and keeps no pin).
+ * PASIDs, and every mm_count but the owner's own. A PASID may remain only as a live mm's own (its
+ * holder is the mm, v5.18); one held by a bond, or by nobody, has leaked.
  */
 function svaFreed(s: State): boolean {
   const smmu = s.arm_smmu;
   if (smmu.masters.some((m) => m.bonds.some((b) => b !== null))) return false;
   if (smmu.mmu_notifiers.some((n) => n !== null)) return false;
   if (smmu.asid_xa.some((e) => e?.type === 'shared')) return false;
-  if (s.ioasid.xa.some((a) => a !== null)) return false;
+  const ownPasid = (a: NonNullable<State['ioasid']['xa'][number]>): boolean =>
+    a.private !== null && a.holders.length > 0 && a.holders.every((h) => h.kind === 'mm') && s.mms[a.private]!.count > 0;
+  if (s.ioasid.xa.some((a) => a !== null && !ownPasid(a))) return false;
   return s.mms.every((m) => m.context.pinned === 0 && m.srcu_pending.length === 0 && m.notifiers.length === 0 && m.count === (m.exit.state === 'exited' ? 0 : 1));
 }
 

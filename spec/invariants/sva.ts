@@ -2,7 +2,10 @@
 // clause of the issue, each with where it comes from. They read the slices of model/sva/ and
 // presume the `smmu` part is on (the `sva` model's configs). Witnesses: spec/witnesses-sva.ts;
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
+import { match } from 'ts-pattern';
 import type { Invariant } from '../../explorer/model.ts';
+import type { IoasidHolder } from '../../model/ioasid/ioasid.ts';
+import type { MmHolder } from '../../model/mm/mm.ts';
 import type { IommuFault, State } from '../../model/state.ts';
 import { FREE_CD_IN, type FreeCdIn } from '../../model/sva/processes.ts';
 
@@ -96,7 +99,8 @@ export const pasidLifetime: Invariant<State> = {
       if (!everyAtcEntry(s, (_dev, ssid, _page, mm) => ssid !== p || mm === owner)) return false;
       if (!everyPendingFault(s, (f) => f.pasid !== p || !f.stale)) return false;
     }
-    return s.arm_smmu.masters.every((m) => m.bonds.every((b, mm) => b === null || s.mms[mm]!.pasid !== 0));
+    // Set: neither 0 (seed 001: "invalid PASID = 0") nor INVALID_IOASID (-1, from a6cbd44093ef).
+    return s.arm_smmu.masters.every((m) => m.bonds.every((b, mm) => b === null || s.mms[mm]!.pasid > 0));
   },
 };
 
@@ -112,6 +116,34 @@ function countBonds(smmu: State['arm_smmu'], ok: (mm: number, mn: number) => boo
   return n;
 }
 
+/** The holder of a reference of PASID `id` (owned by mm `owner`) still exists. */
+function ioasidHolderAlive(s: State, id: number, owner: number | null, h: IoasidHolder): boolean {
+  if (owner === null) return false;
+  return match(h)
+    .with({ kind: 'bond' }, ({ dev }) => (s.arm_smmu.masters[dev]?.bonds[owner] ?? null) !== null)
+    .with({ kind: 'mm' }, () => s.mms[owner]!.pasid === id)
+    .exhaustive();
+}
+
+/** The holder of an mm_count reference of mm `mm` still exists. */
+function mmHolderAlive(s: State, mm: number, h: MmHolder): boolean {
+  const m = s.mms[mm]!;
+  return match(h)
+    .with({ kind: 'users' }, () => m.exit.state !== 'exited')
+    .with({ kind: 'notifier' }, ({ id }) => m.notifiers.some((n) => n.id === id) || m.srcu_pending.includes(id))
+    .with({ kind: 'cd' }, ({ asid }) => {
+      const e = s.arm_smmu.asid_xa[asid];
+      return e?.type === 'shared' && e.mm === mm;
+    })
+    .with({ kind: 'bind' }, ({ dev }) => s.devices[dev]!.pasid !== 0)
+    .exhaustive();
+}
+
+/** Each holder appears once (a holder takes one reference) and the count is the number of holders. */
+function holdersMatch<H>(refs: number, holders: readonly H[]): boolean {
+  return refs === holders.length && new Set(holders.map((h) => JSON.stringify(h))).size === holders.length;
+}
+
 /** The refcount equalities, checked when no thread is inside an sva_lock section. */
 function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   // Counted in place rather than by collecting and filtering the holders: this runs on every state.
@@ -120,7 +152,7 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   for (let p = 1; p < xa.length; p++) {
     const a = xa[p]!;
     if (a === null) continue;
-    if (a.refs !== countBonds(smmu, (mm) => mm === a.private)) return false;
+    if (!holdersMatch(a.refs, a.holders) || !a.holders.every((h) => ioasidHolderAlive(s, p, a.private, h))) return false;
   }
   const notifiers = smmu.mmu_notifiers;
   for (let id = 0; id < notifiers.length; id++) {
@@ -137,11 +169,9 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   }
   for (let x = 0; x < s.mms.length; x++) {
     const m = s.mms[x]!;
-    const shared = smmu.asid_xa.find((e) => e?.type === 'shared' && e.mm === x);
+    const shared = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x);
     if (m.context.pinned !== (shared ? 1 : 0)) return false;
-    const cdHolds = shared?.type === 'shared' && shared.mmgrab ? 1 : 0;
-    if (m.count === 0 && m.exit.state === 'exited' && m.notifiers.length === 0 && m.srcu_pending.length === 0 && cdHolds === 0) continue;
-    if (m.count !== (m.exit.state !== 'exited' ? 1 : 0) + m.notifiers.length + m.srcu_pending.length + cdHolds) return false;
+    if (!holdersMatch(m.count, m.count_holders) || !m.count_holders.every((h) => mmHolderAlive(s, x, h))) return false;
   }
   return true;
 }
@@ -153,7 +183,7 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
 export const refcountsBalancedFor = (free_cd_in: FreeCdIn): Invariant<State> => ({
   name: 'refcounts-balanced',
   description:
-    'IOASID, bond, notifier, shared-CD, ASID-pin and mm_count references are never dropped below zero (no WARN) and, outside sva_lock, each equals the number of its holders, so each object is freed exactly when its last reference goes',
+    'IOASID, bond, notifier, shared-CD, ASID-pin and mm_count references are never dropped below zero (no WARN) and, outside sva_lock, each equals the number of its holders, every one of which still exists, so each object is freed exactly when its last reference goes',
   source: 'kernel-notes 1c "Locks and refcounts (v5.11)"; seed 001 patch 2 (ioasid_get/put), mm/mmu_notifier.c (mmgrab in register, mmdrop in free_rcu)',
   holds: (s) =>
     s.ioasid.warnings.length === 0 &&

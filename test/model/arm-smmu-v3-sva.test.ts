@@ -21,6 +21,10 @@ import { iommu_sva_free_pasid } from '../../model/iommu-sva/iommu-sva-lib.ts';
 import { mm_init, mmput } from '../../model/mm/mm.ts';
 import { mmu_notifier_invalidate_range_done, mmu_notifier_release_done, mmu_notifier_release_next } from '../../model/mm/mmu-notifier.ts';
 import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu } from '../../model/mm/pgtable.ts';
+import type { IoasidHolder } from '../../model/ioasid/ioasid.ts';
+
+/** The PASID reference of device 0's bond. */
+const B: IoasidHolder = { kind: 'bond', dev: 0 };
 
 const dev = (n: number) => n as DeviceId;
 const mmId = (n: number) => n as MmId;
@@ -28,7 +32,7 @@ const OWNER = 1;
 const opts: SvaOpts = { owner: OWNER };
 
 function system(features: { coherency?: boolean; stall_force?: boolean; iopf?: boolean; notifiers?: number } = {}): SvaView {
-  const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_notifiers: 4, max_refs: 8 };
+  const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_notifiers: 4, max_refs: 8, max_dev: 1 };
   const smmu = smmu_init({
     features: { coherency: features.coherency ?? true, btm: false, ats: true, stall_force: features.stall_force ?? false },
     masters: [0, 1].map(() => ({ domain: 0, ssid_max: 3, ats_capable: true, iopf_capable: features.iopf ?? true })),
@@ -43,7 +47,7 @@ function system(features: { coherency?: boolean; stall_force?: boolean; iopf?: b
     max_refs: 8,
   });
   const mms = [mm_init(mmCfg, 1 as Asid, ['rw', 'rw']), mm_init(mmCfg, 2 as Asid, ['rw', 'rw'])];
-  return { smmu, mms, ioasid: ioasid_init({ nr_ids: 4, max_private: 1, max_set: 1, max_refs: 8 }) };
+  return { smmu, mms, ioasid: ioasid_init({ nr_ids: 4, max_private: 1, max_set: 1, max_refs: 8, max_dev: 1 }) };
 }
 const drain = (d: SvaView) => {
   while (d.smmu.cmdq.length > 0) arm_smmu_cmdq_consume(d.smmu, 0);
@@ -65,7 +69,7 @@ function bind(d: SvaView, sid: number, mm: number): void {
 function unbind(d: SvaView, sid: number, mm: number): void {
   if (arm_smmu_sva_unbind(d, dev(sid), mmId(mm), opts) === 'freed') {
     drain(d);
-    iommu_sva_free_pasid(d, mmId(mm));
+    iommu_sva_free_pasid(d, mmId(mm), B);
   }
 }
 function exitMm(d: SvaView, mm: number, release: Omit<ReleaseOpts, 'owner'> = {}): void {
@@ -244,7 +248,7 @@ describe('invalidate_range and release', () => {
     arm_smmu_sva_unbind(d, dev(0), mmId(1), opts);
     expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['CFGI_CD', 'CFGI_CD', 'CMD_SYNC']); // cleared: no TLBI/ATC_INV
     drain(d);
-    iommu_sva_free_pasid(d, mmId(1));
+    iommu_sva_free_pasid(d, mmId(1), B);
     expectBalanced(d);
     arm_smmu_mmu_notifier_free(d, 0 as NotifierId, {});
     expect(d.mms[1]!.count).toBe(0); // the notifier's mmdrop was the last reference

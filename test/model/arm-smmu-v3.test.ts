@@ -30,7 +30,7 @@ function smmuConfig(features: Partial<Features> = {}, masters = 2): SmmuConfig {
     max_refs: 8,
   };
 }
-const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_notifiers: 4, max_refs: 8 };
+const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_notifiers: 4, max_refs: 8, max_dev: 1 };
 function system(features: Partial<Features> = {}): { smmu: SmmuState; mms: MmStruct[] } {
   // mm 0 runs on CPU ASID 1, which domain 0 also uses privately: binding it seizes the ASID.
   return { smmu: smmu_init(smmuConfig(features)), mms: [mm_init(mmCfg, asid(1), ['rw', 'rw']), mm_init(mmCfg, asid(2), ['rw', 'rw'])] };

@@ -44,7 +44,7 @@ function ready(): State {
     d.devices[0]!.pri = 'on';
     d.devices[0]!.pasid = asPasid(1);
     d.devices[0]!.prgs[0] = { ...d.devices[0]!.prgs[0]!, state: 'waiting', grpid: asGrpId(0), pasid: asPasid(1), sent: 2 };
-    d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, active: true };
+    d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, holders: [{ kind: 'bond', dev: 0 }], active: true };
     d.mms[0]!.pasid = asPasid(1);
     d.drivers[0] = 'stop';
   });

@@ -17,7 +17,7 @@ import {
 } from '../../model/mm/mmu-notifier.ts';
 import { do_mmap, exit_mmap_unmap, handle_mm_fault, munmap_zap, pte_allows, tlb_finish_mmu } from '../../model/mm/pgtable.ts';
 
-const cfg = { nr_pages: 2, max_pasid: 3, max_asid: 7, max_notifiers: 3, max_refs: 8 };
+const cfg = { nr_pages: 2, max_pasid: 3, max_asid: 7, max_notifiers: 3, max_refs: 8, max_dev: 1 };
 const fresh = (): MmStruct => mm_init(cfg, 3 as Asid, ['rw', 'r']);
 const n = (i: number) => i as NotifierId;
 
@@ -29,7 +29,7 @@ describe('mm_users and mm_count', () => {
   it('mmget_not_zero fails once mm_users reached zero; mmget/mmgrab raise their own counter', () => {
     const m = fresh();
     mmget(m);
-    mmgrab(m);
+    mmgrab(m, { kind: 'bind', dev: 0 });
     expect(m).toMatchObject({ users: 2, count: 2 });
     mmput(m);
     mmput(m);
@@ -42,8 +42,8 @@ describe('mm_users and mm_count', () => {
     mmput(m);
     mmput(m);
     expect(m.users).toBe(0);
-    expect(mmdrop(m)).toBe(true);
-    expect(mmdrop(m)).toBe(false);
+    expect(mmdrop(m, { kind: 'users' })).toBe(true);
+    expect(mmdrop(m, { kind: 'users' })).toBe(false);
     expect(m.count).toBe(0);
     expect(m.warnings).toEqual(['mmdrop-underflow', 'mmput-underflow']);
   });
@@ -51,7 +51,7 @@ describe('mm_users and mm_count', () => {
   it('any access after the last mmdrop is a use-after-free', () => {
     const m = fresh();
     mmput(m);
-    mmdrop(m);
+    mmdrop(m, { kind: 'users' });
     expect(mmget_not_zero(m)).toBe(false);
     expect(arm64_mm_context_get(m)).toBe(0);
     expect(m.warnings).toEqual(['use-after-free']);

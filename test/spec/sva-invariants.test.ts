@@ -53,7 +53,7 @@ describe('sva invariants', () => {
 
   it('pasid-lifetime fires on a bond without mm->pasid, a CD of another mm, and a stale pending fault', () => {
     const bound = (d: State) => {
-      d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, active: true };
+      d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, holders: [{ kind: 'bond', dev: 0 }], active: true };
       d.mms[0]!.pasid = 1;
       d.arm_smmu.masters[0]!.bonds[0] = { refs: 1, smmu_mn: 0 as NotifierId };
     };
@@ -68,14 +68,18 @@ describe('sva invariants', () => {
     expect(pasidLifetime.holds(at((d) => { bound(d); d.queue.wq = [{ dev: asDevice(0), faults: [], last_fault: stale, flush_color: 0 }]; }))).toBe(false);
   });
 
-  it('refcounts-balanced fires on a WARN, and on an IOASID reference no bond holds', () => {
+  it('refcounts-balanced fires on a WARN, on an IOASID reference whose holder is gone, and on a count its holders do not explain', () => {
     expect(refcountsBalanced.holds(at((d) => void (d.ioasid.warnings = ['ioasid_put-unknown'])))).toBe(false);
     expect(refcountsBalanced.holds(at((d) => void (d.arm_smmu.warnings = ['cd-refs-underflow'])))).toBe(false);
     const leak = (d: State) => {
-      d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, active: true };
+      d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, holders: [{ kind: 'bond', dev: 0 }], active: true };
       d.mms[0]!.pasid = 1;
     };
     expect(refcountsBalanced.holds(at(leak))).toBe(false);
+    // The same reference held by the mm itself (the PASID as the mm's, v5.18) is balanced.
+    expect(refcountsBalanced.holds(at((d) => { leak(d); d.ioasid.xa[1]!.holders = [{ kind: 'mm' }]; }))).toBe(true);
+    expect(refcountsBalanced.holds(at((d) => { leak(d); d.ioasid.xa[1]!.holders = []; }))).toBe(false);
+    expect(refcountsBalanced.holds(at((d) => void (d.mms[0]!.count = 2)))).toBe(false);
     expect(refcountsBalanced.holds(at((d) => { leak(d); d.sva_lock = 0; }))).toBe(true); // inside sva_lock: not judged
     expect(refcountsBalanced.holds(at((d) => void (d.mms[0]!.context.pinned = 1)))).toBe(false);
   });

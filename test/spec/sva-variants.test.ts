@@ -14,6 +14,8 @@ import unbindNotifierPutFirst from '../../spec/variants/sva/unbind-notifier-put-
 import unbindNotifierPutFirstMmgrab from '../../spec/variants/sva/unbind-notifier-put-first-mmgrab.ts';
 import sharedCdMmgrab from '../../spec/variants/sva/shared-cd-mmgrab.ts';
 import bindErrorKeepsPasid from '../../spec/variants/sva/bind-error-keeps-pasid.ts';
+import pasidFreedAtMmput from '../../spec/variants/sva/pasid-freed-at-mmput.ts';
+import pasidFreedAtMmdrop from '../../spec/variants/sva/pasid-freed-at-mmdrop.ts';
 import flushPriqWaitsForHandler from '../../spec/variants/iopf/flush-priq-waits-for-handler.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
 import { releaseStep } from '../../model/sva/processes.ts';
@@ -22,7 +24,7 @@ import { applyVariant, defineVariant } from '../../explorer/variant.ts';
 import type { IopfParams } from '../../model/params.ts';
 
 describe('sva variants at sva-small', () => {
-  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst, unbindNotifierPutFirstMmgrab, sharedCdMmgrab, bindErrorKeepsPasid]) {
+  for (const v of [releaseWithoutInvalidate, releaseClearsValid, releaseClearsStallBits, unbindBeforeFlush, unbindNotifierPutFirst, unbindNotifierPutFirstMmgrab, sharedCdMmgrab, bindErrorKeepsPasid, pasidFreedAtMmput, pasidFreedAtMmdrop]) {
     it(`${v.id} → ${v.expect.violates.join(', ') || 'nothing beyond the known findings'}`, () => {
       expect(svaVerdict(svaVariant(v))).toEqual(expectedVerdict(v.expect));
     });
@@ -68,6 +70,22 @@ describe('sva variants at sva-small', () => {
     expect(last.arm_smmu.masters[0]!.bonds[0]).toBeNull();
   });
 
+  it('pasid-freed-at-mmput: the unbind after the exit writes the CD at INVALID_IOASID and WARNs', () => {
+    const r = exploreSva(svaVariant(pasidFreedAtMmput));
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'refcounts-balanced') : undefined;
+    const steps = v!.trace.map((t) => t.move?.step);
+    expect(steps.indexOf('exit_mmap')).toBeLessThan(steps.lastIndexOf('arm_smmu_sva_unbind'));
+    const last = v!.trace.at(-1)!.state as State;
+    expect(last.arm_smmu.warnings).toEqual(['write_ctx_desc-ssid-range']);
+    expect(last.mms[0]!.pasid).toBe(-1);
+  });
+
+  it('pasid-freed-at-mmdrop keeps F1: the SRCU free\'s mmdrop frees the PASID under the group the flush missed', () => {
+    const r = exploreSva(svaVariant(pasidFreedAtMmdrop));
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-fault-after-pasid-free') : undefined;
+    expect(v!.trace.at(-1)!.move?.step).toBe('mmu_notifier_free_rcu');
+  });
+
   it('release-without-invalidate: the stale entry comes from a translation filled before the exit', () => {
     const r = exploreSva(svaVariant(releaseWithoutInvalidate));
     const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-stale-atc-after-release') : undefined;
@@ -107,6 +125,19 @@ describe('sva variants at sva-small', () => {
 });
 
 describe('sva variants with two masters of one domain bound to one mm', () => {
+  it('from 701fac40384f the second master\'s bind fails when the PASID is the last of the range (mm->pasid >= max)', () => {
+    const bothBound: Witness<State> = {
+      name: 'both-bound',
+      description: 'both drivers hold a handle on the mm at once',
+      reached: (s) => s.sva.every((h) => h.handles > 0),
+    };
+    const params = svaPair({ dma: false });
+    expect(violatedSva(withWitnesses(sva, [bothBound]), params)).toEqual([]);
+    expect(violatedSva(withWitnesses(svaVariant(pasidFreedAtMmdrop), [bothBound]), params)).toEqual(['both-bound']);
+    // With two PASIDs the first one allocated (1) is below the range's last (2): the bind shares it.
+    expect(violatedSva(withWitnesses(svaVariant(pasidFreedAtMmdrop), [bothBound]), svaPair({ dma: false, pasids: 2 }))).toEqual([]);
+  }, 60_000);
+
   it(`notifier-register-not-get → ${notifierRegisterNotGet.expect.violates.join(', ')}`, () => {
     const params = svaPair();
     expect(violatedSva(withWitnesses(sva, []), params)).toEqual([]);

@@ -19,7 +19,8 @@ import { bindStep, driverOpts, freePasidStep, type BindChoice } from '../../../m
 import { notePasidPut } from '../../../model/sva/pasid.ts';
 import { svaView } from '../../../model/sva/view.ts';
 import { type BusyWorker, faultAt } from '../../../model/io-pgfault/worker.ts';
-import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type MmId } from '../../../model/types.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type DeviceId, type MmId } from '../../../model/types.ts';
+import { bondHolder } from '../../../model/arm-smmu-v3/sva-bind.ts';
 
 /** __arm_smmu_sva_bind with the proposal's ioasid_get: -EINVAL on an inactive PASID. */
 function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; fail: BindAllocFailure }): 'ok' | 'register' | 'err' {
@@ -33,15 +34,15 @@ function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; f
   if (fail === 'bond') return 'err';
   const m = d.mms[mm]!;
   if (m.pasid) {
-    if (ioasid_get(d.ioasid, m.pasid as IoasidPasid) !== 0) return 'err';
+    if (ioasid_get(d.ioasid, m.pasid as IoasidPasid, bondHolder(self as DeviceId)) !== 0) return 'err';
   } else {
-    const p = ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, 1, master.ssid_max, mm);
+    const p = ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, 1, master.ssid_max, mm, bondHolder(self as DeviceId));
     if (p === INVALID_IOASID) return 'err';
     m.pasid = p;
   }
   const mn = arm_smmu_mmu_notifier_get(svaView(d), master.domain, mm, driverOpts(self), fail);
   if (typeof mn === 'string') {
-    freeInactive(d, mm);
+    freeInactive(d, self as DeviceId, mm);
     return 'err';
   }
   master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
@@ -49,11 +50,11 @@ function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; f
 }
 
 /** iommu_sva_free_pasid with the proposal's ioasid_free, and the fault path's ghosts. */
-function freeInactive(d: Draft<State>, mm: MmId): void {
+function freeInactive(d: Draft<State>, dev: DeviceId, mm: MmId): void {
   const m = d.mms[mm]!;
   const pasid = m.pasid;
   if (pasid === 0) return;
-  const freed = ioasid_free(d.ioasid, pasid as IoasidPasid);
+  const freed = ioasid_free(d.ioasid, pasid as IoasidPasid, bondHolder(dev));
   if (freed) m.pasid = 0;
   notePasidPut(d, pasid, freed);
 }

@@ -6,12 +6,13 @@ import iopfKernel from '../model/system.ts';
 import type { IopfParams } from '../model/params.ts';
 import type { State } from '../model/state.ts';
 import { iopfInvariants } from './invariants/iopf.ts';
+import { noKernelWarning } from './invariants/warn.ts';
 import { nothingLeaksFaultPath } from './invariants/lifetime.ts';
 import { iopfWitnesses } from './witnesses.ts';
 
 const iopf: Model<State, IopfParams> = {
   ...iopfKernel,
-  invariants: [...iopfInvariants, nothingLeaksFaultPath],
+  invariants: [...iopfInvariants, nothingLeaksFaultPath, noKernelWarning],
   witnesses: iopfWitnesses,
 };
 

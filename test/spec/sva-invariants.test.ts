@@ -18,6 +18,7 @@ import {
   refcountsBalanced,
   svaInvariants,
 } from '../../spec/invariants/sva.ts';
+import { noKernelWarning } from '../../spec/invariants/warn.ts';
 import { svaSmall } from './sva-helpers.ts';
 
 const s0 = initialState(svaSmall);
@@ -68,9 +69,14 @@ describe('sva invariants', () => {
     expect(pasidLifetime.holds(at((d) => { bound(d); d.queue.wq = [{ dev: asDevice(0), faults: [], last_fault: stale, flush_color: 0 }]; }))).toBe(false);
   });
 
-  it('refcounts-balanced fires on a WARN, on an IOASID reference whose holder is gone, and on a count its holders do not explain', () => {
-    expect(refcountsBalanced.holds(at((d) => void (d.ioasid.warnings = ['ioasid_put-unknown'])))).toBe(false);
-    expect(refcountsBalanced.holds(at((d) => void (d.arm_smmu.warnings = ['cd-refs-underflow'])))).toBe(false);
+  it('no-kernel-warning fires on any warning a slice records, but not on the model\'s own use-after-free check', () => {
+    expect(noKernelWarning.holds(at((d) => void (d.ioasid.warnings = ['ioasid_put-unknown'])))).toBe(false);
+    expect(noKernelWarning.holds(at((d) => void (d.arm_smmu.warnings = ['write_ctx_desc-ssid-range'])))).toBe(false);
+    expect(noKernelWarning.holds(at((d) => void (d.mms[0]!.warnings = ['mmdrop-subscriptions-listed'])))).toBe(false);
+    expect(noKernelWarning.holds(at((d) => void (d.mms[0]!.warnings = ['use-after-free'])))).toBe(true);
+  });
+
+  it('refcounts-balanced fires on an IOASID reference whose holder is gone, and on a count its holders do not explain', () => {
     const leak = (d: State) => {
       d.ioasid.xa[1] = { set: 1, private: 0, refs: 1, holders: [{ kind: 'bond', dev: 0 }], active: true };
       d.mms[0]!.pasid = 1;

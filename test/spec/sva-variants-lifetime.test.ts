@@ -66,7 +66,7 @@ describe('sva lifetime variants at sva-small', () => {
 
   it('pasid-freed-at-mmput: the unbind after the exit writes the CD at INVALID_IOASID and WARNs', () => {
     const r = exploreSva(svaVariant(pasidFreedAtMmput));
-    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'refcounts-balanced') : undefined;
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-kernel-warning') : undefined;
     const steps = v!.trace.map((t) => t.move?.step);
     expect(steps.indexOf('exit_mmap')).toBeLessThan(steps.lastIndexOf('arm_smmu_sva_unbind'));
     const last = v!.trace.at(-1)!.state as State;

@@ -15,9 +15,9 @@ export default defineVariant<State, IopfParams>({
   source:
     '701fac40384f "iommu/sva: Assign a PASID to mm on PASID allocation and free it on mm exit" and a6cbd44093ef "kernel/fork: Initialize mm\'s PASID" (v5.18-rc1); fixed by 2667ed10d9f0 "mm: Fix PASID use-after-free issue"',
   description:
-    'The process exits while a device is still bound (the fd is closed later): __mmput frees the PASID and sets mm->pasid to INVALID_IOASID while the bond, its CD and the device still use it (pasid-lifetime, 25 steps at sva-small). The unbind that follows writes the CD at INVALID_IOASID: WARN_ON(ssid >= 1 << s1cdmax) in arm_smmu_write_ctx_desc, and the CD at the old PASID is never removed (refcounts-balanced counts the WARN, 32 steps). The unbind no longer resets mm->pasid to 0, so F2\'s write to SSID 0 is gone; F1 is not: its late group is still queued when the PASID goes, now at exit.',
+    'The process exits while a device is still bound (the fd is closed later): __mmput frees the PASID and sets mm->pasid to INVALID_IOASID while the bond, its CD and the device still use it (pasid-lifetime, 25 steps at sva-small). The unbind that follows writes the CD at INVALID_IOASID: WARN_ON(ssid >= 1 << s1cdmax) in arm_smmu_write_ctx_desc, and the CD at the old PASID is never removed (no-kernel-warning, 32 steps). The unbind no longer resets mm->pasid to 0, so F2\'s write to SSID 0 is gone; F1 is not: its late group is still queued when the PASID goes, now at exit.',
   model: 'sva',
-  expect: { violates: ['pasid-lifetime', 'refcounts-balanced'], fixes: ['sva-cd-ownership'] },
+  expect: { violates: ['no-kernel-warning', 'pasid-lifetime'], fixes: ['sva-cd-ownership'] },
   steps: {
     replace: {
       ...bindUnbindSteps,

@@ -166,7 +166,7 @@ const VariantShape = z.object({
   title: z.string().min(1),
   source: z.string().min(1),
   model: z.string().min(1),
-  expect: z.object({ violates: z.array(z.string()) }),
+  expect: z.object({ violates: z.array(z.string()), fixes: z.array(z.string()).optional(), config: z.string().regex(KEBAB).optional() }),
 });
 
 /** Imports a module's default export and checks its shape against the contract. */

@@ -12,6 +12,11 @@ export interface VariantExpectation {
   readonly violates: readonly string[];
   /** Known findings of the config that the variant no longer violates (the change fixes them). */
   readonly fixes?: readonly string[];
+  /**
+   * The shipped config the expectation is stated for, where it needs one (two devices, say);
+   * absent: every config of the model.
+   */
+  readonly config?: string;
 }
 
 /** A step, or a function of the config that makes it (for steps that depend on bounds). */
@@ -71,9 +76,15 @@ export function composeVariants(parts: readonly AnyVariant[]): AnyVariant {
     title: parts.map((p) => p.title).join('; '),
     source: parts.map((p) => p.source).join('; '),
     model: models[0]!,
-    expect: { violates: union((p) => p.expect.violates), fixes: union((p) => p.expect.fixes) },
+    expect: { violates: union((p) => p.expect.violates), fixes: union((p) => p.expect.fixes), ...sharedConfig(parts) },
     transform: (m) => parts.reduce((acc, p) => applyVariant(acc, p), m),
   };
+}
+
+/** The config the parts' expectations are stated for, when they name one and agree on it. */
+function sharedConfig(parts: readonly AnyVariant[]): { config?: string } {
+  const named = [...new Set(parts.map((p) => p.expect.config).filter((c): c is string => c !== undefined))];
+  return named.length === 1 ? { config: named[0]! } : {};
 }
 
 export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): Model<S, C> {

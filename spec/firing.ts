@@ -11,9 +11,6 @@ export interface Firing {
   readonly params?: Readonly<Record<string, unknown>>;
 }
 
-/** Two masters of one domain bound to one mm, waiting for their page requests before they stop. */
-const pair = { devices: 2, binds: 1, munmap: false, exit: false, pasidStop: 'wait' } as const;
-
 export const firing: Readonly<Record<string, Firing>> = {
   'no-response-to-freed-group': { config: 'iopf-small', variant: 'complete-group-after-free' },
   'one-response-per-group': { config: 'iopf-small', variant: 'bad-iopf-setup-fix' },
@@ -29,7 +26,7 @@ export const firing: Readonly<Record<string, Firing>> = {
   // 701fac40384f: __mmput frees the PASID while the bond still uses it (also F1 in sva-two-devices).
   'pasid-lifetime': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
   'refcounts-balanced': { config: 'sva-small', variant: 'unbind-notifier-put-first' },
-  'one-bond-per-device-mm': { config: 'sva-small', variant: 'notifier-register-not-get', params: pair },
+  'one-bond-per-device-mm': { config: 'sva-pair', variant: 'notifier-register-not-get' },
   'no-c-bad-cd': { config: 'sva-small', variant: 'release-clears-valid' },
   'no-mm-use-after-free': { config: 'sva-small', variant: 'unbind-notifier-put-first-mmgrab' },
   'sva-cd-ownership': { config: 'sva-small', variant: null },

@@ -30,9 +30,11 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
   const newlyFailing = violationsOf(changed).filter((v) => !baseFailed.has(v.property));
   const newlyHolding = [...baseFailed].filter((p) => !varFailed.has(p));
   const files = options.save === false ? newlyFailing.map(() => null) : saveViolations(ctx.ws, varTarget, newlyFailing, options.out);
+  // A variant's expectation is what it violates beyond the baseline's own record at this config:
+  // its known findings and the witnesses the config expects it never to reach.
   const known = knownFindings(varTarget).map((f) => f.property);
-  const expectedV = expectedVerdict(varTarget.variant?.expect ?? { violates: [] });
-  const actualV = verdictOf(changed, known);
+  const expectedV = expectedVerdict(varTarget.variant?.expect ?? { violates: [] }, known);
+  const actualV = verdictOf(changed, known, varTarget.config?.expect?.violates ?? []);
   const asExpected = sameVerdict(expectedV, actualV);
   const expected = expectedV.violates;
   const actual = actualV.violates;
@@ -47,6 +49,7 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
         newlyHolding,
         expected,
         asExpected,
+        ...(varTarget.variant?.expect.config === undefined ? {} : { expectationConfig: varTarget.variant.expect.config }),
       }),
     );
   } else {
@@ -71,7 +74,12 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
     });
     for (const p of newlyHolding) ctx.io.out(`Newly holds: ${p}`);
     if (newlyFailing.length === 0 && newlyHolding.length === 0) ctx.io.out('No property changes its verdict.');
-    if (varTarget.variant) {
+    const statedFor = varTarget.variant?.expect.config;
+    if (varTarget.variant && statedFor !== undefined && statedFor !== baseTarget.configName) {
+      ctx.io.out(
+        `The variant's expectation is stated for config ${statedFor} (run with --config ${statedFor}); here it violates ${actual.length === 0 ? 'nothing beyond the known findings' : actual.join(', ')}${fixes(actualV)}.`,
+      );
+    } else if (varTarget.variant) {
       ctx.io.out(
         asExpected
           ? `As the variant expects: ${expected.length === 0 ? (known.length === 0 ? 'every property holds' : 'no violation beyond the known findings') : `violates ${expected.join(', ')}`}${fixes(expectedV)}.`

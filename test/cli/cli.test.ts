@@ -141,6 +141,12 @@ describe('sva-check diff and list', () => {
     expect(run.out).toContain('As the variant expects: every property holds.');
   });
 
+  it('diff at another config than the one a variant states its expectation for says so instead of judging', async () => {
+    const run = await cli(['diff', '--config', 'sva-small', '--variant', 'notifier-register-not-get', '--max-depth', '6', '--no-save']);
+    expect(run.out).toContain("The variant's expectation is stated for config sva-pair (run with --config sva-pair)");
+    expect(run.out).not.toContain('NOT as the variant expects');
+  });
+
   it('list names every model, config and variant in the catalog', async () => {
     const run = await cli(['list', '--json']);
     expect(run.code).toBe(0);

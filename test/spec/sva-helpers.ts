@@ -9,15 +9,11 @@ import type { IopfParams } from '../../model/params.ts';
 import type { State } from '../../model/state.ts';
 import sva from '../../spec/sva.ts';
 import small from '../../spec/configs/sva-small.json' with { type: 'json' };
+import pair from '../../spec/configs/sva-pair.json' with { type: 'json' };
 
 export const svaSmall: IopfParams = sva.params.parse(small.params);
-/**
- * Two masters of one domain bound to one mm (no munmap, no exit): where sharing matters. The
- * devices wait for their page request groups before they stop (no Stop Marker), which closes the
- * known finding F1's window, so that these configs check the bind side alone.
- */
-export const svaPair = (over: Partial<IopfParams> = {}): IopfParams =>
-  sva.params.parse({ ...small.params, devices: 2, binds: 1, munmap: false, exit: false, pasidStop: 'wait', ...over });
+/** Config sva-pair (two masters of one domain bound to one mm), with `over` changed. */
+export const svaPair = (over: Partial<IopfParams> = {}): IopfParams => sva.params.parse({ ...pair.params, ...over });
 
 const explored = new WeakMap<Model<State, IopfParams>, Map<string, ExploreResult<State>>>();
 

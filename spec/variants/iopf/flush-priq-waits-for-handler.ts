@@ -20,6 +20,6 @@ export default defineVariant<State, IopfParams>({
   description:
     'The flush returns only once the thread has reported what it took off the queue, so no request is reported after iopf_queue_flush_dev: F1 and its two other symptoms (the response racing the unregister, the leaked fault data) are gone.',
   model: 'iopf',
-  expect: { violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] },
+  expect: { violates: [], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks', 'pasid-lifetime'] },
   steps: { replace: { 'driver/arm_smmu_flush_priq': flush!, 'driver/arm_smmu_flush_priq/wait': wait! } },
 });

@@ -14,6 +14,6 @@ export default defineVariant<State, IopfParams>({
   description:
     'With one master per domain nothing changes. With two masters of one domain bound to one mm, the second bind registers a second notifier for the same CD; the first unbind puts its own notifier, whose last reference removes the CD (V = 0) that the other device still uses: C_BAD_CD. The notifier count per (domain, mm) is also no longer one.',
   model: 'sva',
-  expect: { violates: ['no-c-bad-cd', 'one-bond-per-device-mm'] },
+  expect: { violates: ['no-c-bad-cd', 'one-bond-per-device-mm'], config: 'sva-pair' },
   steps: { replace: { 'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStep(c, { reuse_notifier: false }) } },
 });

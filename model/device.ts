@@ -4,8 +4,7 @@
 // one response per group. SUCCESS: the access is retried (it may succeed, or fault again, which is
 // the device issuing another group for the same address, as in seed001-killed-process.log);
 // INVALID: the device gives that access up; FAILURE: the function stops issuing page requests
-// (Response Failure disables PRI). A response whose grpid matches no outstanding group sets the
-// "Unexpected Page Request Group Index" status bit.
+// (Response Failure disables PRI). The endpoint's receipt of a response is model/pci/prg-response.ts.
 //
 // The requests of one group are posted back to back (one group at a time per device), so they
 // interleave with other devices' requests and with the IRQ thread, but not with another group of
@@ -13,7 +12,6 @@
 // answered) and puts its group's position (seq) in private_data, which responses must carry back.
 // Left out: ATS translation requests and the DMA itself (a fault is the only thing the model needs
 // of an access), the Stopped bit of the PRI status register.
-import type { Draft } from 'immer';
 import type { IopfParams } from './params.ts';
 import { accessTable } from './sva/pasid.ts';
 import type { HwqEntry, IommuFault, State } from './state.ts';
@@ -22,58 +20,10 @@ import {
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
   IOMMU_FAULT_PAGE_REQUEST_PRIV_DATA,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
-  asGrpId,
-  asPasid,
-  asSeq,
-  type DeviceId,
-  type GrpId,
-  type Pasid,
-  type RespCode,
 } from './types.ts';
+import { asGrpId, asPasid, asSeq, type DeviceId, type Pasid } from './ids.ts';
 import { step, type AnyStep } from '../explorer/model.ts';
 import { postToHwq } from './arm-smmu-v3/priq.ts';
-
-/** A PRG response as the endpoint receives it: CMD_PRI_RESP / page group response descriptor. */
-export interface PrgResponse {
-  grpid: GrpId;
-  pasid: Pasid;
-  code: RespCode;
-  private_data: number;
-}
-
-/**
- * The endpoint receives a PRG response and matches it by grpid. Ghost: the private data the response
- * carries back names the group the IOMMU side really answered; its count feeds one-response-per-group.
- */
-export function pci_prg_response(d: Draft<State>, dev: DeviceId, resp: PrgResponse): void {
-  const device = d.devices[dev]!;
-  const meant = device.prgs[resp.private_data];
-  if (meant) {
-    meant.responses = Math.min(meant.responses + 1, 2);
-    if (!meant.reported && !meant.autoResponded) d.ghost.responseBeforeLast = true;
-  }
-  const prg = device.prgs.find((p) => p.state === 'waiting' && p.grpid === resp.grpid);
-  if (!prg) {
-    device.uprgi = true;
-    return;
-  }
-  // An answered group keeps only what the invariants still read: its response count and code.
-  prg.state = 'answered';
-  prg.code = resp.code;
-  prg.grpid = asGrpId(0);
-  prg.pasid = asPasid(0);
-  prg.sent = 0;
-  prg.reported = false;
-  prg.autoResponded = false;
-  if (resp.code !== 'FAILURE') return;
-  // Response Failure: the function stops issuing page requests; a group it was still sending is
-  // abandoned (its requests already posted stay partial until discarded or freed with iopf_param).
-  device.pri = 'failed';
-  for (const p of device.prgs) {
-    if (p.state !== 'sending') continue;
-    Object.assign(p, { state: 'answered', grpid: 0, pasid: 0, sent: 0, code: 'NONE', reported: false, autoResponded: false });
-  }
-}
 
 /** What the device may post next: continue its group, or start one (on its PASID or on the RID). */
 export interface IssueChoice {

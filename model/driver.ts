@@ -29,11 +29,11 @@ import {
 } from './io-pgfault/queue.ts';
 import { iommu_register_device_fault_handler, iommu_unregister_device_fault_handler } from './iommu/fault.ts';
 import { mmdrop, mmgrab } from './mm/mm.ts';
-import { iommu_sva_alloc_pasid, iommu_sva_free_pasid } from './sva/pasid.ts';
+import { allocBondPasid, freeBondPasid } from './sva/pasid.ts';
 import { dmaSteps } from './sva/dma.ts';
 import { svaDriverSteps } from './sva/driver-sva.ts';
 import type { DriverPc, PriqFlush, State } from './state.ts';
-import { asPasid, type DeviceId } from './types.ts';
+import { asPasid, type DeviceId } from './ids.ts';
 import { step, type AnyStep, type Process } from '../explorer/model.ts';
 
 /** Guard of the stop: a group is never cut in two; 'wait' devices also wait for their answers. */
@@ -108,7 +108,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       apply: (d, self) => {
         const mm = mmOfDevice(c, self);
         // The caller passes a live mm (current->mm): a process that already exited binds nothing.
-        const pasid = d.mms[mm]!.users > 0 ? iommu_sva_alloc_pasid(d, c, self as DeviceId, mm) : asPasid(0);
+        const pasid = d.mms[mm]!.users > 0 ? allocBondPasid(d, c, self as DeviceId, mm) : asPasid(0);
         if (pasid !== 0) mmgrab(d.mms[mm]!, { kind: 'bind', dev: self });
         d.devices[self]!.pasid = pasid;
         go(d, self, s4.then);
@@ -169,7 +169,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       apply: (d, self) => {
         const device = d.devices[self]!;
         if (device.pasid !== 0) {
-          iommu_sva_free_pasid(d, self as DeviceId, mmOfDevice(c, self));
+          freeBondPasid(d, self as DeviceId, mmOfDevice(c, self));
           mmdrop(d.mms[mmOfDevice(c, self)]!, { kind: 'bind', dev: self });
         }
         device.pasid = asPasid(0);

@@ -18,7 +18,8 @@ import type { IopfParams } from './params.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
 import { ioasidCodec, ioasid_init } from './ioasid/ioasid.ts';
 import { mmCodec } from './mm/codec.ts';
-import { mm_init, type Asid, type NotifierId } from './mm/mm.ts';
+import { mm_init } from './mm/mm.ts';
+import { asGrpId, asPasid, type Asid, type DeviceId, type GrpId, type MmId, type NotifierId, type Pasid, type PrgSeq } from './ids.ts';
 import { ioasidConfig, mmAsid, mmConfig, mmCount, nextMm, nrNotifiers, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
 import {
   DRIVER_PCS,
@@ -42,7 +43,7 @@ import {
   type Worker,
 } from './state.ts';
 import { maxOwner as maxOwnerOf } from './sva/config.ts';
-import { RESPONSE_CODES, asGrpId, asPasid, type DeviceId, type GrpId, type MmId, type Pasid, type PrgSeq } from './types.ts';
+import { RESPONSE_CODES } from './types.ts';
 
 export { mmCount, nextMm };
 /** The mm a device's driver binds without `mms`: devices share processes when there are fewer PASIDs. */
@@ -118,7 +119,6 @@ export function stateCodec(c: IopfParams): Codec<State> {
     lock: bool,
     fault_param: nullable(record<FaultParam>({ faults: list(maxPending, fault) })),
     iopf_param: nullable(record<IopfParam>({ partial: list(maxPartial, fault) })),
-    users: int(0, 15),
   });
   const nid = brandedInt<NotifierId>(0, nrNotifiers(c) - 1);
   const worker = tagged<'pc', Worker>('pc', {
@@ -213,7 +213,7 @@ export function initialState(c: IopfParams): State {
       prgs: Array.from({ length: c.groups }, prg),
       uprgi: false,
     })),
-    dev_iommu: Array.from({ length: c.devices }, () => ({ lock: false, fault_param: null, iopf_param: null, users: 0 })),
+    dev_iommu: Array.from({ length: c.devices }, () => ({ lock: false, fault_param: null, iopf_param: null })),
     drivers: Array.from({ length: c.devices }, () => 'enable_pri' as const),
     priq_flush: Array.from({ length: c.devices }, () => ({ batches: 0, woken: false, overflowed: false })),
     queue: { state: 'none', devices: [], wq: [] },

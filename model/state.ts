@@ -7,8 +7,9 @@
 // with sva_lock, the drivers' handles, the owners' and exit_mmap threads' progress (model/sva/).
 import type { SmmuState } from './arm-smmu-v3/state.ts';
 import type { IoasidState } from './ioasid/ioasid.ts';
-import type { MmStruct, NotifierId } from './mm/mm.ts';
-import type { DeviceId, GrpId, MmId, Pasid, PrgSeq, RespCode } from './types.ts';
+import type { MmStruct } from './mm/mm.ts';
+import type { DeviceId, GrpId, MmId, NotifierId, Pasid, PrgSeq } from './ids.ts';
+import type { RespCode } from './types.ts';
 
 /**
  * struct iommu_fault_page_request (seed 003: flags, pasid, grpid, perm, addr, private_data), with
@@ -98,8 +99,6 @@ export interface DevIommu {
   lock: boolean;
   fault_param: FaultParam | null;
   iopf_param: IopfParam | null;
-  /** Refcount of the fault data, for the fault-param-refcount family of variants; 0 in v5.13. */
-  users: number;
 }
 
 /** struct iopf_group: the non-last faults gathered by grpid, then the embedded last_fault. */

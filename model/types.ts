@@ -1,25 +1,7 @@
-// Ids, flags and codes shared by the I/O page fault model (include/uapi/linux/iommu.h as of v5.13,
-// fc36479db74e). Ids are small integers with a brand, so a DeviceId cannot be passed where a Pasid
-// is meant. Flag and permission bits keep the kernel's values (kernel-notes 1a.1, "Fault-flag legend").
-
-export type DeviceId = number & { readonly __brand: 'DeviceId' };
-/** A PASID value; 0 is IOMMU_NO_PASID (a request without a PASID TLP prefix). */
-export type Pasid = number & { readonly __brand: 'Pasid' };
-/** A PCIe Page Request Group Index. */
-export type GrpId = number & { readonly __brand: 'GrpId' };
-export type MmId = number & { readonly __brand: 'MmId' };
-export type WorkerId = number & { readonly __brand: 'WorkerId' };
-/**
- * Ghost: the position of a page request group in its device's issue order. The kernel never sees
- * it; the model uses it to tell which group a response was really meant for when grpids are reused.
- */
-export type PrgSeq = number & { readonly __brand: 'PrgSeq' };
-
-export const asDevice = (n: number): DeviceId => n as DeviceId;
-export const asPasid = (n: number): Pasid => n as Pasid;
-export const asGrpId = (n: number): GrpId => n as GrpId;
-export const asMm = (n: number): MmId => n as MmId;
-export const asSeq = (n: number): PrgSeq => n as PrgSeq;
+// Flags and codes shared by the I/O page fault model (include/uapi/linux/iommu.h as of v5.13,
+// fc36479db74e). Flag and permission bits keep the kernel's values (kernel-notes 1a.1, "Fault-flag
+// legend"). The ids are in model/ids.ts.
+import type { Pasid } from './ids.ts';
 
 export const IOMMU_NO_PASID = 0 as Pasid;
 

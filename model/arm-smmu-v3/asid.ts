@@ -11,7 +11,8 @@ import { mmdrop, mmgrab, type MmStruct } from '../mm/mm.ts';
 import { arm_smmu_write_ctx_desc } from './cd.ts';
 import { smmuWarn } from './warn.ts';
 import { arm_smmu_tlb_inv_asid } from './tlb.ts';
-import type { Asid, BindAllocFailure, MmId, SmmuState } from './state.ts';
+import type { BindAllocFailure, SmmuState } from './state.ts';
+import type { Asid, MmId } from '../ids.ts';
 
 export interface AsidView {
   smmu: SmmuState;

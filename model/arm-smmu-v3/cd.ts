@@ -11,7 +11,8 @@
 import { match, P } from 'ts-pattern';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { smmuWarn } from './warn.ts';
-import type { Asid, Cd, DeviceId, DomainId, Features, SmmuState, Ttb } from './state.ts';
+import type { Cd, Features, SmmuState, Ttb } from './state.ts';
+import type { Asid, DeviceId, DomainId } from '../ids.ts';
 
 /** The `cd` argument: NULL (remove), &quiet_cd (quiesce), or a real CD (install or update ASID). */
 export type CtxDescArg = null | 'quiet_cd' | { asid: Asid; ttb: Ttb };

@@ -8,17 +8,13 @@ import {
   type Bond,
   type Cd,
   type Cmd,
-  type DeviceId,
-  type DomainId,
   type Features,
   type Master,
-  type MmId,
-  type NotifierId,
   type SmmuMn,
   type SmmuState,
   type Ttb,
-  type Asid,
 } from './state.ts';
+import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
 
 export interface SmmuConfig {
   readonly features: Features;

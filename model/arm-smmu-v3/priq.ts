@@ -30,7 +30,7 @@
 // syncs it before it decides the queue is empty, and the flush syncs it before its first test.
 // Left out: the interruptible wait's -ERESTARTSYS (the unbind ignores the flush's return value).
 import type { Draft } from 'immer';
-import { pci_prg_response } from '../device.ts';
+import { pci_prg_response } from '../pci/prg-response.ts';
 import { iommu_report_device_fault } from '../iommu/fault.ts';
 import type { AllocFailure } from '../io-pgfault/report.ts';
 import { iopf_queue_discard_partial } from '../io-pgfault/queue.ts';

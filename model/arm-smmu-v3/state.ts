@@ -6,11 +6,7 @@
 // more sync of the same kind), private io-pgtable mappings (no IOVA DMA: the private domain only
 // owns an ASID that SVA may seize), the event/PRI queues (model/arm-smmu-v3/priq.ts), TCR/MAIR values
 // (constant per mm), KPTI's ASID halving, and the STALL/ATS behaviour of private CDs.
-import type { Asid, MmId, NotifierId } from '../mm/mm.ts';
-
-export type { Asid, MmId, NotifierId };
-export type DeviceId = number & { readonly __brand: 'DeviceId' };
-export type DomainId = number & { readonly __brand: 'DomainId' };
+import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
 
 /** CD dword1 (TTB0): the page table the CD points at; `private` = the domain's io-pgtable. */
 export type Ttb = { type: 'mm'; mm: MmId } | { type: 'private' };

@@ -22,7 +22,8 @@ import {
 } from './sva-notifier.ts';
 import type { IoasidHolder } from '../ioasid/ioasid.ts';
 import { smmuWarn } from './warn.ts';
-import type { BindAllocFailure, DeviceId, Features, MmId, NotifierId, SmmuState } from './state.ts';
+import type { BindAllocFailure, Features, SmmuState } from './state.ts';
+import type { DeviceId, MmId, NotifierId } from '../ids.ts';
 
 /**
  * arm_smmu_sva_supported(smmu): coherent table walks are required; BTM is optional since "Make BTM

@@ -15,7 +15,8 @@ import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRe
 import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
 import { smmuWarn } from './warn.ts';
-import type { BindAllocFailure, DomainId, MmId, NotifierId, SmmuState } from './state.ts';
+import type { BindAllocFailure, SmmuState } from './state.ts';
+import type { DomainId, MmId, NotifierId } from '../ids.ts';
 
 export interface SvaView {
   smmu: SmmuState;

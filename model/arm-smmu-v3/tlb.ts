@@ -10,7 +10,8 @@ import { pte_allows, type Access } from '../mm/pgtable.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { arm_smmu_fetch_cd, cd_legal } from './cd.ts';
-import type { Asid, DeviceId, DomainId, MmId, SmmuEvent, SmmuState } from './state.ts';
+import type { SmmuEvent, SmmuState } from './state.ts';
+import type { Asid, DeviceId, DomainId, MmId } from '../ids.ts';
 
 /** The slices a translation touches, as fields of the composed system state. */
 export interface TranslateView {

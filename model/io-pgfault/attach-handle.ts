@@ -5,17 +5,14 @@
 // (spec/variants/iopf/attach-handle.ts, iommufd-*.ts); `reportVia(iommu_queue_iopf)` is the
 // baseline's report exactly (test/model/iopf-attach-handle.test.ts checks it).
 import type { Draft } from 'immer';
+import type { Errno } from '../errno.ts';
 import { markReported } from '../iommu/fault.ts';
 import type { IommuFault, IopfGroup, State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
 import { iommu_queue_iopf, queue_work, takePartials, type AllocFailure } from './report.ts';
 
-const EINVAL = -22;
-const ENODEV = -19;
-const ENOMEM = -12;
-
 /** What iommu_report_device_fault hands a request to (v5.13: iommu_queue_iopf). */
-export type QueueIopf = (d: Draft<State>, fault: IommuFault, alloc: AllocFailure) => number;
+export type QueueIopf = (d: Draft<State>, fault: IommuFault, alloc: AllocFailure) => 0 | Errno;
 
 /**
  * iommu_report_device_fault (v5.13) calling `queue`: no fault_param → -EINVAL; a LAST request is
@@ -28,11 +25,11 @@ export function reportVia(queue: QueueIopf) {
     const last = hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
     if (last) markReported(d, fault);
     const fparam = d.dev_iommu[fault.dev]!.fault_param;
-    let ret: number;
+    let ret: 0 | Errno;
     if (!fparam) {
-      ret = EINVAL;
+      ret = '-EINVAL';
     } else if (last && alloc === 'kmemdup') {
-      ret = ENOMEM;
+      ret = '-ENOMEM';
     } else {
       if (last) fparam.faults.push({ ...fault });
       ret = queue(d, fault, alloc);
@@ -43,7 +40,7 @@ export function reportVia(queue: QueueIopf) {
 }
 
 /** The domain's iopf_handler: takes the group (0) or refuses it. */
-export type IopfHandler = (d: Draft<State>, group: IopfGroup) => number;
+export type IopfHandler = (d: Draft<State>, group: IopfGroup) => 0 | Errno;
 
 /** The SVA domain's handler (iommu_sva_handle_iopf since 17c51a0ea3): queue_work on the iopf queue. */
 export const queueWorkHandler: IopfHandler = (d, group) => {
@@ -62,13 +59,13 @@ export function iommu_handle_iopf(
   fault: IommuFault,
   alloc: AllocFailure,
   find: (s: State, fault: IommuFault) => IopfHandler | null,
-): number {
+): 0 | Errno {
   if (!hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) return iommu_queue_iopf(d, fault, alloc);
   const iopfParam = d.dev_iommu[fault.dev]!.iopf_param;
-  if (!iopfParam) return ENODEV;
+  if (!iopfParam) return '-ENODEV';
   const faults = takePartials(iopfParam, fault.grpid);
-  if (alloc === 'kzalloc') return ENOMEM;
+  if (alloc === 'kzalloc') return '-ENOMEM';
   const handler = find(d as State, fault);
-  if (!handler) return ENODEV;
+  if (!handler) return '-ENODEV';
   return handler(d, { dev: fault.dev, faults, last_fault: { ...fault }, flush_color: 0 });
 }

@@ -11,11 +11,7 @@
 import type { Draft } from 'immer';
 import { compareKeys, groupKey } from '../canonical.ts';
 import type { State } from '../state.ts';
-import type { DeviceId } from '../types.ts';
-
-const EINVAL = -22;
-const ENODEV = -19;
-const EBUSY = -16;
+import type { DeviceId } from '../ids.ts';
 
 /** No group of the queue is queued or running (the condition flush_workqueue waits for). */
 export function workqueueIdle(s: State): boolean {
@@ -23,9 +19,9 @@ export function workqueueIdle(s: State): boolean {
 }
 
 /** iopf_queue_add_device(queue, dev): alloc iopf_param, then under both locks publish it. */
-export function iopf_queue_add_device(d: Draft<State>, dev: DeviceId): number {
+export function iopf_queue_add_device(d: Draft<State>, dev: DeviceId): 0 | '-EBUSY' {
   const di = d.dev_iommu[dev]!;
-  if (di.iopf_param) return EBUSY;
+  if (di.iopf_param) return '-EBUSY';
   di.iopf_param = { partial: [] };
   d.queue.devices.push(dev);
   d.queue.devices.sort((a, b) => a - b);
@@ -37,18 +33,18 @@ export function iopf_queue_add_device(d: Draft<State>, dev: DeviceId): number {
  * can reach it any more) free every partial fault and the param. Pending responses and queued groups
  * are not touched: "Caller makes sure that no more faults are reported for this device".
  */
-export function iopf_queue_remove_device(d: Draft<State>, dev: DeviceId): number {
+export function iopf_queue_remove_device(d: Draft<State>, dev: DeviceId): 0 | '-EINVAL' {
   const di = d.dev_iommu[dev]!;
   const i = d.queue.devices.indexOf(dev);
-  if (!di.iopf_param || i < 0) return EINVAL;
+  if (!di.iopf_param || i < 0) return '-EINVAL';
   d.queue.devices.splice(i, 1);
   di.iopf_param = null;
   return 0;
 }
 
 /** iopf_queue_discard_partial(queue): under queue->lock, list_del + kfree every partial fault. */
-export function iopf_queue_discard_partial(d: Draft<State>): number {
-  if (d.queue.state !== 'live') return EINVAL;
+export function iopf_queue_discard_partial(d: Draft<State>): 0 | '-EINVAL' {
+  if (d.queue.state !== 'live') return '-EINVAL';
   for (const dev of d.queue.devices) {
     const p = d.dev_iommu[dev]!.iopf_param;
     if (p) p.partial = [];
@@ -77,9 +73,9 @@ export function flush_workqueue_done(s: State, flusher: number): boolean {
  * iopf_queue_flush_dev(dev), first half: take dev->iommu->lock (-ENODEV without iopf_param), and
  * flush_workqueue(queue->wq) begins.
  */
-export function iopf_queue_flush_dev_lock(d: Draft<State>, dev: DeviceId): number {
+export function iopf_queue_flush_dev_lock(d: Draft<State>, dev: DeviceId): 0 | '-ENODEV' {
   const di = d.dev_iommu[dev]!;
-  if (!di.iopf_param) return ENODEV;
+  if (!di.iopf_param) return '-ENODEV';
   di.lock = true;
   flush_workqueue_begin(d, dev);
   return 0;

@@ -11,8 +11,8 @@ import { compareKeys, groupKey } from '../canonical.ts';
 /** Which allocation of the report path fails, if any: a nondeterministic choice of the IRQ step. */
 export type AllocFailure = 'none' | 'kmemdup' | 'kzalloc';
 
-const ENODEV = -19;
-const ENOMEM = -12;
+/** What iommu_queue_iopf returns. */
+export type QueueIopfRet = 0 | '-ENODEV' | '-ENOMEM';
 
 /** queue_work(queue->wq, &group->work): the model keeps the workqueue sorted (a multiset). */
 export function queue_work(d: Draft<State>, group: IopfGroup): void {
@@ -43,17 +43,17 @@ export function takePartials(iopfParam: { partial: IommuFault[] }, grpid: IommuF
  * partials of this grpid in front of last_fault (list_move to the head while walking the partial
  * list newest-first leaves them in issue order), queue_work.
  */
-export function iommu_queue_iopf(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): number {
+export function iommu_queue_iopf(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): QueueIopfRet {
   const iopfParam = d.dev_iommu[fault.dev]!.iopf_param;
-  if (!iopfParam) return ENODEV;
+  if (!iopfParam) return '-ENODEV';
   if (!hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE)) {
-    if (alloc === 'kzalloc') return ENOMEM;
+    if (alloc === 'kzalloc') return '-ENOMEM';
     iopfParam.partial.unshift({ ...fault });
     return 0;
   }
   if (alloc === 'kzalloc') {
     iopfParam.partial = iopfParam.partial.filter((p) => p.grpid !== fault.grpid);
-    return ENOMEM;
+    return '-ENOMEM';
   }
   const faults = takePartials(iopfParam, fault.grpid);
   queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault }, flush_color: 0 });

@@ -15,16 +15,16 @@
 import type { Draft } from 'immer';
 import { iommu_page_response } from '../iommu/fault.ts';
 import { handle_mm_fault, vma_allows } from '../mm/pgtable.ts';
-import { iommu_sva_find, mmput } from '../sva/pasid.ts';
+import { findPasidMm, mmputById } from '../sva/pasid.ts';
 import type { IommuFault, IopfGroup, State, Worker } from '../state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
   IOMMU_FAULT_PERM_WRITE,
   hasFlag,
-  type DeviceId,
   type RespCode,
 } from '../types.ts';
+import type { DeviceId } from '../ids.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import { compareKeys, groupKey } from '../canonical.ts';
 
@@ -90,7 +90,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
         const w = d.workers[self] as Draft<BusyWorker>;
         const f = faultAt(w.group, w.cursor);
         if (!hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) return next(w, 'INVALID', release);
-        const mm = iommu_sva_find(d, f.pasid);
+        const mm = findPasidMm(d, f.pasid);
         if (mm === null) return next(w, 'INVALID', release);
         if (d.ioasid_shared_put[f.pasid]) d.ghost.faultAfterSharedUnbind = true;
         w.mm = mm;
@@ -109,7 +109,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
         const m = d.mms[w.mm!]!;
         const access = hasFlag(f.perm, IOMMU_FAULT_PERM_WRITE) ? 'w' : 'r';
         const status: RespCode = vma_allows(m, f.addr, access) && handle_mm_fault(m, f.addr, access) === 0 ? 'SUCCESS' : 'INVALID';
-        mmput(d, w.mm!);
+        mmputById(d, w.mm!);
         next(w, status, release);
       },
     }),
@@ -151,7 +151,7 @@ export const faultParamLocked = (s: State, dev: number): boolean =>
  * iopf_complete_group(dev, iopf, status): PASID_VALID in the response iff the request had it and
  * needs it. A response built from a freed group's last_fault is a use after free of the group.
  */
-export function iopf_complete_group(d: Draft<State>, dev: DeviceId, iopf: IommuFault, status: RespCode): number {
+export function iopf_complete_group(d: Draft<State>, dev: DeviceId, iopf: IommuFault, status: RespCode): 0 | '-EINVAL' {
   if (iopf.freed) d.ghost.responseAfterGroupFree = true;
   const withPasid =
     hasFlag(iopf.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID) && hasFlag(iopf.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);

@@ -9,10 +9,7 @@
 // kfree_rcu only delays freeing memory, never the id: "the id is reusable as soon as put returns").
 // The global ioasid_allocator_lock is implicit: every function runs inside one atomic step.
 import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
-
-/** An IOASID; PASIDs are IOASIDs of the iommu_sva_pasid set. Structural brand, same as elsewhere. */
-export type Ioasid = number & { readonly __brand: 'Pasid' };
-export type Pasid = Ioasid;
+import type { Ioasid } from '../ids.ts';
 /** include/linux/ioasid.h: `#define INVALID_IOASID ((ioasid_t)-1)`. */
 export const INVALID_IOASID = -1;
 export type InvalidIoasid = typeof INVALID_IOASID;

@@ -4,8 +4,17 @@
 // No state of its own: mm->pasid lives in the mm slice, the ids in the ioasid slice; the
 // iommu_sva_lock mutex is implicit because each helper runs inside one atomic step (it takes no
 // other sleeping lock and never waits). Leaves out: nothing of these three functions.
-import { INVALID_IOASID, ioasid_alloc, ioasid_find, ioasid_get, ioasid_put, type IoasidHolder, type IoasidState, type Pasid } from '../ioasid/ioasid.ts';
-import { mmAccess, mmget_not_zero, type MmId, type MmStruct } from '../mm/mm.ts';
+import {
+  INVALID_IOASID,
+  ioasid_alloc,
+  ioasid_find,
+  ioasid_get,
+  ioasid_put,
+  type IoasidHolder,
+  type IoasidState,
+} from '../ioasid/ioasid.ts';
+import type { MmId, Pasid } from '../ids.ts';
+import { mmAccess, mmget_not_zero, type MmStruct } from '../mm/mm.ts';
 
 /** static DECLARE_IOASID_SET(iommu_sva_pasid): the set every SVA PASID belongs to. */
 export const IOMMU_SVA_PASID_SET = 1;

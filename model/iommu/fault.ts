@@ -9,37 +9,30 @@
 // version field and flag validation (the model only builds valid messages); the domain and
 // ops->page_response checks (every modelled device has a domain and a driver with page_response).
 import type { Draft } from 'immer';
-import { pci_prg_response } from '../device.ts';
-import { iommu_queue_iopf, type AllocFailure } from '../io-pgfault/report.ts';
+import { pci_prg_response } from '../pci/prg-response.ts';
+import { iommu_queue_iopf, type AllocFailure, type QueueIopfRet } from '../io-pgfault/report.ts';
 import type { IommuFault, State } from '../state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
   hasFlag,
-  type DeviceId,
-  type GrpId,
-  type Pasid,
   type RespCode,
 } from '../types.ts';
-
-export const EINVAL = -22;
-export const ENODEV = -19;
-export const ENOMEM = -12;
-export const EBUSY = -16;
+import type { DeviceId, GrpId, Pasid } from '../ids.ts';
 
 /** iommu_register_device_fault_handler(dev, iommu_queue_iopf, dev): allocate fault_param. */
-export function iommu_register_device_fault_handler(d: Draft<State>, dev: DeviceId): number {
+export function iommu_register_device_fault_handler(d: Draft<State>, dev: DeviceId): 0 | '-EBUSY' {
   const di = d.dev_iommu[dev]!;
-  if (di.fault_param) return EBUSY;
+  if (di.fault_param) return '-EBUSY';
   di.fault_param = { faults: [] };
   return 0;
 }
 
 /** iommu_unregister_device_fault_handler(dev): refuses with -EBUSY while responses are pending. */
-export function iommu_unregister_device_fault_handler(d: Draft<State>, dev: DeviceId): number {
+export function iommu_unregister_device_fault_handler(d: Draft<State>, dev: DeviceId): 0 | '-EINVAL' | '-EBUSY' {
   const di = d.dev_iommu[dev]!;
-  if (!di.fault_param) return EINVAL;
-  if (di.fault_param.faults.length > 0) return EBUSY;
+  if (!di.fault_param) return '-EINVAL';
+  if (di.fault_param.faults.length > 0) return '-EBUSY';
   di.fault_param = null;
   return 0;
 }
@@ -50,14 +43,14 @@ export function iommu_unregister_device_fault_handler(d: Draft<State>, dev: Devi
  * handler runs; if the handler fails, the copy is removed again. Returns the error the IOMMU driver
  * must act on (it then completes the fault itself).
  */
-export function iommu_report_device_fault(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): number {
+export function iommu_report_device_fault(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): 0 | '-EINVAL' | '-ENOMEM' | QueueIopfRet {
   const last = hasFlag(fault.flags, IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE);
   // Ghost: the LAST request reached the core, so its group may now be answered.
   if (last) markReported(d, fault);
   const fparam = d.dev_iommu[fault.dev]!.fault_param;
-  if (!fparam) return EINVAL;
+  if (!fparam) return '-EINVAL';
   if (last) {
-    if (alloc === 'kmemdup') return ENOMEM;
+    if (alloc === 'kmemdup') return '-ENOMEM';
     fparam.faults.push({ ...fault });
   }
   const ret = iommu_queue_iopf(d, fault, alloc);
@@ -85,16 +78,16 @@ export interface IommuPageResponse {
  * through ops->page_response and freed. An empty list ("no pending PRQ, drop response") or no
  * match gives -EINVAL and nothing reaches the device.
  */
-export function iommu_page_response(d: Draft<State>, dev: DeviceId, msg: IommuPageResponse): number {
+export function iommu_page_response(d: Draft<State>, dev: DeviceId, msg: IommuPageResponse): 0 | '-EINVAL' {
   const fparam = d.dev_iommu[dev]!.fault_param;
-  if (!fparam) return EINVAL;
-  if (fparam.faults.length === 0) return EINVAL;
+  if (!fparam) return '-EINVAL';
+  if (fparam.faults.length === 0) return '-EINVAL';
   const i = fparam.faults.findIndex((evt) => {
     if (evt.grpid !== msg.grpid) return false;
     const needsPasid = hasFlag(evt.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);
     return !(needsPasid && (!msg.pasid_valid || msg.pasid !== evt.pasid));
   });
-  if (i < 0) return EINVAL;
+  if (i < 0) return '-EINVAL';
   const evt = fparam.faults[i]!;
   if (evt.freed) d.ghost.faultDataUseAfterFree = true;
   const needsPasid = hasFlag(evt.flags, IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID);

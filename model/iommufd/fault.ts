@@ -25,10 +25,9 @@ import type { Draft } from 'immer';
 import { iommu_handle_iopf, reportVia, type IopfHandler } from '../io-pgfault/attach-handle.ts';
 import { iopf_complete_group } from '../io-pgfault/worker.ts';
 import type { IommuFault, IopfGroup, State } from '../state.ts';
-import type { DeviceId, RespCode } from '../types.ts';
+import type { RespCode } from '../types.ts';
+import type { DeviceId } from '../ids.ts';
 import type { IommufdState } from './state.ts';
-
-const EINVAL = -22;
 
 /** The codes write() accepts (include/uapi/linux/iommufd.h enum iommufd_page_response_code). */
 export const USER_CODES: readonly RespCode[] = ['SUCCESS', 'INVALID'];
@@ -40,7 +39,7 @@ export function hasAttachHandle(s: IommufdState, dev: DeviceId): boolean {
 }
 
 /** iommufd_fault_iopf_handler(group): list_add_tail to fault->deliver, wake up the reader. */
-export function iommufd_fault_iopf_handler(d: Draft<IommufdState>, group: IopfGroup): number {
+export function iommufd_fault_iopf_handler(d: Draft<IommufdState>, group: IopfGroup): 0 {
   d.iommufd.deliver.push(group);
   return 0;
 }
@@ -74,11 +73,11 @@ export function iommufd_fault_fops_read(d: Draft<IommufdState>, n: number): void
  * iommufd_fault_fops_write of one struct iommu_hwpt_page_response {cookie, code}. `checkCode` is the
  * check "iommufd: Add check on user response code" added; 07838f7fd529 as first merged lacks it.
  */
-export function iommufd_fault_fops_write(d: Draft<IommufdState>, cookie: number, code: RespCode, checkCode: boolean): number {
+export function iommufd_fault_fops_write(d: Draft<IommufdState>, cookie: number, code: RespCode, checkCode: boolean): 0 | '-EINVAL' {
   const f = d.iommufd;
-  if (checkCode && !validUserCode(code)) return EINVAL;
+  if (checkCode && !validUserCode(code)) return '-EINVAL';
   const group = f.response[cookie - 1];
-  if (!group) return EINVAL;
+  if (!group) return '-EINVAL';
   f.response[cookie - 1] = null;
   if (!validUserCode(code)) f.badUserCode = true;
   respond(d, group, code);

@@ -7,7 +7,8 @@
 // out, or already answered or auto-responded: stale), or never answer at all until the detach.
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import type { State } from '../state.ts';
-import { RESPONSE_CODES, type DeviceId, type RespCode } from '../types.ts';
+import { RESPONSE_CODES, type RespCode } from '../types.ts';
+import type { DeviceId } from '../ids.ts';
 import { iommufd_auto_response_faults, iommufd_fault_fops_read, iommufd_fault_fops_write, validUserCode } from './fault.ts';
 import type { IommufdState } from './state.ts';
 

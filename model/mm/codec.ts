@@ -1,7 +1,19 @@
 // Canonical codec of struct mm_struct (mm.ts): fixed-length pages, sorted notifier lists.
 import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
 import { INVALID_IOASID } from '../ioasid/ioasid.ts';
-import { MM_WARNINGS, PERMS, PTES, type Asid, type MmConfig, type MmExit, type MmHolder, type MmStruct, type NotifierId, type Page, type Subscription, type Unmap } from './mm.ts';
+import {
+  MM_WARNINGS,
+  PERMS,
+  PTES,
+  type MmConfig,
+  type MmExit,
+  type MmHolder,
+  type MmStruct,
+  type Page,
+  type Subscription,
+  type Unmap,
+} from './mm.ts';
+import type { Asid, NotifierId } from '../ids.ts';
 
 export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
   const ref = int(0, cfg.max_refs);

@@ -4,7 +4,8 @@
 // The max_pinned_asids limit is a choice of the caller (`limit`: the other processes' pins used it
 // up). What the SMMU relies on is: "while pinned, the mm's hardware ASID never changes and is
 // never given to another mm" (kernel-notes 1d).
-import { mmAccess, mmWarn, type Asid, type MmStruct } from './mm.ts';
+import { mmAccess, mmWarn, type MmStruct } from './mm.ts';
+import type { Asid } from '../ids.ts';
 
 /**
  * arm64_mm_context_get: refcount_inc_not_zero(pinned), else "if (nr_pinned_asids >=

@@ -6,10 +6,7 @@
 // Leaves out: VMAs beyond one permission per page, mmap_lock (munmap and exit are serialized by
 // the composition: one munmap at a time per mm), ASID rollover (not modelled yet; here a
 // pinned mm keeps the ASID it was given at init, which is what pinning guarantees).
-
-export type MmId = number & { readonly __brand: 'MmId' };
-export type Asid = number & { readonly __brand: 'Asid' };
-export type NotifierId = number & { readonly __brand: 'NotifierId' };
+import type { Asid, NotifierId } from '../ids.ts';
 
 /** VMA permission of a page; `none` = no VMA (a fault there fails). */
 export const PERMS = ['none', 'r', 'rw'] as const;

@@ -4,7 +4,8 @@
 // The ops callbacks (arm_smmu_mm_release, ...) are not called from here: these functions say which
 // notifier is due, and the composition calls the driver's function in the same or a later step.
 // Leaves out: interval notifiers and invalidate_range_start/end (the SMMU driver has none).
-import { mmAccess, mmdrop, mmgrab, mmWarn, type MmStruct, type NotifierId } from './mm.ts';
+import { mmAccess, mmdrop, mmgrab, mmWarn, type MmStruct } from './mm.ts';
+import type { NotifierId } from '../ids.ts';
 
 function sub(d: MmStruct, id: NotifierId) {
   return d.notifiers.find((n) => n.id === id);

@@ -7,7 +7,7 @@ import type { IoasidConfig } from '../ioasid/ioasid.ts';
 import type { MmConfig, Perm } from '../mm/mm.ts';
 import type { SmmuConfig } from '../arm-smmu-v3/init.ts';
 import type { IopfParams } from '../params.ts';
-import type { MmId } from '../types.ts';
+import type { MmId } from '../ids.ts';
 
 /** Number of mms: `mms` processes (smmu configs) or one per PASID plus the next process's. */
 export const mmCount = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids + (c.nextProcess ? 1 : 0));

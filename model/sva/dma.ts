@@ -12,7 +12,7 @@ import { arm_smmu_ats_translate, arm_smmu_translate, atc_lookup } from '../arm-s
 import type { Access } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
-import type { DeviceId, MmId } from '../types.ts';
+import type { DeviceId, MmId } from '../ids.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import { nrPages } from './config.ts';
 import { svaView } from './view.ts';

@@ -29,12 +29,12 @@ import { arm_smmu_mmu_notifier_put_end, type SvaOpts } from '../arm-smmu-v3/sva-
 import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
-import { asPasid, type DeviceId, type MmId } from '../types.ts';
-import { BIND_ALLOC_FAILURES, type Asid, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
+import { asPasid, type Asid, type DeviceId, type MmId } from '../ids.ts';
+import { BIND_ALLOC_FAILURES, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
 import { bindableMms, driverOwner } from './config.ts';
-import { iommu_sva_free_pasid } from './pasid.ts';
+import { freeBondPasid } from './pasid.ts';
 import { FREE_CD_IN, type FreeCdIn } from './processes.ts';
 import { svaView } from './view.ts';
 
@@ -264,7 +264,7 @@ function sharedCdOf(d: Draft<State>, mm: MmId): Asid | null {
  * mmu_notifier_put, mutex_unlock(sva_lock) (seed 001 v6 patch 17, __arm_smmu_sva_unbind). `free`:
  * the unbind's iommu_sva_free_pasid (null in kernels where the PASID lives as long as the mm).
  */
-export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN, free: typeof iommu_sva_free_pasid | null = iommu_sva_free_pasid): AnyStep<State> {
+export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN, free: typeof freeBondPasid | null = freeBondPasid): AnyStep<State> {
   return step<State>({
     name: 'iommu_sva_free_pasid',
     at: 'unbind_put',
@@ -316,7 +316,7 @@ export function putFirstTailSteps(): AnyStep<State>[] {
           if (cd !== null) arm_smmu_free_shared_cd(svaView(d), cd);
           h.put = null;
         }
-        iommu_sva_free_pasid(d, self as DeviceId, mm);
+        freeBondPasid(d, self as DeviceId, mm);
         unbindUnlock(d, self);
       },
     }),

@@ -1,20 +1,17 @@
 // The mm/PASID side of the fault path: iommu-sva-lib.c's iommu_sva_alloc_pasid / iommu_sva_free_pasid / iommu_sva_find
-// (v5.11-v5.16, model/iommu-sva) on ioasid.c (model/ioasid) and mm_struct (model/mm), with the ghost
-// fields the invariants read: a freed PASID marks every fault still in flight for it stale
-// (no-fault-after-pasid-free), and remembers it was freed (the next process may get it).
+// (v5.11-v5.16, model/iommu-sva) and mm.h's mmput (model/mm), called on the whole State by device id
+// and mm id, with the ghost fields the invariants read: a freed PASID marks every fault still in
+// flight for it stale (no-fault-after-pasid-free), and remembers it was freed (the next process may
+// get it). The wrappers have names of their own; the kernel names belong to the slices.
 // Also the device's accesses: page p of `vmas`, written where a VMA is, read where none is (issue
 // 3's table: handled, access fault, no VMA). Leaves out nothing of the three helpers.
 import type { Draft } from 'immer';
-import type { Pasid as IoasidPasid } from '../ioasid/ioasid.ts';
-import {
-  iommu_sva_alloc_pasid as svaAllocPasid,
-  iommu_sva_find as svaFind,
-  iommu_sva_free_pasid as svaFreePasid,
-} from '../iommu-sva/iommu-sva-lib.ts';
-import { mmput as mmPut } from '../mm/mm.ts';
+import { asPasid, type DeviceId, type MmId, type Pasid } from '../ids.ts';
+import { iommu_sva_alloc_pasid, iommu_sva_find, iommu_sva_free_pasid } from '../iommu-sva/iommu-sva-lib.ts';
+import { mmput } from '../mm/mm.ts';
 import type { IopfParams } from '../params.ts';
 import type { IommuFault, State } from '../state.ts';
-import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, IOMMU_FAULT_PERM_READ, IOMMU_FAULT_PERM_WRITE, asPasid, hasFlag, type DeviceId, type MmId, type Pasid } from '../types.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, IOMMU_FAULT_PERM_READ, IOMMU_FAULT_PERM_WRITE, hasFlag } from '../types.ts';
 
 export interface Access {
   readonly addr: number;
@@ -32,23 +29,23 @@ export function accessTable(c: IopfParams): readonly Access[] {
 }
 
 /**
- * iommu-sva-lib.c iommu_sva_alloc_pasid(mm, 1, pasids) for the bond of device `dev`: the PASID
- * (mm->pasid), or 0 on error.
+ * iommu-sva-lib.c iommu_sva_alloc_pasid(mm, 1, pasids) with the reference held by the bond of device
+ * `dev`: the PASID (mm->pasid), or 0 on error.
  */
-export function iommu_sva_alloc_pasid(d: Draft<State>, c: IopfParams, dev: DeviceId, mm: MmId): Pasid {
-  const ret = svaAllocPasid(d, mm, 1, c.pasids, { kind: 'bond', dev });
+export function allocBondPasid(d: Draft<State>, c: IopfParams, dev: DeviceId, mm: MmId): Pasid {
+  const ret = iommu_sva_alloc_pasid(d, mm, 1, c.pasids, { kind: 'bond', dev });
   return ret === 0 ? asPasid(d.mms[mm]!.pasid) : asPasid(0);
 }
 
 /**
- * iommu_sva_free_pasid(mm) for the bond of device `dev`: `if (ioasid_put(mm->pasid)) mm->pasid = 0`.
- * Ghosts: when the value is freed, every request still in flight for it becomes stale and the value
- * is marked reused; when a reference goes but the value stays (another bond), it is marked
- * shared-put.
+ * iommu_sva_free_pasid(mm) for the bond of device `dev` (`if (ioasid_put(mm->pasid)) mm->pasid = 0`),
+ * then the ghosts of notePasidPut: when the value is freed, every request still in flight for it
+ * becomes stale and the value is marked reused; when a reference goes but the value stays (another
+ * bond), it is marked shared-put.
  */
-export function iommu_sva_free_pasid(d: Draft<State>, dev: DeviceId, mm: MmId): void {
+export function freeBondPasid(d: Draft<State>, dev: DeviceId, mm: MmId): void {
   const pasid = d.mms[mm]!.pasid;
-  svaFreePasid(d, mm, { kind: 'bond', dev });
+  iommu_sva_free_pasid(d, mm, { kind: 'bond', dev });
   if (pasid <= 0) return;
   notePasidPut(d, pasid, d.ioasid.xa[pasid] === null);
 }
@@ -69,15 +66,18 @@ export function notePasidPut(d: Draft<State>, pasid: number, freed: boolean): vo
   }
 }
 
-/** iommu_sva_find(pasid): ioasid_find with __mmget_not_zero; the mm with mm_users raised, or null. */
-export function iommu_sva_find(d: Draft<State>, pasid: Pasid): MmId | null {
-  const r = svaFind(d, pasid as unknown as IoasidPasid);
+/**
+ * iommu_sva_find(pasid) (ioasid_find with __mmget_not_zero) as the fault path uses it: the mm with
+ * mm_users raised, or null for every failure (-ENOENT, -EACCES, NULL alike).
+ */
+export function findPasidMm(d: Draft<State>, pasid: Pasid): MmId | null {
+  const r = iommu_sva_find(d, pasid);
   return typeof r === 'number' ? r : null;
 }
 
-/** mmput(mm): the last user starts exit_mmap (model/sva/processes.ts runs it). */
-export function mmput(d: Draft<State>, mm: MmId): void {
-  mmPut(d.mms[mm]!);
+/** mmput(mm) of the mm with id `mm`: the last user starts exit_mmap (model/sva/processes.ts runs it). */
+export function mmputById(d: Draft<State>, mm: MmId): void {
+  mmput(d.mms[mm]!);
 }
 
 /** Every fault record in flight, wherever it is: the hardware queue, lists, groups, workers. */

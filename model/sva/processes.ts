@@ -18,7 +18,8 @@ import {
 import { arm_smmu_btm_tlbi_va } from '../arm-smmu-v3/tlb.ts';
 import { ioasid_alloc } from '../ioasid/ioasid.ts';
 import { IOMMU_SVA_PASID_SET } from '../iommu-sva/iommu-sva-lib.ts';
-import { mm_init, type Asid, type NotifierId } from '../mm/mm.ts';
+import { mm_init } from '../mm/mm.ts';
+import { asPasid, type Asid, type MmId, type NotifierId, type Pasid } from '../ids.ts';
 import {
   mmu_notifier_invalidate_range_done,
   mmu_notifier_invalidate_range_next,
@@ -28,10 +29,9 @@ import {
 import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
-import { asPasid, type MmId, type Pasid } from '../types.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import { exitOwner, mmAsid, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
-import { mmput } from './pasid.ts';
+import { mmputById } from './pasid.ts';
 import { svaView } from './view.ts';
 
 /** The baseline's notifier options (seed 001 v6): free the shared CD in free_notifier. */
@@ -59,7 +59,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
         enabled: (s, self) => !s.drivers.some((pc, dev) => IN_BIND.includes(pc) && s.sva[dev]!.mm === self),
         apply: (d, self) => {
           d.procs[self]!.pc = 'exited';
-          mmput(d, self as MmId);
+          mmputById(d, self as MmId);
         },
       }),
     );

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmu_init } from '../../model/arm-smmu-v3/init.ts';
-import { BIND_ALLOC_FAILURES, type Asid, type DeviceId, type MmId, type NotifierId } from '../../model/arm-smmu-v3/state.ts';
+import { BIND_ALLOC_FAILURES } from '../../model/arm-smmu-v3/state.ts';
+import type { Asid, DeviceId, MmId, NotifierId } from '../../model/ids.ts';
 import {
   __arm_smmu_sva_bind,
   __arm_smmu_sva_bind_register,

@@ -5,7 +5,8 @@ import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, arm_smmu_share_asid 
 import { arm_smmu_fetch_cd, arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmuCodec, smmu_init, type SmmuConfig } from '../../model/arm-smmu-v3/init.ts';
-import type { Asid, DeviceId, DomainId, Features, MmId, SmmuState } from '../../model/arm-smmu-v3/state.ts';
+import type { Features, SmmuState } from '../../model/arm-smmu-v3/state.ts';
+import type { Asid, DeviceId, DomainId, MmId } from '../../model/ids.ts';
 import { arm_smmu_ats_translate, arm_smmu_atc_inv_domain, arm_smmu_btm_tlbi_va, arm_smmu_tlb_inv_asid, arm_smmu_translate } from '../../model/arm-smmu-v3/tlb.ts';
 import { mm_init, type MmStruct } from '../../model/mm/mm.ts';
 import { handle_mm_fault } from '../../model/mm/pgtable.ts';

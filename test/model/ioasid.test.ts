@@ -11,10 +11,10 @@ import {
   ioasid_get,
   ioasid_init,
   ioasid_put,
-  type Ioasid,
   type IoasidHolder,
   type IoasidState,
 } from '../../model/ioasid/ioasid.ts';
+import type { Ioasid } from '../../model/ids.ts';
 
 const cfg = { nr_ids: 4, max_private: 3, max_set: 2, max_refs: 8, max_dev: 1 };
 const H: IoasidHolder = { kind: 'mm' };
@@ -94,17 +94,17 @@ describe('ioasid-inactive-state proposal', () => {
     const d = fresh();
     const a = ioasid_alloc(d, 1, 1, 3, 0, H) as Ioasid;
     ioasid_get(d, a, H);
-    expect(inactive.ioasid_free(d, a, H)).toBe(false);
-    expect(inactive.ioasid_get(d, a, H)).toBe('-EINVAL');
-    expect(inactive.ioasid_find(d, 1, a)).toBe('-ENOENT');
+    expect(inactive.ioasid_free_proposed(d, a, H)).toBe(false);
+    expect(inactive.ioasid_get_proposed(d, a, H)).toBe('-EINVAL');
+    expect(inactive.ioasid_find_proposed(d, 1, a)).toBe('-ENOENT');
     expect(ioasid_put(d, a, H)).toBe(true);
-    expect(inactive.ioasid_get(d, a, H)).toBe('-EINVAL');
+    expect(inactive.ioasid_get_proposed(d, a, H)).toBe('-EINVAL');
   });
 
   it('get on an active id takes a reference', () => {
     const d = fresh();
     const a = ioasid_alloc(d, 1, 1, 3, 0, H) as Ioasid;
-    expect(inactive.ioasid_get(d, a, H)).toBe(0);
+    expect(inactive.ioasid_get_proposed(d, a, H)).toBe(0);
     expect(d.xa[a]?.refs).toBe(2);
   });
 });
@@ -124,7 +124,7 @@ describe('ioasid codec', () => {
           else if (o.k === 'get') {
             if ((d.xa[o.id]?.refs ?? 0) < cfg.max_refs) ioasid_get(d, id(o.id), H);
           } else if (o.k === 'put') ioasid_put(d, id(o.id), H);
-          else inactive.ioasid_free(d, id(o.id), H);
+          else inactive.ioasid_free_proposed(d, id(o.id), H);
         }
         expect(d.xa.every((x) => x === null || x.refs > 0)).toBe(true);
         expect(decodeFromArray(codec, encodeToArray(codec, d))).toEqual(d);

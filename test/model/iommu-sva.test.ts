@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ioasid_init, type Pasid } from '../../model/ioasid/ioasid.ts';
+import { ioasid_init } from '../../model/ioasid/ioasid.ts';
+import type { Asid, MmId, Pasid } from '../../model/ids.ts';
 import {
   IOMMU_SVA_PASID_SET,
   iommu_sva_alloc_pasid,
@@ -8,7 +9,7 @@ import {
   iommu_sva_free_pasid,
   type SvaLibView,
 } from '../../model/iommu-sva/iommu-sva-lib.ts';
-import { mm_init, mmdrop, mmput, type Asid, type MmId } from '../../model/mm/mm.ts';
+import { mm_init, mmdrop, mmput } from '../../model/mm/mm.ts';
 import type { IoasidHolder } from '../../model/ioasid/ioasid.ts';
 
 /** The PASID reference of device 0's bond. */

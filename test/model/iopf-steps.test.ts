@@ -14,10 +14,8 @@ import {
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID as PV,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID as NP,
   IOMMU_FAULT_PERM_WRITE,
-  asDevice,
-  asGrpId,
-  asPasid,
 } from '../../model/types.ts';
+import { asDevice, asGrpId, asPasid } from '../../model/ids.ts';
 
 const c = iopfParams.parse({ devices: 2, pasids: 2, workers: 2 });
 const processes: Process<State>[] = iopfProcesses(c);
@@ -40,7 +38,7 @@ function ready(): State {
     d.smmu = 'live';
     d.queue.state = 'live';
     d.queue.devices = [asDevice(0)];
-    d.dev_iommu[0] = { lock: false, fault_param: { faults: [] }, iopf_param: { partial: [] }, users: 0 };
+    d.dev_iommu[0] = { lock: false, fault_param: { faults: [] }, iopf_param: { partial: [] } };
     d.devices[0]!.pri = 'on';
     d.devices[0]!.pasid = asPasid(1);
     d.devices[0]!.prgs[0] = { ...d.devices[0]!.prgs[0]!, state: 'waiting', grpid: asGrpId(0), pasid: asPasid(1), sent: 2 };
@@ -124,7 +122,7 @@ describe('iommu_page_response (seed 000 matching)', () => {
   it('returns -EINVAL and sends nothing when nothing matches', () => {
     const s = produce(ready(), (d) => {
       d.dev_iommu[0]!.fault_param!.faults = [fault({ grpid: asGrpId(1), flags: PV | NP | LAST })];
-      expect(iommu_page_response(d, asDevice(0), { pasid_valid: true, pasid: asPasid(1), grpid: asGrpId(0), code: 'SUCCESS' })).toBe(-22);
+      expect(iommu_page_response(d, asDevice(0), { pasid_valid: true, pasid: asPasid(1), grpid: asGrpId(0), code: 'SUCCESS' })).toBe('-EINVAL');
     });
     expect(s.devices[0]!.prgs[0]!.state).toBe('waiting');
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
 import { arm64_mm_context_get, arm64_mm_context_put } from '../../model/mm/context.ts';
 import { mmCodec } from '../../model/mm/codec.ts';
-import { mm_init, mmdrop, mmget, mmget_not_zero, mmgrab, mmput, type Asid, type MmStruct, type NotifierId } from '../../model/mm/mm.ts';
+import { mm_init, mmdrop, mmget, mmget_not_zero, mmgrab, mmput, type MmStruct } from '../../model/mm/mm.ts';
+import type { Asid, NotifierId } from '../../model/ids.ts';
 import {
   find_get_mmu_notifier,
   mmu_notifier_free_rcu,

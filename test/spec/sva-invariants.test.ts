@@ -2,11 +2,9 @@
 // variants of test/spec/sva-variants.test.ts make several of them fire on reachable states too).
 import { produce } from 'immer';
 import { describe, expect, it } from 'vitest';
-import type { Asid } from '../../model/arm-smmu-v3/state.ts';
+import { asDevice, asGrpId, asPasid, asSeq, type Asid, type NotifierId } from '../../model/ids.ts';
 import { initialState } from '../../model/layout.ts';
-import type { NotifierId } from '../../model/mm/mm.ts';
 import type { State } from '../../model/state.ts';
-import { asDevice, asGrpId, asPasid, asSeq } from '../../model/types.ts';
 import {
   noCBadCd,
   noDmaToUnmappedPage,

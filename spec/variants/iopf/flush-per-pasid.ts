@@ -7,7 +7,7 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { iopf_queue_flush_dev_unlock } from '../../../model/io-pgfault/queue.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { IopfGroup, State } from '../../../model/state.ts';
-import type { DeviceId } from '../../../model/types.ts';
+import type { DeviceId } from '../../../model/ids.ts';
 
 const ofPasid = (g: IopfGroup, dev: number, pasid: number): boolean =>
   g.dev === dev && [...g.faults, g.last_fault].some((f) => f.pasid === pasid);

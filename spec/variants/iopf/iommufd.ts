@@ -17,7 +17,8 @@ import { initialIommufd, iommufdFaults, withIommufd, type IommufdState } from '.
 import { faultHandlerProcess, vmmProcess } from '../../../model/iommufd/user.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { IommuFault, State } from '../../../model/state.ts';
-import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type Pasid } from '../../../model/types.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag } from '../../../model/types.ts';
+import type { Pasid } from '../../../model/ids.ts';
 import type { Witness } from '../../../explorer/model.ts';
 import type { StepOrFactory } from '../../../explorer/variant.ts';
 import { driverSteps } from '../../../model/driver.ts';

@@ -17,7 +17,7 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { faultAt, forgetWalked, type BusyWorker } from '../../../model/io-pgfault/worker.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { iommu_sva_find } from '../../../model/sva/pasid.ts';
+import { findPasidMm } from '../../../model/sva/pasid.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type RespCode } from '../../../model/types.ts';
 
 /** iommu_get_domain_for_dev_pasid(dev, pasid) has an SVA domain (with its iopf_handler): the device is bound to it. */
@@ -46,7 +46,7 @@ export function perDomainFindStep(): AnyStep<State> {
       if (!svaDomainAttached(d as State, w.group.dev, last.pasid)) return finish(w, 'INVALID');
       if (!hasFlag(faultAt(w.group, w.cursor).flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) return finish(w, 'INVALID');
       // domain->mm is the mm bound to the PASID for as long as the domain is attached.
-      const mm = iommu_sva_find(d, last.pasid);
+      const mm = findPasidMm(d, last.pasid);
       if (mm === null) return finish(w, 'INVALID');
       w.mm = mm;
       w.pc = 'fault';

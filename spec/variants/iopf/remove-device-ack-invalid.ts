@@ -13,7 +13,8 @@ import { ops_page_response } from '../../../model/iommu/fault.ts';
 import { iopf_queue_remove_device } from '../../../model/io-pgfault/queue.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID, hasFlag, type DeviceId } from '../../../model/types.ts';
+import { IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID, hasFlag } from '../../../model/types.ts';
+import type { DeviceId } from '../../../model/ids.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'remove-device-ack-invalid',

@@ -4,7 +4,7 @@
 // variants; each one says which part of it differs. The refcount and the domain lookup of the 2024
 // code are not modelled here: "no fault-capable domain" is the device without fault data.
 import type { Draft } from 'immer';
-import { pci_prg_response } from '../../../model/device.ts';
+import { pci_prg_response } from '../../../model/pci/prg-response.ts';
 import { markReported } from '../../../model/iommu/fault.ts';
 import { queue_work, type AllocFailure } from '../../../model/io-pgfault/report.ts';
 import type { IommuFault, State } from '../../../model/state.ts';

@@ -9,8 +9,9 @@ import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_mmu_notifier_get } from '../../../model/arm-smmu-v3/sva-notifier.ts';
 import type { BindAllocFailure } from '../../../model/arm-smmu-v3/state.ts';
-import { INVALID_IOASID, ioasid_alloc, type Pasid as IoasidPasid } from '../../../model/ioasid/ioasid.ts';
-import { ioasid_find, ioasid_free, ioasid_get } from '../../../model/ioasid/inactive.ts';
+import { INVALID_IOASID, ioasid_alloc } from '../../../model/ioasid/ioasid.ts';
+import type { DeviceId, MmId, Pasid } from '../../../model/ids.ts';
+import { ioasid_find_proposed, ioasid_free_proposed, ioasid_get_proposed } from '../../../model/ioasid/inactive.ts';
 import { IOMMU_SVA_PASID_SET } from '../../../model/iommu-sva/iommu-sva-lib.ts';
 import { mmget_not_zero } from '../../../model/mm/mm.ts';
 import type { IopfParams } from '../../../model/params.ts';
@@ -19,7 +20,7 @@ import { bindStep, driverOpts, freePasidStep, type BindChoice } from '../../../m
 import { notePasidPut } from '../../../model/sva/pasid.ts';
 import { svaView } from '../../../model/sva/view.ts';
 import { type BusyWorker, faultAt } from '../../../model/io-pgfault/worker.ts';
-import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag, type DeviceId, type MmId } from '../../../model/types.ts';
+import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag } from '../../../model/types.ts';
 import { bondHolder } from '../../../model/arm-smmu-v3/sva-bind.ts';
 
 /** __arm_smmu_sva_bind with the proposal's ioasid_get: -EINVAL on an inactive PASID. */
@@ -34,7 +35,7 @@ function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; f
   if (fail === 'bond') return 'err';
   const m = d.mms[mm]!;
   if (m.pasid) {
-    if (ioasid_get(d.ioasid, m.pasid as IoasidPasid, bondHolder(self as DeviceId)) !== 0) return 'err';
+    if (ioasid_get_proposed(d.ioasid, m.pasid as Pasid, bondHolder(self as DeviceId)) !== 0) return 'err';
   } else {
     const p = ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, 1, master.ssid_max, mm, bondHolder(self as DeviceId));
     if (p === INVALID_IOASID) return 'err';
@@ -54,7 +55,7 @@ function freeInactive(d: Draft<State>, dev: DeviceId, mm: MmId): void {
   const m = d.mms[mm]!;
   const pasid = m.pasid;
   if (pasid === 0) return;
-  const freed = ioasid_free(d.ioasid, pasid as IoasidPasid, bondHolder(dev));
+  const freed = ioasid_free_proposed(d.ioasid, pasid as Pasid, bondHolder(dev));
   if (freed) m.pasid = 0;
   notePasidPut(d, pasid, freed);
 }
@@ -103,7 +104,7 @@ const findStep = (): AnyStep<State> =>
       const w = d.workers[self] as Draft<BusyWorker>;
       const f = faultAt(w.group, w.cursor);
       const r = hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)
-        ? ioasid_find(d.ioasid, IOMMU_SVA_PASID_SET, f.pasid as unknown as IoasidPasid, (priv) => priv !== null && mmget_not_zero(d.mms[priv]!))
+        ? ioasid_find_proposed(d.ioasid, IOMMU_SVA_PASID_SET, f.pasid, (priv) => priv !== null && mmget_not_zero(d.mms[priv]!))
         : null;
       if (r === null || typeof r === 'string') {
         // next(w, 'INVALID'): the walk stops here

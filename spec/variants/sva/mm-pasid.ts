@@ -6,9 +6,9 @@
 import { produce, type Draft } from 'immer';
 import { step, type AnyStep, type Model } from '../../../explorer/model.ts';
 import type { SvaOpts } from '../../../model/arm-smmu-v3/sva-notifier.ts';
-import { INVALID_IOASID, ioasid_alloc, ioasid_put, type IoasidHolder, type Pasid as IoasidPasid } from '../../../model/ioasid/ioasid.ts';
+import { INVALID_IOASID, ioasid_alloc, ioasid_put, type IoasidHolder } from '../../../model/ioasid/ioasid.ts';
+import type { MmId, Pasid } from '../../../model/ids.ts';
 import { IOMMU_SVA_PASID_SET, type AllocPasidRet, type SvaLibView } from '../../../model/iommu-sva/iommu-sva-lib.ts';
-import type { MmId } from '../../../model/mm/mm.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { bindRegisterStep, bindStep, freePasidStep } from '../../../model/sva/driver-sva.ts';
@@ -27,7 +27,7 @@ const pasid_valid = (pasid: number): boolean => pasid !== INVALID_IOASID;
  * `>=` rejects the range's last PASID, which ioasid_alloc hands out: `> max` from v6.4), else
  * ioasid_alloc and mm_pasid_set.
  */
-export function iommu_sva_alloc_pasid(d: SvaLibView, mm: MmId, min: number, max: number): AllocPasidRet {
+export function iommu_sva_alloc_pasid_v518(d: SvaLibView, mm: MmId, min: number, max: number): AllocPasidRet {
   // No reference per caller: the mm holds its PASID until mm_pasid_drop.
   if (min === INVALID_IOASID || max === INVALID_IOASID || min === 0 || max < min) return '-EINVAL';
   const m = d.mms[mm]!;
@@ -46,13 +46,13 @@ export function mm_pasid_drop(d: Draft<State>, mm: MmId): void {
   const m = d.mms[mm]!;
   const pasid = m.pasid;
   if (!pasid_valid(pasid)) return;
-  ioasid_put(d.ioasid, pasid as IoasidPasid, MM_HOLDER);
+  ioasid_put(d.ioasid, pasid as Pasid, MM_HOLDER);
   m.pasid = INVALID_IOASID;
   notePasidPut(d, pasid, true);
 }
 
 /** The bind's PASID helpers of 701fac40384f: no reference per bond, no err_free_pasid. */
-export const pasidOpts: Partial<SvaOpts> = { iommu_sva_alloc_pasid, iommu_sva_free_pasid: null };
+export const pasidOpts: Partial<SvaOpts> = { iommu_sva_alloc_pasid: iommu_sva_alloc_pasid_v518, iommu_sva_free_pasid: null };
 
 /** arm_smmu_sva_unbind from 701fac40384f: list_del, arm_smmu_mmu_notifier_put, kfree(bond). */
 function unbindTailStep(): AnyStep<State> {

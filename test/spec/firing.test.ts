@@ -9,6 +9,8 @@ import { firstViolation } from '../helpers/reach.ts';
 
 const ws = workspace();
 const KERNEL_MODELS = ['iopf', 'sva'];
+/** The longest config test/spec/configs.test.ts explores (its own bound, shared). */
+const MAX_SECONDS_IN_SUITE = 20;
 
 async function properties(): Promise<string[]> {
   const names = new Set<string>(['deadlock']);
@@ -26,10 +28,13 @@ describe('every kernel property fires in an exploration', () => {
     const { config } = loadConfig(ws, f.config);
     let model = (await loadModel(ws, config.model)).model;
     if (f.variant !== null) model = applyVariant(model, (await loadVariant(ws, f.variant)).variant);
-    // A baseline entry is a finding its config records, at the config's own bounds.
+    // A baseline entry is a finding its config records, at the config's own bounds; the config is one
+    // that test/spec/configs.test.ts explores whole, checking that the finding fires at its length.
     if (f.variant === null) {
       expect(config.expect?.findings.some((x) => x.property === property)).toBe(true);
       expect(f.params).toBeUndefined();
+      expect(config.expect?.seconds ?? Infinity).toBeLessThanOrEqual(MAX_SECONDS_IN_SUITE);
+      return;
     }
     const params = model.params.parse({ ...config.params, ...f.params });
     expect(firstViolation(model, params, property)?.property).toBe(property);

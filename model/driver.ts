@@ -27,6 +27,7 @@ import {
   iopf_queue_remove_device,
   flush_workqueue_done,
 } from './io-pgfault/queue.ts';
+import { pci_disable_pri, pci_enable_pri } from './pci/ats.ts';
 import { iommu_register_device_fault_handler, iommu_unregister_device_fault_handler } from './iommu/fault.ts';
 import { mmdrop, mmgrab } from './mm/mm.ts';
 import { allocBondPasid, freeBondPasid } from './sva/pasid.ts';
@@ -70,7 +71,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       source: 'drivers/pci/ats.c:196-234 (v5.13-rc6)',
       locks: 'none',
       apply: (d, self) => {
-        d.devices[self]!.pri = 'on';
+        pci_enable_pri(d.devices[self]!);
         go(d, self, s1.then);
       },
     }),
@@ -207,7 +208,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       source: 'drivers/pci/ats.c:242-262 (v5.13-rc6)',
       locks: 'none',
       apply: (d, self) => {
-        d.devices[self]!.pri = 'off';
+        pci_disable_pri(d.devices[self]!);
         go(d, self, s12.then);
       },
     }),

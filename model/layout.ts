@@ -14,6 +14,7 @@ import {
   constant,
   type Codec,
 } from '../explorer/codec.ts';
+import { PCI_WARNINGS } from './pci/ats.ts';
 import type { IopfParams } from './params.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
 import { ioasidCodec, ioasid_init } from './ioasid/ioasid.ts';
@@ -110,6 +111,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
     dma_stopped: bool,
     prgs: array(c.groups, prg),
     uprgi: bool,
+    warnings: list(PCI_WARNINGS.length, literal(PCI_WARNINGS)),
   });
   // Pending LAST events: at most one per group a device issues (more only through a bug, which the
   // invariants catch first); partials: at most every non-last request of every group.
@@ -212,6 +214,7 @@ export function initialState(c: IopfParams): State {
       dma_stopped: false,
       prgs: Array.from({ length: c.groups }, prg),
       uprgi: false,
+      warnings: [],
     })),
     dev_iommu: Array.from({ length: c.devices }, () => ({ lock: false, fault_param: null, iopf_param: null })),
     drivers: Array.from({ length: c.devices }, () => 'enable_pri' as const),

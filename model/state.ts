@@ -5,6 +5,7 @@
 // sets (the workqueue, queue->devices) kept sorted so the state is canonical.
 // The SVA side's slices (model/ioasid, model/mm, model/arm-smmu-v3 as `arm_smmu`) sit beside them,
 // with sva_lock, the drivers' handles, the owners' and exit_mmap threads' progress (model/sva/).
+import type { PciWarning } from './pci/ats.ts';
 import type { SmmuState } from './arm-smmu-v3/state.ts';
 import type { IoasidState } from './ioasid/ioasid.ts';
 import type { MmStruct } from './mm/mm.ts';
@@ -79,6 +80,8 @@ export interface Device {
   prgs: Prg[];
   /** PRI status "Unexpected Page Request Group Index": a response matched no outstanding group. */
   uprgi: boolean;
+  /** The WARN_ONs of drivers/pci/ats.c for this function (model/pci/ats.ts), sorted. */
+  warnings: PciWarning[];
 }
 
 /** iommu.c's struct iommu_fault_param: the handler is always iommu_queue_iopf here. */

@@ -291,3 +291,15 @@ describe('arm_smmu_flush_priq (seed 001 v6 patch 25)', () => {
     expect(decodeFromArray(codec, encodeToArray(codec, s))).toEqual(s);
   });
 });
+
+describe('drivers/pci/ats.c', () => {
+  it('pci_enable_pri on an enabled function and pci_disable_pri on a disabled one WARN and change nothing', () => {
+    const on = run(ready(), 'driver', 'pci_enable_pri');
+    expect(on.devices[0]!.pri).toBe('on');
+    expect(on.devices[0]!.warnings).toEqual(['pci_enable_pri-enabled']);
+    const off = run(produce(ready(), (d) => void (d.devices[0]!.pri = 'off')), 'driver', 'pci_disable_pri');
+    expect(off.devices[0]!.warnings).toEqual(['pci_disable_pri-disabled']);
+    const failed = run(produce(ready(), (d) => void (d.devices[0]!.pri = 'failed')), 'driver', 'pci_disable_pri');
+    expect(failed.devices[0]).toMatchObject({ pri: 'off', warnings: [] });
+  });
+});

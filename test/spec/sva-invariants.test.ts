@@ -71,6 +71,7 @@ describe('sva invariants', () => {
     expect(noKernelWarning.holds(at((d) => void (d.ioasid.warnings = ['ioasid_put-unknown'])))).toBe(false);
     expect(noKernelWarning.holds(at((d) => void (d.arm_smmu.warnings = ['write_ctx_desc-ssid-range'])))).toBe(false);
     expect(noKernelWarning.holds(at((d) => void (d.mms[0]!.warnings = ['mmdrop-subscriptions-listed'])))).toBe(false);
+    expect(noKernelWarning.holds(at((d) => void (d.devices[0]!.warnings = ['pci_disable_pri-disabled'])))).toBe(false);
     expect(noKernelWarning.holds(at((d) => void (d.mms[0]!.warnings = ['use-after-free'])))).toBe(true);
   });
 

@@ -82,6 +82,20 @@ export function record<T extends object>(fields: CodecFields<T>): Codec<T> {
   return shaped({ kind: 'record', keys, fields: keys.map((k) => fields[k as keyof T] as Codec<unknown>) });
 }
 
+/**
+ * A record codec with more fields after its own (a variant's state added to its model's): the
+ * base's encoding is unchanged, the new fields are encoded after it. The base must be a record
+ * built by `record` and must not have those fields already.
+ */
+export function extendRecord<T extends object>(base: Codec<T>, extra: Readonly<Record<string, Codec<unknown>>>): Codec<T> {
+  const shape = base.shape;
+  if (shape?.kind !== 'record') throw new CodecError('only a record codec can be extended with fields');
+  const clash = Object.keys(extra).filter((k) => shape.keys.includes(k));
+  if (clash.length > 0) throw new CodecError(`the state already has the field${clash.length > 1 ? 's' : ''} ${clash.join(', ')}`);
+  const keys = [...shape.keys, ...Object.keys(extra)];
+  return shaped({ kind: 'record', keys, fields: [...shape.fields, ...Object.values(extra)] });
+}
+
 /** A value or null (an optional pointer: a group held by a worker, a bond that may not exist). */
 export function nullable<T>(item: Codec<T>): Codec<T | null> {
   return shaped({ kind: 'nullable', item: item as Codec<unknown> });

@@ -1,6 +1,7 @@
 // A variant is a proposed or historical change to a model: named steps or invariants replaced,
 // added or removed, with the verdict its author expects. It is applied to a model value, so the
 // baseline and the variant are two models explored side by side.
+import { CodecError, extendRecord, type Codec } from './codec.ts';
 import { HarnessError } from './errors.ts';
 import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
 
@@ -37,6 +38,12 @@ export interface PropertyEdits<P> {
   readonly remove?: readonly string[];
 }
 
+/** A state field a variant adds to its model's state: its codec and its initial value, by config. */
+export interface StateField<C> {
+  readonly codec: (config: C) => Codec<unknown>;
+  readonly init: (config: C) => unknown;
+}
+
 export interface Variant<S = unknown, C = unknown> {
   /** kebab-case id, used on the command line and in counterexample file names. */
   readonly id: string;
@@ -51,7 +58,12 @@ export interface Variant<S = unknown, C = unknown> {
   readonly steps?: StepEdits<S, C>;
   readonly invariants?: PropertyEdits<Invariant<S>>;
   readonly witnesses?: PropertyEdits<Witness<S>>;
-  /** Deeper changes (initial state, final states, config defaults), applied after the edits above. */
+  /**
+   * Fields the variant adds to the state (the model's state must be a record): encoded after the
+   * model's own, so the model's layout is untouched; every initial state gets their initial values.
+   */
+  readonly state?: Readonly<Record<string, StateField<C>>>;
+  /** Deeper changes (new processes, final states, config defaults), applied after the edits above. */
   readonly transform?: (model: Model<S, C>) => Model<S, C>;
 }
 
@@ -97,8 +109,25 @@ export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): 
     processes: (config) => editProcesses(variant, model.processes(config), config),
     invariants: editProperties(variant.id, 'invariant', model.invariants, variant.invariants),
     witnesses: editProperties(variant.id, 'witness', model.witnesses ?? [], variant.witnesses),
+    ...(variant.state ? addState(variant.id, model, variant.state) : {}),
   };
   return variant.transform ? variant.transform(edited) : edited;
+}
+
+/** The model's init and codec with the variant's state fields added. */
+function addState<S, C>(id: string, model: Model<S, C>, fields: Readonly<Record<string, StateField<C>>>): Pick<Model<S, C>, 'init' | 'codec'> {
+  const entries = Object.entries(fields);
+  return {
+    init: (config) => model.init(config).map((s) => ({ ...s, ...Object.fromEntries(entries.map(([k, f]) => [k, f.init(config)])) })),
+    codec: (config) => {
+      try {
+        return extendRecord(model.codec(config) as Codec<S & object>, Object.fromEntries(entries.map(([k, f]) => [k, f.codec(config)]))) as Codec<S>;
+      } catch (e) {
+        if (e instanceof CodecError) throw new HarnessError(`variant ${id}: cannot add its state: ${e.message}`);
+        throw e;
+      }
+    },
+  };
 }
 
 function editProcesses<S, C>(variant: Variant<S, C>, processes: readonly Process<S>[], config: C): Process<S>[] {

@@ -1,7 +1,7 @@
 // The iommufd fault object's slice of the state (drivers/iommu/iommufd/fault.c, 07838f7fd529 and
 // its series, v6.11; kernel-notes 1a.5), and the VMM's HWPT attachment per device. It is not part of
-// model/state.ts: only the iommufd variants (spec/variants/iopf/iommufd-*.ts) carry it, appended to
-// the baseline's encoding by `withIommufd`, so the baseline's layout and state counts are untouched.
+// model/state.ts: only the iommufd variants (spec/variants/iopf/iommufd-*.ts) carry it, as a variant
+// state field encoded after the baseline's, so the baseline's layout and state counts are untouched.
 import { array, bool, int, list, literal, nullable, record, type Codec } from '../../explorer/codec.ts';
 import { groupCodec } from '../layout.ts';
 import type { IopfParams } from '../params.ts';
@@ -68,14 +68,6 @@ export function initialIommufd(c: IopfParams): IommufdFault {
     badUserCode: false,
     autoResponded: false,
   };
-}
-
-/** The baseline's layout with the iommufd slice as its last field (encoded after the baseline's). */
-export function withIommufd(base: Codec<State>, c: IopfParams): Codec<IommufdState> {
-  const shape = base.shape;
-  if (shape?.kind !== 'record') throw new Error('withIommufd: the baseline codec must be a record');
-  const fields = Object.fromEntries(shape.keys.map((k, i) => [k, shape.fields[i]!]));
-  return record({ ...fields, iommufd: iommufdCodec(c) }) as Codec<IommufdState>;
 }
 
 /** Every fault record the fault object holds: delivered groups and groups awaiting a response. */

@@ -53,6 +53,35 @@ describe('applyVariant', () => {
     expect(result.stats.stepCounts.map((c) => c.step)).toEqual(['p/inc', 'p/reset']);
   });
 
+  it('adds a state field with its codec and initial value, after the model\'s own', () => {
+    const v = defineVariant<Counter, { max: number }>({
+      ...base,
+      id: 'resets',
+      state: { resets: { codec: () => int(0, 1), init: () => 1 } },
+      steps: {
+        add: {
+          p: [
+            step<Counter>({
+              name: 'reset',
+              enabled: (s) => (s as Counter & { resets: number }).resets > 0 && s.n > 0,
+              apply: (d) => {
+                d.n = 0;
+                (d as Counter & { resets: number }).resets--;
+              },
+            }),
+          ],
+        },
+      },
+    });
+    const m = applyVariant(counter, v);
+    expect(m.init({ max: 3 })).toEqual([{ n: 0, resets: 1 }]);
+    // n in 0..3 with the reset unused, then n in 0..3 with it used.
+    expect(distinct(m, 3)).toBe(8);
+    expect(distinct(counter, 3)).toBe(4);
+    const clash = defineVariant<Counter, { max: number }>({ ...base, id: 'clash', state: { n: { codec: () => int(0, 1), init: () => 0 } } });
+    expect(() => applyVariant(counter, clash).codec({ max: 3 })).toThrow(/variant clash: cannot add its state: the state already has the field n/);
+  });
+
   it('names what does not exist', () => {
     const bad = [
       defineVariant<Counter, { max: number }>({ ...base, id: 'x', steps: { remove: ['p/dec'] } }),

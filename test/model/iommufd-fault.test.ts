@@ -10,7 +10,8 @@ import {
   iommufd_fault_fops_read,
   iommufd_fault_fops_write,
 } from '../../model/iommufd/fault.ts';
-import { BOGUS_WRITES, initialIommufd, withIommufd, type IommufdState } from '../../model/iommufd/state.ts';
+import { BOGUS_WRITES, initialIommufd, iommufdCodec, type IommufdState } from '../../model/iommufd/state.ts';
+import { extendRecord } from '../../explorer/codec.ts';
 import { writeChoices } from '../../model/iommufd/user.ts';
 import { initialState, stateCodec } from '../../model/layout.ts';
 import { iopfParams } from '../../model/params.ts';
@@ -148,7 +149,7 @@ describe('iommufd_auto_response_faults at detach', () => {
 
 describe('the iommufd slice encoding', () => {
   it('round-trips after the baseline\'s encoding', () => {
-    const codec = withIommufd(stateCodec(c), c);
+    const codec = extendRecord(stateCodec(c), { iommufd: iommufdCodec(c) });
     const s = edit(ready(), (d) => {
       d.iommufd.deliver = [group()];
       d.iommufd.response[1] = group({ dev: asDevice(1) });

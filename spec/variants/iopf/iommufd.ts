@@ -13,14 +13,14 @@ import type { Draft } from 'immer';
 import type { Model } from '../../../explorer/model.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import { iommufdReport } from '../../../model/iommufd/fault.ts';
-import { initialIommufd, iommufdFaults, withIommufd, type IommufdState } from '../../../model/iommufd/state.ts';
+import { initialIommufd, iommufdCodec, iommufdFaults, type IommufdState } from '../../../model/iommufd/state.ts';
 import { faultHandlerProcess, vmmProcess } from '../../../model/iommufd/user.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { IommuFault, State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag } from '../../../model/types.ts';
 import type { Pasid } from '../../../model/ids.ts';
 import type { Witness } from '../../../explorer/model.ts';
-import type { StepOrFactory } from '../../../explorer/variant.ts';
+import type { StateField, StepOrFactory } from '../../../explorer/variant.ts';
 import { driverSteps } from '../../../model/driver.ts';
 
 export interface IommufdOptions {
@@ -63,12 +63,15 @@ export function iommufdSteps(opts: {
   };
 }
 
-/** The state, processes and final states the iommufd fault object adds (the variants' transform). */
+/** The state the iommufd fault object adds (the variants' `state`): the fault object and the HWPTs. */
+export const iommufdState: Readonly<Record<string, StateField<IopfParams>>> = {
+  iommufd: { codec: iommufdCodec, init: initialIommufd },
+};
+
+/** The processes and final states the iommufd fault object adds (the variants' transform). */
 export function iommufdModel(m: Model<State, IopfParams>, opts: IommufdOptions): Model<State, IopfParams> {
   return {
     ...m,
-    init: (c) => m.init(c).map((s): IommufdState => ({ ...s, iommufd: initialIommufd(c) })),
-    codec: (c) => withIommufd(m.codec(c), c) as unknown as ReturnType<typeof m.codec>,
     processes: (c) => [...m.processes(c), vmmProcess(c.devices), faultHandlerProcess(opts.checkCode)],
     isFinal: (s) => {
       const f = (s as IommufdState).iommufd;

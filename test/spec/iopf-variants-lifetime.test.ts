@@ -7,12 +7,44 @@ import faultParamRefcount from '../../spec/variants/iopf/fault-param-refcount.ts
 import flushPriqWaitsForHandler from '../../spec/variants/iopf/flush-priq-waits-for-handler.ts';
 import trackGroup from '../../spec/variants/iopf/track-group.ts';
 import small from '../../spec/configs/iopf-small.json' with { type: 'json' };
-import { itHasItsVerdict, variantExplorer } from './iopf-helpers.ts';
+import { exploreAll, itHasItsVerdict, smallKnown, variantExplorer, withVariant } from './iopf-helpers.ts';
+import type { Invariant, Witness } from '../../explorer/model.ts';
+import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
+import type { State } from '../../model/state.ts';
+
+/** The state fault-param-refcount adds. */
+type Counted = State & { fault_param_published: boolean[]; fault_param_users: number[] };
+
+/** Groups of `dev` queued or being handled: each holds a reference on its fault data. */
+const groupsOf = (s: State, dev: number): number =>
+  s.queue.wq.filter((g) => g.dev === dev).length + s.workers.filter((w) => w.pc !== 'idle' && w.group.dev === dev).length;
 
 const exploreVariant = variantExplorer();
 
 describe('iopf lifetime variants at iopf-small', () => {
-  itHasItsVerdict([trackGroup, faultParamRefcount, completeGroupAfterFree, flushPriqWaitsForHandler], exploreVariant);
+  itHasItsVerdict([trackGroup, completeGroupAfterFree, flushPriqWaitsForHandler], exploreVariant);
+
+  it('fault-param-refcount → fixes fault-param-lifetime; the count is its holders\', and the data outlives the unregister while a group holds it', () => {
+    const counted: Invariant<State> = {
+      name: 'users-are-holders',
+      description: 'fault_param->users = the published pointer + one per group of the device; the data exists iff users > 0',
+      source: 'a74c077b90',
+      holds: (s) =>
+        s.dev_iommu.every((di, dev) => {
+          const c = s as Counted;
+          const users = c.fault_param_users[dev]!;
+          return users === (c.fault_param_published[dev] ? 1 : 0) + groupsOf(s, dev) && (di.fault_param !== null) === users > 0;
+        }),
+    };
+    const outlives: Witness<State> = {
+      name: 'data-outlives-unregister',
+      description: 'the unregister unpublished the fault data while a group still holds it',
+      reached: (s) => s.dev_iommu.some((di, dev) => !(s as Counted).fault_param_published[dev] && di.fault_param !== null),
+    };
+    const m = withVariant(faultParamRefcount);
+    const r = exploreAll({ ...m, invariants: [...m.invariants, counted], witnesses: [outlives] });
+    expect(verdictOf(r, smallKnown)).toEqual(expectedVerdict(faultParamRefcount.expect, smallKnown));
+  });
 
   it('track-group reaches exactly the baseline states', () => {
     expect(exploreVariant(trackGroup).stats.distinctStates).toBe(small.expect.distinctStates);

@@ -31,6 +31,11 @@ export interface Subscription {
 /** A munmap of one page in progress: invalidate_range still owed to `pending` before the free. */
 export interface Unmap {
   page: number;
+  /**
+   * Which invalidate_range call is under way: the one mmu_notifier_invalidate_range_end makes in
+   * unmap_vmas, or the one tlb_flush_mmu_tlbonly makes after the CPU TLB flush, before the free.
+   */
+  phase: 'range_end' | 'tlb_flush';
   pending: NotifierId[];
 }
 

@@ -26,7 +26,7 @@ import {
   mmu_notifier_release_done,
   mmu_notifier_release_next,
 } from '../mm/mmu-notifier.ts';
-import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu } from '../mm/pgtable.ts';
+import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
@@ -84,13 +84,12 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State, number>({
       name: 'munmap',
       at: 'running',
-      doc: 'mm/mmap.c munmap → unmap_region: unmap_vmas clears the PTE (the frame waits for tlb_finish_mmu); with BTM the CPU TLBI reaches the SMMU TLB',
-      source: 'mm/mmap.c __do_munmap → unmap_region (v5.13-rc6; lines not counted)',
+      doc: 'mm/mmap.c munmap → unmap_region → unmap_vmas: clears the PTE (the frame waits in the mmu_gather for tlb_finish_mmu); mmu_notifier_invalidate_range_end then owes invalidate_range to every linked notifier',
+      source: 'mm/mmap.c __do_munmap → unmap_region (v5.13-rc6; lines not counted); mm/mmu_notifier.c __mmu_notifier_invalidate_range_end (c2818c9a0876; lines not counted)',
       locks: 'mmap_write_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
       apply: (d, self, page) => {
-        const m = d.mms[self]!;
-        if (munmap_zap(m, page)) arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, page);
+        munmap_zap(d.mms[self]!, page);
         d.procs[self]!.pc = 'munmap';
       },
       showChoice: (p) => `page ${p}`,
@@ -98,7 +97,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'arm_smmu_mm_invalidate_range',
       at: 'munmap',
-      doc: 'mmu_notifier_invalidate_range → arm_smmu_mm_invalidate_range (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
+      doc: 'arm_smmu_mm_invalidate_range, called by mmu_notifier_invalidate_range_end and again by tlb_flush_mmu_tlbonly (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
       locks: 'srcu_read_lock(&srcu); no driver lock',
       enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) !== null,
@@ -123,12 +122,25 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       },
     }),
     step<State>({
+      name: 'tlb_flush_mmu_tlbonly',
+      at: 'munmap',
+      doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_tlbonly: tlb_flush (the CPU TLBI, which reaches the SMMU TLB with BTM), then mmu_notifier_invalidate_range again for every linked notifier',
+      source: 'mm/mmu_gather.c tlb_flush_mmu_tlbonly (v5.13-rc6; lines not counted)',
+      locks: 'mmap_write_lock(mm)',
+      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'range_end' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
+      apply: (d, self) => {
+        const m = d.mms[self]!;
+        arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, m.unmap!.page);
+        tlb_flush_mmu_tlbonly(m);
+      },
+    }),
+    step<State>({
       name: 'tlb_finish_mmu',
       at: 'munmap',
-      doc: 'mm/mmu_gather.c tlb_finish_mmu: every invalidate_range returned, the frame is freed',
+      doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_free: every invalidate_range returned, the frame is freed',
       source: 'mm/mmu_gather.c tlb_finish_mmu (v5.13-rc6; lines not counted)',
       locks: 'mmap_write_lock(mm)',
-      enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
+      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'tlb_flush' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => {
         tlb_finish_mmu(d.mms[self]!);
         d.procs[self]!.pc = 'running';

@@ -16,7 +16,7 @@ import {
   mmu_notifier_release_done,
   mmu_notifier_release_next,
 } from '../../model/mm/mmu-notifier.ts';
-import { do_mmap, exit_mmap_unmap, handle_mm_fault, munmap_zap, pte_allows, tlb_finish_mmu } from '../../model/mm/pgtable.ts';
+import { do_mmap, exit_mmap_unmap, handle_mm_fault, munmap_zap, pte_allows, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../../model/mm/pgtable.ts';
 
 const cfg = { nr_pages: 2, max_pasid: 3, max_asid: 7, max_notifiers: 3, max_refs: 8, max_dev: 1 };
 const fresh = (): MmStruct => mm_init(cfg, 3 as Asid, ['rw', 'r']);
@@ -104,14 +104,18 @@ describe('exit_mmap ordering', () => {
 });
 
 describe('munmap', () => {
-  it('clears the PTE, owes invalidate_range to each linked notifier, then frees the frame', () => {
+  it('clears the PTE, owes invalidate_range to each linked notifier at both call sites, then frees the frame', () => {
     const m = fresh();
     mmu_notifier_register(m, n(0), 0);
     handle_mm_fault(m, 0, 'w');
     expect(munmap_zap(m, 0)).toBe(true);
     expect(m.pages[0]).toEqual({ vm: 'none', pte: 'zapped' });
     expect(pte_allows(m, 0, 'r')).toBe(false);
-    expect(tlb_finish_mmu(m)).toBe(false);
+    expect(tlb_flush_mmu_tlbonly(m)).toBe(false);
+    expect(mmu_notifier_invalidate_range_next(m)).toBe(0);
+    mmu_notifier_invalidate_range_done(m, n(0));
+    expect(tlb_finish_mmu(m)).toBe(false); // the CPU flush and its invalidate_range come first
+    expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
     expect(mmu_notifier_invalidate_range_next(m)).toBe(0);
     mmu_notifier_invalidate_range_done(m, n(0));
     expect(tlb_finish_mmu(m)).toBe(true);
@@ -124,6 +128,8 @@ describe('munmap', () => {
     mmu_notifier_register(m, n(0), 0);
     munmap_zap(m, 1);
     mmu_notifier_put(m, n(0));
+    expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
+    expect(mmu_notifier_invalidate_range_next(m)).toBeNull();
     expect(tlb_finish_mmu(m)).toBe(true);
   });
 
@@ -133,6 +139,7 @@ describe('munmap', () => {
     expect(handle_mm_fault(m, 1, 'r')).toBe(0);
     munmap_zap(m, 1);
     expect(handle_mm_fault(m, 1, 'r')).toBe('VM_FAULT_SIGSEGV');
+    expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
     expect(tlb_finish_mmu(m)).toBe(true);
     expect(do_mmap(m, 1, 'rw')).toBe(0);
     expect(handle_mm_fault(m, 1, 'w')).toBe(0);
@@ -178,7 +185,7 @@ describe('arm64 pinned ASID', () => {
 describe('mm codec', () => {
   it('round-trips states reached by random operations', () => {
     const codec = mmCodec(cfg);
-    const ops = fc.array(fc.integer({ min: 0, max: 11 }), { maxLength: 16 });
+    const ops = fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 16 });
     fc.assert(
       fc.property(ops, fc.integer({ min: 0, max: 2 }), (seq, k) => {
         const m = fresh();
@@ -193,6 +200,7 @@ describe('mm codec', () => {
             () => handle_mm_fault(m, k % 2, 'r'),
             () => munmap_zap(m, k % 2),
             () => mmu_notifier_invalidate_range_done(m, id),
+            () => tlb_flush_mmu_tlbonly(m),
             () => tlb_finish_mmu(m),
             () => mmu_notifier_release_done(m, id),
             () => exit_mmap_unmap(m),

@@ -6,9 +6,9 @@ import { initialState } from '../../model/layout.ts';
 import type { State } from '../../model/state.ts';
 import { iopfProcesses } from '../../model/system.ts';
 import sva from '../../spec/sva.ts';
-import small from '../../spec/configs/sva-small.json' with { type: 'json' };
+import alloc from '../../spec/configs/sva-alloc.json' with { type: 'json' };
 
-const c = sva.params.parse(small.params);
+const c = sva.params.parse(alloc.params);
 const processes: Process<State>[] = iopfProcesses(c);
 const stepOf = (proc: string, name: string): AnyStep<State> =>
   processes.find((p) => p.name === proc)!.steps.find((s) => s.name === name)!;

@@ -2,9 +2,9 @@
 // message #28) are behaviours of the sva model: a search finds a run whose events, rendered in the
 // log's terms, are exactly the log. Abstractions: group numbers are not compared (the device picks
 // its PRG index), addresses are numbered by first appearance (address k = page k of the model), and
-// an invalidated range is one page; the kernel calls invalidate_range twice per range
-// (invalidate_range_end and tlb_flush_mmu_tlbonly, model/mm/pgtable.ts), so one model call renders
-// as the log's two identical lines.
+// an invalidated range is one page. The kernel calls invalidate_range twice per range
+// (mmu_notifier_invalidate_range_end, then tlb_flush_mmu_tlbonly), and so does the model: each call
+// renders as one of the log's two identical lines.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyWithImmer, compile, enabledMoves, type Move } from '../../explorer/compile.ts';
@@ -86,8 +86,7 @@ function events(before: State, move: Move<State>, after: State): string[] {
       return w.pc === 'complete' ? [`dev_page_response code=${CODES[w.status]} pasid=${w.group.last_fault.pasid}`] : [];
     }
     case 'arm_smmu_mm_invalidate_range': {
-      const line = `smmu_mm_invalidate pasid=${pasid} range=${before.mms[0]!.unmap!.page}`;
-      return [line, line];
+      return [`smmu_mm_invalidate pasid=${pasid} range=${before.mms[0]!.unmap!.page}`];
     }
     case 'iommu_sva_free_pasid':
       return [`smmu_unbind_free pasid=${pasid}`];

@@ -13,9 +13,9 @@ export default defineVariant<State, IopfParams>({
   title: 'mutation: a failed mmu_notifier_register unwinds the bind without iommu_sva_free_pasid',
   source: 'one-step mutation of 32784a9562fb __arm_smmu_sva_bind ("goto err_free_bond" for "goto err_free_pasid"); no kernel version has it',
   description:
-    'When mm->notifier_subscriptions cannot be allocated, the bond goes but its PASID reference stays: refcounts-balanced fires as soon as sva_lock is dropped (8 steps at sva-small). The explorer does not go on from a violating state, so the final state\'s nothing-leaks is not reached behind it.',
+    'When mm->notifier_subscriptions cannot be allocated, the bond goes but its PASID reference stays: refcounts-balanced fires as soon as sva_lock is dropped (8 steps at sva-alloc). The explorer does not go on from a violating state, so the final state\'s nothing-leaks is not reached behind it.',
   model: 'sva',
-  expect: { violates: ['refcounts-balanced'] },
+  expect: { violates: ['refcounts-balanced'], config: 'sva-alloc' },
   steps: {
     replace: {
       'driver/arm_smmu_mmu_notifier_get/mmu_notifier_register': (c: IopfParams) =>

@@ -22,7 +22,9 @@ export type InvalidIoasid = typeof INVALID_IOASID;
  */
 export type IoasidHolder = { kind: 'bond'; dev: number } | { kind: 'mm' };
 
-const holderKey = (h: IoasidHolder): number => (h.kind === 'mm' ? -1 : h.dev);
+/** A holder as one number, the order `holders` is kept in (equal numbers: the same holder). */
+export const ioasidHolderKey = (h: IoasidHolder): number => (h.kind === 'mm' ? -1 : h.dev);
+const holderKey = ioasidHolderKey;
 const sameHolder = (a: IoasidHolder, b: IoasidHolder): boolean => holderKey(a) === holderKey(b);
 
 /** struct ioasid_data; `private` is an opaque small integer (an MmId for SVA), null for NULL. */

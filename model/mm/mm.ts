@@ -66,7 +66,8 @@ export type MmWarning = (typeof MM_WARNINGS)[number];
 export type MmHolder = { kind: 'users' } | { kind: 'notifier'; id: NotifierId } | { kind: 'cd'; asid: Asid } | { kind: 'bind'; dev: number };
 
 const HOLDER_ORDER: Record<MmHolder['kind'], number> = { users: 0, notifier: 1, cd: 2, bind: 3 };
-const holderKey = (h: MmHolder): number => HOLDER_ORDER[h.kind] * 64 + (h.kind === 'notifier' ? h.id : h.kind === 'cd' ? h.asid : h.kind === 'bind' ? h.dev : 0);
+/** A holder as one number, the order `count_holders` is kept in (equal numbers: the same holder). */
+export const mmHolderKey = (h: MmHolder): number => HOLDER_ORDER[h.kind] * 64 + (h.kind === 'notifier' ? h.id : h.kind === 'cd' ? h.asid : h.kind === 'bind' ? h.dev : 0);
 
 export interface MmStruct {
   /** mm_users: address-space users; the last mmput runs exit_mmap. */
@@ -175,7 +176,7 @@ export function mmgrab(d: MmStruct, holder: MmHolder): void {
   if (!mmAccess(d)) return;
   d.count++;
   d.count_holders.push({ ...holder });
-  d.count_holders.sort((a, b) => holderKey(a) - holderKey(b));
+  d.count_holders.sort((a, b) => mmHolderKey(a) - mmHolderKey(b));
 }
 
 /**
@@ -189,7 +190,7 @@ export function mmdrop(d: MmStruct, holder: MmHolder): boolean {
     mmWarn(d, 'mmdrop-underflow');
     return false;
   }
-  const i = d.count_holders.findIndex((h) => holderKey(h) === holderKey(holder));
+  const i = d.count_holders.findIndex((h) => mmHolderKey(h) === mmHolderKey(holder));
   if (i >= 0) d.count_holders.splice(i, 1);
   d.count--;
   if (d.count > 0) return false;

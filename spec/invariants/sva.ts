@@ -4,8 +4,8 @@
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
 import { match } from 'ts-pattern';
 import type { Invariant } from '../../explorer/model.ts';
-import type { IoasidHolder } from '../../model/ioasid/ioasid.ts';
-import type { MmHolder } from '../../model/mm/mm.ts';
+import { ioasidHolderKey, type IoasidHolder } from '../../model/ioasid/ioasid.ts';
+import { mmHolderKey, type MmHolder } from '../../model/mm/mm.ts';
 import type { IommuFault, State } from '../../model/state.ts';
 import { FREE_CD_IN, type FreeCdIn } from '../../model/sva/processes.ts';
 
@@ -139,9 +139,14 @@ function mmHolderAlive(s: State, mm: number, h: MmHolder): boolean {
     .exhaustive();
 }
 
-/** Each holder appears once (a holder takes one reference) and the count is the number of holders. */
-function holdersMatch<H>(refs: number, holders: readonly H[]): boolean {
-  return refs === holders.length && new Set(holders.map((h) => JSON.stringify(h))).size === holders.length;
+/**
+ * Each holder appears once (a holder takes one reference) and the count is the number of holders.
+ * The slices keep holders sorted by `key`, so a holder taken twice sits next to itself.
+ */
+function holdersMatch<H>(refs: number, holders: readonly H[], key: (h: H) => number): boolean {
+  if (refs !== holders.length) return false;
+  for (let i = 1; i < holders.length; i++) if (key(holders[i]!) === key(holders[i - 1]!)) return false;
+  return true;
 }
 
 /** The refcount equalities, checked when no thread is inside an sva_lock section. */
@@ -152,7 +157,7 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   for (let p = 1; p < xa.length; p++) {
     const a = xa[p]!;
     if (a === null) continue;
-    if (!holdersMatch(a.refs, a.holders) || !a.holders.every((h) => ioasidHolderAlive(s, p, a.private, h))) return false;
+    if (!holdersMatch(a.refs, a.holders, ioasidHolderKey) || !a.holders.every((h) => ioasidHolderAlive(s, p, a.private, h))) return false;
   }
   const notifiers = smmu.mmu_notifiers;
   for (let id = 0; id < notifiers.length; id++) {
@@ -171,7 +176,7 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
     const m = s.mms[x]!;
     const shared = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x);
     if (m.context.pinned !== (shared ? 1 : 0)) return false;
-    if (!holdersMatch(m.count, m.count_holders) || !m.count_holders.every((h) => mmHolderAlive(s, x, h))) return false;
+    if (!holdersMatch(m.count, m.count_holders, mmHolderKey) || !m.count_holders.every((h) => mmHolderAlive(s, x, h))) return false;
   }
   return true;
 }

@@ -84,6 +84,14 @@ describe('sva invariants', () => {
     // The same reference held by the mm itself (the PASID as the mm's, v5.18) is balanced.
     expect(refcountsBalanced.holds(at((d) => { leak(d); d.ioasid.xa[1]!.holders = [{ kind: 'mm' }]; }))).toBe(true);
     expect(refcountsBalanced.holds(at((d) => { leak(d); d.ioasid.xa[1]!.holders = []; }))).toBe(false);
+    // One bond holding two references of one PASID is not two holders.
+    const twice = (d: State) => {
+      leak(d);
+      d.arm_smmu.masters[0]!.bonds[0] = { refs: 1, smmu_mn: 0 as NotifierId };
+      d.ioasid.xa[1]!.refs = 2;
+      d.ioasid.xa[1]!.holders = [{ kind: 'bond', dev: 0 }, { kind: 'bond', dev: 0 }];
+    };
+    expect(refcountsBalanced.holds(at(twice))).toBe(false);
     expect(refcountsBalanced.holds(at((d) => void (d.mms[0]!.count = 2)))).toBe(false);
     expect(refcountsBalanced.holds(at((d) => { leak(d); d.sva_lock = 0; }))).toBe(true); // inside sva_lock: not judged
     expect(refcountsBalanced.holds(at((d) => void (d.mms[0]!.context.pinned = 1)))).toBe(false);

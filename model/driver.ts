@@ -48,7 +48,15 @@ export function canStop(c: IopfParams, s: State, dev: number): boolean {
 
 const at = (pc: DriverPc, then: DriverPc) => ({ at: pc, then });
 
-export function driverSteps(c: IopfParams): AnyStep<State>[] {
+/** The fault-handler calls the driver makes: the baseline's, or a later kernel's (variants). */
+export interface FaultHandlerCalls {
+  readonly register: (d: Draft<State>, dev: DeviceId) => unknown;
+  readonly unregister: (d: Draft<State>, dev: DeviceId) => unknown;
+}
+
+const V513_CALLS: FaultHandlerCalls = { register: iommu_register_device_fault_handler, unregister: iommu_unregister_device_fault_handler };
+
+export function driverSteps(c: IopfParams, calls: FaultHandlerCalls = V513_CALLS): AnyStep<State>[] {
   const go = (d: { drivers: DriverPc[] }, self: number, pc: DriverPc): void => {
     d.drivers[self] = pc;
   };
@@ -94,7 +102,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       source: 'drivers/iommu/iommu.c:1103-1136 (v5.13-rc6)',
       locks: 'dev->iommu->lock',
       apply: (d, self) => {
-        iommu_register_device_fault_handler(d, self as DeviceId);
+        calls.register(d, self as DeviceId);
         go(d, self, s3.then);
       },
     }),
@@ -186,7 +194,7 @@ export function driverSteps(c: IopfParams): AnyStep<State>[] {
       source: 'drivers/iommu/iommu.c:1148-1174 (v5.13-rc6)',
       locks: 'dev->iommu->lock',
       apply: (d, self) => {
-        iommu_unregister_device_fault_handler(d, self as DeviceId);
+        calls.unregister(d, self as DeviceId);
         go(d, self, s10.then);
       },
     }),

@@ -24,11 +24,12 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { bool, array, int } from '../../../explorer/codec.ts';
 import { priqFault, reportStep, reportV513, waitsForFaultParamLock } from '../../../model/arm-smmu-v3/priq.ts';
 import { driverSteps } from '../../../model/driver.ts';
-import { markReported } from '../../../model/iommu/fault.ts';
+import { iommu_register_device_fault_handler, markReported } from '../../../model/iommu/fault.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { IommuFault, State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../../../model/types.ts';
 import type { BusyWorker } from '../../../model/io-pgfault/worker.ts';
+import type { DeviceId } from '../../../model/ids.ts';
 
 /** The state a74c077b90 adds: per device, the published pointer and the data's reference count. */
 interface RefcountState extends State {
@@ -64,6 +65,28 @@ function reportRefcounted(d: Draft<State>, fault: IommuFault, alloc: Parameters<
   if (last && d.priq.pc !== 'nobody_cared') rc(d).fault_param_users[fault.dev]!++;
 }
 
+/** Registering: the baseline's allocation, then users = 1 and rcu_assign_pointer. */
+function registerRefcounted(d: Draft<State>, dev: DeviceId): void {
+  iommu_register_device_fault_handler(d, dev);
+  rc(d).fault_param_published[dev] = true;
+  rc(d).fault_param_users[dev] = 1;
+}
+
+/**
+ * Unregistering: -EBUSY while responses are pending (v5.13), else rcu_assign_pointer(NULL) and
+ * iopf_put_dev_fault_param of the first reference.
+ */
+function unregisterRefcounted(d: Draft<State>, dev: DeviceId): void {
+  const data = d.dev_iommu[dev]!.fault_param;
+  if (!rc(d).fault_param_published[dev] || data === null || data.faults.length > 0) return;
+  rc(d).fault_param_published[dev] = false;
+  iopf_put_dev_fault_param(d, dev);
+}
+
+/** The driver's step `name`, making a74c077b90's fault-handler calls. */
+const driverStep = (c: IopfParams, name: string) =>
+  driverSteps(c, { register: registerRefcounted, unregister: unregisterRefcounted }).find((s) => s.name === name)!;
+
 export default defineVariant<State, IopfParams>({
   id: 'fault-param-refcount',
   title: 'refcounted fault data instead of dev->iommu->lock',
@@ -78,18 +101,7 @@ export default defineVariant<State, IopfParams>({
   },
   steps: {
     replace: {
-      'driver/iommu_register_device_fault_handler': (c) => {
-        const base = driverSteps(c).find((s) => s.name === 'iommu_register_device_fault_handler')!;
-        return {
-          ...base,
-          doc: 'a74c077b90: allocate the fault data with users = 1 and rcu_assign_pointer it',
-          apply: (d: Draft<State>, self: number, choice: unknown) => {
-            base.apply(d, self, choice);
-            rc(d).fault_param_published[self] = true;
-            rc(d).fault_param_users[self] = 1;
-          },
-        };
-      },
+      'driver/iommu_register_device_fault_handler': (c) => driverStep(c, 'iommu_register_device_fault_handler'),
       'priq_thread/iommu_report_device_fault': (c) => {
         const base = reportStep(c, reportRefcounted, 'a74c077b90 iommu_report_device_fault: iopf_get_dev_fault_param (RCU + refcount_inc_not_zero), no dev->iommu->lock; the queued group keeps the reference');
         return { ...base, enabled: (s: State) => priqFault(s) !== null && !waitsForFaultParamLock(s, priqFault(s)!) };
@@ -99,6 +111,8 @@ export default defineVariant<State, IopfParams>({
           name: 'iommu_page_response/mutex_unlock',
           at: 'unlock',
           doc: 'a74c077b90 iopf_group_response: mutex_unlock(&group->fault_param->lock), then iopf_free_group: iopf_put_dev_fault_param (kfree_rcu at the last)',
+          source: 'a74c077b90 (seed 004): drivers/iommu/io-pgfault.c iopf_group_response, iopf_free_group, iopf_put_dev_fault_param (lines at that commit not counted)',
+          locks: 'fault_param->lock, released here',
           apply: (d, self) => {
             const w = d.workers[self] as Draft<BusyWorker>;
             const dev = w.group.dev;
@@ -107,26 +121,14 @@ export default defineVariant<State, IopfParams>({
             iopf_put_dev_fault_param(d, dev);
           },
         }),
-      'driver/iommu_unregister_device_fault_handler': (c) => {
-        const base = driverSteps(c).find((s) => s.name === 'iommu_unregister_device_fault_handler')!;
-        return {
-          ...base,
-          doc: 'a74c077b90: -EBUSY while responses are pending (v5.13); else rcu_assign_pointer(NULL) and iopf_put_dev_fault_param of the first reference',
-          apply: (d: Draft<State>, self: number) => {
-            const data = d.dev_iommu[self]!.fault_param;
-            if (rc(d).fault_param_published[self] && data !== null && data.faults.length === 0) {
-              rc(d).fault_param_published[self] = false;
-              iopf_put_dev_fault_param(d, self);
-            }
-            d.drivers[self] = 'remove_device';
-          },
-        };
-      },
+      'driver/iommu_unregister_device_fault_handler': (c) => driverStep(c, 'iommu_unregister_device_fault_handler'),
       'driver/iopf_queue_flush_dev': () =>
         step<State>({
           name: 'iopf_queue_flush_dev',
           at: 'flush_dev',
           doc: 'a74c077b90 iopf_queue_flush_dev: rcu_dereference_check(fault_param, true), no lock; -ENODEV without it',
+          source: 'a74c077b90 (seed 004): drivers/iommu/io-pgfault.c iopf_queue_flush_dev (lines at that commit not counted)',
+          locks: 'none (the flush takes no lock)',
           apply: (d, self) => {
             d.drivers[self] = d.dev_iommu[self]!.iopf_param ? 'flush_wait' : 'unbind';
           },

@@ -167,6 +167,7 @@ const VariantShape = z.object({
   source: z.string().min(1),
   model: z.string().min(1),
   expect: z.object({ violates: z.array(z.string()), fixes: z.array(z.string()).optional(), config: z.string().regex(KEBAB).optional() }),
+  state: z.record(z.string(), z.object({ codec: FUNCTION, init: FUNCTION })).optional(),
 });
 
 /** Imports a module's default export and checks its shape against the contract. */

@@ -44,7 +44,6 @@ export const catalog: Catalog = {
     'bind-error-keeps-pasid': 'spec/variants/sva/bind-error-keeps-pasid.ts',
     'pasid-freed-at-mmput': 'spec/variants/sva/pasid-freed-at-mmput.ts',
     'pasid-freed-at-mmdrop': 'spec/variants/sva/pasid-freed-at-mmdrop.ts',
-    'tlb-flush-without-invalidate-range': 'spec/variants/sva/tlb-flush-without-invalidate-range.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',
     'prodcons-lifo': 'test/models/variants/prodcons-lifo.ts',

@@ -37,7 +37,7 @@ export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
     notifiers: list(cfg.max_notifiers, record<Subscription>({ id: nid, ops: int(), users: ref, linked: bool })),
     subscriptions: bool,
     srcu_pending: nids,
-    unmap: nullable(record<Unmap>({ page: int(0, cfg.nr_pages - 1), phase: literal(['range_end', 'tlb_flush'] as const), pending: nids })),
+    unmap: nullable(record<Unmap>({ page: int(0, cfg.nr_pages - 1), phase: literal(['zapped', 'tlb_flush', 'range_end'] as const), pending: nids })),
     exit: tagged<'state', MmExit>('state', {
       live: record({ state: constant<'live'>('live') }),
       releasing: record({ state: constant<'releasing'>('releasing'), pending: nids }),

@@ -32,10 +32,11 @@ export interface Subscription {
 export interface Unmap {
   page: number;
   /**
-   * Which invalidate_range call is under way: the one mmu_notifier_invalidate_range_end makes in
-   * unmap_vmas, or the one tlb_flush_mmu_tlbonly makes after the CPU TLB flush, before the free.
+   * Where unmap_vmas is (arm64, v5.13): the PTE is cleared (`zapped`); tlb_end_vma's
+   * tlb_flush_mmu_tlbonly flushed the CPU TLB and owes invalidate_range (`tlb_flush`);
+   * mmu_notifier_invalidate_range_end owes it again (`range_end`). tlb_finish_mmu frees after both.
    */
-  phase: 'range_end' | 'tlb_flush';
+  phase: 'zapped' | 'tlb_flush' | 'range_end';
   pending: NotifierId[];
 }
 

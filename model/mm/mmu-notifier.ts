@@ -117,3 +117,13 @@ export function mmu_notifier_invalidate_range_next(s: MmStruct): NotifierId | nu
 export function mmu_notifier_invalidate_range_done(d: MmStruct, id: NotifierId): void {
   if (d.unmap) d.unmap.pending = d.unmap.pending.filter((x) => x !== id);
 }
+
+/**
+ * unmap_vmas' mmu_notifier_invalidate_range_end, once the first calls returned: invalidate_range
+ * again for every linked notifier (not `only_end`). Returns whether it ran.
+ */
+export function mmu_notifier_invalidate_range_end(d: MmStruct): boolean {
+  if (!d.unmap || d.unmap.phase !== 'tlb_flush' || d.unmap.pending.length > 0) return false;
+  d.unmap = { ...d.unmap, phase: 'range_end', pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
+  return true;
+}

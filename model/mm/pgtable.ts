@@ -55,24 +55,24 @@ export function munmap_zap(d: MmStruct, page: number): boolean {
   const wasPresent = p.pte === 'present';
   p.vm = 'none';
   if (wasPresent) p.pte = 'zapped';
-  d.unmap = { page, phase: 'range_end', pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
+  d.unmap = { page, phase: 'zapped', pending: [] };
   return wasPresent;
 }
 
 /**
- * tlb_finish_mmu → tlb_flush_mmu_tlbonly, once unmap_vmas' invalidate_range calls returned: the CPU
- * TLB flush (the caller applies it to an SMMU with BTM), then mmu_notifier_invalidate_range again
- * for every notifier still linked. Returns whether it ran.
+ * tlb_end_vma → tlb_flush_mmu_tlbonly (include/asm-generic/tlb.h, arm64 keeps the generic
+ * tlb_end_vma): the CPU TLB flush (the caller applies it to an SMMU with BTM), then
+ * mmu_notifier_invalidate_range for every linked notifier. Returns whether it ran.
  */
 export function tlb_flush_mmu_tlbonly(d: MmStruct): boolean {
-  if (!d.unmap || d.unmap.phase !== 'range_end' || d.unmap.pending.length > 0) return false;
+  if (!d.unmap || d.unmap.phase !== 'zapped') return false;
   d.unmap = { ...d.unmap, phase: 'tlb_flush', pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
   return true;
 }
 
 /** munmap, last step (tlb_finish_mmu): only once every invalidate_range returned is the frame freed. */
 export function tlb_finish_mmu(d: MmStruct): boolean {
-  if (!d.unmap || d.unmap.phase !== 'tlb_flush' || d.unmap.pending.length > 0) return false;
+  if (!d.unmap || d.unmap.phase !== 'range_end' || d.unmap.pending.length > 0) return false;
   const p = d.pages[d.unmap.page];
   if (p && p.pte === 'zapped') p.pte = 'none';
   d.unmap = null;

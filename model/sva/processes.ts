@@ -24,6 +24,7 @@ import {
   mmu_notifier_invalidate_range_done,
   mmu_notifier_invalidate_range_next,
   mmu_notifier_release_done,
+  mmu_notifier_invalidate_range_end,
   mmu_notifier_release_next,
 } from '../mm/mmu-notifier.ts';
 import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../mm/pgtable.ts';
@@ -84,8 +85,8 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State, number>({
       name: 'munmap',
       at: 'running',
-      doc: 'mm/mmap.c munmap → unmap_region → unmap_vmas: clears the PTE (the frame waits in the mmu_gather for tlb_finish_mmu); mmu_notifier_invalidate_range_end then owes invalidate_range to every linked notifier',
-      source: 'mm/mmap.c __do_munmap → unmap_region (v5.13-rc6; lines not counted); mm/mmu_notifier.c __mmu_notifier_invalidate_range_end (c2818c9a0876; lines not counted)',
+      doc: 'mm/mmap.c munmap → unmap_region → unmap_vmas → zap_pte_range: clears the PTE (the frame waits in the mmu_gather for tlb_finish_mmu)',
+      source: 'mm/mmap.c __do_munmap → unmap_region (v5.13-rc6; lines not counted); mm/memory.c unmap_page_range (v5.13-rc6; lines not counted)',
       locks: 'mmap_write_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
       apply: (d, self, page) => {
@@ -97,7 +98,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'arm_smmu_mm_invalidate_range',
       at: 'munmap',
-      doc: 'arm_smmu_mm_invalidate_range, called by mmu_notifier_invalidate_range_end and again by tlb_flush_mmu_tlbonly (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
+      doc: 'arm_smmu_mm_invalidate_range, called by tlb_end_vma\'s tlb_flush_mmu_tlbonly and again by mmu_notifier_invalidate_range_end (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
       locks: 'srcu_read_lock(&srcu); no driver lock',
       enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) !== null,
@@ -124,10 +125,10 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'tlb_flush_mmu_tlbonly',
       at: 'munmap',
-      doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_tlbonly: tlb_flush (the CPU TLBI, which reaches the SMMU TLB with BTM), then mmu_notifier_invalidate_range again for every linked notifier',
-      source: 'mm/mmu_gather.c tlb_flush_mmu_tlbonly (v5.13-rc6; lines not counted)',
+      doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): tlb_flush, the CPU TLBI (it reaches the SMMU TLB with BTM), then mmu_notifier_invalidate_range for every linked notifier',
+      source: 'include/asm-generic/tlb.h tlb_end_vma, tlb_flush_mmu_tlbonly (v5.13-rc6; lines not counted); arch/arm64/include/asm/tlb.h tlb_flush (v5.13-rc6)',
       locks: 'mmap_write_lock(mm)',
-      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'range_end' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
+      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'zapped',
       apply: (d, self) => {
         const m = d.mms[self]!;
         arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, m.unmap!.page);
@@ -135,12 +136,21 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       },
     }),
     step<State>({
+      name: 'mmu_notifier_invalidate_range_end',
+      at: 'munmap',
+      doc: 'unmap_vmas → mmu_notifier_invalidate_range_end, once the first calls returned: invalidate_range again for every linked notifier',
+      source: 'mm/memory.c unmap_vmas (v5.13-rc6; lines not counted); mm/mmu_notifier.c __mmu_notifier_invalidate_range_end (c2818c9a0876; lines not counted)',
+      locks: 'mmap_write_lock(mm); srcu_read_lock(&srcu) for the walk',
+      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'tlb_flush' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
+      apply: (d, self) => void mmu_notifier_invalidate_range_end(d.mms[self]!),
+    }),
+    step<State>({
       name: 'tlb_finish_mmu',
       at: 'munmap',
       doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_free: every invalidate_range returned, the frame is freed',
       source: 'mm/mmu_gather.c tlb_finish_mmu (v5.13-rc6; lines not counted)',
       locks: 'mmap_write_lock(mm)',
-      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'tlb_flush' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
+      enabled: (s, self) => s.mms[self]!.unmap?.phase === 'range_end' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => {
         tlb_finish_mmu(d.mms[self]!);
         d.procs[self]!.pc = 'running';

@@ -133,6 +133,8 @@ describe('malformed variant modules', () => {
     fc.constant({ ...validVariant, steps: { remove: ['jugs/NoSuchStep'] } }),
     fc.constant({ ...validVariant, steps: { add: { nobody: [] } } }),
     fc.constant({ ...validVariant, invariants: { remove: ['NoSuchInvariant'] } }),
+    fc.constant({ ...validVariant, expect: { violates: [], config: 'Not Kebab' } }),
+    fc.constant({ ...validVariant, state: { extra: { codec: 1, init: 0 } } }),
   );
   let n = 0;
 
@@ -146,6 +148,15 @@ describe('malformed variant modules', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('a state field the model already has', async () => {
+    const file = join(dir, 'clash.ts');
+    const codec = join(process.cwd(), 'explorer/codec.ts');
+    writeFileSync(file, `import { int } from '${codec}';\nexport default { id: 'clash', title: 't', source: 's', model: 'diehard', expect: { violates: [] }, state: { big: { codec: () => int(0, 1), init: () => 0 } } };\n`);
+    const run = await cli(['explore', '--model', DIEHARD, '--variant', file, '--no-save']);
+    expectOneLineError(run, 'clash.ts');
+    expect(run.err).toContain('the state already has the field big');
   });
 
   it('a module that does not compile or has no default export', async () => {

@@ -20,7 +20,7 @@ import { arm_smmu_ats_translate, atc_lookup } from '../../model/arm-smmu-v3/tlb.
 import { ioasid_init } from '../../model/ioasid/ioasid.ts';
 import { iommu_sva_free_pasid } from '../../model/iommu-sva/iommu-sva-lib.ts';
 import { mm_init, mmput } from '../../model/mm/mm.ts';
-import { mmu_notifier_invalidate_range_done, mmu_notifier_release_done, mmu_notifier_release_next } from '../../model/mm/mmu-notifier.ts';
+import { mmu_notifier_invalidate_range_done, mmu_notifier_invalidate_range_end, mmu_notifier_release_done, mmu_notifier_release_next } from '../../model/mm/mmu-notifier.ts';
 import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../../model/mm/pgtable.ts';
 import type { IoasidHolder } from '../../model/ioasid/ioasid.ts';
 
@@ -227,11 +227,12 @@ describe('invalidate_range and release', () => {
     const d = bound();
     munmap_zap(d.mms[1]!, 0);
     expect(tlb_finish_mmu(d.mms[1]!)).toBe(false);
+    expect(tlb_flush_mmu_tlbonly(d.mms[1]!)).toBe(true);
     arm_smmu_mm_invalidate_range(d, 0 as NotifierId, 0, OWNER);
     expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['TLBI_NH_VA', 'CMD_SYNC', 'ATC_INV', 'CMD_SYNC']);
     drain(d);
     mmu_notifier_invalidate_range_done(d.mms[1]!, 0 as NotifierId);
-    expect(tlb_flush_mmu_tlbonly(d.mms[1]!)).toBe(true); // the second call finds nothing left
+    expect(mmu_notifier_invalidate_range_end(d.mms[1]!)).toBe(true); // the second call finds nothing left
     arm_smmu_mm_invalidate_range(d, 0 as NotifierId, 0, OWNER);
     drain(d);
     mmu_notifier_invalidate_range_done(d.mms[1]!, 0 as NotifierId);

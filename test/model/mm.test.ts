@@ -10,6 +10,7 @@ import {
   mmu_notifier_free_rcu,
   mmu_notifier_get,
   mmu_notifier_invalidate_range_done,
+  mmu_notifier_invalidate_range_end,
   mmu_notifier_invalidate_range_next,
   mmu_notifier_put,
   mmu_notifier_register,
@@ -111,11 +112,14 @@ describe('munmap', () => {
     expect(munmap_zap(m, 0)).toBe(true);
     expect(m.pages[0]).toEqual({ vm: 'none', pte: 'zapped' });
     expect(pte_allows(m, 0, 'r')).toBe(false);
-    expect(tlb_flush_mmu_tlbonly(m)).toBe(false);
+    expect(mmu_notifier_invalidate_range_next(m)).toBeNull(); // nothing owed before the CPU flush
+    expect(mmu_notifier_invalidate_range_end(m)).toBe(false);
+    expect(tlb_flush_mmu_tlbonly(m)).toBe(true); // tlb_end_vma
     expect(mmu_notifier_invalidate_range_next(m)).toBe(0);
+    expect(mmu_notifier_invalidate_range_end(m)).toBe(false); // waits for the first call
     mmu_notifier_invalidate_range_done(m, n(0));
-    expect(tlb_finish_mmu(m)).toBe(false); // the CPU flush and its invalidate_range come first
-    expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
+    expect(tlb_finish_mmu(m)).toBe(false);
+    expect(mmu_notifier_invalidate_range_end(m)).toBe(true);
     expect(mmu_notifier_invalidate_range_next(m)).toBe(0);
     mmu_notifier_invalidate_range_done(m, n(0));
     expect(tlb_finish_mmu(m)).toBe(true);
@@ -127,8 +131,10 @@ describe('munmap', () => {
     const m = fresh();
     mmu_notifier_register(m, n(0), 0);
     munmap_zap(m, 1);
-    mmu_notifier_put(m, n(0));
     expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
+    mmu_notifier_put(m, n(0));
+    expect(mmu_notifier_invalidate_range_next(m)).toBeNull();
+    expect(mmu_notifier_invalidate_range_end(m)).toBe(true);
     expect(mmu_notifier_invalidate_range_next(m)).toBeNull();
     expect(tlb_finish_mmu(m)).toBe(true);
   });
@@ -140,6 +146,7 @@ describe('munmap', () => {
     munmap_zap(m, 1);
     expect(handle_mm_fault(m, 1, 'r')).toBe('VM_FAULT_SIGSEGV');
     expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
+    expect(mmu_notifier_invalidate_range_end(m)).toBe(true);
     expect(tlb_finish_mmu(m)).toBe(true);
     expect(do_mmap(m, 1, 'rw')).toBe(0);
     expect(handle_mm_fault(m, 1, 'w')).toBe(0);
@@ -185,7 +192,7 @@ describe('arm64 pinned ASID', () => {
 describe('mm codec', () => {
   it('round-trips states reached by random operations', () => {
     const codec = mmCodec(cfg);
-    const ops = fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 16 });
+    const ops = fc.array(fc.integer({ min: 0, max: 13 }), { maxLength: 16 });
     fc.assert(
       fc.property(ops, fc.integer({ min: 0, max: 2 }), (seq, k) => {
         const m = fresh();
@@ -201,6 +208,7 @@ describe('mm codec', () => {
             () => munmap_zap(m, k % 2),
             () => mmu_notifier_invalidate_range_done(m, id),
             () => tlb_flush_mmu_tlbonly(m),
+            () => mmu_notifier_invalidate_range_end(m),
             () => tlb_finish_mmu(m),
             () => mmu_notifier_release_done(m, id),
             () => exit_mmap_unmap(m),

@@ -10,8 +10,6 @@ import notifierRegisterNotGet from '../../spec/variants/sva/notifier-register-no
 import releaseClearsStallBits from '../../spec/variants/sva/release-clears-stall-bits.ts';
 import releaseClearsValid from '../../spec/variants/sva/release-clears-valid.ts';
 import releaseWithoutInvalidate from '../../spec/variants/sva/release-without-invalidate.ts';
-import tlbFlushWithoutInvalidateRange from '../../spec/variants/sva/tlb-flush-without-invalidate-range.ts';
-import btm from '../../spec/configs/sva-btm.json' with { type: 'json' };
 import { expectedVerdict } from '../../explorer/verdict.ts';
 import { releaseStep } from '../../model/sva/processes.ts';
 import { exploreSva, svaKnown, svaPair, svaVariant, svaVerdict, violatedSva, withWitnesses } from './sva-helpers.ts';
@@ -68,21 +66,4 @@ describe('sva variants with two masters of one domain bound to one mm', () => {
     expect(violatedSva(withWitnesses(sva, [served]), params)).toEqual([]);
     expect(violatedSva(withWitnesses(svaVariant(ioasidInactiveState), [served]), params)).toEqual(['fault-after-shared-unbind']);
   }, 60_000);
-});
-
-describe('an sva variant on an SMMU with BTM (config sva-btm)', () => {
-  it('tlb-flush-without-invalidate-range → no-dma-to-unmapped-page: the ATC is refilled from the SMMU TLB before the CPU flush', () => {
-    const params = sva.params.parse(btm.params);
-    const known = btm.expect.findings.map((f) => f.property);
-    expect(svaVerdict(svaVariant(tlbFlushWithoutInvalidateRange), params, known)).toEqual(expectedVerdict(tlbFlushWithoutInvalidateRange.expect, known));
-    const r = exploreSva(svaVariant(tlbFlushWithoutInvalidateRange), params);
-    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-dma-to-unmapped-page') : undefined;
-    const steps = v!.trace.map((t) => t.move?.step);
-    const firstCall = steps.indexOf('arm_smmu_mm_invalidate_range');
-    const refill = steps.lastIndexOf('ats_translation_request');
-    expect(firstCall).toBeGreaterThan(0);
-    expect(refill).toBeGreaterThan(firstCall);
-    expect(refill).toBeLessThan(steps.indexOf('tlb_flush_mmu_tlbonly'));
-    expect(steps.at(-1)).toBe('tlb_finish_mmu');
-  });
 });

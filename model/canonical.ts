@@ -1,7 +1,8 @@
 // Canonical order for the sets in the state (the workqueue's work items): a record's key is the
 // list of its field values in layout order, compared lexicographically, so two paths that queue the
 // same groups in a different order reach one state.
-import type { IommuFault, IopfGroup } from './state.ts';
+import type { IommuFault } from './iommu/state.ts';
+import type { IopfGroup } from './io-pgfault/state.ts';
 
 export function faultKey(f: IommuFault, out: number[]): void {
   out.push(f.dev, f.flags, f.pasid, f.grpid, f.perm, f.addr, f.private_data, f.seq, f.stale ? 1 : 0, f.freed ? 1 : 0);

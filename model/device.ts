@@ -14,7 +14,10 @@
 // of an access), the Stopped bit of the PRI status register.
 import type { IopfParams } from './params.ts';
 import { accessTable } from './sva/pasid.ts';
-import type { HwqEntry, IommuFault, State } from './state.ts';
+import type { HwqEntry } from './arm-smmu-v3/priq-state.ts';
+import { prg_init } from './pci/endpoint.ts';
+import type { IommuFault } from './iommu/state.ts';
+import type { State } from './state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE,
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
@@ -70,16 +73,7 @@ export function deviceSteps(c: IopfParams): AnyStep<State>[] {
           const busy = new Set(device.prgs.filter((p) => p.state === 'sending' || p.state === 'waiting').map((p) => p.grpid));
           let grpid = 0;
           while (busy.has(asGrpId(grpid))) grpid++;
-          device.prgs[seq] = {
-            state: 'sending',
-            grpid: asGrpId(grpid),
-            pasid: choice.pasid,
-            sent: 0,
-            code: 'NONE',
-            responses: 0,
-            reported: false,
-            autoResponded: false,
-          };
+          device.prgs[seq] = { ...prg_init(), state: 'sending', grpid: asGrpId(grpid), pasid: choice.pasid };
         }
         const prg = device.prgs[seq]!;
         const access = accessTable(c)[choice.access]!;

@@ -33,7 +33,8 @@ import { mmdrop, mmgrab } from './mm/mm.ts';
 import { allocBondPasid, freeBondPasid } from './sva/pasid.ts';
 import { dmaSteps } from './sva/dma.ts';
 import { svaDriverSteps } from './sva/driver-sva.ts';
-import type { DriverPc, PriqFlush, State } from './state.ts';
+import type { PriqFlush } from './arm-smmu-v3/priq-state.ts';
+import type { DriverPc, State } from './state.ts';
 import { asPasid, type DeviceId } from './ids.ts';
 import { step, type AnyStep, type Process } from '../explorer/model.ts';
 

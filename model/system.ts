@@ -26,7 +26,8 @@ import { iopf_queue_free, workqueueIdle } from './io-pgfault/queue.ts';
 import { workerSteps } from './io-pgfault/worker.ts';
 import { initialState, stateCodec } from './layout.ts';
 import { iopfParams, type IopfParams } from './params.ts';
-import type { Prg, State } from './state.ts';
+import type { Prg } from './pci/endpoint.ts';
+import type { State } from './state.ts';
 import { mmProcesses } from './sva/processes.ts';
 
 function devicePc(s: State, dev: number): string {

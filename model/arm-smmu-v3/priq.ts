@@ -36,7 +36,9 @@ import type { AllocFailure } from '../io-pgfault/report.ts';
 import { iopf_queue_discard_partial } from '../io-pgfault/queue.ts';
 import { faultParamLocked } from '../io-pgfault/worker.ts';
 import type { IopfParams } from '../params.ts';
-import type { HwqEntry, IommuFault, PriqFlush, State } from '../state.ts';
+import type { HwqEntry, PriqFlush } from './priq-state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import type { State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 

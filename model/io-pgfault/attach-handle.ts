@@ -7,7 +7,9 @@
 import type { Draft } from 'immer';
 import type { Errno } from '../errno.ts';
 import { markReported } from '../iommu/fault.ts';
-import type { IommuFault, IopfGroup, State } from '../state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import type { IopfGroup } from './state.ts';
+import type { State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
 import { iommu_queue_iopf, queue_work, takePartials, type AllocFailure } from './report.ts';
 

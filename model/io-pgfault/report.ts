@@ -4,7 +4,9 @@
 // (PASID ignored: the PRG index is per function) in front of its embedded last_fault, and the group
 // is queued on the iopf workqueue.
 import type { Draft } from 'immer';
-import type { IommuFault, IopfGroup, State } from '../state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import type { IopfGroup } from './state.ts';
+import type { State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
 import { compareKeys, groupKey } from '../canonical.ts';
 

@@ -16,7 +16,9 @@ import type { Draft } from 'immer';
 import { iommu_page_response } from '../iommu/fault.ts';
 import { handle_mm_fault, vma_allows } from '../mm/pgtable.ts';
 import { findPasidMm, mmputById } from '../sva/pasid.ts';
-import type { IommuFault, IopfGroup, State, Worker } from '../state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import type { IopfGroup, Worker } from './state.ts';
+import type { State } from '../state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,

@@ -11,7 +11,8 @@
 import type { Draft } from 'immer';
 import { pci_prg_response } from '../pci/prg-response.ts';
 import { iommu_queue_iopf, type AllocFailure, type QueueIopfRet } from '../io-pgfault/report.ts';
-import type { IommuFault, State } from '../state.ts';
+import type { IommuFault } from './state.ts';
+import type { State } from '../state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID,
@@ -21,7 +22,7 @@ import {
 import type { DeviceId, GrpId, Pasid } from '../ids.ts';
 
 /** iommu_register_device_fault_handler(dev, iommu_queue_iopf, dev): allocate fault_param. */
-export function iommu_register_device_fault_handler(d: Draft<State>, dev: DeviceId): 0 | '-EBUSY' {
+export function iommu_register_device_fault_handler(d: Draft<Pick<State, 'dev_iommu'>>, dev: DeviceId): 0 | '-EBUSY' {
   const di = d.dev_iommu[dev]!;
   if (di.fault_param) return '-EBUSY';
   di.fault_param = { faults: [] };
@@ -29,7 +30,7 @@ export function iommu_register_device_fault_handler(d: Draft<State>, dev: Device
 }
 
 /** iommu_unregister_device_fault_handler(dev): refuses with -EBUSY while responses are pending. */
-export function iommu_unregister_device_fault_handler(d: Draft<State>, dev: DeviceId): 0 | '-EINVAL' | '-EBUSY' {
+export function iommu_unregister_device_fault_handler(d: Draft<Pick<State, 'dev_iommu'>>, dev: DeviceId): 0 | '-EINVAL' | '-EBUSY' {
   const di = d.dev_iommu[dev]!;
   if (!di.fault_param) return '-EINVAL';
   if (di.fault_param.faults.length > 0) return '-EBUSY';

@@ -24,7 +24,9 @@
 import type { Draft } from 'immer';
 import { iommu_handle_iopf, reportVia, type IopfHandler } from '../io-pgfault/attach-handle.ts';
 import { iopf_complete_group } from '../io-pgfault/worker.ts';
-import type { IommuFault, IopfGroup, State } from '../state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import type { IopfGroup } from '../io-pgfault/state.ts';
+import type { State } from '../state.ts';
 import type { RespCode } from '../types.ts';
 import type { DeviceId } from '../ids.ts';
 import type { IommufdState } from './state.ts';

@@ -3,9 +3,10 @@
 // model/state.ts: only the iommufd variants (spec/variants/iopf/iommufd-*.ts) carry it, as a variant
 // state field encoded after the baseline's, so the baseline's layout and state counts are untouched.
 import { array, bool, int, list, literal, nullable, record, type Codec } from '../../explorer/codec.ts';
-import { groupCodec } from '../layout.ts';
 import type { IopfParams } from '../params.ts';
-import type { IommuFault, IopfGroup, State } from '../state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import { groupCodec, type IopfGroup } from '../io-pgfault/state.ts';
+import type { State } from '../state.ts';
 
 /** The VMM's view of one device: its fault-capable HWPT not attached yet, attached, or detached. */
 export const HWPT_PCS = ['unattached', 'attached', 'detached'] as const;

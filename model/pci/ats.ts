@@ -3,10 +3,7 @@
 // Leaves out: the capability's config-space reads and writes (PRI_CTRL, the outstanding-request
 // allocation), which nothing else in the model observes.
 import type { Draft } from 'immer';
-import type { Device } from '../state.ts';
-
-export const PCI_WARNINGS = ['pci_disable_pri-disabled', 'pci_enable_pri-enabled'] as const;
-export type PciWarning = (typeof PCI_WARNINGS)[number];
+import type { Device, PciWarning } from './endpoint.ts';
 
 function pciWarn(dev: Draft<Device>, w: PciWarning): void {
   if (!dev.warnings.includes(w)) {

@@ -10,7 +10,8 @@ import { asPasid, type DeviceId, type MmId, type Pasid } from '../ids.ts';
 import { iommu_sva_alloc_pasid, iommu_sva_find, iommu_sva_free_pasid } from '../iommu-sva/iommu-sva-lib.ts';
 import { mmput } from '../mm/mm.ts';
 import type { IopfParams } from '../params.ts';
-import type { IommuFault, State } from '../state.ts';
+import type { IommuFault } from '../iommu/state.ts';
+import type { State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, IOMMU_FAULT_PERM_READ, IOMMU_FAULT_PERM_WRITE, hasFlag } from '../types.ts';
 
 export interface Access {

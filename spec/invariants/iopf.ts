@@ -4,7 +4,8 @@
 // state in test/spec that makes it fire.
 import type { Invariant } from '../../explorer/model.ts';
 import { iommufdFaults, iommufdOf } from '../../model/iommufd/state.ts';
-import type { IommuFault, State } from '../../model/state.ts';
+import type { IommuFault } from '../../model/iommu/state.ts';
+import type { State } from '../../model/state.ts';
 
 /** The faults the iommufd fault object holds (none in a model without it). */
 function deliveredToUser(s: State): IommuFault[] {

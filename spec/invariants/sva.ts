@@ -6,7 +6,8 @@ import { match } from 'ts-pattern';
 import type { Invariant } from '../../explorer/model.ts';
 import { ioasidHolderKey, type IoasidHolder } from '../../model/ioasid/ioasid.ts';
 import { mmHolderKey, type MmHolder } from '../../model/mm/mm.ts';
-import type { IommuFault, State } from '../../model/state.ts';
+import type { IommuFault } from '../../model/iommu/state.ts';
+import type { State } from '../../model/state.ts';
 import { FREE_CD_IN, type FreeCdIn } from '../../model/sva/processes.ts';
 
 /** exit_mmap's release is done for this mm (mn_hlist_release returned). */

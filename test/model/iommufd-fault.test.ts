@@ -15,7 +15,8 @@ import { extendRecord } from '../../explorer/codec.ts';
 import { writeChoices } from '../../model/iommufd/user.ts';
 import { initialState, stateCodec } from '../../model/layout.ts';
 import { iopfParams } from '../../model/params.ts';
-import type { IommuFault, IopfGroup } from '../../model/state.ts';
+import type { IommuFault } from '../../model/iommu/state.ts';
+import type { IopfGroup } from '../../model/io-pgfault/state.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE as LAST,
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID as PV,

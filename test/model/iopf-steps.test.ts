@@ -7,7 +7,8 @@ import type { AnyStep, Process } from '../../explorer/model.ts';
 import { iommu_page_response } from '../../model/iommu/fault.ts';
 import { initialState, stateCodec } from '../../model/layout.ts';
 import { iopfParams } from '../../model/params.ts';
-import type { IommuFault, State } from '../../model/state.ts';
+import type { IommuFault } from '../../model/iommu/state.ts';
+import type { State } from '../../model/state.ts';
 import { iopfProcesses, isFinal } from '../../model/system.ts';
 import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE as LAST,

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { faultRecord } from '../helpers/fault-record.ts';
 import { initialIommufd, type IommufdState } from '../../model/iommufd/state.ts';
 import { initialState } from '../../model/layout.ts';
-import type { IommuFault, State } from '../../model/state.ts';
+import type { IommuFault } from '../../model/iommu/state.ts';
+import type { State } from '../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE as LAST, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID as PV } from '../../model/types.ts';
 import { asDevice } from '../../model/ids.ts';
 import {

@@ -26,7 +26,8 @@ import { priqFault, reportStep, reportV513, waitsForFaultParamLock } from '../..
 import { driverSteps } from '../../../model/driver.ts';
 import { iommu_register_device_fault_handler, markReported } from '../../../model/iommu/fault.ts';
 import type { IopfParams } from '../../../model/params.ts';
-import type { IommuFault, State } from '../../../model/state.ts';
+import type { IommuFault } from '../../../model/iommu/state.ts';
+import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../../../model/types.ts';
 import type { BusyWorker } from '../../../model/io-pgfault/worker.ts';
 import type { DeviceId } from '../../../model/ids.ts';

@@ -6,7 +6,8 @@ import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { iopf_queue_flush_dev_unlock } from '../../../model/io-pgfault/queue.ts';
 import type { IopfParams } from '../../../model/params.ts';
-import type { IopfGroup, State } from '../../../model/state.ts';
+import type { IopfGroup } from '../../../model/io-pgfault/state.ts';
+import type { State } from '../../../model/state.ts';
 import type { DeviceId } from '../../../model/ids.ts';
 
 const ofPasid = (g: IopfGroup, dev: number, pasid: number): boolean =>

@@ -7,7 +7,8 @@ import type { Draft } from 'immer';
 import { pci_prg_response } from '../../../model/pci/prg-response.ts';
 import { markReported } from '../../../model/iommu/fault.ts';
 import { queue_work, type AllocFailure } from '../../../model/io-pgfault/report.ts';
-import type { IommuFault, State } from '../../../model/state.ts';
+import type { IommuFault } from '../../../model/iommu/state.ts';
+import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../../../model/types.ts';
 
 export interface ReportOptions {

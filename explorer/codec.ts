@@ -74,6 +74,11 @@ export function list<T>(maxLength: number, item: Codec<T>): Codec<T[]> {
   return shaped({ kind: 'list', maxLength, item: item as Codec<unknown> });
 }
 
+/** A set of labels kept sorted (warning kinds, events): a list with room for each label once. */
+export function labelSet<const T extends string>(values: readonly T[]): Codec<T[]> {
+  return list(values.length, literal(values));
+}
+
 type CodecFields<T> = { readonly [K in keyof T]: Codec<T[K]> };
 
 /** A record whose fields are encoded in the order the layout lists them. */

@@ -7,6 +7,7 @@ export type { Codec } from './codec.ts';
 export { defineVariant, applyVariant } from './variant.ts';
 export { verdictOf, expectedVerdict, sameVerdict, type Verdict } from './verdict.ts';
 export type { Variant, VariantExpectation } from './variant.ts';
+export { vocabulary } from './vocabulary.ts';
 export { compile } from './compile.ts';
 export { explore, type ExploreOptions } from './bfs.ts';
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.ts';

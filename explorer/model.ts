@@ -92,6 +92,12 @@ export interface Model<S, C = unknown> {
    * Counterexamples are still concrete paths (rebuilt through the representatives).
    */
   readonly canonicalize?: (s: S) => S;
+  /**
+   * The vocabularies a variant may extend (explorer/vocabulary.ts), each with the model's own labels:
+   * its program counters and warning kinds, so that a patch adding a label or a WARN_ON needs no copy
+   * of the model's layout.
+   */
+  readonly vocabularies?: Readonly<Record<string, readonly string[]>>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

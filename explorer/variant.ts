@@ -4,6 +4,7 @@
 import { CodecError, extendRecord, type Codec } from './codec.ts';
 import { HarnessError } from './errors.ts';
 import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
+import { withLabels, type Labels } from './vocabulary.ts';
 
 export interface VariantExpectation {
   /**
@@ -63,6 +64,11 @@ export interface Variant<S = unknown, C = unknown> {
    * model's own, so the model's layout is untouched; every initial state gets their initial values.
    */
   readonly state?: Readonly<Record<string, StateField<C>>>;
+  /**
+   * Labels the variant adds to the model's vocabularies (a program counter for a call the patch
+   * adds, a warning kind for its WARN_ON), by vocabulary name; its steps use them as the model's own.
+   */
+  readonly labels?: Labels;
   /** Deeper changes (new processes, final states, config defaults), applied after the edits above. */
   readonly transform?: (model: Model<S, C>) => Model<S, C>;
 }
@@ -111,7 +117,31 @@ export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): 
     witnesses: editProperties(variant.id, 'witness', model.witnesses ?? [], variant.witnesses),
     ...(variant.state ? addState(variant.id, model, variant.state) : {}),
   };
-  return variant.transform ? variant.transform(edited) : edited;
+  const labelled = variant.labels ? addLabels(variant.id, edited, variant.labels) : edited;
+  return variant.transform ? variant.transform(labelled) : labelled;
+}
+
+/** The model reading the variant's labels through its config, with its vocabularies extended. */
+function addLabels<S, C>(id: string, model: Model<S, C>, labels: Labels): Model<S, C> {
+  const own = model.vocabularies ?? {};
+  const vocabularies: Record<string, readonly string[]> = { ...own };
+  for (const [name, added] of Object.entries(labels)) {
+    const known = own[name];
+    if (known === undefined) {
+      const names = Object.keys(own);
+      throw new HarnessError(`variant ${id}: the model has no vocabulary '${name}' (${names.length === 0 ? 'it declares none' : `known: ${names.join(', ')}`})`);
+    }
+    const clash = added.find((l, i) => known.includes(l) || added.indexOf(l) !== i);
+    if (clash !== undefined) throw new HarnessError(`variant ${id}: vocabulary '${name}' already has the label '${clash}'`);
+    vocabularies[name] = [...known, ...added];
+  }
+  return {
+    ...model,
+    vocabularies,
+    init: (config) => model.init(withLabels(config, labels)),
+    codec: (config) => model.codec(withLabels(config, labels)),
+    processes: (config) => model.processes(withLabels(config, labels)),
+  };
 }
 
 /** The model's init and codec with the variant's state fields added. */

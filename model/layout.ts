@@ -12,6 +12,7 @@ import { mmCodec } from './mm/codec.ts';
 import { mm_init } from './mm/mm.ts';
 import { deviceCodec, device_init } from './pci/endpoint.ts';
 import type { IopfParams } from './params.ts';
+import { vocabulary } from '../explorer/vocabulary.ts';
 import type { Asid, MmId, NotifierId } from './ids.ts';
 import { ioasidConfig, maxOwner, mmAsid, mmConfig, mmCount, nextMm, nrNotifiers, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
 import { DRIVER_PCS, type ExitMmap, type Ghost, type Proc, type State, type SvaHandle } from './state.ts';
@@ -36,7 +37,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
     priq: priqThreadCodec(c),
     devices: array(c.devices, deviceCodec(c)),
     dev_iommu: array(c.devices, devIommuCodec(c)),
-    drivers: array(c.devices, literal(DRIVER_PCS)),
+    drivers: array(c.devices, literal(vocabulary(c, 'driver_pc', DRIVER_PCS))),
     priq_flush: array(c.devices, priqFlushCodec),
     queue: queueCodec(c),
     workers: array(c.workers, workerCodec(c)),

@@ -26,8 +26,11 @@ import { iopf_queue_free, workqueueIdle } from './io-pgfault/queue.ts';
 import { workerSteps } from './io-pgfault/worker.ts';
 import { initialState, stateCodec } from './layout.ts';
 import { iopfParams, type IopfParams } from './params.ts';
-import type { Prg } from './pci/endpoint.ts';
-import type { State } from './state.ts';
+import { PCI_WARNINGS, type Prg } from './pci/endpoint.ts';
+import { DRIVER_PCS, type State } from './state.ts';
+import { IOASID_WARNINGS } from './ioasid/ioasid.ts';
+import { MM_WARNINGS } from './mm/mm.ts';
+import { SMMU_WARNINGS } from './arm-smmu-v3/state.ts';
 import { mmProcesses } from './sva/processes.ts';
 
 function devicePc(s: State, dev: number): string {
@@ -127,6 +130,14 @@ const iopf: Model<State, IopfParams> = defineModel<State, IopfParams>({
   invariants: [],
   isFinal,
   explainDeadlock,
+  // What a patch may add: a call in the driver's order, a WARN_ON in one of the mirrored files.
+  vocabularies: {
+    driver_pc: DRIVER_PCS,
+    ioasid_warning: IOASID_WARNINGS,
+    mm_warning: MM_WARNINGS,
+    pci_warning: PCI_WARNINGS,
+    smmu_warning: SMMU_WARNINGS,
+  },
 });
 
 export default iopf;

@@ -1,6 +1,6 @@
 // Initial value and canonical codec of the SMMUv3 slice (state.ts). Static fields (features, a
 // master's domain and limits) are encoded as constants: they never change, so they cost nothing.
-import { array, bool, constant, int, list, literal, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, labelSet, list, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
 import {
   SMMU_EVENTS,
   SMMU_WARNINGS,
@@ -12,6 +12,7 @@ import {
   type Master,
   type SmmuMn,
   type SmmuState,
+  type SmmuWarning,
   type Ttb,
 } from './state.ts';
 import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
@@ -32,6 +33,8 @@ export interface SmmuConfig {
   /** Largest CMD_SYNC owner (process number) and refcount the model holds. */
   readonly max_owner: number;
   readonly max_refs: number;
+  /** The warning kinds: SMMU_WARNINGS and any a variant adds (explorer/vocabulary.ts). */
+  readonly warnings?: readonly SmmuWarning[];
 }
 
 export const EMPTY_CD: Cd = { v: false, epd0: false, s: false, r: false, asid: 0, ttb: null };
@@ -132,7 +135,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
         CMD_SYNC: record({ op: constant<'CMD_SYNC'>('CMD_SYNC'), owner: int(0, cfg.max_owner) }),
       }),
     ),
-    events: list(SMMU_EVENTS.length, literal(SMMU_EVENTS)),
-    warnings: list(SMMU_WARNINGS.length, literal(SMMU_WARNINGS)),
+    events: labelSet(SMMU_EVENTS),
+    warnings: labelSet(cfg.warnings ?? SMMU_WARNINGS),
   });
 }

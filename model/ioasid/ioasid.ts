@@ -8,7 +8,7 @@
 // kzalloc(GFP_ATOMIC) failure; RCU (ioasid_find's reader sees the XArray of its atomic step, and
 // kfree_rcu only delays freeing memory, never the id: "the id is reusable as soon as put returns").
 // The global ioasid_allocator_lock is implicit: every function runs inside one atomic step.
-import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, labelSet, list, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
 import type { Ioasid } from '../ids.ts';
 /** include/linux/ioasid.h: `#define INVALID_IOASID ((ioasid_t)-1)`. */
 export const INVALID_IOASID = -1;
@@ -58,6 +58,8 @@ export interface IoasidConfig {
   readonly max_refs: number;
   /** Largest device index a bond holder names. */
   readonly max_dev: number;
+  /** The warning kinds: IOASID_WARNINGS and any a variant adds (explorer/vocabulary.ts). */
+  readonly warnings?: readonly IoasidWarning[];
 }
 
 export function ioasid_init(cfg: IoasidConfig): IoasidState {
@@ -80,7 +82,7 @@ export function ioasidCodec(cfg: IoasidConfig): Codec<IoasidState> {
   });
   return record<IoasidState>({
     xa: array(cfg.nr_ids, nullable(data)),
-    warnings: list(IOASID_WARNINGS.length, literal(IOASID_WARNINGS)),
+    warnings: labelSet(cfg.warnings ?? IOASID_WARNINGS),
   });
 }
 

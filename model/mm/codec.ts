@@ -1,5 +1,5 @@
 // Canonical codec of struct mm_struct (mm.ts): fixed-length pages, sorted notifier lists.
-import { array, bool, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, labelSet, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
 import { INVALID_IOASID } from '../ioasid/ioasid.ts';
 import {
   MM_WARNINGS,
@@ -44,6 +44,6 @@ export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
       unmapping: record({ state: constant<'unmapping'>('unmapping') }),
       exited: record({ state: constant<'exited'>('exited') }),
     }),
-    warnings: list(MM_WARNINGS.length, literal(MM_WARNINGS)),
+    warnings: labelSet(cfg.warnings ?? MM_WARNINGS),
   });
 }

@@ -107,6 +107,8 @@ export interface MmConfig {
   readonly max_refs: number;
   /** Largest device index a bind holder names. */
   readonly max_dev: number;
+  /** The warning kinds: MM_WARNINGS and any a variant adds (explorer/vocabulary.ts). */
+  readonly warnings?: readonly MmWarning[];
 }
 
 export function mm_init(cfg: MmConfig, asid: Asid, vm: readonly Perm[]): MmStruct {

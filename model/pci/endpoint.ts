@@ -1,6 +1,7 @@
 // The PCIe endpoint's data (its steps: model/device.ts): the PRI capability state, the PASID its
 // driver gave it, its page request groups, and the WARN_ONs of drivers/pci/ats.c it recorded.
-import { array, bool, brandedInt, int, list, literal, record, type Codec } from '../../explorer/codec.ts';
+import { array, bool, brandedInt, int, labelSet, literal, record, type Codec } from '../../explorer/codec.ts';
+import { vocabulary } from '../../explorer/vocabulary.ts';
 import type { IopfParams } from '../params.ts';
 import { asGrpId, asPasid, type GrpId, type Pasid } from '../ids.ts';
 import { RESPONSE_CODES, type RespCode } from '../types.ts';
@@ -66,7 +67,7 @@ export function deviceCodec(c: IopfParams): Codec<Device> {
     dma_stopped: bool,
     prgs: array(c.groups, prgCodec(c)),
     uprgi: bool,
-    warnings: list(PCI_WARNINGS.length, literal(PCI_WARNINGS)),
+    warnings: labelSet(vocabulary(c, 'pci_warning', PCI_WARNINGS)),
   });
 }
 

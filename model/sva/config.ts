@@ -3,9 +3,11 @@
 // CMD_SYNCs and in sva_lock. One place, so layout.ts (codec, initial state) and the steps agree.
 // All masters sit in one domain (one smmu_domain, its private ASID colliding with nothing): the
 // notifier and CD sharing of seed 001 happens between masters of a domain.
-import type { IoasidConfig } from '../ioasid/ioasid.ts';
-import type { MmConfig, Perm } from '../mm/mm.ts';
+import { vocabulary } from '../../explorer/vocabulary.ts';
+import { IOASID_WARNINGS, type IoasidConfig } from '../ioasid/ioasid.ts';
+import { MM_WARNINGS, type MmConfig, type Perm } from '../mm/mm.ts';
 import type { SmmuConfig } from '../arm-smmu-v3/init.ts';
+import { SMMU_WARNINGS } from '../arm-smmu-v3/state.ts';
 import type { IopfParams } from '../params.ts';
 import type { MmId } from '../ids.ts';
 
@@ -39,11 +41,26 @@ export const nrNotifiers = (c: IopfParams): number => (c.smmu ? c.devices * mmCo
 const maxRefs = (c: IopfParams): number => 2 + c.devices * c.binds + c.workers + nrNotifiers(c);
 
 export function ioasidConfig(c: IopfParams): IoasidConfig {
-  return { nr_ids: c.pasids + 1, max_private: mmCount(c) - 1, max_set: 1, max_refs: maxRefs(c), max_dev: c.devices - 1 };
+  return {
+    nr_ids: c.pasids + 1,
+    max_private: mmCount(c) - 1,
+    max_set: 1,
+    max_refs: maxRefs(c),
+    max_dev: c.devices - 1,
+    warnings: vocabulary(c, 'ioasid_warning', IOASID_WARNINGS),
+  };
 }
 
 export function mmConfig(c: IopfParams): MmConfig {
-  return { nr_pages: nrPages(c), max_pasid: c.pasids, max_asid: maxAsid(c), max_notifiers: nrNotifiers(c), max_refs: maxRefs(c), max_dev: c.devices - 1 };
+  return {
+    nr_pages: nrPages(c),
+    max_pasid: c.pasids,
+    max_asid: maxAsid(c),
+    max_notifiers: nrNotifiers(c),
+    max_refs: maxRefs(c),
+    max_dev: c.devices - 1,
+    warnings: vocabulary(c, 'mm_warning', MM_WARNINGS),
+  };
 }
 
 /** ASIDs: mm m has CPU ASID m + 1; the domain's private ASID is the next one; one spare for a seize. */
@@ -64,5 +81,6 @@ export function smmuConfig(c: IopfParams): SmmuConfig {
     cmdq_size: maxOwner(c) * (2 * c.devices + 4),
     max_owner: maxOwner(c),
     max_refs: maxRefs(c),
+    warnings: vocabulary(c, 'smmu_warning', SMMU_WARNINGS),
   };
 }

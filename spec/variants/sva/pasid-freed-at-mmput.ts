@@ -1,6 +1,6 @@
 // 701fac40384f "iommu/sva: Assign a PASID to mm on PASID allocation and free it on mm exit"
 // (v5.18-rc1): the PASID belongs to the mm and __mmput frees it right after exit_mmap
-// (mm_pasid_drop). 2667ed10d9f0 "mm: Fix PASID use-after-free issue" (v5.18-rc2) moved that to
+// (mm_pasid_drop). 2667ed10d9f0 "mm: Fix PASID use-after-free issue" (v5.18-rc6) moved that to
 // __mmdrop: "The PASID is being freed too early ... even after the address space is gone, the PASID
 // will still be programmed into a device" (variant `pasid-freed-at-mmdrop`).
 import { defineVariant } from '../../../explorer/variant.ts';

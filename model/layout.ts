@@ -65,6 +65,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
       faultDataUseAfterFree: bool,
       dmaToFreedPage: bool,
       faultAfterSharedUnbind: bool,
+      privateDmaAborted: bool,
     }),
   });
 }
@@ -100,6 +101,7 @@ export function initialState(c: IopfParams): State {
       faultDataUseAfterFree: false,
       dmaToFreedPage: false,
       faultAfterSharedUnbind: false,
+      privateDmaAborted: false,
     },
   };
 }

@@ -91,6 +91,8 @@ export interface Ghost {
   dmaToFreedPage: boolean;
   /** An iopf worker found the mm of a PASID after one of its bonds was unbound while another remained. */
   faultAfterSharedUnbind: boolean;
+  /** The DMA domain's own DMA (no PASID, through SSID 0) was aborted: C_BAD_CD or a translation fault. */
+  privateDmaAborted: boolean;
 }
 
 export interface State {

@@ -30,6 +30,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'no-c-bad-cd': { config: 'sva-small', variant: 'release-clears-valid' },
   'no-mm-use-after-free': { config: 'sva-small', variant: 'unbind-notifier-put-first-mmgrab' },
   'sva-cd-ownership': { config: 'sva-small', variant: null },
+  // F2's consequence: the DMA domain's own DMA faults once the release has quiesced SSID 0.
+  'private-dma-translates': { config: 'sva-small', variant: null },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.
   'no-kernel-warning': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
 };

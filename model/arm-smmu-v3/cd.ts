@@ -102,15 +102,19 @@ export function cd_legal(features: Features, cd: Cd): boolean {
   return cd.v && !(features.stall_force && !cd.s);
 }
 
-/** The CD the SMMU uses for (master, ssid): its cached copy, else memory (now cached if legal). */
-export function arm_smmu_fetch_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd | null {
+/** The CD the SMMU uses for (master, ssid) without caching it: its cached copy, else memory. */
+export function arm_smmu_read_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd | null {
   const cached = d.cdcache[sid]?.[ssid];
   if (cached) return cached;
   const m = d.masters[sid];
   const mem = m ? d.domains[m.domain]?.cdtab[ssid] : undefined;
-  if (!mem) return null;
-  const copy = { ...mem, ttb: mem.ttb && { ...mem.ttb } };
+  return mem ? { ...mem, ttb: mem.ttb && { ...mem.ttb } } : null;
+}
+
+/** The CD the SMMU uses for (master, ssid): its cached copy, else memory (now cached if legal). */
+export function arm_smmu_fetch_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd | null {
+  const cd = arm_smmu_read_cd(d, sid, ssid);
   const row = d.cdcache[sid];
-  if (row && cd_legal(d.features, copy)) row[ssid] = copy;
-  return copy;
+  if (cd && row && !row[ssid] && cd_legal(d.features, cd)) row[ssid] = cd;
+  return cd;
 }

@@ -53,9 +53,12 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
     })),
     domains: cfg.domains.map((dom) => ({
       asid: dom.asid as Asid,
-      // arm_smmu_domain_finalise_s1: the private CD at SSID 0 is live from attach.
+      // arm_smmu_domain_finalise_s1: the private CD at SSID 0 is live from attach, written by
+      // arm_smmu_write_ctx_desc like any CD (R always, S with STALL_FORCE).
       cdtab: Array.from({ length: cfg.nr_ssids }, (_, ssid) =>
-        ssid === 0 ? { ...EMPTY_CD, v: true, asid: dom.asid as Asid, ttb: { type: 'private' } } : { ...EMPTY_CD },
+        ssid === 0
+          ? { ...EMPTY_CD, v: true, r: true, s: cfg.features.stall_force, asid: dom.asid as Asid, ttb: { type: 'private' } }
+          : { ...EMPTY_CD },
       ),
     })),
     cdcache: cfg.masters.map(() => Array.from({ length: cfg.nr_ssids }, () => null)),

@@ -3,9 +3,10 @@
 // SMMU's cached CDs, asid_xa with private and shared CDs, arm_smmu_mmu_notifier, bonds, the TLB,
 // each master's ATC and the command queue.
 // Leaves out, and why: STEs (SVA never rewrites them), two-level CD tables (the L1 write is one
-// more sync of the same kind), private io-pgtable mappings (no IOVA DMA: the private domain only
-// owns an ASID that SVA may seize), the event/PRI queues (model/arm-smmu-v3/priq.ts), TCR/MAIR values
-// (constant per mm), KPTI's ASID halving, and the STALL/ATS behaviour of private CDs.
+// more sync of the same kind), the private io-pgtable's mappings and TLB entries (the DMA domain's
+// own DMA through SSID 0 depends only on its CD: model/arm-smmu-v3/tlb.ts), the queues' contents
+// (events are a set of kinds; the PRI queue is model/arm-smmu-v3/priq.ts), TCR/MAIR values
+// (constant per mm), KPTI's ASID halving, and ATS for the private domain.
 import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
 
 /** CD dword1 (TTB0): the page table the CD points at; `private` = the domain's io-pgtable. */

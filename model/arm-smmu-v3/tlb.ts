@@ -5,11 +5,12 @@
 // arm_smmu_atc_inv_domain, each ending in a CMD_SYNC; and broadcast TLB maintenance (BTM), where the
 // CPU's own TLBI reaches the SMMU TLB for shared CDs (ASET = 0) and completes with the CPU's DSB.
 // Leaves out: permissions in TLB/ATC entries (a hit allows the access), range rounding of ATC_INV
-// (a page here is the smallest span; over-invalidation only removes more), private mappings.
+// (a page here is the smallest span; over-invalidation only removes more), the private io-pgtable's
+// own mappings and TLB entries (the DMA domain's DMA depends only on its CD here).
 import { pte_allows, type Access } from '../mm/pgtable.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
-import { arm_smmu_fetch_cd, cd_legal } from './cd.ts';
+import { arm_smmu_fetch_cd, arm_smmu_read_cd, cd_legal } from './cd.ts';
 import type { SmmuEvent, SmmuState } from './state.ts';
 import type { Asid, DeviceId, DomainId, MmId } from '../ids.ts';
 
@@ -48,6 +49,27 @@ export function arm_smmu_translate(d: TranslateView, sid: DeviceId, ssid: number
   if (!pte_allows(d.mms[mm]!, page, access)) return fault;
   if (row) row[page] = mm;
   return { result: 'ok', mm };
+}
+
+/**
+ * DMA without a PASID: the DMA domain's transaction through its private CD at SSID 0. Its io-pgtable
+ * maps what the driver mapped (dma_map_*), so the CD alone decides the outcome: a TLB entry may be
+ * evicted at any time, so a miss, and with EPD0 a translation fault, is always possible. The read
+ * does not cache the CD (a cached copy only delays what a CFGI_CD makes visible).
+ */
+export function arm_smmu_translate_private(d: SmmuState, sid: DeviceId): PrivateDmaResult {
+  const r = private_dma_result(d, sid);
+  if (r === 'C_BAD_CD') smmuEvent(d, 'C_BAD_CD');
+  return r;
+}
+
+export type PrivateDmaResult = 'ok' | 'fault' | 'C_BAD_CD';
+
+/** What a DMA without a PASID would meet, read-only. A fault is F_TRANSLATION (recorded if CD.R). */
+export function private_dma_result(s: SmmuState, sid: DeviceId): PrivateDmaResult {
+  const cd = arm_smmu_read_cd(s, sid, 0);
+  if (!cd || !cd_legal(s.features, cd)) return 'C_BAD_CD';
+  return cd.epd0 || cd.ttb?.type !== 'private' ? 'fault' : 'ok';
 }
 
 /** A PCIe ATS Translation Request: the SMMU's answer fills the ATC; a fault answers R=W=0. */

@@ -1,14 +1,15 @@
-// The endpoint's DMA on its PASID (smmu configs with `dma`), PCIe ATS as the SMMU serves it
+// The endpoint's DMA without a PASID, through its DMA domain's private CD at SSID 0, at any time; and
+// its DMA on its PASID (smmu configs with `dma`), PCIe ATS as the SMMU serves it
 // (model/arm-smmu-v3/tlb.ts): a Translation Request fills the device's ATC from the SMMU's TLB or a
 // table walk; a translated access uses the ATC alone; an untranslated access goes through the SMMU.
 // Any access may find the CD invalid or illegal (C_BAD_CD, recorded by the SMMU). The device does
 // DMA between the bind (the driver programs the PASID) and the driver's stop.
-// Ghost: a DMA that used a translation of a page whose frame is freed (PTE none) sets
-// ghost.dmaToFreedPage. Left out: a translation fault's own report (the device's page requests,
+// Ghosts: a DMA that used a translation of a page whose frame is freed (PTE none) sets
+// ghost.dmaToFreedPage; an aborted DMA without a PASID sets ghost.privateDmaAborted. Left out: a translation fault's own report (the device's page requests,
 // pci_page_request, stand for what a PRI device does after a failed translation), and stall faults
 // of untranslated accesses (the SMMU's event queue: the model's fault path is PRI).
 import type { Draft } from 'immer';
-import { arm_smmu_ats_translate, arm_smmu_translate, atc_lookup } from '../arm-smmu-v3/tlb.ts';
+import { arm_smmu_ats_translate, arm_smmu_translate, arm_smmu_translate_private, atc_lookup, private_dma_result } from '../arm-smmu-v3/tlb.ts';
 import type { Access } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
@@ -29,6 +30,21 @@ function used(d: Draft<State>, mm: MmId, page: number): void {
 export function dmaSteps(c: IopfParams): AnyStep<State>[] {
   const pages = Array.from({ length: nrPages(c) }, (_, i) => i);
   return [
+    step<State>({
+      name: 'dma_private',
+      doc: "the DMA domain's own DMA (no PASID): an untranslated transaction through the private CD at SSID 0; EPD0 or a foreign table there aborts it (F_TRANSLATION), as does an invalid CD (C_BAD_CD)",
+      source: 'hardware (SMMUv3 spec 3.4: a transaction without a SubstreamID uses CD 0 when S1DSS = 0b00)',
+      locks: 'none (the endpoint and the SMMU)',
+      // A DMA that succeeds changes nothing: offered only when it aborts, so that a device always
+      // able to DMA does not hide a stall from the deadlock check.
+      enabled: (s, self) => {
+        const r = private_dma_result(s.arm_smmu, self as DeviceId);
+        return r !== 'ok' && !(s.ghost.privateDmaAborted && (r === 'fault' || s.arm_smmu.events.includes('C_BAD_CD')));
+      },
+      apply: (d, self) => {
+        if (arm_smmu_translate_private(d.arm_smmu, self as DeviceId) !== 'ok') d.ghost.privateDmaAborted = true;
+      },
+    }),
     step<State, number>({
       name: 'ats_translation_request',
       doc: 'PCIe ATS Translation Request for (PASID, page): the SMMU answers from its TLB or a walk of the CD\'s table; the ATC keeps a success',

@@ -246,6 +246,15 @@ export const svaCdOwnership: Invariant<State> = {
     }),
 };
 
+export const privateDmaTranslates: Invariant<State> = {
+  name: 'private-dma-translates',
+  description:
+    "the DMA domain's own DMA (no PASID, through the private CD at SSID 0, to what the driver mapped) is never aborted: SVA's binds, unbinds and releases leave it working",
+  source:
+    'arm-smmu-v3.c arm_smmu_domain_finalise_s1 (the private CD at SSID 0 serves the DMA API for the device while it is attached); SMMUv3 F_TRANSLATION (0x10) and C_BAD_CD (0x0a)',
+  holds: (s) => !s.ghost.privateDmaAborted,
+};
+
 /** In the order of the issue. */
 export const svaInvariants: readonly Invariant<State>[] = [
   noStaleAtcAfterRelease,
@@ -257,4 +266,5 @@ export const svaInvariants: readonly Invariant<State>[] = [
   noCBadCd,
   noMmUseAfterFree,
   svaCdOwnership,
+  privateDmaTranslates,
 ];

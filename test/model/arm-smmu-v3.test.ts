@@ -7,7 +7,14 @@ import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_sync_done } from '../../mo
 import { smmuCodec, smmu_init, type SmmuConfig } from '../../model/arm-smmu-v3/init.ts';
 import type { Features, SmmuState } from '../../model/arm-smmu-v3/state.ts';
 import type { Asid, DeviceId, DomainId, MmId } from '../../model/ids.ts';
-import { arm_smmu_ats_translate, arm_smmu_atc_inv_domain, arm_smmu_btm_tlbi_va, arm_smmu_tlb_inv_asid, arm_smmu_translate } from '../../model/arm-smmu-v3/tlb.ts';
+import {
+  arm_smmu_ats_translate,
+  arm_smmu_atc_inv_domain,
+  arm_smmu_btm_tlbi_va,
+  arm_smmu_tlb_inv_asid,
+  arm_smmu_translate,
+  arm_smmu_translate_private,
+} from '../../model/arm-smmu-v3/tlb.ts';
 import { mm_init, type MmStruct } from '../../model/mm/mm.ts';
 import { handle_mm_fault } from '../../model/mm/pgtable.ts';
 
@@ -168,6 +175,20 @@ describe('translation, ATS and the caches', () => {
     live(q, true);
     handle_mm_fault(q.mms[1]!, 0, 'w');
     expect(arm_smmu_translate(q, dev(0), 1, 0, 'r').result).toBe('fault');
+  });
+
+  it("the DMA domain's DMA at SSID 0 translates until its CD is quiesced or removed, with or without forced stall", () => {
+    for (const stall_force of [false, true]) {
+      const d = system({ stall_force });
+      expect(arm_smmu_translate_private(d.smmu, dev(0))).toBe('ok');
+      arm_smmu_write_ctx_desc(d.smmu, dom(0), 0, 'quiet_cd', { owner: 0 });
+      expect(arm_smmu_translate_private(d.smmu, dev(1))).toBe('fault');
+      arm_smmu_write_ctx_desc(d.smmu, dom(0), 0, null, { owner: 0 });
+      expect(arm_smmu_translate_private(d.smmu, dev(1))).toBe('C_BAD_CD');
+      expect(d.smmu.events).toEqual(['C_BAD_CD']);
+      // Only a fetch of an SVA transaction fills the configuration cache.
+      expect(d.smmu.cdcache[1]![0]).toBeNull();
+    }
   });
 
   it('V = 0 or, with stall forced, S = 0 raises C_BAD_CD', () => {

@@ -16,7 +16,7 @@ export default defineVariant<State, IopfParams>({
   description:
     'The fix of pasid-freed-at-mmput: the bond\'s notifier holds mm_count, so the PASID outlives every bond, CD and ATC entry that names it, and nothing new is violated. F2\'s write to SSID 0 is gone with the unbind\'s reset of mm->pasid. F1 stays: the group its flush misses is still queued when the notifier\'s SRCU free drops the last mm_count, and __mmdrop frees the PASID under it (no-fault-after-pasid-free, 34 steps), so the race does not depend on where the PASID is freed.',
   model: 'sva',
-  expect: { violates: [], fixes: ['sva-cd-ownership'] },
+  expect: { violates: [], fixes: ['private-dma-translates', 'sva-cd-ownership'] },
   steps: {
     replace: {
       ...bindUnbindSteps,

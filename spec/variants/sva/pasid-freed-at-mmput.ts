@@ -17,7 +17,7 @@ export default defineVariant<State, IopfParams>({
   description:
     'The process exits while a device is still bound (the fd is closed later): __mmput frees the PASID and sets mm->pasid to INVALID_IOASID while the bond, its CD and the device still use it (pasid-lifetime, 25 steps at sva-small). The unbind that follows writes the CD at INVALID_IOASID: WARN_ON(ssid >= 1 << s1cdmax) in arm_smmu_write_ctx_desc, and the CD at the old PASID is never removed (no-kernel-warning, 32 steps). The unbind no longer resets mm->pasid to 0, so F2\'s write to SSID 0 is gone; F1 is not: its late group is still queued when the PASID goes, now at exit.',
   model: 'sva',
-  expect: { violates: ['no-kernel-warning', 'pasid-lifetime'], fixes: ['sva-cd-ownership'] },
+  expect: { violates: ['no-kernel-warning', 'pasid-lifetime'], fixes: ['private-dma-translates', 'sva-cd-ownership'] },
   steps: {
     replace: {
       ...bindUnbindSteps,

@@ -41,6 +41,8 @@ export const ConfigFileSchema = z
         distinctStates: z.number().int().positive().optional(),
         statesGenerated: z.number().int().positive().optional(),
         depth: z.number().int().nonnegative().optional(),
+        /** Steps the search never fires at this config (`process/step`); absent: every step fires. */
+        neverFired: z.array(z.string()).optional(),
         violates: z.array(z.string()).default([]),
         /**
          * Violations of the baseline that are known findings of the design it follows: the search

@@ -34,5 +34,7 @@ describe('spec/configs: recorded verdicts and state counts', () => {
     if (expected.distinctStates !== undefined) expect(result.stats.distinctStates).toBe(expected.distinctStates);
     if (expected.statesGenerated !== undefined) expect(result.stats.statesGenerated).toBe(expected.statesGenerated);
     if (expected.depth !== undefined) expect(result.stats.depth).toBe(expected.depth);
+    // A step that never fires is often a modelling mistake: each config lists the ones it expects.
+    expect(result.stats.neverFired).toEqual(expected.neverFired ?? []);
   });
 });

@@ -334,13 +334,13 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
   }
 }
 
-function compileBuild<F>(codec: Codec<unknown>, src: Source, params: string, cache: WeakMap<Codec<unknown>, F>): F {
+function compileBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, cache: WeakMap<Codec<unknown>, F>): F {
   const known = cache.get(codec);
   if (known) return known;
   const consts: unknown[] = [];
   const g = new Emitter(consts, { n: 0 });
   const r = buildNode(g, src, codec, src.root, true);
-  const code = `return function (${params}) { ${src.prologue}\n${g.lines.join('\n')}\n${src.epilogue} return ${r}; };`;
+  const code = `return function ${name}(${params}) { ${src.prologue}\n${g.lines.join('\n')}\n${src.epilogue} return ${r}; };`;
   const fn = new Function('K', 'E', code)(consts, E) as F;
   cache.set(codec, fn);
   return fn;
@@ -351,7 +351,7 @@ const cloners = new WeakMap<Codec<unknown>, CloneFn<unknown>>();
 
 /** One decode function for the whole layout of `codec`. */
 export function compileDecode<T>(codec: Codec<T>): DecodeFn<T> {
-  return compileBuild(codec as Codec<unknown>, fromInts, 'src', decoders) as DecodeFn<T>;
+  return compileBuild('decode', codec as Codec<unknown>, fromInts, 'src', decoders) as DecodeFn<T>;
 }
 
 /**
@@ -359,5 +359,5 @@ export function compileDecode<T>(codec: Codec<T>): DecodeFn<T> {
  * object shapes, constants fresh) but without the integers in between.
  */
 export function compileClone<T>(codec: Codec<T>): CloneFn<T> {
-  return compileBuild(codec as Codec<unknown>, fromValue, 'v', cloners) as CloneFn<T>;
+  return compileBuild('clone', codec as Codec<unknown>, fromValue, 'v', cloners) as CloneFn<T>;
 }

@@ -2,7 +2,7 @@
 // initial values composed field by field in the order of state.ts. Every field of State is here: the
 // explorer decodes a fresh copy from this encoding before each step, so a field missing from the
 // layout would silently be lost.
-import { array, bool, brandedInt, int, literal, nullable, record, type Codec } from '../explorer/codec.ts';
+import { array, bool, brandedInt, int, literal, nullable, record, sharedConstant, type Codec } from '../explorer/codec.ts';
 import { SMMU_PCS, hwqCodec, hwq_init, priqFlushCodec, priqThreadCodec, priq_flush_init, priq_init } from './arm-smmu-v3/priq-state.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
 import { devIommuCodec, dev_iommu_init } from './iommu/dev-iommu.ts';
@@ -21,13 +21,6 @@ export { mmCount, nextMm };
 /** The mm a device's driver binds without `mms`: devices share processes when there are fewer PASIDs. */
 export const mmOfDevice = (c: IopfParams, dev: number): MmId => (dev % c.pasids) as MmId;
 
-/**
- * A slice no step of the config writes (the SMMU's SVA slice without `smmu`): encoded as nothing
- * and decoded as one shared value, so configs without `smmu` pay nothing for it.
- */
-function untouched<T>(value: T): Codec<T> {
-  return { encode: () => undefined, decode: () => value };
-}
 
 export function stateCodec(c: IopfParams): Codec<State> {
   const nid = brandedInt<NotifierId>(0, nrNotifiers(c) - 1);
@@ -48,7 +41,8 @@ export function stateCodec(c: IopfParams): Codec<State> {
     procs: array(mmCount(c), record<Proc>({ pc: literal(['running', 'munmap', 'invalidate_wait', 'exited'] as const), reader: nullable(nid) })),
     exit_mmap: array(mmCount(c), record<ExitMmap>({ pc: literal(['idle', 'release', 'release_wait'] as const), reader: nullable(nid) })),
     next_process: literal(['waiting', 'bound'] as const),
-    arm_smmu: c.smmu ? smmuCodec(smmuConfig(c)) : untouched(smmu_init(smmuConfig(c))),
+    // Without `smmu` no step writes the SMMU's SVA slice: encoded as nothing, one value shared by all states.
+    arm_smmu: c.smmu ? smmuCodec(smmuConfig(c)) : sharedConstant(smmu_init(smmuConfig(c))),
     sva_lock: nullable(int(0, maxOwner(c))),
     sva: array(
       c.devices,

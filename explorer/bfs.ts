@@ -2,14 +2,15 @@
 // and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
-import { cloner, IntReader, IntWriter } from './codec.ts';
+import { cloner, IntReader, IntWriter, type Codec } from './codec.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintSet } from './fpset.ts';
 import type { ExploreResult, IncompleteReason, Progress, PropertyKind, Stats, Violation } from './result.ts';
 import { PackedVec, U32Vec, VarintQueue } from './store.ts';
-import { rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
+import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
+import { locateMisfit } from './codec-locate.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -82,7 +83,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     try {
       codec.encode(s, writer);
     } catch (e) {
-      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${message(e)}`);
+      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
     }
   };
 
@@ -115,7 +116,12 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   /** Stores a new state; returns false for one already seen. */
   const canonicalize = model.canonicalize;
   const admit = (s: S, parent: number, move: number, where: string): boolean => {
-    encode(canonicalize ? canonicalize(s) : s, where);
+    try {
+      encode(canonicalize ? canonicalize(s) : s, where);
+    } catch (e) {
+      if (e instanceof ModelError && parent !== NO_PARENT) e.trace = extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, parent), move, actionBits);
+      throw e;
+    }
     fingerprint(writer.buf, writer.len);
     if (!seen.add(lastFingerprint.hi, lastFingerprint.lo)) return false;
     const id = parents.length;

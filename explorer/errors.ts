@@ -1,4 +1,6 @@
-// Two kinds of failure that are not verdicts. Both reach the user as one line and exit code 2.
+// Two kinds of failure that are not verdicts: bad input (one line, exit code 2) and a model that
+// broke its contract (one line and, where there is one, the trace to the state; exit code 3).
+import type { TraceState } from './result.ts';
 
 /** Bad input or misuse of the harness: a malformed file, an unknown name, a bound out of range. */
 export class HarnessError extends Error {
@@ -8,4 +10,6 @@ export class HarnessError extends Error {
 /** A model broke its contract at run time: a step threw, a state did not fit its codec. */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
+  /** The path from an initial state to the state the model could not handle, where the search has it. */
+  trace?: readonly TraceState[];
 }

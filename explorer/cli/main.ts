@@ -1,6 +1,8 @@
 // The command line: parses options with commander, runs one command, and turns what happened into
 // an exit code. 0: every checked property holds within the bounds; 1: a violation; 2: bad usage or
-// bad input, said in one line without a stack trace; 3: a bug in sva-check itself.
+// bad input, said in one line without a stack trace; 3: the model broke its contract (a step threw,
+// a state did not fit its codec: one line, and the trace to that state where the search has it) or
+// a bug in sva-check itself.
 import { Command, CommanderError, Option } from 'commander';
 import { HarnessError, ModelError } from '../errors.ts';
 import type { Workspace } from '../load.ts';
@@ -10,12 +12,14 @@ import type { CliContext, Io } from './io.ts';
 import { listCommand } from './list-command.ts';
 import { collectParam, collectVariant, positiveSeconds, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
+import { renderTrace } from '../trace/render.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { stepsCommand } from './steps-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_MODEL = 3;
 export const EXIT_INTERNAL = 3;
 
 const BIG = 1_000_000_000_000;
@@ -107,9 +111,14 @@ export async function runCli(argv: readonly string[], io: Io, ws: Workspace): Pr
       // Help and version print and exit 0; anything else commander rejects is bad usage.
       return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
     }
-    if (e instanceof HarnessError || e instanceof ModelError) {
+    if (e instanceof HarnessError) {
       io.err(`sva-check: ${oneLine(e.message)}`);
       return EXIT_USAGE;
+    }
+    if (e instanceof ModelError) {
+      io.err(`sva-check: model error: ${oneLine(e.message)}`);
+      if (e.trace) io.out(`The path to that state (${e.trace.length - 1} steps):\n${renderTrace(e.trace)}`);
+      return EXIT_MODEL;
     }
     io.err(`sva-check: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);
     if (process.env['SVA_CHECK_DEBUG'] && e instanceof Error && e.stack) io.err(e.stack);

@@ -159,6 +159,20 @@ describe('malformed variant modules', () => {
     expect(run.err).toContain('the state already has the field big');
   });
 
+  it('a step that takes the state outside its codec is a model error: exit 3, the field and value, then the path', async () => {
+    const file = join(dir, 'overfill.ts');
+    writeFileSync(
+      file,
+      `export default { id: 'overfill', title: 't', source: 's', model: 'diehard', expect: { violates: [] }, steps: { replace: { 'jugs/FillBigJug': { name: 'FillBigJug', apply: (d) => void (d.big = 6) } } } };\n`,
+    );
+    const run = await cli(['explore', '--model', DIEHARD, '--variant', file, '--no-save']);
+    expect(run.code).toBe(3);
+    expect(run.err.split('\n')).toHaveLength(1);
+    expect(run.err).toBe('sva-check: model error: model diehard: the state after jugs/FillBigJug does not fit its codec: state.big: 6 is outside the declared range 0..5');
+    expect(run.out).toContain('The path to that state (1 steps):');
+    expect(run.out).toMatch(/1 +jugs\[0\] FillBigJug[\s\S]*big: 0 -> 6/);
+  });
+
   it('a module that does not compile or has no default export', async () => {
     for (const [name, text] of [['syntax.ts', 'export default {{{'], ['nodefault.ts', 'export const x = 1;\n']] as const) {
       const file = join(dir, name);

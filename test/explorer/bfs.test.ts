@@ -155,7 +155,14 @@ describe('properties', () => {
       ...base,
       processes: () => [{ name: 'walker', instances: 1, steps: [{ name: 'jump', apply: (d: { at: number }) => void (d.at = 99) }] }],
     };
-    expect(() => explore(compile(outside, {}))).toThrow(/the state after walker\/jump does not fit its codec/);
+    expect(() => explore(compile(outside, {}))).toThrow(/the state after walker\/jump does not fit its codec: state.at: 99 is outside the declared range/);
+    try {
+      explore(compile(outside, {}));
+    } catch (e) {
+      // The path from the initial state through the step that overflowed, re-executed without the codec.
+      expect((e as ModelError).trace?.map((t) => t.move?.step ?? null)).toEqual([null, 'jump']);
+      expect((e as ModelError).trace?.at(-1)?.state).toEqual({ at: 99 });
+    }
     const badPc = {
       ...base,
       processes: () => [{ name: 'walker', instances: 1, pc: () => { throw new Error('no pc'); }, steps: [{ name: 'go', at: 'x', apply: () => undefined }] }],

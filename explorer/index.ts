@@ -13,3 +13,5 @@ export { explore, type ExploreOptions } from './bfs.ts';
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.ts';
 export type { ExploreResult, Violation, Stats, TraceState, TraceMove } from './result.ts';
 export { HarnessError, ModelError } from './errors.ts';
+// The schema library a model's `params` are written in, so a model needs no dependency of its own.
+export { z } from 'zod';

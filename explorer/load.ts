@@ -2,12 +2,12 @@
 // config by name or path. Every failure is a HarnessError whose message starts with the file.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import type { Catalog } from './catalog.ts';
 import { HarnessError } from './errors.ts';
 import type { AnyModel } from './model.ts';
 import { composeVariants, type AnyVariant } from './variant.ts';
+import { importUserModule } from './user-modules.ts';
 import { formatZodError } from './zod-errors.ts';
 
 export interface Workspace {
@@ -141,7 +141,7 @@ async function importDefault(ws: Workspace, file: string, what: string): Promise
   if (!existsSync(file)) throw new HarnessError(`${shown}: no such ${what} file`);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    mod = await importUserModule(ws.root, file);
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e);
     throw new HarnessError(`${shown}: cannot load the ${what} module (${msg})`);

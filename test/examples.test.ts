@@ -1,0 +1,42 @@
+// A model and a variant written where a user keeps them: examples/spinlock is copied to a folder
+// outside the repository (once without a package.json, once in an ES-module package) and run with
+// the real command line, which must load both and resolve their imports of `sva-check`.
+import { execFileSync } from 'node:child_process';
+import { cpSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, tempDir } from './helpers/cli.ts';
+
+function run(args: readonly string[], cwd: string): { code: number; out: string } {
+  try {
+    return { code: 0, out: execFileSync(process.execPath, [join(ROOT, 'bin/sva-check.mjs'), ...args], { cwd, encoding: 'utf8', stdio: 'pipe' }) };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { code: err.status, out: `${err.stdout}${err.stderr}` };
+  }
+}
+
+function copyExample(packageJson: object | null): string {
+  const dir = tempDir('sva-check-user-');
+  cpSync(join(ROOT, 'examples/spinlock'), dir, { recursive: true });
+  if (packageJson) writeFileSync(join(dir, 'package.json'), JSON.stringify(packageJson));
+  return dir;
+}
+
+describe('a model and a variant from a folder of their own', () => {
+  it('without a package.json: explore proves the lock, diff shows the broken patch', () => {
+    const dir = copyExample(null);
+    const explored = run(['explore', '--model', join(dir, 'model.ts'), '-p', 'N=3', '--no-save'], dir);
+    expect(explored.out).toContain('witnesses: all 1 reached');
+    expect(explored.code).toBe(0);
+    const diffed = run(['diff', '--model', join(dir, 'model.ts'), '--variant', join(dir, 'no-test.ts'), '--no-save'], dir);
+    expect(diffed.out).toContain('As the variant expects: violates mutual-exclusion.');
+    expect(diffed.code).toBe(1);
+  }, 60_000);
+
+  it('in an ES-module package', () => {
+    const dir = copyExample({ type: 'module' });
+    const diffed = run(['diff', '--model', join(dir, 'model.ts'), '--variant', join(dir, 'no-test.ts'), '--no-save'], dir);
+    expect(diffed.out).toContain('As the variant expects: violates mutual-exclusion.');
+  }, 60_000);
+});

@@ -1,5 +1,6 @@
 // Where progress goes while a search runs: a line rewritten in place on a terminal (at most once a
-// second, which the search itself paces), nothing when output is piped or --quiet is given.
+// second, which the search itself paces), a plain line at most every 10 s when output is not a
+// terminal (a CI log), nothing with --quiet or --json.
 import type { Progress } from './result.ts';
 
 export interface Reporter {
@@ -10,15 +11,19 @@ export interface Reporter {
 
 export const silentReporter: Reporter = { progress: () => undefined, done: () => undefined };
 
+function progressLine(p: Progress): string {
+  const rate = p.seconds > 0 ? Math.round(p.distinctStates / p.seconds) : 0;
+  return (
+    `${p.distinctStates.toLocaleString('en-US')} distinct, ${p.statesGenerated.toLocaleString('en-US')} generated, ` +
+    `depth ${p.depth}, frontier ${p.frontier.toLocaleString('en-US')}, ${rate.toLocaleString('en-US')} states/s, ${p.seconds.toFixed(0)} s`
+  );
+}
+
 export function ttyReporter(write: (s: string) => void): Reporter {
   let shown = false;
   return {
     progress(p) {
-      const rate = p.seconds > 0 ? Math.round(p.distinctStates / p.seconds) : 0;
-      const line =
-        `${p.distinctStates.toLocaleString('en-US')} distinct, ${p.statesGenerated.toLocaleString('en-US')} generated, ` +
-        `depth ${p.depth}, frontier ${p.frontier.toLocaleString('en-US')}, ${rate.toLocaleString('en-US')} states/s, ${p.seconds.toFixed(0)} s`;
-      write(`\r\x1b[K${line}`);
+      write(`\r\x1b[K${progressLine(p)}`);
       shown = true;
     },
     done() {
@@ -28,6 +33,23 @@ export function ttyReporter(write: (s: string) => void): Reporter {
   };
 }
 
+/** Seconds between two progress lines in a log. */
+export const LOG_EVERY_SECONDS = 10;
+
+/** One line per LOG_EVERY_SECONDS of search time, each ending in a newline: what a CI log can hold. */
+export function logReporter(write: (s: string) => void): Reporter {
+  let next = LOG_EVERY_SECONDS;
+  return {
+    progress(p) {
+      if (p.seconds < next) return;
+      write(`progress: ${progressLine(p)}\n`);
+      next = p.seconds + LOG_EVERY_SECONDS;
+    },
+    done: () => undefined,
+  };
+}
+
 export function pickReporter(options: { quiet: boolean; json: boolean; isTTY: boolean; write: (s: string) => void }): Reporter {
-  return options.quiet || options.json || !options.isTTY ? silentReporter : ttyReporter(options.write);
+  if (options.quiet || options.json) return silentReporter;
+  return options.isTTY ? ttyReporter(options.write) : logReporter(options.write);
 }

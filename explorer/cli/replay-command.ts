@@ -61,12 +61,19 @@ export async function replayCommand(ctx: CliContext, path: string, options: { ba
   const { doc, outcome, underVariant } = await replayFile(ctx.ws, path, options);
   const meta = doc['#meta'];
   const under = underVariant && meta.variant ? `variant ${meta.variant.id}` : 'the baseline';
+  // Under the model it was recorded on, a file that stops matching is stale or edited: bad input.
+  // Under --baseline a trace of a variant may well leave the baseline's paths: that is how a fix shows.
+  if (outcome.kind === 'diverged' && !options.baseline) {
+    throw new HarnessError(`${path}: no longer matches ${under} of model ${meta.model.name} (${outcome.reason}); explore again to record a current trace`);
+  }
   if (options.json) {
     ctx.io.out(JSON.stringify({ file: path, property: meta.property.name, under, ...outcome }));
   } else if (outcome.kind === 'reproduced') {
     ctx.io.out(`${path}: ${meta.property.name} still violated under ${under} after ${outcome.steps} steps (model ${meta.model.name}).`);
+  } else if (outcome.kind === 'not-reproduced') {
+    ctx.io.out(`${path}: ${meta.property.name} no longer violated under ${under}: the trace still applies, and ${outcome.reason}.`);
   } else {
-    ctx.io.out(`${path}: ${meta.property.name} does not reproduce under ${under}: ${outcome.reason}.`);
+    ctx.io.out(`${path}: ${meta.property.name} does not reproduce under ${under}: its path leaves the model there (${outcome.reason}).`);
   }
   return outcome.kind === 'reproduced' ? 1 : 0;
 }

@@ -1,13 +1,19 @@
 // Re-executes a saved counterexample against a model (the one it was found on, or the fixed
-// baseline) and says whether the violation still happens, or where the trace stops applying.
+// baseline) and says which of three things happened: the violation still happens; the trace still
+// applies step by step but the violation no longer happens at its end; or the trace no longer
+// applies (a step the model lacks or does not enable, a recorded state that differs from the
+// re-executed one, or holds what the model's state does not: a field it lacks, an edited constant).
 import { applyWithImmer, choicesOf, enabledMoves, isEnabled, type Compiled } from '../compile.ts';
-import { encodeToArray } from '../codec.ts';
+import { decodeFromArray, encodeToArray } from '../codec.ts';
 import { HarnessError } from '../errors.ts';
 import { stateOf, type CounterexampleFile } from './itf.ts';
 
 export type ReplayOutcome =
   | { readonly kind: 'reproduced'; readonly steps: number }
-  | { readonly kind: 'not-reproduced'; readonly steps: number; readonly reason: string };
+  /** Every step applies and every state matches; the property no longer fails at the end. */
+  | { readonly kind: 'not-reproduced'; readonly steps: number; readonly reason: string }
+  /** The file stops matching the model at step `steps`. */
+  | { readonly kind: 'diverged'; readonly steps: number; readonly reason: string };
 
 export function replayTrace<S, C>(compiled: Compiled<S, C>, file: CounterexampleFile): ReplayOutcome {
   const property = file['#meta'].property;
@@ -17,10 +23,12 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   const first = file.states[0]!;
   const initIndex = first['#meta'].initIndex ?? 0;
   const init = compiled.initStates[initIndex];
-  if (init === undefined) return notReproduced(0, `the model has no initial state #${initIndex}`);
+  if (init === undefined) return diverged(0, `the model has no initial state #${initIndex}`);
   let state: S = init;
+  const stray = strayField(file);
+  if (stray) return diverged(stray.index, `state ${stray.index} holds '${stray.key}', which is neither a variable of the file nor trace metadata`);
   const initDiff = differs(compiled, state, stateOf(file, 0), 0);
-  if (initDiff) return notReproduced(0, `the initial state differs from the recorded one (${initDiff})`);
+  if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
 
   for (let k = 1; k < file.states.length; k++) {
     const record = file.states[k]!;
@@ -32,16 +40,16 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     const action = compiled.actions.find(
       (a) => a.process.name === processName && a.self === self && a.step.name === stepName,
     );
-    if (!action) return notReproduced(k, `step ${k}: the model has no step ${taken} for instance ${self}`);
+    if (!action) return diverged(k, `step ${k}: the model has no step ${taken} for instance ${self}`);
     const picks = record['mbt::nondetPicks'];
     const choices: readonly unknown[] = choicesOf(action, state);
     const choiceIndex = pickChoice(choices, picks);
-    if (choiceIndex < 0) return notReproduced(k, `step ${k}: ${taken} does not offer the recorded choice ${JSON.stringify(picks['choice'])}`);
+    if (choiceIndex < 0) return diverged(k, `step ${k}: ${taken} does not offer the recorded choice ${JSON.stringify(picks['choice'])}`);
     const choice: unknown = choices[choiceIndex];
-    if (!isEnabled(action, state, choice)) return notReproduced(k, `step ${k}: ${taken}[${self}] is not enabled`);
+    if (!isEnabled(action, state, choice)) return diverged(k, `step ${k}: ${taken}[${self}] is not enabled`);
     state = applyWithImmer(action, state, choice);
     const diff = differs(compiled, state, stateOf(file, k), k);
-    if (diff) return notReproduced(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
+    if (diff) return diverged(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
   }
 
   const steps = file.states.length - 1;
@@ -50,14 +58,28 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     return stuck ? { kind: 'reproduced', steps } : notReproduced(steps, 'the last state is not a deadlock');
   }
   const invariant = compiled.invariants.find((i) => i.name === property.name);
-  if (!invariant) return notReproduced(steps, `the model has no invariant ${property.name}`);
+  if (!invariant) return diverged(steps, `the model has no invariant ${property.name}`);
   return invariant.holds(state)
     ? notReproduced(steps, `${property.name} holds in the last state`)
     : { kind: 'reproduced', steps };
 }
 
+/** A key of a recorded state that is neither one of the file's variables nor metadata (`#meta`, `mbt::`). */
+function strayField(file: CounterexampleFile): { index: number; key: string } | null {
+  const vars = new Set(file.vars);
+  for (let index = 0; index < file.states.length; index++) {
+    const key = Object.keys(file.states[index]!).find((k) => !vars.has(k) && k !== '#meta' && !k.startsWith('mbt::'));
+    if (key !== undefined) return { index, key };
+  }
+  return null;
+}
+
 function notReproduced(steps: number, reason: string): ReplayOutcome {
   return { kind: 'not-reproduced', steps, reason };
+}
+
+function diverged(steps: number, reason: string): ReplayOutcome {
+  return { kind: 'diverged', steps, reason };
 }
 
 function pickChoice(choices: readonly unknown[], picks: Record<string, unknown>): number {
@@ -78,7 +100,12 @@ function differs<S, C>(compiled: Compiled<S, C>, actual: S, recorded: unknown, i
     throw new HarnessError(`state ${index} does not fit model ${compiled.model.name} (${(e as Error).message})`);
   }
   const actualInts = encodeToArray(compiled.codec, actual);
-  if (actualInts.length === recordedInts.length && actualInts.every((v, i) => v === recordedInts[i])) return '';
+  if (actualInts.length === recordedInts.length && actualInts.every((v, i) => v === recordedInts[i])) {
+    // Equal encodings, but the encoding keeps only what the layout declares: the recorded state must
+    // also be exactly what decoding gives (no field the model lacks, no edited constant).
+    const canonical = decodeFromArray(compiled.codec, recordedInts);
+    return sameJson(canonical, recorded) ? '' : `it holds what the model's state does not (${firstDifference(canonical, recorded, 'state')})`;
+  }
   if (typeof actual === 'object' && actual !== null && typeof recorded === 'object' && recorded !== null) {
     const a = actual as Record<string, unknown>;
     const r = recorded as Record<string, unknown>;
@@ -86,4 +113,21 @@ function differs<S, C>(compiled: Compiled<S, C>, actual: S, recorded: unknown, i
     if (field !== undefined) return `field ${field}`;
   }
   return 'encoding differs';
+}
+
+const sameJson = (a: unknown, b: unknown): boolean => firstDifference(a, b, '') === null;
+
+/** The first path at which two plain values differ, or null. */
+function firstDifference(a: unknown, b: unknown, path: string): string | null {
+  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? null : `${path}: ${JSON.stringify(b)} where the model has ${JSON.stringify(a)}`;
+  if (Array.isArray(a) !== Array.isArray(b)) return `${path}: not the same kind of value`;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
+    if (!(k in ra)) return `${path}.${k}: a field the model does not have`;
+    if (!(k in rb)) return `${path}.${k}: missing`;
+    const d = firstDifference(ra[k], rb[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
+    if (d !== null) return d;
+  }
+  return null;
 }

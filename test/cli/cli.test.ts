@@ -119,16 +119,49 @@ describe('counterexample files', () => {
     expect(readdirSync(out).sort()).toEqual([name, name!.replace(/\.json$/, '-2.json')].sort());
   });
 
-  it('a trace that no longer applies is reported, not crashed on (exit 0)', async () => {
+  it('a file that no longer matches the model is bad input (exit 2, one line), not a fixed violation', async () => {
     const out = tempDir();
     await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
     const file = join(out, readdirSync(out)[0]!);
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as { states: Record<string, unknown>[] };
-    doc.states[1]!['mbt::actionTaken'] = 'jugs/EmptyBigJug';
+    const original = readFileSync(file, 'utf8');
+    const edit = (f: (doc: { states: Record<string, unknown>[] }) => void): void => {
+      const doc = JSON.parse(original) as { states: Record<string, unknown>[] };
+      f(doc);
+      writeFileSync(file, JSON.stringify(doc));
+    };
+    const cases: [(doc: { states: Record<string, unknown>[] }) => void, RegExp][] = [
+      [(doc) => void (doc.states[1]!['mbt::actionTaken'] = 'jugs/EmptyBigJug'), /step 1: jugs\/EmptyBigJug\[0\] reaches a different state/],
+      // Fields outside the model's state pass the encoding unnoticed unless they are looked for.
+      [(doc) => void (doc.states[2]!['spare'] = 7), /state 2 holds 'spare', which is neither a variable of the file nor trace metadata/],
+      [
+        (doc) => {
+          (doc as unknown as { vars: string[] }).vars.push('spare');
+          for (const st of doc.states) st['spare'] = 0;
+        },
+        /the initial state differs from the recorded one \(it holds what the model's state does not \(state.spare: a field the model does not have\)\)/,
+      ],
+    ];
+    for (const [f, reason] of cases) {
+      edit(f);
+      const replay = await cli(['replay', file]);
+      expect(replay.code).toBe(2);
+      expect(replay.err.split('\n')).toHaveLength(1);
+      expect(replay.err).toMatch(/no longer matches the baseline of model diehard/);
+      expect(replay.err).toMatch(reason);
+    }
+  });
+
+  it('a trace that still applies but no longer violates says so (exit 0)', async () => {
+    const out = tempDir();
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    const file = join(out, readdirSync(out)[0]!);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { states: unknown[] };
+    // The same path cut one step short: every state matches, and the big jug does not hold 4 yet.
+    doc.states.pop();
     writeFileSync(file, JSON.stringify(doc));
     const replay = await cli(['replay', file]);
     expect(replay.code).toBe(0);
-    expect(replay.out).toMatch(/does not reproduce under the baseline: step 1: jugs\/EmptyBigJug\[0\] reaches a different state/);
+    expect(replay.out).toMatch(/NotSolved no longer violated under the baseline: the trace still applies, and NotSolved holds in the last state/);
   });
 });
 

@@ -83,6 +83,11 @@ export interface Model<S, C = unknown> {
    * models: a stall). Without it every state with no enabled step is a deadlock, as in TLC.
    */
   readonly isFinal?: (s: S) => boolean;
+  /**
+   * false: a state with no enabled step is never reported (TLC's CHECK_DEADLOCK FALSE), for a spec
+   * whose runs may simply end. Default true; `--no-deadlock` turns the check off for one run.
+   */
+  readonly checkDeadlock?: boolean;
   /** Why a deadlocked state is stuck, for the report (e.g. which device waits for what). */
   readonly explainDeadlock?: (s: S) => string;
   /**

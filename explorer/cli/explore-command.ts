@@ -112,6 +112,8 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
     distinctStates: s.distinctStates,
     statesGenerated: s.statesGenerated,
     depth: s.depth,
+    // TLC counts the states on the longest shortest path, the initial state included.
+    depthTlc: s.depth + 1,
     frontierPeak: s.frontierPeak,
     seconds: s.seconds,
     statesPerSecond: s.statesPerSecond,

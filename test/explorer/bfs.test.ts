@@ -74,6 +74,16 @@ describe('breadth-first search on generated graphs', () => {
     );
   });
 
+  it('a model that turns the deadlock check off in its definition explores every dead end to the same counts', () => {
+    const g = { edges: [[1, 2], [], [3], []], initial: [0], bad: [] };
+    const model = graphModel(g);
+    const checked = explore(compile(model, {}), { continueAfterViolation: true });
+    expect(checked.kind === 'violation' && checked.violations.map((v) => v.property)).toEqual(['deadlock']);
+    const unchecked = explore(compile({ ...model, checkDeadlock: false }, {}));
+    expect(unchecked.kind).toBe('ok');
+    expect(unchecked.stats.distinctStates).toBe(checked.stats.distinctStates);
+  });
+
   it('is deterministic: two runs give the same counts and the same trace', () => {
     fc.assert(
       fc.property(graphArb, (g) => {

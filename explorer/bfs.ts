@@ -114,7 +114,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   };
 
   /** Stores a new state; returns false for one already seen. */
-  const canonicalize = model.canonicalize;
+  const canonicalize = compiled.canonicalize;
   const admit = (s: S, parent: number, move: number, where: string): boolean => {
     try {
       encode(canonicalize ? canonicalize(s) : s, where);
@@ -207,7 +207,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       }
     }
 
-    if (!anyEnabled && checkDeadlock && !deadlockFound && !stop && !(model.isFinal?.(s) ?? false)) {
+    if (!anyEnabled && checkDeadlock && !deadlockFound && !stop && !(compiled.isFinal?.(s) ?? false)) {
       deadlockFound = true;
       const detail = model.explainDeadlock?.(s);
       found.push({

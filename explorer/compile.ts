@@ -2,7 +2,7 @@
 // (process instance × step), so that a move is two small integers (action, choice index) and the
 // order in which moves are offered never changes between runs.
 import { produce, setAutoFreeze, type Draft } from 'immer';
-import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
+import type { AnyStep, ConfigArg, Invariant, Model, Process, Witness } from './model.ts';
 import type { Codec } from './codec.ts';
 import { HarnessError, ModelError } from './errors.ts';
 
@@ -42,8 +42,11 @@ export interface Compiled<S, C> {
   readonly instances: readonly Instance<S>[];
   readonly stepKeys: readonly string[];
   readonly initStates: readonly S[];
+  /** The model's properties, `isFinal` and `canonicalize` with the config bound (they take it second). */
   readonly invariants: readonly Invariant<S>[];
   readonly witnesses: readonly Witness<S>[];
+  readonly isFinal: ((s: S) => boolean) | undefined;
+  readonly canonicalize: ((s: S) => S) | undefined;
 }
 
 export const MAX_ACTIONS = 0xffff;
@@ -99,10 +102,15 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     instances: groupByInstance(actions),
     stepKeys,
     initStates: model.init(config),
-    invariants: model.invariants,
-    witnesses: model.witnesses ?? [],
+    invariants: model.invariants.map((i) => ({ ...i, holds: (s: S) => i.holds(s, ...withConfig(config)) })),
+    witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: (s: S) => w.reached(s, ...withConfig(config)) })),
+    isFinal: model.isFinal && ((f) => (s: S) => f(s, ...withConfig(config)))(model.isFinal),
+    canonicalize: model.canonicalize && ((f) => (s: S) => f(s, ...withConfig(config)))(model.canonicalize),
   };
 }
+
+/** The config as the trailing argument of a property (ConfigArg<C> cannot be resolved for a generic C). */
+const withConfig = <C>(config: C): ConfigArg<C> => [config] as unknown as ConfigArg<C>;
 
 function groupByInstance<S>(actions: readonly Action<S>[]): Instance<S>[] {
   const groups: Action<S>[][] = [];

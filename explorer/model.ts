@@ -45,20 +45,26 @@ export interface Process<S> {
   readonly steps: readonly AnyStep<S>[];
 }
 
-export interface Invariant<S> {
+/**
+ * The run's parameters, passed to properties, `isFinal` and `canonicalize` so that a bound need not
+ * be hard-coded there; optional for a property written for any config (C unknown).
+ */
+export type ConfigArg<C> = unknown extends C ? [config?: C] : [config: C];
+
+export interface Invariant<S, C = unknown> {
   readonly name: string;
   readonly description: string;
   /** Where the rule comes from: a seed, a kernel file and commit, a spec. */
   readonly source: string;
-  readonly holds: (s: S) => boolean;
+  readonly holds: (s: S, ...config: ConfigArg<C>) => boolean;
 }
 
 /** A `sometimes` property: some explored state must satisfy it, or the model proves nothing there. */
-export interface Witness<S> {
+export interface Witness<S, C = unknown> {
   readonly name: string;
   readonly description: string;
   readonly source?: string;
-  readonly reached: (s: S) => boolean;
+  readonly reached: (s: S, ...config: ConfigArg<C>) => boolean;
 }
 
 export interface Model<S, C = unknown> {
@@ -76,13 +82,13 @@ export interface Model<S, C = unknown> {
   readonly init: (config: C) => readonly S[];
   readonly codec: (config: C) => Codec<S>;
   readonly processes: (config: C) => readonly Process<S>[];
-  readonly invariants: readonly Invariant<S>[];
-  readonly witnesses?: readonly Witness<S>[];
+  readonly invariants: readonly Invariant<S, C>[];
+  readonly witnesses?: readonly Witness<S, C>[];
   /**
    * Acceptable states with no enabled step. Any other such state is a deadlock (for the kernel
    * models: a stall). Without it every state with no enabled step is a deadlock, as in TLC.
    */
-  readonly isFinal?: (s: S) => boolean;
+  readonly isFinal?: (s: S, ...config: ConfigArg<C>) => boolean;
   /**
    * false: a state with no enabled step is never reported (TLC's CHECK_DEADLOCK FALSE), for a spec
    * whose runs may simply end. Default true; `--no-deadlock` turns the check off for one run.
@@ -96,7 +102,7 @@ export interface Model<S, C = unknown> {
    * model promises that its steps, invariants and final states treat symmetric states alike.
    * Counterexamples are still concrete paths (rebuilt through the representatives).
    */
-  readonly canonicalize?: (s: S) => S;
+  readonly canonicalize?: (s: S, ...config: ConfigArg<C>) => S;
   /**
    * The vocabularies a variant may extend (explorer/vocabulary.ts), each with the model's own labels:
    * its program counters and warning kinds, so that a patch adding a label or a WARN_ON needs no copy

@@ -57,8 +57,8 @@ export interface Variant<S = unknown, C = unknown> {
   readonly model: string;
   readonly expect: VariantExpectation;
   readonly steps?: StepEdits<S, C>;
-  readonly invariants?: PropertyEdits<Invariant<S>>;
-  readonly witnesses?: PropertyEdits<Witness<S>>;
+  readonly invariants?: PropertyEdits<Invariant<S, C>>;
+  readonly witnesses?: PropertyEdits<Witness<S, C>>;
   /**
    * Fields the variant adds to the state (the model's state must be a record): encoded after the
    * model's own, so the model's layout is untouched; every initial state gets their initial values.

@@ -153,7 +153,7 @@ function checkVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>, params: 
   const edited = applyVariant(model, variant);
   const config = edited.params.parse(params);
   const [property] = variant.expect.violates;
-  const invariant = edited.invariants.find((i) => i.name === property)!;
+  const invariant = compile(edited, config).invariants.find((i) => i.name === property)!;
   expect(invariant).toBeDefined();
 
   const result = explore(compile(edited, config));

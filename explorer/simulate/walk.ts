@@ -48,8 +48,8 @@ export class Walker<S, C> {
       if (broken !== null) return { trace, failure: broken };
       const moves = this.movesIn(state);
       if (moves.length === 0) {
-        const final = this.guard(() => model.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
-        if (!this.checkDeadlock || final) return { trace, failure: null };
+        const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
+        if (!this.checkDeadlock || (model.checkDeadlock ?? true) === false || final) return { trace, failure: null };
         const detail = this.guard(() => model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
         const failure: WalkFailure = {
           property: 'deadlock',

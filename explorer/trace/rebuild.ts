@@ -40,7 +40,7 @@ function recorded<S, C>(compiled: Compiled<S, C>, packed: number, actionBits: nu
  */
 export function extendTrace<S, C>(compiled: Compiled<S, C>, trace: TraceState<S>[], packed: number, actionBits: number): TraceState<S>[] {
   const from = trace[trace.length - 1]!.state;
-  const expanded = compiled.model.canonicalize ? compiled.model.canonicalize(from) : from;
+  const expanded = compiled.canonicalize ? compiled.canonicalize(from) : from;
   const { action, choice, choiceIndex } = recorded(compiled, packed, actionBits, expanded);
   const move = { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc: pcOf(action, expanded), shown: showChoice(action, choice) };
   return [...trace, { move, state: applyWithImmer(action, expanded, choice) }];
@@ -59,7 +59,7 @@ export function rebuildTrace<S, C>(
     path.push(moves.get(at));
     at = parents.get(at);
   }
-  const canonicalize = compiled.model.canonicalize;
+  const canonicalize = compiled.canonicalize;
   const same = (a: S, b: S): boolean => encodeToArray(compiled.codec, a).join() === encodeToArray(compiled.codec, b).join();
   let state = compiled.initStates[moves.get(at)] as S;
   // The state the search expanded at each point: the representative, or the state itself.

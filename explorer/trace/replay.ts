@@ -54,7 +54,7 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
 
   const steps = file.states.length - 1;
   if (property.kind === 'deadlock') {
-    const stuck = enabledMoves(compiled, state).length === 0 && !(compiled.model.isFinal?.(state) ?? false);
+    const stuck = enabledMoves(compiled, state).length === 0 && !(compiled.isFinal?.(state) ?? false);
     return stuck ? { kind: 'reproduced', steps } : notReproduced(steps, 'the last state is not a deadlock');
   }
   const invariant = compiled.invariants.find((i) => i.name === property.name);

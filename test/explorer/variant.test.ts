@@ -103,6 +103,22 @@ describe('applyVariant', () => {
   });
 });
 
+describe('properties receive the params', () => {
+  it('an invariant, a witness and isFinal read the bound of the run instead of hard-coding it', () => {
+    const bounded = {
+      ...counter,
+      invariants: [{ name: 'below-max', description: 'n < max', source: 'test', holds: (s: Counter, c: { max: number }) => s.n < c.max }],
+      witnesses: [{ name: 'half-way', description: 'n = max / 2', reached: (s: Counter, c: { max: number }) => s.n === Math.floor(c.max / 2) }],
+      isFinal: (s: Counter, c: { max: number }) => s.n === c.max,
+    };
+    for (const max of [3, 7]) {
+      const r = explore(compile(bounded, { max }), { continueAfterViolation: true });
+      expect(r.kind === 'violation' && r.violations.map((v) => [v.property, v.length])).toEqual([['below-max', max]]);
+      expect(r.witnesses).toMatchObject([{ name: 'half-way', reached: true }]);
+    }
+  });
+});
+
 describe('trace rendering', () => {
   it("prints a step's choice as its showChoice says", async () => {
     const { renderTrace } = await import('../../explorer/trace/render.ts');

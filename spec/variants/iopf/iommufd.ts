@@ -74,9 +74,9 @@ export function iommufdModel(m: Model<State, IopfParams>, opts: IommufdOptions):
   return {
     ...m,
     processes: (c) => [...m.processes(c), vmmProcess(c.devices), faultHandlerProcess(opts.checkCode)],
-    isFinal: (s) => {
+    isFinal: (s, c) => {
       const f = (s as IommufdState).iommufd;
-      return (m.isFinal?.(s) ?? true) && f.deliver.length === 0 && f.response.every((g) => g === null);
+      return (m.isFinal?.(s, c) ?? true) && f.deliver.length === 0 && f.response.every((g) => g === null);
     },
     explainDeadlock: (s) => {
       const f = (s as IommufdState).iommufd;

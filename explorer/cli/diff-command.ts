@@ -66,13 +66,16 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
     ctx.io.out(`  ${'states'.padEnd(width)}  ${String(base.stats.distinctStates).padEnd(9)}  ${changed.stats.distinctStates}`);
     if (base.kind === 'incomplete' || changed.kind === 'incomplete') ctx.io.out('  * within the bounds only: the search stopped early');
     newlyFailing.forEach((v, i) => {
+      // A witness no longer reached is a behaviour the variant lost (a repeated bind that now fails).
+      if (v.kind === 'witness') return ctx.io.out(`Newly unreached (a behaviour the variant loses): ${v.property}: ${v.description}`);
       ctx.io.out(`Newly violated: ${v.property}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
       if (v.detail) ctx.io.out(`  ${v.detail}`);
       if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace));
       const file = files[i];
       if (file) ctx.io.out(`  counterexample saved: ${file}`);
     });
-    for (const p of newlyHolding) ctx.io.out(`Newly holds: ${p}`);
+    const witnesses = new Set([...baseTarget.compiled.witnesses, ...varTarget.compiled.witnesses].map((w) => w.name));
+    for (const p of newlyHolding) ctx.io.out(witnesses.has(p) ? `Newly reached (a behaviour the variant adds): ${p}` : `Newly holds: ${p}`);
     if (newlyFailing.length === 0 && newlyHolding.length === 0) ctx.io.out('No property changes its verdict.');
     const statedFor = varTarget.variant?.expect.config;
     if (varTarget.variant && statedFor !== undefined && statedFor !== baseTarget.configName) {

@@ -176,6 +176,15 @@ describe('sva-check diff and list', () => {
     expect(run.out).toContain('As the variant expects: every property holds.');
   });
 
+  it('diff reports a witness the variant no longer reaches as a lost behaviour', async () => {
+    const dir = tempDir();
+    const variant = join(dir, 'lazy.ts');
+    writeFileSync(variant, `export default ${JSON.stringify({ id: 'lazy', title: 'nobody asks for the lock', source: 'test', model: 'spinlock', expect: { violates: ['deadlock', 'someone-waits'] }, steps: { remove: ['thread/want'] } })};\n`);
+    const run = await cli(['diff', '--model', join(ROOT, 'examples/spinlock/model.ts'), '--variant', variant, '--no-save']);
+    expect(run.out).toContain('Newly unreached (a behaviour the variant loses): someone-waits');
+    expect(run.out).toContain('As the variant expects: violates deadlock, someone-waits.');
+  });
+
   it('diff at another config than the one a variant states its expectation for says so instead of judging', async () => {
     const run = await cli(['diff', '--config', 'sva-small', '--variant', 'notifier-register-not-get', '--max-depth', '6', '--no-save']);
     expect(run.out).toContain("The variant's expectation is stated for config sva-pair (run with --config sva-pair)");

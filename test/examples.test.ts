@@ -2,10 +2,10 @@
 // outside the repository (once without a package.json, once in an ES-module package) and run with
 // the real command line, which must load both and resolve their imports of `sva-check`.
 import { execFileSync } from 'node:child_process';
-import { cpSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, tempDir } from './helpers/cli.ts';
+import { cli, ROOT, tempDir } from './helpers/cli.ts';
 
 function run(args: readonly string[], cwd: string): { code: number; out: string } {
   try {
@@ -38,5 +38,23 @@ describe('a model and a variant from a folder of their own', () => {
     const dir = copyExample({ type: 'module' });
     const diffed = run(['diff', '--model', join(dir, 'model.ts'), '--variant', join(dir, 'no-test.ts'), '--no-save'], dir);
     expect(diffed.out).toContain('As the variant expects: violates mutual-exclusion.');
+  }, 60_000);
+});
+
+describe('sva-check new', () => {
+  it('writes a model and a variant that run as written, and never writes over a file', async () => {
+    const dir = tempDir('sva-check-new-');
+    expect((await cli(['new', 'model', 'my-lock'], dir)).out).toBe('wrote my-lock.ts; run it with: npx sva-check explore --model my-lock.ts');
+    const variant = await cli(['new', 'variant', 'my-patch', '--model', join(dir, 'my-lock.ts')], dir);
+    expect(variant.code).toBe(0);
+    // The variant lists the steps it could replace.
+    expect(readFileSync(join(dir, 'my-patch.ts'), 'utf8')).toContain('//   thread/lock\n//   thread/unlock\n');
+    const diffed = run(['diff', '--model', join(dir, 'my-lock.ts'), '--variant', join(dir, 'my-patch.ts'), '--no-save'], dir);
+    expect(diffed.out).toContain('As the variant expects: every property holds.');
+    expect(diffed.code).toBe(0);
+    const again = await cli(['new', 'model', 'my-lock'], dir);
+    expect(again.code).toBe(2);
+    expect(again.err).toBe('sva-check: my-lock.ts: exists; nothing written');
+    expect((await cli(['new', 'variant', 'x'], dir)).err).toBe('sva-check: new variant: --model M names the model the variant edits');
   }, 60_000);
 });

@@ -10,6 +10,7 @@ import { diffCommand } from './diff-command.ts';
 import { exploreCommand } from './explore-command.ts';
 import type { CliContext, Io } from './io.ts';
 import { listCommand } from './list-command.ts';
+import { newCommand } from './new-command.ts';
 import { collectParam, collectVariant, positiveSeconds, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
 import { renderTrace } from '../trace/render.ts';
@@ -87,6 +88,14 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--markdown', 'print markdown tables (model/STEPS.md is made this way)')
     .option('--json', 'print one JSON object')
     .action(async (opts) => setExit(await stepsCommand(ctx, opts)));
+
+  program
+    .command('new')
+    .description('write a starting model or variant file in the current folder (never over an existing file)')
+    .argument('<kind>', "'model' or 'variant'")
+    .argument('<name>', 'kebab-case name; the file is NAME.ts')
+    .option('--model <model>', 'for a variant: the model it edits (a name or a path)')
+    .action(async (kind: string, name: string, opts) => setExit(await newCommand(ctx, kind, name, opts)));
 
   program
     .command('list')

@@ -48,7 +48,7 @@ describe('sva-check new', () => {
     const variant = await cli(['new', 'variant', 'my-patch', '--model', join(dir, 'my-lock.ts')], dir);
     expect(variant.code).toBe(0);
     // The variant lists the steps it could replace.
-    expect(readFileSync(join(dir, 'my-patch.ts'), 'utf8')).toContain('//   thread/lock\n//   thread/unlock\n');
+    expect(readFileSync(join(dir, 'my-patch.ts'), 'utf8')).toContain('//   thread/want\n//   thread/test_and_set\n//   thread/unlock\n');
     const diffed = run(['diff', '--model', join(dir, 'my-lock.ts'), '--variant', join(dir, 'my-patch.ts'), '--no-save'], dir);
     expect(diffed.out).toContain('As the variant expects: every property holds.');
     expect(diffed.code).toBe(0);

@@ -1,8 +1,8 @@
 // `sva-check new model NAME` and `new variant NAME --model M`: a starting file in the current folder
 // that runs as written (a model that explores to "ok", a variant that changes nothing yet and lists
 // the steps it could replace), never written over a file that exists.
-import { existsSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { compile } from '../compile.ts';
 import { HarnessError } from '../errors.ts';
 import { displayPath, loadModel } from '../load.ts';
@@ -17,7 +17,7 @@ export async function newCommand(ctx: CliContext, kind: string, name: string, op
   let text: string;
   let next: string;
   if (kind === 'model') {
-    text = modelTemplate(name);
+    text = modelTemplate(ctx.ws.root, name);
     next = `npx sva-check explore --model ${displayPath(ctx.ws, file)}`;
   } else if (kind === 'variant') {
     if (options.model === undefined) throw new HarnessError('new variant: --model M names the model the variant edits');
@@ -33,59 +33,13 @@ export async function newCommand(ctx: CliContext, kind: string, name: string, op
   return 0;
 }
 
-function modelTemplate(name: string): string {
-  return `// ${name}: N threads take one test-and-set lock. Replace the state, steps and invariants with
+/** The example model (examples/spinlock/model.ts, type-checked and tested), renamed. */
+function modelTemplate(root: string, name: string): string {
+  const example = readFileSync(join(root, 'examples/spinlock/model.ts'), 'utf8');
+  const body = example.replace(/^(\/\/.*\n)+/, '').replace("name: 'spinlock'", `name: '${name}'`);
+  return `// ${name}: N threads contend for one test-and-set lock. Replace the state, steps and invariants with
 // your own; \`npx sva-check explore --model ./${name}.ts\` checks every interleaving.
-import { codec, defineModel, step, z } from 'sva-check';
-
-interface State {
-  pc: ('idle' | 'critical')[];
-  holder: number | null;
-}
-
-export default defineModel<State, { N: number }>({
-  name: '${name}',
-  description: 'N threads take one test-and-set lock',
-  follows: 'what the model mirrors (a kernel version, a spec)',
-  params: z.object({ N: z.number().int().min(1).max(6).default(2) }).strict(),
-  init: ({ N }) => [{ pc: Array<'idle'>(N).fill('idle'), holder: null }],
-  codec: ({ N }) => codec.record<State>({ pc: codec.array(N, codec.literal(['idle', 'critical'] as const)), holder: codec.nullable(codec.int(0, N - 1)) }),
-  processes: ({ N }) => [
-    {
-      name: 'thread',
-      instances: N,
-      pc: (s, self) => s.pc[self]!,
-      steps: [
-        step<State>({
-          name: 'lock',
-          at: 'idle',
-          enabled: (s) => s.holder === null,
-          apply: (d, self) => {
-            d.holder = self;
-            d.pc[self] = 'critical';
-          },
-        }),
-        step<State>({
-          name: 'unlock',
-          at: 'critical',
-          apply: (d, self) => {
-            d.holder = null;
-            d.pc[self] = 'idle';
-          },
-        }),
-      ],
-    },
-  ],
-  invariants: [
-    {
-      name: 'mutual-exclusion',
-      description: 'at most one thread holds the lock',
-      source: 'the lock',
-      holds: (s) => s.pc.filter((p) => p === 'critical').length <= 1,
-    },
-  ],
-});
-`;
+${body}`;
 }
 
 function variantTemplate(name: string, model: string, steps: readonly string[]): string {

@@ -11,6 +11,7 @@ import type { ExploreResult, IncompleteReason, Progress, PropertyKind, Stats, Vi
 import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { locateMisfit } from './codec-locate.ts';
+import { checkCanonicalize } from './symmetry-check.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -25,6 +26,8 @@ export interface ExploreOptions {
   readonly known?: readonly string[];
   /** Report states with no enabled step that the model does not accept as final (default true). */
   readonly checkDeadlock?: boolean;
+  /** Check on every new state that the model's canonicalize is a symmetry (slower; symmetry-check.ts). */
+  readonly checkSymmetry?: boolean;
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
   readonly initialCapacity?: number;
@@ -88,6 +91,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   };
 
   const judge = (s: S, id: number, where: string): void => {
+    if (options.checkSymmetry) checkCanonicalize(compiled, s, `the state after ${where}`);
     for (let i = 0; i < invariants.length; i++) {
       if (violated[i]) continue;
       const inv = invariants[i]!;

@@ -17,6 +17,7 @@ export interface BoundOptions {
   readonly maxMemory?: number;
   readonly continue?: boolean;
   readonly deadlock?: boolean;
+  readonly checkSymmetry?: boolean;
 }
 
 export interface ExploreCommandOptions extends TargetOptions, BoundOptions {
@@ -46,6 +47,7 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
     continueAfterViolation: options.continue ?? false,
     known: knownFindings(target).map((f) => f.property),
     checkDeadlock: options.deadlock ?? true,
+    checkSymmetry: options.checkSymmetry ?? false,
     maxMemoryBytes,
     onProgress: (p) => reporter.progress(p),
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),

@@ -40,7 +40,8 @@ function boundOptions(cmd: Command): Command {
     .option('--max-seconds <s>', 'stop after s seconds', positiveSeconds('--max-seconds'))
     .option('--max-memory <MB>', 'stop cleanly above this resident memory (default: 80% of what is free)', wholeNumber('--max-memory', 64, 16_000_000))
     .option('--continue', 'keep going after a violation: one shortest counterexample per property')
-    .option('--no-deadlock', 'do not report states with no enabled step');
+    .option('--no-deadlock', 'do not report states with no enabled step')
+    .option('--check-symmetry', "check on every new state that the model's canonicalize is a symmetry");
 }
 
 function outputOptions(cmd: Command): Command {

@@ -60,3 +60,26 @@ describe('symmetry reduction', () => {
     expect(trace.at(-1)!.state.c).toEqual([2, 2, 2]);
   });
 });
+
+describe('a canonicalize that is not a symmetry is caught', () => {
+  // Sorting the counters while an invariant singles out counter 0: the representative of [2, 0] is
+  // [0, 2], where "counter 0 stays below 2" holds again.
+  const broken = (): Model<Counters, Record<string, never>> => ({
+    ...counters(2, 2, true),
+    invariants: [{ name: 'first-below-2', description: 'counter 0 stays below 2', source: 'test', holds: (s: Counters) => s.c[0]! < 2 }],
+  });
+
+  it('by simulate, on the first state where the invariant tells them apart', async () => {
+    const { simulate } = await import('../../explorer/simulate.ts');
+    expect(() => simulate(compile(broken(), {}), { walks: 50, seed: 1 })).toThrow(
+      /canonicalize is not a symmetry of .*: invariant first-below-2 fails there but not on its representative/,
+    );
+  });
+
+  it('by explore with checkSymmetry, and not without it', () => {
+    expect(() => explore(compile(broken(), {}), { checkSymmetry: true })).toThrow(/canonicalize is not a symmetry/);
+    expect(() => explore(compile(broken(), {}))).not.toThrow();
+    // A real symmetry passes the check.
+    expect(explore(compile(counters(3, 2, true), {}), { checkSymmetry: true, continueAfterViolation: true }).stats.distinctStates).toBe(binomial(5, 3));
+  });
+});

@@ -38,6 +38,8 @@ interface Found {
   readonly kind: PropertyKind;
   readonly description: string;
   readonly id: number;
+  /** For an action property: the step (packed action and choice) taken from state `id`. */
+  readonly move?: number;
   readonly detail?: string;
 }
 
@@ -113,6 +115,27 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           reached[i] = true;
           unreachedWitnesses--;
         }
+      }
+    }
+  };
+
+  const actionProperties = compiled.actionProperties;
+  const stepViolated = new Array<boolean>(actionProperties.length).fill(false);
+  const judgeStep = (before: S, after: S, action: Action<S>, choice: unknown, id: number, move: number): void => {
+    const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
+    for (let i = 0; i < actionProperties.length; i++) {
+      if (stepViolated[i]) continue;
+      const p = actionProperties[i]!;
+      let holds: boolean;
+      try {
+        holds = p.holds(before, after, taken);
+      } catch (e) {
+        throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${message(e)}`);
+      }
+      if (!holds) {
+        stepViolated[i] = true;
+        found.push({ property: p.name, kind: 'action', description: p.description, id, move });
+        if (!keepGoing && !known.has(p.name)) stop = true;
       }
     }
   };
@@ -198,6 +221,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           } catch (e) {
             throw stepError(model.name, action.stepKey, 'recipe', e);
           }
+          if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, (c * (1 << actionBits) + a) >>> 0);
           if (atBound) {
             encode(canonicalize ? canonicalize(next) : next, action.stepKey);
             fingerprint(writer.buf, writer.len);
@@ -268,7 +292,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));
 
   const violations: Violation<S>[] = found.map((f) => {
-    const trace = rebuildTrace(compiled, parents, moves, actionBits, f.id);
+    const toState = rebuildTrace(compiled, parents, moves, actionBits, f.id);
+    const trace = f.move === undefined ? toState : extendTrace(compiled, toState, f.move, actionBits);
     return {
       property: f.property,
       kind: f.kind,

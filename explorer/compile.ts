@@ -2,7 +2,7 @@
 // (process instance × step), so that a move is two small integers (action, choice index) and the
 // order in which moves are offered never changes between runs.
 import { produce, setAutoFreeze, type Draft } from 'immer';
-import type { AnyStep, ConfigArg, Invariant, Model, Process, Witness } from './model.ts';
+import type { ActionProperty, AnyStep, ConfigArg, Invariant, Model, Process, StepTaken, Witness } from './model.ts';
 import type { Codec } from './codec.ts';
 import { HarnessError, ModelError } from './errors.ts';
 
@@ -45,6 +45,7 @@ export interface Compiled<S, C> {
   /** The model's properties, `isFinal` and `canonicalize` with the config bound (they take it second). */
   readonly invariants: readonly Invariant<S>[];
   readonly witnesses: readonly Witness<S>[];
+  readonly actionProperties: readonly ActionProperty<S>[];
   readonly isFinal: ((s: S) => boolean) | undefined;
   readonly canonicalize: ((s: S) => S) | undefined;
 }
@@ -104,6 +105,7 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     initStates: model.init(config),
     invariants: model.invariants.map((i) => ({ ...i, holds: (s: S) => i.holds(s, ...withConfig(config)) })),
     witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: (s: S) => w.reached(s, ...withConfig(config)) })),
+    actionProperties: (model.actionProperties ?? []).map((a) => ({ ...a, holds: (before: S, after: S, step: StepTaken) => a.holds(before, after, step, ...withConfig(config)) })),
     isFinal: model.isFinal && ((f) => (s: S) => f(s, ...withConfig(config)))(model.isFinal),
     canonicalize: model.canonicalize && ((f) => (s: S) => f(s, ...withConfig(config)))(model.canonicalize),
   };

@@ -59,6 +59,25 @@ export interface Invariant<S, C = unknown> {
   readonly holds: (s: S, ...config: ConfigArg<C>) => boolean;
 }
 
+/** The step an action property judges: which instance took which step, with which choice. */
+export interface StepTaken {
+  readonly process: string;
+  readonly self: number;
+  readonly step: string;
+  readonly choice: unknown;
+}
+
+/**
+ * A property of every step rather than of every state (TLA+'s [][A]_v): it sees the state before,
+ * the state after and the step, e.g. "a reference count only rises through a get".
+ */
+export interface ActionProperty<S, C = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  readonly holds: (before: S, after: S, step: StepTaken, ...config: ConfigArg<C>) => boolean;
+}
+
 /** A `sometimes` property: some explored state must satisfy it, or the model proves nothing there. */
 export interface Witness<S, C = unknown> {
   readonly name: string;
@@ -84,6 +103,8 @@ export interface Model<S, C = unknown> {
   readonly processes: (config: C) => readonly Process<S>[];
   readonly invariants: readonly Invariant<S, C>[];
   readonly witnesses?: readonly Witness<S, C>[];
+  /** Checked on every step the search takes, to a new state or to one already seen. */
+  readonly actionProperties?: readonly ActionProperty<S, C>[];
   /**
    * Acceptable states with no enabled step. Any other such state is a deadlock (for the kernel
    * models: a stall). Without it every state with no enabled step is a deadlock, as in TLC.

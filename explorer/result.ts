@@ -1,6 +1,6 @@
 // What a search returns: a value, never an exit code (only the CLI makes one of it).
 
-export type PropertyKind = 'invariant' | 'deadlock' | 'witness';
+export type PropertyKind = 'invariant' | 'action' | 'deadlock' | 'witness';
 
 export interface TraceMove {
   readonly process: string;

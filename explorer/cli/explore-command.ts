@@ -10,6 +10,8 @@ import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
 import { resolveTarget, type Target, type TargetOptions } from './target.ts';
 
+const KIND_NAMES = { invariant: 'Invariant', action: 'Action property', witness: 'Witness', deadlock: 'Deadlock' } as const;
+
 export interface BoundOptions {
   readonly maxDepth?: number;
   readonly maxStates?: number;
@@ -86,7 +88,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     const findings = knownFindings(target);
     violations.forEach((v, i) => {
       const finding = findings.find((f) => f.property === v.property);
-      const kind = v.kind === 'deadlock' ? 'Deadlock (no enabled step, not a final state)' : `${v.kind === 'witness' ? 'Witness' : 'Invariant'} ${v.property} violated`;
+      const kind = v.kind === 'deadlock' ? 'Deadlock (no enabled step, not a final state)' : `${KIND_NAMES[v.kind]} ${v.property} violated`;
       if (finding) ctx.io.out(`Known finding (recorded at ${finding.length} steps; write-up: ${finding.writeup}):`);
       ctx.io.out(`${kind}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
       if (v.detail) ctx.io.out(`  ${v.detail}`);

@@ -44,7 +44,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
     ctx.io.out(JSON.stringify({ model: target.model.name, config: target.configName, variant: target.variant?.id ?? null, result: 'violation', seed: result.seed, path: result.path, violations: [{ property: v.property, kind: v.kind, length: v.length, file: file ?? null }] }));
   } else {
     ctx.io.out(`sva-check simulate: ${describeTarget(target)}`);
-    ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `Invariant ${v.property} violated`} after ${v.length} steps (shrunk): ${v.description}`);
+    ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `${v.kind === 'action' ? 'Action property' : 'Invariant'} ${v.property} violated`} after ${v.length} steps (shrunk): ${v.description}`);
     ctx.io.out(renderTrace(v.trace));
     if (file) ctx.io.out(`  counterexample saved: ${file}`);
     ctx.io.out(`  replay this walk: the same simulate command with ${replayFlags(result.seed, result.path)}`);

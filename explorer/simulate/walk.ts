@@ -12,7 +12,7 @@ import { describeDifference, firstDifference, show } from './equal.ts';
 
 export interface WalkFailure {
   readonly property: string;
-  readonly kind: 'invariant' | 'deadlock';
+  readonly kind: 'invariant' | 'action' | 'deadlock';
   readonly description: string;
   readonly detail?: string;
 }
@@ -69,6 +69,8 @@ export class Walker<S, C> {
       const pc = pcOf(action, state);
       const next = this.guard(() => applyWithImmer(action, state, choice), `${stepName} threw in its recipe`);
       const nextInts = this.roundTrip(next, `the state after ${stepName}`);
+      const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
+      const badStep = this.compiled.actionProperties.find((p) => !this.guard(() => p.holds(state, next, taken), `action property ${p.name} threw on ${stepName}`));
       // bfs applies the recipe to a copy (cloner) of the decoded parent, mutating it in place: it must
       // land on the same state.
       const copy = this.clone(decodeFromArray(this.compiled.codec, ints));
@@ -90,6 +92,7 @@ export class Walker<S, C> {
         move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc, shown: showChoice(action, choice) },
         state,
       });
+      if (badStep) return { trace, failure: { property: badStep.name, kind: 'action', description: badStep.description } };
     }
   }
 

@@ -48,7 +48,7 @@ export const CounterexampleSchema = z
           .strict()
           .nullable(),
         property: z
-          .object({ name: z.string().min(1), kind: z.enum(['invariant', 'deadlock', 'witness']), description: z.string() })
+          .object({ name: z.string().min(1), kind: z.enum(['invariant', 'action', 'deadlock', 'witness']), description: z.string() })
           .strict(),
         expect: z.enum(['violates', 'fixed']),
         detail: z.string().optional(),

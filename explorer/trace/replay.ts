@@ -28,6 +28,8 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   const stray = strayField(file);
   if (stray) return diverged(stray.index, `state ${stray.index} holds '${stray.key}', which is neither a variable of the file nor trace metadata`);
   const initDiff = differs(compiled, state, stateOf(file, 0), 0);
+  // The state and choice of the last step, for an action property.
+  let before: { state: S; choice: unknown } | undefined;
   if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
 
   for (let k = 1; k < file.states.length; k++) {
@@ -47,6 +49,7 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     if (choiceIndex < 0) return diverged(k, `step ${k}: ${taken} does not offer the recorded choice ${JSON.stringify(picks['choice'])}`);
     const choice: unknown = choices[choiceIndex];
     if (!isEnabled(action, state, choice)) return diverged(k, `step ${k}: ${taken}[${self}] is not enabled`);
+    before = { state, choice };
     state = applyWithImmer(action, state, choice);
     const diff = differs(compiled, state, stateOf(file, k), k);
     if (diff) return diverged(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
@@ -56,6 +59,16 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   if (property.kind === 'deadlock') {
     const stuck = enabledMoves(compiled, state).length === 0 && !(compiled.isFinal?.(state) ?? false);
     return stuck ? { kind: 'reproduced', steps } : notReproduced(steps, 'the last state is not a deadlock');
+  }
+  if (property.kind === 'action') {
+    const p = compiled.actionProperties.find((a) => a.name === property.name);
+    if (!p) return diverged(steps, `the model has no action property ${property.name}`);
+    if (steps === 0) return diverged(0, 'an action property needs a step');
+    const last = file.states[steps]!;
+    const taken = last['mbt::actionTaken'];
+    const processName = last['#meta'].process ?? taken.slice(0, taken.indexOf('/'));
+    const move = { process: processName, self: last['#meta'].self ?? 0, step: taken.slice(processName.length + 1), choice: before?.choice };
+    return p.holds(before!.state, state, move) ? notReproduced(steps, `${property.name} holds on the last step`) : { kind: 'reproduced', steps };
   }
   const invariant = compiled.invariants.find((i) => i.name === property.name);
   if (!invariant) return diverged(steps, `the model has no invariant ${property.name}`);

@@ -38,8 +38,13 @@ interface Found {
   readonly kind: PropertyKind;
   readonly description: string;
   readonly id: number;
-  /** For an action property: the step (packed action and choice) taken from state `id`. */
+  /**
+   * The step (packed action and choice) taken from state `id` to the violating state or step: for an
+   * action property, and for a state outside the model's constraint (not stored).
+   */
   readonly move?: number;
+  /** An initial state outside the constraint (not stored): the trace is that state alone. */
+  readonly initIndex?: number;
   readonly detail?: string;
 }
 
@@ -92,7 +97,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     }
   };
 
-  const judge = (s: S, id: number, where: string): void => {
+  /** Where a violation of `s` is: a stored state's id, or a step from one, or an initial state. */
+  type At = Pick<Found, 'id' | 'move' | 'initIndex'>;
+  const judge = (s: S, at: At, where: string): void => {
     if (options.checkSymmetry) checkCanonicalize(compiled, s, `the state after ${where}`);
     for (let i = 0; i < invariants.length; i++) {
       if (violated[i]) continue;
@@ -105,7 +112,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       }
       if (!holds) {
         violated[i] = true;
-        found.push({ property: inv.name, kind: 'invariant', description: inv.description, id });
+        found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
         if (!keepGoing && !known.has(inv.name)) stop = true;
       }
     }
@@ -156,7 +163,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     parents.push(parent);
     moves.push(move);
     queue.push(writer.buf, writer.len);
-    judge(s, id, where);
+    judge(s, { id }, where);
     if (parents.length >= maxStates && !stop) {
       incomplete = 'max-states';
       stop = true;
@@ -164,8 +171,13 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     return true;
   };
 
+  // TLC's CONSTRAINT: a state outside it is checked against the invariants, but neither stored nor
+  // explored (nor counted as distinct); it still counts as generated and as a successor.
+  const constraint = compiled.constraint;
   compiled.initStates.forEach((s, i) => {
-    if (!stop) admit(s, NO_PARENT, i, `initial state ${i}`);
+    if (stop) return;
+    if (constraint && !constraint(s)) judge(s, { id: 0, initIndex: i }, `initial state ${i}`);
+    else admit(s, NO_PARENT, i, `initial state ${i}`);
   });
 
   let levelEnd = parents.length;
@@ -223,12 +235,17 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           }
           if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, (c * (1 << actionBits) + a) >>> 0);
           if (atBound) {
+            if (constraint && !constraint(next)) continue;
             encode(canonicalize ? canonicalize(next) : next, action.stepKey);
             fingerprint(writer.buf, writer.len);
             if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
             continue;
           }
           fired[a]!++;
+          if (constraint && !constraint(next)) {
+            judge(next, { id, move: (c * (1 << actionBits) + a) >>> 0 }, action.stepKey);
+            continue;
+          }
           admit(next, id, (c * (1 << actionBits) + a) >>> 0, action.stepKey);
           if (stop) break;
         }
@@ -292,8 +309,12 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));
 
   const violations: Violation<S>[] = found.map((f) => {
-    const toState = rebuildTrace(compiled, parents, moves, actionBits, f.id);
-    const trace = f.move === undefined ? toState : extendTrace(compiled, toState, f.move, actionBits);
+    const trace =
+      f.initIndex !== undefined
+        ? [{ move: null, state: compiled.initStates[f.initIndex]! }]
+        : f.move === undefined
+          ? rebuildTrace(compiled, parents, moves, actionBits, f.id)
+          : extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, f.id), f.move, actionBits);
     return {
       property: f.property,
       kind: f.kind,

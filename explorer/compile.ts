@@ -47,6 +47,7 @@ export interface Compiled<S, C> {
   readonly witnesses: readonly Witness<S>[];
   readonly actionProperties: readonly ActionProperty<S>[];
   readonly isFinal: ((s: S) => boolean) | undefined;
+  readonly constraint: ((s: S) => boolean) | undefined;
   readonly canonicalize: ((s: S) => S) | undefined;
 }
 
@@ -107,6 +108,7 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: (s: S) => w.reached(s, ...withConfig(config)) })),
     actionProperties: (model.actionProperties ?? []).map((a) => ({ ...a, holds: (before: S, after: S, step: StepTaken) => a.holds(before, after, step, ...withConfig(config)) })),
     isFinal: model.isFinal && ((f) => (s: S) => f(s, ...withConfig(config)))(model.isFinal),
+    constraint: model.constraint && ((f) => (s: S) => f(s, ...withConfig(config)))(model.constraint),
     canonicalize: model.canonicalize && ((f) => (s: S) => f(s, ...withConfig(config)))(model.canonicalize),
   };
 }

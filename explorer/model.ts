@@ -103,6 +103,11 @@ export interface Model<S, C = unknown> {
   readonly processes: (config: C) => readonly Process<S>[];
   readonly invariants: readonly Invariant<S, C>[];
   readonly witnesses?: readonly Witness<S, C>[];
+  /**
+   * TLC's CONSTRAINT: states outside it are checked against the invariants but neither stored nor
+   * explored, so a bound need not be folded into the guards (which would change the counts).
+   */
+  readonly constraint?: (s: S, ...config: ConfigArg<C>) => boolean;
   /** Checked on every step the search takes, to a new state or to one already seen. */
   readonly actionProperties?: readonly ActionProperty<S, C>[];
   /**

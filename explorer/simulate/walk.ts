@@ -49,6 +49,8 @@ export class Walker<S, C> {
       this.guard(() => checkCanonicalize(this.compiled, state, where), `canonicalize threw on ${where}`);
       const broken = this.judge(state, where);
       if (broken !== null) return { trace, failure: broken };
+      // Outside the model's constraint a state is judged but not explored further (as explore does).
+      if (this.compiled.constraint && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`)) return { trace, failure: null };
       const moves = this.movesIn(state);
       if (moves.length === 0) {
         const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);

@@ -1,13 +1,12 @@
 // `sva-check replay FILE`: re-execute a saved counterexample and say whether it still violates.
 import { resolve } from 'node:path';
-import { compile } from '../compile.ts';
 import { HarnessError } from '../errors.ts';
-import { displayPath, loadModel, loadVariant, parseParams, readJsonFile, type Workspace } from '../load.ts';
-import { applyVariant } from '../variant.ts';
+import { displayPath, readJsonFile, type Workspace } from '../load.ts';
 import { CounterexampleSchema, type CounterexampleFile } from '../trace/itf.ts';
 import { replayTrace, type ReplayOutcome } from '../trace/replay.ts';
 import { formatZodError } from '../zod-errors.ts';
 import type { CliContext } from './io.ts';
+import { resolveTarget } from './target.ts';
 
 export interface ReplayReport {
   readonly doc: CounterexampleFile;
@@ -26,21 +25,33 @@ export async function replayFile(ws: Workspace, path: string, options: { baselin
   const file = resolve(ws.cwd, path);
   const doc = readCounterexample(ws, file);
   const meta = doc['#meta'];
-  const rootWs = { ...ws, cwd: ws.root };
-  const { model: baseline } = await loadModel(rootWs, meta.model.file ?? meta.model.name);
-  if (baseline.name !== meta.model.name) {
-    throw new HarnessError(`${displayPath(ws, file)}: recorded for model '${meta.model.name}', but that file holds '${baseline.name}'`);
-  }
   const underVariant = meta.variant !== null && !(options.baseline ?? false);
-  let model = baseline;
-  if (underVariant && meta.variant) {
-    const { variant } = await loadVariant(rootWs, meta.variant.file ?? meta.variant.id);
-    model = applyVariant(baseline, variant);
+  const params = meta.config.params;
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new HarnessError(`${displayPath(ws, file)}: #meta.config.params is not an object of params`);
   }
-  const params = parseParams(model, meta.config.params, displayPath(ws, file));
+  // The model, variant and params are resolved as explore resolves them; recorded paths are relative
+  // to the repository's root.
+  let target;
+  try {
+    target = await resolveTarget(
+      { ...ws, cwd: ws.root },
+      {
+        model: meta.model.file ?? meta.model.name,
+        ...(underVariant && meta.variant ? { variant: meta.variant.file ?? meta.variant.id } : {}),
+        param: params as Record<string, unknown>,
+      },
+    );
+  } catch (e) {
+    if (e instanceof HarnessError) throw new HarnessError(`${displayPath(ws, file)}: ${e.message}`);
+    throw e;
+  }
+  if (target.baseline.name !== meta.model.name) {
+    throw new HarnessError(`${displayPath(ws, file)}: recorded for model '${meta.model.name}', but that file holds '${target.baseline.name}'`);
+  }
   let outcome: ReplayOutcome;
   try {
-    outcome = replayTrace(compile(model, params), doc);
+    outcome = replayTrace(target.compiled, doc);
   } catch (e) {
     if (e instanceof HarnessError) throw new HarnessError(`${displayPath(ws, file)}: ${e.message}`);
     throw e;

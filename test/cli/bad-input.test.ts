@@ -93,6 +93,15 @@ describe('malformed counterexample files', () => {
     );
   });
 
+  it('recorded params that are not an object, or that the model rejects', async () => {
+    for (const params of [5, [], 'N=3', { bogus: 1 }]) {
+      const meta = { ...(valid['#meta'] as Record<string, unknown>), config: { name: null, params } };
+      const file = join(dir, 'params.json');
+      writeFileSync(file, JSON.stringify({ ...valid, '#meta': meta }));
+      expectOneLineError(await cli(['replay', file]), 'params.json');
+    }
+  });
+
   it('a recorded state the model cannot represent', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: 6 }), fc.oneof(fc.string(), fc.integer({ min: 6 }), fc.constant(null)), async (index, value) => {

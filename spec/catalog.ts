@@ -20,6 +20,7 @@ export const catalog: Catalog = {
     'attach-handle': 'spec/variants/iopf/attach-handle.ts',
     'bad-iopf-setup-fix': 'spec/variants/iopf/bad-iopf-setup-fix.ts',
     'complete-group-after-free': 'spec/variants/iopf/complete-group-after-free.ts',
+    'sva-find-mmget': 'spec/variants/iopf/sva-find-mmget.ts',
     'discard-partial-no-list-del': 'spec/variants/iopf/discard-partial-no-list-del.ts',
     'fault-param-refcount': 'spec/variants/iopf/fault-param-refcount.ts',
     'flush-per-pasid': 'spec/variants/iopf/flush-per-pasid.ts',

@@ -34,4 +34,6 @@ export const firing: Readonly<Record<string, Firing>> = {
   'private-dma-translates': { config: 'sva-small', variant: null },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.
   'no-kernel-warning': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
+  // A property of steps: mmget where iommu_sva_find has mmget_not_zero.
+  'mm-users-not-revived': { config: 'iopf-small', variant: 'sva-find-mmget' },
 };

@@ -9,11 +9,13 @@ import { iopfInvariants } from './invariants/iopf.ts';
 import { noKernelWarning } from './invariants/warn.ts';
 import { nothingLeaksFaultPath } from './invariants/lifetime.ts';
 import { iopfWitnesses } from './witnesses.ts';
+import { mmUsersNotRevived } from './invariants/actions.ts';
 
 const iopf: Model<State, IopfParams> = {
   ...iopfKernel,
   invariants: [...iopfInvariants, nothingLeaksFaultPath, noKernelWarning],
   witnesses: iopfWitnesses,
+  actionProperties: [mmUsersNotRevived],
 };
 
 export default iopf;

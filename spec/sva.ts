@@ -10,6 +10,7 @@ import { iopfInvariants } from './invariants/iopf.ts';
 import { nothingLeaks } from './invariants/lifetime.ts';
 import { svaInvariants } from './invariants/sva.ts';
 import { noKernelWarning } from './invariants/warn.ts';
+import { mmUsersNotRevived } from './invariants/actions.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 
 /**
@@ -32,6 +33,7 @@ const sva: Model<State, IopfParams> = {
   follows: 'seed 001 v6: its arm-smmu-v3-sva.c bind/unbind order and notifiers, PRI patch 25, io-pgfault.c as merged from it (fc36479db74e); iommu-sva-lib.c and ioasid.c with references as in v5.11-v5.13',
   invariants: [...iopfInvariants, ...svaInvariants, nothingLeaks, noKernelWarning],
   witnesses: svaWitnesses,
+  actionProperties: [mmUsersNotRevived],
 };
 
 export default sva;

@@ -13,6 +13,7 @@
 // the group goes whole with kfree(group)); the variant handle-group-free-without-list-del keeps it
 // linked and marked freed, to check that nothing reaches it.
 import type { Draft } from 'immer';
+import type { MmGetter } from '../iommu-sva/iommu-sva-lib.ts';
 import { iommu_page_response } from '../iommu/fault.ts';
 import { handle_mm_fault, vma_allows } from '../mm/pgtable.ts';
 import { findPasidMm, mmputById } from '../sva/pasid.ts';
@@ -67,7 +68,11 @@ export type CompleteGroup = (d: Draft<State>, w: Draft<BusyWorker>) => void;
 
 export const completeGroup: CompleteGroup = (d, w) => void iopf_complete_group(d, w.group.dev, w.group.last_fault, w.status);
 
-export function workerSteps(release: ReleaseWalked = forgetWalked, complete: CompleteGroup = completeGroup): AnyStep<State>[] {
+/**
+ * The worker's steps; a variant passes its own way to release walked faults, to complete the group,
+ * or the getter iommu_sva_find hands ioasid_find (mmget_not_zero in every kernel).
+ */
+export function workerSteps(release: ReleaseWalked = forgetWalked, complete: CompleteGroup = completeGroup, get?: MmGetter): AnyStep<State>[] {
   return [
     step<State, number>({
       name: 'iopf_handle_group',
@@ -92,7 +97,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
         const w = d.workers[self] as Draft<BusyWorker>;
         const f = faultAt(w.group, w.cursor);
         if (!hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) return next(w, 'INVALID', release);
-        const mm = findPasidMm(d, f.pasid);
+        const mm = findPasidMm(d, f.pasid, get);
         if (mm === null) return next(w, 'INVALID', release);
         if (d.ioasid_shared_put[f.pasid]) d.ghost.faultAfterSharedUnbind = true;
         w.mm = mm;

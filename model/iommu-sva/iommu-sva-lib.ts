@@ -56,12 +56,15 @@ export function iommu_sva_free_pasid(d: SvaLibView, mm: MmId, holder: IoasidHold
   if (ioasid_put(d.ioasid, m.pasid as Pasid, holder)) m.pasid = 0;
 }
 
+/** The getter iommu_sva_find hands ioasid_find: it takes a user of the mm, or says it cannot. */
+export type MmGetter = (mm: MmStruct) => boolean;
+
 /**
  * iommu_sva_find(pasid): ioasid_find(&iommu_sva_pasid, pasid, __mmget_not_zero). The mm comes back
  * with mm_users raised (the caller mmputs it), null when it is exiting, or the ERR_PTR errno.
  */
-export function iommu_sva_find(d: SvaLibView, pasid: Pasid): MmId | null | '-ENOENT' | '-EACCES' {
-  const r = ioasid_find(d.ioasid, IOMMU_SVA_PASID_SET, pasid, (priv) => priv !== null && mmget_not_zero(d.mms[priv]!));
+export function iommu_sva_find(d: SvaLibView, pasid: Pasid, get: MmGetter = mmget_not_zero): MmId | null | '-ENOENT' | '-EACCES' {
+  const r = ioasid_find(d.ioasid, IOMMU_SVA_PASID_SET, pasid, (priv) => priv !== null && get(d.mms[priv]!));
   if (r === null || typeof r === 'string') return r;
   return r.priv as MmId;
 }

@@ -7,7 +7,7 @@
 // 3's table: handled, access fault, no VMA). Leaves out nothing of the three helpers.
 import type { Draft } from 'immer';
 import { asPasid, type DeviceId, type MmId, type Pasid } from '../ids.ts';
-import { iommu_sva_alloc_pasid, iommu_sva_find, iommu_sva_free_pasid } from '../iommu-sva/iommu-sva-lib.ts';
+import { iommu_sva_alloc_pasid, iommu_sva_find, iommu_sva_free_pasid, type MmGetter } from '../iommu-sva/iommu-sva-lib.ts';
 import { mmput } from '../mm/mm.ts';
 import type { IopfParams } from '../params.ts';
 import type { IommuFault } from '../iommu/state.ts';
@@ -71,8 +71,8 @@ export function notePasidPut(d: Draft<State>, pasid: number, freed: boolean): vo
  * iommu_sva_find(pasid) (ioasid_find with __mmget_not_zero) as the fault path uses it: the mm with
  * mm_users raised, or null for every failure (-ENOENT, -EACCES, NULL alike).
  */
-export function findPasidMm(d: Draft<State>, pasid: Pasid): MmId | null {
-  const r = iommu_sva_find(d, pasid);
+export function findPasidMm(d: Draft<State>, pasid: Pasid, get?: MmGetter): MmId | null {
+  const r = iommu_sva_find(d, pasid, get);
   return typeof r === 'number' ? r : null;
 }
 

@@ -14,7 +14,10 @@ const MAX_SECONDS_IN_SUITE = 20;
 
 async function properties(): Promise<string[]> {
   const names = new Set<string>(['deadlock']);
-  for (const m of KERNEL_MODELS) for (const inv of (await loadModel(ws, m)).model.invariants) names.add(inv.name);
+  for (const m of KERNEL_MODELS) {
+    const { model } = await loadModel(ws, m);
+    for (const p of [...model.invariants, ...(model.actionProperties ?? [])]) names.add(p.name);
+  }
   return [...names].sort();
 }
 

@@ -1,11 +1,12 @@
 // The iopf variants about object lifetimes and the fix for the known finding F1, at iopf-small:
-// track-group, fault-param-refcount, the complete-group-after-free mutation and
+// track-group, fault-param-refcount, the complete-group-after-free and sva-find-mmget mutations and
 // flush-priq-waits-for-handler.
 import { describe, expect, it } from 'vitest';
 import completeGroupAfterFree from '../../spec/variants/iopf/complete-group-after-free.ts';
 import faultParamRefcount from '../../spec/variants/iopf/fault-param-refcount.ts';
 import flushPriqWaitsForHandler from '../../spec/variants/iopf/flush-priq-waits-for-handler.ts';
 import trackGroup from '../../spec/variants/iopf/track-group.ts';
+import svaFindMmget from '../../spec/variants/iopf/sva-find-mmget.ts';
 import small from '../../spec/configs/iopf-small.json' with { type: 'json' };
 import { exploreAll, itHasItsVerdict, smallKnown, variantExplorer, withVariant } from './iopf-helpers.ts';
 import type { Invariant, Witness } from '../../explorer/model.ts';
@@ -22,7 +23,15 @@ const groupsOf = (s: State, dev: number): number =>
 const exploreVariant = variantExplorer();
 
 describe('iopf lifetime variants at iopf-small', () => {
-  itHasItsVerdict([trackGroup, completeGroupAfterFree, flushPriqWaitsForHandler], exploreVariant);
+  itHasItsVerdict([trackGroup, completeGroupAfterFree, flushPriqWaitsForHandler, svaFindMmget], exploreVariant);
+
+  it('sva-find-mmget: the action property fires on the step that takes the user, not on a later state', () => {
+    const r = exploreVariant(svaFindMmget);
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'mm-users-not-revived') : undefined;
+    expect(v?.kind).toBe('action');
+    expect(v?.trace.at(-1)?.move?.step).toBe('iopf_handle_single/iommu_sva_find');
+    expect(v?.trace.at(-2)?.state.mms[0]?.users).toBe(0);
+  });
 
   it('fault-param-refcount → fixes fault-param-lifetime; the count is its holders\', and the data outlives the unregister while a group holds it', () => {
     const counted: Invariant<State> = {

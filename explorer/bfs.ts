@@ -233,7 +233,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           } catch (e) {
             throw stepError(model.name, action.stepKey, 'recipe', e);
           }
-          if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, (c * (1 << actionBits) + a) >>> 0);
+          const move = (c * (1 << actionBits) + a) >>> 0;
+          if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, move);
           if (atBound) {
             if (constraint && !constraint(next)) continue;
             encode(canonicalize ? canonicalize(next) : next, action.stepKey);
@@ -243,10 +244,10 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           }
           fired[a]!++;
           if (constraint && !constraint(next)) {
-            judge(next, { id, move: (c * (1 << actionBits) + a) >>> 0 }, action.stepKey);
+            judge(next, { id, move }, action.stepKey);
             continue;
           }
-          admit(next, id, (c * (1 << actionBits) + a) >>> 0, action.stepKey);
+          admit(next, id, move, action.stepKey);
           if (stop) break;
         }
       }

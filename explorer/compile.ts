@@ -55,6 +55,9 @@ export const MAX_ACTIONS = 0xffff;
 export const MAX_CHOICES = 0xffff;
 
 export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
+  // The config as the trailing argument of a property (ConfigArg<C> cannot be resolved for a generic C).
+  const cfg = [config] as unknown as ConfigArg<C>;
+  const bound = <R>(f: (s: S, ...config: ConfigArg<C>) => R) => (s: S): R => f(s, ...cfg);
   const processes = model.processes(config);
   const actions: Action<S>[] = [];
   const stepKeys: string[] = [];
@@ -104,17 +107,14 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     instances: groupByInstance(actions),
     stepKeys,
     initStates: model.init(config),
-    invariants: model.invariants.map((i) => ({ ...i, holds: (s: S) => i.holds(s, ...withConfig(config)) })),
-    witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: (s: S) => w.reached(s, ...withConfig(config)) })),
-    actionProperties: (model.actionProperties ?? []).map((a) => ({ ...a, holds: (before: S, after: S, step: StepTaken) => a.holds(before, after, step, ...withConfig(config)) })),
-    isFinal: model.isFinal && ((f) => (s: S) => f(s, ...withConfig(config)))(model.isFinal),
-    constraint: model.constraint && ((f) => (s: S) => f(s, ...withConfig(config)))(model.constraint),
-    canonicalize: model.canonicalize && ((f) => (s: S) => f(s, ...withConfig(config)))(model.canonicalize),
+    invariants: model.invariants.map((i) => ({ ...i, holds: bound(i.holds) })),
+    witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: bound(w.reached) })),
+    actionProperties: (model.actionProperties ?? []).map((a) => ({ ...a, holds: (before: S, after: S, step: StepTaken) => a.holds(before, after, step, ...cfg) })),
+    isFinal: model.isFinal && bound(model.isFinal),
+    constraint: model.constraint && bound(model.constraint),
+    canonicalize: model.canonicalize && bound(model.canonicalize),
   };
 }
-
-/** The config as the trailing argument of a property (ConfigArg<C> cannot be resolved for a generic C). */
-const withConfig = <C>(config: C): ConfigArg<C> => [config] as unknown as ConfigArg<C>;
 
 function groupByInstance<S>(actions: readonly Action<S>[]): Instance<S>[] {
   const groups: Action<S>[][] = [];

@@ -27,11 +27,14 @@ export class Walker<S, C> {
   readonly fired: Float64Array;
   steps = 0;
   private readonly clone: (s: S) => S;
+  private readonly checkDeadlock: boolean;
 
   constructor(
     private readonly compiled: Compiled<S, C>,
-    private readonly checkDeadlock: boolean,
+    checkDeadlock: boolean,
   ) {
+    // As explore: the option, and a model whose runs may simply end turns the check off for good.
+    this.checkDeadlock = checkDeadlock && (compiled.model.checkDeadlock ?? true);
     this.fired = new Float64Array(compiled.actions.length);
     this.clone = cloner(compiled.codec);
   }
@@ -54,7 +57,7 @@ export class Walker<S, C> {
       const moves = this.movesIn(state);
       if (moves.length === 0) {
         const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
-        if (!this.checkDeadlock || (model.checkDeadlock ?? true) === false || final) return { trace, failure: null };
+        if (!this.checkDeadlock || final) return { trace, failure: null };
         const detail = this.guard(() => model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
         const failure: WalkFailure = {
           property: 'deadlock',

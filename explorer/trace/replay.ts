@@ -7,6 +7,8 @@ import { applyWithImmer, choicesOf, enabledMoves, isEnabled, type Compiled } fro
 import { decodeFromArray, encodeToArray } from '../codec.ts';
 import { HarnessError } from '../errors.ts';
 import { stateOf, type CounterexampleFile } from './itf.ts';
+import type { StepTaken } from '../model.ts';
+import { ABSENT, firstDifference, show, type Difference } from '../simulate/equal.ts';
 
 export type ReplayOutcome =
   | { readonly kind: 'reproduced'; readonly steps: number }
@@ -28,9 +30,9 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   const stray = strayField(file);
   if (stray) return diverged(stray.index, `state ${stray.index} holds '${stray.key}', which is neither a variable of the file nor trace metadata`);
   const initDiff = differs(compiled, state, stateOf(file, 0), 0);
-  // The state and choice of the last step, for an action property.
-  let before: { state: S; choice: unknown } | undefined;
   if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
+  // The last step and the state it started from, for an action property.
+  let before: { state: S; step: StepTaken } | undefined;
 
   for (let k = 1; k < file.states.length; k++) {
     const record = file.states[k]!;
@@ -49,7 +51,7 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     if (choiceIndex < 0) return diverged(k, `step ${k}: ${taken} does not offer the recorded choice ${JSON.stringify(picks['choice'])}`);
     const choice: unknown = choices[choiceIndex];
     if (!isEnabled(action, state, choice)) return diverged(k, `step ${k}: ${taken}[${self}] is not enabled`);
-    before = { state, choice };
+    before = { state, step: { process: action.process.name, self: action.self, step: action.step.name, choice } };
     state = applyWithImmer(action, state, choice);
     const diff = differs(compiled, state, stateOf(file, k), k);
     if (diff) return diverged(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
@@ -63,12 +65,8 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   if (property.kind === 'action') {
     const p = compiled.actionProperties.find((a) => a.name === property.name);
     if (!p) return diverged(steps, `the model has no action property ${property.name}`);
-    if (steps === 0) return diverged(0, 'an action property needs a step');
-    const last = file.states[steps]!;
-    const taken = last['mbt::actionTaken'];
-    const processName = last['#meta'].process ?? taken.slice(0, taken.indexOf('/'));
-    const move = { process: processName, self: last['#meta'].self ?? 0, step: taken.slice(processName.length + 1), choice: before?.choice };
-    return p.holds(before!.state, state, move) ? notReproduced(steps, `${property.name} holds on the last step`) : { kind: 'reproduced', steps };
+    if (!before) return diverged(0, 'an action property needs a step');
+    return p.holds(before.state, state, before.step) ? notReproduced(steps, `${property.name} holds on the last step`) : { kind: 'reproduced', steps };
   }
   const invariant = compiled.invariants.find((i) => i.name === property.name);
   if (!invariant) return diverged(steps, `the model has no invariant ${property.name}`);
@@ -116,8 +114,8 @@ function differs<S, C>(compiled: Compiled<S, C>, actual: S, recorded: unknown, i
   if (actualInts.length === recordedInts.length && actualInts.every((v, i) => v === recordedInts[i])) {
     // Equal encodings, but the encoding keeps only what the layout declares: the recorded state must
     // also be exactly what decoding gives (no field the model lacks, no edited constant).
-    const canonical = decodeFromArray(compiled.codec, recordedInts);
-    return sameJson(canonical, recorded) ? '' : `it holds what the model's state does not (${firstDifference(canonical, recorded, 'state')})`;
+    const d = firstDifference(decodeFromArray(compiled.codec, recordedInts), recorded, 'state');
+    return d === null ? '' : `it holds what the model's state does not (${outsideTheModel(d)})`;
   }
   if (typeof actual === 'object' && actual !== null && typeof recorded === 'object' && recorded !== null) {
     const a = actual as Record<string, unknown>;
@@ -128,19 +126,9 @@ function differs<S, C>(compiled: Compiled<S, C>, actual: S, recorded: unknown, i
   return 'encoding differs';
 }
 
-const sameJson = (a: unknown, b: unknown): boolean => firstDifference(a, b, '') === null;
-
-/** The first path at which two plain values differ, or null. */
-function firstDifference(a: unknown, b: unknown, path: string): string | null {
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b) ? null : `${path}: ${JSON.stringify(b)} where the model has ${JSON.stringify(a)}`;
-  if (Array.isArray(a) !== Array.isArray(b)) return `${path}: not the same kind of value`;
-  const ra = a as Record<string, unknown>;
-  const rb = b as Record<string, unknown>;
-  for (const k of new Set([...Object.keys(ra), ...Object.keys(rb)])) {
-    if (!(k in ra)) return `${path}.${k}: a field the model does not have`;
-    if (!(k in rb)) return `${path}.${k}: missing`;
-    const d = firstDifference(ra[k], rb[k], Array.isArray(a) ? `${path}[${k}]` : `${path}.${k}`);
-    if (d !== null) return d;
-  }
-  return null;
+/** A difference between a decoded state (left) and the recorded one (right), as replay reports it. */
+function outsideTheModel(d: Difference): string {
+  if (d.left === ABSENT) return `${d.path}: a field the model does not have`;
+  if (d.right === ABSENT) return `${d.path}: missing`;
+  return `${d.path}: ${show(d.right)} where the model has ${show(d.left)}`;
 }

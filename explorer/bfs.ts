@@ -6,7 +6,9 @@ import { cloner, IntReader, IntWriter, type Codec } from './codec.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
-import { FingerprintSet } from './fpset.ts';
+import { FingerprintIndex, FingerprintSet } from './fpset.ts';
+import { OUTSIDE, StateGraph } from './liveness/graph.ts';
+import { livenessViolations } from './liveness/violations.ts';
 import type { ExploreResult, IncompleteReason, Progress, PropertyKind, Stats, Violation } from './result.ts';
 import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
@@ -28,6 +30,8 @@ export interface ExploreOptions {
   readonly checkDeadlock?: boolean;
   /** Check on every new state that the model's canonicalize is a symmetry (slower; symmetry-check.ts). */
   readonly checkSymmetry?: boolean;
+  /** Keep the state graph and check the model's liveness properties on it (default true). */
+  readonly liveness?: boolean;
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
   readonly initialCapacity?: number;
@@ -64,7 +68,11 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const heapLimit = getHeapStatistics().heap_size_limit * 0.9;
   const progressEvery = options.progressIntervalMs ?? 1000;
 
-  const seen = new FingerprintSet(options.initialCapacity ?? 1 << 10);
+  // Liveness needs the graph, so the ids of states seen again; symmetry reduction permutes the
+  // instances that fairness names, so it is not checked there.
+  const livenessWanted = compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize;
+  const graph = livenessWanted ? new StateGraph(compiled.liveness) : null;
+  const seen = graph ? new FingerprintIndex(options.initialCapacity ?? 1 << 10) : new FingerprintSet(options.initialCapacity ?? 1 << 10);
   const parents = new U32Vec();
   const moves = new PackedVec();
   // A move is (choice << actionBits) | action, so that most models store it in 16 bits.
@@ -157,12 +165,15 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       throw e;
     }
     fingerprint(writer.buf, writer.len);
-    if (!seen.add(lastFingerprint.hi, lastFingerprint.lo)) return false;
+    const added = seen.add(lastFingerprint.hi, lastFingerprint.lo);
+    if (graph && parent !== NO_PARENT) graph.edge((seen as FingerprintIndex).found, move);
+    if (!added) return false;
     const id = parents.length;
     if (parent !== NO_PARENT) deepest = depth + 1;
     parents.push(parent);
     moves.push(move);
     queue.push(writer.buf, writer.len);
+    graph?.mark(s);
     judge(s, { id }, where);
     if (parents.length >= maxStates && !stop) {
       incomplete = 'max-states';
@@ -180,6 +191,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     else admit(s, NO_PARENT, i, `initial state ${i}`);
   });
 
+  const initialStored = parents.length;
   let levelEnd = parents.length;
   let expanded = 0;
   while (queue.count > 0 && !stop) {
@@ -193,6 +205,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     reader.end = current.len;
     reader.pos = 0;
     const s = codec.decode(reader);
+    graph?.begin(id);
     const atBound = depth >= maxDepth;
     let anyEnabled = false;
 
@@ -245,6 +258,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
           fired[a]!++;
           if (constraint && !constraint(next)) {
             judge(next, { id, move }, action.stepKey);
+            graph?.edge(OUTSIDE, move);
             continue;
           }
           admit(next, id, move, action.stepKey);
@@ -295,7 +309,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   actions.forEach((a, i) => {
     (stepCounts[a.stepIndex] as { fired: number }).fired += fired[i]!;
   });
-  const stats: Stats = {
+  let stats: Stats = {
     distinctStates: distinct,
     statesGenerated: totalGenerated,
     depth: deepest,
@@ -326,6 +340,14 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     };
   });
   const complete = queue.count === 0 && incomplete === undefined && !stop;
+  if (graph && complete) {
+    const t0 = performance.now();
+    graph.finish();
+    violations.push(...livenessViolations(compiled, graph, { parents, moves, actionBits }, initialStored));
+    stats = { ...stats, liveness: { checked: true, edges: graph.edges, seconds: (performance.now() - t0) / 1000 } };
+  } else if (compiled.liveness.length > 0) {
+    stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined) } };
+  }
   if (complete) {
     witnesses.forEach((w, i) => {
       if (!reached[i]) {
@@ -351,6 +373,12 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   }
   if (incomplete !== undefined) return { kind: 'incomplete', stats, reason: incomplete, witnesses: witnessReports };
   return { kind: 'ok', stats, witnesses: witnessReports };
+}
+
+function livenessSkipped(options: ExploreOptions, symmetric: boolean): string {
+  if (options.liveness === false) return 'not asked for (--no-liveness)';
+  if (symmetric) return "not checked under symmetry reduction: canonicalize permutes the process instances fairness names";
+  return 'not checked: the search stopped before the state graph was complete';
 }
 
 function overMemory(maxMemory: number, heapLimit: number): boolean {

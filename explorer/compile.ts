@@ -5,6 +5,7 @@ import { produce, setAutoFreeze, type Draft } from 'immer';
 import type { ActionProperty, AnyStep, ConfigArg, Invariant, Model, Process, StepTaken, Witness } from './model.ts';
 import type { Codec } from './codec.ts';
 import { HarnessError, ModelError } from './errors.ts';
+import { compileLiveness, type CompiledLiveness } from './liveness/fairness.ts';
 
 // States are plain data owned by the explorer; freezing them costs time and protects nothing.
 setAutoFreeze(false);
@@ -46,6 +47,7 @@ export interface Compiled<S, C> {
   readonly invariants: readonly Invariant<S>[];
   readonly witnesses: readonly Witness<S>[];
   readonly actionProperties: readonly ActionProperty<S>[];
+  readonly liveness: readonly CompiledLiveness<S>[];
   readonly isFinal: ((s: S) => boolean) | undefined;
   readonly constraint: ((s: S) => boolean) | undefined;
   readonly canonicalize: ((s: S) => S) | undefined;
@@ -93,7 +95,7 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     throw new HarnessError(`model ${model.name}: ${actions.length} actions, at most ${MAX_ACTIONS} supported`);
   }
   const invariantNames = new Set<string>();
-  for (const inv of [...model.invariants, ...(model.witnesses ?? [])]) {
+  for (const inv of [...model.invariants, ...(model.witnesses ?? []), ...(model.actionProperties ?? []), ...(model.liveness ?? [])]) {
     if (invariantNames.has(inv.name)) {
       throw new HarnessError(`model ${model.name}: two properties are named '${inv.name}'`);
     }
@@ -110,6 +112,7 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     invariants: model.invariants.map((i) => ({ ...i, holds: bound(i.holds) })),
     witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: bound(w.reached) })),
     actionProperties: (model.actionProperties ?? []).map((a) => ({ ...a, holds: (before: S, after: S, step: StepTaken) => a.holds(before, after, step, ...cfg) })),
+    liveness: compileLiveness(model.name, model.liveness ?? [], actions, cfg),
     isFinal: model.isFinal && bound(model.isFinal),
     constraint: model.constraint && bound(model.constraint),
     canonicalize: model.canonicalize && bound(model.canonicalize),

@@ -70,3 +70,75 @@ export class FingerprintSet {
     }
   }
 }
+
+/**
+ * The same set with each fingerprint's insertion number beside it (12 bytes a slot), for a search
+ * that keeps the state graph and so must name the state a step leads back to.
+ */
+export class FingerprintIndex {
+  private slots: Uint32Array;
+  private mask: number;
+  size = 0;
+  /** After `add`: the insertion number of the fingerprint, new or already present. */
+  found = -1;
+
+  constructor(initialCapacity = 1 << 16) {
+    let cap = 1 << 4;
+    while (cap < initialCapacity) cap *= 2;
+    this.slots = new Uint32Array(cap * 3);
+    this.mask = cap - 1;
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  get bytes(): number {
+    return this.slots.byteLength;
+  }
+
+  add(hi: number, lo: number): boolean {
+    const slot = this.slot(hi, lo);
+    const slots = this.slots;
+    if (slots[slot + 1] !== 0) {
+      this.found = slots[slot + 2] as number;
+      return false;
+    }
+    slots[slot] = hi;
+    slots[slot + 1] = lo;
+    slots[slot + 2] = this.size;
+    this.found = this.size;
+    if (++this.size * 4 > this.capacity * 3) this.grow();
+    return true;
+  }
+
+  has(hi: number, lo: number): boolean {
+    return this.slots[this.slot(hi, lo) + 1] !== 0;
+  }
+
+  /** The slot holding the fingerprint, or the empty one where it would go (lo is never 0). */
+  private slot(hi: number, lo: number): number {
+    const slots = this.slots;
+    let i = hi & this.mask;
+    for (;;) {
+      const j = i * 3;
+      const slo = slots[j + 1] as number;
+      if (slo === 0 || (slo === lo && slots[j] === hi)) return j;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const cap = this.capacity * 2;
+    this.slots = new Uint32Array(cap * 3);
+    this.mask = cap - 1;
+    for (let j = 0; j < old.length; j += 3) {
+      if (old[j + 1] === 0) continue;
+      const at = this.slot(old[j] as number, old[j + 1] as number);
+      this.slots[at] = old[j] as number;
+      this.slots[at + 1] = old[j + 1] as number;
+      this.slots[at + 2] = old[j + 2] as number;
+    }
+  }
+}

@@ -86,6 +86,45 @@ export interface Witness<S, C = unknown> {
   readonly reached: (s: S, ...config: ConfigArg<C>) => boolean;
 }
 
+/**
+ * Fairness a liveness property assumes of one process (PlusCal's `fair process`): every instance of
+ * it, restricted to `steps` where given (PlusCal's labels without `-`). Weak (WF): an instance that
+ * stays enabled is eventually taken. Strong (SF): one enabled infinitely often is taken infinitely
+ * often. A step that leaves the state unchanged is a stutter: it neither counts as taken nor enables.
+ */
+export interface Fairness {
+  readonly process: string;
+  readonly steps?: readonly string[];
+  /**
+   * Only the steps offered at these program-counter labels (its `at`): a thread that is fair once
+   * inside a call (it holds a lock, it waits for a completion) but free not to make the call at all.
+   */
+  readonly at?: readonly string[];
+  readonly strong?: boolean;
+}
+
+/**
+ * A liveness property: `from ~> to` (TLA+'s leads-to: every state satisfying `from` is followed, at
+ * once or later, by one satisfying `to`), or `<>to` from the initial states when `from` is absent.
+ * It is checked on every behaviour fair to the processes `fairness` names; any other process may stop
+ * for ever. A violation is a lasso: a path to a `from` state, then a cycle (or a stutter) that never
+ * reaches `to`.
+ */
+export interface Liveness<S, C = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly source: string;
+  /**
+   * TLA+'s `\A i \in 0..each-1: from(i) ~> to(i)`: the property is checked for every i below this
+   * (every device, every group), each instance on its own; absent: once, with i = 0.
+   */
+  readonly each?: (...config: ConfigArg<C>) => number;
+  readonly from?: (s: S, i: number, ...config: ConfigArg<C>) => boolean;
+  readonly to: (s: S, i: number, ...config: ConfigArg<C>) => boolean;
+  /** Process names (weak fairness of all their steps) or finer conditions, or these by config. */
+  readonly fairness: readonly (string | Fairness)[] | ((...config: ConfigArg<C>) => readonly (string | Fairness)[]);
+}
+
 export interface Model<S, C = unknown> {
   readonly name: string;
   /**
@@ -110,6 +149,8 @@ export interface Model<S, C = unknown> {
   readonly constraint?: (s: S, ...config: ConfigArg<C>) => boolean;
   /** Checked on every step the search takes, to a new state or to one already seen. */
   readonly actionProperties?: readonly ActionProperty<S, C>[];
+  /** Checked on the whole state graph once a search completes (explorer/liveness/). */
+  readonly liveness?: readonly Liveness<S, C>[];
   /**
    * Acceptable states with no enabled step. Any other such state is a deadlock (for the kernel
    * models: a stall). Without it every state with no enabled step is a deadlock, as in TLC.

@@ -1,6 +1,6 @@
 // What a search returns: a value, never an exit code (only the CLI makes one of it).
 
-export type PropertyKind = 'invariant' | 'action' | 'deadlock' | 'witness';
+export type PropertyKind = 'invariant' | 'action' | 'liveness' | 'deadlock' | 'witness';
 
 export interface TraceMove {
   readonly process: string;
@@ -30,6 +30,12 @@ export interface Violation<S = unknown> {
   readonly length: number;
   /** For a deadlock: why the model says the state is stuck. */
   readonly detail?: string;
+  /**
+   * For a liveness property: the trace is a lasso. Its states from `loop` on are the cycle, and its
+   * last state is trace[loop] again (reached by the cycle's last step); when `loop` is the last
+   * index, the behaviour stutters there for ever.
+   */
+  readonly loop?: number;
 }
 
 export interface StepCount {
@@ -50,6 +56,11 @@ export interface Stats {
   /** Fingerprint table, parent links and the peak frontier, divided by distinct states. */
   readonly bytesPerState: number;
   readonly collisionProbability: number;
+  /**
+   * Liveness: checked on the whole graph (with its size), or why not (the search stopped early,
+   * symmetry reduction, --no-liveness); absent for a model without liveness properties.
+   */
+  readonly liveness?: { readonly checked: true; readonly edges: number; readonly seconds: number } | { readonly checked: false; readonly reason: string };
 }
 
 export type IncompleteReason = 'max-depth' | 'max-states' | 'max-seconds' | 'memory';

@@ -3,7 +3,7 @@
 // baseline and the variant are two models explored side by side.
 import { CodecError, extendRecord, type Codec } from './codec.ts';
 import { HarnessError } from './errors.ts';
-import type { AnyStep, Invariant, Model, Process, Witness } from './model.ts';
+import type { ActionProperty, AnyStep, Invariant, Liveness, Model, Process, Witness } from './model.ts';
 import { withLabels, type Labels } from './vocabulary.ts';
 
 export interface VariantExpectation {
@@ -59,6 +59,8 @@ export interface Variant<S = unknown, C = unknown> {
   readonly steps?: StepEdits<S, C>;
   readonly invariants?: PropertyEdits<Invariant<S, C>>;
   readonly witnesses?: PropertyEdits<Witness<S, C>>;
+  readonly actionProperties?: PropertyEdits<ActionProperty<S, C>>;
+  readonly liveness?: PropertyEdits<Liveness<S, C>>;
   /**
    * Fields the variant adds to the state (the model's state must be a record): encoded after the
    * model's own, so the model's layout is untouched; every initial state gets their initial values.
@@ -115,6 +117,8 @@ export function applyVariant<S, C>(model: Model<S, C>, variant: Variant<S, C>): 
     processes: (config) => editProcesses(variant, model.processes(config), config),
     invariants: editProperties(variant.id, 'invariant', model.invariants, variant.invariants),
     witnesses: editProperties(variant.id, 'witness', model.witnesses ?? [], variant.witnesses),
+    actionProperties: editProperties(variant.id, 'action property', model.actionProperties ?? [], variant.actionProperties),
+    liveness: editProperties(variant.id, 'liveness property', model.liveness ?? [], variant.liveness),
     ...(variant.state ? addState(variant.id, model, variant.state) : {}),
   };
   const labelled = variant.labels ? addLabels(variant.id, edited, variant.labels) : edited;

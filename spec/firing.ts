@@ -36,4 +36,9 @@ export const firing: Readonly<Record<string, Firing>> = {
   'no-kernel-warning': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
   // A property of steps: mmget where iommu_sva_find has mmget_not_zero.
   'mm-users-not-revived': { config: 'iopf-small', variant: 'sva-find-mmget' },
+  // Liveness, each a lasso on the whole state graph, so at smaller bounds than the configs': a request
+  // dropped without an answer; a lost wake-up; a PASID reference kept.
+  'prg-answered': { config: 'iopf-small', variant: 'report-fault-void', params: { groups: 1, requests: 1, nextProcess: false } },
+  'flush-returns': { config: 'iopf-small', variant: 'priq-drained-no-wake-up', params: { groups: 1, requests: 1, nextProcess: false } },
+  'unbind-frees': { config: 'sva-small', variant: 'unbind-keeps-pasid', params: { binds: 1, dma: false, munmap: false } },
 };

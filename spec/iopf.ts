@@ -10,12 +10,14 @@ import { noKernelWarning } from './invariants/warn.ts';
 import { nothingLeaksFaultPath } from './invariants/lifetime.ts';
 import { iopfWitnesses } from './witnesses.ts';
 import { mmUsersNotRevived } from './invariants/actions.ts';
+import { iopfLiveness } from './invariants/liveness.ts';
 
 const iopf: Model<State, IopfParams> = {
   ...iopfKernel,
   invariants: [...iopfInvariants, nothingLeaksFaultPath, noKernelWarning],
   witnesses: iopfWitnesses,
   actionProperties: [mmUsersNotRevived],
+  liveness: iopfLiveness,
 };
 
 export default iopf;

@@ -12,6 +12,7 @@ import { svaInvariants } from './invariants/sva.ts';
 import { noKernelWarning } from './invariants/warn.ts';
 import { mmUsersNotRevived } from './invariants/actions.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
+import { svaLiveness } from './invariants/liveness.ts';
 
 /**
  * The sva invariants read the SMMU side, which `smmu: false` (the fault path's stand-in, model `iopf`)
@@ -34,6 +35,7 @@ const sva: Model<State, IopfParams> = {
   invariants: [...iopfInvariants, ...svaInvariants, nothingLeaks, noKernelWarning],
   witnesses: svaWitnesses,
   actionProperties: [mmUsersNotRevived],
+  liveness: svaLiveness,
 };
 
 export default sva;

@@ -34,6 +34,17 @@ describe('a model and a variant from a folder of their own', () => {
     expect(diffed.code).toBe(1);
   }, 60_000);
 
+  it('liveness: the lock starves a waiter under weak fairness, as a lasso that replays from its file', () => {
+    const dir = copyExample(null);
+    const explored = run(['explore', '--model', join(dir, 'model.ts'), '--variant', join(dir, 'weak-fairness.ts'), '--out', join(dir, 'cex')], dir);
+    expect(explored.out).toContain('Liveness property waiter-acquires violated after 4 steps');
+    expect(explored.out).toContain('-- back to state 1: the cycle repeats for ever --');
+    expect(explored.code).toBe(1);
+    const replayed = run(['replay', join(dir, 'cex', 'spinlock--defaults--spinlock-weak-fairness--waiter-acquires.json')], dir);
+    expect(replayed.out).toContain('waiter-acquires still violated');
+    expect(replayed.code).toBe(1);
+  }, 60_000);
+
   it('in an ES-module package', () => {
     const dir = copyExample({ type: 'module' });
     const diffed = run(['diff', '--model', join(dir, 'model.ts'), '--variant', join(dir, 'no-test.ts'), '--no-save'], dir);

@@ -53,6 +53,21 @@ export default defineModel<Lock, { N: number }>({
       holds: (s) => s.pc.filter((p) => p === 'critical').length <= 1,
     },
   ],
+  liveness: [
+    {
+      // \A i: waiting(i) ~> critical(i), if a thread that keeps finding the lock free takes it.
+      name: 'waiter-acquires',
+      description: 'a waiting thread enters its critical section',
+      source: 'the lock',
+      each: ({ N }) => N,
+      from: (s, i) => s.pc[i] === 'waiting',
+      to: (s, i) => s.pc[i] === 'critical',
+      fairness: [
+        { process: 'thread', steps: ['unlock'] },
+        { process: 'thread', steps: ['test_and_set'], strong: true },
+      ],
+    },
+  ],
   witnesses: [
     { name: 'someone-waits', description: 'a thread waits while another holds the lock', reached: (s) => s.holder !== null && s.pc.includes('waiting') },
   ],

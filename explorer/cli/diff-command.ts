@@ -55,12 +55,15 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
   } else {
     const id = varTarget.variant?.id ?? '(none)';
     ctx.io.out(`sva-check diff: model ${baseTarget.model.name}, config ${baseTarget.configName ?? '(defaults)'}, variant ${id}${varTarget.variant ? ` — ${varTarget.variant.title} [${varTarget.variant.source}]` : ''}`);
-    const props = [...varTarget.compiled.invariants.map((i) => i.name), 'deadlock', ...varTarget.compiled.witnesses.map((w) => w.name)];
+    const c = varTarget.compiled;
+    const liveness = [...new Set(c.liveness.map((l) => l.name))];
+    const props = [...c.invariants.map((i) => i.name), ...c.actionProperties.map((a) => a.name), ...liveness, 'deadlock', ...c.witnesses.map((w) => w.name)];
     const extra = [...baseFailed].filter((p) => !props.includes(p));
     const width = Math.max(...[...props, ...extra].map((p) => p.length), 8);
     ctx.io.out(`  ${'property'.padEnd(width)}  ${'baseline'.padEnd(9)}  variant`);
     for (const p of [...props, ...extra]) {
-      const cell = (failed: Set<string>, r: ExploreResult): string => (failed.has(p) ? 'VIOLATED' : r.kind === 'incomplete' ? 'holds*' : 'holds');
+      const unchecked = (r: ExploreResult): boolean => liveness.includes(p) && r.stats.liveness?.checked !== true;
+      const cell = (failed: Set<string>, r: ExploreResult): string => (failed.has(p) ? 'VIOLATED' : unchecked(r) ? 'unchecked' : r.kind === 'incomplete' ? 'holds*' : 'holds');
       ctx.io.out(`  ${p.padEnd(width)}  ${cell(baseFailed, base).padEnd(9)}  ${cell(varFailed, changed)}`);
     }
     ctx.io.out(`  ${'states'.padEnd(width)}  ${String(base.stats.distinctStates).padEnd(9)}  ${changed.stats.distinctStates}`);
@@ -70,7 +73,7 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
       if (v.kind === 'witness') return ctx.io.out(`Newly unreached (a behaviour the variant loses): ${v.property}: ${v.description}`);
       ctx.io.out(`Newly violated: ${v.property}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
       if (v.detail) ctx.io.out(`  ${v.detail}`);
-      if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace));
+      if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace, v.loop));
       const file = files[i];
       if (file) ctx.io.out(`  counterexample saved: ${file}`);
     });

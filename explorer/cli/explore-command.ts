@@ -10,7 +10,7 @@ import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
 import { resolveTarget, type Target, type TargetOptions } from './target.ts';
 
-const KIND_NAMES = { invariant: 'Invariant', action: 'Action property', witness: 'Witness', deadlock: 'Deadlock' } as const;
+const KIND_NAMES = { invariant: 'Invariant', action: 'Action property', liveness: 'Liveness property', witness: 'Witness', deadlock: 'Deadlock' } as const;
 
 export interface BoundOptions {
   readonly maxDepth?: number;
@@ -19,6 +19,7 @@ export interface BoundOptions {
   readonly maxMemory?: number;
   readonly continue?: boolean;
   readonly deadlock?: boolean;
+  readonly liveness?: boolean;
   readonly checkSymmetry?: boolean;
 }
 
@@ -50,6 +51,7 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
     known: knownFindings(target).map((f) => f.property),
     checkDeadlock: options.deadlock ?? true,
     checkSymmetry: options.checkSymmetry ?? false,
+    liveness: options.liveness ?? true,
     maxMemoryBytes,
     onProgress: (p) => reporter.progress(p),
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
@@ -92,7 +94,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
       if (finding) ctx.io.out(`Known finding (recorded at ${finding.length} steps; write-up: ${finding.writeup}):`);
       ctx.io.out(`${kind}${v.trace.length > 0 ? ` after ${v.length} steps` : ''}: ${v.description}`);
       if (v.detail) ctx.io.out(`  ${v.detail}`);
-      if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace));
+      if (v.trace.length > 0) ctx.io.out(renderTrace(v.trace, v.loop));
       const file = files[i];
       if (file) ctx.io.out(`  counterexample saved: ${file}\n  reproduce: npx sva-check replay ${file}`);
     });
@@ -134,6 +136,8 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
       length: v.length,
       file: files[i] ?? null,
       ...(v.detail === undefined ? {} : { detail: v.detail }),
+      ...(v.loop === undefined ? {} : { loop: v.loop }),
     })),
+    ...(s.liveness === undefined ? {} : { liveness: s.liveness }),
   };
 }

@@ -9,6 +9,11 @@ export function formatStats(stats: Stats): string[] {
     `${n(stats.statesPerSecond)} distinct states/s, ${stats.bytesPerState.toFixed(1)} bytes per stored state, ${stats.seconds.toFixed(2)} s; fingerprint collision probability ${stats.collisionProbability.toExponential(1)}`,
     `steps fired: ${stats.stepCounts.map((s) => `${s.step} ${n(s.fired)}`).join(', ')}`,
   ];
+  if (stats.liveness?.checked) {
+    lines.push(`liveness checked on the whole state graph (${n(stats.liveness.edges)} edges) in ${stats.liveness.seconds.toFixed(2)} s`);
+  } else if (stats.liveness) {
+    lines.push(`liveness ${stats.liveness.reason}`);
+  }
   if (stats.neverFired.length > 0) {
     lines.push(`warning: steps that never fired (often a modelling mistake): ${stats.neverFired.join(', ')}`);
   }
@@ -25,7 +30,7 @@ export function formatWitnesses(witnesses: readonly WitnessReport[]): string[] {
 export function verdictLine(result: ExploreResult, known: readonly string[] = []): string {
   switch (result.kind) {
     case 'ok':
-      return 'Result: ok. Every invariant holds and no state deadlocks, in the whole reachable state space.';
+      return `Result: ok. Every invariant holds${result.stats.liveness?.checked ? ', every liveness property holds under its fairness' : ''} and no state deadlocks, in the whole reachable state space.`;
     case 'violation': {
       const stopped = result.incomplete ? ` (search also stopped early: ${result.incomplete})` : '';
       const fresh = result.violations.filter((v) => !known.includes(v.property)).map((v) => v.property);

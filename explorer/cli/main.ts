@@ -41,6 +41,7 @@ function boundOptions(cmd: Command): Command {
     .option('--max-memory <MB>', 'stop cleanly above this resident memory (default: 80% of what is free)', wholeNumber('--max-memory', 64, 16_000_000))
     .option('--continue', 'keep going after a violation: one shortest counterexample per property')
     .option('--no-deadlock', 'do not report states with no enabled step')
+    .option('--no-liveness', 'do not keep the state graph nor check liveness properties')
     .option('--check-symmetry', "check on every new state that the model's canonicalize is a symmetry");
 }
 
@@ -127,7 +128,7 @@ export async function runCli(argv: readonly string[], io: Io, ws: Workspace): Pr
     }
     if (e instanceof ModelError) {
       io.err(`sva-check: model error: ${oneLine(e.message)}`);
-      if (e.trace) io.out(`The path to that state (${e.trace.length - 1} steps):\n${renderTrace(e.trace)}`);
+      if (e.trace) io.out(`The path to that state (${e.trace.length - 1} steps):\n${renderTrace(e.trace, undefined)}`);
       return EXIT_MODEL;
     }
     io.err(`sva-check: internal error: ${oneLine(e instanceof Error ? e.message : String(e))}`);

@@ -29,6 +29,7 @@ export function traceContext(ws: Workspace, target: Target, v: Violation): Trace
       : null,
     property: { name: v.property, kind: v.kind, description: v.description },
     ...(v.detail === undefined ? {} : { detail: v.detail }),
+    ...(v.loop === undefined ? {} : { loop: v.loop }),
   };
 }
 

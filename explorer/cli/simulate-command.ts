@@ -45,7 +45,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
   } else {
     ctx.io.out(`sva-check simulate: ${describeTarget(target)}`);
     ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `${v.kind === 'action' ? 'Action property' : 'Invariant'} ${v.property} violated`} after ${v.length} steps (shrunk): ${v.description}`);
-    ctx.io.out(renderTrace(v.trace));
+    ctx.io.out(renderTrace(v.trace, v.loop));
     if (file) ctx.io.out(`  counterexample saved: ${file}`);
     ctx.io.out(`  replay this walk: the same simulate command with ${replayFlags(result.seed, result.path)}`);
   }

@@ -13,6 +13,8 @@ export interface TraceContext {
   readonly variant: { readonly id: string; readonly title: string; readonly source: string; readonly file?: string } | null;
   readonly property: { readonly name: string; readonly kind: PropertyKind; readonly description: string };
   readonly detail?: string;
+  /** A lasso's cycle start (Violation.loop). */
+  readonly loop?: number;
 }
 
 const MoveMeta = z
@@ -48,7 +50,7 @@ export const CounterexampleSchema = z
           .strict()
           .nullable(),
         property: z
-          .object({ name: z.string().min(1), kind: z.enum(['invariant', 'action', 'deadlock', 'witness']), description: z.string() })
+          .object({ name: z.string().min(1), kind: z.enum(['invariant', 'action', 'liveness', 'deadlock', 'witness']), description: z.string() })
           .strict(),
         expect: z.enum(['violates', 'fixed']),
         detail: z.string().optional(),
@@ -57,6 +59,11 @@ export const CounterexampleSchema = z
       .strict(),
     vars: z.array(z.string()),
     states: z.array(StateRecord).min(1, 'a counterexample has at least its initial state'),
+    /**
+     * ITF's lasso: the index of the state the behaviour returns to after the last one. sva-check
+     * records the cycle closed (the last state is states[loop] again), or stuttering (loop = last).
+     */
+    loop: z.number().int().nonnegative().optional(),
   })
   .strict();
 
@@ -99,6 +106,7 @@ export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex
     },
     vars,
     states,
+    ...(ctx.loop === undefined ? {} : { loop: ctx.loop }),
   };
 }
 

@@ -52,20 +52,31 @@ export function stateChanges(before: unknown, after: unknown): string[] {
   return out;
 }
 
-export function renderTrace(trace: readonly TraceState[], indent = '  '): string {
+/**
+ * The trace, one step a paragraph; `loop` (a lasso's) marks where its cycle starts, or where the
+ * behaviour stutters for ever when it is the last state.
+ */
+export function renderTrace(trace: readonly TraceState[], loop: number | undefined, indent = '  '): string {
   const lines: string[] = [];
+  const last = trace.length - 1;
+  const marks = (i: number): void => {
+    if (loop === undefined) return;
+    if (i === loop && loop < last) lines.push(`${indent}-- the cycle starts at state ${loop} --`);
+    if (i === last) lines.push(loop < last ? `${indent}-- back to state ${loop}: the cycle repeats for ever --` : `${indent}-- the behaviour stutters here for ever --`);
+  };
   trace.forEach((t, i) => {
     if (!t.move) {
       lines.push(`${indent}${i}  initial state`);
       for (const [path, v] of [...flatten(t.state)].slice(0, MAX_LEAVES)) lines.push(`${indent}     ${path} = ${v}`);
-      return;
+    } else {
+      const m = t.move;
+      const choice = m.shown === '' ? '' : ` ${m.shown}`;
+      const pc = m.pc === '' ? '' : ` (at ${m.pc})`;
+      lines.push(`${indent}${i}  ${m.process}[${m.self}] ${m.step}${choice}${pc}`);
+      const changes = stateChanges(trace[i - 1]!.state, t.state);
+      for (const c of limit(changes.length > 0 ? changes : ['(no change)'])) lines.push(`${indent}     ${c}`);
     }
-    const m = t.move;
-    const choice = m.shown === '' ? '' : ` ${m.shown}`;
-    const pc = m.pc === '' ? '' : ` (at ${m.pc})`;
-    lines.push(`${indent}${i}  ${m.process}[${m.self}] ${m.step}${choice}${pc}`);
-    const changes = stateChanges(trace[i - 1]!.state, t.state);
-    for (const c of limit(changes.length > 0 ? changes : ['(no change)'])) lines.push(`${indent}     ${c}`);
+    marks(i);
   });
   return lines.join('\n');
 }

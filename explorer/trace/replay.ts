@@ -9,6 +9,7 @@ import { HarnessError } from '../errors.ts';
 import { stateOf, type CounterexampleFile } from './itf.ts';
 import type { StepTaken } from '../model.ts';
 import { ABSENT, firstDifference, show, type Difference } from '../simulate/equal.ts';
+import { lassoCloses, lassoFails } from '../liveness/lasso.ts';
 
 export type ReplayOutcome =
   | { readonly kind: 'reproduced'; readonly steps: number }
@@ -33,6 +34,9 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
   // The last step and the state it started from, for an action property.
   let before: { state: S; step: StepTaken } | undefined;
+  // Every state and the action taken to it, for a liveness property's lasso.
+  const states: S[] = [state];
+  const actions: number[] = [-1];
 
   for (let k = 1; k < file.states.length; k++) {
     const record = file.states[k]!;
@@ -53,6 +57,8 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     if (!isEnabled(action, state, choice)) return diverged(k, `step ${k}: ${taken}[${self}] is not enabled`);
     before = { state, step: { process: action.process.name, self: action.self, step: action.step.name, choice } };
     state = applyWithImmer(action, state, choice);
+    states.push(state);
+    actions.push(action.index);
     const diff = differs(compiled, state, stateOf(file, k), k);
     if (diff) return diverged(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
   }
@@ -61,6 +67,16 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   if (property.kind === 'deadlock') {
     const stuck = enabledMoves(compiled, state).length === 0 && !(compiled.isFinal?.(state) ?? false);
     return stuck ? { kind: 'reproduced', steps } : notReproduced(steps, 'the last state is not a deadlock');
+  }
+  if (property.kind === 'liveness') {
+    const instances = compiled.liveness.filter((l) => l.name === property.name);
+    if (instances.length === 0) return diverged(steps, `the model has no liveness property ${property.name}`);
+    const loop = file.loop;
+    if (loop === undefined || loop > steps) return diverged(steps, 'a liveness counterexample needs the index its cycle starts at (loop)');
+    if (!lassoCloses(compiled, states, loop)) return diverged(steps, `the last state is not state ${loop} again, so the cycle does not close`);
+    // Violated when any instance of the property fails on the lasso.
+    const why = instances.map((p) => lassoFails(compiled, p, states, actions, loop));
+    return why.includes(null) ? { kind: 'reproduced', steps } : notReproduced(steps, why[0]!);
   }
   if (property.kind === 'action') {
     const p = compiled.actionProperties.find((a) => a.name === property.name);

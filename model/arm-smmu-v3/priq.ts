@@ -148,7 +148,7 @@ function wakeFlushers(d: Draft<State>, batch: boolean): void {
  * One q->wq.lock section of the thread: queue_remove_raw takes the head into the thread's hands,
  * or, the queue drained, queue_sync_prod_in, the overflow acknowledged, every waiter woken.
  */
-function removeOrFinish(d: Draft<State>): void {
+function removeOrFinish(d: Draft<State>, wakeWhenDrained: boolean): void {
   const t = d.priq;
   const head = d.hwq.entries.shift();
   if (head) {
@@ -159,12 +159,16 @@ function removeOrFinish(d: Draft<State>): void {
   if (queue_sync_prod_in(d)) t.overflowed = true;
   d.hwq.overflow = false; // Q_OVF(llq->prod) written back as CONS.OVACKFLG
   d.hwq.overflow_noted = false;
-  wakeFlushers(d, false);
+  if (wakeWhenDrained) wakeFlushers(d, false);
   t.pc = t.overflowed ? 'discard' : 'idle';
   t.evt = null;
 }
 
-export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
+/**
+ * The thread's steps. `wakeWhenDrained` false: a run that drains the queue wakes no flush (only each
+ * completed batch does), a mutation the liveness property flush-returns exists to catch.
+ */
+export function priqThreadSteps(c: IopfParams, wakeWhenDrained = true): AnyStep<State>[] {
   return [
     step<State>({
       name: 'arm_smmu_priq_thread/queue_remove_raw',
@@ -175,7 +179,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
       enabled: (s) => !queue_empty(s),
       apply: (d) => {
         d.priq.overflowed = false;
-        removeOrFinish(d);
+        removeOrFinish(d, wakeWhenDrained);
       },
     }),
     reportStep(
@@ -218,7 +222,7 @@ export function priqThreadSteps(c: IopfParams): AnyStep<State>[] {
           t.handled = 0;
           wakeFlushers(d, true);
         }
-        removeOrFinish(d);
+        removeOrFinish(d, wakeWhenDrained);
       },
     }),
     threadDiscardStep(iopf_queue_discard_partial),

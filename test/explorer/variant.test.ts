@@ -133,6 +133,6 @@ describe('trace rendering', () => {
       invariants: { replace: { 'below-10': { name: 'below-10', description: 'n < 2', source: 'test', holds: (s) => s.n < 2 } } },
     });
     const result = explore(compile(applyVariant(counter, jump), { max: 5 }));
-    expect(result.kind === 'violation' && renderTrace(result.violations[0]!.trace)).toContain('p[0] inc by 2');
+    expect(result.kind === 'violation' && renderTrace(result.violations[0]!.trace, undefined)).toContain('p[0] inc by 2');
   });
 });

@@ -1,4 +1,4 @@
-// Does an exploration reach a violation of one property? The model keeps only that invariant (and
+// Does an exploration reach a violation of one property? The model keeps only that property (and
 // checks deadlocks only when the property is 'deadlock'), so the search stops at its first violation:
 // a positive answer needs no exhaustive search.
 import { explore } from '../../explorer/bfs.ts';
@@ -7,7 +7,8 @@ import type { AnyModel } from '../../explorer/model.ts';
 import type { Violation } from '../../explorer/result.ts';
 
 export function only(model: AnyModel, property: string): AnyModel {
-  return { ...model, invariants: model.invariants.filter((i) => i.name === property), witnesses: [] };
+  const named = <P extends { readonly name: string }>(ps: readonly P[] | undefined): P[] => (ps ?? []).filter((p) => p.name === property);
+  return { ...model, invariants: named(model.invariants), actionProperties: named(model.actionProperties), liveness: named(model.liveness), witnesses: [] };
 }
 
 /** The shortest violation of `property`, or null when the whole space holds it. */

@@ -107,4 +107,15 @@ export default defineModel<Peterson, PetersonConfig>({
       holds: (s) => criticalCount(s) <= 1,
     },
   ],
+  liveness: [
+    {
+      name: 'StarvationFreedom',
+      description: 'process 0, once it competes (left its non-critical section), reaches its critical section',
+      source: 'Lamport, Specifying Systems, 8.9 (Peterson, StarvationFree); REFERENCE-MODELS.md (a)',
+      from: (s) => s.pc[0] !== 0 && s.pc[0] !== 3,
+      to: (s) => s.pc[0] === 3,
+      // Every step but Enter is fair: a process may stay in its non-critical section for ever.
+      fairness: [{ process: 'proc', steps: ['SetVictim', 'Pass', 'Raise', 'Exit'] }],
+    },
+  ],
 });

@@ -16,7 +16,7 @@ async function properties(): Promise<string[]> {
   const names = new Set<string>(['deadlock']);
   for (const m of KERNEL_MODELS) {
     const { model } = await loadModel(ws, m);
-    for (const p of [...model.invariants, ...(model.actionProperties ?? [])]) names.add(p.name);
+    for (const p of [...model.invariants, ...(model.actionProperties ?? []), ...(model.liveness ?? [])]) names.add(p.name);
   }
   return [...names].sort();
 }

@@ -8,7 +8,7 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { WORKQUEUE_WITNESSES, iommufdModel, iommufdState, iommufdSteps, iommufdWitnesses } from './iommufd.ts';
+import { WORKQUEUE_WITNESSES, iommufdLiveness, iommufdModel, iommufdState, iommufdSteps, iommufdWitnesses } from './iommufd.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'iommufd-fault-object-no-code-check',
@@ -20,6 +20,7 @@ export default defineVariant<State, IopfParams>({
   expect: { violates: ['response-code-valid'], fixes: ['fault-param-lifetime', 'no-fault-after-pasid-free', 'nothing-leaks'] },
   steps: { replace: iommufdSteps({}) },
   witnesses: { remove: WORKQUEUE_WITNESSES, add: iommufdWitnesses },
+  liveness: iommufdLiveness,
   state: iommufdState,
   transform: (m) => iommufdModel(m, { checkCode: false }),
 });

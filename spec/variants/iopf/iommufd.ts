@@ -10,7 +10,7 @@
 //    faults the fault object still holds when a PASID is freed are marked stale, so
 //    no-fault-after-pasid-free covers them too (a test drops the fence and sees it fire).
 import type { Draft } from 'immer';
-import type { Model } from '../../../explorer/model.ts';
+import type { Liveness, Model } from '../../../explorer/model.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import { iommufdReport } from '../../../model/iommufd/fault.ts';
 import { initialIommufd, iommufdCodec, iommufdFaults, type IommufdState } from '../../../model/iommufd/state.ts';
@@ -21,7 +21,8 @@ import type { State } from '../../../model/state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag } from '../../../model/types.ts';
 import type { Pasid } from '../../../model/ids.ts';
 import type { Witness } from '../../../explorer/model.ts';
-import type { StateField, StepOrFactory } from '../../../explorer/variant.ts';
+import type { PropertyEdits, StateField, StepOrFactory } from '../../../explorer/variant.ts';
+import { kernelThreads, prgAnswered } from '../../invariants/liveness.ts';
 import { driverSteps } from '../../../model/driver.ts';
 
 export interface IommufdOptions {
@@ -88,6 +89,20 @@ export function iommufdModel(m: Model<State, IopfParams>, opts: IommufdOptions):
     },
   };
 }
+
+/**
+ * With the fault object, user space answers: a group is answered while the HWPT stays attached only
+ * if the VMM's fault handler reads and answers what it is given (else the detach answers for it).
+ */
+export const iommufdLiveness: PropertyEdits<Liveness<State, IopfParams>> = {
+  replace: {
+    'prg-answered': {
+      ...prgAnswered,
+      description: `${prgAnswered.description}, given a fault handler in user space that reads and answers what it is delivered`,
+      fairness: (c) => [...kernelThreads(c), 'fault_handler'],
+    },
+  },
+};
 
 /** The baseline's witnesses of the SVA workqueue, which gets no work when faults go to user space. */
 export const WORKQUEUE_WITNESSES = ['group-completes', 'flush-waits-for-work', 'mm-exits-under-fault'];

@@ -19,7 +19,7 @@ export default defineVariant<State, IopfParams>({
   description:
     'one-response-per-group: the group is answered on its first request (ghost: a response before the LAST was reported), then again on its LAST.',
   model: 'iopf',
-  expect: { violates: ['one-response-per-group', 'deadlock'] },
+  expect: { violates: ['one-response-per-group', 'deadlock', 'prg-answered'] },
   // With every partial turned into a group at once, no partial ever stays on a list: the situations
   // these witnesses show (a stale or an overflowed or a removed partial) do not exist in this variant.
   witnesses: { remove: ['stale-request-in-flight', 'overflow-with-partials', 'remove-with-partials'] },

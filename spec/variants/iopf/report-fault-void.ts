@@ -16,7 +16,7 @@ export default defineVariant<State, IopfParams>({
   description:
     'With the return value gone the driver\'s "Nobody cared, abort the access" is gone too; a page request that reaches a device without fault data is dropped with a WARN and the endpoint never gets its response.',
   model: 'iopf',
-  expect: { violates: ['deadlock'] },
+  expect: { violates: ['deadlock', 'prg-answered'] },
   steps: {
     replace: {
       'priq_thread/iommu_report_device_fault': (c) =>

@@ -20,5 +20,5 @@ export default defineVariant<State, IopfParams>({
     'cbd23144f766 "iommu/arm-smmu-v3-sva: Fix mm use-after-free" (v5.19, stable backports; arm_smmu_alloc_shared_cd: mmgrab(mm); arm_smmu_free_shared_cd: arm64_mm_context_put(cd->mm); mmdrop(cd->mm)) on 32784a9562fb\'s order, as 5.15.y/5.17.y kept it (mainline dropped iommu_sva_free_pasid from the unbind in v5.18, 701fac40384f)',
   description:
     'The fix moves the last mm_count from the notifier to the CD, but arm_smmu_free_shared_cd runs inside arm_smmu_mmu_notifier_put, before arm_smmu_sva_unbind calls iommu_sva_free_pasid(bond->mm): when mmu_notifier_free_rcu ran between mmu_notifier_put and arm_smmu_free_shared_cd, the CD\'s mmdrop frees the mm and the PASID free reads it (no-mm-use-after-free); the PASID reference it was to drop leaks (refcounts-balanced). The unpin itself is now safe.',
-  expect: { violates: ['no-mm-use-after-free', 'refcounts-balanced'] },
+  expect: { violates: ['no-mm-use-after-free', 'refcounts-balanced', 'unbind-frees'] },
 });

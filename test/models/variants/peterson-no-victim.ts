@@ -12,9 +12,9 @@ export default defineVariant<Peterson, PetersonConfig>({
   title: 'Peterson without the victim: SetVictim does not write victim[level[i]]',
   source: 'shared/peers/REFERENCE-MODELS.md (a), "Peterson without the victim check"',
   description:
-    'With N = 2: process 0 enters while process 1 is idle (level check), then process 1 passes because victim[1] = 0 != 1: both are in the critical section after 6 steps.',
+    'With N = 2: process 0 enters while process 1 is idle (level check), then process 1 passes because victim[1] = 0 != 1: both are in the critical section after 6 steps. Process 0 also starves (StarvationFreedom): with victim[1] stuck at 0 it can pass only while process 1 is idle, and process 1 may keep re-entering.',
   model: 'peterson',
-  expect: { violates: ['Mutex'] },
+  expect: { violates: ['Mutex', 'StarvationFreedom'] },
   steps: {
     replace: {
       'proc/SetVictim': step<Peterson>({

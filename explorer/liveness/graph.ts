@@ -1,0 +1,82 @@
+// The explored state graph, kept only when a model has liveness properties: the successors of every
+// expanded state (in compressed rows: states are expanded in id order) and, per state, which
+// properties' `from` and `to` hold there.
+import { U32Vec } from '../store.ts';
+import type { CompiledLiveness } from './fairness.ts';
+
+/** A successor outside the model's constraint: not stored, but its step was enabled. */
+export const OUTSIDE = 0xffffffff;
+
+export class StateGraph<S> {
+  private readonly rowStart = new U32Vec();
+  private readonly targets = new U32Vec();
+  private readonly packedMoves = new U32Vec();
+  private readonly marks = new U32Vec();
+  private current = -1;
+
+  constructor(private readonly properties: readonly CompiledLiveness<S>[]) {}
+
+  /** Called once per stored state, in id order. */
+  mark(s: S): void {
+    let bits = 0;
+    this.properties.forEach((p, k) => {
+      if (p.from === undefined || p.from(s)) bits |= 1 << (2 * k);
+      if (p.to(s)) bits |= 2 << (2 * k);
+    });
+    this.marks.push(bits >>> 0);
+  }
+
+  /** Starts the row of the state being expanded (ids are expanded in order). */
+  begin(id: number): void {
+    this.current = id;
+    this.rowStart.push(this.targets.length);
+  }
+
+  /** A step from the state being expanded; a step back to it is a stutter and is not kept. */
+  edge(target: number, move: number): void {
+    if (target === this.current) return;
+    this.targets.push(target);
+    this.packedMoves.push(move);
+  }
+
+  /** Closes the last row; the graph is then read only. */
+  finish(): void {
+    this.rowStart.push(this.targets.length);
+  }
+
+  get states(): number {
+    return this.marks.length;
+  }
+
+  get edges(): number {
+    return this.targets.length;
+  }
+
+  get bytes(): number {
+    return this.rowStart.bytes + this.targets.bytes + this.packedMoves.bytes + this.marks.bytes;
+  }
+
+  first(v: number): number {
+    return this.rowStart.get(v);
+  }
+
+  end(v: number): number {
+    return this.rowStart.get(v + 1);
+  }
+
+  target(e: number): number {
+    return this.targets.get(e);
+  }
+
+  move(e: number): number {
+    return this.packedMoves.get(e);
+  }
+
+  from(v: number, k: number): boolean {
+    return (this.marks.get(v) & (1 << (2 * k))) !== 0;
+  }
+
+  to(v: number, k: number): boolean {
+    return (this.marks.get(v) & (2 << (2 * k))) !== 0;
+  }
+}

@@ -14,6 +14,7 @@ import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
+import { checkCanonicalEncoding } from './canonical-check.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -28,7 +29,10 @@ export interface ExploreOptions {
   readonly known?: readonly string[];
   /** Report states with no enabled step that the model does not accept as final (default true). */
   readonly checkDeadlock?: boolean;
-  /** Check on every new state that the model's canonicalize is a symmetry (slower; symmetry-check.ts). */
+  /**
+   * Check on every new state that the model's canonicalize is a symmetry and that its encoding is
+   * canonical (slower; symmetry-check.ts, canonical-check.ts).
+   */
   readonly checkSymmetry?: boolean;
   /** Keep the state graph and check the model's liveness properties on it (default true). */
   readonly liveness?: boolean;
@@ -108,7 +112,10 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   /** Where a violation of `s` is: a stored state's id, or a step from one, or an initial state. */
   type At = Pick<Found, 'id' | 'move' | 'initIndex'>;
   const judge = (s: S, at: At, where: string): void => {
-    if (options.checkSymmetry) checkCanonicalize(compiled, s, `the state after ${where}`);
+    if (options.checkSymmetry) {
+      checkCanonicalize(compiled, s, `the state after ${where}`);
+      checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
+    }
     for (let i = 0; i < invariants.length; i++) {
       if (violated[i]) continue;
       const inv = invariants[i]!;

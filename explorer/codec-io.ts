@@ -54,7 +54,13 @@ export type Shape =
   | { readonly kind: 'literal'; readonly values: readonly string[] }
   | { readonly kind: 'array'; readonly length: number; readonly item: AnyCodec }
   | { readonly kind: 'tuple'; readonly items: readonly AnyCodec[] }
-  | { readonly kind: 'list'; readonly maxLength: number; readonly item: AnyCodec }
+  | {
+      readonly kind: 'list';
+      readonly maxLength: number;
+      readonly item: AnyCodec;
+      /** A set kept as a list: held in the order `compare` gives, each item once (canonical-check.ts). */
+      readonly set?: { readonly compare: (a: unknown, b: unknown) => number };
+    }
   | { readonly kind: 'record'; readonly keys: readonly string[]; readonly fields: readonly AnyCodec[] }
   | { readonly kind: 'nullable'; readonly item: AnyCodec }
   | { readonly kind: 'tagged'; readonly key: string; readonly tags: readonly string[]; readonly variants: readonly AnyCodec[] }

@@ -74,9 +74,27 @@ export function list<T>(maxLength: number, item: Codec<T>): Codec<T[]> {
   return shaped({ kind: 'list', maxLength, item: item as Codec<unknown> });
 }
 
-/** A set of labels kept sorted (warning kinds, events): a list with room for each label once. */
+/**
+ * A set of at most `maxSize` items, kept as a list in the order `compare` gives (by default: by the
+ * items' encodings, so ints ascending), each item once. The encoding is the list's, so it is
+ * canonical only if the model keeps that order: `simulate` and `explore --check-symmetry` check it
+ * on every state (canonical-check.ts). A set kept in arrival order would make equal sets distinct
+ * states.
+ */
+export function set<T>(maxSize: number, item: Codec<T>, compare?: (a: T, b: T) => number): Codec<T[]> {
+  const byEncoding = (a: unknown, b: unknown): number => compareInts(encodeToArray(item as Codec<unknown>, a), encodeToArray(item as Codec<unknown>, b));
+  return shaped({ kind: 'list', maxLength: maxSize, item: item as Codec<unknown>, set: { compare: (compare as ((a: unknown, b: unknown) => number) | undefined) ?? byEncoding } });
+}
+
+/** Lexicographic order of two encodings. */
+export function compareInts(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/** A set of labels (warning kinds, events), kept sorted as strings (`.sort()`). */
 export function labelSet<const T extends string>(values: readonly T[]): Codec<T[]> {
-  return list(values.length, literal(values));
+  return set(values.length, literal(values), (a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 type CodecFields<T> = { readonly [K in keyof T]: Codec<T[K]> };

@@ -42,7 +42,7 @@ function boundOptions(cmd: Command): Command {
     .option('--continue', 'keep going after a violation: one shortest counterexample per property')
     .option('--no-deadlock', 'do not report states with no enabled step')
     .option('--no-liveness', 'do not keep the state graph nor check liveness properties')
-    .option('--check-symmetry', "check on every new state that the model's canonicalize is a symmetry");
+    .option('--check-symmetry', "check on every new state that the model's canonicalize is a symmetry and its encoding canonical");
 }
 
 function outputOptions(cmd: Command): Command {

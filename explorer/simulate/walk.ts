@@ -7,6 +7,7 @@ import { cloner, decodeFromArray, encodeToArray } from '../codec.ts';
 import { applyWithImmer, choicesOf, isEnabled, pcOf, showChoice, type Compiled, type Move } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import { checkCanonicalize } from '../symmetry-check.ts';
+import { checkCanonicalEncoding } from '../canonical-check.ts';
 import type { TraceState } from '../result.ts';
 import { describeDifference, firstDifference, show } from './equal.ts';
 
@@ -48,8 +49,9 @@ export class Walker<S, C> {
     const trace: TraceState<S>[] = [{ move: null, state }];
     for (let k = 1; ; k++) {
       const where = k === 1 ? `initial state ${initIndex}` : `the state after step ${k - 1} of the walk`;
-      // The symmetry the search trusts is checked on every state a walk visits.
+      // The symmetry and the canonical encoding the search trusts are checked on every state a walk visits.
       this.guard(() => checkCanonicalize(this.compiled, state, where), `canonicalize threw on ${where}`);
+      checkCanonicalEncoding(model.name, this.compiled.codec, state, where);
       const broken = this.judge(state, where);
       if (broken !== null) return { trace, failure: broken };
       // Outside the model's constraint a state is judged but not explored further (as explore does).

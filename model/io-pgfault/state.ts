@@ -1,6 +1,6 @@
 // drivers/iommu/io-pgfault.c's data (fc36479db74e, v5.13): struct iopf_device_param, iopf_group,
 // iopf_queue with its workqueue, and the workers running iopf_handle_group.
-import { brandedInt, constant, int, list, literal, nullable, record, tagged, type Codec } from '../../explorer/codec.ts';
+import { brandedInt, constant, int, list, literal, nullable, record, set, tagged, type Codec } from '../../explorer/codec.ts';
 import { faultCodec, type IommuFault } from '../iommu/state.ts';
 import type { IopfParams } from '../params.ts';
 import { mmCount } from '../sva/config.ts';
@@ -70,7 +70,7 @@ export function groupCodec(c: IopfParams): Codec<IopfGroup> {
 export function queueCodec(c: IopfParams): Codec<IopfQueue> {
   return record<IopfQueue>({
     state: literal(QUEUE_STATES),
-    devices: list(c.devices, brandedInt<DeviceId>(0, c.devices - 1)),
+    devices: set(c.devices, brandedInt<DeviceId>(0, c.devices - 1)),
     wq: list(c.devices * c.groups * 2, groupCodec(c)),
   });
 }

@@ -7,12 +7,18 @@ const CHUNK = 1 << CHUNK_BITS;
 /** A growable Uint32 vector in fixed chunks. */
 export class U32Vec {
   private chunks: Uint32Array[] = [];
+  /** The chunk being filled, and how many of its slots are used (CHUNK: full, or none yet). */
+  private tail = new Uint32Array(0);
+  private used = CHUNK;
   length = 0;
 
   push(v: number): void {
-    const c = this.length >>> CHUNK_BITS;
-    if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
-    (this.chunks[c] as Uint32Array)[this.length & (CHUNK - 1)] = v;
+    if (this.used === CHUNK) {
+      this.tail = new Uint32Array(CHUNK);
+      this.chunks.push(this.tail);
+      this.used = 0;
+    }
+    this.tail[this.used++] = v;
     this.length++;
   }
 

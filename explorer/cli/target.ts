@@ -87,7 +87,14 @@ function compileNamingTheFile(
     return compile(model, params);
   } catch (e) {
     if (!(e instanceof HarnessError)) throw e;
-    const blame = variant && variantFile && e.message.startsWith(`variant ${variant.id}`) ? variantFile : modelFile;
+    const blame = variant && variantFile && (e.message.startsWith(`variant ${variant.id}`) || namesAnEditOf(variant, e.message)) ? variantFile : modelFile;
     throw new HarnessError(`${displayPath(ws, blame)}: ${e.message}`);
   }
+}
+
+/** Whether the message is about a liveness property the variant adds or replaces. */
+function namesAnEditOf(variant: AnyVariant, message: string): boolean {
+  const edits = variant.liveness;
+  const names = [...Object.keys(edits?.replace ?? {}), ...(edits?.add ?? []).map((p) => p.name)];
+  return names.some((name) => message.includes(`liveness property ${name} `));
 }

@@ -23,13 +23,17 @@ interface Context<S> {
   readonly graph: StateGraph<S>;
   readonly conditions: readonly Condition[];
   readonly actionOf: (move: number) => number;
+  /** By action: the conditions (bit i for conditions[i], up to 32) it counts for. */
+  readonly conditionBits: Uint32Array;
 }
+
+const MAX_CONDITIONS = 32;
 
 /** One shortest-stem lasso per violated property, in the model's order. */
 export function findLassos<S>(graph: StateGraph<S>, properties: readonly CompiledLiveness<S>[], initialStates: number, actionOf: (move: number) => number): Lasso[] {
   const found: Lasso[] = [];
   properties.forEach((p, k) => {
-    const lasso = lassoOf({ graph, conditions: p.conditions, actionOf }, k, p.from === undefined, initialStates);
+    const lasso = lassoOf({ graph, conditions: p.conditions, actionOf, conditionBits: conditionBits(p.conditions) }, k, p.from === undefined, initialStates);
     if (lasso) found.push(lasso);
   });
   return found;
@@ -52,7 +56,7 @@ function lassoOf<S>(ctx: Context<S>, k: number, fromInit: boolean, initialStates
     const fair = fairSubset(ctx, component, open);
     if (fair) for (const v of fair) fairSetOf.set(v, fair);
     // Every component reachable from this one was emitted before it.
-    leadsToFair.push(fair !== null || component.some((v) => successors(graph, v, open).some((w) => componentOf[w] !== id && leadsToFair[componentOf[w]!] === true)));
+    leadsToFair.push(fair !== null || component.some((v) => leavesToFair(graph, v, open, componentOf, id, leadsToFair)));
   });
   const trigger = roots.find((v) => leadsToFair[componentOf[v]!] === true);
   if (trigger === undefined) return null;
@@ -61,19 +65,32 @@ function lassoOf<S>(ctx: Context<S>, k: number, fromInit: boolean, initialStates
   const entry = toFair.end;
   const fair = fairSetOf.get(entry)!;
   const inFair = (v: number): boolean => fair.has(v);
-  const stutter = shortestPath(graph, entry, inFair, { node: (v) => ctx.conditions.every((c) => !enabledAt(ctx, v, c)) });
+  const stutter = shortestPath(graph, entry, inFair, { node: (v) => allDisabledAt(ctx, v) });
   if (stutter) return { property: k, trigger, stem: [...toFair.edges, ...stutter.edges], cycle: [] };
   return { property: k, trigger, stem: toFair.edges, cycle: fairCycle(ctx, entry, fair) };
 }
 
-/** The successors of `v` inside the part of the graph `member` selects. */
-function successors<S>(graph: StateGraph<S>, v: number, member: (v: number) => boolean): number[] {
-  const out: number[] = [];
+function conditionBits(conditions: readonly Condition[]): Uint32Array {
+  const bits = new Uint32Array(conditions[0]?.actions.length ?? 0);
+  conditions.slice(0, MAX_CONDITIONS).forEach((c, i) => c.actions.forEach((on, a) => (bits[a]! |= on << i)));
+  return bits;
+}
+
+/** Whether every condition is disabled at `v`: no non-stuttering step of any of them leaves it. */
+function allDisabledAt<S>(ctx: Context<S>, v: number): boolean {
+  if (ctx.conditions.length === 0) return true;
+  if (ctx.conditions.length > MAX_CONDITIONS) return ctx.conditions.every((c) => !enabledAt(ctx, v, c));
+  for (let e = ctx.graph.first(v); e < ctx.graph.end(v); e++) if (ctx.conditionBits[ctx.actionOf(ctx.graph.move(e))] !== 0) return false;
+  return true;
+}
+
+/** Whether a step from `v`, inside `member`, reaches another component that leads to a fair set. */
+function leavesToFair<S>(graph: StateGraph<S>, v: number, member: (v: number) => boolean, componentOf: Int32Array, id: number, leadsToFair: readonly boolean[]): boolean {
   for (let e = graph.first(v); e < graph.end(v); e++) {
     const w = graph.target(e);
-    if (w !== OUTSIDE && member(w)) out.push(w);
+    if (w !== OUTSIDE && member(w) && componentOf[w] !== id && leadsToFair[componentOf[w]!] === true) return true;
   }
-  return out;
+  return false;
 }
 
 /** Whether some non-stuttering step of the condition's actions leaves `v` (into the graph or not). */
@@ -96,7 +113,7 @@ function takenIn<S>(ctx: Context<S>, set: ReadonlySet<number>, c: Condition): bo
 function fairSubset<S>(ctx: Context<S>, component: readonly number[], member: (v: number) => boolean): ReadonlySet<number> | null {
   // A single state (stutters are not edges, so it has no step to itself): a stutter there is fair
   // exactly when every condition is disabled.
-  if (component.length === 1) return ctx.conditions.every((c) => !enabledAt(ctx, component[0]!, c)) ? new Set(component) : null;
+  if (component.length === 1) return allDisabledAt(ctx, component[0]!) ? new Set(component) : null;
   const set = new Set(component);
   const failingStrong: Condition[] = [];
   for (const c of ctx.conditions) {

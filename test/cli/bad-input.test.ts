@@ -182,6 +182,17 @@ describe('malformed variant modules', () => {
     expect(run.out).toMatch(/1 +jugs\[0\] FillBigJug[\s\S]*big: 0 -> 6/);
   });
 
+  it('a liveness property that assumes fairness of a process the model does not have', async () => {
+    const file = join(dir, 'unfair.ts');
+    writeFileSync(
+      file,
+      `export default { id: 'unfair', title: 't', source: 's', model: 'diehard', expect: { violates: [] }, liveness: { add: [{ name: 'solved', description: 'd', source: 's', to: (s) => s.big === 4, fairness: ['nobody'] }] } };\n`,
+    );
+    const run = await cli(['explore', '--model', DIEHARD, '--variant', file, '--no-save']);
+    expectOneLineError(run, 'unfair.ts');
+    expect(run.err).toContain("liveness property solved assumes fairness of 'nobody', which is not a process of the model");
+  });
+
   it('a module that does not compile or has no default export', async () => {
     for (const [name, text] of [['syntax.ts', 'export default {{{'], ['nodefault.ts', 'export const x = 1;\n']] as const) {
       const file = join(dir, name);

@@ -157,7 +157,7 @@ describe('liveness under fairness', () => {
           expect(lassoFails(compiled, compiled.liveness[0]!, states, actions, lasso.loop!)).toBeNull();
         }
       }),
-      { numRuns: 300, seed: 7 },
+      { numRuns: 150, seed: 7 },
     );
   });
 

@@ -45,6 +45,20 @@ describe('a model and a variant from a folder of their own', () => {
     expect(replayed.code).toBe(1);
   }, 60_000);
 
+  it('with sva-check installed from the checkout: npx sva-check explores the model and diffs the variant', () => {
+    const dir = copyExample(null);
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ROOT], { cwd: dir, stdio: 'pipe' });
+    const npx = (args: readonly string[]): string => execFileSync('npx', ['--no-install', 'sva-check', ...args], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    expect(npx(['explore', '--model', 'model.ts', '--no-save'])).toContain('Result: ok.');
+    let diffed = '';
+    try {
+      npx(['diff', '--model', 'model.ts', '--variant', 'no-test.ts', '--no-save']);
+    } catch (e) {
+      diffed = (e as { stdout: string }).stdout;
+    }
+    expect(diffed).toContain('As the variant expects: violates mutual-exclusion.');
+  }, 60_000);
+
   it('in an ES-module package', () => {
     const dir = copyExample({ type: 'module' });
     const diffed = run(['diff', '--model', join(dir, 'model.ts'), '--variant', join(dir, 'no-test.ts'), '--no-save'], dir);

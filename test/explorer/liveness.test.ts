@@ -119,6 +119,17 @@ describe('liveness under fairness', () => {
     expect(lasso!.detail).toContain('SF p[0]');
   });
 
+  it('counts a step out of the constraint as enabled, though the graph does not follow it', () => {
+    // Only x = 0 is explored. flip is enabled there (to a state outside) and fair, so the initial
+    // state is no place to stutter, and no cycle stays inside: nothing violates within the constraint.
+    const constrained: Model<Toggle, Record<string, never>> = { ...toggle({ process: 'catch' }), constraint: (s) => s.x === 0 };
+    const { result } = run(constrained, {});
+    expect(result.stats.liveness).toMatchObject({ checked: true, edges: 1 });
+    expect(liveness(result)).toEqual([]);
+    // Without fairness of flip, the behaviour may stop at once.
+    expect(liveness(run({ ...toggle(null, false), constraint: (s: Toggle) => s.x === 0 }, {}).result)).toHaveLength(1);
+  });
+
   it('is not checked on a search stopped early, and says so', () => {
     const compiled = compile(toggle({ process: 'catch' }), {});
     const result = explore(compiled, { maxDepth: 1 });

@@ -325,7 +325,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     neverFired: stepCounts.filter((s) => s.fired === 0).map((s) => s.step),
     seconds,
     statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
-    bytesPerState: distinct > 0 ? (seen.bytes + (4 + moves.bytesPerEntry) * distinct + queue.peakBytes) / distinct : 0,
+    bytesPerState: distinct > 0 ? (seen.bytes + (4 + moves.bytesPerEntry) * distinct + queue.peakBytes + (graph?.bytes ?? 0)) / distinct : 0,
     collisionProbability: collisionProbability(distinct, totalGenerated),
   };
   const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));

@@ -53,7 +53,7 @@ export interface Stats {
   readonly neverFired: readonly string[];
   readonly seconds: number;
   readonly statesPerSecond: number;
-  /** Fingerprint table, parent links and the peak frontier, divided by distinct states. */
+  /** Fingerprint table, parent links, the peak frontier and the state graph (liveness), divided by distinct states. */
   readonly bytesPerState: number;
   readonly collisionProbability: number;
   /**

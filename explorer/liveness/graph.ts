@@ -52,8 +52,9 @@ export class StateGraph<S> {
     return this.targets.length;
   }
 
+  /** Bytes the entries take (4 each; the last chunk of each vector is allocated whole). */
   get bytes(): number {
-    return this.rowStart.bytes + this.targets.bytes + this.packedMoves.bytes + this.marks.bytes;
+    return 4 * (this.rowStart.length + this.targets.length + this.packedMoves.length + this.marks.length);
   }
 
   first(v: number): number {

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { displayPath, readJsonFile, type Workspace } from '../load.ts';
-import { CounterexampleSchema, type CounterexampleFile } from '../trace/itf.ts';
+import { CounterexampleSchema, variantOf, type CounterexampleFile } from '../trace/itf.ts';
 import { replayTrace, type ReplayOutcome } from '../trace/replay.ts';
 import { formatZodError } from '../zod-errors.ts';
 import type { CliContext } from './io.ts';
@@ -25,7 +25,7 @@ export async function replayFile(ws: Workspace, path: string, options: { baselin
   const file = resolve(ws.cwd, path);
   const doc = readCounterexample(ws, file);
   const meta = doc['#meta'];
-  const underVariant = meta.variant !== null && !(options.baseline ?? false);
+  const underVariant = variantOf(doc) !== null && !(options.baseline ?? false);
   const params = meta.config.params;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new HarnessError(`${displayPath(ws, file)}: #meta.config.params is not an object of params`);

@@ -39,7 +39,7 @@ export function saveViolations(ws: Workspace, target: Target, violations: readon
     if (v.trace.length === 0) return null;
     const first = v.trace[0]!.state;
     const initIndex = Math.max(0, target.compiled.initStates.indexOf(first));
-    const doc = toItf(v.trace, traceContext(ws, target, v), initIndex);
+    const doc = toItf(v.trace, traceContext(ws, target, v), initIndex, target.compiled.codec);
     const path = saveCounterexample(resolve(ws.cwd, outDir), doc, (p) => `npx sva-check replay ${relative(ws.cwd, p)}`);
     return relative(ws.cwd, path);
   });

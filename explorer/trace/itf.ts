@@ -3,7 +3,9 @@
 // what sva-check needs to stand the file alone: model, kernel version, config inline, variant,
 // property and the expectation a test checks. Schema version 1; documented in the README.
 import { z } from 'zod';
+import type { Codec } from '../codec.ts';
 import type { PropertyKind, TraceState } from '../result.ts';
+import { fromItfValue, toItfValue } from './itf-value.ts';
 
 export const SCHEMA = 'sva-check/counterexample/v1';
 
@@ -44,11 +46,14 @@ export const CounterexampleSchema = z
         schema: z.literal(SCHEMA),
         source: z.string(),
         model: z.object({ name: z.string().min(1), follows: z.string(), file: z.string().optional() }).strict(),
-        config: z.object({ name: z.string().nullable(), params: z.unknown() }).strict(),
+        // No name: the config was given as params only. Files written before strict ITF hold null.
+        config: z.object({ name: z.string().nullable().optional(), params: z.unknown() }).strict(),
+        // Absent (or null, before strict ITF): the baseline.
         variant: z
           .object({ id: z.string().min(1), title: z.string(), source: z.string(), file: z.string().optional() })
           .strict()
-          .nullable(),
+          .nullable()
+          .optional(),
         property: z
           .object({ name: z.string().min(1), kind: z.enum(['invariant', 'action', 'liveness', 'deadlock', 'witness']), description: z.string() })
           .strict(),
@@ -75,10 +80,21 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The trace as an ITF document; a non-record state is stored as one variable named `state`. */
-export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex: number): CounterexampleFile {
+/** The codec of each variable: a record state's fields, or the whole state as `state`. */
+function varCodecs(codec: Codec<unknown>, vars: readonly string[]): Map<string, Codec<unknown> | undefined> {
+  const s = codec.shape;
+  if (vars.length === 1 && vars[0] === STATE_VAR && s?.kind !== 'record') return new Map([[STATE_VAR, codec]]);
+  return new Map(vars.map((v) => [v, s?.kind === 'record' ? s.fields[s.keys.indexOf(v)] : undefined]));
+}
+
+/**
+ * The trace as a strict ITF document (no null: itf-value.ts); a non-record state is stored as one
+ * variable named `state`.
+ */
+export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex: number, codec: Codec<unknown>): CounterexampleFile {
   const first = trace[0]?.state;
   const vars = isRecord(first) ? Object.keys(first) : [STATE_VAR];
+  const codecs = varCodecs(codec, vars);
   const states = trace.map((t, index) => {
     const values = isRecord(t.state) ? t.state : { [STATE_VAR]: t.state };
     const meta = t.move
@@ -87,8 +103,8 @@ export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex
     return {
       '#meta': meta,
       'mbt::actionTaken': t.move ? `${t.move.process}/${t.move.step}` : 'init',
-      'mbt::nondetPicks': t.move && t.move.choice !== undefined ? { choice: t.move.choice, choiceIndex: t.move.choiceIndex } : {},
-      ...values,
+      'mbt::nondetPicks': t.move && t.move.choice !== undefined ? { choice: toItfValue(undefined, t.move.choice), choiceIndex: t.move.choiceIndex } : {},
+      ...Object.fromEntries(vars.map((v) => [v, toItfValue(codecs.get(v), values[v])])),
     };
   });
   return {
@@ -98,8 +114,8 @@ export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex
       schema: SCHEMA,
       source: 'sva-check',
       model: ctx.model,
-      config: ctx.config,
-      variant: ctx.variant,
+      config: ctx.config.name === null ? { params: toItfValue(undefined, ctx.config.params) } : { name: ctx.config.name, params: toItfValue(undefined, ctx.config.params) },
+      ...(ctx.variant === null ? {} : { variant: ctx.variant }),
       property: ctx.property,
       expect: 'violates',
       ...(ctx.detail === undefined ? {} : { detail: ctx.detail }),
@@ -110,9 +126,20 @@ export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex
   };
 }
 
-/** The state a record holds, rebuilt from its variables. */
-export function stateOf(file: CounterexampleFile, index: number): unknown {
+/** The state a record holds, rebuilt from its variables through the model's codec. */
+export function stateOf(file: CounterexampleFile, index: number, codec: Codec<unknown>): unknown {
   const record = file.states[index] as Record<string, unknown>;
-  if (file.vars.length === 1 && file.vars[0] === STATE_VAR) return record[STATE_VAR];
-  return Object.fromEntries(file.vars.map((v) => [v, record[v]]));
+  const codecs = varCodecs(codec, file.vars);
+  if (file.vars.length === 1 && file.vars[0] === STATE_VAR && codecs.has(STATE_VAR) && codec.shape?.kind !== 'record') return fromItfValue(codec, record[STATE_VAR]);
+  return Object.fromEntries(file.vars.map((v) => [v, fromItfValue(codecs.get(v), record[v])]));
+}
+
+/** The choice a record's nondeterministic picks hold (strict ITF, or as written before it). */
+export function choiceOf(picks: Record<string, unknown>): unknown {
+  return fromItfValue(undefined, picks['choice']);
+}
+
+/** The file's variant, or null for the baseline. */
+export function variantOf(file: CounterexampleFile): NonNullable<CounterexampleFile['#meta']['variant']> | null {
+  return file['#meta'].variant ?? null;
 }

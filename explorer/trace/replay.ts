@@ -4,9 +4,9 @@
 // applies (a step the model lacks or does not enable, a recorded state that differs from the
 // re-executed one, or holds what the model's state does not: a field it lacks, an edited constant).
 import { applyWithImmer, choicesOf, enabledMoves, isEnabled, type Compiled } from '../compile.ts';
-import { decodeFromArray, encodeToArray } from '../codec.ts';
+import { decodeFromArray, encodeToArray, type Codec } from '../codec.ts';
 import { HarnessError } from '../errors.ts';
-import { stateOf, type CounterexampleFile } from './itf.ts';
+import { choiceOf, stateOf, type CounterexampleFile } from './itf.ts';
 import type { StepTaken } from '../model.ts';
 import { ABSENT, firstDifference, show, type Difference } from '../simulate/equal.ts';
 import { lassoCloses, lassoFails } from '../liveness/lasso.ts';
@@ -30,7 +30,7 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   let state: S = init;
   const stray = strayField(file);
   if (stray) return diverged(stray.index, `state ${stray.index} holds '${stray.key}', which is neither a variable of the file nor trace metadata`);
-  const initDiff = differs(compiled, state, stateOf(file, 0), 0);
+  const initDiff = differs(compiled, state, stateOf(file, 0, compiled.codec as Codec<unknown>), 0);
   if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
   // The last step and the state it started from, for an action property.
   let before: { state: S; step: StepTaken } | undefined;
@@ -59,7 +59,7 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     state = applyWithImmer(action, state, choice);
     states.push(state);
     actions.push(action.index);
-    const diff = differs(compiled, state, stateOf(file, k), k);
+    const diff = differs(compiled, state, stateOf(file, k, compiled.codec as Codec<unknown>), k);
     if (diff) return diverged(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
   }
 
@@ -111,7 +111,7 @@ function diverged(steps: number, reason: string): ReplayOutcome {
 
 function pickChoice(choices: readonly unknown[], picks: Record<string, unknown>): number {
   if (!('choice' in picks)) return choices.length === 1 && choices[0] === undefined ? 0 : -1;
-  const wanted = JSON.stringify(picks['choice']);
+  const wanted = JSON.stringify(choiceOf(picks));
   const hinted = typeof picks['choiceIndex'] === 'number' ? picks['choiceIndex'] : -1;
   if (hinted >= 0 && hinted < choices.length && JSON.stringify(choices[hinted]) === wanted) return hinted;
   return choices.findIndex((c) => JSON.stringify(c) === wanted);

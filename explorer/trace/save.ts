@@ -16,7 +16,7 @@ export function saveCounterexample(dir: string, doc: CounterexampleFile, reprodu
   const base = counterexampleName(doc);
   for (let n = 1; ; n++) {
     const path = join(dir, n === 1 ? `${base}.json` : `${base}-${n}.json`);
-    const text = `${JSON.stringify({ ...doc, '#meta': { ...doc['#meta'], reproduce: reproduce(path) } }, null, 2)}\n`;
+    const text = formatCounterexample({ ...doc, '#meta': { ...doc['#meta'], reproduce: reproduce(path) } });
     if (existsSync(path)) {
       if (readFileSync(path, 'utf8') === text) return path;
       continue;
@@ -29,4 +29,11 @@ export function saveCounterexample(dir: string, doc: CounterexampleFile, reprodu
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
     }
   }
+}
+
+/** The file's text: its metadata indented, each state on one line (a trace diffs state by state). */
+export function formatCounterexample(doc: CounterexampleFile): string {
+  const { states, ...rest } = doc;
+  const head = JSON.stringify(rest, null, 2).replace(/\n}$/, '');
+  return `${head},\n  "states": [\n${states.map((st) => `    ${JSON.stringify(st)}`).join(',\n')}\n  ]\n}\n`;
 }

@@ -7,6 +7,8 @@ import { expectedVerdict, sameVerdict, verdictOf } from '../verdict.ts';
 import { exploreTarget, knownFindings, resultJson, type BoundOptions } from './explore-command.ts';
 import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
+import type { RenderFormat } from '../render/input.ts';
+import { renderViolation } from './render-command.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
 
 export interface DiffCommandOptions extends TargetOptions, BoundOptions {
@@ -14,6 +16,7 @@ export interface DiffCommandOptions extends TargetOptions, BoundOptions {
   readonly quiet?: boolean;
   readonly out: string;
   readonly save?: boolean;
+  readonly render?: RenderFormat;
 }
 
 const violationsOf = (r: ExploreResult): readonly Violation[] => (r.kind === 'violation' ? r.violations : []);
@@ -40,7 +43,9 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
   const actual = actualV.violates;
   const fixes = (v: typeof actualV): string => (v.fixes.length > 0 ? `, fixes the known findings ${v.fixes.join(', ')}` : '');
 
-  if (options.json) {
+  if (options.render) {
+    for (const v of newlyFailing) if (v.trace.length > 0) ctx.io.out(renderViolation(ctx, varTarget, v, options.render));
+  } else if (options.json) {
     ctx.io.out(
       JSON.stringify({
         baseline: resultJson(baseTarget, base, []),

@@ -5,6 +5,8 @@ import { pickReporter } from '../reporter.ts';
 import type { Finding } from '../load.ts';
 import type { ExploreResult, Violation } from '../result.ts';
 import { renderTrace } from '../trace/render.ts';
+import type { RenderFormat } from '../render/input.ts';
+import { renderViolation } from './render-command.ts';
 import { formatStats, formatWitnesses, verdictLine } from './format.ts';
 import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
@@ -28,6 +30,8 @@ export interface ExploreCommandOptions extends TargetOptions, BoundOptions {
   readonly quiet?: boolean;
   readonly out: string;
   readonly save?: boolean;
+  /** Print each trace in this format, and nothing else on standard output (the verdict goes to standard error). */
+  readonly render?: RenderFormat;
 }
 
 /** The config's own bounds, with any bound given on the command line taking precedence. */
@@ -83,7 +87,10 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
   const result = exploreTarget(ctx, target, options);
   const violations = result.kind === 'violation' ? result.violations : [];
   const files = options.save === false ? violations.map(() => null) : saveViolations(ctx.ws, target, violations, options.out);
-  if (options.json) {
+  if (options.render) {
+    for (const v of violations) if (v.trace.length > 0) ctx.io.out(renderViolation(ctx, target, v, options.render));
+    ctx.io.err(verdictLine(result, knownFindings(target).map((f) => f.property)));
+  } else if (options.json) {
     ctx.io.out(JSON.stringify(resultJson(target, result, files)));
   } else {
     ctx.io.out(`sva-check explore: ${describeTarget(target)}`);

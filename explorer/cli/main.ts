@@ -13,6 +13,7 @@ import { listCommand } from './list-command.ts';
 import { newCommand } from './new-command.ts';
 import { collectParam, collectVariant, positiveSeconds, wholeNumber } from './options.ts';
 import { replayCommand } from './replay-command.ts';
+import { renderCommand, renderFormat } from './render-command.ts';
 import { renderTrace } from '../trace/render.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { stepsCommand } from './steps-command.ts';
@@ -50,7 +51,8 @@ function outputOptions(cmd: Command): Command {
     .option('--json', 'print one JSON object instead of the text report')
     .option('-q, --quiet', 'no progress line')
     .option('--out <dir>', 'folder for counterexample files', 'counterexamples')
-    .option('--no-save', 'do not write counterexample files');
+    .option('--no-save', 'do not write counterexample files')
+    .option('--render <format>', 'print each trace as text, mermaid, itf, html or dot', renderFormat);
 }
 
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -79,6 +81,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .argument('<file>', 'a counterexample JSON file')
     .option('--baseline', 'replay under the baseline model instead of the recorded variant')
     .option('--json', 'print one JSON object')
+    .option('--render <format>', "print the file's trace as text, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat)
     .action(async (file: string, opts) => setExit(await replayCommand(ctx, file, opts)));
 
   outputOptions(boundOptions(targetOptions(program.command('diff'))))
@@ -90,6 +93,13 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--markdown', 'print markdown tables (model/STEPS.md is made this way)')
     .option('--json', 'print one JSON object')
     .action(async (opts) => setExit(await stepsCommand(ctx, opts)));
+
+  program
+    .command('render')
+    .description('print a saved counterexample as text, a Mermaid sequence diagram, strict ITF, a self-contained HTML page, or the state graph (DOT)')
+    .argument('<file>', 'a counterexample JSON file')
+    .option('--format <format>', 'text, mermaid, itf, html or dot', renderFormat, 'text')
+    .action(async (file: string, opts) => setExit(await renderCommand(ctx, file, opts)));
 
   program
     .command('new')

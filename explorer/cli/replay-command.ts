@@ -6,7 +6,9 @@ import { CounterexampleSchema, variantOf, type CounterexampleFile } from '../tra
 import { replayTrace, type ReplayOutcome } from '../trace/replay.ts';
 import { formatZodError } from '../zod-errors.ts';
 import type { CliContext } from './io.ts';
-import { resolveTarget } from './target.ts';
+import { resolveTarget, type Target } from './target.ts';
+import type { RenderFormat } from '../render/input.ts';
+import { renderCommand } from './render-command.ts';
 
 export interface ReplayReport {
   readonly doc: CounterexampleFile;
@@ -21,24 +23,25 @@ export function readCounterexample(ws: Workspace, file: string): CounterexampleF
   return parsed.data;
 }
 
-export async function replayFile(ws: Workspace, path: string, options: { baseline?: boolean } = {}): Promise<ReplayReport> {
+/** A counterexample file and the model, variant and params it was recorded on, resolved as explore resolves them. */
+export async function fileTarget(ws: Workspace, path: string, options: { baseline?: boolean } = {}): Promise<{ file: string; doc: CounterexampleFile; target: Target; underVariant: boolean }> {
   const file = resolve(ws.cwd, path);
   const doc = readCounterexample(ws, file);
   const meta = doc['#meta'];
-  const underVariant = variantOf(doc) !== null && !(options.baseline ?? false);
+  const variant = variantOf(doc);
+  const underVariant = variant !== null && !(options.baseline ?? false);
   const params = meta.config.params;
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new HarnessError(`${displayPath(ws, file)}: #meta.config.params is not an object of params`);
   }
-  // The model, variant and params are resolved as explore resolves them; recorded paths are relative
-  // to the repository's root.
+  // Recorded paths are relative to the repository's root.
   let target;
   try {
     target = await resolveTarget(
       { ...ws, cwd: ws.root },
       {
         model: meta.model.file ?? meta.model.name,
-        ...(underVariant && meta.variant ? { variant: meta.variant.file ?? meta.variant.id } : {}),
+        ...(underVariant && variant ? { variant: variant.file ?? variant.id } : {}),
         param: params as Record<string, unknown>,
       },
     );
@@ -49,6 +52,11 @@ export async function replayFile(ws: Workspace, path: string, options: { baselin
   if (target.baseline.name !== meta.model.name) {
     throw new HarnessError(`${displayPath(ws, file)}: recorded for model '${meta.model.name}', but that file holds '${target.baseline.name}'`);
   }
+  return { file, doc, target, underVariant };
+}
+
+export async function replayFile(ws: Workspace, path: string, options: { baseline?: boolean } = {}): Promise<ReplayReport> {
+  const { file, doc, target, underVariant } = await fileTarget(ws, path, options);
   let outcome: ReplayOutcome;
   try {
     outcome = replayTrace(target.compiled, doc);
@@ -68,7 +76,7 @@ export async function expectationHolds(ws: Workspace, path: string): Promise<{ h
   return { holds: fixed ? !reproduced : reproduced, report };
 }
 
-export async function replayCommand(ctx: CliContext, path: string, options: { baseline?: boolean; json?: boolean }): Promise<number> {
+export async function replayCommand(ctx: CliContext, path: string, options: { baseline?: boolean; json?: boolean; render?: RenderFormat }): Promise<number> {
   const { doc, outcome, underVariant } = await replayFile(ctx.ws, path, options);
   const meta = doc['#meta'];
   const under = underVariant && meta.variant ? `variant ${meta.variant.id}` : 'the baseline';
@@ -77,7 +85,10 @@ export async function replayCommand(ctx: CliContext, path: string, options: { ba
   if (outcome.kind === 'diverged' && !options.baseline) {
     throw new HarnessError(`${path}: no longer matches ${under} of model ${meta.model.name} (${outcome.reason}); explore again to record a current trace`);
   }
-  if (options.json) {
+  if (options.render) {
+    ctx.io.err(`${path}: ${outcome.kind.replace('-', ' ')} under ${under} after ${outcome.steps} steps`);
+    await renderCommand(ctx, path, { format: options.render });
+  } else if (options.json) {
     ctx.io.out(JSON.stringify({ file: path, property: meta.property.name, under, ...outcome }));
   } else if (outcome.kind === 'reproduced') {
     ctx.io.out(`${path}: ${meta.property.name} still violated under ${under} after ${outcome.steps} steps (model ${meta.model.name}).`);

@@ -5,6 +5,8 @@ import { renderTrace } from '../trace/render.ts';
 import { describeTarget } from './explore-command.ts';
 import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
+import type { RenderFormat } from '../render/input.ts';
+import { renderViolation } from './render-command.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
 
 export interface SimulateCommandOptions extends TargetOptions {
@@ -16,6 +18,7 @@ export interface SimulateCommandOptions extends TargetOptions {
   readonly json?: boolean;
   readonly out: string;
   readonly save?: boolean;
+  readonly render?: RenderFormat;
 }
 
 export async function simulateCommand(ctx: CliContext, options: SimulateCommandOptions): Promise<number> {
@@ -40,7 +43,9 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
   }
   const v = result.violation;
   const [file] = options.save === false ? [null] : saveViolations(ctx.ws, target, [v], options.out);
-  if (options.json) {
+  if (options.render) {
+    ctx.io.out(renderViolation(ctx, target, v, options.render));
+  } else if (options.json) {
     ctx.io.out(JSON.stringify({ model: target.model.name, config: target.configName, variant: target.variant?.id ?? null, result: 'violation', seed: result.seed, path: result.path, violations: [{ property: v.property, kind: v.kind, length: v.length, file: file ?? null }] }));
   } else {
     ctx.io.out(`sva-check simulate: ${describeTarget(target)}`);

@@ -34,7 +34,7 @@ export function sequenceSvg(input: RenderInput): string {
     const bad = i === last;
     parts.push(
       `<g class="step${bad ? ' bad' : ''}" data-step="${i}"><rect x="${x - COL / 2 + 6}" y="${y - ROW / 2 + 3}" width="${COL - 12}" height="${ROW - 6}" rx="4"/>` +
-        `<text x="${x}" y="${y + 4}" text-anchor="middle">${i}. ${esc(shorten(stepLabel(t), 24))}</text><title>${esc(`${i}. ${t.move.process}[${t.move.self}] ${stepLabel(t)}`)}</title></g>`,
+        `<text x="${x}" y="${y + 4}" text-anchor="middle">${i}. ${esc(shorten(stepLabel(t), 21))}</text><title>${esc(`${i}. ${t.move.process}[${t.move.self}] ${stepLabel(t)}`)}</title></g>`,
     );
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">${parts.join('')}</svg>`;

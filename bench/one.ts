@@ -1,5 +1,6 @@
 // One benchmark row in a process of its own (fresh heap and JIT): explore a model file with the
-// given params and print the statistics as one JSON line.
+// given params and print the statistics as one JSON line. Safety only (no state graph for liveness),
+// as SPIN -DSAFETY and the figures recorded before liveness existed.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compile } from '../explorer/compile.ts';
@@ -11,6 +12,7 @@ const model = ((await import(pathToFileURL(resolve(file!)).href)) as { default: 
 const started = performance.now();
 const result = explore(compile(model, model.params.parse(JSON.parse(paramsJson ?? '{}'))), {
   continueAfterViolation: true,
+  liveness: false,
 });
 const s = result.stats;
 process.stdout.write(

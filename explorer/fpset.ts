@@ -1,14 +1,20 @@
 // Set of 64-bit fingerprints in one Uint32Array with open addressing and linear probing:
 // 8 bytes a slot, no per-entry objects, grown by doubling at a load of 3/4.
 
+/** The smallest power of two, at least 16, that holds `initial` slots. */
+function tableSize(initial: number): number {
+  let cap = 1 << 4;
+  while (cap < initial) cap *= 2;
+  return cap;
+}
+
 export class FingerprintSet {
   private slots: Uint32Array;
   private mask: number;
   size = 0;
 
   constructor(initialCapacity = 1 << 16) {
-    let cap = 1 << 4;
-    while (cap < initialCapacity) cap *= 2;
+    const cap = tableSize(initialCapacity);
     this.slots = new Uint32Array(cap * 2);
     this.mask = cap - 1;
   }
@@ -83,8 +89,7 @@ export class FingerprintIndex {
   found = -1;
 
   constructor(initialCapacity = 1 << 16) {
-    let cap = 1 << 4;
-    while (cap < initialCapacity) cap *= 2;
+    const cap = tableSize(initialCapacity);
     this.slots = new Uint32Array(cap * 3);
     this.mask = cap - 1;
   }

@@ -1,7 +1,9 @@
 // The same lock judged under weak fairness only: a waiter finds the lock free again and again, but
 // never for ever, so nothing forces it to take it while another thread keeps re-acquiring it.
 import { defineVariant } from 'sva-check';
-import type { Lock } from './model.ts';
+import lock, { type Lock } from './model.ts';
+
+const acquires = lock.liveness!.find((p) => p.name === 'waiter-acquires')!;
 
 export default defineVariant<Lock, { N: number }>({
   id: 'spinlock-weak-fairness',
@@ -12,12 +14,8 @@ export default defineVariant<Lock, { N: number }>({
   liveness: {
     replace: {
       'waiter-acquires': {
-        name: 'waiter-acquires',
-        description: 'a waiting thread enters its critical section (weak fairness)',
-        source: 'the lock',
-        each: ({ N }) => N,
-        from: (s, i) => s.pc[i] === 'waiting',
-        to: (s, i) => s.pc[i] === 'critical',
+        ...acquires,
+        description: `${acquires.description} (weak fairness)`,
         fairness: [{ process: 'thread', steps: ['unlock', 'test_and_set'] }],
       },
     },

@@ -15,6 +15,7 @@ import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
 import { checkCanonicalEncoding } from './canonical-check.ts';
+import { writeCheckpoint, type CheckpointIdentity, type SearchSnapshot } from './checkpoint.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -36,12 +37,19 @@ export interface ExploreOptions {
   readonly checkSymmetry?: boolean;
   /** Keep the state graph and check the model's liveness properties on it (default true). */
   readonly liveness?: boolean;
+  /** Write the search to this folder every `everyMs`, and when stopped through `interrupt` (checkpoint.ts). */
+  readonly checkpoint?: { readonly folder: string; readonly everyMs: number; readonly identity: CheckpointIdentity };
+  /** Go on from a checkpoint of the same search instead of from the initial states. */
+  readonly resume?: SearchSnapshot;
+  /** Set `requested` (from a progress callback, say) to stop at the next check, writing a checkpoint if asked. */
+  readonly interrupt?: { requested: boolean };
   readonly onProgress?: (p: Progress) => void;
   readonly progressIntervalMs?: number;
   readonly initialCapacity?: number;
 }
 
 interface Found {
+  // (FoundRecord in checkpoint.ts is this record as a checkpoint keeps it.)
   readonly property: string;
   readonly kind: PropertyKind;
   readonly description: string;
@@ -60,14 +68,16 @@ const TIME_CHECK_MASK = 0x3ff;
 const MEMORY_CHECK_MASK = 0xffff;
 
 export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions = {}): ExploreResult<S> {
-  const started = performance.now();
+  const snap = options.resume;
+  // Seconds run before the checkpoint count in the report.
+  const started = performance.now() - (snap?.counters.elapsedSeconds ?? 0) * 1000;
   const { codec, actions, instances, invariants, witnesses, model } = compiled;
   const checkDeadlock = (options.checkDeadlock ?? true) && (model.checkDeadlock ?? true);
   const keepGoing = options.continueAfterViolation ?? false;
   const known = new Set(options.known ?? []);
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
-  const deadline = started + (options.maxSeconds ?? Infinity) * 1000;
+  const deadline = performance.now() + (options.maxSeconds ?? Infinity) * 1000;
   const maxMemory = options.maxMemoryBytes ?? Infinity;
   const heapLimit = getHeapStatistics().heap_size_limit * 0.9;
   const progressEvery = options.progressIntervalMs ?? 1000;
@@ -76,26 +86,30 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   // instances that fairness names, so it is not checked there.
   const livenessWanted = compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize;
   const graph = livenessWanted ? new StateGraph(compiled.liveness) : null;
-  const seen = graph ? new FingerprintIndex(options.initialCapacity ?? 1 << 10) : new FingerprintSet(options.initialCapacity ?? 1 << 10);
-  const parents = new U32Vec();
-  const moves = new PackedVec();
+  if (graph && snap?.graph) graph.restore(snap.graph);
+  const capacity = options.initialCapacity ?? 1 << 10;
+  const seen = graph
+    ? snap ? FingerprintIndex.from(snap.seen) : new FingerprintIndex(capacity)
+    : snap ? FingerprintSet.from(snap.seen) : new FingerprintSet(capacity);
+  const parents = snap ? U32Vec.from(snap.parents) : new U32Vec();
+  const moves = snap ? PackedVec.from(snap.moves) : new PackedVec();
   // A move is (choice << actionBits) | action, so that most models store it in 16 bits.
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
-  const queue = new VarintQueue();
+  const queue = snap ? VarintQueue.from(snap.queue) : new VarintQueue();
   const writer = new IntWriter(256);
   // Each successor starts as a copy of the decoded parent, which the step then mutates.
   const clone = cloner(codec);
   const current = { buf: new Int32Array(256), len: 0 };
   const reader = new IntReader(current.buf, 0);
-  const fired = new Float64Array(actions.length);
-  const violated = new Array<boolean>(invariants.length).fill(false);
-  const reached = new Array<boolean>(witnesses.length).fill(false);
-  let unreachedWitnesses = witnesses.length;
-  const found: Found[] = [];
-  let deadlockFound = false;
-  let generated = 0;
-  let depth = 0;
-  let deepest = 0;
+  const fired = snap ? Float64Array.from(snap.fired) : new Float64Array(actions.length);
+  const violated = snap ? [...snap.violated] : new Array<boolean>(invariants.length).fill(false);
+  const reached = snap ? [...snap.reached] : new Array<boolean>(witnesses.length).fill(false);
+  let unreachedWitnesses = snap?.counters.unreachedWitnesses ?? witnesses.length;
+  const found: Found[] = snap ? [...snap.found] : [];
+  let deadlockFound = snap?.counters.deadlockFound ?? false;
+  let generated = snap?.counters.generated ?? 0;
+  let depth = snap?.counters.depth ?? 0;
+  let deepest = snap?.counters.deepest ?? 0;
   let stop = false;
   let incomplete: IncompleteReason | undefined;
   let nextProgress = started + progressEvery;
@@ -142,7 +156,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   };
 
   const actionProperties = compiled.actionProperties;
-  const stepViolated = new Array<boolean>(actionProperties.length).fill(false);
+  const stepViolated = snap ? [...snap.stepViolated] : new Array<boolean>(actionProperties.length).fill(false);
   const judgeStep = (before: S, after: S, action: Action<S>, choice: unknown, id: number, move: number): void => {
     const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
     for (let i = 0; i < actionProperties.length; i++) {
@@ -193,14 +207,32 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   // explored (nor counted as distinct); it still counts as generated and as a successor.
   const constraint = compiled.constraint;
   compiled.initStates.forEach((s, i) => {
-    if (stop) return;
+    if (stop || snap) return;
     if (constraint && !constraint(s)) judge(s, { id: 0, initIndex: i }, `initial state ${i}`);
     else admit(s, NO_PARENT, i, `initial state ${i}`);
   });
 
-  const initialStored = parents.length;
-  let levelEnd = parents.length;
-  let expanded = 0;
+  const initialStored = snap?.counters.initialStored ?? parents.length;
+  let levelEnd = snap?.counters.levelEnd ?? parents.length;
+  let expanded = snap?.counters.expanded ?? 0;
+  let lastCheckpoint: string | undefined;
+  let nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
+  const snapshotNow = (): SearchSnapshot => ({
+    counters: { generated, depth, deepest, levelEnd, expanded, initialStored, unreachedWitnesses, deadlockFound, elapsedSeconds: (performance.now() - started) / 1000 },
+    fired: Array.from(fired),
+    violated,
+    reached,
+    stepViolated,
+    found,
+    seen: seen.snapshot(),
+    parents: parents.snapshot(),
+    moves: moves.snapshot(),
+    queue: queue.snapshot(),
+    graph: graph?.snapshot() ?? null,
+  });
+  const saveCheckpoint = (): void => {
+    if (options.checkpoint) lastCheckpoint = writeCheckpoint(options.checkpoint.folder, options.checkpoint.identity, snapshotNow());
+  };
   while (queue.count > 0 && !stop) {
     if (expanded === levelEnd) {
       depth++;
@@ -293,6 +325,15 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
         incomplete = 'max-seconds';
         stop = true;
       }
+      // Between two expansions the search is whole: the frontier holds what is left to expand.
+      if (options.interrupt?.requested && !stop) {
+        incomplete = 'interrupted';
+        stop = true;
+        saveCheckpoint();
+      } else if (now >= nextCheckpoint && !stop) {
+        saveCheckpoint();
+        nextCheckpoint = performance.now() + options.checkpoint!.everyMs;
+      }
       if (options.onProgress && now >= nextProgress) {
         nextProgress = now + progressEvery;
         options.onProgress({
@@ -327,6 +368,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
     bytesPerState: distinct > 0 ? (seen.bytes + (4 + moves.bytesPerEntry) * distinct + queue.peakBytes + (graph?.bytes ?? 0)) / distinct : 0,
     collisionProbability: collisionProbability(distinct, totalGenerated),
+    ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
   };
   const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));
 

@@ -27,6 +27,18 @@ export class FingerprintSet {
     return this.slots.byteLength;
   }
 
+  /** The table, copied out (for a checkpoint). */
+  snapshot(): { size: number; slots: Uint32Array } {
+    return { size: this.size, slots: this.slots.slice() };
+  }
+
+  static from(s: { size: number; slots: Uint32Array }): FingerprintSet {
+    const set = new FingerprintSet(s.slots.length / 2);
+    set.slots = s.slots;
+    set.size = s.size;
+    return set;
+  }
+
   /** Adds the fingerprint; returns false when it was already present. */
   add(hi: number, lo: number): boolean {
     const slots = this.slots;
@@ -100,6 +112,17 @@ export class FingerprintIndex {
 
   get bytes(): number {
     return this.slots.byteLength;
+  }
+
+  snapshot(): { size: number; slots: Uint32Array } {
+    return { size: this.size, slots: this.slots.slice() };
+  }
+
+  static from(s: { size: number; slots: Uint32Array }): FingerprintIndex {
+    const index = new FingerprintIndex(s.slots.length / 3);
+    index.slots = s.slots;
+    index.size = s.size;
+    return index;
   }
 
   add(hi: number, lo: number): boolean {

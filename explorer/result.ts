@@ -60,10 +60,13 @@ export interface Stats {
    * Liveness: checked on the whole graph (with its size), or why not (the search stopped early,
    * symmetry reduction, --no-liveness); absent for a model without liveness properties.
    */
+  /** The checkpoint the search last wrote (--checkpoint), if any. */
+  readonly checkpoint?: string;
   readonly liveness?: { readonly checked: true; readonly edges: number; readonly seconds: number } | { readonly checked: false; readonly reason: string };
 }
 
-export type IncompleteReason = 'max-depth' | 'max-states' | 'max-seconds' | 'memory';
+/** 'interrupted': Ctrl-C, the search written to its checkpoint when one was asked for. */
+export type IncompleteReason = 'max-depth' | 'max-states' | 'max-seconds' | 'memory' | 'interrupted';
 
 export interface WitnessReport {
   readonly name: string;

@@ -29,6 +29,19 @@ export class U32Vec {
   get bytes(): number {
     return this.chunks.length * CHUNK * 4;
   }
+
+  /** The entries, copied out (for a checkpoint). */
+  snapshot(): Uint32Array {
+    const out = new Uint32Array(this.length);
+    this.chunks.forEach((c, i) => out.set(c.subarray(0, Math.min(CHUNK, this.length - i * CHUNK)), i * CHUNK));
+    return out;
+  }
+
+  static from(entries: Uint32Array): U32Vec {
+    const v = new U32Vec();
+    for (let i = 0; i < entries.length; i++) v.push(entries[i] as number);
+    return v;
+  }
 }
 
 /**
@@ -61,6 +74,19 @@ export class PackedVec {
 
   get bytesPerEntry(): number {
     return this.narrow === null ? 4 : 2;
+  }
+
+  /** The entries, copied out (for a checkpoint). */
+  snapshot(): Uint32Array {
+    const out = new Uint32Array(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.get(i);
+    return out;
+  }
+
+  static from(entries: Uint32Array): PackedVec {
+    const v = new PackedVec();
+    for (let i = 0; i < entries.length; i++) v.push(entries[i] as number);
+    return v;
   }
 
   private widen(): void {
@@ -145,6 +171,28 @@ export class VarintQueue {
 
   get heldBytes(): number {
     return (this.writeChunk - this.readChunk) * QCHUNK + this.writePos - this.readPos;
+  }
+
+  /** The unread bytes, copied out (for a checkpoint), with the counts. */
+  snapshot(): { bytes: Uint8Array; count: number; peakBytes: number; peakCount: number } {
+    const bytes = new Uint8Array(this.heldBytes);
+    let at = 0;
+    for (let c = this.readChunk; c <= this.writeChunk; c++) {
+      const from = c === this.readChunk ? this.readPos : 0;
+      const to = c === this.writeChunk ? this.writePos : QCHUNK;
+      bytes.set((this.chunks[c] as Uint8Array).subarray(from, to), at);
+      at += to - from;
+    }
+    return { bytes, count: this.count, peakBytes: this.peakBytes, peakCount: this.peakCount };
+  }
+
+  static from(s: { bytes: Uint8Array; count: number; peakBytes: number; peakCount: number }): VarintQueue {
+    const q = new VarintQueue();
+    for (let i = 0; i < s.bytes.length; i++) q.writeByte(s.bytes[i] as number);
+    q.count = s.count;
+    q.peakBytes = s.peakBytes;
+    q.peakCount = s.peakCount;
+    return q;
   }
 }
 

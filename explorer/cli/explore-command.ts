@@ -1,6 +1,7 @@
 // `sva-check explore`: exhaustive search of one model, config and variant.
 import { freemem, totalmem } from 'node:os';
-import { explore } from '../bfs.ts';
+import { explore, type ExploreOptions } from '../bfs.ts';
+import { checkpointPlan, type CheckpointCliOptions } from './checkpoint-plan.ts';
 import { pickReporter } from '../reporter.ts';
 import type { Finding } from '../load.ts';
 import type { ExploreResult, Violation } from '../result.ts';
@@ -10,7 +11,7 @@ import { renderViolation } from './render-command.ts';
 import { formatStats, formatWitnesses, verdictLine } from './format.ts';
 import type { CliContext } from './io.ts';
 import { saveViolations } from './save.ts';
-import { resolveTarget, type Target, type TargetOptions } from './target.ts';
+import { type Target, type TargetOptions } from './target.ts';
 
 const KIND_NAMES = { invariant: 'Invariant', action: 'Action property', liveness: 'Liveness property', witness: 'Witness', deadlock: 'Deadlock' } as const;
 
@@ -25,7 +26,7 @@ export interface BoundOptions {
   readonly checkSymmetry?: boolean;
 }
 
-export interface ExploreCommandOptions extends TargetOptions, BoundOptions {
+export interface ExploreCommandOptions extends TargetOptions, BoundOptions, CheckpointCliOptions {
   readonly json?: boolean;
   readonly quiet?: boolean;
   readonly out: string;
@@ -40,7 +41,7 @@ function boundsFor(target: Target, options: BoundOptions): BoundOptions {
   return { ...(target.config?.bounds ?? {}), ...defined } as BoundOptions;
 }
 
-export function exploreTarget(ctx: CliContext, target: Target, cliOptions: BoundOptions & { json?: boolean; quiet?: boolean }): ExploreResult {
+export function exploreTarget(ctx: CliContext, target: Target, cliOptions: BoundOptions & { json?: boolean; quiet?: boolean }, extra: Partial<ExploreOptions> = {}): ExploreResult {
   const options = { ...cliOptions, ...boundsFor(target, cliOptions) };
   const reporter = pickReporter({
     quiet: options.quiet ?? false,
@@ -58,6 +59,7 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
     liveness: options.liveness ?? true,
     maxMemoryBytes,
     onProgress: (p) => reporter.progress(p),
+    ...extra,
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
     ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
@@ -83,8 +85,11 @@ export function describeTarget(target: Target): string {
 }
 
 export async function exploreCommand(ctx: CliContext, options: ExploreCommandOptions): Promise<number> {
-  const target = await resolveTarget(ctx.ws, options);
-  const result = exploreTarget(ctx, target, options);
+  const plan = await checkpointPlan(ctx, options);
+  const target = plan.target;
+  options = plan.options;
+  const result = exploreTarget(ctx, target, options, plan.explore);
+  const resumeHint = plan.finish(result);
   const violations = result.kind === 'violation' ? result.violations : [];
   const files = options.save === false ? violations.map(() => null) : saveViolations(ctx.ws, target, violations, options.out);
   if (options.render) {
@@ -108,6 +113,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     ctx.io.out(verdictLine(result, findings.map((f) => f.property)));
     for (const line of [...formatStats(result.stats), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
   }
+  if (resumeHint !== null) ctx.io.err(resumeHint);
   return newViolations(target, result).length > 0 ? 1 : 0;
 }
 

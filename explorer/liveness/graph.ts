@@ -7,14 +7,35 @@ import type { CompiledLiveness } from './fairness.ts';
 /** A successor outside the model's constraint: not stored, but its step was enabled. */
 export const OUTSIDE = 0xffffffff;
 
+/** A graph's vectors, copied out for a checkpoint. */
+export interface GraphSnapshot {
+  readonly rowStart: Uint32Array;
+  readonly targets: Uint32Array;
+  readonly moves: Uint32Array;
+  readonly marks: Uint32Array;
+  readonly current: number;
+}
+
 export class StateGraph<S> {
-  private readonly rowStart = new U32Vec();
-  private readonly targets = new U32Vec();
-  private readonly packedMoves = new U32Vec();
-  private readonly marks = new U32Vec();
+  private rowStart = new U32Vec();
+  private targets = new U32Vec();
+  private packedMoves = new U32Vec();
+  private marks = new U32Vec();
   private current = -1;
 
   constructor(private readonly properties: readonly CompiledLiveness<S>[]) {}
+
+  snapshot(): GraphSnapshot {
+    return { rowStart: this.rowStart.snapshot(), targets: this.targets.snapshot(), moves: this.packedMoves.snapshot(), marks: this.marks.snapshot(), current: this.current };
+  }
+
+  restore(s: GraphSnapshot): void {
+    this.rowStart = U32Vec.from(s.rowStart);
+    this.targets = U32Vec.from(s.targets);
+    this.packedMoves = U32Vec.from(s.moves);
+    this.marks = U32Vec.from(s.marks);
+    this.current = s.current;
+  }
 
   /** Called once per stored state, in id order. */
   mark(s: S): void {

@@ -1,0 +1,109 @@
+// Checkpoints: a search stopped midway (killed, or asked to stop) and resumed from its checkpoint
+// reaches the same final counts, depth, verdicts and shortest traces as a search never stopped; a
+// checkpoint is never overwritten by another run, and one written for another model is refused.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../explorer/bfs.ts';
+import { layoutSignature, readCheckpoint, type CheckpointIdentity } from '../../explorer/checkpoint.ts';
+import type { Codec } from '../../explorer/codec.ts';
+import { compile } from '../../explorer/compile.ts';
+import type { ExploreResult } from '../../explorer/result.ts';
+import peterson from '../models/peterson.ts';
+import levelOnly from '../models/variants/peterson-level-only.ts';
+import { applyVariant } from '../../explorer/variant.ts';
+import { cli, ROOT, tempDir } from '../helpers/cli.ts';
+
+const summary = (r: ExploreResult) => ({
+  kind: r.kind,
+  distinct: r.stats.distinctStates,
+  generated: r.stats.statesGenerated,
+  depth: r.stats.depth,
+  fired: r.stats.stepCounts,
+  violations: r.kind === 'violation' ? r.violations.map((v) => [v.property, v.length, v.loop]) : [],
+  liveness: r.stats.liveness?.checked,
+});
+
+describe('checkpoints', () => {
+  it('a search stopped midway and resumed ends exactly as one never stopped (with the liveness graph)', () => {
+    const compiled = compile(peterson, { N: 4 });
+    const whole = explore(compiled, { continueAfterViolation: true });
+    const folder = tempDir();
+    const identity: CheckpointIdentity = { args: {}, cwd: ROOT, model: 'peterson', variant: null, params: { N: 4 }, layout: layoutSignature(compiled.codec as Codec<unknown>), steps: compiled.stepKeys, options: {} };
+    const interrupt = { requested: false };
+    const stopped = explore(compiled, {
+      continueAfterViolation: true,
+      checkpoint: { folder, everyMs: 60_000, identity },
+      interrupt,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (p.distinctStates > 3000) interrupt.requested = true;
+      },
+    });
+    expect(stopped.kind === 'incomplete' || stopped.kind === 'violation').toBe(true);
+    expect(stopped.stats.distinctStates).toBeLessThan(whole.stats.distinctStates);
+    expect(stopped.stats.checkpoint).toBe(join(folder, 'sva-check-checkpoint'));
+    const { snapshot } = readCheckpoint(folder);
+    const resumed = explore(compiled, { continueAfterViolation: true, resume: snapshot });
+    expect(summary(resumed)).toEqual(summary(whole));
+  });
+
+  it('a run killed midway resumes from its last checkpoint to the counts SPIN and TLC give', async () => {
+    const folder = tempDir();
+    const args = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=7', '--checkpoint', folder, '--checkpoint-every', '1', '--no-save', '-q'];
+    const child = spawn(process.execPath, [join(ROOT, 'bin/sva-check.mjs'), ...args], { cwd: ROOT, stdio: 'ignore' });
+    const written = join(folder, 'sva-check-checkpoint', 'checkpoint.json');
+    await new Promise<void>((done, fail) => {
+      const timer = setInterval(() => {
+        if (existsSync(written)) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          done();
+        }
+      }, 50);
+      child.on('exit', () => {
+        clearInterval(timer);
+        if (!existsSync(written)) fail(new Error('the run ended before writing a checkpoint'));
+      });
+    });
+    await new Promise((done) => child.on('close', done));
+    const before = JSON.parse(readFileSync(written, 'utf8')) as { counters: { expanded: number } };
+    expect(before.counters.expanded).toBeGreaterThan(0);
+    const resumed = await cli(['explore', '--resume', folder, '--json', '--no-save']);
+    const report = JSON.parse(resumed.out) as { result: string; distinctStates: number; statesGenerated: number };
+    expect(report).toMatchObject({ result: 'ok', distinctStates: 839_680, statesGenerated: 2_518_849 });
+    // A finished search no longer needs its checkpoint; the folder stays.
+    expect(existsSync(written)).toBe(false);
+    expect(existsSync(folder)).toBe(true);
+  }, 120_000);
+
+  it('never writes over a checkpoint, and refuses one that is missing or for another layout', async () => {
+    const folder = tempDir();
+    const model = applyVariant(peterson, levelOnly);
+    const compiled = compile(model, { N: 5 });
+    const identity: CheckpointIdentity = {
+      args: { model: 'peterson', variant: 'peterson-level-only', param: { N: 5 } },
+      cwd: ROOT,
+      model: 'peterson',
+      variant: 'peterson-level-only',
+      params: { N: 5 },
+      layout: 'an older layout',
+      steps: compiled.stepKeys,
+      options: {},
+    };
+    const interrupt = { requested: true };
+    explore(compiled, { checkpoint: { folder, everyMs: 60_000, identity }, interrupt, initialCapacity: 16 });
+    const again = await cli(['explore', '--model', 'peterson', '--checkpoint', folder, '--no-save']);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/holds a checkpoint already; go on with --resume/);
+    const changed = await cli(['explore', '--resume', folder, '--no-save']);
+    expect(changed.code).toBe(2);
+    expect(changed.err).toMatch(/written for another version of model peterson .*cannot be resumed/);
+    const none = await cli(['explore', '--resume', tempDir(), '--no-save']);
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/no checkpoint there/);
+    writeFileSync(join(folder, 'sva-check-checkpoint', 'checkpoint.json'), '{ not json');
+    expect((await cli(['explore', '--resume', folder])).err).toMatch(/the checkpoint cannot be read/);
+  });
+});

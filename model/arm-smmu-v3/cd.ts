@@ -18,8 +18,10 @@ import type { Asid, DeviceId, DomainId } from '../ids.ts';
 export type CtxDescArg = null | 'quiet_cd' | { asid: Asid; ttb: Ttb };
 
 /**
- * Which stall bits quiescing clears: 'never' (v6 of the series, v5.11: "Don't clear S and R bits
- * in step (3), it doesn't work with STALL_FORCE"), 'unless_forced' (v5.13+), 'always' (v5).
+ * Which stall bits quiescing clears: 'never' (v6 of the series, v5.11 to v5.13: "Don't clear S and R
+ * bits in step (3), it doesn't work with STALL_FORCE"; v5.13-rc6's quiet case only sets EPD0,
+ * arm-smmu-v3.c:1003-1004), 'unless_forced' (the v6.10 cycle's e9d1e4ff, through
+ * arm_smmu_make_sva_cd), 'always' (v5 of the series).
  */
 export type QuietStall = 'never' | 'unless_forced' | 'always';
 

@@ -15,3 +15,5 @@ export type { ExploreResult, Violation, Stats, TraceState, TraceMove } from './r
 export { HarnessError, ModelError } from './errors.ts';
 // The schema library a model's `params` are written in, so a model needs no dependency of its own.
 export { z } from 'zod';
+export { spanMember, value } from './trace-validate/events.ts';
+export type { EmittedEvent, EmittedField, LoggedEvent, LoggedField, ModelTrace, RaisedBound, Tracepoint } from './trace-validate/events.ts';

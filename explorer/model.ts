@@ -3,6 +3,7 @@
 import type { Draft } from 'immer';
 import type { z } from 'zod';
 import type { Codec } from './codec.ts';
+import type { ModelTrace } from './trace-validate/events.ts';
 
 /**
  * One atomic step of a process: a guard and an immer recipe. `self` is the process instance
@@ -176,6 +177,12 @@ export interface Model<S, C = unknown> {
    * of the model's layout.
    */
   readonly vocabularies?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * The kernel's event log as the model sees it (`sva-check validate-trace`): the log format's parser
+   * and which step emits which event (explorer/trace-validate/events.ts).
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly trace?: ModelTrace<S, C, any>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

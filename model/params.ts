@@ -28,6 +28,12 @@ export const iopfParams = z
      * fault, no VMA.
      */
     vmas: z.array(z.enum(['none', 'r', 'rw'])).min(1).max(3).default(['rw', 'r', 'none']),
+    /**
+     * The device may also read every page of the access table that has a VMA (a read fault the
+     * worker handles). Off (absent), a request writes where a VMA is and reads only where none is.
+     * No default, so that the configs and counterexamples recorded before it keep their params.
+     */
+    reads: z.boolean().optional(),
     /** Devices may also issue page requests without a PASID (on the RID), before and after IOPF is enabled. */
     ridRequests: z.boolean().default(true),
     /** kzalloc/kmemdup in the report path may fail (-ENOMEM), as a nondeterministic choice. */

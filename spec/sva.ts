@@ -13,6 +13,7 @@ import { noKernelWarning } from './invariants/warn.ts';
 import { mmUsersNotRevived } from './invariants/actions.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 import { svaLiveness } from './invariants/liveness.ts';
+import { svaTrace } from '../model/sva/trace.ts';
 
 /**
  * The sva invariants read the SMMU side, which `smmu: false` (the fault path's stand-in, model `iopf`)
@@ -36,6 +37,8 @@ const sva: Model<State, IopfParams> = {
   witnesses: svaWitnesses,
   actionProperties: [mmUsersNotRevived],
   liveness: svaLiveness,
+  // seed 001's event log, for validate-trace: its parser and the steps that print it.
+  trace: svaTrace,
 };
 
 export default sva;

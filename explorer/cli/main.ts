@@ -17,6 +17,7 @@ import { renderCommand, renderFormat } from './render-command.ts';
 import { renderTrace } from '../trace/render.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { stepsCommand } from './steps-command.ts';
+import { validateTraceCommand } from './validate-trace-command.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
@@ -96,6 +97,14 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--markdown', 'print markdown tables (model/STEPS.md is made this way)')
     .option('--json', 'print one JSON object')
     .action(async (opts) => setExit(await stepsCommand(ctx, opts)));
+
+  targetOptions(program.command('validate-trace'))
+    .description("is a kernel event log a behaviour of the model? (the model's log format; bounds raised to what the log needs)")
+    .argument('<log>', 'an event log, one event a line')
+    .option('--max-nodes <n>', 'stop, undecided, after n search nodes', wholeNumber('--max-nodes', 1, BIG))
+    .option('--max-seconds <s>', 'stop, undecided, after s seconds', positiveSeconds('--max-seconds'))
+    .option('--json', 'print one JSON object')
+    .action(async (log: string, opts) => setExit(await validateTraceCommand(ctx, log, opts)));
 
   program
     .command('render')

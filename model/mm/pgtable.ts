@@ -3,9 +3,10 @@
 // which frees the pages) and exit_mmap's unmap (after mmu_notifier_release, v5.11 mm/mmap.c).
 // munmap is three steps because other threads interleave there: the PTE is cleared, every linked
 // notifier's invalidate_range runs (no lock: SRCU), then the frame is freed. The kernel calls
-// invalidate_range twice per range (from invalidate_range_end and from tlb_flush_mmu_tlbonly:
-// seed 001's normal-job trace shows each smmu_mm_invalidate twice); once before the free is enough
-// to model the ordering that matters. Leaves out: huge pages, page reclaim, COW.
+// invalidate_range twice per range that cleared a PTE (from tlb_flush_mmu_tlbonly and from
+// invalidate_range_end: seed 001's normal-job trace shows each smmu_mm_invalidate twice), once per
+// range whose PTEs were none. Leaves out: huge pages, page reclaim, COW, freeing page tables (whose
+// flush at tlb_finish_mmu would call invalidate_range a third time).
 import { mmAccess, mmdrop, type MmStruct, type Perm } from './mm.ts';
 
 export type Access = 'r' | 'w';
@@ -59,14 +60,22 @@ export function munmap_zap(d: MmStruct, page: number): boolean {
   return wasPresent;
 }
 
+/** Whether the munmap in progress cleared a PTE (tlb->cleared_ptes): its page was present. */
+export function munmap_cleared(d: MmStruct): boolean {
+  return d.unmap !== null && d.pages[d.unmap.page]?.pte === 'zapped';
+}
+
 /**
  * tlb_end_vma → tlb_flush_mmu_tlbonly (include/asm-generic/tlb.h, arm64 keeps the generic
  * tlb_end_vma): the CPU TLB flush (the caller applies it to an SMMU with BTM), then
- * mmu_notifier_invalidate_range for every linked notifier. Returns whether it ran.
+ * mmu_notifier_invalidate_range for every linked notifier; but only when the zap cleared a PTE
+ * ("if (!(tlb->freed_tables || tlb->cleared_ptes || ...)) return;", v5.13): a range whose PTEs were
+ * all none is invalidated once, by mmu_notifier_invalidate_range_end. Returns whether it ran.
  */
 export function tlb_flush_mmu_tlbonly(d: MmStruct): boolean {
   if (!d.unmap || d.unmap.phase !== 'zapped') return false;
-  d.unmap = { ...d.unmap, phase: 'tlb_flush', pending: d.notifiers.filter((n) => n.linked).map((n) => n.id) };
+  const pending = munmap_cleared(d) ? d.notifiers.filter((n) => n.linked).map((n) => n.id) : [];
+  d.unmap = { ...d.unmap, phase: 'tlb_flush', pending };
   return true;
 }
 

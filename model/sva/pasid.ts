@@ -4,7 +4,7 @@
 // flight for it stale (no-fault-after-pasid-free), and remembers it was freed (the next process may
 // get it). The wrappers have names of their own; the kernel names belong to the slices.
 // Also the device's accesses: page p of `vmas`, written where a VMA is, read where none is (issue
-// 3's table: handled, access fault, no VMA). Leaves out nothing of the three helpers.
+// 3's table: handled, access fault, no VMA), and with `reads` also read where a VMA is. Leaves out nothing of the three helpers.
 import type { Draft } from 'immer';
 import { asPasid, type DeviceId, type MmId, type Pasid } from '../ids.ts';
 import { iommu_sva_alloc_pasid, iommu_sva_find, iommu_sva_free_pasid, type MmGetter } from '../iommu-sva/iommu-sva-lib.ts';
@@ -22,11 +22,15 @@ export interface Access {
 
 /** The accesses a device may request, in the order the `accesses` bound admits them. */
 export function accessTable(c: IopfParams): readonly Access[] {
-  return c.vmas.slice(0, c.accesses).map((vm, page) =>
+  const pages = c.vmas.slice(0, c.accesses);
+  const table = pages.map((vm, page): Access =>
     vm === 'none'
       ? { addr: page, perm: IOMMU_FAULT_PERM_READ, why: `read of page ${page}: no VMA (INVALID)` }
       : { addr: page, perm: IOMMU_FAULT_PERM_WRITE, why: `write to page ${page}: ${vm === 'rw' ? 'handled (SUCCESS)' : 'access fault (INVALID)'}` },
   );
+  // Appended, so that the indexes of the writes (and the configs without reads) stay as they were.
+  if (c.reads !== true) return table;
+  return [...table, ...pages.flatMap((vm, page): Access[] => (vm === 'none' ? [] : [{ addr: page, perm: IOMMU_FAULT_PERM_READ, why: `read of page ${page}: handled (SUCCESS)` }]))];
 }
 
 /**

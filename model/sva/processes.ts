@@ -27,7 +27,7 @@ import {
   mmu_notifier_invalidate_range_end,
   mmu_notifier_release_next,
 } from '../mm/mmu-notifier.ts';
-import { exit_mmap_unmap, handle_mm_fault, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../mm/pgtable.ts';
+import { exit_mmap_unmap, handle_mm_fault, munmap_cleared, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
@@ -125,13 +125,13 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'tlb_flush_mmu_tlbonly',
       at: 'munmap',
-      doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): tlb_flush, the CPU TLBI (it reaches the SMMU TLB with BTM), then mmu_notifier_invalidate_range for every linked notifier',
+      doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): when the zap cleared a PTE, tlb_flush, the CPU TLBI (it reaches the SMMU TLB with BTM), then mmu_notifier_invalidate_range for every linked notifier; else nothing',
       source: 'include/asm-generic/tlb.h tlb_end_vma, tlb_flush_mmu_tlbonly (v5.13-rc6; lines not counted); arch/arm64/include/asm/tlb.h tlb_flush (v5.13-rc6)',
       locks: 'mmap_write_lock(mm)',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'zapped',
       apply: (d, self) => {
         const m = d.mms[self]!;
-        arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, m.unmap!.page);
+        if (munmap_cleared(m)) arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, m.unmap!.page);
         tlb_flush_mmu_tlbonly(m);
       },
     }),

@@ -14,9 +14,11 @@ import {
   IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE as LAST,
   IOMMU_FAULT_PAGE_REQUEST_PASID_VALID as PV,
   IOMMU_FAULT_PAGE_RESPONSE_NEEDS_PASID as NP,
+  IOMMU_FAULT_PERM_READ,
   IOMMU_FAULT_PERM_WRITE,
 } from '../../model/types.ts';
 import { asDevice, asGrpId, asPasid } from '../../model/ids.ts';
+import { accessTable } from '../../model/sva/pasid.ts';
 
 const c = iopfParams.parse({ devices: 2, pasids: 2, workers: 2 });
 const processes: Process<State>[] = iopfProcesses(c);
@@ -302,5 +304,14 @@ describe('drivers/pci/ats.c', () => {
     expect(off.devices[0]!.warnings).toEqual(['pci_disable_pri-disabled']);
     const failed = run(produce(ready(), (d) => void (d.devices[0]!.pri = 'failed')), 'driver', 'pci_disable_pri');
     expect(failed.devices[0]).toMatchObject({ pri: 'off', warnings: [] });
+  });
+});
+
+describe('the accesses a device may request', () => {
+  it('writes where a VMA is, reads where none is; with `reads`, reads of the pages with a VMA after them', () => {
+    const base = iopfParams.parse({ vmas: ['rw', 'r', 'none'], accesses: 3 });
+    const show = (c: typeof base) => accessTable(c).map((a) => `${a.perm === IOMMU_FAULT_PERM_READ ? 'read' : 'write'} ${a.addr}`);
+    expect(show(base)).toEqual(['write 0', 'write 1', 'read 2']);
+    expect(show({ ...base, reads: true })).toEqual(['write 0', 'write 1', 'read 2', 'read 0', 'read 1']);
   });
 });

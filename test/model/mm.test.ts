@@ -130,12 +130,25 @@ describe('munmap', () => {
   it('a notifier put during the munmap is not owed invalidate_range', () => {
     const m = fresh();
     mmu_notifier_register(m, n(0), 0);
+    handle_mm_fault(m, 1, 'r');
     munmap_zap(m, 1);
     expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
     mmu_notifier_put(m, n(0));
     expect(mmu_notifier_invalidate_range_next(m)).toBeNull();
     expect(mmu_notifier_invalidate_range_end(m)).toBe(true);
     expect(mmu_notifier_invalidate_range_next(m)).toBeNull();
+    expect(tlb_finish_mmu(m)).toBe(true);
+  });
+
+  it('a range whose PTE was none is invalidated once, from invalidate_range_end (tlb_flush_mmu_tlbonly flushes nothing)', () => {
+    const m = fresh();
+    mmu_notifier_register(m, n(0), 0);
+    expect(munmap_zap(m, 0)).toBe(false);
+    expect(tlb_flush_mmu_tlbonly(m)).toBe(true);
+    expect(mmu_notifier_invalidate_range_next(m)).toBeNull();
+    expect(mmu_notifier_invalidate_range_end(m)).toBe(true);
+    expect(mmu_notifier_invalidate_range_next(m)).toBe(0);
+    mmu_notifier_invalidate_range_done(m, n(0));
     expect(tlb_finish_mmu(m)).toBe(true);
   });
 

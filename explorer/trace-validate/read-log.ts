@@ -1,0 +1,43 @@
+// Reads an event log through the model's parser: one event per line; blank lines and `#` lines (an
+// ftrace header) are skipped, leading blanks (a quoted log) ignored. A line the parser refuses makes
+// the log unreadable: one error naming the file, the line and why.
+import { readFileSync } from 'node:fs';
+import { HarnessError } from '../errors.ts';
+import type { ModelTrace } from './events.ts';
+import type { TraceLine } from './search.ts';
+
+export interface ReadLog<E> {
+  readonly lines: readonly TraceLine[];
+  /** The model's own events, line by line (what its `fit` reads). */
+  readonly events: readonly E[];
+}
+
+const SHOWN = 80;
+
+export function parseLog<E>(shown: string, text: string, trace: ModelTrace<unknown, unknown, E>): ReadLog<E> {
+  const lines: TraceLine[] = [];
+  const events: E[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const parsed = trace.parse(line);
+    if ('error' in parsed) {
+      const quoted = line.length > SHOWN ? `${line.slice(0, SHOWN)}...` : line;
+      throw new HarnessError(`${shown}:${i + 1}: not a line of ${trace.format} (${parsed.error}): ${JSON.stringify(quoted)}`);
+    }
+    events.push(parsed.event);
+    lines.push({ line: i + 1, text: line, logged: trace.logged(parsed.event) });
+  });
+  return { lines, events };
+}
+
+export function readLog<E>(file: string, shown: string, trace: ModelTrace<unknown, unknown, E>): ReadLog<E> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new HarnessError(`${shown}: cannot read the log (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+  }
+  return parseLog(shown, text, trace);
+}

@@ -1,7 +1,8 @@
-// The larger rows of shared/peers/REFERENCE-MODELS.md (over 100,000 and up to ~900,000
+// The larger rows of shared/peers/REFERENCE-MODELS.md (over 100,000 and up to ~850,000
 // distinct states): distinct states and transitions (TLC "states generated") as SPIN -DNOREDUCE and
-// TLC measured them. Rows of several million states (peterson N=6, prodcons N=4 K=6, iopf D=3 G=2)
-// are left to the benchmarks. The small rows, variants and oracle are in reference-models.test.ts.
+// TLC measured them. Larger rows (iopf G=3 at 889,497, and the rows of several million states) are
+// left to the benchmarks: `npm run bench` checks their counts and `npm run bench:peers` runs SPIN
+// beside sva-check on them. The small rows, variants and oracle are in reference-models.test.ts.
 import { describe, expect, it } from 'vitest';
 import { explore } from '../explorer/bfs.ts';
 import { compile } from '../explorer/compile.ts';
@@ -21,7 +22,6 @@ const ROWS: Row[] = [
   { model: peterson, params: { N: 5 }, distinct: 223_105, transitions: 741_066 },
   { model: prodcons, params: { N: 3, K: 7 }, distinct: 839_680, transitions: 2_518_849 },
   { model: iopf, params: { D: 2, F: 2, Q: 2, W: 3, G: 2 }, distinct: 122_836, transitions: 533_693 },
-  { model: iopf, params: { D: 2, F: 2, Q: 2, W: 2, G: 3 }, distinct: 889_497, transitions: 3_509_365 },
   // Measured with SPIN only (distinct states): REFERENCE-MODELS.md, "Other sizes".
   { model: iopf, params: { D: 2, F: 3, Q: 2, W: 2, G: 2 }, distinct: 156_164, transitions: 597_281 },
 ];
@@ -34,7 +34,7 @@ const show = (params: Record<string, number>): string =>
 describe('reference models match the SPIN/TLC counts (large rows)', () => {
   for (const row of ROWS) {
     it(`${row.model.name} ${show(row.params)}: ${row.distinct} distinct, ${row.transitions} transitions`, { timeout: 180_000 }, () => {
-      const result = explore(compile(row.model, row.model.params.parse(row.params)));
+      const result = explore(compile(row.model, row.model.params.parse(row.params)), { liveness: false });
       expect(result.kind).toBe('ok');
       expect(result.stats.distinctStates).toBe(row.distinct);
       expect(result.stats.statesGenerated).toBe(row.transitions);

@@ -53,7 +53,7 @@ function outputOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress line')
     .option('--out <dir>', 'folder for counterexample files', 'counterexamples')
     .option('--no-save', 'do not write counterexample files')
-    .option('--render <format>', 'print each trace as text, mermaid, itf, html or dot', renderFormat);
+    .option('--render <format>', 'print each trace as text, ftrace, mermaid, itf, html or dot', renderFormat);
 }
 
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -85,7 +85,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .argument('<file>', 'a counterexample JSON file')
     .option('--baseline', 'replay under the baseline model instead of the recorded variant')
     .option('--json', 'print one JSON object')
-    .option('--render <format>', "print the file's trace as text, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat)
+    .option('--render <format>', "print the file's trace as text, ftrace, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat)
     .action(async (file: string, opts) => setExit(await replayCommand(ctx, file, opts)));
 
   outputOptions(boundOptions(targetOptions(program.command('diff'))))
@@ -110,7 +110,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .command('render')
     .description('print a saved counterexample as text, a Mermaid sequence diagram, strict ITF, a self-contained HTML page, or the state graph (DOT)')
     .argument('<file>', 'a counterexample JSON file')
-    .option('--format <format>', 'text, mermaid, itf, html or dot', renderFormat, 'text')
+    .option('--format <format>', 'text, ftrace, mermaid, itf, html or dot', renderFormat, 'text')
     .action(async (file: string, opts) => setExit(await renderCommand(ctx, file, opts)));
 
   program

@@ -2,7 +2,7 @@
 // property it violates and the run it comes from.
 import type { PropertyKind, TraceState } from '../result.ts';
 
-export const RENDER_FORMATS = ['text', 'mermaid', 'itf', 'html', 'dot'] as const;
+export const RENDER_FORMATS = ['text', 'ftrace', 'mermaid', 'itf', 'html', 'dot'] as const;
 export type RenderFormat = (typeof RENDER_FORMATS)[number];
 
 export interface RenderInput {

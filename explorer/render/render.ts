@@ -8,6 +8,7 @@ import { stateGraphDot } from './dot.ts';
 import { toHtml } from './html.ts';
 import type { RenderFormat, RenderInput } from './input.ts';
 import { toMermaid } from './mermaid.ts';
+import { toFtrace } from './ftrace.ts';
 
 export interface RenderContext<S, C> {
   readonly compiled: Compiled<S, C>;
@@ -19,6 +20,8 @@ export function render<S, C>(format: RenderFormat, input: RenderInput, ctx: Rend
   switch (format) {
     case 'text':
       return renderTrace(input.trace, input.loop);
+    case 'ftrace':
+      return toFtrace(ctx.compiled, input);
     case 'mermaid':
       return toMermaid(input);
     case 'html':

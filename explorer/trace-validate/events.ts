@@ -95,6 +95,8 @@ export interface ModelTrace<S, C, E> {
   readonly invisible?: (config: C) => readonly string[];
   /** One line on a state, for a rejection: the fields that decide which event can come next. */
   readonly describe?: (s: S, config: C) => string;
+  /** An emitted event as the log would show it after `event: ` (for `render --format ftrace`). */
+  readonly print?: (e: EmittedEvent) => string;
 }
 
 export const value = (v: Scalar): ValueField => ({ kind: 'value', value: v });

@@ -7,6 +7,7 @@ import type { State } from '../state.ts';
 import { describeSva, fitSva, observableSva } from './trace-fit.ts';
 import { loggedSvaEvent, parseSvaLine, type SvaLogEvent } from './trace-log.ts';
 import { svaTracepoints } from './tracepoints.ts';
+import { printSvaEvent } from './trace-print.ts';
 
 export const svaTrace: ModelTrace<State, IopfParams, SvaLogEvent> = {
   format: "seed 001's SVA event log (smmu_* tracepoints, dev_fault, dev_page_response)",
@@ -18,4 +19,5 @@ export const svaTrace: ModelTrace<State, IopfParams, SvaLogEvent> = {
   // The device's DMA: it reads and fills only the TLB, the ATC, the CD cache, events and ghosts.
   invisible: () => ['device/dma_private', 'device/ats_translation_request', 'device/dma_translated', 'device/dma_untranslated'],
   describe: describeSva,
+  print: printSvaEvent,
 };

@@ -2,9 +2,10 @@
 // self-contained, ITF strict (Quint's reader takes it, even from a file written before strict ITF),
 // DOT refused above its size limit, and a bad format one line with exit 2.
 import { createRequire } from 'node:module';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, ROOT } from '../helpers/cli.ts';
+import { cli, ROOT, tempDir } from '../helpers/cli.ts';
 
 const DIEHARD = join(ROOT, 'counterexamples/diehard--defaults--baseline--NotSolved.json');
 const LEGACY = join(ROOT, 'test/fixtures/legacy-itf/diehard--defaults--baseline--NotSolved.json');
@@ -66,10 +67,26 @@ describe('render', () => {
     expect(big.err).toMatch(/^sva-check: dot: the state graph of this config has more than 500 states/);
   });
 
+  it('ftrace: the events a log would show, the rest as # lines; the output validates as a log of the model', async () => {
+    const file = join(ROOT, 'counterexamples/sva--sva-small--baseline--no-fault-after-pasid-free.json');
+    const run = await cli(['render', file, '--format', 'ftrace']);
+    const events = run.out.split('\n').filter((l) => !l.startsWith('#'));
+    expect(events).toEqual([
+      'smmu_bind_alloc: dev=0000:00:03.0 pasid=1',
+      'dev_fault: IOMMU:0000:00:03.0 type=2 reason=0 addr=0x0000ffffb9d10000 pasid=1 group=0 flags=3 prot=2',
+      'smmu_unbind_free: dev=0000:00:03.0 pasid=1',
+    ]);
+    expect(run.out).toContain('#   23. driver[0] iopf_queue_flush_dev/flush_workqueue (at flush_wait)');
+    const log = join(tempDir(), 'rendered.log');
+    writeFileSync(log, `${run.out}\n`);
+    const validated = await cli(['validate-trace', log, '--config', 'sva-small']);
+    expect(validated.code).toBe(0);
+  });
+
   it('a format it does not know is one line and exit 2', async () => {
     const run = await cli(['render', DIEHARD, '--format', 'pdf']);
     expect(run.code).toBe(2);
-    expect(run.err).toBe("sva-check: --format: 'pdf' is not one of text, mermaid, itf, html, dot");
+    expect(run.err).toBe("sva-check: --format: 'pdf' is not one of text, ftrace, mermaid, itf, html, dot");
   });
 
   it('--render on replay prints the file’s trace, the outcome on standard error', async () => {

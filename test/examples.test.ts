@@ -47,8 +47,11 @@ describe('a model and a variant from a folder of their own', () => {
 
   it('with sva-check installed from the checkout: npx sva-check explores the model and diffs the variant', () => {
     const dir = copyExample(null);
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ROOT], { cwd: dir, stdio: 'pipe' });
-    const npx = (args: readonly string[]): string => execFileSync('npx', ['--no-install', 'sva-check', ...args], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    // As a user's shell runs them: without the npm_* settings of an npm that may have started this
+    // test (CI runs the suite under `npm exec --package=node@24`, whose package npx would then want).
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_')));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ROOT], { cwd: dir, stdio: 'pipe', env });
+    const npx = (args: readonly string[]): string => execFileSync('npx', ['--no-install', 'sva-check', ...args], { cwd: dir, encoding: 'utf8', stdio: 'pipe', env });
     expect(npx(['explore', '--model', 'model.ts', '--no-save'])).toContain('Result: ok.');
     let diffed = '';
     try {

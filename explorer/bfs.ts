@@ -9,13 +9,13 @@ import { collisionProbability, fingerprint, lastFingerprint } from './fingerprin
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
 import { livenessViolations } from './liveness/violations.ts';
-import type { ExploreResult, IncompleteReason, Progress, PropertyKind, Stats, Violation } from './result.ts';
+import type { ExploreResult, IncompleteReason, Progress, Stats, Violation } from './result.ts';
 import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
 import { checkCanonicalEncoding } from './canonical-check.ts';
-import { writeCheckpoint, type CheckpointIdentity, type SearchSnapshot } from './checkpoint.ts';
+import { writeCheckpoint, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -48,21 +48,8 @@ export interface ExploreOptions {
   readonly initialCapacity?: number;
 }
 
-interface Found {
-  // (FoundRecord in checkpoint.ts is this record as a checkpoint keeps it.)
-  readonly property: string;
-  readonly kind: PropertyKind;
-  readonly description: string;
-  readonly id: number;
-  /**
-   * The step (packed action and choice) taken from state `id` to the violating state or step: for an
-   * action property, and for a state outside the model's constraint (not stored).
-   */
-  readonly move?: number;
-  /** An initial state outside the constraint (not stored): the trace is that state alone. */
-  readonly initIndex?: number;
-  readonly detail?: string;
-}
+/** A violation found, by where it is: the record a checkpoint keeps (checkpoint.ts). */
+type Found = FoundRecord;
 
 const TIME_CHECK_MASK = 0x3ff;
 const MEMORY_CHECK_MASK = 0xffff;

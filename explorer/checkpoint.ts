@@ -28,12 +28,18 @@ export interface CheckpointIdentity {
   readonly options: Readonly<Record<string, unknown>>;
 }
 
+/** A violation the search found, by where it is: a stored state, a step from one, or an initial state. */
 export interface FoundRecord {
   readonly property: string;
   readonly kind: PropertyKind;
   readonly description: string;
   readonly id: number;
+  /**
+   * The step (packed action and choice) taken from state `id` to the violating state or step: for an
+   * action property, and for a state outside the model's constraint (not stored).
+   */
   readonly move?: number;
+  /** An initial state outside the constraint (not stored): the trace is that state alone. */
   readonly initIndex?: number;
   readonly detail?: string;
 }

@@ -3,7 +3,7 @@
 import type { Draft } from 'immer';
 import type { z } from 'zod';
 import type { Codec } from './codec.ts';
-import type { ModelTrace } from './trace-validate/events.ts';
+import type { ModelTrace, Tracepoint } from './trace-validate/events.ts';
 
 /**
  * One atomic step of a process: a guard and an immer recipe. `self` is the process instance
@@ -31,6 +31,12 @@ export interface Step<S, P = undefined> {
   readonly source?: string;
   /** The locks held while the step runs, as the kernel takes them ('none' where it takes none). */
   readonly locks?: string;
+  /**
+   * The event the step prints in the model's log (Model.trace), computed from the states before and
+   * after it; null when this taking prints nothing. A step without one prints nothing. Declared on the
+   * step so that a variant replacing or adding a step says what its step prints.
+   */
+  readonly tracepoint?: Tracepoint<S>;
 }
 
 /** A step with its parameter type erased, as processes hold them. */

@@ -1,5 +1,5 @@
 // A trace as the kernel's event log would show it: one line per event a step emits, in the format
-// the model declares (Model.trace: its tracepoints and their printer), and a `#` line for every step
+// the model declares (the steps' tracepoints, Model.trace's printer), and a `#` line for every step
 // that prints nothing (lock sections, workqueue steps, CD writes, invalidations, CMD_SYNCs), so a
 // reader sees both what a log would hold and what happened between its lines.
 import type { Compiled } from '../compile.ts';
@@ -8,7 +8,7 @@ import { stepLabel } from './input.ts';
 
 export function toFtrace<S, C>(compiled: Compiled<S, C>, input: RenderInput): string {
   const trace = compiled.model.trace;
-  const tracepoints = trace?.tracepoints(compiled.config) ?? {};
+  const tracepoints = new Map(compiled.actions.map((a) => [a.stepKey, a.step.tracepoint]));
   const lines = [`# sva-check: ${input.title}`, `# ${input.property.kind} ${input.property.name}: ${input.property.description}`];
   if (trace?.print) lines.push(`# event lines: ${trace.format}; a line starting with # is a step that prints nothing`);
   else lines.push(`# model ${compiled.model.name} declares no event log: every step is shown as a # line`);
@@ -17,7 +17,7 @@ export function toFtrace<S, C>(compiled: Compiled<S, C>, input: RenderInput): st
     const m = t.move;
     if (!m) return;
     const before = input.trace[i - 1]!.state as S;
-    const event = trace?.print ? tracepoints[`${m.process}/${m.step}`]?.(before, t.state as S, m.self, m.choice) : null;
+    const event = trace?.print ? tracepoints.get(`${m.process}/${m.step}`)?.(before, t.state as S, m.self, m.choice) : null;
     lines.push(event && trace?.print ? `${event.event}: ${trace.print(event)}` : `#   ${i}. ${m.process}[${m.self}] ${stepLabel(t)}`);
     if (i === input.loop && input.loop < last) lines.push('# -- the cycle starts here --');
   });

@@ -1,5 +1,5 @@
 // The contract between a model and `validate-trace`: what a log line says (LoggedEvent, read by the
-// model's parser) and what a step emits (EmittedEvent, from the model's table of tracepoints). A
+// model's parser) and what a step emits (EmittedEvent, from the step's tracepoint). A
 // field is a plain value compared as is (a response code), or an identity: the log names it
 // concretely (a device name, a PASID, an address), the model by one of its small ids, and the
 // validator keeps a bijection between the two per sort, built as the log is read.
@@ -69,7 +69,7 @@ export interface RaisedBound {
 }
 
 /**
- * A model's log format and tracepoints (Model.trace). `E` is the model's own typed event, as its
+ * A model's log format (Model.trace); the steps declare what they print (Step.tracepoint). `E` is the model's own typed event, as its
  * parser reads a line; `logged` turns it into fields the generic matcher compares.
  */
 export interface ModelTrace<S, C, E> {
@@ -78,8 +78,6 @@ export interface ModelTrace<S, C, E> {
   /** One line (without its newline) as an event, or why it is not one. */
   readonly parse: (line: string) => { readonly event: E } | { readonly error: string };
   readonly logged: (event: E) => LoggedEvent;
-  /** Which step emits which event, by `process/step` key; steps not listed emit nothing. */
-  readonly tracepoints: (config: C) => Readonly<Record<string, Tracepoint<S>>>;
   /** The config raised to what the log needs (more faults, pages, devices), with what was raised. */
   readonly fit?: (log: readonly E[], config: C) => { readonly config: C; readonly raised: readonly RaisedBound[] };
   /**

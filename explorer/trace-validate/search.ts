@@ -33,13 +33,12 @@ const CHECK_MASK = 0x3ff;
 export function validateTrace<S, C>(compiled: Compiled<S, C>, trace: ModelTrace<S, C, any>, log: readonly TraceLine[], options: ValidateOptions = {}): TraceVerdict {
   const started = performance.now();
   const { codec, actions, instances, config, model } = compiled;
-  const table = trace.tracepoints(config);
-  const emits: (Tracepoint<S> | null)[] = actions.map((a) => table[a.stepKey] ?? null);
+  const emits: (Tracepoint<S> | null)[] = actions.map((a) => a.step.tracepoint ?? null);
   const observable = trace.observable;
   const invisible = new Set(trace.invisible?.(config) ?? []);
   for (const key of invisible) {
     if (!compiled.stepKeys.includes(key)) throw new ModelError(`model ${model.name}: its trace calls '${key}' invisible, but it has no such step`);
-    if (table[key]) throw new ModelError(`model ${model.name}: its trace calls '${key}' invisible, but that step has a tracepoint`);
+    if (actions.some((a) => a.stepKey === key && a.step.tracepoint)) throw new ModelError(`model ${model.name}: its trace calls '${key}' invisible, but that step has a tracepoint`);
   }
   // Each invisible action is taken (and checked to change nothing observable) its first CHECKED times.
   const unchecked: number[] = actions.map((a) => (invisible.has(a.stepKey) ? CHECKED : -1));

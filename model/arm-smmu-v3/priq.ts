@@ -41,6 +41,7 @@ import type { IommuFault } from '../iommu/state.ts';
 import type { State } from '../state.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../types.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
+import { dev_fault } from '../sva/tracepoints.ts';
 
 /** The SMMU accepts a PRI message: queue it, or discard it under overflow (auto-responding a LAST). */
 export function postToHwq(d: Draft<State>, entry: HwqEntry, capacity: number): void {
@@ -106,6 +107,7 @@ export function reportStep(
   return step<State, AllocFailure>({
     name: 'iommu_report_device_fault',
     at: 'handle',
+    tracepoint: dev_fault,
     doc,
     ...(source === undefined ? {} : { source }),
     locks: 'dev->iommu->lock; fault_param->lock around the pending copy of a LAST request',

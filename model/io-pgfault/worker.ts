@@ -30,6 +30,7 @@ import {
 import type { DeviceId } from '../ids.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import { compareKeys, groupKey } from '../canonical.ts';
+import { dev_page_response } from '../sva/tracepoints.ts';
 
 export type BusyWorker = Extract<Worker, { pc: 'find' | 'fault' | 'complete' | 'unlock' }>;
 
@@ -123,6 +124,7 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
     step<State>({
       name: 'iopf_complete_group',
       at: 'complete',
+      tracepoint: dev_page_response,
       doc: 'io-pgfault.c iopf_complete_group → iommu.c iommu_page_response: -EINVAL without dev->iommu->fault_param, else mutex_lock(&fault_param->lock), match, ops->page_response, list_del',
       source: 'drivers/iommu/io-pgfault.c:55-70 (v5.13-rc6); drivers/iommu/iommu.c:1232-1288 (v5.13-rc6) (iommu_page_response up to the matched response)',
       locks: 'fault_param->lock, taken here and still held',

@@ -37,6 +37,7 @@ import { bindableMms, driverOwner } from './config.ts';
 import { freeBondPasid } from './pasid.ts';
 import { FREE_CD_IN, type FreeCdIn } from './processes.ts';
 import { svaView } from './view.ts';
+import { smmu_bind_alloc, smmu_unbind_free } from './tracepoints.ts';
 
 const go = (d: Draft<State>, self: number, pc: DriverPc): void => {
   d.drivers[self] = pc;
@@ -113,6 +114,7 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
   return step<State, BindChoice>({
     name: '__arm_smmu_sva_bind',
     at: 'bind',
+    tracepoint: smmu_bind_alloc,
     doc: 'iommu_sva_bind_device(dev, current->mm) → arm_smmu_sva_bind: mutex_lock(sva_lock), __arm_smmu_sva_bind: bond reuse, or kzalloc(bond), iommu_sva_alloc_pasid, and arm_smmu_mmu_notifier_get up to mmu_notifier_register (reuse, or arm_smmu_alloc_shared_cd: pin, kzalloc, share_asid, xa_insert; kzalloc(smmu_mn)); each failure unwinds and unlocks',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:356-368 (v5.13-rc6) (arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:307-336 and 344-350 (v5.13-rc6) (__arm_smmu_sva_bind up to the notifier, its error labels); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:229-254 (v5.13-rc6) (arm_smmu_mmu_notifier_get up to mmu_notifier_register); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:89-170 (v5.13-rc6) (arm_smmu_alloc_shared_cd)',
     locks: 'sva_lock, taken here and held until the unlock step; iommu_sva_lock and ioasid_allocator_lock for the PASID; arm_smmu_asid_lock for the shared CD',
@@ -268,6 +270,7 @@ export function freePasidStep(free_cd_in: FreeCdIn = FREE_CD_IN, free: typeof fr
   return step<State>({
     name: 'iommu_sva_free_pasid',
     at: 'unbind_put',
+    tracepoint: smmu_unbind_free,
     doc: 'after the put\'s syncs: iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put (call_srcu), [free_shared_cd]; mutex_unlock(sva_lock)',
     source: 'seed 001 v6 patch 17 __arm_smmu_sva_unbind: iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put(&smmu_mn->mn) (mainline has the other order: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:372-384 (v5.13-rc6))',
     locks: 'sva_lock (held, released at the end); iommu_sva_lock and ioasid_allocator_lock; arm_smmu_asid_lock when the shared CD goes',
@@ -305,6 +308,7 @@ export function putFirstTailSteps(): AnyStep<State>[] {
     step<State>({
       name: 'iommu_sva_free_pasid',
       at: 'unbind_free_pasid',
+      tracepoint: smmu_unbind_free,
       doc: 'v5.11: arm_smmu_free_shared_cd(cd) (arm64_mm_context_put(cd->mm)) when the notifier went; iommu_sva_free_pasid(bond->mm); kfree(bond); mutex_unlock(sva_lock)',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:304 and 380-383 (v5.13-rc6) (arm_smmu_free_shared_cd(cd); iommu_sva_free_pasid(bond->mm); kfree(bond))',
       locks: 'sva_lock (held, released at the end); iommu_sva_lock and ioasid_allocator_lock; arm_smmu_asid_lock when the shared CD goes',

@@ -34,6 +34,7 @@ import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import { exitOwner, mmAsid, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
 import { mmputById } from './pasid.ts';
 import { svaView } from './view.ts';
+import { smmu_mm_invalidate, smmu_mm_release } from './tracepoints.ts';
 
 /** The baseline's notifier options (seed 001 v6): free the shared CD in free_notifier. */
 /** Driver pcs inside an iommu_sva_bind_device call, after the one that took sva_lock. */
@@ -98,6 +99,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'arm_smmu_mm_invalidate_range',
       at: 'munmap',
+      tracepoint: smmu_mm_invalidate,
       doc: 'arm_smmu_mm_invalidate_range, called by tlb_end_vma\'s tlb_flush_mmu_tlbonly and again by mmu_notifier_invalidate_range_end (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
       locks: 'srcu_read_lock(&srcu); no driver lock',
@@ -185,6 +187,7 @@ export function releaseStep(c: IopfParams, opts: Omit<ReleaseOpts, 'owner'> = {}
   return step<State>({
     name: 'arm_smmu_mm_release',
     at: 'release',
+    tracepoint: smmu_mm_release,
     doc: 'arm_smmu_mm_release: mutex_lock(sva_lock); unless cleared, quiesce the CD at mm->pasid (V kept, EPD0), TLBI ASID, ATC_INV all, cleared = true',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:194-214 (v5.13-rc6)',
     locks: 'srcu_read_lock(&srcu); sva_lock, taken here and held across the CMD_SYNC waits; devices_lock for the CD sync',

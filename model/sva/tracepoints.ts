@@ -1,5 +1,6 @@
-// Which step prints which line of seed 001's event log (model/sva/trace-log.ts): the tracepoints of
-// the SVA development tree, each where its kernel function calls it. Steps not listed print nothing.
+// The tracepoints of seed 001's event log (model/sva/trace-log.ts), as the SVA development tree calls
+// them; each is declared on the step that mirrors its kernel function (Step.tracepoint), and a step
+// without one prints nothing.
 //   smmu_bind_alloc     __arm_smmu_sva_bind, when it allocates a bond (a reused bond prints nothing);
 //   smmu_unbind_free    the unbind's tail that frees the bond (iommu_sva_free_pasid, kfree(bond));
 //   smmu_mm_release     arm_smmu_mm_release, at each call of the notifier's ->release (the format does
@@ -60,29 +61,29 @@ function devFault(f: IommuFault): EmittedEvent {
   };
 }
 
-const smmu_bind_alloc: Tracepoint<State> = (before, after, self) => {
+export const smmu_bind_alloc: Tracepoint<State> = (before, after, self) => {
   const mm = after.sva[self]!.mm;
   if (mm === null || after.arm_smmu.masters[self]!.bonds[mm] === null || before.arm_smmu.masters[self]!.bonds[mm] !== null) return null;
   return { event: 'smmu_bind_alloc', fields: { dev: device(self), pasid: pasid(after.mms[mm]!.pasid) } };
 };
 
 /** The bond goes; its PASID is released when that was the last reference (ioasid_put freed it). */
-const smmu_unbind_free: Tracepoint<State> = (before, after, self) => {
+export const smmu_unbind_free: Tracepoint<State> = (before, after, self) => {
   const mm = before.sva[self]!.mm;
   if (mm === null) return null;
   const p = before.mms[mm]!.pasid;
   return { event: 'smmu_unbind_free', fields: { dev: device(self), pasid: pasid(p, p !== 0 && after.ioasid.xa[p] === null) } };
 };
 
-const smmu_mm_release: Tracepoint<State> = (before, _after, self) => ({ event: 'smmu_mm_release', fields: { pasid: pasid(before.mms[self]!.pasid) } });
+export const smmu_mm_release: Tracepoint<State> = (before, _after, self) => ({ event: 'smmu_mm_release', fields: { pasid: pasid(before.mms[self]!.pasid) } });
 
-const smmu_mm_invalidate: Tracepoint<State> = (before, _after, self) => {
+export const smmu_mm_invalidate: Tracepoint<State> = (before, _after, self) => {
   const m = before.mms[self]!;
   if (m.unmap === null) return null;
   return { event: 'smmu_mm_invalidate', fields: { pasid: pasid(m.pasid), range: page(m.unmap.page, m.pasid) } };
 };
 
-const dev_fault: Tracepoint<State> = (before, _after, _self, alloc: string) => {
+export const dev_fault: Tracepoint<State> = (before, _after, _self, alloc: string) => {
   const evt = before.priq.evt;
   if (evt?.kind !== 'ppr') return null;
   const f = evt.fault;
@@ -91,7 +92,7 @@ const dev_fault: Tracepoint<State> = (before, _after, _self, alloc: string) => {
 };
 
 /** The worker's response matched a pending event when one left fault_param's list. */
-const dev_page_response: Tracepoint<State> = (before, after, self) => {
+export const dev_page_response: Tracepoint<State> = (before, after, self) => {
   const w = before.workers[self] as BusyWorker;
   const dev = w.group.dev;
   const was = before.dev_iommu[dev]!.fault_param;
@@ -102,14 +103,4 @@ const dev_page_response: Tracepoint<State> = (before, after, self) => {
     event: 'dev_page_response',
     fields: { dev: device(dev), code: value(RESPONSE_CODES.indexOf(w.status)), pasid: pasid(f.pasid), group: group(dev, f.grpid, true) },
   };
-};
-
-/** By `process/step` key, as compile() names the steps. */
-export const svaTracepoints: Readonly<Record<string, Tracepoint<State>>> = {
-  'driver/__arm_smmu_sva_bind': smmu_bind_alloc,
-  'driver/iommu_sva_free_pasid': smmu_unbind_free,
-  'exit_mmap/arm_smmu_mm_release': smmu_mm_release,
-  'process/arm_smmu_mm_invalidate_range': smmu_mm_invalidate,
-  'priq_thread/iommu_report_device_fault': dev_fault,
-  'worker/iopf_complete_group': dev_page_response,
 };

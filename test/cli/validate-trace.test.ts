@@ -34,6 +34,7 @@ describe('validate-trace accepts legal logs', () => {
     ['range-never-faulted.log', 'a munmap of pages never faulted'],
     ['group-of-two-requests.log', 'a page request group of two requests, one response'],
     ['release-after-unbind-pasid-0.log', 'F2: a release after the unbind, printing the PASID the unbind reset to 0'],
+    ['ftrace-trace-file.log', "the killed-process log as ftrace's trace file shows it: header, task-pid, cpu, flags, timestamp"],
   ])('%s: %s', async (file) => {
     const run = await validate(`${TRACES}/legal/${file}`);
     expect(run.err).toBe('');

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { codec, z } from '../../explorer/index.ts';
 import { compile } from '../../explorer/compile.ts';
 import { defineModel, step } from '../../explorer/model.ts';
+import { applyVariant, defineVariant } from '../../explorer/variant.ts';
 import { spanMember, value, type LoggedEvent, type ModelTrace } from '../../explorer/trace-validate/events.ts';
 import { LogNames, matchEvent } from '../../explorer/trace-validate/match.ts';
 import { parseLog } from '../../explorer/trace-validate/read-log.ts';
@@ -26,10 +27,6 @@ const trace: ModelTrace<Channel, Record<string, never>, ChannelEvent> = {
     return m ? { event: { kind: m[1] as 'send' | 'recv', buf: m[2]! } } : { error: "expected 'send NAME' or 'recv NAME'" };
   },
   logged: (e): LoggedEvent => ({ event: e.kind, fields: { buf: { kind: 'name', sort: 'buffer', name: e.buf } } }),
-  tracepoints: () => ({
-    'sender/send': (_b, after) => ({ event: 'send', fields: { buf: { kind: 'id', sort: 'buffer', id: String(after.queue.at(-1)) } } }),
-    'receiver/recv': (before) => ({ event: 'recv', fields: { buf: { kind: 'id', sort: 'buffer', id: String(before.queue[0]), release: true } } }),
-  }),
   describe: (s) => `queue [${s.queue.join(' ')}]`,
 };
 
@@ -47,6 +44,7 @@ const channel = defineModel<Channel, Record<string, never>>({
       steps: [
         step<Channel, number>({
           name: 'send',
+          tracepoint: (_b, after) => ({ event: 'send', fields: { buf: { kind: 'id', sort: 'buffer', id: String(after.queue.at(-1)) } } }),
           choices: (s) => [0, 1].filter((b) => !s.queue.includes(b) && s.sent < 4),
           apply: (d, _self, b) => {
             d.queue.push(b);
@@ -55,7 +53,10 @@ const channel = defineModel<Channel, Record<string, never>>({
         }),
       ],
     },
-    { name: 'receiver', instances: 1, steps: [step<Channel>({ name: 'recv', enabled: (s) => s.queue.length > 0, apply: (d) => void d.queue.shift() })] },
+    { name: 'receiver', instances: 1, steps: [step<Channel>({
+          name: 'recv',
+          tracepoint: (before) => ({ event: 'recv', fields: { buf: { kind: 'id', sort: 'buffer', id: String(before.queue[0]), release: true } } }),
+          enabled: (s) => s.queue.length > 0, apply: (d) => void d.queue.shift() })] },
   ],
   invariants: [],
   trace,
@@ -105,6 +106,32 @@ describe('validate-trace on a toy channel', () => {
     expect(check('# nothing\n\n').kind).toBe('accepted');
     const { lines } = parseLog('toy.log', 'send a\nrecv a\nsend b\nrecv b\nsend c\nrecv c\nsend d\nrecv d\nsend e\n', trace as ModelTrace<unknown, unknown, ChannelEvent>);
     expect(validateTrace(compile(channel, {}), trace, lines, { maxNodes: 3 }).kind).toBe('incomplete');
+  });
+
+  it("a variant's step prints what its own tracepoint says, whatever its name", () => {
+    // The receiver takes a buffer under another step name; without a tracepoint it prints nothing.
+    const rename = (tracepoint: boolean) =>
+      defineVariant<Channel, Record<string, never>>({
+        id: 'recv-renamed',
+        title: 'recv under another name',
+        source: 'a test',
+        model: 'channel',
+        expect: { violates: [] },
+        steps: {
+          replace: {
+            'receiver/recv': step<Channel>({
+              name: 'dequeue',
+              ...(tracepoint ? { tracepoint: (before: Channel) => ({ event: 'recv', fields: { buf: { kind: 'id', sort: 'buffer', id: String(before.queue[0]), release: true } } }) } : {}),
+              enabled: (s) => s.queue.length > 0,
+              apply: (d) => void d.queue.shift(),
+            }),
+          },
+        },
+      });
+    const { lines } = parseLog('toy.log', 'send 0xa000\nrecv 0xa000\n', trace as ModelTrace<unknown, unknown, ChannelEvent>);
+    const printed = validateTrace(compile(applyVariant(channel, rename(true)), {}), trace, lines);
+    expect(printed.kind === 'accepted' && printed.steps.map((st) => st.step)).toEqual(['send', 'dequeue']);
+    expect(validateTrace(compile(applyVariant(channel, rename(false)), {}), trace, lines).kind).toBe('rejected');
   });
 
   it('a line the parser refuses names the file and the line', () => {

@@ -14,6 +14,8 @@ export type GrpId = number & { readonly __brand: 'GrpId' };
 export type MmId = number & { readonly __brand: 'MmId' };
 /** An ASID (arm64 context.id, the SMMU's asid_xa index). */
 export type Asid = number & { readonly __brand: 'Asid' };
+/** An arm64 mm->context.id: the kernel's u64 `generation << asid_bits | asid` (arch/arm64/mm/context.c). */
+export type ContextId = number & { readonly __brand: 'ContextId' };
 /** A struct mmu_notifier (the SMMU's arm_smmu_mmu_notifier and its subscription on the mm). */
 export type NotifierId = number & { readonly __brand: 'NotifierId' };
 /** An iommu_domain of the SMMU (struct arm_smmu_domain). */

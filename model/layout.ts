@@ -2,7 +2,7 @@
 // initial values composed field by field in the order of state.ts. Every field of State is here: the
 // explorer decodes a fresh copy from this encoding before each step, so a field missing from the
 // layout would silently be lost.
-import { array, bool, brandedInt, int, literal, nullable, record, sharedConstant, type Codec } from '../explorer/codec.ts';
+import { array, bool, brandedInt, constant, int, literal, nullable, record, sharedConstant, tagged, type Codec } from '../explorer/codec.ts';
 import { SMMU_PCS, hwqCodec, hwq_init, priqFlushCodec, priqThreadCodec, priq_flush_init, priq_init } from './arm-smmu-v3/priq-state.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
 import { devIommuCodec, dev_iommu_init } from './iommu/dev-iommu.ts';
@@ -13,9 +13,10 @@ import { mm_init } from './mm/mm.ts';
 import { deviceCodec, device_init } from './pci/endpoint.ts';
 import type { IopfParams } from './params.ts';
 import { vocabulary } from '../explorer/vocabulary.ts';
-import type { Asid, MmId, NotifierId } from './ids.ts';
-import { ioasidConfig, maxOwner, mmAsid, mmConfig, mmCount, nextMm, nrNotifiers, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
-import { DRIVER_PCS, type ExitMmap, type Ghost, type Proc, type State, type SvaHandle } from './state.ts';
+import type { MmId, NotifierId } from './ids.ts';
+import { cpuAsidCodec, cpu_asid_init } from './mm/context.ts';
+import { cpuAsidConfig, ioasidConfig, maxOwner, mmConfig, mmCount, nextMm, nrNotifiers, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
+import { DRIVER_PCS, type CpuMm, type ExitMmap, type Ghost, type Proc, type State, type SvaHandle } from './state.ts';
 
 export { mmCount, nextMm };
 /** The mm a device's driver binds without `mms`: devices share processes when there are fewer PASIDs. */
@@ -41,6 +42,17 @@ export function stateCodec(c: IopfParams): Codec<State> {
     procs: array(mmCount(c), record<Proc>({ pc: literal(['running', 'munmap', 'invalidate_wait', 'exited'] as const), reader: nullable(nid) })),
     exit_mmap: array(mmCount(c), record<ExitMmap>({ pc: literal(['idle', 'release', 'release_wait'] as const), reader: nullable(nid) })),
     next_process: literal(['waiting', 'bound'] as const),
+    // Without `smmu` nothing pins an ASID and no CPU switches: one value shared by all states.
+    cpu_asid: c.smmu ? cpuAsidCodec(cpuAsidConfig(c)) : sharedConstant(cpu_asid_init(cpuAsidConfig(c))),
+    cpu_mm: array(
+      c.cpus,
+      tagged<'kind', CpuMm>('kind', {
+        idle: record({ kind: constant<'idle'>('idle') }),
+        mm: record({ kind: constant<'mm'>('mm'), mm: brandedInt<MmId>(0, mmCount(c) - 1) }),
+        other: record({ kind: constant<'other'>('other') }),
+      }),
+    ),
+    other_processes: int(0, c.otherProcesses),
     // Without `smmu` no step writes the SMMU's SVA slice: encoded as nothing, one value shared by all states.
     arm_smmu: c.smmu ? smmuCodec(smmuConfig(c)) : sharedConstant(smmu_init(smmuConfig(c))),
     sva_lock: nullable(int(0, maxOwner(c))),
@@ -79,13 +91,16 @@ export function initialState(c: IopfParams): State {
     ioasid_reused: Array.from({ length: c.pasids + 1 }, () => false),
     ioasid_shared_put: Array.from({ length: c.pasids + 1 }, () => false),
     mms: Array.from({ length: mmCount(c) }, (_, i) => {
-      const mm = mm_init(mmConfig(c), mmAsid(i) as Asid, vmLayout(c));
+      const mm = mm_init(mmConfig(c), vmLayout(c));
       // The next process's mm does not exist yet: no users, no count (its step creates it).
       return startsLive(c, i) ? mm : { ...mm, users: 0, count: 0, exit: { state: 'exited' as const } };
     }),
     procs: Array.from({ length: mmCount(c) }, (_, i) => ({ pc: startsLive(c, i) ? ('running' as const) : ('exited' as const), reader: null })),
     exit_mmap: Array.from({ length: mmCount(c) }, () => ({ pc: 'idle' as const, reader: null })),
     next_process: 'waiting',
+    cpu_asid: cpu_asid_init(cpuAsidConfig(c)),
+    cpu_mm: Array.from({ length: c.cpus }, () => ({ kind: 'idle' as const })),
+    other_processes: c.otherProcesses,
     arm_smmu: smmu_init(smmuConfig(c)),
     sva_lock: null,
     sva: Array.from({ length: c.devices }, () => ({ mm: null, handles: 0, binds: c.binds, put: null })),

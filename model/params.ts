@@ -66,6 +66,17 @@ export const iopfParams = z
     btm: z.boolean().default(false),
     ats: z.boolean().default(true),
     stallForce: z.boolean().default(false),
+    /**
+     * arm64 ASID allocator (model/mm/context.ts): asid_bits of the CPU and the SMMU (ASIDs
+     * 1..2^bits-1 for both, so the SMMU's private ASIDs and the CPU's collide), the CPUs that switch
+     * between the modelled processes (0: none; the allocator then serves arm64_mm_context_get alone,
+     * with one possible CPU), processes outside the model that each run once on a CPU and use up an
+     * ASID, and the last ASID generation a run may reach (a step rolling over past it is not offered).
+     */
+    asidBits: z.number().int().min(2).max(4).default(3),
+    cpus: z.number().int().min(0).max(2).default(0),
+    otherProcesses: z.number().int().min(0).max(4).default(0),
+    asidGenerations: z.number().int().min(1).max(4).default(2),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
     cmdq: z.enum(['any', 'fifo']).default('any'),
   })

@@ -14,6 +14,7 @@ import type { DevIommu } from './iommu/dev-iommu.ts';
 import type { IopfQueue, Worker } from './io-pgfault/state.ts';
 import type { IoasidState } from './ioasid/ioasid.ts';
 import type { MmStruct } from './mm/mm.ts';
+import type { CpuAsidState } from './mm/context.ts';
 import type { Device } from './pci/endpoint.ts';
 import type { MmId, NotifierId } from './ids.ts';
 
@@ -79,6 +80,9 @@ export interface SvaHandle {
 
 export type NextProcessPc = 'waiting' | 'bound';
 
+/** A CPU's current task's mm (its active_mm): none yet, a modelled mm, or a process outside the model. */
+export type CpuMm = { kind: 'idle' } | { kind: 'mm'; mm: MmId } | { kind: 'other' };
+
 /** History variables: set by a step that does what an invariant forbids, never cleared. */
 export interface Ghost {
   /** A page response was sent on behalf of an iopf_group that had already been freed. */
@@ -116,6 +120,12 @@ export interface State {
   procs: Proc[];
   exit_mmap: ExitMmap[];
   next_process: NextProcessPc;
+  /** arch/arm64/mm/context.c's ASID allocator (model/mm/context.ts). */
+  cpu_asid: CpuAsidState;
+  /** Per CPU (the `cpus` bound): what it runs. */
+  cpu_mm: CpuMm[];
+  /** Processes outside the model that have yet to run (the `otherProcesses` bound). */
+  other_processes: number;
   /** The SMMUv3 SVA slice (model/arm-smmu-v3); with smmu off it stays at its initial value. */
   arm_smmu: SmmuState;
   /** arm-smmu-v3-sva.c sva_lock: the owner (model/sva/config.ts numbers them), or null. */

@@ -14,8 +14,9 @@
 // device's DMA; without it the bind is the PASID alone, which is all the fault path needs.
 //
 // Left out, and why: unrecoverable faults (never reach io-pgfault); more than one iopf_queue (one
-// per SMMU; devices of other SMMUs do not share anything modelled here); STEs and the L1 CD table;
-// ASID rollover (a pinned mm keeps the ASID it was given). The invariants and witnesses live in spec/ (spec/iopf.ts and
+// per SMMU; devices of other SMMUs do not share anything modelled here); STEs and the L1 CD table.
+// The arm64 ASID allocator is model/mm/context.ts, with CPUs switching between processes
+// (model/sva/cpus.ts) where a config asks for them. The invariants and witnesses live in spec/ (spec/iopf.ts and
 // spec/sva.ts put them on this model); this module is the kernel alone.
 import { match } from 'ts-pattern';
 import { defineModel, step, type AnyStep, type Model, type Process } from '../explorer/model.ts';

@@ -6,7 +6,9 @@ import { runCli } from '../explorer/cli/main.ts';
 import { catalog } from '../spec/catalog.ts';
 
 export const STEPS_FILE = 'model/STEPS.md';
-const CONFIGS = ['iopf-small', 'sva-small'];
+const CONFIGS = ['iopf-small', 'sva-small', 'sva-asid'];
+/** Configs listed only for the processes another config of their model lacks. */
+const ONLY_NEW: Readonly<Record<string, string>> = { 'sva-asid': 'sva-small' };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const HEADER = `# The steps of the kernel models
@@ -20,13 +22,21 @@ endpoint and the SMMU), and the locks held while it runs. docs/sources.md lists 
 lines were counted in.
 `;
 
+/** A config's table with only the processes no earlier config listed (sva-asid adds the CPUs). */
+function newProcesses(markdown: string, earlier: string): string {
+  const [title, ...sections] = markdown.split(/^(?=#### )/m);
+  const fresh = sections.filter((sec) => !earlier.includes(sec.split('\n')[0]!));
+  return fresh.length === sections.length ? markdown : [`${title!.trimEnd()} (the processes the configs above do not have)\n\n`, ...fresh].join('');
+}
+
 export async function stepsDoc(): Promise<string> {
   const parts = [HEADER];
   for (const config of CONFIGS) {
     const out: string[] = [];
     const code = await runCli(['steps', '--config', config, '--markdown'], { out: (t) => out.push(t), err: (t) => out.push(t), progress: () => undefined, isTTY: false }, { root, cwd: root, catalog });
     if (code !== 0) throw new Error(`sva-check steps --config ${config} failed: ${out.join('\n')}`);
-    parts.push(out.join('\n'));
+    const base = ONLY_NEW[config];
+    parts.push(base === undefined ? out.join('\n') : newProcesses(out.join('\n'), parts[CONFIGS.indexOf(base) + 1]!));
   }
   return `${parts.join('\n').trimEnd()}\n`;
 }

@@ -47,6 +47,8 @@ export const catalog: Catalog = {
     'pasid-freed-at-mmput': 'spec/variants/sva/pasid-freed-at-mmput.ts',
     'pasid-freed-at-mmdrop': 'spec/variants/sva/pasid-freed-at-mmdrop.ts',
     'unbind-keeps-pasid': 'spec/variants/sva/unbind-keeps-pasid.ts',
+    'rollover-forgets-pinned': 'spec/variants/sva/rollover-forgets-pinned.ts',
+    'new-context-ignores-pinned': 'spec/variants/sva/new-context-ignores-pinned.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',
     'peterson-level-only': 'test/models/variants/peterson-level-only.ts',

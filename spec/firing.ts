@@ -32,6 +32,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'sva-cd-ownership': { config: 'sva-small', variant: null },
   // F2's consequence: the DMA domain's own DMA faults once the release has quiesced SSID 0.
   'private-dma-translates': { config: 'sva-small', variant: null },
+  // A pinned ASID freed at a rollover and given to the next process (labelled mutation of context.c).
+  'pinned-asid-stable': { config: 'sva-asid', variant: 'rollover-forgets-pinned' },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.
   'no-kernel-warning': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
   // A property of steps: mmget where iommu_sva_find has mmget_not_zero.

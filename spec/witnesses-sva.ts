@@ -2,10 +2,13 @@
 // spec/invariants/sva.ts guards is reached at the sva-small bounds, or the invariant proves nothing.
 import type { Witness } from '../explorer/model.ts';
 import type { State } from '../model/state.ts';
+import type { IopfParams } from '../model/params.ts';
+import { asid_gen_match } from '../model/mm/context.ts';
+import { smmuConfig } from '../model/sva/config.ts';
 
 const bound = (s: State, mm: number): boolean => s.arm_smmu.masters.some((m) => m.bonds[mm] !== null);
 
-export const svaWitnesses: readonly Witness<State>[] = [
+export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
   {
     name: 'atc-and-tlb-filled',
     description: 'the device\'s ATC and the SMMU TLB both hold a translation of the bound mm (guards the stale-entry invariants)',
@@ -43,5 +46,17 @@ export const svaWitnesses: readonly Witness<State>[] = [
     description: 'an iopf worker handled a page fault on the bound PASID successfully (the normal-job trace)',
     source: 'seed001-normal-job.log',
     reached: (s) => s.workers.some((w) => w.pc === 'complete' && w.status === 'SUCCESS' && w.group.last_fault.pasid !== 0),
+  },
+  {
+    name: 'private-asid-seized',
+    description: "a shared CD holds the ASID a private domain was given at attach: arm_smmu_share_asid seized it (guards sva-cd-ownership and private-dma-translates through the seize)",
+    source: 'v5.10 "iommu/arm-smmu-v3: Seize private ASID" (arm_smmu_share_asid); kernel-notes 1c',
+    reached: (s, c) => smmuConfig(c).domains.some((dom) => s.arm_smmu.asid_xa[dom.asid]?.type === 'shared'),
+  },
+  {
+    name: 'rollover-while-pinned',
+    description: 'an mm stays pinned through an ASID rollover: its context id is of an older generation (guards pinned-asid-stable)',
+    source: 'arch/arm64/mm/context.c new_context ("If it is pinned, we can keep using it"), flush_context; kernel-notes 1d',
+    reached: (s) => s.mms.some((m) => m.count > 0 && m.context.pinned > 0 && !asid_gen_match(s.cpu_asid, m.context.id)),
   },
 ];

@@ -6,7 +6,7 @@
 // before issuing the TLBI, which the cmdq's ordering at CMD_SYNC makes equivalent here, provided
 // the caller holds the locks until `cmdq_sync_done` (nothing else frees `old_asid` meanwhile).
 // Leaves out: TCR/TTBR/MAIR computation (constant per mm), the PAGE_SIZE switch.
-import { arm64_mm_context_get, arm64_mm_context_put } from '../mm/context.ts';
+import { arm64_mm_context_get, arm64_mm_context_put, type CpuAsidState } from '../mm/context.ts';
 import { mmdrop, mmgrab, type MmStruct } from '../mm/mm.ts';
 import { arm_smmu_write_ctx_desc } from './cd.ts';
 import { smmuWarn } from './warn.ts';
@@ -17,6 +17,7 @@ import type { Asid, MmId } from '../ids.ts';
 export interface AsidView {
   smmu: SmmuState;
   mms: MmStruct[];
+  cpu_asid: CpuAsidState;
 }
 
 /** xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, (1 << asid_bits) - 1)): the lowest free ASID. */
@@ -61,19 +62,19 @@ export type AllocSharedCdRet = Asid | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSP
  */
 export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, mmgrab_cd = false, fail: BindAllocFailure = 'none'): AllocSharedCdRet {
   const m = d.mms[mm]!;
-  const asid = arm64_mm_context_get(m, fail === 'pin');
+  const asid = arm64_mm_context_get(d.cpu_asid, m, fail === 'pin');
   if (!asid) return '-ESRCH';
   if (fail === 'cd') {
-    arm64_mm_context_put(m); // out_put_context
+    arm64_mm_context_put(d.cpu_asid, m); // out_put_context
     return '-ENOMEM';
   }
   const ret = arm_smmu_share_asid(d.smmu, mm, asid, owner);
   if (ret !== null) {
-    arm64_mm_context_put(m); // out_put_context
+    arm64_mm_context_put(d.cpu_asid, m); // out_put_context
     return typeof ret === 'string' ? ret : ret.shared;
   }
   if (d.smmu.asid_xa[asid]) {
-    arm64_mm_context_put(m); // xa_insert: -EBUSY
+    arm64_mm_context_put(d.cpu_asid, m); // xa_insert: -EBUSY
     return '-EBUSY';
   }
   d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1, mmgrab: mmgrab_cd };
@@ -105,7 +106,7 @@ export function arm_smmu_free_shared_cd(d: AsidView, asid: Asid): boolean {
   const held = cd?.type === 'shared' && cd.mmgrab;
   if (!arm_smmu_free_asid(d.smmu, asid)) return false;
   if (mm === null) return true;
-  arm64_mm_context_put(d.mms[mm]!); // reads cd->mm: must not be freed yet
+  arm64_mm_context_put(d.cpu_asid, d.mms[mm]!); // reads cd->mm: must not be freed yet
   if (held) mmdrop(d.mms[mm]!, { kind: 'cd', asid });
   return true;
 }

@@ -7,6 +7,7 @@
 // arm_smmu_mmu_notifier_get is two steps: the allocations (list walk, shared CD, smmu_mn) are
 // private to the sva_lock holder, while mmu_notifier_register publishes the notifier to
 // invalidate_range and release, which may run from then on (it also waits for mmap_write_lock).
+import type { CpuAsidState } from '../mm/context.ts';
 import { mmu_notifier_free_rcu, mmu_notifier_put, mmu_notifier_register } from '../mm/mmu-notifier.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import type { IoasidHolder, IoasidState } from '../ioasid/ioasid.ts';
@@ -22,6 +23,7 @@ export interface SvaView {
   smmu: SmmuState;
   mms: MmStruct[];
   ioasid: IoasidState;
+  cpu_asid: CpuAsidState;
 }
 
 export interface SvaOpts {

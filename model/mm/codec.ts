@@ -13,7 +13,7 @@ import {
   type Subscription,
   type Unmap,
 } from './mm.ts';
-import type { Asid, NotifierId } from '../ids.ts';
+import type { Asid, ContextId, NotifierId } from '../ids.ts';
 
 export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
   const ref = int(0, cfg.max_refs);
@@ -32,7 +32,7 @@ export function mmCodec(cfg: MmConfig): Codec<MmStruct> {
       }),
     ),
     pasid: int(INVALID_IOASID, cfg.max_pasid),
-    context: record({ id: int(0, cfg.max_asid) as unknown as Codec<Asid>, pinned: ref }),
+    context: record({ id: int(0, cfg.max_context_id) as unknown as Codec<ContextId>, pinned: ref }),
     pages: array(cfg.nr_pages, record<Page>({ vm: literal(PERMS), pte: literal(PTES) })),
     notifiers: list(cfg.max_notifiers, record<Subscription>({ id: nid, ops: int(), users: ref, linked: bool })),
     subscriptions: bool,

@@ -6,7 +6,7 @@
 // Leaves out: VMAs beyond one permission per page, mmap_lock (munmap and exit are serialized by
 // the composition: one munmap at a time per mm), ASID rollover (not modelled yet; here a
 // pinned mm keeps the ASID it was given at init, which is what pinning guarantees).
-import type { Asid, NotifierId } from '../ids.ts';
+import type { Asid, ContextId, NotifierId } from '../ids.ts';
 
 /** VMA permission of a page; `none` = no VMA (a fault there fails). */
 export const PERMS = ['none', 'r', 'rw'] as const;
@@ -82,8 +82,11 @@ export interface MmStruct {
    * `if (mm->pasid)`). Kernels from a6cbd44093ef (v5.18) use INVALID_IOASID instead (variants).
    */
   pasid: number;
-  /** mm->context: id = hardware ASID, pinned = arm64_mm_context_get references. */
-  context: { id: Asid; pinned: number };
+  /**
+   * mm->context: id = generation | hardware ASID (0 until the mm first runs or is pinned:
+   * init_new_context), pinned = arm64_mm_context_get references (model/mm/context.ts).
+   */
+  context: { id: ContextId; pinned: number };
   pages: Page[];
   notifiers: Subscription[];
   /**
@@ -102,6 +105,8 @@ export interface MmConfig {
   readonly nr_pages: number;
   readonly max_pasid: number;
   readonly max_asid: number;
+  /** The largest context id (generation | ASID) the bounds allow. */
+  readonly max_context_id: number;
   readonly max_notifiers: number;
   /** Bound on users/count/pinned (the model's largest reachable count). */
   readonly max_refs: number;
@@ -111,13 +116,13 @@ export interface MmConfig {
   readonly warnings?: readonly MmWarning[];
 }
 
-export function mm_init(cfg: MmConfig, asid: Asid, vm: readonly Perm[]): MmStruct {
+export function mm_init(cfg: MmConfig, vm: readonly Perm[]): MmStruct {
   return {
     users: 1,
     count: 1, // "mm_users counts as one mm_count" (kernel/fork.c mm_init)
     count_holders: [{ kind: 'users' }],
     pasid: 0,
-    context: { id: asid, pinned: 0 },
+    context: { id: 0 as ContextId, pinned: 0 }, // init_new_context
     pages: Array.from({ length: cfg.nr_pages }, (_, i) => ({ vm: vm[i] ?? 'none', pte: 'none' })),
     notifiers: [],
     subscriptions: false,

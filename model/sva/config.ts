@@ -1,12 +1,14 @@
 // How the bounds (params.ts) size the SVA slices of the system state, and who owns what: the mms,
 // their pages and ASIDs, the SMMU's masters and domain, the owner numbers threads put in their
 // CMD_SYNCs and in sva_lock. One place, so layout.ts (codec, initial state) and the steps agree.
-// All masters sit in one domain (one smmu_domain, its private ASID colliding with nothing): the
-// notifier and CD sharing of seed 001 happens between masters of a domain.
+// All masters sit in one domain (one smmu_domain): the notifier and CD sharing of seed 001 happens
+// between masters of a domain. The domain's private ASID and the mms' CPU ASIDs come from two
+// allocators over the same ASID space, so they collide (the seize of arm_smmu_share_asid).
 import { vocabulary } from '../../explorer/vocabulary.ts';
 import { IOASID_WARNINGS, type IoasidConfig } from '../ioasid/ioasid.ts';
 import { MM_WARNINGS, type MmConfig, type Perm } from '../mm/mm.ts';
 import type { SmmuConfig } from '../arm-smmu-v3/init.ts';
+import { maxContextId, numUserAsids, type CpuAsidConfig } from '../mm/context.ts';
 import { SMMU_WARNINGS } from '../arm-smmu-v3/state.ts';
 import type { IopfParams } from '../params.ts';
 import type { MmId } from '../ids.ts';
@@ -56,6 +58,7 @@ export function mmConfig(c: IopfParams): MmConfig {
     nr_pages: nrPages(c),
     max_pasid: c.pasids,
     max_asid: maxAsid(c),
+    max_context_id: maxContextId(cpuAsidConfig(c)),
     max_notifiers: nrNotifiers(c),
     max_refs: maxRefs(c),
     max_dev: c.devices - 1,
@@ -63,15 +66,19 @@ export function mmConfig(c: IopfParams): MmConfig {
   };
 }
 
-/** ASIDs: mm m has CPU ASID m + 1; the domain's private ASID is the next one; one spare for a seize. */
-export const mmAsid = (mm: number): number => mm + 1;
-export const maxAsid = (c: IopfParams): number => mmCount(c) + 2;
+/** ASIDs 0..2^asid_bits-1, for the CPU (NUM_USER_ASIDS) and the SMMU (asid_xa's XA_LIMIT) alike. */
+export const maxAsid = (c: IopfParams): number => numUserAsids(c.asidBits) - 1;
+
+export function cpuAsidConfig(c: IopfParams): CpuAsidConfig {
+  return { asid_bits: c.asidBits, cpus: Math.max(1, c.cpus), max_generation: c.asidGenerations };
+}
 
 export function smmuConfig(c: IopfParams): SmmuConfig {
   return {
     features: { coherency: c.coherency, btm: c.btm, ats: c.ats, stall_force: c.stallForce },
     masters: Array.from({ length: c.devices }, () => ({ domain: 0, ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
-    domains: [{ asid: mmCount(c) + 1 }],
+    // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the lowest free ASID.
+    domains: [{ asid: 1 }],
     nr_mms: mmCount(c),
     nr_pages: nrPages(c),
     nr_ssids: c.pasids + 1,

@@ -14,6 +14,7 @@
 // PASID is freed while the notifier still holds mm_count. v5.11 as merged puts the notifier first;
 // that order is the variant `unbind-notifier-put-first` (putFirstTailSteps below).
 // Left out: arm_smmu_disable_ats at detach (the device is not detached here).
+import { asid_gen_match, new_context_beyond_bound } from '../mm/context.ts';
 import { arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_free_shared_cd } from '../arm-smmu-v3/asid.ts';
@@ -99,6 +100,12 @@ function bindChoices(c: IopfParams, s: State, self: number): BindChoice[] {
   return live.flatMap((mm) => fails.map((fail) => ({ mm, fail })));
 }
 
+/** Would arm64_mm_context_get(mm) run new_context and roll over past the generations bound? */
+function pinBeyondBound(s: State, mm: MmId): boolean {
+  const m = s.mms[mm]!;
+  return m.context.pinned === 0 && !asid_gen_match(s.cpu_asid, m.context.id) && new_context_beyond_bound(s.cpu_asid, m);
+}
+
 /** A failed bind: mutex_unlock(sva_lock), and the driver gives SVA up. */
 function bindFailed(d: Draft<State>, self: number): void {
   d.sva_lock = null;
@@ -119,7 +126,8 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:356-368 (v5.13-rc6) (arm_smmu_sva_bind); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:307-336 and 344-350 (v5.13-rc6) (__arm_smmu_sva_bind up to the notifier, its error labels); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:229-254 (v5.13-rc6) (arm_smmu_mmu_notifier_get up to mmu_notifier_register); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:89-170 (v5.13-rc6) (arm_smmu_alloc_shared_cd)',
     locks: 'sva_lock, taken here and held until the unlock step; iommu_sva_lock and ioasid_allocator_lock for the PASID; arm_smmu_asid_lock for the shared CD',
     choices: (s, self) => bindChoices(c, s, self),
-    enabled: (s, _self, b) => b.mm === null || s.sva_lock === null,
+    // At the generations bound, a bind whose arm64_mm_context_get would roll over is not offered.
+    enabled: (s, _self, b) => b.mm === null || (s.sva_lock === null && !pinBeyondBound(s, b.mm)),
     apply: (d, self, { mm, fail }) => {
       if (mm === null) {
         d.sva[self]!.binds = 0;

@@ -7,6 +7,8 @@
 // an iopf worker, seed001-killed-process.log); the model lets that thread go on at once, which only
 // adds interleavings. Left out: mmap_lock (one munmap at a time per mm, by the owner), page
 // reclaim, re-mmap of an unmapped page, and exit during munmap (the thread is in a syscall).
+import { cpuProcess } from './cpus.ts';
+import { asidOf } from '../mm/context.ts';
 import type { Draft } from 'immer';
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_consumable_fifo, cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import {
@@ -19,7 +21,7 @@ import { arm_smmu_btm_tlbi_va } from '../arm-smmu-v3/tlb.ts';
 import { ioasid_alloc } from '../ioasid/ioasid.ts';
 import { IOMMU_SVA_PASID_SET } from '../iommu-sva/iommu-sva-lib.ts';
 import { mm_init } from '../mm/mm.ts';
-import { asPasid, type Asid, type MmId, type NotifierId, type Pasid } from '../ids.ts';
+import { asPasid, type MmId, type NotifierId, type Pasid } from '../ids.ts';
 import {
   mmu_notifier_invalidate_range_done,
   mmu_notifier_invalidate_range_next,
@@ -31,7 +33,7 @@ import { exit_mmap_unmap, handle_mm_fault, munmap_cleared, munmap_zap, tlb_finis
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
-import { exitOwner, mmAsid, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
+import { exitOwner, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
 import { mmputById } from './pasid.ts';
 import { svaView } from './view.ts';
 import { smmu_mm_invalidate, smmu_mm_release } from './tracepoints.ts';
@@ -133,7 +135,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'zapped',
       apply: (d, self) => {
         const m = d.mms[self]!;
-        if (munmap_cleared(m)) arm_smmu_btm_tlbi_va(d.arm_smmu, m.context.id, m.unmap!.page);
+        if (munmap_cleared(m)) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), m.unmap!.page); // ASID(mm)
         tlb_flush_mmu_tlbonly(m);
       },
     }),
@@ -300,6 +302,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
     steps: exitMmapSteps(c),
   });
   if (c.smmu) {
+    if (c.cpus > 0) processes.push(cpuProcess(c));
     processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
     processes.push({
       name: 'smmu_cmdq',
@@ -332,7 +335,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
           choices: (s) => s.ioasid.xa.flatMap((a, i) => (i > 0 && a === null && s.ioasid_reused[i] ? [asPasid(i)] : [])),
           apply: (d, _self, pasid) => {
             const mm = nextMm(c);
-            d.mms[mm] = mm_init(mmConfig(c), mmAsid(mm) as Asid, vmLayout(c));
+            d.mms[mm] = mm_init(mmConfig(c), vmLayout(c));
             ioasid_alloc(d.ioasid, IOMMU_SVA_PASID_SET, pasid, pasid, mm, { kind: 'mm' });
             d.mms[mm]!.pasid = pasid;
             d.procs[mm]!.pc = 'running';

@@ -6,5 +6,5 @@ import type { SvaView } from '../arm-smmu-v3/sva-notifier.ts';
 import type { State } from '../state.ts';
 
 export function svaView(d: Draft<State> | State): SvaView {
-  return { smmu: d.arm_smmu as SvaView['smmu'], mms: d.mms as SvaView['mms'], ioasid: d.ioasid as SvaView['ioasid'] };
+  return { smmu: d.arm_smmu as SvaView['smmu'], mms: d.mms as SvaView['mms'], ioasid: d.ioasid as SvaView['ioasid'], cpu_asid: d.cpu_asid as SvaView['cpu_asid'] };
 }

@@ -1,12 +1,13 @@
 // Bind/unbind, release and invalidate_range end to end, each scenario run the way a model step
 // sequence would run it (SVA-NOTES.md): a kernel function, then `drain` where the thread sleeps on
 // its CMD_SYNC. These are also the building blocks of the sva variants' verdicts.
+import { check_and_switch_context, cpu_asid_init } from '../../model/mm/context.ts';
 import { describe, expect, it } from 'vitest';
 import { arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmu_init } from '../../model/arm-smmu-v3/init.ts';
 import { BIND_ALLOC_FAILURES } from '../../model/arm-smmu-v3/state.ts';
-import type { Asid, DeviceId, MmId, NotifierId } from '../../model/ids.ts';
+import type { DeviceId, MmId, NotifierId } from '../../model/ids.ts';
 import {
   __arm_smmu_sva_bind,
   __arm_smmu_sva_bind_register,
@@ -33,7 +34,7 @@ const OWNER = 1;
 const opts: SvaOpts = { owner: OWNER };
 
 function system(features: { coherency?: boolean; stall_force?: boolean; iopf?: boolean; notifiers?: number } = {}): SvaView {
-  const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_notifiers: 4, max_refs: 8, max_dev: 1 };
+  const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_context_id: 11, max_notifiers: 4, max_refs: 8, max_dev: 1 };
   const smmu = smmu_init({
     features: { coherency: features.coherency ?? true, btm: false, ats: true, stall_force: features.stall_force ?? false },
     masters: [0, 1].map(() => ({ domain: 0, ssid_max: 3, ats_capable: true, iopf_capable: features.iopf ?? true })),
@@ -47,8 +48,11 @@ function system(features: { coherency?: boolean; stall_force?: boolean; iopf?: b
     max_owner: 3,
     max_refs: 8,
   });
-  const mms = [mm_init(mmCfg, 1 as Asid, ['rw', 'rw']), mm_init(mmCfg, 2 as Asid, ['rw', 'rw'])];
-  return { smmu, mms, ioasid: ioasid_init({ nr_ids: 4, max_private: 1, max_set: 1, max_refs: 8, max_dev: 1 }) };
+  // mm 0 then mm 1 run on the CPU: CPU ASIDs 1 and 2.
+  const cpu_asid = cpu_asid_init({ asid_bits: 2, cpus: 1, max_generation: 2 });
+  const mms = [mm_init(mmCfg, ['rw', 'rw']), mm_init(mmCfg, ['rw', 'rw'])];
+  for (const m of mms) check_and_switch_context(cpu_asid, m, 0);
+  return { smmu, mms, ioasid: ioasid_init({ nr_ids: 4, max_private: 1, max_set: 1, max_refs: 8, max_dev: 1 }), cpu_asid };
 }
 const drain = (d: SvaView) => {
   while (d.smmu.cmdq.length > 0) arm_smmu_cmdq_consume(d.smmu, 0);

@@ -1,7 +1,8 @@
 import { produce } from 'immer';
+import { check_and_switch_context, cpu_asid_init } from '../../model/mm/context.ts';
 import { describe, expect, it } from 'vitest';
 import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
-import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, arm_smmu_share_asid } from '../../model/arm-smmu-v3/asid.ts';
+import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, arm_smmu_share_asid, type AsidView } from '../../model/arm-smmu-v3/asid.ts';
 import { arm_smmu_fetch_cd, arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmuCodec, smmu_init, type SmmuConfig } from '../../model/arm-smmu-v3/init.ts';
@@ -15,7 +16,7 @@ import {
   arm_smmu_translate,
   arm_smmu_translate_private,
 } from '../../model/arm-smmu-v3/tlb.ts';
-import { mm_init, type MmStruct } from '../../model/mm/mm.ts';
+import { mm_init } from '../../model/mm/mm.ts';
 import { handle_mm_fault } from '../../model/mm/pgtable.ts';
 
 const dev = (n: number) => n as DeviceId;
@@ -38,10 +39,14 @@ function smmuConfig(features: Partial<Features> = {}, masters = 2): SmmuConfig {
     max_refs: 8,
   };
 }
-const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_notifiers: 4, max_refs: 8, max_dev: 1 };
-function system(features: Partial<Features> = {}): { smmu: SmmuState; mms: MmStruct[] } {
-  // mm 0 runs on CPU ASID 1, which domain 0 also uses privately: binding it seizes the ASID.
-  return { smmu: smmu_init(smmuConfig(features)), mms: [mm_init(mmCfg, asid(1), ['rw', 'rw']), mm_init(mmCfg, asid(2), ['rw', 'rw'])] };
+const mmCfg = { nr_pages: 2, max_pasid: 3, max_asid: 3, max_context_id: 11, max_notifiers: 4, max_refs: 8, max_dev: 1 };
+function system(features: Partial<Features> = {}): AsidView {
+  // mm 0 then mm 1 run on the CPU: they get CPU ASIDs 1 and 2; domain 0 uses 1 privately, so
+  // binding mm 0 seizes it.
+  const cpu_asid = cpu_asid_init({ asid_bits: 2, cpus: 1, max_generation: 2 });
+  const mms = [mm_init(mmCfg, ['rw', 'rw']), mm_init(mmCfg, ['rw', 'rw'])];
+  for (const m of mms) check_and_switch_context(cpu_asid, m, 0);
+  return { smmu: smmu_init(smmuConfig(features)), mms, cpu_asid };
 }
 const drain = (s: SmmuState) => {
   while (s.cmdq.length > 0) arm_smmu_cmdq_consume(s, 0);
@@ -219,7 +224,7 @@ describe('SMMU codec', () => {
   it('round-trips the initial state and a state with every kind of entry, also through immer', () => {
     const cfg = smmuConfig({ stall_force: true });
     const codec = smmuCodec(cfg);
-    const d = { smmu: smmu_init(cfg), mms: system().mms };
+    const d = { ...system(), smmu: smmu_init(cfg) };
     expect(decodeFromArray(codec, encodeToArray(codec, d.smmu))).toEqual(d.smmu);
     const s = produce(d, (x) => {
       arm_smmu_alloc_shared_cd(x, mmId(0), 2);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ioasid_init } from '../../model/ioasid/ioasid.ts';
-import type { Asid, MmId, Pasid } from '../../model/ids.ts';
+import type { MmId, Pasid } from '../../model/ids.ts';
 import {
   IOMMU_SVA_PASID_SET,
   iommu_sva_alloc_pasid,
@@ -15,11 +15,11 @@ import type { IoasidHolder } from '../../model/ioasid/ioasid.ts';
 /** The PASID reference of device 0's bond. */
 const B: IoasidHolder = { kind: 'bond', dev: 0 };
 
-const mmCfg = { nr_pages: 1, max_pasid: 3, max_asid: 7, max_notifiers: 2, max_refs: 8, max_dev: 1 };
+const mmCfg = { nr_pages: 1, max_pasid: 3, max_asid: 7, max_context_id: 31, max_notifiers: 2, max_refs: 8, max_dev: 1 };
 const mm = (n: number) => n as MmId;
 const system = (nr_ids = 4): SvaLibView => ({
   ioasid: ioasid_init({ nr_ids, max_private: 1, max_set: 1, max_refs: 8, max_dev: 1 }),
-  mms: [mm_init(mmCfg, 1 as Asid, ['rw']), mm_init(mmCfg, 2 as Asid, ['rw'])],
+  mms: [mm_init(mmCfg, ['rw']), mm_init(mmCfg, ['rw'])],
 });
 
 describe('iommu_sva_alloc_pasid', () => {

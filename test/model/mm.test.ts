@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
-import { arm64_mm_context_get, arm64_mm_context_put } from '../../model/mm/context.ts';
+import { arm64_mm_context_get, arm64_mm_context_put, cpu_asid_init } from '../../model/mm/context.ts';
 import { mmCodec } from '../../model/mm/codec.ts';
 import { mm_init, mmdrop, mmget, mmget_not_zero, mmgrab, mmput, type MmStruct } from '../../model/mm/mm.ts';
-import type { Asid, NotifierId } from '../../model/ids.ts';
+import type { NotifierId } from '../../model/ids.ts';
 import {
   find_get_mmu_notifier,
   mmu_notifier_free_rcu,
@@ -19,8 +19,9 @@ import {
 } from '../../model/mm/mmu-notifier.ts';
 import { do_mmap, exit_mmap_unmap, handle_mm_fault, munmap_zap, pte_allows, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../../model/mm/pgtable.ts';
 
-const cfg = { nr_pages: 2, max_pasid: 3, max_asid: 7, max_notifiers: 3, max_refs: 8, max_dev: 1 };
-const fresh = (): MmStruct => mm_init(cfg, 3 as Asid, ['rw', 'r']);
+const cfg = { nr_pages: 2, max_pasid: 3, max_asid: 7, max_context_id: 31, max_notifiers: 3, max_refs: 8, max_dev: 1 };
+const fresh = (): MmStruct => mm_init(cfg, ['rw', 'r']);
+const cpuAsid = () => cpu_asid_init({ asid_bits: 3, cpus: 1, max_generation: 3 });
 const n = (i: number) => i as NotifierId;
 
 describe('mm_users and mm_count', () => {
@@ -55,7 +56,7 @@ describe('mm_users and mm_count', () => {
     mmput(m);
     mmdrop(m, { kind: 'users' });
     expect(mmget_not_zero(m)).toBe(false);
-    expect(arm64_mm_context_get(m)).toBe(0);
+    expect(arm64_mm_context_get(cpuAsid(), m)).toBe(0);
     expect(m.warnings).toEqual(['use-after-free']);
   });
 });
@@ -192,12 +193,13 @@ describe('mmu notifiers', () => {
 describe('arm64 pinned ASID', () => {
   it('pins and unpins the mm context ASID; an unbalanced put WARNs', () => {
     const m = fresh();
-    expect(arm64_mm_context_get(m)).toBe(3);
-    expect(arm64_mm_context_get(m)).toBe(3);
-    arm64_mm_context_put(m);
-    arm64_mm_context_put(m);
-    expect(m.context).toEqual({ id: 3, pinned: 0 });
-    arm64_mm_context_put(m);
+    const ctx = cpuAsid();
+    expect(arm64_mm_context_get(ctx, m)).toBe(1);
+    expect(arm64_mm_context_get(ctx, m)).toBe(1);
+    arm64_mm_context_put(ctx, m);
+    arm64_mm_context_put(ctx, m);
+    expect(m.context).toEqual({ id: (1 << 3) | 1, pinned: 0 });
+    arm64_mm_context_put(ctx, m);
     expect(m.warnings).toEqual(['context_put-unpinned']);
   });
 });
@@ -209,6 +211,7 @@ describe('mm codec', () => {
     fc.assert(
       fc.property(ops, fc.integer({ min: 0, max: 2 }), (seq, k) => {
         const m = fresh();
+        const ctx = cpuAsid();
         for (const o of seq) {
           const id = n(k);
           [
@@ -225,7 +228,7 @@ describe('mm codec', () => {
             () => tlb_finish_mmu(m),
             () => mmu_notifier_release_done(m, id),
             () => exit_mmap_unmap(m),
-            () => m.context.pinned < 8 && arm64_mm_context_get(m),
+            () => m.context.pinned < 8 && arm64_mm_context_get(ctx, m),
           ][o]!();
         }
         expect(m.users).toBeGreaterThanOrEqual(0);

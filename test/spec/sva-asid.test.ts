@@ -1,0 +1,51 @@
+// The two ASID allocators at sva-asid (2 ASID bits, one CPU, processes outside the model): the bind
+// seizes the domain's private ASID, the CPU rolls over while the mm is pinned, and the labelled
+// mutations of arch/arm64/mm/context.c break pinned-asid-stable.
+import { describe, expect, it } from 'vitest';
+import { asidOf } from '../../model/mm/context.ts';
+import type { State } from '../../model/state.ts';
+import sva from '../../spec/sva.ts';
+import asidConfig from '../../spec/configs/sva-asid.json' with { type: 'json' };
+import newContextIgnoresPinned from '../../spec/variants/sva/new-context-ignores-pinned.ts';
+import rolloverForgetsPinned from '../../spec/variants/sva/rollover-forgets-pinned.ts';
+import { expectedVerdict } from '../../explorer/verdict.ts';
+import { exploreSva, svaVariant, svaVerdict } from './sva-helpers.ts';
+
+const params = sva.params.parse(asidConfig.params);
+const known = asidConfig.expect.findings.map((f) => f.property);
+
+describe('ASIDs at sva-asid', () => {
+  it('the baseline seizes the private ASID and rolls over under a pinned mm, and keeps every ASID invariant', () => {
+    const r = exploreSva(sva, params);
+    const reached = new Map(r.witnesses.map((w) => [w.name, w.reached]));
+    expect(reached.get('private-asid-seized')).toBe(true);
+    expect(reached.get('rollover-while-pinned')).toBe(true);
+    expect(r.kind === 'violation' ? r.violations.map((v) => v.property) : []).not.toContain('pinned-asid-stable');
+  });
+
+  for (const v of [rolloverForgetsPinned, newContextIgnoresPinned]) {
+    it(`${v.id} → ${v.expect.violates.join(', ')}`, () => {
+      expect(svaVerdict(svaVariant(v), params, known, asidConfig.expect.violates)).toEqual(expectedVerdict(v.expect, known));
+    });
+  }
+
+  it('rollover-forgets-pinned: a process outside the model is given the pinned ASID right at the rollover', () => {
+    const r = exploreSva(svaVariant(rolloverForgetsPinned), params);
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'pinned-asid-stable') : undefined;
+    const last = v!.trace.at(-1)!;
+    const s = last.state as State;
+    expect(last.move).toMatchObject({ process: 'cpu', step: 'check_and_switch_context', choice: { kind: 'other' } });
+    expect(s.cpu_asid.generation).toBe(2);
+    expect(asidOf(s.cpu_asid, s.cpu_asid.active_asids[0]!)).toBe(asidOf(s.cpu_asid, s.mms[0]!.context.id));
+  });
+
+  it('new-context-ignores-pinned: the pinned mm itself moves to another ASID while its CD keeps the old one', () => {
+    const r = exploreSva(svaVariant(newContextIgnoresPinned), params);
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'pinned-asid-stable') : undefined;
+    const last = v!.trace.at(-1)!;
+    const s = last.state as State;
+    expect(last.move).toMatchObject({ process: 'cpu', choice: { kind: 'mm', mm: 0 } });
+    const shared = s.arm_smmu.asid_xa.findIndex((e) => e?.type === 'shared');
+    expect(asidOf(s.cpu_asid, s.mms[0]!.context.id)).not.toBe(shared);
+  });
+});

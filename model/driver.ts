@@ -31,7 +31,7 @@ import { pci_disable_pri, pci_enable_pri } from './pci/ats.ts';
 import { iommu_register_device_fault_handler, iommu_unregister_device_fault_handler } from './iommu/fault.ts';
 import { mmdrop, mmgrab } from './mm/mm.ts';
 import { allocBondPasid, freeBondPasid } from './sva/pasid.ts';
-import { dmaSteps } from './sva/dma.ts';
+import { dmaSteps, iovaDmaSteps } from './sva/dma.ts';
 import { svaDriverSteps } from './sva/driver-sva.ts';
 import type { PriqFlush } from './arm-smmu-v3/priq-state.ts';
 import type { DriverPc, State } from './state.ts';
@@ -293,5 +293,5 @@ export function driverProcess(c: IopfParams): Process<State> {
 
 /** The device's DMA steps (smmu configs with `dma`), appended to the endpoint's page requests. */
 export function deviceDmaSteps(c: IopfParams): AnyStep<State>[] {
-  return c.smmu && c.dma ? dmaSteps(c) : [];
+  return c.smmu ? [...(c.dma ? dmaSteps(c) : []), ...iovaDmaSteps(c)] : [];
 }

@@ -72,6 +72,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
       dmaToFreedPage: bool,
       faultAfterSharedUnbind: bool,
       privateDmaAborted: bool,
+      dmaStaleTlb: bool,
     }),
   });
 }
@@ -111,6 +112,7 @@ export function initialState(c: IopfParams): State {
       dmaToFreedPage: false,
       faultAfterSharedUnbind: false,
       privateDmaAborted: false,
+      dmaStaleTlb: false,
     },
   };
 }

@@ -74,6 +74,12 @@ export const iopfParams = z
      * ASID, and the last ASID generation a run may reach (a step rolling over past it is not offered).
      */
     asidBits: z.number().int().min(2).max(4).default(3),
+    /**
+     * IOVA pages of the DMA domain's private io-pgtable: a DMA-API thread maps and unmaps them
+     * (iommu_map, iommu_unmap with its TLB invalidation) and each device DMAs to them through SSID 0.
+     * 0: the private DMA depends on the CD alone.
+     */
+    iovas: z.number().int().min(0).max(2).default(0),
     cpus: z.number().int().min(0).max(2).default(0),
     otherProcesses: z.number().int().min(0).max(4).default(0),
     asidGenerations: z.number().int().min(1).max(4).default(2),

@@ -26,6 +26,9 @@ export const DRIVER_PCS = [
   'enable_sva',
   'enable_ats',
   'bind',
+  'bind_seize_cd',
+  'bind_seize_tlbi',
+  'bind_seize_end',
   'bind_register',
   'bind_dword0',
   'bind_unlock',
@@ -97,6 +100,11 @@ export interface Ghost {
   faultAfterSharedUnbind: boolean;
   /** The DMA domain's own DMA (no PASID, through SSID 0) was aborted: C_BAD_CD or a translation fault. */
   privateDmaAborted: boolean;
+  /**
+   * A DMA used an SMMU TLB entry its CD's address space does not map: an IOVA whose iommu_unmap had
+   * returned, or another address space's entry under the same ASID.
+   */
+  dmaStaleTlb: boolean;
 }
 
 export interface State {

@@ -2,9 +2,13 @@
 // (seed 001 patches 9, 11, 12; kernel-notes 1c): arm_smmu_share_asid (share an mm's CD, or seize
 // a private ASID), arm_smmu_alloc_shared_cd (pin the CPU ASID), arm_smmu_free_shared_cd and
 // arm_smmu_free_asid. All under arm_smmu_asid_lock, itself under sva_lock for SVA callers.
-// The seize issues its CD update and TLB invalidation at once; the kernel waits for the first sync
-// before issuing the TLBI, which the cmdq's ordering at CMD_SYNC makes equivalent here, provided
-// the caller holds the locks until `cmdq_sync_done` (nothing else frees `old_asid` meanwhile).
+// The seize is four parts, as the kernel can interleave them with the unmap path, which takes no lock
+// and reads the domain's ASID (arm-smmu-v3-sva.c:67-88): xa_alloc and `cd->asid = new_asid`
+// (arm_smmu_share_asid, which returns { seizing }); the CD rewrite and its sync
+// (arm_smmu_share_asid_write_cd); after that sync, the TLBI of the old ASID and its sync
+// (arm_smmu_share_asid_tlb_inv); after that one, xa_erase(old) and the rest of the bind
+// (arm_smmu_share_asid_end, then arm_smmu_alloc_shared_cd_end). A domain is mid-seize while
+// asid_xa maps two private ASIDs to it.
 // Leaves out: TCR/TTBR/MAIR computation (constant per mm), the PAGE_SIZE switch.
 import { arm64_mm_context_get, arm64_mm_context_put, type CpuAsidState } from '../mm/context.ts';
 import { mmdrop, mmgrab, type MmStruct } from '../mm/mm.ts';
@@ -12,7 +16,7 @@ import { arm_smmu_write_ctx_desc } from './cd.ts';
 import { smmuWarn } from './warn.ts';
 import { arm_smmu_tlb_inv_asid } from './tlb.ts';
 import type { BindAllocFailure, SmmuState } from './state.ts';
-import type { Asid, MmId } from '../ids.ts';
+import type { Asid, DomainId, MmId } from '../ids.ts';
 
 export interface AsidView {
   smmu: SmmuState;
@@ -26,11 +30,14 @@ function xa_alloc_asid(s: SmmuState): Asid | null {
   return i < 0 ? null : (i as Asid);
 }
 
+export type ShareAsidRet = { shared: Asid } | { seizing: DomainId } | null | '-EINVAL' | '-ENOSPC';
+
 /**
- * arm_smmu_share_asid(mm, asid): NULL when the ASID is free on the SMMU side or was seized from a
- * private domain; the existing shared CD (refs + 1) when this mm already has one.
+ * arm_smmu_share_asid(mm, asid): NULL when the ASID is free on the SMMU side; the existing shared CD
+ * (refs + 1) when this mm already has one; `seizing` when a private domain owns it: its new ASID is
+ * allocated and assigned, and the caller owes the CD rewrite, the TLBI and the xa_erase.
  */
-export function arm_smmu_share_asid(d: SmmuState, mm: MmId, asid: Asid, owner: number): { shared: Asid } | null | '-EINVAL' | '-ENOSPC' {
+export function arm_smmu_share_asid(d: SmmuState, mm: MmId, asid: Asid): ShareAsidRet {
   const cd = d.asid_xa[asid];
   if (!cd) return null;
   if (cd.type === 'shared') {
@@ -44,15 +51,35 @@ export function arm_smmu_share_asid(d: SmmuState, mm: MmId, asid: Asid, owner: n
   const new_asid = xa_alloc_asid(d);
   if (new_asid === null) return '-ENOSPC';
   d.asid_xa[new_asid] = { type: 'private', domain: cd.domain };
-  // "Race with unmap: TLB invalidations will start targeting the new ASID ..."
+  // "Race with unmap: TLB invalidations will start targeting the new ASID, which isn't assigned yet."
   d.domains[cd.domain]!.asid = new_asid;
-  arm_smmu_write_ctx_desc(d, cd.domain, 0, { asid: new_asid, ttb: { type: 'private' } }, { owner });
-  arm_smmu_tlb_inv_asid(d, asid, owner); // "Invalidate TLB entries previously associated with that context"
-  d.asid_xa[asid] = null;
-  return null;
+  return { seizing: cd.domain };
 }
 
-export type AllocSharedCdRet = Asid | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
+/** The ASID a domain mid-seize is leaving: its other private entry in asid_xa. */
+export function seizedAsid(d: SmmuState, domain: DomainId): Asid | null {
+  const i = d.asid_xa.findIndex((e, asid) => e?.type === 'private' && e.domain === domain && asid !== d.domains[domain]!.asid);
+  return i < 0 ? null : (i as Asid);
+}
+
+/** "Update ASID and invalidate CD in all associated masters": arm_smmu_write_ctx_desc(smmu_domain, 0, cd). */
+export function arm_smmu_share_asid_write_cd(d: SmmuState, domain: DomainId, owner: number): void {
+  arm_smmu_write_ctx_desc(d, domain, 0, { asid: d.domains[domain]!.asid, ttb: { type: 'private' } }, { owner });
+}
+
+/** "Invalidate TLB entries previously associated with that context": arm_smmu_tlb_inv_asid(smmu, asid). */
+export function arm_smmu_share_asid_tlb_inv(d: SmmuState, domain: DomainId, owner: number): void {
+  const old = seizedAsid(d, domain);
+  if (old !== null) arm_smmu_tlb_inv_asid(d, old, owner);
+}
+
+/** xa_erase(&arm_smmu_asid_xa, asid): the seize is over; the old ASID is free for the shared CD. */
+export function arm_smmu_share_asid_end(d: SmmuState, domain: DomainId): void {
+  const old = seizedAsid(d, domain);
+  if (old !== null) d.asid_xa[old] = null;
+}
+
+export type AllocSharedCdRet = Asid | { seizing: DomainId } | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
 
 /**
  * arm_smmu_alloc_shared_cd(mm): the shared CD's ASID; only the first CD of an mm keeps the pin.
@@ -60,7 +87,7 @@ export type AllocSharedCdRet = Asid | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSP
  * v5.13: "Call mmgrab()/mmdrop() to ensure the mm only gets freed after we unpinned the ASID").
  * `fail`: the pin (-ESRCH) or the CD's kzalloc (-ENOMEM, out_put_context) fails.
  */
-export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, mmgrab_cd = false, fail: BindAllocFailure = 'none'): AllocSharedCdRet {
+export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, mmgrab_cd = false, fail: BindAllocFailure = 'none'): AllocSharedCdRet {
   const m = d.mms[mm]!;
   const asid = arm64_mm_context_get(d.cpu_asid, m, fail === 'pin');
   if (!asid) return '-ESRCH';
@@ -68,11 +95,18 @@ export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, owner: number, m
     arm64_mm_context_put(d.cpu_asid, m); // out_put_context
     return '-ENOMEM';
   }
-  const ret = arm_smmu_share_asid(d.smmu, mm, asid, owner);
+  const ret = arm_smmu_share_asid(d.smmu, mm, asid);
+  if (ret !== null && typeof ret === 'object' && 'seizing' in ret) return ret;
   if (ret !== null) {
     arm64_mm_context_put(d.cpu_asid, m); // out_put_context
     return typeof ret === 'string' ? ret : ret.shared;
   }
+  return arm_smmu_alloc_shared_cd_end(d, mm, asid, mmgrab_cd);
+}
+
+/** arm_smmu_alloc_shared_cd after arm_smmu_share_asid returned NULL: xa_insert, and the CD's mm_count. */
+export function arm_smmu_alloc_shared_cd_end(d: AsidView, mm: MmId, asid: Asid, mmgrab_cd: boolean): AllocSharedCdRet {
+  const m = d.mms[mm]!;
   if (d.smmu.asid_xa[asid]) {
     arm64_mm_context_put(d.cpu_asid, m); // xa_insert: -EBUSY
     return '-EBUSY';

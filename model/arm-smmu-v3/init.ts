@@ -1,9 +1,12 @@
 // Initial value and canonical codec of the SMMUv3 slice (state.ts). Static fields (features, a
 // master's domain and limits) are encoded as constants: they never change, so they cost nothing.
-import { array, bool, constant, int, labelSet, list, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, int, labelSet, list, literal, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
 import {
+  IOVA_STATES,
+  PRIVATE_TLB_ENTRY,
   SMMU_EVENTS,
   SMMU_WARNINGS,
+  type TlbEntry,
   type AsidEntry,
   type Bond,
   type Cd,
@@ -24,6 +27,8 @@ export interface SmmuConfig {
   readonly domains: readonly { asid: number }[];
   readonly nr_mms: number;
   readonly nr_pages: number;
+  /** IOVA pages of each domain's private io-pgtable (0: its DMA depends only on its CD). */
+  readonly nr_iovas: number;
   /** SSIDs 0..nr_ssids-1 (SSID 0 = the private CD; PASIDs start at 1). */
   readonly nr_ssids: number;
   /** ASIDs 0..max_asid (1 << asid_bits - 1). */
@@ -39,6 +44,9 @@ export interface SmmuConfig {
 
 export const EMPTY_CD: Cd = { v: false, epd0: false, s: false, r: false, asid: 0, ttb: null };
 
+/** A TLB row holds a page of an mm, or an IOVA page of a private io-pgtable. */
+const tlbWidth = (cfg: SmmuConfig): number => Math.max(cfg.nr_pages, cfg.nr_iovas);
+
 export function smmu_init(cfg: SmmuConfig): SmmuState {
   const asid_xa: (AsidEntry | null)[] = Array.from({ length: cfg.max_asid + 1 }, () => null);
   cfg.domains.forEach((dom, i) => (asid_xa[dom.asid] = { type: 'private', domain: i as DomainId }));
@@ -53,6 +61,7 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
     })),
     domains: cfg.domains.map((dom) => ({
       asid: dom.asid as Asid,
+      iovas: Array.from({ length: cfg.nr_iovas }, () => 'free' as const),
       // arm_smmu_domain_finalise_s1: the private CD at SSID 0 is live from attach, written by
       // arm_smmu_write_ctx_desc like any CD (R always, S with STALL_FORCE).
       cdtab: Array.from({ length: cfg.nr_ssids }, (_, ssid) =>
@@ -64,7 +73,7 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
     cdcache: cfg.masters.map(() => Array.from({ length: cfg.nr_ssids }, () => null)),
     asid_xa,
     mmu_notifiers: Array.from({ length: cfg.nr_notifiers }, () => null),
-    tlb: Array.from({ length: cfg.max_asid + 1 }, () => Array.from({ length: cfg.nr_pages }, () => null)),
+    tlb: Array.from({ length: cfg.max_asid + 1 }, () => Array.from({ length: tlbWidth(cfg) }, () => null)),
     atc: cfg.masters.map(() =>
       Array.from({ length: cfg.nr_ssids }, () => Array.from({ length: cfg.nr_pages }, () => null)),
     ),
@@ -111,7 +120,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
     // No function writes the features: every state shares one copy.
     features: sharedConstant({ ...cfg.features }),
     masters,
-    domains: array(cfg.domains.length, record({ asid, cdtab: array(cfg.nr_ssids, cd) })),
+    domains: array(cfg.domains.length, record({ asid, iovas: array(cfg.nr_iovas, literal(IOVA_STATES)), cdtab: array(cfg.nr_ssids, cd) })),
     cdcache: array(nm, array(cfg.nr_ssids, nullable(cd))),
     asid_xa: array(
       cfg.max_asid + 1,
@@ -126,7 +135,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
       cfg.nr_notifiers,
       nullable(record<SmmuMn>({ domain: domId, mm: mmId, refs, cleared: bool, cd: asid, freeing: bool })),
     ),
-    tlb: array(cfg.max_asid + 1, array(cfg.nr_pages, nullable(mmId))),
+    tlb: array(cfg.max_asid + 1, array(tlbWidth(cfg), nullable(int(PRIVATE_TLB_ENTRY, cfg.nr_mms - 1) as unknown as Codec<TlbEntry>))),
     atc: array(nm, array(cfg.nr_ssids, array(cfg.nr_pages, nullable(mmId)))),
     cmdq: list(
       cfg.cmdq_size,

@@ -3,8 +3,7 @@
 // SMMU's cached CDs, asid_xa with private and shared CDs, arm_smmu_mmu_notifier, bonds, the TLB,
 // each master's ATC and the command queue.
 // Leaves out, and why: STEs (SVA never rewrites them), two-level CD tables (the L1 write is one
-// more sync of the same kind), the private io-pgtable's mappings and TLB entries (the DMA domain's
-// own DMA through SSID 0 depends only on its CD: model/arm-smmu-v3/tlb.ts), the queues' contents
+// more sync of the same kind), the queues' contents
 // (events are a set of kinds; the PRI queue is model/arm-smmu-v3/priq.ts), TCR/MAIR values
 // (constant per mm), KPTI's ASID halving, and ATS for the private domain.
 import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
@@ -61,9 +60,23 @@ export interface Master {
   bonds: (Bond | null)[];
 }
 
+/**
+ * An IOVA page of a DMA domain, as the DMA API sees it: `free` (never mapped, or iommu_unmap has
+ * returned: the driver may reuse the memory), `mapped` (the io-pgtable PTE is present), `unmapping`
+ * (the PTE is cleared and the unmap waits for its TLB invalidation's CMD_SYNC).
+ */
+export type IovaState = 'free' | 'mapped' | 'unmapping';
+export const IOVA_STATES = ['free', 'mapped', 'unmapping'] as const satisfies readonly IovaState[];
+
+/** A TLB entry: the mm whose table the walk read, or the domain's private io-pgtable (an IOVA). */
+export const PRIVATE_TLB_ENTRY = -1;
+export type TlbEntry = MmId | typeof PRIVATE_TLB_ENTRY;
+
 export interface Domain {
   /** s1_cfg.cd.asid: the private CD's ASID, rewritten when SVA seizes it. */
   asid: Asid;
+  /** The private io-pgtable's IOVA pages (the `iovas` bound; none without it). */
+  iovas: IovaState[];
   /** The CD table, indexed by SSID; SSID 0 is the private CD. */
   cdtab: Cd[];
 }
@@ -116,8 +129,8 @@ export interface SmmuState {
   /** arm_smmu_asid_xa, indexed by ASID (0 unused: xa_alloc limit starts at 1). */
   asid_xa: (AsidEntry | null)[];
   mmu_notifiers: (SmmuMn | null)[];
-  /** TLB [asid][page] → the mm whose table the walk read (private mappings not modelled). */
-  tlb: (MmId | null)[][];
+  /** TLB [asid][page] → the mm whose table the walk read, or the private io-pgtable (page = IOVA). */
+  tlb: (TlbEntry | null)[][];
   /** ATC [master][ssid][page] → the mm whose translation the ATS answer carried. */
   atc: (MmId | null)[][][];
   cmdq: Cmd[];

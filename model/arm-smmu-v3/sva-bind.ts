@@ -12,6 +12,7 @@
 import { iommu_sva_alloc_pasid, iommu_sva_free_pasid, type AllocPasidRet } from '../iommu-sva/iommu-sva-lib.ts';
 import {
   arm_smmu_mmu_notifier_get,
+  arm_smmu_mmu_notifier_get_end,
   arm_smmu_mmu_notifier_get_register,
   arm_smmu_mmu_notifier_put_begin,
   arm_smmu_mmu_notifier_put_end,
@@ -23,7 +24,9 @@ import {
 import type { IoasidHolder } from '../ioasid/ioasid.ts';
 import { smmuWarn } from './warn.ts';
 import type { BindAllocFailure, Features, SmmuState } from './state.ts';
-import type { DeviceId, MmId, NotifierId } from '../ids.ts';
+import type { DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
+import { asidOf } from '../mm/context.ts';
+import { arm_smmu_alloc_shared_cd_end } from './asid.ts';
 
 /**
  * arm_smmu_sva_supported(smmu): coherent table walks are required; BTM is optional since "Make BTM
@@ -78,6 +81,8 @@ export function arm_smmu_disable_ats(d: SmmuState, sid: DeviceId): void {
 export type BindRet =
   /** The bond (the handle); `register`: a new notifier, owed __arm_smmu_sva_bind_register. */
   | { bond: MmId; register: NotifierId | null }
+  /** arm_smmu_share_asid took a private domain's ASID: the caller owes the rest of the seize. */
+  | { seizing: DomainId }
   | '-ENODEV'
   | '-ENOMEM'
   | Exclude<AllocPasidRet, 0>
@@ -101,12 +106,33 @@ export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: S
   const ret = (opts.iommu_sva_alloc_pasid ?? iommu_sva_alloc_pasid)(d, mm, 1, master.ssid_max, bondHolder(sid));
   if (ret !== 0) return ret; // err_free_bond
   const mn = arm_smmu_mmu_notifier_get(d, master.domain, mm, opts, fail);
+  if (typeof mn === 'object' && 'seizing' in mn) return mn;
+  return bindNotifier(d, sid, mm, opts, mn);
+}
+
+/** The bond's notifier is got (or failed): the bond is recorded, or the PASID freed. */
+function bindNotifier(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, mn: Exclude<NotifierGetRet, { seizing: unknown }>): BindRet {
   if (typeof mn === 'string') {
     errFreePasid(d, sid, mm, opts);
     return mn;
   }
-  master.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
+  d.smmu.masters[sid]!.bonds[mm] = { refs: 1, smmu_mn: mn.mn };
   return { bond: mm, register: mn.register ? mn.mn : null };
+}
+
+/**
+ * __arm_smmu_sva_bind after a seize (arm_smmu_share_asid_end done): the rest of
+ * arm_smmu_alloc_shared_cd (xa_insert of the mm's CD at its CPU ASID) and of
+ * arm_smmu_mmu_notifier_get (`fail`: kzalloc(smmu_mn)), then the bond.
+ */
+export function __arm_smmu_sva_bind_seized(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): BindRet {
+  const domain = d.smmu.masters[sid]!.domain;
+  const asid = asidOf(d.cpu_asid, d.mms[mm]!.context.id);
+  const cd = arm_smmu_alloc_shared_cd_end(d, mm, asid, opts.cd_mmgrab ?? false);
+  if (typeof cd === 'object') return cd; // not reached: only share_asid seizes
+  const mn = typeof cd === 'string' ? cd : arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail);
+  if (typeof mn === 'object' && 'seizing' in mn) return mn;
+  return bindNotifier(d, sid, mm, opts, mn);
 }
 
 /**

@@ -17,7 +17,7 @@ import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
 import { smmuWarn } from './warn.ts';
 import type { BindAllocFailure, SmmuState } from './state.ts';
-import type { DomainId, MmId, NotifierId } from '../ids.ts';
+import type { Asid, DomainId, MmId, NotifierId } from '../ids.ts';
 
 export interface SvaView {
   smmu: SmmuState;
@@ -67,8 +67,13 @@ export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId
     d.smmu.mmu_notifiers[found]!.refs++;
     return { mn: found, register: false };
   }
-  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.owner, opts.cd_mmgrab ?? false, fail);
-  if (typeof cd === 'string') return cd;
+  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.cd_mmgrab ?? false, fail);
+  if (typeof cd === 'string' || typeof cd === 'object') return cd;
+  return arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail);
+}
+
+/** arm_smmu_mmu_notifier_get once the shared CD exists: kzalloc(smmu_mn) (err_free_cd on failure). */
+export function arm_smmu_mmu_notifier_get_end(d: SvaView, domain: DomainId, mm: MmId, cd: Asid, fail: BindAllocFailure): NotifierGetRet {
   const slot = d.smmu.mmu_notifiers.indexOf(null);
   if (slot < 0 || fail === 'smmu_mn') {
     arm_smmu_free_shared_cd(d, cd); // err_free_cd

@@ -4,14 +4,14 @@
 // invalidations SVA issues (arm-smmu-v3.c v5.11): arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid,
 // arm_smmu_atc_inv_domain, each ending in a CMD_SYNC; and broadcast TLB maintenance (BTM), where the
 // CPU's own TLBI reaches the SMMU TLB for shared CDs (ASET = 0) and completes with the CPU's DSB.
+// The private io-pgtable's IOVA pages share the TLB, tagged by the domain's private ASID.
 // Leaves out: permissions in TLB/ATC entries (a hit allows the access), range rounding of ATC_INV
-// (a page here is the smallest span; over-invalidation only removes more), the private io-pgtable's
-// own mappings and TLB entries (the DMA domain's DMA depends only on its CD here).
+// (a page here is the smallest span; over-invalidation only removes more).
 import { pte_allows, type Access } from '../mm/pgtable.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { arm_smmu_fetch_cd, arm_smmu_read_cd, cd_legal } from './cd.ts';
-import type { SmmuEvent, SmmuState } from './state.ts';
+import { PRIVATE_TLB_ENTRY, type SmmuEvent, type SmmuState } from './state.ts';
 import type { Asid, DeviceId, DomainId, MmId } from '../ids.ts';
 
 /** The slices a translation touches, as fields of the composed system state. */
@@ -22,6 +22,8 @@ export interface TranslateView {
 
 export type TranslateResult =
   | { result: 'ok'; mm: MmId }
+  /** A TLB hit on an entry of another address space (the private io-pgtable's): the DMA used it. */
+  | { result: 'foreign' }
   /** Translation fault: stalled if CD.S (then an IOPF is reported), recorded if CD.R. */
   | { result: 'fault'; stall: boolean; record: boolean }
   | { result: 'C_BAD_CD' };
@@ -42,6 +44,7 @@ export function arm_smmu_translate(d: TranslateView, sid: DeviceId, ssid: number
   }
   const row = d.smmu.tlb[cd.asid];
   const hit = row?.[page];
+  if (hit === PRIVATE_TLB_ENTRY) return { result: 'foreign' };
   if (hit !== undefined && hit !== null) return { result: 'ok', mm: hit };
   const fault = { result: 'fault', stall: cd.s, record: cd.r } as const;
   if (cd.epd0 || cd.ttb?.type !== 'mm') return fault;
@@ -70,6 +73,29 @@ export function private_dma_result(s: SmmuState, sid: DeviceId): PrivateDmaResul
   const cd = arm_smmu_read_cd(s, sid, 0);
   if (!cd || !cd_legal(s.features, cd)) return 'C_BAD_CD';
   return cd.epd0 || cd.ttb?.type !== 'private' ? 'fault' : 'ok';
+}
+
+export type IovaDmaResult = 'ok' | 'stale' | 'fault' | 'C_BAD_CD';
+
+/**
+ * A DMA to IOVA page `iova` without a PASID: the CD at SSID 0 (fetched, and cached if legal), the TLB
+ * tagged by its ASID, and on a miss a walk of the domain's io-pgtable (EPD0 or an mm's table: a
+ * fault). `stale`: the TLB entry hit is not the domain's translation of that IOVA any more (iommu_unmap
+ * returned) or is another address space's.
+ */
+export function arm_smmu_translate_iova(d: SmmuState, sid: DeviceId, iova: number): IovaDmaResult {
+  const cd = arm_smmu_fetch_cd(d, sid, 0);
+  if (!cd || !cd_legal(d.features, cd)) {
+    smmuEvent(d, 'C_BAD_CD');
+    return 'C_BAD_CD';
+  }
+  const domain = d.domains[d.masters[sid]!.domain]!;
+  const row = d.tlb[cd.asid];
+  const hit = row?.[iova];
+  if (hit !== undefined && hit !== null) return hit === PRIVATE_TLB_ENTRY && domain.iovas[iova] !== 'free' ? 'ok' : 'stale';
+  if (cd.epd0 || cd.ttb?.type !== 'private' || domain.iovas[iova] !== 'mapped') return 'fault';
+  if (row) row[iova] = PRIVATE_TLB_ENTRY;
+  return 'ok';
 }
 
 /** A PCIe ATS Translation Request: the SMMU's answer fills the ATC; a fault answers R=W=0. */

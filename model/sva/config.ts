@@ -35,6 +35,7 @@ export const vmLayout = (c: IopfParams): readonly Perm[] => c.vmas;
 export const driverOwner = (dev: number): number => dev;
 export const procOwner = (c: IopfParams, mm: number): number => c.devices + mm;
 export const exitOwner = (c: IopfParams, mm: number): number => c.devices + mmCount(c) + mm;
+/** The largest owner: the DMA-API thread's (model/sva/dma-api.ts), after the exit_mmap threads. */
 export const maxOwner = (c: IopfParams): number => c.devices + 2 * mmCount(c);
 
 /** Notifier slots: one per (domain, mm) in the baseline, one per bond with register-not-get, plus one being freed. */
@@ -81,6 +82,7 @@ export function smmuConfig(c: IopfParams): SmmuConfig {
     domains: [{ asid: 1 }],
     nr_mms: mmCount(c),
     nr_pages: nrPages(c),
+    nr_iovas: c.iovas,
     nr_ssids: c.pasids + 1,
     max_asid: maxAsid(c),
     nr_notifiers: nrNotifiers(c),

@@ -9,7 +9,7 @@
 // pci_page_request, stand for what a PRI device does after a failed translation), and stall faults
 // of untranslated accesses (the SMMU's event queue: the model's fault path is PRI).
 import type { Draft } from 'immer';
-import { arm_smmu_ats_translate, arm_smmu_translate, arm_smmu_translate_private, atc_lookup, private_dma_result } from '../arm-smmu-v3/tlb.ts';
+import { arm_smmu_ats_translate, arm_smmu_translate, arm_smmu_translate_iova, arm_smmu_translate_private, atc_lookup, private_dma_result } from '../arm-smmu-v3/tlb.ts';
 import type { Access } from '../mm/pgtable.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
@@ -25,6 +25,28 @@ const accessOf = (c: IopfParams, page: number): Access => (c.vmas[page] === 'rw'
 function used(d: Draft<State>, mm: MmId, page: number): void {
   const p = d.mms[mm]?.pages[page];
   if (!p || p.pte === 'none' || d.mms[mm]!.count === 0) d.ghost.dmaToFreedPage = true;
+}
+
+/**
+ * The DMA domain's DMA to its IOVA pages (the `iovas` bound), at any time: through SSID 0's CD, the
+ * TLB by its ASID, the io-pgtable on a miss. A DMA that hits a stale entry sets ghost.dmaStaleTlb.
+ */
+export function iovaDmaSteps(c: IopfParams): AnyStep<State>[] {
+  if (c.iovas === 0) return [];
+  const iovas = Array.from({ length: c.iovas }, (_, i) => i);
+  return [
+    step<State, number>({
+      name: 'dma_iova',
+      doc: "the DMA domain's own DMA to an IOVA page (no PASID): the SMMU fetches CD 0 (and may cache it), looks the TLB up by its ASID and walks the private io-pgtable on a miss",
+      source: 'hardware (SMMUv3: CD 0 for a transaction without a SubstreamID, TLB tagged by the CD\'s ASID)',
+      locks: 'none (the endpoint and the SMMU)',
+      choices: () => iovas,
+      apply: (d, self, iova) => {
+        if (arm_smmu_translate_iova(d.arm_smmu, self as DeviceId, iova) === 'stale') d.ghost.dmaStaleTlb = true;
+      },
+      showChoice: (i) => `iova ${i}`,
+    }),
+  ];
 }
 
 export function dmaSteps(c: IopfParams): AnyStep<State>[] {
@@ -52,7 +74,8 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       locks: 'none (the endpoint and the SMMU)',
       choices: (s, self) => (dmaOn(s, self) && s.arm_smmu.masters[self]!.ats_enabled ? pages : []),
       apply: (d, self, page) => {
-        arm_smmu_ats_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
+        const r = arm_smmu_ats_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
+        if (r !== 'UR' && r.result === 'foreign') d.ghost.dmaStaleTlb = true;
       },
       showChoice: (p) => `page ${p}`,
     }),
@@ -77,6 +100,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       apply: (d, self, page) => {
         const r = arm_smmu_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
         if (r.result === 'ok') used(d, r.mm, page);
+        if (r.result === 'foreign') d.ghost.dmaStaleTlb = true;
       },
       showChoice: (p) => `page ${p}`,
     }),

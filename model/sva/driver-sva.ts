@@ -17,10 +17,11 @@
 import { asid_gen_match, new_context_beyond_bound } from '../mm/context.ts';
 import { arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
-import { arm_smmu_free_shared_cd } from '../arm-smmu-v3/asid.ts';
+import { arm_smmu_free_shared_cd, arm_smmu_share_asid_end, arm_smmu_share_asid_tlb_inv, arm_smmu_share_asid_write_cd } from '../arm-smmu-v3/asid.ts';
 import {
   __arm_smmu_sva_bind,
   __arm_smmu_sva_bind_register,
+  __arm_smmu_sva_bind_seized,
   arm_smmu_enable_ats,
   arm_smmu_master_disable_sva,
   arm_smmu_master_enable_sva,
@@ -30,7 +31,7 @@ import { arm_smmu_mmu_notifier_put_end, type SvaOpts } from '../arm-smmu-v3/sva-
 import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
-import { asPasid, type Asid, type DeviceId, type MmId } from '../ids.ts';
+import { asPasid, type Asid, type DeviceId, type DomainId, type MmId } from '../ids.ts';
 import { BIND_ALLOC_FAILURES, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
@@ -137,10 +138,67 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
       const r = __arm_smmu_sva_bind(svaView(d), self as DeviceId, mm, driverOpts(self, over), fail);
       if (typeof r === 'string') return bindFailed(d, self);
       d.sva[self]!.mm = mm;
+      if ('seizing' in r) return go(d, self, 'bind_seize_cd');
       go(d, self, r.register !== null ? 'bind_register' : 'bind_unlock');
     },
     showChoice: ({ mm, fail }) => (mm === null ? 'no live process' : `mm ${mm}${fail === 'none' ? '' : `, ${fail} allocation fails`}`),
   });
+}
+
+/**
+ * The rest of arm_smmu_share_asid's seize (arm-smmu-v3-sva.c:77-88), one step per command batch the
+ * binder waits for, as the unmap path (no lock) and the device's DMA may run between them; then the
+ * rest of the bind up to mmu_notifier_register.
+ */
+export function seizeSteps(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<State>[] {
+  const domainOf = (s: State, self: number): DomainId => s.arm_smmu.masters[self]!.domain;
+  return [
+    step<State>({
+      name: 'arm_smmu_share_asid/write_ctx_desc',
+      at: 'bind_seize_cd',
+      doc: 'arm_smmu_share_asid, the ASID seized: arm_smmu_write_ctx_desc(smmu_domain, 0, cd): the live private CD\'s ASID field rewritten, CFGI_CD per master, CMD_SYNC ("There will be some overlap between use of both ASIDs, until we invalidate the TLB")',
+      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:77-82 (v5.13-rc6); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1024-1049 (v5.13-rc6) (case 3)',
+      locks: 'sva_lock, arm_smmu_asid_lock (held); devices_lock for the CD sync',
+      apply: (d, self) => {
+        arm_smmu_share_asid_write_cd(d.arm_smmu, domainOf(d as State, self), driverOwner(self));
+        go(d, self, 'bind_seize_tlbi');
+      },
+    }),
+    step<State>({
+      name: 'arm_smmu_share_asid/tlb_inv_asid',
+      at: 'bind_seize_tlbi',
+      doc: 'after the CD sync: arm_smmu_tlb_inv_asid(smmu, old asid): TLBI_NH_ASID, CMD_SYNC ("Invalidate TLB entries previously associated with that context")',
+      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:84-85 (v5.13-rc6)',
+      locks: 'sva_lock, arm_smmu_asid_lock (held)',
+      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+      apply: (d, self) => {
+        arm_smmu_share_asid_tlb_inv(d.arm_smmu, domainOf(d as State, self), driverOwner(self));
+        go(d, self, 'bind_seize_end');
+      },
+    }),
+    step<State, BindAllocFailure>({
+      name: 'arm_smmu_share_asid/xa_erase',
+      at: 'bind_seize_end',
+      // The bond is recorded here when the bind seized an ASID.
+      tracepoint: smmu_bind_alloc,
+      doc: 'after the TLBI sync: xa_erase(old asid), return NULL; arm_smmu_alloc_shared_cd: xa_insert(asid, cd), mutex_unlock(arm_smmu_asid_lock); arm_smmu_mmu_notifier_get: kzalloc(smmu_mn) (may fail: err_free_cd, err_free_pasid, unlock)',
+      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:87-88, 114-118 and 236-241 (v5.13-rc6)',
+      locks: 'sva_lock (held); arm_smmu_asid_lock up to the xa_insert',
+      choices: () => (c.allocFailures ? ['none', 'smmu_mn'] : ['none']),
+      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+      apply: (d, self, fail) => {
+        const mm = d.sva[self]!.mm!;
+        arm_smmu_share_asid_end(d.arm_smmu, domainOf(d as State, self));
+        const r = __arm_smmu_sva_bind_seized(svaView(d), self as DeviceId, mm, driverOpts(self, over), fail);
+        if (typeof r === 'string' || 'seizing' in r) {
+          if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;
+          return bindFailed(d, self);
+        }
+        go(d, self, r.register !== null ? 'bind_register' : 'bind_unlock');
+      },
+      showChoice: (fail) => (fail === 'none' ? 'no failure' : `${fail} allocation fails`),
+    }),
+  ];
 }
 
 /** mmu_notifier_register takes mmap_write_lock(mm): not while the owner's munmap holds mmap_lock. */
@@ -364,7 +422,7 @@ export function disableSteps(): AnyStep<State>[] {
 export function svaDriverSteps(c: IopfParams): { before: AnyStep<State>[]; bind: AnyStep<State>[]; unbind: AnyStep<State>[] } {
   return {
     before: enableSteps(),
-    bind: [bindStep(c), bindRegisterStep(c), ...bindTailSteps()],
+    bind: [bindStep(c), ...seizeSteps(c), bindRegisterStep(c), ...bindTailSteps()],
     unbind: [unbindStep(), freePasidStep(), ...disableSteps()],
   };
 }

@@ -7,6 +7,7 @@
 // an iopf worker, seed001-killed-process.log); the model lets that thread go on at once, which only
 // adds interleavings. Left out: mmap_lock (one munmap at a time per mm, by the owner), page
 // reclaim, re-mmap of an unmapped page, and exit during munmap (the thread is in a syscall).
+import { dmaApiProcess } from './dma-api.ts';
 import { cpuProcess } from './cpus.ts';
 import { asidOf } from '../mm/context.ts';
 import type { Draft } from 'immer';
@@ -40,7 +41,7 @@ import { smmu_mm_invalidate, smmu_mm_release } from './tracepoints.ts';
 
 /** The baseline's notifier options (seed 001 v6): free the shared CD in free_notifier. */
 /** Driver pcs inside an iommu_sva_bind_device call, after the one that took sva_lock. */
-const IN_BIND: readonly DriverPc[] = ['bind_register', 'bind_dword0', 'bind_unlock'];
+const IN_BIND: readonly DriverPc[] = ['bind_seize_cd', 'bind_seize_tlbi', 'bind_seize_end', 'bind_register', 'bind_dword0', 'bind_unlock'];
 
 export type FreeCdIn = 'put' | 'free_notifier';
 export const FREE_CD_IN: FreeCdIn = 'free_notifier';
@@ -303,6 +304,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
   });
   if (c.smmu) {
     if (c.cpus > 0) processes.push(cpuProcess(c));
+    if (c.iovas > 0) processes.push(dmaApiProcess(c));
     processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
     processes.push({
       name: 'smmu_cmdq',

@@ -13,7 +13,7 @@ import { processSteps } from '../../model/sva/processes.ts';
  * Where a driver or a process is inside a call (holding sva_lock or dev->iommu->lock, an SRCU read
  * lock, or sleeping on a completion): there it runs on, though it need not make the call at all.
  */
-const DRIVER_MID_CALL = ['bind_register', 'bind_dword0', 'bind_unlock', 'flush_priq_wait', 'flush_priq_discard', 'flush_wait', 'unbind_put', 'unbind_free_pasid'];
+const DRIVER_MID_CALL = ['bind_seize_cd', 'bind_seize_tlbi', 'bind_seize_end', 'bind_register', 'bind_dword0', 'bind_unlock', 'flush_priq_wait', 'flush_priq_discard', 'flush_wait', 'unbind_put', 'unbind_free_pasid'];
 const PROCESS_MID_CALL = ['munmap', 'invalidate_wait'];
 
 /**

@@ -2,6 +2,7 @@
 // clause of the issue, each with where it comes from. They read the slices of model/sva/ and
 // presume the `smmu` part is on (the `sva` model's configs). Witnesses: spec/witnesses-sva.ts;
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
+import { PRIVATE_TLB_ENTRY } from '../../model/arm-smmu-v3/state.ts';
 import { match } from 'ts-pattern';
 import type { Invariant } from '../../explorer/model.ts';
 import { ioasidHolderKey, type IoasidHolder } from '../../model/ioasid/ioasid.ts';
@@ -36,14 +37,14 @@ function everyAtcEntry(s: State, ok: (dev: number, ssid: number, page: number, m
   return true;
 }
 
-/** Does `ok` hold for every TLB entry (asid, page, mm)? */
+/** Does `ok` hold for every TLB entry of an mm (asid, page, mm)? The private io-pgtable's are skipped. */
 function everyTlbEntry(s: State, ok: (asid: number, page: number, mm: number) => boolean): boolean {
   const tlb = s.arm_smmu.tlb;
   for (let asid = 0; asid < tlb.length; asid++) {
     const row = tlb[asid]!;
     for (let page = 0; page < row.length; page++) {
       const mm = row[page]!;
-      if (mm !== null && !ok(asid, page, mm)) return false;
+      if (mm !== null && mm !== PRIVATE_TLB_ENTRY && !ok(asid, page, mm)) return false;
     }
   }
   return true;
@@ -72,6 +73,15 @@ export const noDmaToUnmappedPage: Invariant<State> = {
     !s.ghost.dmaToFreedPage &&
     everyAtcEntry(s, (_dev, _ssid, page, mm) => s.mms[mm]!.pages[page]!.pte !== 'none') &&
     everyTlbEntry(s, (_asid, page, mm) => s.mms[mm]!.pages[page]!.pte !== 'none'),
+};
+
+export const noDmaThroughStaleTlb: Invariant<State> = {
+  name: 'no-dma-through-stale-tlb',
+  description:
+    "no DMA uses an SMMU TLB entry that its CD's address space does not map: not an IOVA whose iommu_unmap has returned, nor another address space's entry under the same ASID",
+  source:
+    'Documentation/core-api/dma-api.rst (after dma_unmap_* the device must not access the buffer); arm-smmu-v3-sva.c arm_smmu_share_asid ("Race with unmap ... We\'ll do an invalidate-all on the old ASID later, so it doesn\'t matter"; "Invalidate TLB entries previously associated with that context")',
+  holds: (s) => !s.ghost.dmaStaleTlb,
 };
 
 /** Does `ok` hold for every fault still owed a response or queued/running for handling? */
@@ -239,10 +249,12 @@ export const svaCdOwnership: Invariant<State> = {
     "SVA writes only the CD of its own PASID: each domain's private CD at SSID 0 (the device's DMA without a PASID) keeps its configuration, valid and translating with the domain's ASID",
   source:
     'arm-smmu-v3.c arm_smmu_domain_finalise_s1 (the private CD at SSID 0); seed 001 patch 1 ("invalid PASID = 0"), iommu-sva-lib.c iommu_sva_free_pasid ("mm->pasid = 0" when the last reference goes), arm_smmu_mm_release and arm_smmu_mmu_notifier_put writing the CD at mm->pasid',
+  // Mid-seize (arm_smmu_share_asid), the CD keeps the old ASID, still the domain's in asid_xa.
   holds: (s) =>
-    s.arm_smmu.domains.every((dom) => {
+    s.arm_smmu.domains.every((dom, i) => {
       const cd = dom.cdtab[0]!;
-      return cd.v && !cd.epd0 && cd.asid === dom.asid && cd.ttb?.type === 'private';
+      const own = s.arm_smmu.asid_xa[cd.asid];
+      return cd.v && !cd.epd0 && own?.type === 'private' && own.domain === i && cd.ttb?.type === 'private';
     }),
 };
 
@@ -267,4 +279,5 @@ export const svaInvariants: readonly Invariant<State>[] = [
   noMmUseAfterFree,
   svaCdOwnership,
   privateDmaTranslates,
+  noDmaThroughStaleTlb,
 ];

@@ -33,10 +33,10 @@ describe('the HTML trace viewer in a browser', () => {
     await tab.goto(pathToFileURL(page).href);
     await expect.poll(() => tab.textContent('#property')).toContain('invariant sva-cd-ownership violated');
     // It opens at the violating step, the last one.
-    expect(await tab.textContent('#steps li.current')).toMatch(/^35\. exit_mmap\[0\] arm_smmu_mm_release/);
+    expect(await tab.textContent('#steps li.current')).toMatch(/^38\. exit_mmap\[0\] arm_smmu_mm_release/);
     await tab.keyboard.press('ArrowLeft');
-    expect(await tab.textContent('#steps li.current')).toMatch(/^34\. /);
-    // What step 34 changed is highlighted, with its value before.
+    expect(await tab.textContent('#steps li.current')).toMatch(/^37\. /);
+    // What step 37 changed is highlighted, with its value before.
     const changed = await tab.$$eval('#state div.changed', (ds) => ds.map((d) => d.textContent ?? ''));
     expect(changed.length).toBeGreaterThan(0);
     expect(changed.every((t) => t.includes('(was '))).toBe(true);
@@ -48,7 +48,7 @@ describe('the HTML trace viewer in a browser', () => {
     // The diagram follows the selection.
     expect(await tab.getAttribute('svg .step.current', 'data-step')).toBe('1');
     await tab.keyboard.press('End');
-    expect(await tab.getAttribute('svg .step.current', 'data-step')).toBe('35');
+    expect(await tab.getAttribute('svg .step.current', 'data-step')).toBe('38');
     expect(requests).toEqual([]);
     mkdirSync(join(ROOT, 'test-output'), { recursive: true });
     await tab.screenshot({ path: join(ROOT, 'test-output/html-viewer.png'), fullPage: true });

@@ -25,7 +25,7 @@ describe('render', () => {
     expect(lines[0]).toBe('sequenceDiagram');
     expect(lines).toContain('  participant driver_0 as driver[0]');
     expect(lines).toContain('  participant exit_mmap_0 as exit_mmap[0]');
-    expect(run.out).toMatch(/rect rgb\(255, 210, 210\)\n {2}(\w+)->>\1: 35\. /);
+    expect(run.out).toMatch(/rect rgb\(255, 210, 210\)\n {2}(\w+)->>\1: 38\. /);
     expect(run.out).toContain('Note over');
     expect(run.out).toContain('sva-cd-ownership violated');
   });
@@ -53,7 +53,7 @@ describe('render', () => {
     expect(run.out).not.toMatch(/<script[^>]+src=|<link|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(run.out).toContain('invariant sva-cd-ownership violated');
     expect(run.out).toContain('<svg');
-    expect(run.out.match(/class="step/g)).toHaveLength(35);
+    expect(run.out.match(/class="step/g)).toHaveLength(38);
     expect(run.out).toContain('ArrowRight');
   });
 
@@ -76,7 +76,7 @@ describe('render', () => {
       'dev_fault: IOMMU:0000:00:03.0 type=2 reason=0 addr=0x0000ffffb9d10000 pasid=1 group=0 flags=3 prot=2',
       'smmu_unbind_free: dev=0000:00:03.0 pasid=1',
     ]);
-    expect(run.out).toContain('#   27. driver[0] iopf_queue_flush_dev/flush_workqueue (at flush_wait)');
+    expect(run.out).toContain('#   30. driver[0] iopf_queue_flush_dev/flush_workqueue (at flush_wait)');
     const log = join(tempDir(), 'rendered.log');
     writeFileSync(log, `${run.out}\n`);
     const validated = await cli(['validate-trace', log, '--config', 'sva-small']);

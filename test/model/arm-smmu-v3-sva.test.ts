@@ -41,6 +41,7 @@ function system(features: { coherency?: boolean; stall_force?: boolean; iopf?: b
     domains: [{ asid: 3 }],
     nr_mms: 2,
     nr_pages: 2,
+    nr_iovas: 0,
     nr_ssids: 4,
     max_asid: 3,
     nr_notifiers: features.notifiers ?? 4,
@@ -61,7 +62,7 @@ const drain = (d: SvaView) => {
 /** bind, and the install's second half after the first sync, as the bind steps would. */
 function bind(d: SvaView, sid: number, mm: number): void {
   const r = __arm_smmu_sva_bind(d, dev(sid), mmId(mm), opts);
-  if (typeof r === 'string') throw new Error(r);
+  if (typeof r === 'string' || 'seizing' in r) throw new Error(JSON.stringify(r));
   const reg = r.register === null ? { dword0: false } : __arm_smmu_sva_bind_register(d, dev(sid), mmId(mm), opts);
   if (typeof reg === 'string') throw new Error(reg);
   drain(d);

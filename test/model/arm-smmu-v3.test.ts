@@ -2,7 +2,17 @@ import { produce } from 'immer';
 import { check_and_switch_context, cpu_asid_init } from '../../model/mm/context.ts';
 import { describe, expect, it } from 'vitest';
 import { decodeFromArray, encodeToArray } from '../../explorer/codec.ts';
-import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, arm_smmu_share_asid, type AsidView } from '../../model/arm-smmu-v3/asid.ts';
+import {
+  arm_smmu_alloc_shared_cd,
+  arm_smmu_alloc_shared_cd_end,
+  arm_smmu_free_shared_cd,
+  arm_smmu_share_asid,
+  arm_smmu_share_asid_end,
+  arm_smmu_share_asid_tlb_inv,
+  arm_smmu_share_asid_write_cd,
+  seizedAsid,
+  type AsidView,
+} from '../../model/arm-smmu-v3/asid.ts';
 import { arm_smmu_fetch_cd, arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmuCodec, smmu_init, type SmmuConfig } from '../../model/arm-smmu-v3/init.ts';
@@ -31,6 +41,7 @@ function smmuConfig(features: Partial<Features> = {}, masters = 2): SmmuConfig {
     domains: [{ asid: 1 }],
     nr_mms: 2,
     nr_pages: 2,
+    nr_iovas: 0,
     nr_ssids: 4,
     max_asid: 3,
     nr_notifiers: 4,
@@ -126,20 +137,30 @@ describe('arm_smmu_write_ctx_desc', () => {
 });
 
 describe('ASIDs: share, seize, pin', () => {
-  it('seizes a private ASID: the domain moves to the lowest free ASID, its CD and TLB follow', () => {
+  it('seizes a private ASID in four parts: the new ASID, the CD and its sync, the TLBI of the old one, xa_erase', () => {
     const d = system();
-    expect(arm_smmu_alloc_shared_cd(d, mmId(0), 1)).toBe(1);
-    expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1, mmgrab: false }, { type: 'private', domain: 0 }, null]);
+    expect(arm_smmu_alloc_shared_cd(d, mmId(0))).toEqual({ seizing: 0 });
+    // The domain's ASID is the new one at once; its CD still has the old one.
     expect(d.smmu.domains[0]!.asid).toBe(2);
+    expect(d.smmu.domains[0]!.cdtab[0]!.asid).toBe(1);
+    expect(seizedAsid(d.smmu, dom(0))).toBe(1);
+    arm_smmu_share_asid_write_cd(d.smmu, dom(0), 1);
     expect(d.smmu.domains[0]!.cdtab[0]!.asid).toBe(2);
-    expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['CFGI_CD', 'CFGI_CD', 'CMD_SYNC', 'TLBI_NH_ASID', 'CMD_SYNC']);
+    expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['CFGI_CD', 'CFGI_CD', 'CMD_SYNC']);
+    drain(d.smmu);
+    arm_smmu_share_asid_tlb_inv(d.smmu, dom(0), 1);
+    expect(d.smmu.cmdq).toEqual([{ op: 'TLBI_NH_ASID', asid: 1 }, { op: 'CMD_SYNC', owner: 1 }]);
+    drain(d.smmu);
+    arm_smmu_share_asid_end(d.smmu, dom(0));
+    expect(arm_smmu_alloc_shared_cd_end(d, mmId(0), asid(1), false)).toBe(1);
+    expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1, mmgrab: false }, { type: 'private', domain: 0 }, null]);
     expect(d.mms[0]!.context.pinned).toBe(1);
   });
 
   it('a second CD for the same mm shares the first (refs + 1) and keeps a single pin', () => {
     const d = system();
-    arm_smmu_alloc_shared_cd(d, mmId(1), 1);
-    expect(arm_smmu_alloc_shared_cd(d, mmId(1), 1)).toBe(2);
+    arm_smmu_alloc_shared_cd(d, mmId(1));
+    expect(arm_smmu_alloc_shared_cd(d, mmId(1))).toBe(2);
     expect(d.smmu.asid_xa[2]).toEqual({ type: 'shared', mm: 1, refs: 2, mmgrab: false });
     expect(d.mms[1]!.context.pinned).toBe(1);
     expect(arm_smmu_free_shared_cd(d, asid(2))).toBe(false);
@@ -152,12 +173,12 @@ describe('ASIDs: share, seize, pin', () => {
 
   it('a shared ASID owned by another mm WARNs with -EINVAL; a full ASID space is -ENOSPC', () => {
     const d = system();
-    arm_smmu_alloc_shared_cd(d, mmId(1), 1);
-    expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(2), 1)).toBe('-EINVAL');
+    arm_smmu_alloc_shared_cd(d, mmId(1));
+    expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(2))).toBe('-EINVAL');
     expect(d.smmu.warnings).toEqual(['share_asid-foreign-mm']);
     d.smmu.asid_xa[3] = { type: 'shared', mm: mmId(1), refs: 1, mmgrab: false };
     d.smmu.asid_xa[2] = { type: 'private', domain: dom(0) };
-    expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(1), 1)).toBe('-ENOSPC');
+    expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(1))).toBe('-ENOSPC');
   });
 });
 
@@ -227,7 +248,7 @@ describe('SMMU codec', () => {
     const d = { ...system(), smmu: smmu_init(cfg) };
     expect(decodeFromArray(codec, encodeToArray(codec, d.smmu))).toEqual(d.smmu);
     const s = produce(d, (x) => {
-      arm_smmu_alloc_shared_cd(x, mmId(0), 2);
+      arm_smmu_alloc_shared_cd(x, mmId(1));
       x.smmu.domains[0]!.cdtab[1] = { v: true, epd0: true, s: true, r: false, asid: asid(1), ttb: { type: 'mm', mm: mmId(0) } };
       x.smmu.mmu_notifiers[3] = { domain: dom(0), mm: mmId(0), refs: 2, cleared: true, cd: asid(1), freeing: false };
       x.smmu.masters[1]!.bonds[0] = { refs: 1, smmu_mn: 3 as never };

@@ -24,6 +24,21 @@ function atBind(): State {
   return run(s, 'driver', 'arm_smmu_enable_ats');
 }
 
+/** The SMMU performs every queued command. */
+const drain = (s: State): State => produce(s, (d) => void d.arm_smmu.cmdq.splice(0));
+
+/**
+ * The first bind's CPU ASID (1) is the domain's private one: the rest of arm_smmu_share_asid's seize,
+ * each part after the previous one's sync, then the rest of the bind with `fail`.
+ */
+function throughSeize(s: State, fail = 'none'): State {
+  expect(s.drivers[0]).toBe('bind_seize_cd');
+  let t = run(s, 'driver', 'arm_smmu_share_asid/write_ctx_desc');
+  expect(stepOf('driver', 'arm_smmu_share_asid/tlb_inv_asid').enabled!(t, 0, undefined)).toBe(false);
+  t = run(drain(t), 'driver', 'arm_smmu_share_asid/tlb_inv_asid');
+  return run(drain(t), 'driver', 'arm_smmu_share_asid/xa_erase', fail);
+}
+
 describe('__arm_smmu_sva_bind, split where other threads can see it', () => {
   it('offers each allocation failure when allocations may fail, and each unwinds to a driver that gives SVA up', () => {
     const s = atBind();
@@ -31,8 +46,11 @@ describe('__arm_smmu_sva_bind, split where other threads can see it', () => {
     const choices = bind.choices!(s, 0) as { mm: number; fail: string }[];
     expect(choices.map((x) => x.fail)).toEqual(['none', 'bond', 'pin', 'cd', 'smmu_mn']);
     for (const choice of choices.slice(1)) {
-      const after = run(s, 'driver', '__arm_smmu_sva_bind', choice);
+      const bound = run(s, 'driver', '__arm_smmu_sva_bind', choice);
+      // kzalloc(smmu_mn) comes after the seize.
+      const after = choice.fail === 'smmu_mn' ? throughSeize(bound, 'smmu_mn') : bound;
       expect(after.drivers[0]).toBe('stop');
+      expect(after.arm_smmu.asid_xa.filter((e) => e !== null)).toEqual([{ type: 'private', domain: 0 }]);
       expect(after.sva_lock).toBeNull();
       expect(after.ioasid.xa.every((a) => a === null)).toBe(true);
       expect(after.mms[0]!.context.pinned).toBe(0);
@@ -40,8 +58,10 @@ describe('__arm_smmu_sva_bind, split where other threads can see it', () => {
   });
 
   it('a new notifier is registered in a step of its own, which waits while the owner\'s munmap holds mmap_lock', () => {
-    const s = run(atBind(), 'driver', '__arm_smmu_sva_bind', { mm: 0, fail: 'none' });
+    const s = throughSeize(run(atBind(), 'driver', '__arm_smmu_sva_bind', { mm: 0, fail: 'none' }));
     expect(s.drivers[0]).toBe('bind_register');
+    expect(s.arm_smmu.domains[0]!.asid).toBe(2);
+    expect(s.arm_smmu.asid_xa[1]).toMatchObject({ type: 'shared', mm: 0 });
     expect(s.sva_lock).toBe(0);
     expect(s.mms[0]!.notifiers).toEqual([]); // not yet visible to release or invalidate_range
     const register = stepOf('driver', 'arm_smmu_mmu_notifier_get/mmu_notifier_register');

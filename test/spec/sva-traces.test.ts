@@ -28,7 +28,8 @@ describe('seed 001 traces are behaviours of the sva model', () => {
   it('seed001-normal-job.log: bind, two faults answered SUCCESS, two munmaps (invalidate_range twice each), unbind', async () => {
     const { report, steps, printing } = await validate('seed001-normal-job.log');
     expect(printing).toEqual([
-      '1 driver/__arm_smmu_sva_bind',
+      // The bind seized the domain's private ASID: the bond is recorded after the seize.
+      '1 driver/arm_smmu_share_asid/xa_erase',
       '2 priq_thread/iommu_report_device_fault',
       '3 worker/iopf_complete_group',
       '4 priq_thread/iommu_report_device_fault',
@@ -45,7 +46,8 @@ describe('seed 001 traces are behaviours of the sva model', () => {
   it('seed001-killed-process.log: the process exits with a fault in flight, release, SUCCESS then INVALID, no invalidate_range', async () => {
     const { steps, printing } = await validate('seed001-killed-process.log');
     expect(printing).toEqual([
-      '1 driver/__arm_smmu_sva_bind',
+      // The bind seized the domain's private ASID: the bond is recorded after the seize.
+      '1 driver/arm_smmu_share_asid/xa_erase',
       '2 priq_thread/iommu_report_device_fault',
       '3 exit_mmap/arm_smmu_mm_release',
       '4 worker/iopf_complete_group',
@@ -64,6 +66,7 @@ describe('seed 001 traces are behaviours of the sva model', () => {
     const printing = [...new Set(compiled.actions.filter((a) => a.step.tracepoint).map((a) => a.stepKey))].sort();
     expect(printing).toEqual([
       'driver/__arm_smmu_sva_bind',
+      'driver/arm_smmu_share_asid/xa_erase',
       'driver/iommu_sva_free_pasid',
       'exit_mmap/arm_smmu_mm_release',
       'priq_thread/iommu_report_device_fault',

@@ -43,7 +43,7 @@ describe('sva lifetime variants at sva-small', () => {
   it('unbind-notifier-put-first-mmgrab: the CD\'s mmdrop frees the mm after the SRCU free, then the PASID free reads it', () => {
     const r = exploreSva(svaVariant(unbindNotifierPutFirstMmgrab));
     const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-mm-use-after-free') : undefined;
-    expect(v?.length).toBe(36);
+    expect(v?.length).toBe(39);
     const steps = v!.trace.map((t) => t.move?.step);
     expect(steps.indexOf('mmu_notifier_free_rcu')).toBeGreaterThan(steps.indexOf('arm_smmu_mmu_notifier_put/mmu_notifier_put'));
     const last = v!.trace.at(-1)!.state as State;

@@ -24,7 +24,7 @@ import { IOMMU_FAULT_PAGE_REQUEST_PASID_VALID, hasFlag } from '../../../model/ty
 import { bondHolder } from '../../../model/arm-smmu-v3/sva-bind.ts';
 
 /** __arm_smmu_sva_bind with the proposal's ioasid_get: -EINVAL on an inactive PASID. */
-function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; fail: BindAllocFailure }): 'ok' | 'register' | 'err' {
+function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; fail: BindAllocFailure }): 'ok' | 'register' | 'seizing' | 'err' {
   const master = d.arm_smmu.masters[self]!;
   if (!master.sva_enabled) return 'err';
   const bond = master.bonds[mm];
@@ -42,6 +42,8 @@ function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; f
     m.pasid = p;
   }
   const mn = arm_smmu_mmu_notifier_get(svaView(d), master.domain, mm, driverOpts(self), fail);
+  // A seize continues in the baseline's steps (with allocFailures, their err_free_pasid is the baseline's).
+  if (typeof mn === 'object' && 'seizing' in mn) return 'seizing';
   if (typeof mn === 'string') {
     freeInactive(d, self as DeviceId, mm);
     return 'err';
@@ -76,7 +78,7 @@ function bindStepInactive(c: IopfParams): AnyStep<State> {
         return;
       }
       d.sva[self]!.mm = mm;
-      d.drivers[self] = r === 'register' ? 'bind_register' : 'bind_unlock';
+      d.drivers[self] = r === 'seizing' ? 'bind_seize_cd' : r === 'register' ? 'bind_register' : 'bind_unlock';
     },
   };
 }

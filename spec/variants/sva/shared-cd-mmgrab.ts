@@ -6,7 +6,7 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { bindStep } from '../../../model/sva/driver-sva.ts';
+import { bindStep, seizeSteps } from '../../../model/sva/driver-sva.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'shared-cd-mmgrab',
@@ -15,5 +15,11 @@ export default defineVariant<State, IopfParams>({
   description: 'No verdict changes on the baseline\'s order: the CD is freed in free_notifier, before the notifier\'s mmdrop, so its own reference is never the last one read through.',
   model: 'sva',
   expect: { violates: [] },
-  steps: { replace: { 'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStep(c, { cd_mmgrab: true }) } },
+  // The CD is allocated in the bind step, or after a seize in its last step.
+  steps: {
+    replace: {
+      'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStep(c, { cd_mmgrab: true }),
+      'driver/arm_smmu_share_asid/xa_erase': (c: IopfParams) => seizeSteps(c, { cd_mmgrab: true })[2]!,
+    },
+  },
 });

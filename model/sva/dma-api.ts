@@ -1,0 +1,72 @@
+// The DMA API on the DMA domain's private io-pgtable (the `iovas` bound): the device driver maps and
+// unmaps IOVA pages (dma_map_page / dma_unmap_page through iommu-dma), one call at a time. An unmap
+// clears the PTE and invalidates the TLB by the domain's ASID as it reads it then, and returns once
+// that invalidation's CMD_SYNC completed: the driver may then reuse the memory, so no DMA may use a
+// translation of that IOVA any more (invariant no-dma-through-stale-tlb).
+// Leaves out, and why: block mappings and page sizes (one IOVA page is one PTE), the flush queue of
+// lazy unmaps (strict mode, iommu.strict=1, is what the invariant's promise holds for), ATS for the
+// DMA domain (no ATC entries without a PASID here).
+import { step, type Process } from '../../explorer/model.ts';
+import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
+import { arm_smmu_tlb_inv_range_asid } from '../arm-smmu-v3/tlb.ts';
+import type { IopfParams } from '../params.ts';
+import type { State } from '../state.ts';
+import { maxOwner } from './config.ts';
+
+/** The DMA domain: every master is attached to domain 0. */
+const DOMAIN = 0;
+
+/** The CMD_SYNC owner of the DMA-API thread: the number after the others' (config.ts). */
+export const dmaApiOwner = (c: IopfParams): number => maxOwner(c);
+
+const iovasIn = (s: State, state: 'free' | 'mapped'): number[] =>
+  s.arm_smmu.domains[DOMAIN]!.iovas.flatMap((st, i) => (st === state ? [i] : []));
+const unmapping = (s: State): boolean => s.arm_smmu.domains[DOMAIN]!.iovas.includes('unmapping');
+
+export function dmaApiProcess(c: IopfParams): Process<State> {
+  return {
+    name: 'dma_api',
+    instances: 1,
+    pc: (s) => (unmapping(s) ? 'unmap_sync' : 'idle'),
+    steps: [
+      step<State, number>({
+        name: 'iommu_map',
+        at: 'idle',
+        doc: 'dma_map_page → iommu_map → arm_smmu_map → io-pgtable-arm arm_lpae_map: the PTE of a free IOVA page is written (no TLB maintenance for a new mapping)',
+        source: 'drivers/iommu/iommu.c iommu_map, drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_map, drivers/iommu/io-pgtable-arm.c arm_lpae_map (v5.13-rc6; lines not counted)',
+        locks: 'none (io-pgtable updates are lockless, cmpxchg per table)',
+        choices: (s) => iovasIn(s, 'free'),
+        apply: (d, _self, iova) => {
+          d.arm_smmu.domains[DOMAIN]!.iovas[iova] = 'mapped';
+        },
+        showChoice: (i) => `iova ${i}`,
+      }),
+      step<State, number>({
+        name: 'iommu_unmap',
+        at: 'idle',
+        doc: 'dma_unmap_page → iommu_unmap → arm_lpae_unmap clears the PTE, then iommu_iotlb_sync → arm_smmu_iotlb_sync → arm_smmu_tlb_inv_range_domain: TLBI_NH_VA with smmu_domain->s1_cfg.cd.asid as read now, CMD_SYNC. One step: a DMA between the PTE clear and the TLBI finds no PTE to walk either way',
+        source: 'drivers/iommu/iommu.c __iommu_unmap and iommu_iotlb_sync; drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_iotlb_sync, arm_smmu_tlb_inv_range_domain, __arm_smmu_tlb_inv_range (v5.13-rc6; lines not counted)',
+        locks: 'none (the unmap path takes no lock against an ASID change)',
+        choices: (s) => iovasIn(s, 'mapped'),
+        apply: (d, _self, iova) => {
+          const dom = d.arm_smmu.domains[DOMAIN]!;
+          dom.iovas[iova] = 'unmapping';
+          arm_smmu_tlb_inv_range_asid(d.arm_smmu, dom.asid, iova, dmaApiOwner(c));
+        },
+        showChoice: (i) => `iova ${i}`,
+      }),
+      step<State>({
+        name: 'iommu_unmap/sync',
+        at: 'unmap_sync',
+        doc: 'arm_smmu_cmdq_issue_cmdlist waits for the CMD_SYNC: iommu_unmap returns, and the IOVA and its memory may be reused',
+        source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_cmdq_issue_cmdlist (v5.13-rc6; lines not counted)',
+        locks: 'none',
+        enabled: (s) => cmdq_sync_done(s.arm_smmu, dmaApiOwner(c)),
+        apply: (d) => {
+          const dom = d.arm_smmu.domains[DOMAIN]!;
+          dom.iovas = dom.iovas.map((st) => (st === 'unmapping' ? 'free' : st));
+        },
+      }),
+    ],
+  };
+}

@@ -6,7 +6,7 @@ import { runCli } from '../explorer/cli/main.ts';
 import { catalog } from '../spec/catalog.ts';
 
 export const STEPS_FILE = 'model/STEPS.md';
-const CONFIGS = ['iopf-small', 'sva-small', 'sva-asid'];
+const CONFIGS = ['iopf-small', 'sva-small', 'sva-asid', 'msi-geometry'];
 /** Configs listed only for the processes another config of their model lacks. */
 const ONLY_NEW: Readonly<Record<string, string>> = { 'sva-asid': 'sva-small' };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

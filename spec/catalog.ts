@@ -9,6 +9,8 @@ export const catalog: Catalog = {
     iopf: 'spec/iopf.ts',
     // The same kernel with the SVA bind side (arm-smmu-v3 v5.11, seed 001 v6) and its invariants.
     sva: 'spec/sva.ts',
+    // One domain's MSI doorbell geometry (seed 002).
+    msi: 'spec/msi.ts',
     // Reference models (test/models): exact state counts against SPIN and TLC.
     diehard: 'test/models/diehard.ts',
     peterson: 'test/models/peterson.ts',
@@ -49,6 +51,7 @@ export const catalog: Catalog = {
     'unbind-keeps-pasid': 'spec/variants/sva/unbind-keeps-pasid.ts',
     'rollover-forgets-pinned': 'spec/variants/sva/rollover-forgets-pinned.ts',
     'new-context-ignores-pinned': 'spec/variants/sva/new-context-ignores-pinned.ts',
+    'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',
     'peterson-level-only': 'test/models/variants/peterson-level-only.ts',

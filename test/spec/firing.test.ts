@@ -8,7 +8,7 @@ import { workspace } from '../helpers/cli.ts';
 import { firstViolation } from '../helpers/reach.ts';
 
 const ws = workspace();
-const KERNEL_MODELS = ['iopf', 'sva'];
+const KERNEL_MODELS = ['iopf', 'sva', 'msi'];
 /** The longest config test/spec/configs.test.ts explores (its own bound, shared). */
 const MAX_SECONDS_IN_SUITE = 20;
 

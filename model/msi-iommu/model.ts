@@ -1,0 +1,158 @@
+// The MSI geometry of one IOMMU domain as processes: the MSI API's user (VFIO) setting the aperture,
+// possibly more than once (`sets`), and a concurrent iommu_domain_get_attr(DOMAIN_ATTR_MSI_GEOMETRY)
+// caller (iommu_msi_domain, or another user of the attribute) reading it, each store and load a step.
+import { z } from 'zod';
+import { bool, int, literal, record, type Codec } from '../../explorer/codec.ts';
+import { step, type Process } from '../../explorer/model.ts';
+import { iommu_msi_set_aperture_first, iommu_msi_set_aperture_second, msi_aperture_valid, type Aperture, type MsiGeometry, type SetOrder } from './msi-iommu.ts';
+
+export const msiParams = z
+  .object({
+    /** The domain's aperture is programmable (else fixed by the IOMMU driver at `fixed`). */
+    programmable: z.boolean().default(true),
+    /** The apertures the MSI API's user sets, in order (the first `sets` of them). */
+    apertures: z
+      .array(z.object({ start: z.number().int().min(0).max(7), end: z.number().int().min(0).max(7) }).strict())
+      .min(1)
+      .max(3)
+      .default([
+        { start: 2, end: 4 },
+        { start: 1, end: 3 },
+      ]),
+    /** iommu_msi_set_aperture calls: 1 sets the aperture once, 2 reprograms it. */
+    sets: z.number().int().min(0).max(3).default(1),
+    /** A fixed aperture's bounds. */
+    fixed: z.object({ start: z.number().int().min(0).max(7), end: z.number().int().min(0).max(7) }).strict().default({ start: 1, end: 2 }),
+    /**
+     * What "not set" is for a programmable aperture: the patch's 0/0 ("In case the aperture is
+     * programmable, start/end are set to 0"), or start at its largest value and end 0.
+     */
+    unset: z.enum(['zero', 'max']).default('zero'),
+    /** get_attr calls by the reader. */
+    reads: z.number().int().min(1).max(3).default(2),
+  })
+  .strict()
+  .refine((p) => p.sets <= p.apertures.length, { message: 'sets: more iommu_msi_set_aperture calls than apertures listed' });
+export type MsiParams = z.output<typeof msiParams>;
+
+/** The field a get_attr copy loads first: a struct copy has no order, and arm64 may reorder loads. */
+export type FirstLoad = 'aperture_start' | 'aperture_end';
+
+export interface MsiState {
+  geometry: MsiGeometry;
+  /** The setter: how many calls it has made, and whether the one in progress owes its second store. */
+  setter: { calls: number; pc: 'idle' | 'second' };
+  /** The get_attr caller: the field it loaded first and its value (`second`: the other is owed), its calls. */
+  reader: { pc: 'idle' | 'second'; first: FirstLoad; value: number; reads: number };
+  /** Ghost: a get_attr returned a valid range that no iommu_msi_set_aperture call (nor the driver) set. */
+  tornRead: boolean;
+}
+
+export function msiInit(c: MsiParams): MsiState {
+  const unset = c.unset === 'zero' ? { aperture_start: 0, aperture_end: 0 } : { aperture_start: MAX_IOVA, aperture_end: 0 };
+  const g = c.programmable ? unset : { aperture_start: c.fixed.start, aperture_end: c.fixed.end };
+  return {
+    geometry: { ...g, programmable: c.programmable },
+    setter: { calls: 0, pc: 'idle' },
+    reader: { pc: 'idle', first: 'aperture_start', value: 0, reads: 0 },
+    tornRead: false,
+  };
+}
+
+export function msiCodec(c: MsiParams): Codec<MsiState> {
+  const v = int(0, MAX_IOVA);
+  return record<MsiState>({
+    geometry: record<MsiGeometry>({ aperture_start: v, aperture_end: v, programmable: bool }),
+    setter: record({ calls: int(0, c.sets), pc: literal(['idle', 'second'] as const) }),
+    reader: record({ pc: literal(['idle', 'second'] as const), first: literal(['aperture_start', 'aperture_end'] as const), value: v, reads: int(0, c.reads) }),
+    tornRead: bool,
+  });
+}
+
+/** The largest address the model's apertures use (the "max" of an unset start). */
+const MAX_IOVA = 7;
+
+/** A range get_attr may return: one that was set (or the driver's), or any invalid one. */
+function legitimate(c: MsiParams, s: MsiState, start: number, end: number): boolean {
+  if (!msi_aperture_valid(start, end)) return true;
+  const set: readonly Aperture[] = c.programmable ? c.apertures.slice(0, s.setter.calls) : [c.fixed];
+  return set.some((a) => a.start === start && a.end === end);
+}
+
+export function msiProcesses(c: MsiParams, order: SetOrder = 'start-first'): Process<MsiState>[] {
+  return [
+    {
+      name: 'setter',
+      instances: 1,
+      pc: (s) => s.setter.pc,
+      steps: [setFirstStep(c, order), setSecondStep(c, order)],
+    },
+    {
+      name: 'reader',
+      instances: 1,
+      pc: (s) => s.reader.pc,
+      steps: [
+        step<MsiState, FirstLoad>({
+          name: 'iommu_domain_get_attr/first_load',
+          at: 'idle',
+          doc: 'iommu_domain_get_attr(domain, DOMAIN_ATTR_MSI_GEOMETRY, &geo): the struct copy loads one field (either may come first: no order, no barrier)',
+          source: 'seed 002 (iommu_msi_domain calls iommu_domain_get_attr(d, DOMAIN_ATTR_MSI_GEOMETRY, &msi_geometry))',
+          locks: 'none',
+          choices: (s) => (s.reader.reads < c.reads ? (['aperture_start', 'aperture_end'] as const) : []),
+          apply: (d, _self, first) => {
+            d.reader.first = first;
+            d.reader.value = d.geometry[first];
+            d.reader.pc = 'second';
+          },
+        }),
+        step<MsiState>({
+          name: 'iommu_domain_get_attr/second_load',
+          at: 'second',
+          doc: 'the copy loads the other field; the caller judges the range (start >= end: invalid)',
+          source: 'seed 002 (Alex Williamson: "We can always define that start >= end is invalid")',
+          locks: 'none',
+          apply: (d) => {
+            const r = d.reader;
+            const [start, end] = r.first === 'aperture_start' ? [r.value, d.geometry.aperture_end] : [d.geometry.aperture_start, r.value];
+            if (!legitimate(c, d as MsiState, start, end)) d.tornRead = true;
+            r.pc = 'idle';
+            r.reads++;
+          },
+        }),
+      ],
+    },
+  ];
+}
+
+/** The first store of an iommu_msi_set_aperture call (a programmable aperture only). */
+export function setFirstStep(c: MsiParams, order: SetOrder) {
+  return step<MsiState>({
+    name: 'iommu_msi_set_aperture/first',
+    at: 'idle',
+    doc: `iommu_msi_set_aperture(domain, start, end): the first store (${order === 'start-first' ? 'aperture_start' : 'aperture_end'})`,
+    source: 'seed 002 (msi-iommu.c iommu_msi_set_aperture; "set them in the right order")',
+    locks: 'none against iommu_domain_get_attr',
+    enabled: (s) => c.programmable && s.setter.calls < c.sets,
+    apply: (d) => {
+      iommu_msi_set_aperture_first(d.geometry, c.apertures[d.setter.calls]!, order);
+      d.setter.calls++;
+      d.setter.pc = 'second';
+    },
+  });
+}
+
+export function setSecondStep(c: MsiParams, order: SetOrder) {
+  return step<MsiState>({
+    name: 'iommu_msi_set_aperture/second',
+    at: 'second',
+    doc: `the second store (${order === 'start-first' ? 'aperture_end' : 'aperture_start'})`,
+    source: 'seed 002 (msi-iommu.c iommu_msi_set_aperture)',
+    locks: 'none against iommu_domain_get_attr',
+    apply: (d) => {
+      iommu_msi_set_aperture_second(d.geometry, c.apertures[d.setter.calls - 1]!, order);
+      d.setter.pc = 'idle';
+    },
+  });
+}
+
+export const MSI_READS_DONE = (c: MsiParams) => (s: MsiState): boolean => s.reader.reads === c.reads && s.setter.pc === 'idle' && (s.setter.calls === c.sets || !c.programmable);

@@ -84,7 +84,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let nextProgress = started + progressEvery;
   let nextMemoryCheck = started;
 
-  let table = SharedTable.create(options.initialCapacity ?? 1 << 16);
+  let table = SharedTable.create(options.initialCapacity ?? 1 << 10);
   const parents = new U32Vec();
   const moves = new PackedVec();
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));

@@ -48,30 +48,10 @@ export class ByteWriter {
     this.len = at;
   }
 
-  /** An encoded state preceded by its size in bytes, so that a reader can skip or copy it whole. */
-  sizedInts(ints: Int32Array, n: number): void {
-    let size = varintSize(n);
-    for (let i = 0; i < n; i++) {
-      const v = ints[i] as number;
-      size += varintSize(((v << 1) ^ (v >> 31)) >>> 0);
-    }
-    this.uint(size);
-    const at = this.len;
-    this.ints(ints, n);
-    if (this.len - at !== size) throw new Error('ByteWriter.sizedInts: size mismatch');
-  }
-
   bytes(from: Uint8Array, start: number, end: number): void {
     const n = end - start;
     if (this.len + n > this.buf.length) this.grow(n);
-    const buf = this.buf;
-    // Most states are a few dozen bytes: a loop is cheaper than a subarray object each.
-    if (n < 128) {
-      let at = this.len;
-      for (let i = start; i < end; i++) buf[at++] = from[i] as number;
-    } else {
-      buf.set(from.subarray(start, end), this.len);
-    }
+    this.buf.set(from.subarray(start, end), this.len);
     this.len += n;
   }
 
@@ -79,10 +59,6 @@ export class ByteWriter {
   take(): Uint8Array {
     return this.buf.slice(0, this.len);
   }
-}
-
-function varintSize(z: number): number {
-  return z < 0x80 ? 1 : z < 0x4000 ? 2 : z < 0x200000 ? 3 : z < 0x10000000 ? 4 : 5;
 }
 
 export class ByteReader {

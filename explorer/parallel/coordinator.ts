@@ -103,12 +103,13 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let deepest = 0;
   let frontierPeak = 0;
   let frontierPeakBytes = 0;
-  let branching = 8;
-  const prof = { mine: 0, wait: 0, barrier: 0, start: 0, levels: 0, shared: 0, mineChunks: 0, theirChunks: 0, redos: 0 };
+  // New states per expanded state, the most seen in a level (the table is sized by it).
+  let growth = 4;
 
   // The level being expanded: its states' encodings, one after the other, and where each ends.
   let levelBytes = new ByteWriter(1 << 12);
-  let levelEnds: number[] = [];
+  let levelEnds: number[] | Float64Array = [];
+  let levelCount = 0;
   let levelFirst = 0;
 
   // Initial states: as bfs.ts, on this thread.
@@ -152,7 +153,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     parents.push(NO_PARENT);
     moves.push(i);
     levelBytes.ints(writer.buf, writer.len);
-    levelEnds.push(levelBytes.len);
+    (levelEnds as number[]).push(levelBytes.len);
+    levelCount++;
     judgeInitial(s, { id }, where);
     if (parents.length >= maxStates && !judged.stop) {
       judged.incomplete = 'max-states';
@@ -164,29 +166,27 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let pool: WorkerPool | null = null;
   let threadsUsed = 1;
   try {
-    while (!judged.stop && levelEnds.length > 0) {
+    while (!judged.stop && levelCount > 0) {
       if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
         pool = new WorkerPool(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
       }
-      const count = levelEnds.length;
+      const count = levelCount;
       const share = pool !== null && pool.failure === null && count >= (par.shareLevelsFrom ?? SHARE_LEVELS_FROM);
-      const tS = performance.now();
       if (share && par.waitForWorkers) await pool!.whenStarted();
       // Lets the threads' replies in (their start) between two levels expanded here alone.
       else await new Promise((resolve) => setImmediate(resolve));
-      prof.start += performance.now() - tS;
       const sharing = share && pool!.ready;
       const threads = sharing ? pool!.size + 1 : 1;
       if (sharing) threadsUsed = Math.max(threadsUsed, threads);
-      prof.levels++;
-      if (sharing) prof.shared++;
       const atBound = depth >= maxDepth;
-      // Room for every successor the level may store, at the highest branching seen so far.
+      // Room for what the level may store at half again the highest growth seen; a level that
+      // stores more is expanded again (MAX_LOAD).
       let capacity = table.capacity;
-      while ((par.growAhead ?? true) && parents.length + count * branching > capacity * 0.7) capacity *= 2;
+      while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * 0.75) capacity *= 2;
       if (capacity > table.capacity) table = table.rehash(capacity);
 
-      const chunkSize = Math.min(2048, Math.max(16, Math.ceil(count / (threads * 8))));
+      // Small enough that the threads finish a level close together, large enough that taking one is cheap.
+      const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));
       const chunks = Math.ceil(count / chunkSize);
       const frontier = new SharedArrayBuffer(levelBytes.len);
       new Uint8Array(frontier).set(levelBytes.buf.subarray(0, levelBytes.len));
@@ -218,7 +218,6 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           deadline,
           maxLoad: MAX_LOAD,
         };
-        const t0 = performance.now();
         const theirs = sharing ? pool!.run(spec) : Promise.resolve([]);
         const c = control;
         const mine = expander.run(spec, () => {
@@ -238,22 +237,15 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
             if (overMemory(maxMemory, heapLimit)) Atomics.store(c, HALT, HALT_MEMORY);
           }
         });
-        const tMine = performance.now();
         reports = [mine, ...(await theirs)];
-        prof.mineChunks += mine.chunks.length;
-        prof.theirChunks += reports.slice(1).reduce((n, r) => n + r.chunks.length, 0);
-        prof.mine += tMine - t0;
-        prof.wait += performance.now() - tMine;
         if (Atomics.load(control, HALT) !== HALT_FULL) break;
         // The level stored more than the table was sized for: drop what it stored, and again.
         table = table.rehash(table.capacity * 2, levelFirst + 2);
-        prof.redos++;
       }
 
-      const tB = performance.now();
       const wanted = new Set<number>();
       for (const r of reports) for (const e of r.events) if (e.slot >= 0) wanted.add(e.slot);
-      const winners = collectWinners(reports, table, { firstId: levelFirst, count, chunkSize, chunks }, wanted, levelBytes.len * 2);
+      const winners = collectWinners(reports, table, { firstId: levelFirst, count, chunkSize, chunks }, wanted);
       const outcome = replayEvents(compiled, judged, reports, winners, {
         firstId: levelFirst,
         chunkSize,
@@ -264,11 +256,9 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         moves,
         actionBits,
       });
-      prof.barrier += performance.now() - tB;
       generated += outcome.generated;
       if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut);
-      const expanded = count;
-      if (expanded > 0 && outcome.generated > 0) branching = Math.max(branching, Math.ceil((outcome.generated / expanded) * 1.25));
+      if (!judged.stop) growth = Math.max(growth, outcome.committed / count);
       for (let w = 0; w < outcome.committed; w++) {
         parents.push(winners.parent[w]!);
         moves.push(winners.move[w]!);
@@ -283,15 +273,15 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       if (winners.chunksDone < chunks && !judged.stop) throw new Error('parallel search: a level was cut short without a reason');
       levelFirst += count;
       levelBytes = winners.bytes;
-      levelEnds = winners.ends.length > outcome.committed ? winners.ends.slice(0, outcome.committed) : winners.ends;
+      levelEnds = winners.ends;
+      levelCount = outcome.committed;
       depth++;
     }
   } finally {
     await pool?.close();
   }
 
-  if (process.env['SVA_PAR_PROFILE']) console.error(JSON.stringify(prof));
-  const complete = !judged.stop && judged.incomplete === undefined && levelEnds.length === 0;
+  const complete = !judged.stop && judged.incomplete === undefined && levelCount === 0;
   const record = {
     found: judged.found,
     parents,

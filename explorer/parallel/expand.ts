@@ -27,8 +27,11 @@ export class Expander<S> {
   private readonly current = { buf: new Int32Array(256), len: 0 };
   private readonly actionBits: number;
   private table: SharedTable | null = null;
-  /** Each chunk's results are written here, then copied out at their size (fewer buffers to collect). */
+  /** Claims written in the chunk being expanded. */
+  private claims = 0;
+  /** Each chunk's claims and states are written here, then copied out at their size. */
   private readonly out = new ByteWriter(1 << 16);
+  private readonly states = new ByteWriter(1 << 16);
 
   constructor(
     private readonly compiled: Compiled<S, unknown>,
@@ -47,6 +50,8 @@ export class Expander<S> {
     const nChunks = starts.length - 1;
     const chunks: number[] = [];
     const results: Uint8Array[] = [];
+    const stateBuffers: Uint8Array[] = [];
+    let claims = 0;
     const events: LevelEvent[] = [];
     const fired: Float64Array[] = [];
     const lowered: number[] = [];
@@ -60,13 +65,16 @@ export class Expander<S> {
         break;
       }
       const out = this.out;
+      const states = this.states;
       out.len = 0;
+      states.len = 0;
       const first = c * level.chunkSize;
       const n = Math.min(level.chunkSize, level.count - first);
       let inserted: number;
       const chunkFired = new Float64Array(this.compiled.actions.length);
+      this.claims = 0;
       try {
-        inserted = this.expandChunk(level, frontier, starts[c] as number, first, n, out, events, chunkFired, lowered, c, control);
+        inserted = this.expandChunk(level, frontier, starts[c] as number, first, n, out, states, events, chunkFired, lowered, c, control);
       } catch (e) {
         if (e instanceof TableFull) {
           Atomics.store(control, HALT, HALT_FULL);
@@ -76,6 +84,8 @@ export class Expander<S> {
       }
       chunks.push(c);
       results.push(out.take());
+      stateBuffers.push(states.take());
+      claims += this.claims;
       fired.push(chunkFired);
       Atomics.add(control, EXPANDED, n);
       const total = Atomics.add(control, INSERTED, inserted) + inserted;
@@ -83,7 +93,7 @@ export class Expander<S> {
       if (level.firstId + level.count + total > limitLoad) Atomics.store(control, HALT, HALT_FULL);
       between?.();
     }
-    return { chunks, results, events, fired, lowered };
+    return { chunks, results, states: stateBuffers, claims, events, fired, lowered };
   }
 
   private expandChunk(
@@ -93,6 +103,7 @@ export class Expander<S> {
     first: number,
     n: number,
     out: ByteWriter,
+    states: ByteWriter,
     events: LevelEvent[],
     fired: Float64Array,
     lowered: number[],
@@ -251,10 +262,13 @@ export class Expander<S> {
               } else {
                 continue;
               }
+              const at = states.len;
+              states.ints(writer.buf, writer.len);
               out.uint(thisOrd + 1);
               out.uint(slot);
               out.uint(move);
-              out.sizedInts(writer.buf, writer.len);
+              out.uint(states.len - at);
+              this.claims++;
             }
           }
         }

@@ -11,7 +11,7 @@ export interface LevelStates {
   readonly chunkSize: number;
   readonly bytes: Uint8Array;
   /** Where each of the level's states ends in `bytes`. */
-  readonly ends: readonly number[];
+  readonly ends: ArrayLike<number>;
 }
 
 export function addFired<S>(

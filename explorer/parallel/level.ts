@@ -67,9 +67,17 @@ export interface LevelEvent {
 export const AFTER_ALL = 0x7fffffff;
 
 export interface LevelReport {
-  /** Chunk numbers done by this thread, and each one's results (chunk-stream.ts). */
+  /** Chunk numbers done by this thread. */
   readonly chunks: readonly number[];
+  /**
+   * Each chunk's claims: per parent, for each successor claimed, its ordinal + 1, slot, move and the
+   * size of its encoding; then 0 and the number of successors generated (expand.ts).
+   */
   readonly results: readonly Uint8Array[];
+  /** Each chunk's claimed states' encodings, one after the other, in the order of the claims. */
+  readonly states: readonly Uint8Array[];
+  /** Claims in all chunks. */
+  readonly claims: number;
   readonly events: readonly LevelEvent[];
   /** Per chunk, successors counted per action (the one-thread search's `fired`). */
   readonly fired: readonly Float64Array[];

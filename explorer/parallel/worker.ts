@@ -21,7 +21,7 @@ try {
   port.on('message', (level: LevelSpec) => {
     try {
       const report = expander.run(level);
-      port.postMessage({ type: 'report', report }, [...report.results, ...report.fired].map((r) => r.buffer as ArrayBuffer));
+      port.postMessage({ type: 'report', report }, [...report.results, ...report.states, ...report.fired].map((r) => r.buffer as ArrayBuffer));
     } catch (e) {
       port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
     }

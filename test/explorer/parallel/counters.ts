@@ -19,6 +19,8 @@ const Params = z
     S: z.number().int().default(-1),
     /** Keep only states whose first counter is at most C. */
     C: z.number().int().default(99),
+    /** A climb to a sum of E throws (a broken model; never when E < 0). */
+    E: z.number().int().default(-1),
     sym: z.boolean().default(false),
   })
   .strict();
@@ -42,7 +44,10 @@ export default defineModel<Counters, Config>({
           name: 'climb',
           choices: () => [1, 2],
           enabled: (s, i, by) => s.n[i]! + by <= c.M,
-          apply: (d, i, by) => void (d.n[i]! += by),
+          apply: (d, i, by) => {
+            d.n[i]! += by;
+            if (d.n[0]! + d.n[1]! + d.n[2]! === c.E) throw new Error(`climbed to ${d.n.join(',')}`);
+          },
         }),
       ],
     },

@@ -105,6 +105,21 @@ describe('parallel search: the same result as one thread', () => {
     await compare({ model: counters, file: MODELS.counters, params: { M: 12 } }, { maxDepth: 36 });
   });
 
+  it('a model that throws: the error the one-thread search meets first', async () => {
+    const c = { model: counters, file: MODELS.counters, params: { M: 12, E: 17 } };
+    const { compiled, source } = setup(c);
+    const error = (() => {
+      try {
+        explore(compiled, { liveness: false });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the one-thread search did not throw');
+    })();
+    expect(error.message).toMatch(/step counter\/climb threw in its recipe: climbed to/);
+    await expect(exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(error.message);
+  });
+
   it('a level that overflows the table is expanded again with a larger one, to the same counts', async () => {
     const { compiled, source } = setup({ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } });
     const one = explore(compiled, { liveness: false });

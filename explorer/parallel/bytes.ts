@@ -96,10 +96,4 @@ export class ByteReader {
     }
     out.len = n;
   }
-
-  /** Skips an encoded state. */
-  skipInts(): void {
-    const n = this.uint();
-    for (let i = 0; i < n; i++) while ((this.buf[this.pos++] as number) >= 0x80);
-  }
 }

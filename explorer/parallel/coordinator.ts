@@ -220,7 +220,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         };
         const theirs = sharing ? pool!.run(spec) : Promise.resolve([]);
         const c = control;
-        const mine = expander.run(spec, () => {
+        // Between two of this thread's chunks: progress lines and the memory guard.
+        const between = (): void => {
           const now = performance.now();
           if (now >= nextProgress && options.onProgress) {
             nextProgress = now + progressEvery;
@@ -236,7 +237,16 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
             nextMemoryCheck = now + 250;
             if (overMemory(maxMemory, heapLimit)) Atomics.store(c, HALT, HALT_MEMORY);
           }
-        });
+        };
+        let mine: LevelReport;
+        try {
+          mine = expander.run(spec, between);
+        } catch (e) {
+          // The threads' replies still come: wait for them rather than leave their failure unhandled.
+          Atomics.store(c, HALT, HALT_SECONDS);
+          await theirs.catch(() => undefined);
+          throw e;
+        }
         reports = [mine, ...(await theirs)];
         if (Atomics.load(control, HALT) !== HALT_FULL) break;
         // The level stored more than the table was sized for: drop what it stored, and again.

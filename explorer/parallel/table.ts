@@ -99,13 +99,6 @@ export class SharedTable {
     return false;
   }
 
-  /** Slots in use (only while no other thread inserts). */
-  count(): number {
-    let n = 0;
-    for (let j = 1; j < this.words.length; j += WORDS) if (this.words[j] !== 0) n++;
-    return n;
-  }
-
   /**
    * A table of `capacity` slots holding these entries but those whose owner is at least `dropFrom`
    * (the states a level inserted, when that level is to be expanded again). Only while no other

@@ -267,7 +267,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         actionBits,
       });
       generated += outcome.generated;
-      if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut);
+      if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut, winners.chunksDone);
       if (!judged.stop) growth = Math.max(growth, outcome.committed / count);
       for (let w = 0; w < outcome.committed; w++) {
         parents.push(winners.parent[w]!);

@@ -20,8 +20,9 @@ export function addFired<S>(
   reports: readonly LevelReport[],
   level: LevelStates,
   cut: { parent: number; ord: number } | null,
+  chunksDone: number,
 ): void {
-  const cutChunk = cut === null ? Infinity : Math.floor((cut.parent - level.firstId) / level.chunkSize);
+  const cutChunk = cut === null ? chunksDone : Math.floor((cut.parent - level.firstId) / level.chunkSize);
   for (const r of reports) {
     r.chunks.forEach((c, i) => {
       if (c >= cutChunk) return;

@@ -103,7 +103,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let deepest = 0;
   let frontierPeak = 0;
   let frontierPeakBytes = 0;
-  // New states per expanded state, the most seen in a level (the table is sized by it).
+  // New states per expanded state in the last level (the table is sized by it).
   let growth = 4;
 
   // The level being expanded: its states' encodings, one after the other, and where each ends.
@@ -179,8 +179,9 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       const threads = sharing ? pool!.size + 1 : 1;
       if (sharing) threadsUsed = Math.max(threadsUsed, threads);
       const atBound = depth >= maxDepth;
-      // Room for what the level may store at half again the highest growth seen; a level that
-      // stores more is expanded again (MAX_LOAD).
+      // Room for what the level may store at half again the last level's growth (levels grow and
+      // shrink gradually; the highest growth of the first levels would double the table for
+      // nothing late in a search); a level that stores more than MAX_LOAD allows is expanded again.
       let capacity = table.capacity;
       while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * 0.75) capacity *= 2;
       if (capacity > table.capacity) table = table.rehash(capacity);
@@ -268,7 +269,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       });
       generated += outcome.generated;
       if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut, winners.chunksDone);
-      if (!judged.stop) growth = Math.max(growth, outcome.committed / count);
+      if (!judged.stop) growth = Math.max(1, outcome.committed / count);
       for (let w = 0; w < outcome.committed; w++) {
         parents.push(winners.parent[w]!);
         moves.push(winners.move[w]!);

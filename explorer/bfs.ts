@@ -5,11 +5,12 @@ import { getHeapStatistics } from 'node:v8';
 import { cloner, IntReader, IntWriter, type Codec } from './codec.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
-import { collisionProbability, fingerprint, lastFingerprint } from './fingerprint.ts';
+import { fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
 import { livenessViolations } from './liveness/violations.ts';
-import type { ExploreResult, IncompleteReason, Progress, Stats, Violation } from './result.ts';
+import type { ExploreResult, IncompleteReason, Progress, Stats } from './result.ts';
+import { foundViolations, searchResult, searchStats, type SearchRecord } from './search-result.ts';
 import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { locateMisfit } from './codec-locate.ts';
@@ -337,45 +338,24 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       stop = true;
     }
   }
-  const seconds = (performance.now() - started) / 1000;
-  const distinct = parents.length;
-  const totalGenerated = generated + compiled.initStates.length;
-  const stepCounts = compiled.stepKeys.map((step) => ({ step, fired: 0 }));
-  actions.forEach((a, i) => {
-    (stepCounts[a.stepIndex] as { fired: number }).fired += fired[i]!;
-  });
-  let stats: Stats = {
-    distinctStates: distinct,
-    statesGenerated: totalGenerated,
-    depth: deepest,
-    frontierPeak: queue.peakCount,
-    stepCounts,
-    neverFired: stepCounts.filter((s) => s.fired === 0).map((s) => s.step),
-    seconds,
-    statesPerSecond: seconds > 0 ? distinct / seconds : distinct,
-    bytesPerState: distinct > 0 ? (seen.bytes + (4 + moves.bytesPerEntry) * distinct + queue.peakBytes + (graph?.bytes ?? 0)) / distinct : 0,
-    collisionProbability: collisionProbability(distinct, totalGenerated),
-    ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
-  };
-  const witnessReports = witnesses.map((w, i) => ({ name: w.name, description: w.description, reached: reached[i]! }));
-
-  const violations: Violation<S>[] = found.map((f) => {
-    const trace =
-      f.initIndex !== undefined
-        ? [{ move: null, state: compiled.initStates[f.initIndex]! }]
-        : f.move === undefined
-          ? rebuildTrace(compiled, parents, moves, actionBits, f.id)
-          : extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, f.id), f.move, actionBits);
-    return {
-      property: f.property,
-      kind: f.kind,
-      description: f.description,
-      trace,
-      length: trace.length - 1,
-      ...(f.detail === undefined ? {} : { detail: f.detail }),
-    };
-  });
   const complete = queue.count === 0 && incomplete === undefined && !stop;
+  const record: SearchRecord = {
+    found,
+    parents,
+    moves,
+    actionBits,
+    fired,
+    reached,
+    generated,
+    deepest,
+    frontierPeak: queue.peakCount,
+    seconds: (performance.now() - started) / 1000,
+    bytes: seen.bytes + (4 + moves.bytesPerEntry) * parents.length + queue.peakBytes + (graph?.bytes ?? 0),
+    incomplete,
+    complete,
+  };
+  let stats: Stats = { ...searchStats(compiled, record), ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }) };
+  const violations = foundViolations(compiled, record);
   if (graph && complete) {
     const t0 = performance.now();
     graph.finish();
@@ -384,40 +364,16 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   } else if (compiled.liveness.length > 0) {
     stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined) } };
   }
-  if (complete) {
-    witnesses.forEach((w, i) => {
-      if (!reached[i]) {
-        violations.push({
-          property: w.name,
-          kind: 'witness',
-          description: `never reached: ${w.description}`,
-          trace: [],
-          length: 0,
-        });
-      }
-    });
-  }
-
-  if (violations.length > 0) {
-    return {
-      kind: 'violation',
-      stats,
-      violations,
-      witnesses: witnessReports,
-      ...(incomplete === undefined ? {} : { incomplete }),
-    };
-  }
-  if (incomplete !== undefined) return { kind: 'incomplete', stats, reason: incomplete, witnesses: witnessReports };
-  return { kind: 'ok', stats, witnesses: witnessReports };
+  return searchResult(compiled, record, stats, violations);
 }
 
-function livenessSkipped(options: ExploreOptions, symmetric: boolean): string {
+export function livenessSkipped(options: ExploreOptions, symmetric: boolean): string {
   if (options.liveness === false) return 'not asked for (--no-liveness)';
   if (symmetric) return "not checked under symmetry reduction: canonicalize permutes the process instances fairness names";
   return 'not checked: the search stopped before the state graph was complete';
 }
 
-function overMemory(maxMemory: number, heapLimit: number): boolean {
+export function overMemory(maxMemory: number, heapLimit: number): boolean {
   if (process.memoryUsage.rss() > maxMemory) return true;
   return getHeapStatistics().used_heap_size > heapLimit;
 }

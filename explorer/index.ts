@@ -10,6 +10,8 @@ export type { Variant, VariantExpectation } from './variant.ts';
 export { vocabulary } from './vocabulary.ts';
 export { compile } from './compile.ts';
 export { explore, type ExploreOptions } from './bfs.ts';
+export { exploreParallel, parallelUnsupported, type ParallelSettings } from './parallel/coordinator.ts';
+export type { WorkerSource } from './parallel/source.ts';
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.ts';
 export type { ExploreResult, Violation, Stats, TraceState, TraceMove } from './result.ts';
 export { HarnessError, ModelError } from './errors.ts';

@@ -60,6 +60,8 @@ export interface Stats {
    * Liveness: checked on the whole graph (with its size), or why not (the search stopped early,
    * symmetry reduction, --no-liveness); absent for a model without liveness properties.
    */
+  /** Threads that expanded states (absent: the one-thread search). */
+  readonly workers?: number;
   /** The checkpoint the search last wrote (--checkpoint), if any. */
   readonly checkpoint?: string;
   readonly liveness?: { readonly checked: true; readonly edges: number; readonly seconds: number } | { readonly checked: false; readonly reason: string };

@@ -23,7 +23,7 @@ export interface CheckpointCliOptions {
 export const DEFAULT_CHECKPOINT_SECONDS = 300;
 
 /** The options a run saves with its checkpoint: everything but what only shapes the output. */
-const OUTPUT_ONLY = new Set(['json', 'quiet', 'out', 'save', 'render', 'checkpoint', 'resume', 'config', 'model', 'variant', 'param']);
+const OUTPUT_ONLY = new Set(['json', 'quiet', 'out', 'save', 'render', 'checkpoint', 'resume', 'config', 'model', 'variant', 'param', 'workers']);
 
 export interface CheckpointPlan<O> {
   readonly target: Target;

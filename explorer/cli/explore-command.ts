@@ -1,6 +1,7 @@
 // `sva-check explore`: exhaustive search of one model, config and variant.
-import { freemem, totalmem } from 'node:os';
+import { availableParallelism, freemem, totalmem } from 'node:os';
 import { explore, type ExploreOptions } from '../bfs.ts';
+import { exploreParallel, parallelUnsupported } from '../parallel/coordinator.ts';
 import { checkpointPlan, type CheckpointCliOptions } from './checkpoint-plan.ts';
 import { pickReporter } from '../reporter.ts';
 import type { Finding } from '../load.ts';
@@ -33,6 +34,8 @@ export interface ExploreCommandOptions extends TargetOptions, BoundOptions, Chec
   readonly save?: boolean;
   /** Print each trace in this format, and nothing else on standard output (the verdict goes to standard error). */
   readonly render?: RenderFormat;
+  /** Threads to expand states on (default: the number of cores). */
+  readonly workers?: number;
 }
 
 /** The config's own bounds, with any bound given on the command line taking precedence. */
@@ -42,6 +45,43 @@ function boundsFor(target: Target, options: BoundOptions): BoundOptions {
 }
 
 export function exploreTarget(ctx: CliContext, target: Target, cliOptions: BoundOptions & { json?: boolean; quiet?: boolean }, extra: Partial<ExploreOptions> = {}): ExploreResult {
+  const { options, reporter } = searchSetup(ctx, target, cliOptions, extra);
+  const result = explore(target.compiled, options);
+  reporter.done();
+  return result;
+}
+
+/** How many threads a search runs on, and why fewer than asked for. */
+export interface WorkersPlan {
+  readonly workers: number;
+  readonly note: string | null;
+}
+
+export function workersPlan(target: Target, options: ExploreOptions, asked: number | undefined): WorkersPlan {
+  const wanted = asked ?? availableParallelism();
+  if (wanted <= 1) return { workers: 1, note: null };
+  const why = parallelUnsupported(target.compiled, options);
+  return why === null ? { workers: wanted, note: null } : { workers: 1, note: `one worker: ${why}` };
+}
+
+/** `exploreTarget` on `plan.workers` threads (explorer/parallel/), the same result as on one. */
+export async function exploreTargetOn(
+  ctx: CliContext,
+  target: Target,
+  cliOptions: BoundOptions & { json?: boolean; quiet?: boolean },
+  extra: Partial<ExploreOptions>,
+  asked: number | undefined,
+): Promise<{ result: ExploreResult; plan: WorkersPlan }> {
+  const { options, reporter } = searchSetup(ctx, target, cliOptions, extra);
+  const plan = workersPlan(target, options, asked);
+  const source = { modelFile: target.modelFile, variantFile: target.variantFile, params: target.params };
+  const result =
+    plan.workers > 1 ? await exploreParallel(target.compiled, options, { workers: plan.workers, source }) : explore(target.compiled, options);
+  reporter.done();
+  return { result, plan };
+}
+
+function searchSetup(ctx: CliContext, target: Target, cliOptions: BoundOptions & { json?: boolean; quiet?: boolean }, extra: Partial<ExploreOptions>) {
   const options = { ...cliOptions, ...boundsFor(target, cliOptions) };
   const reporter = pickReporter({
     quiet: options.quiet ?? false,
@@ -51,7 +91,7 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
   });
   // Default memory guard: stop cleanly well before the machine runs out.
   const maxMemoryBytes = (options.maxMemory ?? Math.floor((Math.min(totalmem(), freemem() + process.memoryUsage.rss()) * 0.8) / 2 ** 20)) * 2 ** 20;
-  const result = explore(target.compiled, {
+  const exploreOptions: ExploreOptions = {
     continueAfterViolation: options.continue ?? false,
     known: knownFindings(target).map((f) => f.property),
     checkDeadlock: options.deadlock ?? true,
@@ -63,9 +103,8 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxStates === undefined ? {} : { maxStates: options.maxStates }),
     ...(options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds }),
-  });
-  reporter.done();
-  return result;
+  };
+  return { options: exploreOptions, reporter };
 }
 
 /** The config's recorded findings: violations of the design the baseline follows, written up. */
@@ -88,7 +127,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
   const plan = await checkpointPlan(ctx, options);
   const target = plan.target;
   options = plan.options;
-  const result = exploreTarget(ctx, target, options, plan.explore);
+  const { result, plan: workers } = await exploreTargetOn(ctx, target, options, plan.explore, options.workers);
   const resumeHint = plan.finish(result);
   const violations = result.kind === 'violation' ? result.violations : [];
   const files = options.save === false ? violations.map(() => null) : saveViolations(ctx.ws, target, violations, options.out);
@@ -96,7 +135,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     for (const v of violations) if (v.trace.length > 0) ctx.io.out(renderViolation(ctx, target, v, options.render));
     ctx.io.err(verdictLine(result, knownFindings(target).map((f) => f.property)));
   } else if (options.json) {
-    ctx.io.out(JSON.stringify(resultJson(target, result, files)));
+    ctx.io.out(JSON.stringify({ ...resultJson(target, result, files), ...(workers.note === null ? {} : { workersNote: workers.note }) }));
   } else {
     ctx.io.out(`sva-check explore: ${describeTarget(target)}`);
     const findings = knownFindings(target);
@@ -112,6 +151,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     });
     ctx.io.out(verdictLine(result, findings.map((f) => f.property)));
     for (const line of [...formatStats(result.stats), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
+    if (workers.note !== null) ctx.io.out(workers.note);
   }
   if (resumeHint !== null) ctx.io.err(resumeHint);
   return newViolations(target, result).length > 0 ? 1 : 0;
@@ -133,6 +173,7 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
     depth: s.depth,
     // TLC counts the states on the longest shortest path, the initial state included.
     depthTlc: s.depth + 1,
+    workers: s.workers ?? 1,
     frontierPeak: s.frontierPeak,
     seconds: s.seconds,
     statesPerSecond: s.statesPerSecond,

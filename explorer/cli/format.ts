@@ -6,7 +6,7 @@ const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 export function formatStats(stats: Stats): string[] {
   const lines = [
     `${n(stats.distinctStates)} distinct states, ${n(stats.statesGenerated)} states generated, depth ${stats.depth} (TLC: ${stats.depth + 1}), frontier peak ${n(stats.frontierPeak)}`,
-    `${n(stats.statesPerSecond)} distinct states/s, ${stats.bytesPerState.toFixed(1)} bytes per stored state, ${stats.seconds.toFixed(2)} s; fingerprint collision probability ${stats.collisionProbability.toExponential(1)}`,
+    `${n(stats.statesPerSecond)} distinct states/s, ${stats.bytesPerState.toFixed(1)} bytes per stored state, ${stats.seconds.toFixed(2)} s${stats.workers === undefined ? '' : ` on ${stats.workers} thread${stats.workers === 1 ? '' : 's'}`}; fingerprint collision probability ${stats.collisionProbability.toExponential(1)}`,
     `steps fired: ${stats.stepCounts.map((s) => `${s.step} ${n(s.fired)}`).join(', ')}`,
   ];
   if (stats.liveness?.checked) {

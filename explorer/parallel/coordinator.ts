@@ -1,0 +1,318 @@
+// Parallel exhaustive search: breadth first, one level at a time. The coordinator (this thread)
+// holds the level's states in a shared buffer; it and the worker threads expand chunks of it and
+// insert the successors' fingerprints in one shared table (table.ts). At the level's end the
+// coordinator takes the new states in the one-thread search's order (resolve.ts), numbers them, and
+// replays what the threads judged in that order (events.ts), so that the distinct states, the
+// counterexamples (shortest, and the very ones bfs.ts finds) and the verdicts are the same with any
+// number of threads.
+import { getHeapStatistics } from 'node:v8';
+import type { ExploreOptions } from '../bfs.ts';
+import { livenessSkipped, overMemory } from '../bfs.ts';
+import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
+import { IntWriter, type Codec } from '../codec.ts';
+import type { Compiled } from '../compile.ts';
+import { ModelError } from '../errors.ts';
+import { fingerprint, lastFingerprint } from '../fingerprint.ts';
+import { locateMisfit } from '../codec-locate.ts';
+import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
+import { foundViolations, searchResult, searchStats } from '../search-result.ts';
+import { PackedVec, U32Vec } from '../store.ts';
+import { checkCanonicalize } from '../symmetry-check.ts';
+import { checkCanonicalEncoding } from '../canonical-check.ts';
+import { NO_PARENT } from '../trace/rebuild.ts';
+import { ByteWriter } from './bytes.ts';
+import { replayEvents, type Judged } from './events.ts';
+import { Expander, type ExpandSettings } from './expand.ts';
+import { CONTROL_WORDS, EXPANDED, HALT, HALT_FULL, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
+import { WorkerPool } from './pool.ts';
+import { collectWinners } from './resolve.ts';
+import { addFired } from './fired.ts';
+import type { WorkerSource } from './source.ts';
+import { INITIAL_OWNER, SharedTable } from './table.ts';
+
+export interface ParallelSettings {
+  /** Threads expanding states, this one included. */
+  readonly workers: number;
+  /** How a worker thread builds the same model. */
+  readonly source: WorkerSource;
+  /** Start the worker threads once the search holds this many states (default START_WORKERS_AT). */
+  readonly startWorkersAt?: number;
+  /** Share out levels of at least this many states (default SHARE_LEVELS_FROM). */
+  readonly shareLevelsFrom?: number;
+  /** Wait for the threads to start rather than go on alone meanwhile (tests: so that they are used). */
+  readonly waitForWorkers?: boolean;
+  /** Grow the table before a level to hold what it may store (default); tests turn it off to make levels overflow it. */
+  readonly growAhead?: boolean;
+}
+
+/** Worker threads start once the search holds this many states: smaller searches never wait for them. */
+const START_WORKERS_AT = 5_000;
+/** Smaller levels are expanded by this thread alone: handing them out costs more than it saves. */
+const SHARE_LEVELS_FROM = 500;
+/** A level halts, to be expanded again with a table twice as large, above this load. */
+const MAX_LOAD = 0.9;
+
+/** Why a search cannot run on several threads yet, or null when it can. */
+export function parallelUnsupported(compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
+  if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
+  if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize) {
+    return 'liveness needs the whole state graph, which the one-thread search keeps (--no-liveness to check safety on more)';
+  }
+  return null;
+}
+
+export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options: ExploreOptions, par: ParallelSettings): Promise<ExploreResult<S>> {
+  const unsupported = parallelUnsupported(compiled as Compiled<unknown, unknown>, options);
+  if (unsupported !== null) throw new Error(`parallel search: ${unsupported}`);
+  const started = performance.now();
+  const { codec, actions, invariants, witnesses, model, constraint, canonicalize } = compiled;
+  const keepGoing = options.continueAfterViolation ?? false;
+  const known = new Set(options.known ?? []);
+  const stopsTheSearch = (name: string): boolean => !keepGoing && !known.has(name);
+  const checkDeadlock = (options.checkDeadlock ?? true) && (model.checkDeadlock ?? true);
+  const settings: ExpandSettings = {
+    checkDeadlock,
+    checkSymmetry: options.checkSymmetry ?? false,
+    stopping: new Set([...invariants.map((i) => i.name), ...compiled.actionProperties.map((p) => p.name), 'deadlock'].filter(stopsTheSearch)),
+  };
+  const maxDepth = options.maxDepth ?? Infinity;
+  const maxStates = options.maxStates ?? Infinity;
+  const deadline = Date.now() + (options.maxSeconds ?? 1e9) * 1000;
+  const maxMemory = options.maxMemoryBytes ?? Infinity;
+  const heapLimit = getHeapStatistics().heap_size_limit * 0.9;
+  const progressEvery = options.progressIntervalMs ?? 1000;
+  let nextProgress = started + progressEvery;
+  let nextMemoryCheck = started;
+
+  let table = SharedTable.create(options.initialCapacity ?? 1 << 10);
+  const parents = new U32Vec();
+  const moves = new PackedVec();
+  const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
+  const fired = new Float64Array(actions.length);
+  const judged: Judged = {
+    violated: new Array<boolean>(invariants.length).fill(false),
+    stepViolated: new Array<boolean>(compiled.actionProperties.length).fill(false),
+    reached: new Array<boolean>(witnesses.length).fill(false),
+    deadlockFound: false,
+    found: [] as FoundRecord[],
+    stop: false,
+    incomplete: undefined as IncompleteReason | undefined,
+  };
+  let generated = 0;
+  let depth = 0;
+  let deepest = 0;
+  let frontierPeak = 0;
+  let frontierPeakBytes = 0;
+  // New states per expanded state in the last level (the table is sized by it).
+  let growth = 4;
+
+  // The level being expanded: its states' encodings, one after the other, and where each ends.
+  let levelBytes = new ByteWriter(1 << 12);
+  let levelEnds: number[] | Float64Array = [];
+  let levelCount = 0;
+  let levelFirst = 0;
+
+  // Initial states: as bfs.ts, on this thread.
+  const writer = new IntWriter(256);
+  const judgeInitial = (s: S, at: Pick<FoundRecord, 'id' | 'initIndex'>, where: string): void => {
+    if (settings.checkSymmetry) {
+      checkCanonicalize(compiled, s, `the state after ${where}`);
+      checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
+    }
+    invariants.forEach((inv, i) => {
+      if (judged.violated[i]) return;
+      let holds: boolean;
+      try {
+        holds = inv.holds(s);
+      } catch (e) {
+        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${message(e)}`);
+      }
+      if (!holds) {
+        judged.violated[i] = true;
+        judged.found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
+        if (stopsTheSearch(inv.name)) judged.stop = true;
+      }
+    });
+    witnesses.forEach((w, i) => {
+      if (!judged.reached[i] && w.reached(s)) judged.reached[i] = true;
+    });
+  };
+  compiled.initStates.forEach((s, i) => {
+    if (judged.stop) return;
+    const where = `initial state ${i}`;
+    if (constraint && !constraint(s)) return judgeInitial(s, { id: 0, initIndex: i }, where);
+    writer.reset();
+    try {
+      codec.encode(canonicalize ? canonicalize(s) : s, writer);
+    } catch (e) {
+      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
+    }
+    fingerprint(writer.buf, writer.len);
+    if (!table.insert(lastFingerprint.hi, lastFingerprint.lo, INITIAL_OWNER)) return;
+    const id = parents.length;
+    parents.push(NO_PARENT);
+    moves.push(i);
+    levelBytes.ints(writer.buf, writer.len);
+    (levelEnds as number[]).push(levelBytes.len);
+    levelCount++;
+    judgeInitial(s, { id }, where);
+    if (parents.length >= maxStates && !judged.stop) {
+      judged.incomplete = 'max-states';
+      judged.stop = true;
+    }
+  });
+
+  const expander = new Expander(compiled as Compiled<unknown, unknown>, settings);
+  let pool: WorkerPool | null = null;
+  let threadsUsed = 1;
+  try {
+    while (!judged.stop && levelCount > 0) {
+      if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
+        pool = new WorkerPool(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
+      }
+      const count = levelCount;
+      const share = pool !== null && pool.failure === null && count >= (par.shareLevelsFrom ?? SHARE_LEVELS_FROM);
+      if (share && par.waitForWorkers) await pool!.whenStarted();
+      // Lets the threads' replies in (their start) between two levels expanded here alone.
+      else await new Promise((resolve) => setImmediate(resolve));
+      const sharing = share && pool!.ready;
+      const threads = sharing ? pool!.size + 1 : 1;
+      if (sharing) threadsUsed = Math.max(threadsUsed, threads);
+      const atBound = depth >= maxDepth;
+      // Room for what the level may store at half again the last level's growth (levels grow and
+      // shrink gradually; the highest growth of the first levels would double the table for
+      // nothing late in a search); a level that stores more than MAX_LOAD allows is expanded again.
+      let capacity = table.capacity;
+      while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * 0.75) capacity *= 2;
+      if (capacity > table.capacity) table = table.rehash(capacity);
+
+      // Small enough that the threads finish a level close together, large enough that taking one is cheap.
+      const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));
+      const chunks = Math.ceil(count / chunkSize);
+      const frontier = new SharedArrayBuffer(levelBytes.len);
+      new Uint8Array(frontier).set(levelBytes.buf.subarray(0, levelBytes.len));
+      const starts = new Float64Array(new SharedArrayBuffer((chunks + 1) * 8));
+      for (let c = 0; c < chunks; c++) starts[c] = c === 0 ? 0 : levelEnds[c * chunkSize - 1]!;
+      starts[chunks] = levelBytes.len;
+      frontierPeakBytes = Math.max(frontierPeakBytes, levelBytes.len);
+
+      let reports: LevelReport[];
+      let control: Int32Array;
+      let spec: LevelSpec;
+      for (;;) {
+        control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
+        control[LIMIT] = chunks;
+        spec = {
+          frontier,
+          chunkStarts: starts.buffer as SharedArrayBuffer,
+          chunkSize,
+          count,
+          firstId: levelFirst,
+          atBound,
+          table: table.buffer,
+          control: control.buffer as SharedArrayBuffer,
+          violated: judged.violated,
+          stepViolated: judged.stepViolated,
+          reached: judged.reached,
+          deadlockFound: judged.deadlockFound,
+          maxNew: maxStates - parents.length,
+          deadline,
+          maxLoad: MAX_LOAD,
+        };
+        const theirs = sharing ? pool!.run(spec) : Promise.resolve([]);
+        const c = control;
+        // Between two of this thread's chunks: progress lines and the memory guard.
+        const between = (): void => {
+          const now = performance.now();
+          if (now >= nextProgress && options.onProgress) {
+            nextProgress = now + progressEvery;
+            options.onProgress({
+              distinctStates: parents.length + Atomics.load(c, INSERTED),
+              statesGenerated: generated + compiled.initStates.length,
+              depth,
+              frontier: count - Atomics.load(c, EXPANDED),
+              seconds: (now - started) / 1000,
+            });
+          }
+          if (now >= nextMemoryCheck) {
+            nextMemoryCheck = now + 250;
+            if (overMemory(maxMemory, heapLimit)) Atomics.store(c, HALT, HALT_MEMORY);
+          }
+        };
+        let mine: LevelReport;
+        try {
+          mine = expander.run(spec, between);
+        } catch (e) {
+          // The threads' replies still come: wait for them rather than leave their failure unhandled.
+          Atomics.store(c, HALT, HALT_SECONDS);
+          await theirs.catch(() => undefined);
+          throw e;
+        }
+        reports = [mine, ...(await theirs)];
+        if (Atomics.load(control, HALT) !== HALT_FULL) break;
+        // The level stored more than the table was sized for: drop what it stored, and again.
+        table = table.rehash(table.capacity * 2, levelFirst + 2);
+      }
+
+      const wanted = new Set<number>();
+      for (const r of reports) for (const e of r.events) if (e.slot >= 0) wanted.add(e.slot);
+      const winners = collectWinners(reports, table, { firstId: levelFirst, count, chunkSize, chunks }, wanted);
+      const outcome = replayEvents(compiled, judged, reports, winners, {
+        firstId: levelFirst,
+        chunkSize,
+        nextId: parents.length,
+        maxStates,
+        stopsTheSearch,
+        parents,
+        moves,
+        actionBits,
+      });
+      generated += outcome.generated;
+      if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut, winners.chunksDone);
+      if (!judged.stop) growth = Math.max(1, outcome.committed / count);
+      for (let w = 0; w < outcome.committed; w++) {
+        parents.push(winners.parent[w]!);
+        moves.push(winners.move[w]!);
+      }
+      if (outcome.committed > 0) deepest = depth + 1;
+      frontierPeak = Math.max(frontierPeak, count + outcome.committed);
+      const halt = Atomics.load(control, HALT);
+      if (halt !== 0 && !judged.stop) {
+        judged.incomplete = halt === HALT_SECONDS ? 'max-seconds' : 'memory';
+        judged.stop = true;
+      }
+      if (winners.chunksDone < chunks && !judged.stop) throw new Error('parallel search: a level was cut short without a reason');
+      levelFirst += count;
+      levelBytes = winners.bytes;
+      levelEnds = winners.ends;
+      levelCount = outcome.committed;
+      depth++;
+    }
+  } finally {
+    await pool?.close();
+  }
+
+  const complete = !judged.stop && judged.incomplete === undefined && levelCount === 0;
+  const record = {
+    found: judged.found,
+    parents,
+    moves,
+    actionBits,
+    fired,
+    reached: judged.reached,
+    generated,
+    deepest,
+    frontierPeak,
+    seconds: (performance.now() - started) / 1000,
+    bytes: table.capacity * 12 + (4 + moves.bytesPerEntry) * parents.length + frontierPeakBytes,
+    incomplete: judged.incomplete,
+    complete,
+  };
+  let stats: Stats = { ...searchStats(compiled, record), workers: threadsUsed };
+  if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined) } };
+  return searchResult(compiled, record, stats, foundViolations(compiled, record));
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

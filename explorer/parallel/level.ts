@@ -1,0 +1,89 @@
+// What the threads of a parallel search share for one level of the breadth-first search, and what
+// each thread reports back. The level's states sit in one shared byte buffer, cut in chunks of
+// consecutive states; threads take chunks in increasing order from a shared counter, so the chunks
+// done when a level is cut short are always a prefix.
+
+/** Words of the control array. */
+export const NEXT = 0;
+/** Chunks from this one on are not started (a violation that stops the search, max-states). */
+export const LIMIT = 1;
+/** Why the level was halted, when it was (HALT_*). */
+export const HALT = 2;
+/** States the level inserted so far (counted once a chunk is done). */
+export const INSERTED = 3;
+/** Level states expanded so far (for progress lines). */
+export const EXPANDED = 4;
+export const CONTROL_WORDS = 5;
+
+export const HALT_SECONDS = 1;
+export const HALT_FULL = 2;
+export const HALT_MEMORY = 3;
+
+export interface LevelSpec {
+  readonly frontier: SharedArrayBuffer;
+  /** Byte offset of each chunk's first state, and the end of the last chunk. */
+  readonly chunkStarts: SharedArrayBuffer;
+  readonly chunkSize: number;
+  readonly count: number;
+  /** Id of the level's first state. */
+  readonly firstId: number;
+  /** The depth bound is reached: successors are only looked up, never stored. */
+  readonly atBound: boolean;
+  readonly table: SharedArrayBuffer;
+  readonly control: SharedArrayBuffer;
+  /** Properties already violated, witnesses already reached: not evaluated again. */
+  readonly violated: readonly boolean[];
+  readonly stepViolated: readonly boolean[];
+  readonly reached: readonly boolean[];
+  readonly deadlockFound: boolean;
+  /** Inserts after which no further chunk is started (max-states). */
+  readonly maxNew: number;
+  /** Date.now() after which no further chunk is started (max-seconds). */
+  readonly deadline: number;
+  /** Table load above which the level halts to be redone with a larger table. */
+  readonly maxLoad: number;
+}
+
+export type EventKind = 'action' | 'invariant' | 'witness' | 'deadlock' | 'unseen' | 'error';
+
+/**
+ * Something the one-thread search would have done at a point of its order: (parent id, ordinal of
+ * the successor among the parent's, phase). On a new state, `slot` names it and its point is the
+ * one of the parent that owns it when the level is over.
+ */
+export interface LevelEvent {
+  readonly kind: EventKind;
+  readonly parent: number;
+  readonly ord: number;
+  readonly index: number;
+  readonly move: number;
+  /** The new state's table slot, or -1 for a state outside the constraint. */
+  readonly slot: number;
+  readonly detail?: string;
+  readonly error?: { readonly message: string; readonly model: boolean; readonly trace: boolean };
+}
+
+/** Ordinal of a parent's deadlock: after all its successors. */
+export const AFTER_ALL = 0x7fffffff;
+
+export interface LevelReport {
+  /** Chunk numbers done by this thread. */
+  readonly chunks: readonly number[];
+  /**
+   * Each chunk's claims: per parent, for each successor claimed, its ordinal + 1, slot, move and the
+   * size of its encoding; then 0 and the number of successors generated (expand.ts).
+   */
+  readonly results: readonly Uint8Array[];
+  /** Each chunk's claimed states' encodings, one after the other, in the order of the claims. */
+  readonly states: readonly Uint8Array[];
+  /** Claims in all chunks. */
+  readonly claims: number;
+  readonly events: readonly LevelEvent[];
+  /** Per chunk, successors counted per action (the one-thread search's `fired`). */
+  readonly fired: readonly Float64Array[];
+  /**
+   * Slots whose owner this thread lowered. Only a new state in one of them may be owned by another
+   * claim than its insertion, so only these are looked up in the table at the level's end.
+   */
+  readonly lowered: readonly number[];
+}

@@ -1,0 +1,124 @@
+// The fingerprint table every thread of a parallel search inserts into: open addressing with linear
+// probing on a SharedArrayBuffer, three Int32 words a slot (the fingerprint's two lanes and an owner).
+//
+// A slot is claimed by a compare-exchange of its low lane from 0 (the low lane is never 0); the
+// claimer then writes the high lane and publishes the slot by storing its owner, which is never 0.
+// A thread that finds the low lane it looks for waits for the owner before it reads the high lane.
+//
+// The owner is what makes a level's result the one-thread search's: it is the id of the state's
+// parent plus 2 (1 for an initial state), and a thread that reaches a state already inserted in the
+// current level from a parent of lower id lowers it. When the level is over, the owner of each new
+// state is the parent the breadth-first order meets first.
+
+const WORDS = 3;
+
+/** Owner word of an initial state; a state reached from the state of id p has owner p + 2. */
+export const INITIAL_OWNER = 1;
+
+export class SharedTable {
+  readonly words: Int32Array;
+  readonly mask: number;
+  /** After `insert` or `has`: the slot of the fingerprint. */
+  slot = 0;
+
+  constructor(readonly buffer: SharedArrayBuffer) {
+    this.words = new Int32Array(buffer);
+    this.mask = this.words.length / WORDS - 1;
+  }
+
+  static create(capacity: number): SharedTable {
+    let cap = 1 << 10;
+    while (cap < capacity) cap *= 2;
+    return new SharedTable(new SharedArrayBuffer(cap * WORDS * 4));
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  /** Inserts with this owner; returns false (and sets `slot`) when the fingerprint was present. */
+  insert(hi: number, lo: number, owner: number): boolean {
+    const w = this.words;
+    const mask = this.mask;
+    const lo32 = lo | 0;
+    let i = hi & mask;
+    for (let probes = 0; probes <= mask; probes++) {
+      const j = i * WORDS;
+      let l = w[j + 1] as number;
+      if (l === 0) {
+        l = Atomics.compareExchange(w, j + 1, 0, lo32);
+        if (l === 0) {
+          w[j] = hi | 0;
+          Atomics.store(w, j + 2, owner | 0);
+          this.slot = i;
+          return true;
+        }
+      }
+      if (l === lo32 && this.highAt(j) === (hi | 0)) {
+        this.slot = i;
+        return false;
+      }
+      i = (i + 1) & mask;
+    }
+    throw new Error('the shared fingerprint table is full');
+  }
+
+  has(hi: number, lo: number): boolean {
+    const w = this.words;
+    const lo32 = lo | 0;
+    let i = hi & this.mask;
+    for (let probes = 0; probes <= this.mask; probes++) {
+      const j = i * WORDS;
+      const l = Atomics.load(w, j + 1);
+      if (l === 0) return false;
+      if (l === lo32 && this.highAt(j) === (hi | 0)) return true;
+      i = (i + 1) & this.mask;
+    }
+    return false;
+  }
+
+  /** The high lane of a claimed slot, once its claimer has published it. */
+  private highAt(j: number): number {
+    while (Atomics.load(this.words, j + 2) === 0);
+    return this.words[j] as number;
+  }
+
+  owner(slot: number): number {
+    return Atomics.load(this.words, slot * WORDS + 2) >>> 0;
+  }
+
+  /** Makes `owner` the slot's owner if it is lower than the present one; returns whether it did. */
+  lower(slot: number, owner: number): boolean {
+    const at = slot * WORDS + 2;
+    let cur = Atomics.load(this.words, at) >>> 0;
+    while (owner < cur) {
+      const was = Atomics.compareExchange(this.words, at, cur | 0, owner | 0) >>> 0;
+      if (was === cur) return true;
+      cur = was;
+    }
+    return false;
+  }
+
+  /**
+   * A table of `capacity` slots holding these entries but those whose owner is at least `dropFrom`
+   * (the states a level inserted, when that level is to be expanded again). Only while no other
+   * thread touches either table.
+   */
+  rehash(capacity: number, dropFrom = Infinity): SharedTable {
+    const next = SharedTable.create(capacity);
+    const src = this.words;
+    const dst = next.words;
+    const mask = next.mask;
+    for (let j = 0; j < src.length; j += WORDS) {
+      const lo = src[j + 1] as number;
+      if (lo === 0 || (src[j + 2] as number) >>> 0 >= dropFrom) continue;
+      const hi = src[j] as number;
+      let i = hi & mask;
+      while (dst[i * WORDS + 1] !== 0) i = (i + 1) & mask;
+      dst[i * WORDS] = hi;
+      dst[i * WORDS + 1] = lo;
+      dst[i * WORDS + 2] = src[j + 2] as number;
+    }
+    return next;
+  }
+}

@@ -1,0 +1,129 @@
+// The parallel search (explorer/parallel/) against the one-thread search (bfs.ts) on the same models:
+// the same distinct states, transitions, depth, step counts and verdicts, and the very same shortest
+// counterexamples, with 2 and 3 threads. The threads are made to share every level, however small,
+// so that the level barrier is exercised at every depth.
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { explore, type ExploreOptions } from '../../../explorer/bfs.ts';
+import { compile, type Compiled } from '../../../explorer/compile.ts';
+import type { AnyModel } from '../../../explorer/model.ts';
+import { exploreParallel } from '../../../explorer/parallel/coordinator.ts';
+import type { WorkerSource } from '../../../explorer/parallel/source.ts';
+import type { ExploreResult } from '../../../explorer/result.ts';
+import { applyVariant, type AnyVariant } from '../../../explorer/variant.ts';
+import { ROOT } from '../../helpers/cli.ts';
+import counters from './counters.ts';
+import diehard from '../../models/diehard.ts';
+import iopf from '../../models/iopf-pipeline.ts';
+import peterson from '../../models/peterson.ts';
+import prodcons from '../../models/prodcons.ts';
+import iopfFreeBeforeFlush from '../../models/variants/iopf-pipeline-free-before-flush.ts';
+import petersonNoVictim from '../../models/variants/peterson-no-victim.ts';
+import prodconsLifo from '../../models/variants/prodcons-lifo.ts';
+import { summary } from './summary.ts';
+
+const MODELS = { counters: 'test/explorer/parallel/counters.ts', diehard: 'test/models/diehard.ts', iopf: 'test/models/iopf-pipeline.ts', peterson: 'test/models/peterson.ts', prodcons: 'test/models/prodcons.ts' };
+const VARIANTS = new Map<AnyVariant, string>([
+  [iopfFreeBeforeFlush as AnyVariant, 'test/models/variants/iopf-pipeline-free-before-flush.ts'],
+  [petersonNoVictim as AnyVariant, 'test/models/variants/peterson-no-victim.ts'],
+  [prodconsLifo as AnyVariant, 'test/models/variants/prodcons-lifo.ts'],
+]);
+
+interface Case {
+  readonly model: AnyModel;
+  readonly file: string;
+  readonly params: Record<string, unknown>;
+  readonly variant?: AnyVariant;
+}
+
+const setup = (c: Case): { compiled: Compiled<unknown, unknown>; source: WorkerSource } => {
+  const params: unknown = c.model.params.parse(c.params);
+  const model = c.variant ? applyVariant(c.model, c.variant) : c.model;
+  const variantFile = c.variant ? resolve(ROOT, VARIANTS.get(c.variant)!) : null;
+  return { compiled: compile(model, params), source: { modelFile: resolve(ROOT, c.file), variantFile, params } };
+};
+
+async function compare(c: Case, options: ExploreOptions = {}, threads: readonly number[] = [2]): Promise<ExploreResult> {
+  const { compiled, source } = setup(c);
+  const opts: ExploreOptions = { liveness: false, ...options };
+  const one = explore(compiled, opts);
+  for (const workers of threads) {
+    const many = await exploreParallel(compiled, opts, { workers, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
+    expect(summary(many), `${workers} threads`).toEqual(summary(one));
+    expect(many.stats.workers).toBe(workers);
+  }
+  return one;
+}
+
+describe('parallel search: the same result as one thread', () => {
+  it('peterson N=4: 9,272 states', async () => {
+    const r = await compare({ model: peterson, file: MODELS.peterson, params: { N: 4 } }, {}, [2, 3]);
+    expect(r.stats.distinctStates).toBe(9_272);
+  });
+
+  it('prodcons N=3 K=3 and iopf pipeline D=2 F=2 Q=2 W=1 G=2', async () => {
+    expect((await compare({ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } })).stats.statesGenerated).toBe(30_529);
+    expect((await compare({ model: iopf, file: MODELS.iopf, params: { D: 2, F: 2, Q: 2, W: 1, G: 2 } }, {}, [2])).stats.distinctStates).toBe(15_092);
+  });
+
+  it('a deadlock on the last level, with its explanation', async () => {
+    const r = await compare({ model: counters, file: MODELS.counters, params: { M: 12 } }, {}, [2, 3]);
+    expect(r.kind === 'violation' && r.violations.map((v) => [v.property, v.length, v.detail])).toEqual([['deadlock', 18, 'stuck at 12,12,12']]);
+  });
+
+  it('an invariant failing on a whole level: the first of the one-thread order, which stops the search', async () => {
+    const r = await compare({ model: counters, file: MODELS.counters, params: { M: 12, T: 20 } }, {}, [2, 3]);
+    expect(r.kind === 'violation' && r.violations[0]!.length).toBe(10);
+    // Stopped at the first violating state: not every state of the level was kept.
+    expect(r.stats.distinctStates).toBeLessThan(explore(setup({ model: counters, file: MODELS.counters, params: { M: 12 } }).compiled, { maxDepth: 10 }).stats.distinctStates);
+  });
+
+  it('action properties, invariants and deadlocks with --continue, known findings, a constraint', async () => {
+    await compare({ model: counters, file: MODELS.counters, params: { M: 12, T: 20, S: 9 } }, { continueAfterViolation: true });
+    await compare({ model: counters, file: MODELS.counters, params: { M: 12, T: 20, S: 9 } }, { known: ['SumIsNotT'] });
+    await compare({ model: counters, file: MODELS.counters, params: { M: 12, T: 20, S: 30, C: 7 } }, { known: ['SumIsNotT', 'NoLeapAtS'] });
+  });
+
+  it('symmetry reduction (canonicalize), checked with --check-symmetry', async () => {
+    await compare({ model: counters, file: MODELS.counters, params: { M: 14, T: 25, sym: true } }, { continueAfterViolation: true, checkSymmetry: true });
+  });
+
+  it('the broken variants: the same shortest counterexamples', async () => {
+    await compare({ model: peterson, file: MODELS.peterson, params: { N: 3 }, variant: petersonNoVictim as AnyVariant }, {}, [2, 3]);
+    await compare({ model: prodcons, file: MODELS.prodcons, params: { N: 2, K: 3 }, variant: prodconsLifo as AnyVariant }, { continueAfterViolation: true });
+    await compare({ model: iopf, file: MODELS.iopf, params: { D: 2, F: 2, Q: 2, W: 1, G: 2 }, variant: iopfFreeBeforeFlush as AnyVariant }, {}, [2]);
+    const r = await compare({ model: diehard, file: MODELS.diehard, params: {} });
+    expect(r.kind === 'violation' && r.violations[0]!.length).toBe(6);
+  });
+
+  it('bounds: max-depth, max-states', async () => {
+    const depth = await compare({ model: peterson, file: MODELS.peterson, params: { N: 4 } }, { maxDepth: 12 });
+    expect(depth.kind === 'incomplete' && depth.reason).toBe('max-depth');
+    const states = await compare({ model: peterson, file: MODELS.peterson, params: { N: 4 } }, { maxStates: 4_321 });
+    expect(states.kind === 'incomplete' && states.reason).toBe('max-states');
+    expect(states.stats.distinctStates).toBe(4_321);
+    await compare({ model: counters, file: MODELS.counters, params: { M: 12 } }, { maxDepth: 36 });
+  });
+
+  it('a model that throws: the error the one-thread search meets first', async () => {
+    const c = { model: counters, file: MODELS.counters, params: { M: 12, E: 17 } };
+    const { compiled, source } = setup(c);
+    const error = (() => {
+      try {
+        explore(compiled, { liveness: false });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('the one-thread search did not throw');
+    })();
+    expect(error.message).toMatch(/step counter\/climb threw in its recipe: climbed to/);
+    await expect(exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(error.message);
+  });
+
+  it('a level that overflows the table is expanded again with a larger one, to the same counts', async () => {
+    const { compiled, source } = setup({ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } });
+    const one = explore(compiled, { liveness: false });
+    const many = await exploreParallel(compiled, { liveness: false, initialCapacity: 16 }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true, growAhead: false });
+    expect(summary(many)).toEqual(summary(one));
+  });
+});

@@ -105,7 +105,7 @@ export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, mmgrab_cd = fals
 }
 
 /** arm_smmu_alloc_shared_cd after arm_smmu_share_asid returned NULL: xa_insert, and the CD's mm_count. */
-export function arm_smmu_alloc_shared_cd_end(d: AsidView, mm: MmId, asid: Asid, mmgrab_cd: boolean): AllocSharedCdRet {
+export function arm_smmu_alloc_shared_cd_end(d: AsidView, mm: MmId, asid: Asid, mmgrab_cd: boolean): Asid | '-EBUSY' {
   const m = d.mms[mm]!;
   if (d.smmu.asid_xa[asid]) {
     arm64_mm_context_put(d.cpu_asid, m); // xa_insert: -EBUSY

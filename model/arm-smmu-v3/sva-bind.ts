@@ -111,7 +111,7 @@ export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: S
 }
 
 /** The bond's notifier is got (or failed): the bond is recorded, or the PASID freed. */
-function bindNotifier(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, mn: Exclude<NotifierGetRet, { seizing: unknown }>): BindRet {
+function bindNotifier(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, mn: Exclude<NotifierGetRet, { seizing: unknown }>): Exclude<BindRet, { seizing: unknown }> {
   if (typeof mn === 'string') {
     errFreePasid(d, sid, mm, opts);
     return mn;
@@ -125,14 +125,11 @@ function bindNotifier(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, mn: Ex
  * arm_smmu_alloc_shared_cd (xa_insert of the mm's CD at its CPU ASID) and of
  * arm_smmu_mmu_notifier_get (`fail`: kzalloc(smmu_mn)), then the bond.
  */
-export function __arm_smmu_sva_bind_seized(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): BindRet {
+export function __arm_smmu_sva_bind_seized(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): Exclude<BindRet, { seizing: unknown }> {
   const domain = d.smmu.masters[sid]!.domain;
   const asid = asidOf(d.cpu_asid, d.mms[mm]!.context.id);
   const cd = arm_smmu_alloc_shared_cd_end(d, mm, asid, opts.cd_mmgrab ?? false);
-  if (typeof cd === 'object') return cd; // not reached: only share_asid seizes
-  const mn = typeof cd === 'string' ? cd : arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail);
-  if (typeof mn === 'object' && 'seizing' in mn) return mn;
-  return bindNotifier(d, sid, mm, opts, mn);
+  return bindNotifier(d, sid, mm, opts, typeof cd === 'string' ? cd : arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail));
 }
 
 /**

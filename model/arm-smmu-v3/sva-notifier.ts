@@ -73,7 +73,7 @@ export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId
 }
 
 /** arm_smmu_mmu_notifier_get once the shared CD exists: kzalloc(smmu_mn) (err_free_cd on failure). */
-export function arm_smmu_mmu_notifier_get_end(d: SvaView, domain: DomainId, mm: MmId, cd: Asid, fail: BindAllocFailure): NotifierGetRet {
+export function arm_smmu_mmu_notifier_get_end(d: SvaView, domain: DomainId, mm: MmId, cd: Asid, fail: BindAllocFailure): { mn: NotifierId; register: boolean } | '-ENOMEM' {
   const slot = d.smmu.mmu_notifiers.indexOf(null);
   if (slot < 0 || fail === 'smmu_mn') {
     arm_smmu_free_shared_cd(d, cd); // err_free_cd

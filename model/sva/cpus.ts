@@ -7,7 +7,7 @@
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import type { MmId } from '../ids.ts';
 import { CONTEXT_C, asid_gen_match, check_and_switch_context, new_context_beyond_bound, type ContextOpts } from '../mm/context.ts';
-import { mm_init } from '../mm/mm.ts';
+import { mm_init, type MmStruct } from '../mm/mm.ts';
 import type { IopfParams } from '../params.ts';
 import type { CpuMm, State } from '../state.ts';
 import { mmConfig, mmCount, vmLayout } from './config.ts';
@@ -30,8 +30,8 @@ function switchChoices(c: IopfParams, s: State, cpu: number): Next[] {
 }
 
 /** The next task's mm may be given a context id without rolling over past the generations bound. */
-function withinBound(c: IopfParams, s: State, next: Next, opts: ContextOpts): boolean {
-  const mm = next.kind === 'mm' ? s.mms[next.mm]! : otherMm(c);
+function withinBound(s: State, next: Next, other: MmStruct, opts: ContextOpts): boolean {
+  const mm = next.kind === 'mm' ? s.mms[next.mm]! : other;
   return asid_gen_match(s.cpu_asid, mm.context.id) || !new_context_beyond_bound(s.cpu_asid, mm, opts);
 }
 
@@ -41,12 +41,14 @@ export function cpuProcess(c: IopfParams): Process<State> {
 
 /** check_and_switch_context as context.c has it, or with a variant's allocator (`opts`). */
 export function switchStep(c: IopfParams, opts: ContextOpts = CONTEXT_C): AnyStep<State> {
+  const fresh = otherMm(c);
   return step<State, Next>({
         name: 'check_and_switch_context',
         doc: 'context_switch → switch_mm → check_and_switch_context(next mm): the lockless fast path (active_asids non-zero and the generation current: one cmpxchg), else under cpu_asid_lock new_context when the generation is old (reuse a reserved, pinned or free old ASID, else allocate, rolling over when none is left: flush_context) and publish active_asids',
         source: 'arch/arm64/mm/context.c:215-259 (87ea6a1e395a) (check_and_switch_context); 158-213 (new_context); 104-132 (flush_context)',
         locks: 'none on the fast path; cpu_asid_lock (raw spinlock, irqs off) on the slow path',
-        choices: (s, cpu) => switchChoices(c, s, cpu).filter((next) => withinBound(c, s, next, opts)),
+        // Read only by the guard: one fresh mm stands for every process outside the model.
+        choices: (s, cpu) => switchChoices(c, s, cpu).filter((next) => withinBound(s, next, fresh, opts)),
         apply: (d, cpu, next) => {
           if (next.kind === 'other') {
             check_and_switch_context(d.cpu_asid, otherMm(c), cpu, opts);

@@ -145,13 +145,15 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
   });
 }
 
+/** The domain of a driver's master (every master stays in its domain). */
+const domainOf = (s: State, self: number): DomainId => s.arm_smmu.masters[self]!.domain;
+
 /**
  * The rest of arm_smmu_share_asid's seize (arm-smmu-v3-sva.c:77-88), one step per command batch the
  * binder waits for, as the unmap path (no lock) and the device's DMA may run between them; then the
  * rest of the bind up to mmu_notifier_register.
  */
 export function seizeSteps(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<State>[] {
-  const domainOf = (s: State, self: number): DomainId => s.arm_smmu.masters[self]!.domain;
   return [
     step<State>({
       name: 'arm_smmu_share_asid/write_ctx_desc',
@@ -176,29 +178,34 @@ export function seizeSteps(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<
         go(d, self, 'bind_seize_end');
       },
     }),
-    step<State, BindAllocFailure>({
-      name: 'arm_smmu_share_asid/xa_erase',
-      at: 'bind_seize_end',
-      // The bond is recorded here when the bind seized an ASID.
-      tracepoint: smmu_bind_alloc,
-      doc: 'after the TLBI sync: xa_erase(old asid), return NULL; arm_smmu_alloc_shared_cd: xa_insert(asid, cd), mutex_unlock(arm_smmu_asid_lock); arm_smmu_mmu_notifier_get: kzalloc(smmu_mn) (may fail: err_free_cd, err_free_pasid, unlock)',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:87-88, 114-118 and 236-241 (v5.13-rc6)',
-      locks: 'sva_lock (held); arm_smmu_asid_lock up to the xa_insert',
-      choices: () => (c.allocFailures ? ['none', 'smmu_mn'] : ['none']),
-      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
-      apply: (d, self, fail) => {
-        const mm = d.sva[self]!.mm!;
-        arm_smmu_share_asid_end(d.arm_smmu, domainOf(d as State, self));
-        const r = __arm_smmu_sva_bind_seized(svaView(d), self as DeviceId, mm, driverOpts(self, over), fail);
-        if (typeof r === 'string' || 'seizing' in r) {
-          if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;
-          return bindFailed(d, self);
-        }
-        go(d, self, r.register !== null ? 'bind_register' : 'bind_unlock');
-      },
-      showChoice: (fail) => (fail === 'none' ? 'no failure' : `${fail} allocation fails`),
-    }),
+    seizeEndStep(c, over),
   ];
+}
+
+/** The seize's last step, with the bind options `over` of a variant that changes the bind. */
+export function seizeEndStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<State> {
+  return step<State, BindAllocFailure>({
+    name: 'arm_smmu_share_asid/xa_erase',
+    at: 'bind_seize_end',
+    // The bond is recorded here when the bind seized an ASID.
+    tracepoint: smmu_bind_alloc,
+    doc: 'after the TLBI sync: xa_erase(old asid), return NULL; arm_smmu_alloc_shared_cd: xa_insert(asid, cd), mutex_unlock(arm_smmu_asid_lock); arm_smmu_mmu_notifier_get: kzalloc(smmu_mn) (may fail: err_free_cd, err_free_pasid, unlock)',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:87-88, 114-118 and 236-241 (v5.13-rc6)',
+    locks: 'sva_lock (held); arm_smmu_asid_lock up to the xa_insert',
+    choices: () => (c.allocFailures ? ['none', 'smmu_mn'] : ['none']),
+    enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+    apply: (d, self, fail) => {
+      const mm = d.sva[self]!.mm!;
+      arm_smmu_share_asid_end(d.arm_smmu, domainOf(d as State, self));
+      const r = __arm_smmu_sva_bind_seized(svaView(d), self as DeviceId, mm, driverOpts(self, over), fail);
+      if (typeof r === 'string') {
+        if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;
+        return bindFailed(d, self);
+      }
+      go(d, self, r.register !== null ? 'bind_register' : 'bind_unlock');
+    },
+    showChoice: (fail) => (fail === 'none' ? 'no failure' : `${fail} allocation fails`),
+  });
 }
 
 /** mmu_notifier_register takes mmap_write_lock(mm): not while the owner's munmap holds mmap_lock. */

@@ -11,7 +11,7 @@ import type { MmId, Pasid } from '../../../model/ids.ts';
 import { IOMMU_SVA_PASID_SET, type AllocPasidRet, type SvaLibView } from '../../../model/iommu-sva/iommu-sva-lib.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { bindRegisterStep, bindStep, seizeSteps, freePasidStep } from '../../../model/sva/driver-sva.ts';
+import { bindRegisterStep, bindStep, seizeEndStep, freePasidStep } from '../../../model/sva/driver-sva.ts';
 import { notePasidPut } from '../../../model/sva/pasid.ts';
 import { FREE_CD_IN } from '../../../model/sva/processes.ts';
 
@@ -68,7 +68,7 @@ function unbindTailStep(): AnyStep<State> {
 /** The bind and unbind steps of 701fac40384f, by the baseline's step names. */
 export const bindUnbindSteps = {
   'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStep(c, pasidOpts),
-  'driver/arm_smmu_share_asid/xa_erase': (c: IopfParams) => seizeSteps(c, pasidOpts)[2]!,
+  'driver/arm_smmu_share_asid/xa_erase': (c: IopfParams) => seizeEndStep(c, pasidOpts),
   'driver/arm_smmu_mmu_notifier_get/mmu_notifier_register': (c: IopfParams) => bindRegisterStep(c, undefined, pasidOpts),
   'driver/iommu_sva_free_pasid': () => unbindTailStep(),
 } as const;

@@ -6,7 +6,7 @@
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { bindStep, seizeSteps } from '../../../model/sva/driver-sva.ts';
+import { bindStep, seizeEndStep } from '../../../model/sva/driver-sva.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'shared-cd-mmgrab',
@@ -19,7 +19,7 @@ export default defineVariant<State, IopfParams>({
   steps: {
     replace: {
       'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStep(c, { cd_mmgrab: true }),
-      'driver/arm_smmu_share_asid/xa_erase': (c: IopfParams) => seizeSteps(c, { cd_mmgrab: true })[2]!,
+      'driver/arm_smmu_share_asid/xa_erase': (c: IopfParams) => seizeEndStep(c, { cd_mmgrab: true }),
     },
   },
 });

@@ -202,3 +202,16 @@ describe('malformed variant modules', () => {
     }
   });
 });
+
+describe('bounds of the ASID allocator, the IOVAs and the MSI geometry', () => {
+  it.each([
+    ['sva-small', 'asidBits=9', /sva-small\.json: params for model sva: asidBits: Too big/],
+    ['sva-small', 'cpus=3', /sva-small\.json: params for model sva: cpus: Too big/],
+    ['sva-small', 'iovas=-1', /sva-small\.json: params for model sva: iovas: Too small/],
+    ['msi-geometry', 'sets=3', /msi-geometry\.json: params for model msi: .*more iommu_msi_set_aperture calls than apertures listed/],
+  ])('%s -p %s: one line, exit 2', async (config, param, message) => {
+    const run = await cli(['explore', '--config', config, '-p', param, '--no-save']);
+    expectOneLineError(run, `${config}.json`);
+    expect(run.err).toMatch(message);
+  });
+});

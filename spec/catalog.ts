@@ -51,6 +51,8 @@ export const catalog: Catalog = {
     'unbind-keeps-pasid': 'spec/variants/sva/unbind-keeps-pasid.ts',
     'rollover-forgets-pinned': 'spec/variants/sva/rollover-forgets-pinned.ts',
     'new-context-ignores-pinned': 'spec/variants/sva/new-context-ignores-pinned.ts',
+    'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
+    'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',

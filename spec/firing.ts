@@ -35,7 +35,7 @@ export const firing: Readonly<Record<string, Firing>> = {
   // F4: the seize's new ASID is what a concurrent unmap invalidates, while the SMMU still uses the old.
   'no-dma-through-stale-tlb': { config: 'sva-seize', variant: null },
   // F5: a get_attr that loads the old start and the new end of a 0/0 aperture being set.
-  'msi-geometry-consistent': { config: 'msi-geometry', variant: null },
+  'msi-geometry-never-torn': { config: 'msi-geometry', variant: null },
   // A pinned ASID freed at a rollover and given to the next process (labelled mutation of context.c).
   'pinned-asid-stable': { config: 'sva-asid', variant: 'rollover-forgets-pinned' },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.

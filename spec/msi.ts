@@ -5,8 +5,8 @@ import type { Invariant, Model, Witness } from '../explorer/model.ts';
 import { MSI_READS_DONE, msiCodec, msiInit, msiParams, msiProcesses, type MsiParams, type MsiState } from '../model/msi-iommu/model.ts';
 import { msi_aperture_valid } from '../model/msi-iommu/msi-iommu.ts';
 
-export const msiGeometryConsistent: Invariant<MsiState, MsiParams> = {
-  name: 'msi-geometry-consistent',
+export const msiGeometryNeverTorn: Invariant<MsiState, MsiParams> = {
+  name: 'msi-geometry-never-torn',
   description: 'iommu_domain_get_attr(DOMAIN_ATTR_MSI_GEOMETRY) returns an invalid range (start >= end) or an aperture that was set, never a valid mix of two',
   source: 'seed 002, Alex Williamson: "We can always define that start >= end is invalid and set them in the right order that iommu_domain_get_attr() may get different versions of invalid, but it will always be invalid or valid."',
   holds: (s) => !s.tornRead,
@@ -15,7 +15,7 @@ export const msiGeometryConsistent: Invariant<MsiState, MsiParams> = {
 const witnesses: readonly Witness<MsiState, MsiParams>[] = [
   {
     name: 'read-between-stores',
-    description: 'get_attr loads a field while iommu_msi_set_aperture is between its two stores (guards msi-geometry-consistent)',
+    description: 'get_attr loads a field while iommu_msi_set_aperture is between its two stores (guards msi-geometry-never-torn)',
     source: 'seed 002 ("the possible race between the set_aperture (msi_iommu) and the get_attr (iommu)")',
     reached: (s) => s.setter.pc === 'second' && s.reader.pc === 'second',
   },
@@ -23,7 +23,11 @@ const witnesses: readonly Witness<MsiState, MsiParams>[] = [
     name: 'valid-aperture-read',
     description: 'a get_attr returns a valid aperture (the caller maps its doorbells there)',
     source: 'seed 002',
-    reached: (s) => s.reader.pc === 'second' && s.reader.first === 'aperture_start' && msi_aperture_valid(s.reader.value, s.geometry.aperture_end),
+    reached: (s) => {
+      const r = s.reader;
+      if (r.pc !== 'second') return false;
+      return r.first === 'aperture_start' ? msi_aperture_valid(r.value, s.geometry.aperture_end) : msi_aperture_valid(s.geometry.aperture_start, r.value);
+    },
   },
 ];
 
@@ -35,7 +39,7 @@ const msi: Model<MsiState, MsiParams> = {
   init: (c) => [msiInit(c)],
   codec: msiCodec,
   processes: (c) => msiProcesses(c),
-  invariants: [msiGeometryConsistent],
+  invariants: [msiGeometryNeverTorn],
   witnesses,
   isFinal: (s, c) => MSI_READS_DONE(c)(s),
 };

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { bool, int, literal, record, type Codec } from '../../explorer/codec.ts';
 import { step, type Process } from '../../explorer/model.ts';
-import { iommu_msi_set_aperture_first, iommu_msi_set_aperture_second, msi_aperture_valid, type Aperture, type MsiGeometry, type SetOrder } from './msi-iommu.ts';
+import { iommu_msi_set_aperture_store, msi_aperture_valid, otherField, type Aperture, type ApertureField, type MsiGeometry } from './msi-iommu.ts';
 
 export const msiParams = z
   .object({
@@ -35,15 +35,24 @@ export const msiParams = z
   .refine((p) => p.sets <= p.apertures.length, { message: 'sets: more iommu_msi_set_aperture calls than apertures listed' });
 export type MsiParams = z.output<typeof msiParams>;
 
-/** The field a get_attr copy loads first: a struct copy has no order, and arm64 may reorder loads. */
-export type FirstLoad = 'aperture_start' | 'aperture_end';
+/**
+ * Which field may reach memory (a store) or be read (a load) first. The patch's get_attr is a struct
+ * copy (no order, and arm64 may reorder loads); its setter stores start, then end, "in the right
+ * order" as the review asks, and the model takes that order as the order other CPUs see.
+ */
+export interface MsiOrders {
+  readonly stores: readonly ApertureField[];
+  readonly loads: readonly ApertureField[];
+}
+
+export const PATCH_ORDERS: MsiOrders = { stores: ['aperture_start'], loads: ['aperture_start', 'aperture_end'] };
 
 export interface MsiState {
   geometry: MsiGeometry;
-  /** The setter: how many calls it has made, and whether the one in progress owes its second store. */
-  setter: { calls: number; pc: 'idle' | 'second' };
+  /** The setter: its calls, and the field the call in progress stored first (`second`: the other is owed). */
+  setter: { calls: number; pc: 'idle' | 'second'; first: ApertureField };
   /** The get_attr caller: the field it loaded first and its value (`second`: the other is owed), its calls. */
-  reader: { pc: 'idle' | 'second'; first: FirstLoad; value: number; reads: number };
+  reader: { pc: 'idle' | 'second'; first: ApertureField; value: number; reads: number };
   /** Ghost: a get_attr returned a valid range that no iommu_msi_set_aperture call (nor the driver) set. */
   tornRead: boolean;
 }
@@ -53,7 +62,7 @@ export function msiInit(c: MsiParams): MsiState {
   const g = c.programmable ? unset : { aperture_start: c.fixed.start, aperture_end: c.fixed.end };
   return {
     geometry: { ...g, programmable: c.programmable },
-    setter: { calls: 0, pc: 'idle' },
+    setter: { calls: 0, pc: 'idle', first: 'aperture_start' },
     reader: { pc: 'idle', first: 'aperture_start', value: 0, reads: 0 },
     tornRead: false,
   };
@@ -61,10 +70,11 @@ export function msiInit(c: MsiParams): MsiState {
 
 export function msiCodec(c: MsiParams): Codec<MsiState> {
   const v = int(0, MAX_IOVA);
+  const field = literal(['aperture_start', 'aperture_end'] as const);
   return record<MsiState>({
     geometry: record<MsiGeometry>({ aperture_start: v, aperture_end: v, programmable: bool }),
-    setter: record({ calls: int(0, c.sets), pc: literal(['idle', 'second'] as const) }),
-    reader: record({ pc: literal(['idle', 'second'] as const), first: literal(['aperture_start', 'aperture_end'] as const), value: v, reads: int(0, c.reads) }),
+    setter: record({ calls: int(0, c.sets), pc: literal(['idle', 'second'] as const), first: field }),
+    reader: record({ pc: literal(['idle', 'second'] as const), first: field, value: v, reads: int(0, c.reads) }),
     tornRead: bool,
   });
 }
@@ -79,32 +89,20 @@ function legitimate(c: MsiParams, s: MsiState, start: number, end: number): bool
   return set.some((a) => a.start === start && a.end === end);
 }
 
-export function msiProcesses(c: MsiParams, order: SetOrder = 'start-first'): Process<MsiState>[] {
+export function msiProcesses(c: MsiParams): Process<MsiState>[] {
   return [
     {
       name: 'setter',
       instances: 1,
       pc: (s) => s.setter.pc,
-      steps: [setFirstStep(c, order), setSecondStep(c, order)],
+      steps: [setFirstStep(c, PATCH_ORDERS.stores), setSecondStep(c)],
     },
     {
       name: 'reader',
       instances: 1,
       pc: (s) => s.reader.pc,
       steps: [
-        step<MsiState, FirstLoad>({
-          name: 'iommu_domain_get_attr/first_load',
-          at: 'idle',
-          doc: 'iommu_domain_get_attr(domain, DOMAIN_ATTR_MSI_GEOMETRY, &geo): the struct copy loads one field (either may come first: no order, no barrier)',
-          source: 'seed 002 (iommu_msi_domain calls iommu_domain_get_attr(d, DOMAIN_ATTR_MSI_GEOMETRY, &msi_geometry))',
-          locks: 'none',
-          choices: (s) => (s.reader.reads < c.reads ? (['aperture_start', 'aperture_end'] as const) : []),
-          apply: (d, _self, first) => {
-            d.reader.first = first;
-            d.reader.value = d.geometry[first];
-            d.reader.pc = 'second';
-          },
-        }),
+        getAttrFirstLoadStep(c, PATCH_ORDERS.loads),
         step<MsiState>({
           name: 'iommu_domain_get_attr/second_load',
           at: 'second',
@@ -124,32 +122,51 @@ export function msiProcesses(c: MsiParams, order: SetOrder = 'start-first'): Pro
   ];
 }
 
+/** get_attr's first load: either field (the patch's struct copy), or `loads` alone (an ordered reader). */
+export function getAttrFirstLoadStep(c: MsiParams, loads: readonly ApertureField[]) {
+  return step<MsiState, ApertureField>({
+      name: 'iommu_domain_get_attr/first_load',
+      at: 'idle',
+      doc: `iommu_domain_get_attr(domain, DOMAIN_ATTR_MSI_GEOMETRY, &geo): the copy loads ${loads.length > 1 ? 'one field (either may come first: no order, no barrier)' : `${loads[0]!} first`}`,
+      source: 'seed 002 (iommu_msi_domain calls iommu_domain_get_attr(d, DOMAIN_ATTR_MSI_GEOMETRY, &msi_geometry))',
+      locks: 'none',
+      choices: (s) => (s.reader.reads < c.reads ? loads : []),
+      apply: (d, _self, first) => {
+        d.reader.first = first;
+        d.reader.value = d.geometry[first];
+        d.reader.pc = 'second';
+      },
+    });
+}
+
 /** The first store of an iommu_msi_set_aperture call (a programmable aperture only). */
-export function setFirstStep(c: MsiParams, order: SetOrder) {
-  return step<MsiState>({
+export function setFirstStep(c: MsiParams, stores: readonly ApertureField[]) {
+  return step<MsiState, ApertureField>({
     name: 'iommu_msi_set_aperture/first',
     at: 'idle',
-    doc: `iommu_msi_set_aperture(domain, start, end): the first store (${order === 'start-first' ? 'aperture_start' : 'aperture_end'})`,
+    doc: `iommu_msi_set_aperture(domain, start, end): the first store to reach memory (${stores.join(' or ')})`,
     source: 'seed 002 (msi-iommu.c iommu_msi_set_aperture; "set them in the right order")',
     locks: 'none against iommu_domain_get_attr',
+    choices: () => stores,
     enabled: (s) => c.programmable && s.setter.calls < c.sets,
-    apply: (d) => {
-      iommu_msi_set_aperture_first(d.geometry, c.apertures[d.setter.calls]!, order);
+    apply: (d, _self, first) => {
+      iommu_msi_set_aperture_store(d.geometry, c.apertures[d.setter.calls]!, first);
       d.setter.calls++;
+      d.setter.first = first;
       d.setter.pc = 'second';
     },
   });
 }
 
-export function setSecondStep(c: MsiParams, order: SetOrder) {
+export function setSecondStep(c: MsiParams) {
   return step<MsiState>({
     name: 'iommu_msi_set_aperture/second',
     at: 'second',
-    doc: `the second store (${order === 'start-first' ? 'aperture_end' : 'aperture_start'})`,
+    doc: 'the other field\'s store',
     source: 'seed 002 (msi-iommu.c iommu_msi_set_aperture)',
     locks: 'none against iommu_domain_get_attr',
     apply: (d) => {
-      iommu_msi_set_aperture_second(d.geometry, c.apertures[d.setter.calls - 1]!, order);
+      iommu_msi_set_aperture_store(d.geometry, c.apertures[d.setter.calls - 1]!, otherField(d.setter.first));
       d.setter.pc = 'idle';
     },
   });

@@ -22,20 +22,16 @@ export interface MsiGeometry {
   programmable: boolean;
 }
 
-/** The order iommu_msi_set_aperture writes the two fields in. */
-export type SetOrder = 'start-first' | 'end-first';
-
 /** The review's rule: an aperture is valid when it is not empty. */
 export const msi_aperture_valid = (start: number, end: number): boolean => start < end;
 
-/** The first store of iommu_msi_set_aperture(domain, start, end); the second is owed. */
-export function iommu_msi_set_aperture_first(g: Draft<MsiGeometry>, a: Aperture, order: SetOrder): void {
-  if (order === 'start-first') g.aperture_start = a.start;
+/** A field of the geometry, in the order a store or load reaches it. */
+export type ApertureField = 'aperture_start' | 'aperture_end';
+
+/** The field iommu_msi_set_aperture stores as `first`, then the other one. */
+export function iommu_msi_set_aperture_store(g: Draft<MsiGeometry>, a: Aperture, field: ApertureField): void {
+  if (field === 'aperture_start') g.aperture_start = a.start;
   else g.aperture_end = a.end;
 }
 
-/** The second store. */
-export function iommu_msi_set_aperture_second(g: Draft<MsiGeometry>, a: Aperture, order: SetOrder): void {
-  if (order === 'start-first') g.aperture_end = a.end;
-  else g.aperture_start = a.start;
-}
+export const otherField = (f: ApertureField): ApertureField => (f === 'aperture_start' ? 'aperture_end' : 'aperture_start');

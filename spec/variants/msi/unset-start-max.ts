@@ -12,6 +12,6 @@ export default defineVariant<MsiState, MsiParams>({
   description:
     'At msi-geometry (one set) every get_attr returns an invalid range or the aperture set: the finding there is fixed. At msi-reprogram the second set can still be read torn, ([1, 4) between [2, 4) and [1, 3)).',
   model: 'msi',
-  expect: { violates: [], fixes: ['msi-geometry-consistent'], config: 'msi-geometry' },
+  expect: { violates: [], fixes: ['msi-geometry-never-torn'], config: 'msi-geometry' },
   transform: (m) => ({ ...m, init: (c) => m.init({ ...c, unset: 'max' }) }),
 });

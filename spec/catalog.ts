@@ -44,6 +44,8 @@ export const catalog: Catalog = {
     'unbind-before-flush': 'spec/variants/sva/unbind-before-flush.ts',
     'unbind-notifier-put-first': 'spec/variants/sva/unbind-notifier-put-first.ts',
     'unbind-notifier-put-first-mmgrab': 'spec/variants/sva/unbind-notifier-put-first-mmgrab.ts',
+    'share-asid-no-tlbi': 'spec/variants/sva/share-asid-no-tlbi.ts',
+    'share-asid-unpinned': 'spec/variants/sva/share-asid-unpinned.ts',
     'shared-cd-mmgrab': 'spec/variants/sva/shared-cd-mmgrab.ts',
     'bind-error-keeps-pasid': 'spec/variants/sva/bind-error-keeps-pasid.ts',
     'pasid-freed-at-mmput': 'spec/variants/sva/pasid-freed-at-mmput.ts',

@@ -38,6 +38,9 @@ export const firing: Readonly<Record<string, Firing>> = {
   'msi-geometry-never-torn': { config: 'msi-geometry', variant: null },
   // A pinned ASID freed at a rollover and given to the next process (labelled mutation of context.c).
   'pinned-asid-stable': { config: 'sva-asid', variant: 'rollover-forgets-pinned' },
+  // The seize's TLBI left out (labelled mutation): the domain's entries stay under the mm's ASID.
+  'seized-asid-invalidated': { config: 'sva-seize', variant: 'share-asid-no-tlbi' },
+  'asid-unique': { config: 'sva-seize', variant: 'share-asid-no-tlbi' },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.
   'no-kernel-warning': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
   // A property of steps: mmget where iommu_sva_find has mmget_not_zero.

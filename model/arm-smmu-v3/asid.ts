@@ -81,38 +81,47 @@ export function arm_smmu_share_asid_end(d: SmmuState, domain: DomainId): void {
 
 export type AllocSharedCdRet = Asid | { seizing: DomainId } | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSPC' | '-EBUSY';
 
+/** What the shared CD holds of its mm: an mm_count (cbd23144f766), the pin of its CPU ASID. */
+export interface SharedCdOpts {
+  readonly mmgrab: boolean;
+  readonly pin: boolean;
+}
+
 /**
  * arm_smmu_alloc_shared_cd(mm): the shared CD's ASID; only the first CD of an mm keeps the pin.
  * `mmgrab`: the CD also takes an mm_count (cbd23144f766 "iommu/arm-smmu-v3: Fix mm use-after-free",
  * v5.13: "Call mmgrab()/mmdrop() to ensure the mm only gets freed after we unpinned the ASID").
  * `fail`: the pin (-ESRCH) or the CD's kzalloc (-ENOMEM, out_put_context) fails.
  */
-export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, mmgrab_cd = false, fail: BindAllocFailure = 'none'): AllocSharedCdRet {
+export function arm_smmu_alloc_shared_cd(d: AsidView, mm: MmId, cdOpts: SharedCdOpts, fail: BindAllocFailure = 'none'): AllocSharedCdRet {
   const m = d.mms[mm]!;
-  const asid = arm64_mm_context_get(d.cpu_asid, m, fail === 'pin');
+  const asid = arm64_mm_context_get(d.cpu_asid, m, fail === 'pin', cdOpts.pin);
   if (!asid) return '-ESRCH';
+  const unpin = (): void => {
+    if (cdOpts.pin) arm64_mm_context_put(d.cpu_asid, m); // out_put_context
+  };
   if (fail === 'cd') {
-    arm64_mm_context_put(d.cpu_asid, m); // out_put_context
+    unpin();
     return '-ENOMEM';
   }
   const ret = arm_smmu_share_asid(d.smmu, mm, asid);
   if (ret !== null && typeof ret === 'object' && 'seizing' in ret) return ret;
   if (ret !== null) {
-    arm64_mm_context_put(d.cpu_asid, m); // out_put_context
+    unpin();
     return typeof ret === 'string' ? ret : ret.shared;
   }
-  return arm_smmu_alloc_shared_cd_end(d, mm, asid, mmgrab_cd);
+  return arm_smmu_alloc_shared_cd_end(d, mm, asid, cdOpts);
 }
 
 /** arm_smmu_alloc_shared_cd after arm_smmu_share_asid returned NULL: xa_insert, and the CD's mm_count. */
-export function arm_smmu_alloc_shared_cd_end(d: AsidView, mm: MmId, asid: Asid, mmgrab_cd: boolean): Asid | '-EBUSY' {
+export function arm_smmu_alloc_shared_cd_end(d: AsidView, mm: MmId, asid: Asid, cdOpts: SharedCdOpts): Asid | '-EBUSY' {
   const m = d.mms[mm]!;
   if (d.smmu.asid_xa[asid]) {
-    arm64_mm_context_put(d.cpu_asid, m); // xa_insert: -EBUSY
+    if (cdOpts.pin) arm64_mm_context_put(d.cpu_asid, m); // xa_insert: -EBUSY
     return '-EBUSY';
   }
-  d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1, mmgrab: mmgrab_cd };
-  if (mmgrab_cd) mmgrab(m, { kind: 'cd', asid });
+  d.smmu.asid_xa[asid] = { type: 'shared', mm, refs: 1, mmgrab: cdOpts.mmgrab, pinned: cdOpts.pin };
+  if (cdOpts.mmgrab) mmgrab(m, { kind: 'cd', asid });
   return asid;
 }
 
@@ -138,9 +147,10 @@ export function arm_smmu_free_shared_cd(d: AsidView, asid: Asid): boolean {
   const cd = d.smmu.asid_xa[asid];
   const mm = cd?.type === 'shared' ? cd.mm : null;
   const held = cd?.type === 'shared' && cd.mmgrab;
+  const pinned = cd?.type === 'shared' && cd.pinned;
   if (!arm_smmu_free_asid(d.smmu, asid)) return false;
   if (mm === null) return true;
-  arm64_mm_context_put(d.cpu_asid, d.mms[mm]!); // reads cd->mm: must not be freed yet
+  if (pinned) arm64_mm_context_put(d.cpu_asid, d.mms[mm]!); // reads cd->mm: must not be freed yet
   if (held) mmdrop(d.mms[mm]!, { kind: 'cd', asid });
   return true;
 }

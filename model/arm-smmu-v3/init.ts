@@ -127,7 +127,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
       nullable(
         tagged<'type', AsidEntry>('type', {
           private: record({ type: constant<'private'>('private'), domain: domId }),
-          shared: record({ type: constant<'shared'>('shared'), mm: mmId, refs, mmgrab: bool }),
+          shared: record({ type: constant<'shared'>('shared'), mm: mmId, refs, mmgrab: bool, pinned: bool }),
         }),
       ),
     ),

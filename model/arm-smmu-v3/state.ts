@@ -26,9 +26,11 @@ export interface Cd {
 /** struct arm_smmu_ctx_desc as asid_xa holds it: a domain's private CD, or a shared (mm) CD. */
 /**
  * A shared CD may hold an mm_count of its own (`mmgrab`): cbd23144f766 takes one in
- * arm_smmu_alloc_shared_cd and drops it after the unpin in arm_smmu_free_shared_cd.
+ * arm_smmu_alloc_shared_cd and drops it after the unpin in arm_smmu_free_shared_cd. `pinned`: the
+ * CD holds a pin of its mm's CPU ASID (arm64_mm_context_get), dropped in arm_smmu_free_shared_cd;
+ * always, except where a variant shares the ASID without pinning it.
  */
-export type AsidEntry = { type: 'private'; domain: DomainId } | { type: 'shared'; mm: MmId; refs: number; mmgrab: boolean };
+export type AsidEntry = { type: 'private'; domain: DomainId } | { type: 'shared'; mm: MmId; refs: number; mmgrab: boolean; pinned: boolean };
 
 /** struct arm_smmu_mmu_notifier, one per (domain, mm); `freeing`: put, free_notifier not run yet. */
 export interface SmmuMn {

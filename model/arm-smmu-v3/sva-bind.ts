@@ -20,6 +20,7 @@ import {
   type NotifierRegisterRet,
   type SvaOpts,
   type SvaView,
+  sharedCdOpts,
 } from './sva-notifier.ts';
 import type { IoasidHolder } from '../ioasid/ioasid.ts';
 import { smmuWarn } from './warn.ts';
@@ -128,7 +129,7 @@ function bindNotifier(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, mn: Ex
 export function __arm_smmu_sva_bind_seized(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): Exclude<BindRet, { seizing: unknown }> {
   const domain = d.smmu.masters[sid]!.domain;
   const asid = asidOf(d.cpu_asid, d.mms[mm]!.context.id);
-  const cd = arm_smmu_alloc_shared_cd_end(d, mm, asid, opts.cd_mmgrab ?? false);
+  const cd = arm_smmu_alloc_shared_cd_end(d, mm, asid, sharedCdOpts(opts));
   return bindNotifier(d, sid, mm, opts, typeof cd === 'string' ? cd : arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail));
 }
 

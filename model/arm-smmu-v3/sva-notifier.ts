@@ -12,7 +12,7 @@ import { mmu_notifier_free_rcu, mmu_notifier_put, mmu_notifier_register } from '
 import type { MmStruct } from '../mm/mm.ts';
 import type { IoasidHolder, IoasidState } from '../ioasid/ioasid.ts';
 import type { AllocPasidRet, SvaLibView } from '../iommu-sva/iommu-sva-lib.ts';
-import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRet } from './asid.ts';
+import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRet, type SharedCdOpts } from './asid.ts';
 import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
 import { smmuWarn } from './warn.ts';
@@ -38,6 +38,8 @@ export interface SvaOpts {
   readonly reuse_notifier?: boolean;
   /** The shared CD holds an mm_count (cbd23144f766). */
   readonly cd_mmgrab?: boolean;
+  /** false: the shared CD uses its mm's CPU ASID without pinning it (`share-asid-unpinned`). */
+  readonly pin_asid?: boolean;
   /** The bind's iommu_sva_alloc_pasid, where a later kernel has another one (variants). */
   readonly iommu_sva_alloc_pasid?: (d: SvaLibView, mm: MmId, min: number, max: number, holder: IoasidHolder) => AllocPasidRet;
   /**
@@ -49,6 +51,8 @@ export interface SvaOpts {
 
 export type NotifierGetRet = { mn: NotifierId; register: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM';
 export type NotifierRegisterRet = { dword0: boolean } | '-ENOMEM' | '-E2BIG';
+
+export const sharedCdOpts = (opts: SvaOpts): SharedCdOpts => ({ mmgrab: opts.cd_mmgrab ?? false, pin: opts.pin_asid ?? true });
 
 /** The live notifier of (domain, mm) on smmu_domain->mmu_notifiers, if any. */
 export function arm_smmu_find_mn(s: SmmuState, domain: DomainId, mm: MmId): NotifierId | null {
@@ -67,7 +71,7 @@ export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId
     d.smmu.mmu_notifiers[found]!.refs++;
     return { mn: found, register: false };
   }
-  const cd = arm_smmu_alloc_shared_cd(d, mm, opts.cd_mmgrab ?? false, fail);
+  const cd = arm_smmu_alloc_shared_cd(d, mm, sharedCdOpts(opts), fail);
   if (typeof cd === 'string' || typeof cd === 'object') return cd;
   return arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail);
 }

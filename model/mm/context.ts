@@ -194,8 +194,9 @@ export function check_and_switch_context(ctx: CpuAsidState, mm: MmStruct, cpu: n
  * processes outside the model hold the other pins (nr_pinned_asids is at max_pinned_asids for this
  * call), a choice of the caller.
  */
-export function arm64_mm_context_get(ctx: CpuAsidState, mm: MmStruct, limit = false): Asid | 0 {
+export function arm64_mm_context_get(ctx: CpuAsidState, mm: MmStruct, limit = false, pin = true): Asid | 0 {
   if (!mmAccess(mm)) return 0;
+  if (!pin) return arm64_mm_context_asid_unpinned(ctx, mm);
   if (mm.context.pinned > 0) {
     mm.context.pinned++; // refcount_inc_not_zero(&mm->context.pinned)
     return asidOf(ctx, mm.context.id);
@@ -206,6 +207,16 @@ export function arm64_mm_context_get(ctx: CpuAsidState, mm: MmStruct, limit = fa
   ctx.nr_pinned_asids++;
   ctx.pinned_asid_map |= 1 << asidOf(ctx, mm.context.id);
   mm.context.pinned = 1;
+  return asidOf(ctx, mm.context.id);
+}
+
+/**
+ * Labelled mutation (`share-asid-unpinned`): the mm's current-generation ASID, allocated as
+ * arm64_mm_context_get would (new_context after a rollover), with no pin: no refcount, no
+ * pinned_asid_map bit, nothing counted against max_pinned_asids.
+ */
+function arm64_mm_context_asid_unpinned(ctx: CpuAsidState, mm: MmStruct): Asid | 0 {
+  if (!asid_gen_match(ctx, mm.context.id)) mm.context.id = new_context(ctx, mm);
   return asidOf(ctx, mm.context.id);
 }
 

@@ -185,8 +185,9 @@ function balanced(s: State, free_cd_in: FreeCdIn): boolean {
   }
   for (let x = 0; x < s.mms.length; x++) {
     const m = s.mms[x]!;
-    const shared = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x);
-    if (m.context.pinned !== (shared ? 1 : 0)) return false;
+    // The pin's holder is the mm's shared CD, the one holder of a pin the model has.
+    const pinner = smmu.asid_xa.some((e) => e?.type === 'shared' && e.mm === x && e.pinned);
+    if (m.context.pinned !== (pinner ? 1 : 0)) return false;
     if (!holdersMatch(m.count, m.count_holders, mmHolderKey) || !m.count_holders.every((h) => mmHolderAlive(s, x, h))) return false;
   }
   return true;

@@ -137,9 +137,10 @@ describe('arm_smmu_write_ctx_desc', () => {
 });
 
 describe('ASIDs: share, seize, pin', () => {
+  const PINNED = { mmgrab: false, pin: true } as const;
   it('seizes a private ASID in four parts: the new ASID, the CD and its sync, the TLBI of the old one, xa_erase', () => {
     const d = system();
-    expect(arm_smmu_alloc_shared_cd(d, mmId(0))).toEqual({ seizing: 0 });
+    expect(arm_smmu_alloc_shared_cd(d, mmId(0), PINNED)).toEqual({ seizing: 0 });
     // The domain's ASID is the new one at once; its CD still has the old one.
     expect(d.smmu.domains[0]!.asid).toBe(2);
     expect(d.smmu.domains[0]!.cdtab[0]!.asid).toBe(1);
@@ -152,16 +153,16 @@ describe('ASIDs: share, seize, pin', () => {
     expect(d.smmu.cmdq).toEqual([{ op: 'TLBI_NH_ASID', asid: 1 }, { op: 'CMD_SYNC', owner: 1 }]);
     drain(d.smmu);
     arm_smmu_share_asid_end(d.smmu, dom(0));
-    expect(arm_smmu_alloc_shared_cd_end(d, mmId(0), asid(1), false)).toBe(1);
-    expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1, mmgrab: false }, { type: 'private', domain: 0 }, null]);
+    expect(arm_smmu_alloc_shared_cd_end(d, mmId(0), asid(1), PINNED)).toBe(1);
+    expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1, mmgrab: false, pinned: true }, { type: 'private', domain: 0 }, null]);
     expect(d.mms[0]!.context.pinned).toBe(1);
   });
 
   it('a second CD for the same mm shares the first (refs + 1) and keeps a single pin', () => {
     const d = system();
-    arm_smmu_alloc_shared_cd(d, mmId(1));
-    expect(arm_smmu_alloc_shared_cd(d, mmId(1))).toBe(2);
-    expect(d.smmu.asid_xa[2]).toEqual({ type: 'shared', mm: 1, refs: 2, mmgrab: false });
+    arm_smmu_alloc_shared_cd(d, mmId(1), PINNED);
+    expect(arm_smmu_alloc_shared_cd(d, mmId(1), PINNED)).toBe(2);
+    expect(d.smmu.asid_xa[2]).toEqual({ type: 'shared', mm: 1, refs: 2, mmgrab: false, pinned: true });
     expect(d.mms[1]!.context.pinned).toBe(1);
     expect(arm_smmu_free_shared_cd(d, asid(2))).toBe(false);
     expect(arm_smmu_free_shared_cd(d, asid(2))).toBe(true);
@@ -173,10 +174,10 @@ describe('ASIDs: share, seize, pin', () => {
 
   it('a shared ASID owned by another mm WARNs with -EINVAL; a full ASID space is -ENOSPC', () => {
     const d = system();
-    arm_smmu_alloc_shared_cd(d, mmId(1));
+    arm_smmu_alloc_shared_cd(d, mmId(1), PINNED);
     expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(2))).toBe('-EINVAL');
     expect(d.smmu.warnings).toEqual(['share_asid-foreign-mm']);
-    d.smmu.asid_xa[3] = { type: 'shared', mm: mmId(1), refs: 1, mmgrab: false };
+    d.smmu.asid_xa[3] = { type: 'shared', mm: mmId(1), refs: 1, mmgrab: false, pinned: true };
     d.smmu.asid_xa[2] = { type: 'private', domain: dom(0) };
     expect(arm_smmu_share_asid(d.smmu, mmId(0), asid(1))).toBe('-ENOSPC');
   });
@@ -248,7 +249,7 @@ describe('SMMU codec', () => {
     const d = { ...system(), smmu: smmu_init(cfg) };
     expect(decodeFromArray(codec, encodeToArray(codec, d.smmu))).toEqual(d.smmu);
     const s = produce(d, (x) => {
-      arm_smmu_alloc_shared_cd(x, mmId(1));
+      arm_smmu_alloc_shared_cd(x, mmId(1), { mmgrab: true, pin: true });
       x.smmu.domains[0]!.cdtab[1] = { v: true, epd0: true, s: true, r: false, asid: asid(1), ttb: { type: 'mm', mm: mmId(0) } };
       x.smmu.mmu_notifiers[3] = { domain: dom(0), mm: mmId(0), refs: 2, cleared: true, cd: asid(1), freeing: false };
       x.smmu.masters[1]!.bonds[0] = { refs: 1, smmu_mn: 3 as never };

@@ -51,6 +51,8 @@ export const catalog: Catalog = {
     'unbind-keeps-pasid': 'spec/variants/sva/unbind-keeps-pasid.ts',
     'rollover-forgets-pinned': 'spec/variants/sva/rollover-forgets-pinned.ts',
     'new-context-ignores-pinned': 'spec/variants/sva/new-context-ignores-pinned.ts',
+    'cd-asid-update-two-writes': 'spec/variants/sva/cd-asid-update-two-writes.ts',
+    'cd-install-v-first': 'spec/variants/sva/cd-install-v-first.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',
     'diehard-no-pouring': 'test/models/variants/diehard-no-pouring.ts',
     'peterson-no-victim': 'test/models/variants/peterson-no-victim.ts',

@@ -53,6 +53,8 @@ export const catalog: Catalog = {
     'unbind-keeps-pasid': 'spec/variants/sva/unbind-keeps-pasid.ts',
     'rollover-forgets-pinned': 'spec/variants/sva/rollover-forgets-pinned.ts',
     'new-context-ignores-pinned': 'spec/variants/sva/new-context-ignores-pinned.ts',
+    'cd-asid-update-two-writes': 'spec/variants/sva/cd-asid-update-two-writes.ts',
+    'cd-install-v-first': 'spec/variants/sva/cd-install-v-first.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

@@ -1,15 +1,16 @@
 // Labelled mutations of v5.11-v5.13 arm_smmu_write_ctx_desc's word writes
 // (model/arm-smmu-v3/ctx-desc-qwords.ts); no kernel version has them. They show that the hitless
-// check (model/arm-smmu-v3/entry-hitless.ts) can fail, and they are the issue's variants
-// `cd-asid-update-two-writes` and `cd-install-v-first` (expected verdict: cd-hitless) in the form
-// they take before the entry writer joins the explored state; `cd-install-no-first-sync` shows
-// what the unordered fetch model adds. Each keeps the kernel's values and moves one store or sync.
+// check (model/arm-smmu-v3/entry-hitless.ts) can fail. The `-words` ones are the word-level forms of
+// the explored variants cd-asid-update-two-writes and cd-install-v-first (spec/variants/sva/, verdict
+// cd-hitless), checked on the driver's bit layout outside the explored state;
+// `cd-install-no-first-sync` shows what the unordered fetch model adds. Each keeps the kernel's
+// values and moves one store or sync.
 import { CTXDESC_CD_0_V, GENMASK, not64, type Entry } from '../model/arm-smmu-v3/entry-layout.ts';
 import { writeCtxDescSteps, type CtxDesc } from '../model/arm-smmu-v3/ctx-desc-qwords.ts';
 import type { EntryStep } from '../model/arm-smmu-v3/entry-writer.ts';
 
 export interface CdWriteMutation {
-  readonly id: 'cd-asid-update-two-writes' | 'cd-install-v-first' | 'cd-install-no-first-sync';
+  readonly id: 'cd-asid-update-two-writes-words' | 'cd-install-v-first-words' | 'cd-install-no-first-sync';
   readonly form?: string;
   readonly mutates: string;
   readonly steps: readonly EntryStep[];
@@ -41,7 +42,7 @@ export function asidUpdateInHalves(cdptr: Entry, cd: CtxDesc): CdWriteMutation {
   const next = dword0Of(requireCase(cdptr, cd, 'update-asid'));
   const half = (cdptr[0]! & not64(ASID_LOW_BYTE)) | (next & ASID_LOW_BYTE);
   return {
-    id: 'cd-asid-update-two-writes',
+    id: 'cd-asid-update-two-writes-words',
     form: 'asid-halves',
     mutates: 'dword 0 written as two stores, the ASID low byte before its high byte',
     steps: [
@@ -56,7 +57,7 @@ export function asidUpdateInHalves(cdptr: Entry, cd: CtxDesc): CdWriteMutation {
 export function asidUpdateVClearedFirst(cdptr: Entry, cd: CtxDesc): CdWriteMutation {
   const next = dword0Of(requireCase(cdptr, cd, 'update-asid'));
   return {
-    id: 'cd-asid-update-two-writes',
+    id: 'cd-asid-update-two-writes-words',
     form: 'v-cleared-first',
     mutates: 'dword 0 first written with V = 0 (old ASID), synced, then with the new ASID and V = 1',
     steps: [
@@ -73,7 +74,7 @@ export function installVFirst(cdptr: Entry, cd: CtxDesc): CdWriteMutation {
   const base = requireCase(cdptr, cd, 'install');
   const dwords13 = base.filter((s) => s.op === 'write' && s.qword !== 0);
   return {
-    id: 'cd-install-v-first',
+    id: 'cd-install-v-first-words',
     mutates: 'dword 0 with V written and synced before dwords 1-3',
     steps: [{ op: 'write', qword: 0, value: dword0Of(base), phase: 'dword0' }, sync, ...dwords13, sync],
   };

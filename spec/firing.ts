@@ -30,6 +30,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'no-c-bad-cd': { config: 'sva-small', variant: 'release-clears-valid' },
   'no-mm-use-after-free': { config: 'sva-small', variant: 'unbind-notifier-put-first-mmgrab' },
   'sva-cd-ownership': { config: 'sva-small', variant: null },
+  // A bind's CD made valid before its TTB0 is written (labelled mutation of arm_smmu_write_ctx_desc).
+  'cd-hitless': { config: 'sva-small', variant: 'cd-install-v-first' },
   // F2's consequence: the DMA domain's own DMA faults once the release has quiesced SSID 0.
   'private-dma-translates': { config: 'sva-small', variant: null },
   // F4: the seize's new ASID is what a concurrent unmap invalidates, while the SMMU still uses the old.

@@ -8,6 +8,18 @@ import { smmuConfig } from '../model/sva/config.ts';
 
 const bound = (s: State, mm: number): boolean => s.arm_smmu.masters.some((m) => m.bonds[mm] !== null);
 
+/**
+ * The CD of mm `mm` in domain `dom` has one of its install's halves, V or the mm's TTB0 (in whichever
+ * order the driver writes them), while the domain has a master.
+ */
+function installHalfWritten(s: State, dom: number, mm: number): boolean {
+  const pasid = s.mms[mm]!.pasid;
+  const cd = pasid > 0 ? s.arm_smmu.domains[dom]!.cdtab[pasid] : undefined;
+  if (cd === undefined || !s.arm_smmu.masters.some((m) => m.domain === dom)) return false;
+  const ttb0 = cd.ttb?.type === 'mm' && cd.ttb.mm === mm;
+  return cd.v !== ttb0;
+}
+
 export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
   {
     name: 'atc-and-tlb-filled',
@@ -49,9 +61,16 @@ export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
   },
   {
     name: 'private-asid-seized',
-    description: "a shared CD holds the ASID a private domain was given at attach: arm_smmu_share_asid seized it (guards sva-cd-ownership and private-dma-translates through the seize)",
+    description: "a shared CD holds the ASID a private domain was given at attach: arm_smmu_share_asid seized it (guards cd-hitless, sva-cd-ownership and private-dma-translates through the seize)",
     source: 'v5.10 "iommu/arm-smmu-v3: Seize private ASID" (arm_smmu_share_asid); kernel-notes 1c',
     reached: (s, c) => smmuConfig(c).domains.some((dom) => s.arm_smmu.asid_xa[dom.asid]?.type === 'shared'),
+  },
+  {
+    name: 'cd-install-half-written',
+    description:
+      "a bind's CD install is between its two halves, in a table the SMMU can fetch from: of V and the mm's TTB0, the CD at the mm's PASID holds one and not the other (guards cd-hitless)",
+    source: 'arm-smmu-v3.c arm_smmu_write_ctx_desc cases (1)/(2) (v5.13-rc6, 1013-1022): "the SMMU might read dwords of this CD in any order"',
+    reached: (s) => s.arm_smmu.mmu_notifiers.some((n) => n !== null && !n.freeing && installHalfWritten(s, n.domain, n.mm)),
   },
   {
     name: 'rollover-while-pinned',

@@ -31,7 +31,8 @@ export interface WriteCdOpts {
   readonly quiet_stall?: QuietStall;
 }
 
-export type WriteCdRet = 0 | 'dword0-pending' | '-E2BIG';
+/** 'install-pending': an install's first half is written; its second half is owed after the sync. */
+export type WriteCdRet = 0 | 'install-pending' | '-E2BIG';
 
 /** arm_smmu_sync_cd: one CFGI_CD per master of the domain (devices_lock), then a CMD_SYNC. */
 export function arm_smmu_sync_cd(d: SmmuState, domain: DomainId, ssid: number, owner: number): void {
@@ -74,7 +75,7 @@ export function arm_smmu_write_ctx_desc(
     })
     .with({ cd: P.not(P.nullish).and(P.not('quiet_cd')), cd_live: false }, ({ cd: c }) => {
       cdptr.ttb = c.ttb; // (1)/(2) dwords 1-3 first
-      return 'dword0-pending' as const;
+      return 'install-pending' as const;
     })
     .exhaustive();
   arm_smmu_sync_cd(d, domain, ssid, opts.owner);

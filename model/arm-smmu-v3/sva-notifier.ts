@@ -47,10 +47,12 @@ export interface SvaOpts {
    * 701fac40384f the PASID lives as long as the mm).
    */
   readonly iommu_sva_free_pasid?: ((d: SvaLibView, mm: MmId, holder: IoasidHolder) => void) | null;
+  /** The arm_smmu_write_ctx_desc that installs the notifier's CD, where a variant mutates it. */
+  readonly write_ctx_desc?: typeof arm_smmu_write_ctx_desc;
 }
 
 export type NotifierGetRet = { mn: NotifierId; register: boolean } | Exclude<AllocSharedCdRet, number> | '-ENOMEM';
-export type NotifierRegisterRet = { dword0: boolean } | '-ENOMEM' | '-E2BIG';
+export type NotifierRegisterRet = { install_pending: boolean } | '-ENOMEM' | '-E2BIG';
 
 export const sharedCdOpts = (opts: SvaOpts): SharedCdOpts => ({ mmgrab: opts.cd_mmgrab ?? false, pin: opts.pin_asid ?? true });
 
@@ -92,7 +94,7 @@ export function arm_smmu_mmu_notifier_get_end(d: SvaView, domain: DomainId, mm: 
 /**
  * The rest of arm_smmu_mmu_notifier_get for a new notifier: mmu_notifier_register (its
  * subscriptions kzalloc fails when `nomem`: kfree(smmu_mn), err_free_cd), then the CD install at
- * mm->pasid (`dword0`: its second half is owed once the first sync completed,
+ * mm->pasid (`install_pending`: its second half is owed once the first sync completed,
  * arm_smmu_write_ctx_desc_dword0; -E2BIG: err_put_notifier, err_free_cd).
  */
 export function arm_smmu_mmu_notifier_get_register(d: SvaView, id: NotifierId, opts: SvaOpts, nomem = false): NotifierRegisterRet {
@@ -102,14 +104,15 @@ export function arm_smmu_mmu_notifier_get_register(d: SvaView, id: NotifierId, o
     arm_smmu_free_shared_cd(d, cd);
     return '-ENOMEM';
   }
-  const ret = arm_smmu_write_ctx_desc(d.smmu, domain, d.mms[mm]!.pasid, { asid: cd, ttb: { type: 'mm', mm } }, opts);
+  const write = opts.write_ctx_desc ?? arm_smmu_write_ctx_desc;
+  const ret = write(d.smmu, domain, d.mms[mm]!.pasid, { asid: cd, ttb: { type: 'mm', mm } }, opts);
   if (ret === '-E2BIG') {
     d.smmu.mmu_notifiers[id]!.freeing = true; // err_put_notifier: "Frees smmu_mn"
     mmu_notifier_put(d.mms[mm]!, id);
     arm_smmu_free_shared_cd(d, cd);
     return ret;
   }
-  return { dword0: ret === 'dword0-pending' };
+  return { install_pending: ret === 'install-pending' };
 }
 
 /**

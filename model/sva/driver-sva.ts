@@ -236,7 +236,7 @@ export function bindRegisterStep(
         if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;
         return bindFailed(d, self);
       }
-      go(d, self, r.dword0 ? 'bind_dword0' : 'bind_unlock');
+      go(d, self, r.install_pending ? 'bind_dword0' : 'bind_unlock');
     },
     showChoice: (nomem) => (nomem ? 'the subscriptions allocation fails' : 'registered'),
   });

@@ -345,7 +345,7 @@ function verdicts(cur: Entry, target: Entry, steps: readonly EntryStep[]) {
 describe('labelled mutations: the hitless check can fail', () => {
   const target1997 = writeCtxDescSteps(live778, sharedCd(1997), { stall_force: false }).final;
 
-  it('cd-asid-update-two-writes (ASID halves): a CD tagged with a third ASID, 0x03cd, is fetchable', () => {
+  it('cd-asid-update-two-writes-words (ASID halves): a CD tagged with a third ASID, 0x03cd, is fetchable', () => {
     const m = asidUpdateInHalves(live778, sharedCd(1997));
     const v = verdicts(live778, target1997, m.steps);
     for (const model of MODELS) {
@@ -355,7 +355,7 @@ describe('labelled mutations: the hitless check can fail', () => {
     }
   });
 
-  it('cd-asid-update-two-writes (V cleared first): the live CD is invalid between the two syncs', () => {
+  it('cd-asid-update-two-writes-words (V cleared first): the live CD is invalid between the two syncs', () => {
     const m = asidUpdateVClearedFirst(live778, sharedCd(1997));
     const v = verdicts(live778, target1997, m.steps);
     for (const model of MODELS) expect(v[model], model).toMatchObject({ hitless: false, reason: 'invalid' });
@@ -367,7 +367,7 @@ describe('labelled mutations: the hitless check can fail', () => {
     expect(rec.used_bits_failures).toEqual([1]);
   });
 
-  it('cd-install-v-first: dword 0 with V before TTB0 and MAIR exposes a half-written CD', () => {
+  it('cd-install-v-first-words: dword 0 with V before TTB0 and MAIR exposes a half-written CD', () => {
     const m = installVFirst(zeroEntry(), sharedCd(778));
     const v = verdicts(zeroEntry(), live778, m.steps);
     for (const model of MODELS) {

@@ -63,10 +63,10 @@ const drain = (d: SvaView) => {
 function bind(d: SvaView, sid: number, mm: number): void {
   const r = __arm_smmu_sva_bind(d, dev(sid), mmId(mm), opts);
   if (typeof r === 'string' || 'seizing' in r) throw new Error(JSON.stringify(r));
-  const reg = r.register === null ? { dword0: false } : __arm_smmu_sva_bind_register(d, dev(sid), mmId(mm), opts);
+  const reg = r.register === null ? { install_pending: false } : __arm_smmu_sva_bind_register(d, dev(sid), mmId(mm), opts);
   if (typeof reg === 'string') throw new Error(reg);
   drain(d);
-  if (reg.dword0) {
+  if (reg.install_pending) {
     const mn = d.smmu.mmu_notifiers[d.smmu.masters[sid]!.bonds[mm]!.smmu_mn]!;
     arm_smmu_write_ctx_desc_dword0(d.smmu, mn.domain, d.mms[mm]!.pasid, { asid: mn.cd }, opts);
     drain(d);
@@ -161,7 +161,7 @@ describe('bind and unbind', () => {
     arm_smmu_enable_ats(d.smmu, dev(1));
     bind(d, 0, 1);
     expect(__arm_smmu_sva_bind(d, dev(1), mmId(1), register)).toEqual({ bond: 1, register: 1 }); // a second notifier
-    expect(__arm_smmu_sva_bind_register(d, dev(1), mmId(1), register)).toEqual({ dword0: false }); // CD already live: case (3)
+    expect(__arm_smmu_sva_bind_register(d, dev(1), mmId(1), register)).toEqual({ install_pending: false }); // CD already live: case (3)
     drain(d);
     expect(d.smmu.mmu_notifiers.filter((n) => n !== null)).toHaveLength(2);
     expect(d.smmu.asid_xa[2]).toMatchObject({ type: 'shared', refs: 2 });

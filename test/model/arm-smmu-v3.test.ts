@@ -92,7 +92,7 @@ describe('arm_smmu_write_ctx_desc', () => {
   const cd = { asid: asid(2), ttb: { type: 'mm' as const, mm: mmId(1) } };
   it('(1)/(2) install: dwords 1-3 and a sync, then dword0 with V and a second sync', () => {
     const { smmu } = system();
-    expect(arm_smmu_write_ctx_desc(smmu, dom(0), 1, cd, { owner: 1 })).toBe('dword0-pending');
+    expect(arm_smmu_write_ctx_desc(smmu, dom(0), 1, cd, { owner: 1 })).toBe('install-pending');
     expect(smmu.domains[0]!.cdtab[1]).toMatchObject({ v: false, ttb: cd.ttb });
     expect(smmu.cmdq.map((c) => c.op)).toEqual(['CFGI_CD', 'CFGI_CD', 'CMD_SYNC']); // one per master
     drain(smmu);

@@ -16,6 +16,7 @@ import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
 import { checkCanonicalEncoding } from './canonical-check.ts';
+import { checkIndependence } from './independence-check.ts';
 import { writeCheckpoint, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
 
 export interface ExploreOptions {
@@ -36,6 +37,13 @@ export interface ExploreOptions {
    * canonical (slower; symmetry-check.ts, canonical-check.ts).
    */
   readonly checkSymmetry?: boolean;
+  /** Expand a model's independent process groups alone where they can move (Model.independent; default true). */
+  readonly por?: boolean;
+  /**
+   * Search without the reduction and check, on every state where an independent group can move,
+   * that its steps commute with every other step and that no property sees both (the model's promise).
+   */
+  readonly checkIndependence?: boolean;
   /** Keep the state graph and check the model's liveness properties on it (default true). */
   readonly liveness?: boolean;
   /** Write the search to this folder every `everyMs`, and when stopped through `interrupt` (checkpoint.ts). */
@@ -72,7 +80,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
 
   // Liveness needs the graph, so the ids of states seen again; symmetry reduction permutes the
   // instances that fairness names, so it is not checked there.
-  const livenessWanted = compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize;
+  const livenessWanted = compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options);
   const graph = livenessWanted ? new StateGraph(compiled.liveness) : null;
   if (graph && snap?.graph) graph.restore(snap.graph);
   const capacity = options.initialCapacity ?? 1 << 10;
@@ -166,6 +174,18 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
 
   /** Stores a new state; returns false for one already seen. */
   const canonicalize = compiled.canonicalize;
+  const passes = expansionPasses(compiled, options);
+  // Liveness judges a stutter by the steps enabled where it happens: the ones the reduction did not
+  // expand are still there, as edges out of the graph.
+  const markSkipped = (s: S, order: readonly (readonly number[])[], from: number): void => {
+    for (const k of order.slice(from).flat()) {
+      for (const action of actionsAt(instances[k]!, s)) {
+        choicesAtLabel(action, s).forEach((choice, c) => {
+          if (isEnabled(action, s, choice)) graph!.edge(OUTSIDE, (c * (1 << actionBits) + action.index) >>> 0);
+        });
+      }
+    }
+  };
   const admit = (s: S, parent: number, move: number, where: string): boolean => {
     try {
       encode(canonicalize ? canonicalize(s) : s, where);
@@ -236,63 +256,73 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     const atBound = depth >= maxDepth;
     let anyEnabled = false;
 
-    for (let g = 0; g < instances.length && !stop; g++) {
-      const instance = instances[g]!;
-      let candidates: readonly Action<S>[];
-      try {
-        candidates = actionsAt(instance, s);
-      } catch (e) {
-        throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${message(e)}`);
+    for (let pass = 0; pass < passes.length && !stop; pass++) {
+      const order = passes[pass]!;
+      // An independent group with an enabled step is expanded alone (Model.independent).
+      if (pass > 0 && anyEnabled) {
+        if (graph) markSkipped(s, passes, pass);
+        break;
       }
-      for (let k = 0; k < candidates.length && !stop; k++) {
-        const action = candidates[k]!;
-        const a = action.index;
-        let choices: readonly unknown[];
+      for (let o = 0; o < order.length && !stop; o++) {
+        const instance = instances[order[o]!]!;
+        let candidates: readonly Action<S>[];
         try {
-          choices = choicesAtLabel(action, s);
+          candidates = actionsAt(instance, s);
         } catch (e) {
-          throw stepError(model.name, action.stepKey, 'choices', e);
+          throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${message(e)}`);
         }
-        for (let c = 0; c < choices.length; c++) {
-          const choice = choices[c];
-          let enabled: boolean;
+        for (let k = 0; k < candidates.length && !stop; k++) {
+          const action = candidates[k]!;
+          const a = action.index;
+          let choices: readonly unknown[];
           try {
-            enabled = isEnabled(action, s, choice);
+            choices = choicesAtLabel(action, s);
           } catch (e) {
-            throw stepError(model.name, action.stepKey, 'guard', e);
+            throw stepError(model.name, action.stepKey, 'choices', e);
           }
-          if (!enabled) continue;
-          anyEnabled = true;
-          // Beyond the depth bound only two facts matter: whether some successor is new (already known
-          // once `incomplete` is set) and whether any step is enabled (the deadlock check).
-          if (atBound && incomplete !== undefined) continue;
-          generated++;
-          const next = clone(s);
-          try {
-            action.step.apply(next as never, action.self, choice);
-          } catch (e) {
-            throw stepError(model.name, action.stepKey, 'recipe', e);
+          for (let c = 0; c < choices.length; c++) {
+            const choice = choices[c];
+            let enabled: boolean;
+            try {
+              enabled = isEnabled(action, s, choice);
+            } catch (e) {
+              throw stepError(model.name, action.stepKey, 'guard', e);
+            }
+            if (!enabled) continue;
+            anyEnabled = true;
+            // Beyond the depth bound only two facts matter: whether some successor is new (already known
+            // once `incomplete` is set) and whether any step is enabled (the deadlock check).
+            if (atBound && incomplete !== undefined) continue;
+            generated++;
+            const next = clone(s);
+            try {
+              action.step.apply(next as never, action.self, choice);
+            } catch (e) {
+              throw stepError(model.name, action.stepKey, 'recipe', e);
+            }
+            const move = (c * (1 << actionBits) + a) >>> 0;
+            if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, move);
+            if (atBound) {
+              if (constraint && !constraint(next)) continue;
+              encode(canonicalize ? canonicalize(next) : next, action.stepKey);
+              fingerprint(writer.buf, writer.len);
+              if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
+              continue;
+            }
+            fired[a]!++;
+            if (constraint && !constraint(next)) {
+              judge(next, { id, move }, action.stepKey);
+              graph?.edge(OUTSIDE, move);
+              continue;
+            }
+            admit(next, id, move, action.stepKey);
+            if (stop) break;
           }
-          const move = (c * (1 << actionBits) + a) >>> 0;
-          if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, move);
-          if (atBound) {
-            if (constraint && !constraint(next)) continue;
-            encode(canonicalize ? canonicalize(next) : next, action.stepKey);
-            fingerprint(writer.buf, writer.len);
-            if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
-            continue;
-          }
-          fired[a]!++;
-          if (constraint && !constraint(next)) {
-            judge(next, { id, move }, action.stepKey);
-            graph?.edge(OUTSIDE, move);
-            continue;
-          }
-          admit(next, id, move, action.stepKey);
-          if (stop) break;
         }
       }
     }
+
+    if (options.checkIndependence) for (const group of compiled.independent) checkIndependence(compiled, s, group);
 
     if (!anyEnabled && checkDeadlock && !deadlockFound && !stop && !(compiled.isFinal?.(s) ?? false)) {
       deadlockFound = true;
@@ -362,15 +392,50 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     violations.push(...livenessViolations(compiled, graph, { parents, moves, actionBits }, initialStored));
     stats = { ...stats, liveness: { checked: true, edges: graph.edges, seconds: (performance.now() - t0) / 1000 } };
   } else if (compiled.liveness.length > 0) {
-    stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined) } };
+    stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
   }
+  if (reducing(compiled, options)) stats = { ...stats, reduction: reductionNote(compiled) };
   return searchResult(compiled, record, stats, violations);
 }
 
-export function livenessSkipped(options: ExploreOptions, symmetric: boolean): string {
+export function livenessSkipped(options: ExploreOptions, symmetric: boolean, reduced = false): string {
   if (options.liveness === false) return 'not asked for (--no-liveness)';
   if (symmetric) return "not checked under symmetry reduction: canonicalize permutes the process instances fairness names";
+  if (reduced) return 'not checked under partial-order reduction: a liveness property assumes fairness of an independent process (--no-por to check it)';
   return 'not checked: the search stopped before the state graph was complete';
+}
+
+/** Whether the search reduces by independent groups: the model has some at this config and --no-por is not given. */
+export function reducing<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): boolean {
+  return (options.por ?? true) && !options.checkIndependence && compiled.independent.length > 0;
+}
+
+/**
+ * Whether the reduced graph may lack a fair cycle of the full one. A group runs a bounded number
+ * of steps and expands alone only while it can move, so every cycle of the full graph is there with
+ * each group at rest; only a fairness condition on a group's own steps can tell the difference.
+ */
+export function hidesCycles<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): boolean {
+  if (!reducing(compiled, options)) return false;
+  const grouped = new Set(compiled.independent.flat().map((k) => compiled.instances[k]!.process.name));
+  const groupActions = compiled.actions.filter((a) => grouped.has(a.process.name)).map((a) => a.index);
+  return compiled.liveness.some((p) => p.conditions.some((c) => groupActions.some((a) => c.actions[a] === 1)));
+}
+
+/**
+ * The instances to expand, pass by pass: each independent group, then the rest. A pass that finds
+ * an enabled step ends the expansion (see the search loop).
+ */
+function expansionPasses<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): number[][] {
+  const all = compiled.instances.map((_, k) => k);
+  if (!reducing(compiled, options)) return [all];
+  const grouped = new Set(compiled.independent.flat());
+  return [...compiled.independent.map((g) => [...g]), all.filter((k) => !grouped.has(k))];
+}
+
+export function reductionNote<S, C>(compiled: Compiled<S, C>): string {
+  const groups = compiled.independent.map((g) => [...new Set(g.map((k) => compiled.instances[k]!.process.name))].join(', '));
+  return `partial-order reduction: independent processes expanded alone (${groups.join('; ')})`;
 }
 
 export function overMemory(maxMemory: number, heapLimit: number): boolean {

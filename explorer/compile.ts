@@ -51,6 +51,8 @@ export interface Compiled<S, C> {
   readonly isFinal: ((s: S) => boolean) | undefined;
   readonly constraint: ((s: S) => boolean) | undefined;
   readonly canonicalize: ((s: S) => S) | undefined;
+  /** The model's independent process groups at this config, as indexes into `instances`. */
+  readonly independent: readonly (readonly number[])[];
 }
 
 export const MAX_ACTIONS = 0xffff;
@@ -101,12 +103,13 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     }
     invariantNames.add(inv.name);
   }
+  const instances = groupByInstance(actions);
   return {
     model,
     config,
     codec: model.codec(config),
     actions,
-    instances: groupByInstance(actions),
+    instances,
     stepKeys,
     initStates: model.init(config),
     invariants: model.invariants.map((i) => ({ ...i, holds: bound(i.holds) })),
@@ -116,7 +119,22 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     isFinal: model.isFinal && bound(model.isFinal),
     constraint: model.constraint && bound(model.constraint),
     canonicalize: model.canonicalize && bound(model.canonicalize),
+    independent: independentGroups(model, instances, model.independent?.(...cfg) ?? []),
   };
+}
+
+function independentGroups<S>(model: { readonly name: string }, instances: readonly Instance<S>[], groups: readonly (readonly string[])[]): number[][] {
+  const grouped = new Set<string>();
+  return groups
+    .map((names) => {
+      for (const name of names) {
+        if (!instances.some((i) => i.process.name === name)) throw new HarnessError(`model ${model.name}: independent group names process '${name}', which it does not have`);
+        if (grouped.has(name)) throw new HarnessError(`model ${model.name}: process '${name}' is in two independent groups`);
+        grouped.add(name);
+      }
+      return instances.flatMap((inst, k) => (names.includes(inst.process.name) ? [k] : []));
+    })
+    .filter((g) => g.length > 0);
 }
 
 function groupByInstance<S>(actions: readonly Action<S>[]): Instance<S>[] {

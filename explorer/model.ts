@@ -178,6 +178,16 @@ export interface Model<S, C = unknown> {
    */
   readonly canonicalize?: (s: S, ...config: ConfigArg<C>) => S;
   /**
+   * Partial-order reduction for parts of the model that share nothing with the rest: groups of
+   * processes (by name) whose steps read and write only state no process outside the group touches,
+   * read by properties that read nothing else, and that take a bounded number of steps. At a state
+   * where a group has an enabled step, the search expands that group's steps alone (a persistent
+   * set: every interleaving with the rest reaches the same states of each part), so the parts'
+   * state spaces add where they would multiply. `--check-independence` tests the promise on every
+   * state the reduction applies to; `--no-por` turns it off.
+   */
+  readonly independent?: (...config: ConfigArg<C>) => readonly (readonly string[])[];
+  /**
    * The vocabularies a variant may extend (explorer/vocabulary.ts), each with the model's own labels:
    * its program counters and warning kinds, so that a patch adding a label or a WARN_ON needs no copy
    * of the model's layout.

@@ -56,14 +56,16 @@ export interface Stats {
   /** Fingerprint table, parent links, the peak frontier and the state graph (liveness), divided by distinct states. */
   readonly bytesPerState: number;
   readonly collisionProbability: number;
-  /**
-   * Liveness: checked on the whole graph (with its size), or why not (the search stopped early,
-   * symmetry reduction, --no-liveness); absent for a model without liveness properties.
-   */
   /** Threads that expanded states (absent: the one-thread search). */
   readonly workers?: number;
   /** The checkpoint the search last wrote (--checkpoint), if any. */
   readonly checkpoint?: string;
+  /** The reduction the search applied, said in a line (absent: none; the counts are of all states). */
+  readonly reduction?: string;
+  /**
+   * Liveness: checked on the whole graph (with its size), or why not (the search stopped early,
+   * symmetry reduction, --no-liveness); absent for a model without liveness properties.
+   */
   readonly liveness?: { readonly checked: true; readonly edges: number; readonly seconds: number } | { readonly checked: false; readonly reason: string };
 }
 

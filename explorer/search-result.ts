@@ -7,6 +7,7 @@ import { collisionProbability } from './fingerprint.ts';
 import type { ExploreResult, IncompleteReason, Stats, Violation } from './result.ts';
 import type { PackedVec, U32Vec } from './store.ts';
 import { extendTrace, rebuildTrace } from './trace/rebuild.ts';
+import { projectViolation } from './trace/project.ts';
 
 export interface SearchRecord {
   readonly found: readonly FoundRecord[];
@@ -56,14 +57,14 @@ export function foundViolations<S, C>(compiled: Compiled<S, C>, r: SearchRecord)
         : f.move === undefined
           ? rebuildTrace(compiled, r.parents, r.moves, r.actionBits, f.id)
           : extendTrace(compiled, rebuildTrace(compiled, r.parents, r.moves, r.actionBits, f.id), f.move, r.actionBits);
-    return {
+    return projectViolation(compiled, {
       property: f.property,
       kind: f.kind,
       description: f.description,
       trace,
       length: trace.length - 1,
       ...(f.detail === undefined ? {} : { detail: f.detail }),
-    };
+    });
   });
 }
 

@@ -2,6 +2,7 @@
 // initial values composed field by field in the order of state.ts. Every field of State is here: the
 // explorer decodes a fresh copy from this encoding before each step, so a field missing from the
 // layout would silently be lost.
+import { msiCodec, msiInit, msiParams } from './msi-iommu/model.ts';
 import { array, bool, brandedInt, constant, int, literal, nullable, record, sharedConstant, tagged, type Codec } from '../explorer/codec.ts';
 import { SMMU_PCS, hwqCodec, hwq_init, priqFlushCodec, priqThreadCodec, priq_flush_init, priq_init } from './arm-smmu-v3/priq-state.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
@@ -65,6 +66,7 @@ export function stateCodec(c: IopfParams): Codec<State> {
         put: nullable(nid),
       }),
     ),
+    msi: c.msi ? array(1, msiCodec(c.msi)) : array(0, msiCodec(msiParams.parse({}))),
     ghost: record<Ghost>({
       responseAfterGroupFree: bool,
       responseBeforeLast: bool,
@@ -105,6 +107,7 @@ export function initialState(c: IopfParams): State {
     arm_smmu: smmu_init(smmuConfig(c)),
     sva_lock: null,
     sva: Array.from({ length: c.devices }, () => ({ mm: null, handles: 0, binds: c.binds, put: null })),
+    msi: c.msi ? [msiInit(c.msi)] : [],
     ghost: {
       responseAfterGroupFree: false,
       responseBeforeLast: false,

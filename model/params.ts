@@ -2,6 +2,7 @@
 // (1 device, 1 PASID, 2 groups of up to 2 requests, 1 worker, Q = 2). Each range is what the codec
 // and the explorer can hold; a bound outside it is rejected with its path.
 import { z } from 'zod';
+import { msiParams } from './msi-iommu/model.ts';
 
 export const iopfParams = z
   .object({
@@ -85,6 +86,11 @@ export const iopfParams = z
     asidGenerations: z.number().int().min(1).max(4).default(2),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
     cmdq: z.enum(['any', 'fifo']).default('any'),
+    /**
+     * The DMA domain's MSI geometry (seed 002, model/msi-iommu), set by the MSI API's user while an
+     * iommu_domain_get_attr caller reads it, with the bounds of model `msi`; null: left out.
+     */
+    msi: msiParams.nullable().default(null),
   })
   .strict();
 

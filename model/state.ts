@@ -10,6 +10,7 @@
 // model/layout.ts composes the slices' codecs and initial values in the order of State.
 import type { Hwq, PriqFlush, PriqThread, SmmuPc } from './arm-smmu-v3/priq-state.ts';
 import type { SmmuState } from './arm-smmu-v3/state.ts';
+import type { MsiState } from './msi-iommu/model.ts';
 import type { DevIommu } from './iommu/dev-iommu.ts';
 import type { IopfQueue, Worker } from './io-pgfault/state.ts';
 import type { IoasidState } from './ioasid/ioasid.ts';
@@ -139,5 +140,7 @@ export interface State {
   /** arm-smmu-v3-sva.c sva_lock: the owner (model/sva/config.ts numbers them), or null. */
   sva_lock: number | null;
   sva: SvaHandle[];
+  /** The DMA domain's MSI geometry and its two users (model/msi-iommu): one, or none without `msi`. */
+  msi: MsiState[];
   ghost: Ghost;
 }

@@ -3,7 +3,7 @@
 import type { Catalog } from '../explorer/catalog.ts';
 
 export const catalog: Catalog = {
-  defaultConfig: 'iopf-small',
+  defaultConfig: 'default',
   models: {
     // The kernel: the I/O page fault path (v5.13 io-pgfault.c) with its invariants.
     iopf: 'spec/iopf.ts',

@@ -5,7 +5,7 @@ import type { Invariant, Model, Witness } from '../explorer/model.ts';
 import { MSI_READS_DONE, msiCodec, msiInit, msiParams, msiProcesses, type MsiParams, type MsiState } from '../model/msi-iommu/model.ts';
 import { msi_aperture_valid } from '../model/msi-iommu/msi-iommu.ts';
 
-export const msiGeometryNeverTorn: Invariant<MsiState, MsiParams> = {
+export const msiGeometryNeverTorn: Invariant<MsiState> = {
   name: 'msi-geometry-never-torn',
   description: 'iommu_domain_get_attr(DOMAIN_ATTR_MSI_GEOMETRY) returns an invalid range (start >= end) or an aperture that was set, never a valid mix of two',
   source: 'seed 002, Alex Williamson: "We can always define that start >= end is invalid and set them in the right order that iommu_domain_get_attr() may get different versions of invalid, but it will always be invalid or valid."',

@@ -1,7 +1,7 @@
 // The model `sva`: the same kernel system as `iopf` (model/system.ts) with the SMMU's SVA side
 // switched on by its configs (`smmu: true`), checked against the fault path's invariants, the SVA
 // side's (spec/invariants/sva.ts) and nothing-leaks, with the witnesses of spec/witnesses-sva.ts.
-import type { Model } from '../explorer/model.ts';
+import type { Invariant, Model } from '../explorer/model.ts';
 import kernel from '../model/system.ts';
 import { z } from 'zod';
 import { iopfParams, type IopfParams } from '../model/params.ts';
@@ -16,6 +16,10 @@ import { mmUsersNotRevived } from './invariants/actions.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 import { svaLiveness } from './invariants/liveness.ts';
 import { svaTrace } from '../model/sva/trace.ts';
+import { msiGeometryNeverTorn } from './msi.ts';
+
+/** The MSI geometry's invariant on the composed state: every domain geometry the config includes. */
+const msiComposed: Invariant<State> = { ...msiGeometryNeverTorn, holds: (s) => s.msi.every((m) => msiGeometryNeverTorn.holds(m)) };
 
 /**
  * The sva invariants read the SMMU side, which `smmu: false` (the fault path's stand-in, model `iopf`)
@@ -30,12 +34,14 @@ const sva: Model<State, IopfParams> = {
   ...kernel,
   params: svaParams,
   name: 'sva',
-  // The fault path's steps and names are the iopf model's: its variants apply here too.
-  includes: ['iopf'],
+  // The fault path's steps and names are the iopf model's, the MSI geometry's the msi model's: their variants apply here too.
+  includes: ['iopf', 'msi'],
   description:
     'SVA bind/unbind on arm-smmu-v3 with the I/O page fault path: IOASID and PASID refcounts, mm lifetime, MMU-notifier release and invalidate_range, TLB and ATC, the device driver life cycle',
   follows: 'seed 001 v6: its arm-smmu-v3-sva.c bind/unbind order and notifiers, PRI patch 25, io-pgfault.c as merged from it (fc36479db74e); iommu-sva-lib.c and ioasid.c with references as in v5.11-v5.13',
-  invariants: [...iopfInvariants, ...svaInvariants, cdHitless, pinnedAsidStable, asidUnique, seizedAsidInvalidated, nothingLeaks, noKernelWarning],
+  invariants: [...iopfInvariants, ...svaInvariants, cdHitless, pinnedAsidStable, asidUnique, seizedAsidInvalidated, msiComposed, nothingLeaks, noKernelWarning],
+  // The MSI geometry's two users touch only s.msi, which only msi-geometry-never-torn reads.
+  independent: (c) => (c.msi ? [['msi_setter', 'msi_reader']] : []),
   witnesses: svaWitnesses,
   actionProperties: [mmUsersNotRevived],
   liveness: svaLiveness,

@@ -25,6 +25,8 @@ export interface BoundOptions {
   readonly deadlock?: boolean;
   readonly liveness?: boolean;
   readonly checkSymmetry?: boolean;
+  readonly por?: boolean;
+  readonly checkIndependence?: boolean;
 }
 
 export interface ExploreCommandOptions extends TargetOptions, BoundOptions, CheckpointCliOptions {
@@ -97,6 +99,8 @@ function searchSetup(ctx: CliContext, target: Target, cliOptions: BoundOptions &
     checkDeadlock: options.deadlock ?? true,
     checkSymmetry: options.checkSymmetry ?? false,
     liveness: options.liveness ?? true,
+    por: options.por ?? true,
+    checkIndependence: options.checkIndependence ?? false,
     maxMemoryBytes,
     onProgress: (p) => reporter.progress(p),
     ...extra,
@@ -112,10 +116,17 @@ export function knownFindings(target: Target): readonly Finding[] {
   return target.config?.expect?.findings ?? [];
 }
 
-/** The violations that are not recorded findings: these alone make `explore` fail. */
+/** The witnesses the config records as never reached: parts of the model it does not exercise. */
+export function recordedMisses(target: Target): readonly string[] {
+  const witnesses = new Set((target.model.witnesses ?? []).map((w) => w.name));
+  return (target.config?.expect?.violates ?? []).filter((p) => witnesses.has(p));
+}
+
+/** The violations that are neither recorded findings nor recorded misses: these alone make `explore` fail. */
 export function newViolations(target: Target, result: ExploreResult): Violation[] {
   const known = new Set(knownFindings(target).map((f) => f.property));
-  return result.kind === 'violation' ? result.violations.filter((v) => !known.has(v.property)) : [];
+  const misses = new Set(recordedMisses(target));
+  return result.kind === 'violation' ? result.violations.filter((v) => !known.has(v.property) && !(v.kind === 'witness' && misses.has(v.property))) : [];
 }
 
 export function describeTarget(target: Target): string {
@@ -133,7 +144,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
   const files = options.save === false ? violations.map(() => null) : saveViolations(ctx.ws, target, violations, options.out);
   if (options.render) {
     for (const v of violations) if (v.trace.length > 0) ctx.io.out(renderViolation(ctx, target, v, options.render));
-    ctx.io.err(verdictLine(result, knownFindings(target).map((f) => f.property)));
+    ctx.io.err(verdictLine(result, knownFindings(target).map((f) => f.property), recordedMisses(target)));
   } else if (options.json) {
     ctx.io.out(JSON.stringify({ ...resultJson(target, result, files), ...(workers.note === null ? {} : { workersNote: workers.note }) }));
   } else {
@@ -149,7 +160,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
       const file = files[i];
       if (file) ctx.io.out(`  counterexample saved: ${file}\n  reproduce: npx sva-check replay ${file}`);
     });
-    ctx.io.out(verdictLine(result, findings.map((f) => f.property)));
+    ctx.io.out(verdictLine(result, findings.map((f) => f.property), recordedMisses(target)));
     for (const line of [...formatStats(result.stats), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
     if (workers.note !== null) ctx.io.out(workers.note);
   }
@@ -193,5 +204,6 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
       ...(v.loop === undefined ? {} : { loop: v.loop }),
     })),
     ...(s.liveness === undefined ? {} : { liveness: s.liveness }),
+    ...(s.reduction === undefined ? {} : { reduction: s.reduction }),
   };
 }

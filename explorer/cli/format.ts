@@ -9,6 +9,7 @@ export function formatStats(stats: Stats): string[] {
     `${n(stats.statesPerSecond)} distinct states/s, ${stats.bytesPerState.toFixed(1)} bytes per stored state, ${stats.seconds.toFixed(2)} s${stats.workers === undefined ? '' : ` on ${stats.workers} thread${stats.workers === 1 ? '' : 's'}`}; fingerprint collision probability ${stats.collisionProbability.toExponential(1)}`,
     `steps fired: ${stats.stepCounts.map((s) => `${s.step} ${n(s.fired)}`).join(', ')}`,
   ];
+  if (stats.reduction !== undefined) lines.push(stats.reduction);
   if (stats.liveness?.checked) {
     lines.push(`liveness checked on the whole state graph (${n(stats.liveness.edges)} edges) in ${stats.liveness.seconds.toFixed(2)} s`);
   } else if (stats.liveness) {
@@ -27,18 +28,30 @@ export function formatWitnesses(witnesses: readonly WitnessReport[]): string[] {
   return [`witnesses not reached: ${missing.map((w) => w.name).join(', ')}`];
 }
 
-export function verdictLine(result: ExploreResult, known: readonly string[] = []): string {
+/**
+ * `known`: the config's recorded findings; `misses`: the witnesses it records as unreached (a part of
+ * the model the config does not exercise). Neither is news.
+ */
+export function verdictLine(result: ExploreResult, known: readonly string[] = [], misses: readonly string[] = []): string {
   switch (result.kind) {
     case 'ok':
       return `Result: ok. Every invariant holds${result.stats.liveness?.checked ? ', every liveness property holds under its fairness' : ''} and no state deadlocks, in the whole reachable state space.`;
     case 'violation': {
       const stopped = result.incomplete ? ` (search also stopped early: ${result.incomplete})` : '';
-      const fresh = result.violations.filter((v) => !known.includes(v.property)).map((v) => v.property);
+      const missed = (v: (typeof result.violations)[number]): boolean => v.kind === 'witness' && misses.includes(v.property);
+      const fresh = result.violations.filter((v) => !known.includes(v.property) && !missed(v)).map((v) => v.property);
+      const found = result.violations.filter((v) => known.includes(v.property)).map((v) => v.property);
+      const unreached = result.violations.filter(missed).map((v) => v.property);
       if (fresh.length === 0) {
         const where = result.incomplete ? 'in the states explored within the bound' : 'in the whole reachable state space';
-        return `Result: known findings only (${result.violations.map((v) => v.property).join(', ')}, recorded in the config); nothing else is violated ${where}${stopped}.`;
+        const recorded = [
+          ...(found.length > 0 ? [`known findings only (${found.join(', ')}, recorded in the config)`] : []),
+          ...(unreached.length > 0 ? [`the witnesses the config records as unreached (${unreached.join(', ')})`] : []),
+        ].join(', and ');
+        return `Result: ${recorded}; nothing else is violated ${where}${stopped}.`;
       }
-      return `Result: violation of ${fresh.join(', ')}${fresh.length < result.violations.length ? ` (besides the known findings ${result.violations.filter((v) => known.includes(v.property)).map((v) => v.property).join(', ')})` : ''}${stopped}.`;
+      const besides = [...(found.length > 0 ? [`the known findings ${found.join(', ')}`] : []), ...(unreached.length > 0 ? [`the recorded unreached witnesses ${unreached.join(', ')}`] : [])];
+      return `Result: violation of ${fresh.join(', ')}${besides.length > 0 ? ` (besides ${besides.join(' and ')})` : ''}${stopped}.`;
     }
     case 'incomplete':
       return `Result: incomplete (${result.reason}). Every invariant holds in the states explored within the bound.`;

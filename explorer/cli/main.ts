@@ -44,7 +44,9 @@ function boundOptions(cmd: Command): Command {
     .option('--continue', 'keep going after a violation: one shortest counterexample per property')
     .option('--no-deadlock', 'do not report states with no enabled step')
     .option('--no-liveness', 'do not keep the state graph nor check liveness properties')
-    .option('--check-symmetry', "check on every new state that the model's canonicalize is a symmetry and its encoding canonical");
+    .option('--check-symmetry', "check on every new state that the model's canonicalize is a symmetry and its encoding canonical")
+    .option('--no-por', "expand the model's independent process groups interleaved with everything else (no partial-order reduction)")
+    .option('--check-independence', "search without the reduction, checking on every state that the model's independent groups commute with the rest");
 }
 
 function outputOptions(cmd: Command): Command {

@@ -7,7 +7,7 @@
 // number of threads.
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
-import { livenessSkipped, overMemory } from '../bfs.ts';
+import { hidesCycles, livenessSkipped, overMemory, reducing } from '../bfs.ts';
 import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
@@ -55,7 +55,8 @@ const MAX_LOAD = 0.9;
 /** Why a search cannot run on several threads yet, or null when it can. */
 export function parallelUnsupported(compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
   if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
-  if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize) {
+  if (reducing(compiled, options)) return 'the partial-order reduction of independent processes is the one-thread search\'s (--no-por to search without it)';
+  if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options)) {
     return 'liveness needs the whole state graph, which the one-thread search keeps (--no-liveness to check safety on more)';
   }
   return null;
@@ -309,7 +310,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     complete,
   };
   let stats: Stats = { ...searchStats(compiled, record), workers: threadsUsed };
-  if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined) } };
+  if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
   return searchResult(compiled, record, stats, foundViolations(compiled, record));
 }
 

@@ -92,13 +92,13 @@ function legitimate(c: MsiParams, s: MsiState, start: number, end: number): bool
 export function msiProcesses(c: MsiParams): Process<MsiState>[] {
   return [
     {
-      name: 'setter',
+      name: 'msi_setter',
       instances: 1,
       pc: (s) => s.setter.pc,
       steps: [setFirstStep(c, PATCH_ORDERS.stores), setSecondStep(c)],
     },
     {
-      name: 'reader',
+      name: 'msi_reader',
       instances: 1,
       pc: (s) => s.reader.pc,
       steps: [
@@ -113,7 +113,8 @@ export function msiProcesses(c: MsiParams): Process<MsiState>[] {
             const r = d.reader;
             const [start, end] = r.first === 'aperture_start' ? [r.value, d.geometry.aperture_end] : [d.geometry.aperture_start, r.value];
             if (!legitimate(c, d as MsiState, start, end)) d.tornRead = true;
-            r.pc = 'idle';
+            // The copy is the caller's local, dead once judged: forgotten, so that runs differing only in it meet.
+            Object.assign(r, { pc: 'idle', first: 'aperture_start', value: 0 });
             r.reads++;
           },
         }),
@@ -168,6 +169,7 @@ export function setSecondStep(c: MsiParams) {
     apply: (d) => {
       iommu_msi_set_aperture_store(d.geometry, c.apertures[d.setter.calls - 1]!, otherField(d.setter.first));
       d.setter.pc = 'idle';
+      d.setter.first = 'aperture_start';
     },
   });
 }

@@ -9,6 +9,8 @@
 // reclaim, re-mmap of an unmapped page, and exit during munmap (the thread is in a syscall).
 import { dmaApiProcess } from './dma-api.ts';
 import { cpuProcess } from './cpus.ts';
+import { msiProcesses } from '../msi-iommu/model.ts';
+import { focusProcess } from '../../explorer/focus.ts';
 import { asidOf } from '../mm/context.ts';
 import type { Draft } from 'immer';
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_consumable_fifo, cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
@@ -305,6 +307,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
   if (c.smmu) {
     if (c.cpus > 0) processes.push(cpuProcess(c));
     if (c.iovas > 0) processes.push(dmaApiProcess(c));
+    if (c.msi) processes.push(...msiProcesses(c.msi).map((p) => focusProcess(p, (s: State) => s.msi[0]!)));
     processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
     processes.push({
       name: 'smmu_cmdq',

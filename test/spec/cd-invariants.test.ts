@@ -28,7 +28,7 @@ const writer = (d: State): void => {
 /** mm 0 bound at PASID 1: its notifier, and its shared CD in asid_xa at `SHARED`. */
 const bound = (d: State): void => {
   writer(d);
-  d.arm_smmu.asid_xa[SHARED] = { type: 'shared', mm: mm0, refs: 1, mmgrab: false };
+  d.arm_smmu.asid_xa[SHARED] = { type: 'shared', mm: mm0, refs: 1, mmgrab: false, pinned: true };
 };
 
 /** Mid-seize: the domain owns two private ASIDs, its CD may carry either. */
@@ -59,7 +59,7 @@ describe('cd-hitless', () => {
     // The previous mm's table under the new mm's ASID (a reused SSID, V written before TTB0).
     const reused = (d: State): void => {
       writer(d);
-      d.arm_smmu.asid_xa[SHARED] = { type: 'shared', mm: 1 as MmId, refs: 1, mmgrab: false };
+      d.arm_smmu.asid_xa[SHARED] = { type: 'shared', mm: 1 as MmId, refs: 1, mmgrab: false, pinned: true };
       d.arm_smmu.domains[0]!.cdtab[1] = sharedCd;
     };
     expect(cdHitless.holds(at(reused))).toBe(false);

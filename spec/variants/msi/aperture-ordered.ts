@@ -13,5 +13,5 @@ export default defineVariant<MsiState, MsiParams>({
     'At msi-geometry (one set of the 0/0 aperture) every get_attr returns an invalid range or the aperture set: F5 is fixed there, without changing the unset value. Reprogramming is still torn (msi-reprogram): a reader of the old end and the new start gets [1, 4) between [2, 4) and [1, 3).',
   model: 'msi',
   expect: { violates: [], fixes: ['msi-geometry-never-torn'], config: 'msi-geometry' },
-  steps: { replace: { 'reader/iommu_domain_get_attr/first_load': (c: MsiParams) => getAttrFirstLoadStep(c, ['aperture_end']) } },
+  steps: { replace: { 'msi_reader/iommu_domain_get_attr/first_load': (c: MsiParams) => getAttrFirstLoadStep(c, ['aperture_end']) } },
 });

@@ -14,8 +14,8 @@ export default defineVariant<MsiState, MsiParams>({
   expect: { violates: [], config: 'msi-geometry' },
   steps: {
     replace: {
-      'setter/iommu_msi_set_aperture/first': (c: MsiParams) => setFirstStep(c, ['aperture_start', 'aperture_end']),
-      'reader/iommu_domain_get_attr/first_load': (c: MsiParams) => getAttrFirstLoadStep(c, ['aperture_end']),
+      'msi_setter/iommu_msi_set_aperture/first': (c: MsiParams) => setFirstStep(c, ['aperture_start', 'aperture_end']),
+      'msi_reader/iommu_domain_get_attr/first_load': (c: MsiParams) => getAttrFirstLoadStep(c, ['aperture_end']),
     },
   },
 });

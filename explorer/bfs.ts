@@ -2,7 +2,7 @@
 // and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
-import { cloner, IntReader, IntWriter, type Codec } from './codec.ts';
+import { cloner, IntReader, IntWriter, searchFunctions, type Codec } from './codec.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
@@ -95,6 +95,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const writer = new IntWriter(256);
   // Each successor starts as a copy of the decoded parent, which the step then mutates.
   const clone = cloner(codec);
+  const { encode: encodeFn, decode: decodeFn } = searchFunctions(codec);
   const current = { buf: new Int32Array(256), len: 0 };
   const reader = new IntReader(current.buf, 0);
   const fired = snap ? Float64Array.from(snap.fired) : new Float64Array(actions.length);
@@ -113,7 +114,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const encode = (s: S, where: string): void => {
     writer.reset();
     try {
-      codec.encode(s, writer);
+      encodeFn(s, writer);
     } catch (e) {
       throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
     }
@@ -251,7 +252,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     reader.src = current.buf;
     reader.end = current.len;
     reader.pos = 0;
-    const s = codec.decode(reader);
+    const s = decodeFn(reader);
     graph?.begin(id);
     const atBound = depth >= maxDepth;
     let anyEnabled = false;

@@ -52,9 +52,6 @@ const E = {
   },
 };
 
-/** A fixed-length array no longer than this is built as one literal. */
-const UNROLL_LIMIT = 8;
-
 /** A record or tuple whose inlined code is longer than this becomes a function of its own. */
 const INLINE_LIMIT = 3000;
 
@@ -281,24 +278,6 @@ const fromValue: Source = {
   },
 };
 
-/** A short fixed array as one literal: packed, of exactly its length (push grows one of 17 slots). */
-function unrolledArray(g: Emitter, src: Source, item: Codec<unknown>, length: number, x: string): string {
-  const items = Array.from({ length }, (_, i) => buildNode(g, src, item, src.bind(g, `${x}[${i}]`)));
-  const r = g.tmp();
-  g.emit(`const ${r} = [${items.join(', ')}];`);
-  return r;
-}
-
-function loopArray(g: Emitter, src: Source, s: Extract<Shape, { kind: 'array' | 'list' }>, x: string): string {
-  const r = g.tmp();
-  const n = src.length(g, s, x);
-  const i = g.tmp();
-  g.emit(`const ${r} = []; for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
-  const item = buildNode(g, src, s.item, src.bind(g, `${x}[${i}]`));
-  g.emit(`${r}.push(${item}); }`);
-  return r;
-}
-
 /** Emits the statements that build one value of `codec` from `src`; returns its expression. */
 function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, inline = false): string {
   const s = codec.shape;
@@ -309,8 +288,15 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
     case 'literal':
       return src.leaf(g, s, x);
     case 'array':
-    case 'list':
-      return s.kind === 'array' && s.length <= UNROLL_LIMIT ? unrolledArray(g, src, s.item, s.length, x) : loopArray(g, src, s, x);
+    case 'list': {
+      const r = g.tmp();
+      const n = src.length(g, s, x);
+      const i = g.tmp();
+      g.emit(`const ${r} = []; for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+      const item = buildNode(g, src, s.item, src.bind(g, `${x}[${i}]`));
+      g.emit(`${r}.push(${item}); }`);
+      return r;
+    }
     case 'nullable': {
       const r = g.tmp();
       g.emit(`let ${r} = null; if (${src.present(g, x)}) {`);

@@ -26,6 +26,15 @@ export function cloner<T>(codec: Codec<T>): CloneFn<T> {
   return compileClone(codec);
 }
 
+/**
+ * The codec's encode and decode as the search calls them once per state: the generated functions
+ * themselves (a codec's own methods add a call and a check per use), or a hand-written codec's.
+ */
+export function searchFunctions<T>(codec: Codec<T>): { encode: EncodeFn<T>; decode: DecodeFn<T> } {
+  if (!codec.shape) return { encode: (v, out) => codec.encode(v, out), decode: (src) => codec.decode(src) };
+  return { encode: compileEncode(codec), decode: compileDecode(codec) };
+}
+
 /** A codec of this shape; its code is generated on first use, for the whole layout below it. */
 function shaped<T>(shape: Shape): Codec<T> {
   let enc: EncodeFn<T> | undefined;

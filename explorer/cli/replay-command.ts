@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { displayPath, readJsonFile, type Workspace } from '../load.ts';
 import { CounterexampleSchema, variantOf, type CounterexampleFile } from '../trace/itf.ts';
+import { fromItfValue } from '../trace/itf-value.ts';
 import { replayTrace, type ReplayOutcome } from '../trace/replay.ts';
 import { formatZodError } from '../zod-errors.ts';
 import type { CliContext } from './io.ts';
@@ -30,7 +31,8 @@ export async function fileTarget(ws: Workspace, path: string, options: { baselin
   const meta = doc['#meta'];
   const variant = variantOf(doc);
   const underVariant = variant !== null && !(options.baseline ?? false);
-  const params = meta.config.params;
+  // The params as written: ITF values (a null param is Quint's None).
+  const params = fromItfValue(undefined, meta.config.params);
   if (typeof params !== 'object' || params === null || Array.isArray(params)) {
     throw new HarnessError(`${displayPath(ws, file)}: #meta.config.params is not an object of params`);
   }

@@ -3,7 +3,7 @@
 // writes, per chunk, the successors it claimed (inserted, or took over from a parent of higher id)
 // with their ordinal, slot, move and encoding. It judges the states it inserted; the coordinator
 // decides, in the one-thread order, which of the judgements count (coordinator.ts).
-import { cloner, IntReader, IntWriter, type Codec } from '../codec.ts';
+import { cloner, IntReader, IntWriter, searchFunctions, type Codec } from '../codec.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
@@ -117,6 +117,7 @@ export class Expander<S> {
     const stopping = settings.stopping;
     const reader = new ByteReader(frontier, start);
     const decoder = new IntReader(current.buf, 0);
+    const { encode: encodeFn, decode: decodeFn } = searchFunctions(codec);
     let inserted = 0;
     const atBound = level.atBound;
     // At the bound only the first unseen successor matters (bfs.ts); past this thread's first, no other.
@@ -153,7 +154,7 @@ export class Expander<S> {
     const encode = (s: S, where: string): void => {
       writer.reset();
       try {
-        codec.encode(s, writer);
+        encodeFn(s, writer);
       } catch (e) {
         throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
       }
@@ -166,7 +167,7 @@ export class Expander<S> {
       decoder.src = current.buf;
       decoder.end = current.len;
       decoder.pos = 0;
-      const s = codec.decode(decoder);
+      const s = decodeFn(decoder);
       let anyEnabled = false;
       let ord = 0;
       // Where a model error is, in the one-thread order: before the successor `ord` (phase -1) or

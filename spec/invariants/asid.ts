@@ -3,7 +3,7 @@
 // TLBI by that ASID reach the SMMU TLB entries of that address space, and no other address space.
 import type { Invariant } from '../../explorer/model.ts';
 import { asidOf } from '../../model/mm/context.ts';
-import { PRIVATE_TLB_ENTRY, type Cd, type TlbEntry } from '../../model/arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, type AsidEntry, type Cd, type TlbEntry } from '../../model/arm-smmu-v3/state.ts';
 import type { State } from '../../model/state.ts';
 
 /** The ASID CPU `cpu` runs with: active_asids, or the reserved one a rollover took it to. */
@@ -37,36 +37,32 @@ export const pinnedAsidStable: Invariant<State> = {
   },
 };
 
-/** The address space a TLB entry or a CD's TTB0 belongs to: an mm, or a domain's io-pgtable. */
-type AddressSpace = { kind: 'mm'; mm: number } | { kind: 'private'; domain: number };
-
-const sameSpace = (a: AddressSpace, b: AddressSpace): boolean =>
-  a.kind === 'mm' ? b.kind === 'mm' && a.mm === b.mm : b.kind === 'private' && a.domain === b.domain;
-
-/** Whose address space asid_xa gives ASID `asid` to, if anyone's. */
-function asidOwner(s: State, asid: number): AddressSpace | null {
-  const e = s.arm_smmu.asid_xa[asid];
-  if (!e) return null;
-  return e.type === 'shared' ? { kind: 'mm', mm: e.mm } : { kind: 'private', domain: e.domain };
-}
-
 /**
- * Whether a TLB entry belongs to `owner`. A private entry does not say which io-pgtable it came
- * from; xa_alloc gives each domain its own private ASIDs and no domain is freed in these configs, so
- * under a private owner's ASID a private entry is that domain's.
+ * Whether a TLB entry belongs to the owner asid_xa gives its ASID to. A private entry does not say
+ * which io-pgtable it came from; xa_alloc gives each domain its own private ASIDs and no domain is
+ * freed in these configs, so under a private owner's ASID a private entry is that domain's.
  */
-const entryOf = (owner: AddressSpace, e: TlbEntry): boolean => (owner.kind === 'mm' ? e === owner.mm : e === PRIVATE_TLB_ENTRY);
+const entryOf = (owner: AsidEntry, e: TlbEntry): boolean => (owner.type === 'shared' ? e === owner.mm : e === PRIVATE_TLB_ENTRY);
 
-/** The valid CDs the SMMU can use, in memory and in its configuration cache, with their address spaces. */
-function validCds(s: State): { asid: number; space: AddressSpace }[] {
-  const out: { asid: number; space: AddressSpace }[] = [];
-  const add = (cd: Cd | null, domain: number): void => {
-    if (!cd?.v || cd.ttb === null) return;
-    out.push({ asid: cd.asid, space: cd.ttb.type === 'mm' ? { kind: 'mm', mm: cd.ttb.mm } : { kind: 'private', domain } });
+/** The address space a valid CD translates, as one number: mm m is m + 1, domain d's io-pgtable -(d + 1). */
+const spaceCode = (cd: Cd, domain: number): number => (cd.ttb!.type === 'mm' ? cd.ttb!.mm + 1 : -(domain + 1));
+
+/** Per ASID, the space of the first valid CD seen with it in this state (0: none); reused, as this runs on every state. */
+const firstSpace = new Int32Array(1 << 8);
+
+/** Whether the valid CDs the SMMU can use, in memory and in its configuration cache, agree per ASID on one address space. */
+function validCdsAgree(s: State): boolean {
+  const smmu = s.arm_smmu;
+  firstSpace.fill(0, 0, smmu.asid_xa.length);
+  const agrees = (cd: Cd | null, domain: number): boolean => {
+    if (!cd?.v || cd.ttb === null || cd.asid >= firstSpace.length) return true;
+    const code = spaceCode(cd, domain);
+    if (firstSpace[cd.asid] === 0) firstSpace[cd.asid] = code;
+    return firstSpace[cd.asid] === code;
   };
-  s.arm_smmu.domains.forEach((dom, i) => dom.cdtab.forEach((cd) => add(cd, i)));
-  s.arm_smmu.cdcache.forEach((row, sid) => row.forEach((cd) => add(cd, s.arm_smmu.masters[sid]!.domain)));
-  return out;
+  for (let d = 0; d < smmu.domains.length; d++) for (const cd of smmu.domains[d]!.cdtab) if (!agrees(cd, d)) return false;
+  for (let sid = 0; sid < smmu.cdcache.length; sid++) for (const cd of smmu.cdcache[sid]!) if (!agrees(cd, smmu.masters[sid]!.domain)) return false;
+  return true;
 }
 
 export const asidUnique: Invariant<State> = {
@@ -76,13 +72,12 @@ export const asidUnique: Invariant<State> = {
   source:
     'arm-smmu-v3-sva.c arm_smmu_share_asid ("All devices bound to this mm use the same cd struct"; a private ASID is seized before the mm uses it), arm_smmu_mmu_notifier_put (TLBI of the ASID before arm_smmu_free_shared_cd frees it); kernel-notes 1c-1d',
   holds: (s) => {
-    const cds = validCds(s);
-    for (const a of cds) if (cds.some((b) => b.asid === a.asid && !sameSpace(a.space, b.space))) return false;
+    if (!validCdsAgree(s)) return false;
     const tlb = s.arm_smmu.tlb;
     for (let asid = 0; asid < tlb.length; asid++) {
-      const owner = asidOwner(s, asid);
-      if (owner === null) continue; // entries of a free ASID are stale until it is given out again
-      if (tlb[asid]!.some((e) => e !== null && !entryOf(owner, e))) return false;
+      const owner = s.arm_smmu.asid_xa[asid];
+      if (!owner) continue; // entries of a free ASID are stale until it is given out again
+      for (const e of tlb[asid]!) if (e !== null && !entryOf(owner, e)) return false;
     }
     return true;
   },

@@ -50,8 +50,7 @@ const { shape } = fc.letrec<{ shape: Shape }>((tie) => {
       intRange.map(({ min, max }) => ({ t: 'int' as const, min, max })),
       fc.constant({ t: 'bool' as const }),
       fc.uniqueArray(fc.string(), { minLength: 1, maxLength: 4 }).map((values) => ({ t: 'literal' as const, values })),
-      // 9: longer than the generated code unrolls into one literal.
-      fc.record({ t: fc.constant('array' as const), length: fc.constantFrom(0, 1, 2, 3, 9), item: inner }),
+      fc.record({ t: fc.constant('array' as const), length: fc.nat(3), item: inner }),
       fc.record({ t: fc.constant('list' as const), max: fc.nat(3), item: inner }),
       fc.record({ t: fc.constant('nullable' as const), item: inner }),
       fieldsOf(inner).map((fields) => ({ t: 'record' as const, fields })),

@@ -1,5 +1,7 @@
-// Every property of the kernel models fires in an exploration (spec/firing.ts): the search stops at
-// the first violation of that one property, which must be reached.
+// Every property of the kernel models fires in an exploration (spec/firing.ts): a known finding of a
+// config that test/spec/configs.test.ts explores, a variant whose verdict test explores it at the
+// same config and asserts the property, or else a search here that stops at the first violation of
+// that one property, which must be reached.
 import { describe, expect, it } from 'vitest';
 import { loadConfig, loadModel, loadVariant } from '../../explorer/load.ts';
 import { applyVariant } from '../../explorer/variant.ts';
@@ -9,6 +11,8 @@ import { firstViolation } from '../helpers/reach.ts';
 
 const ws = workspace();
 const KERNEL_MODELS = ['iopf', 'sva', 'msi'];
+/** The config a kernel model's verdict tests explore a variant at when it names none. */
+const VERDICT_CONFIG: Readonly<Record<string, string>> = { iopf: 'iopf-small', sva: 'sva-small', msi: 'msi-geometry' };
 /** The longest config test/spec/configs.test.ts explores (its own bound, shared). */
 const MAX_SECONDS_IN_SUITE = 20;
 
@@ -29,8 +33,7 @@ describe('every kernel property fires in an exploration', () => {
 
   it.each(Object.entries(firing))('%s', async (property, f) => {
     const { config } = loadConfig(ws, f.config);
-    let model = (await loadModel(ws, config.model)).model;
-    if (f.variant !== null) model = applyVariant(model, (await loadVariant(ws, f.variant)).variant);
+    const baseline = (await loadModel(ws, config.model)).model;
     // A baseline entry is a finding its config records, at the config's own bounds; the config is one
     // that test/spec/configs.test.ts explores whole, checking that the finding fires at its length.
     if (f.variant === null) {
@@ -39,6 +42,15 @@ describe('every kernel property fires in an exploration', () => {
       expect(config.expect?.seconds ?? Infinity).toBeLessThanOrEqual(MAX_SECONDS_IN_SUITE);
       return;
     }
+    // A variant at its own config: its verdict test (test/spec/variant-verdicts.test.ts requires one)
+    // explores it there and asserts every property it violates, this one among them.
+    const { variant } = await loadVariant(ws, f.variant);
+    if (f.params === undefined) {
+      expect(variant.expect.config ?? VERDICT_CONFIG[config.model]).toBe(f.config);
+      expect(variant.expect.violates).toContain(property);
+      return;
+    }
+    const model = applyVariant(baseline, variant);
     const params = model.params.parse({ ...config.params, ...f.params });
     expect(firstViolation(model, params, property)?.property).toBe(property);
   });

@@ -55,7 +55,7 @@ const MAX_LOAD = 0.9;
 /** Why a search cannot run on several threads yet, or null when it can. */
 export function parallelUnsupported(compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
   if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
-  if (reducing(compiled, options)) return 'the partial-order reduction of independent processes is the one-thread search\'s (--no-por to search without it)';
+  if (reducing(compiled, options)) return "the partial-order reduction of independent processes runs on one thread (it saves more than a second thread would; --no-por --workers N to trade it for threads)";
   if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options)) {
     return 'liveness needs the whole state graph, which the one-thread search keeps (--no-liveness to check safety on more)';
   }

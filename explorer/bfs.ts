@@ -3,7 +3,7 @@
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
 import { cloner, IntReader, IntWriter, searchFunctions, type Codec } from './codec.ts';
-import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
+import { actionsAt, choicesAtLabel, enabledMoves, groupedProcesses, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
@@ -179,13 +179,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   // Liveness judges a stutter by the steps enabled where it happens: the ones the reduction did not
   // expand are still there, as edges out of the graph.
   const markSkipped = (s: S, order: readonly (readonly number[])[], from: number): void => {
-    for (const k of order.slice(from).flat()) {
-      for (const action of actionsAt(instances[k]!, s)) {
-        choicesAtLabel(action, s).forEach((choice, c) => {
-          if (isEnabled(action, s, choice)) graph!.edge(OUTSIDE, (c * (1 << actionBits) + action.index) >>> 0);
-        });
-      }
-    }
+    for (const m of enabledMoves(compiled, s, order.slice(from).flat())) graph!.edge(OUTSIDE, (m.choiceIndex * (1 << actionBits) + m.action.index) >>> 0);
   };
   const admit = (s: S, parent: number, move: number, where: string): boolean => {
     try {
@@ -418,7 +412,7 @@ export function reducing<S, C>(compiled: Compiled<S, C>, options: ExploreOptions
  */
 export function hidesCycles<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): boolean {
   if (!reducing(compiled, options)) return false;
-  const grouped = new Set(compiled.independent.flat().map((k) => compiled.instances[k]!.process.name));
+  const grouped = groupedProcesses(compiled);
   const groupActions = compiled.actions.filter((a) => grouped.has(a.process.name)).map((a) => a.index);
   return compiled.liveness.some((p) => p.conditions.some((c) => groupActions.some((a) => c.actions[a] === 1)));
 }

@@ -123,6 +123,11 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
   };
 }
 
+/** The names of the processes in the model's independent groups at this config. */
+export function groupedProcesses<S, C>(compiled: Compiled<S, C>): ReadonlySet<string> {
+  return new Set(compiled.independent.flat().map((k) => compiled.instances[k]!.process.name));
+}
+
 function independentGroups<S>(model: { readonly name: string }, instances: readonly Instance<S>[], groups: readonly (readonly string[])[]): number[][] {
   const grouped = new Set<string>();
   return groups
@@ -206,9 +211,11 @@ export interface Move<S> {
 }
 
 /** Every enabled move in `s`, in the fixed order (action, then choice). */
-export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S): Move<S>[] {
+/** The enabled moves at `s`, of every process instance or of the instances `only` lists (indexes into `instances`). */
+export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S, only?: readonly number[]): Move<S>[] {
   const moves: Move<S>[] = [];
-  for (const action of compiled.instances.flatMap((i) => actionsAt(i, s))) {
+  const instances = only === undefined ? compiled.instances : only.map((k) => compiled.instances[k]!);
+  for (const action of instances.flatMap((i) => actionsAt(i, s))) {
     const choices = choicesAtLabel(action, s);
     for (let c = 0; c < choices.length; c++) {
       if (isEnabled(action, s, choices[c])) moves.push({ action, choiceIndex: c, choice: choices[c] });

@@ -3,23 +3,8 @@
 // and both orders reach the same state), and no property changes under both (each property reads
 // the group's part of the state or the rest, never both). A broken promise is a ModelError.
 import { cloner, encodeToArray } from './codec.ts';
-import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from './compile.ts';
+import { enabledMoves, type Compiled, type Move } from './compile.ts';
 import { ModelError } from './errors.ts';
-
-interface Move<S> {
-  readonly action: Action<S>;
-  readonly choice: unknown;
-}
-
-function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S, instances: readonly number[]): Move<S>[] {
-  return instances.flatMap((k) =>
-    actionsAt(compiled.instances[k]!, s).flatMap((action) =>
-      choicesAtLabel(action, s)
-        .filter((choice) => isEnabled(action, s, choice))
-        .map((choice) => ({ action, choice })),
-    ),
-  );
-}
 
 const offers = <S, C>(compiled: Compiled<S, C>, s: S, m: Move<S>): boolean =>
   enabledMoves(compiled, s, [compiled.instances.findIndex((i) => i.process === m.action.process && i.self === m.action.self)]).some(

@@ -4,12 +4,12 @@
 // property cannot see them: the path without them is a real run to a state that violates the same
 // property, and the shortest one (the rest's own distance). And the other way round for a property
 // of a group. The projected path is replayed step by step, so a broken promise keeps the original.
-import { applyWithImmer, choicesOf, isEnabled, pcOf, showChoice, type Action, type Compiled } from '../compile.ts';
+import { applyWithImmer, choicesOf, groupedProcesses, isEnabled, pcOf, showChoice, type Action, type Compiled } from '../compile.ts';
 import type { TraceState, Violation } from '../result.ts';
 
 export function projectViolation<S, C>(compiled: Compiled<S, C>, v: Violation<S>): Violation<S> {
   if (compiled.independent.length === 0 || (v.kind !== 'invariant' && v.kind !== 'action') || v.trace.length < 2) return v;
-  const grouped = new Set(compiled.independent.flat().map((k) => compiled.instances[k]!.process.name));
+  const grouped = groupedProcesses(compiled);
   for (const keepGroup of [false, true]) {
     const kept = v.trace.slice(1).filter((t) => grouped.has(t.move!.process) === keepGroup);
     if (kept.length === v.trace.length - 1) continue;

@@ -209,6 +209,8 @@ describe('bounds of the ASID allocator, the IOVAs and the MSI geometry', () => {
     ['sva-small', 'cpus=3', /sva-small\.json: params for model sva: cpus: Too big/],
     ['sva-small', 'iovas=-1', /sva-small\.json: params for model sva: iovas: Too small/],
     ['msi-geometry', 'sets=3', /msi-geometry\.json: params for model msi: .*more iommu_msi_set_aperture calls than apertures listed/],
+    ['sva-small', 'msi={"sets":9}', /sva-small\.json: params for model sva: msi\.sets: Too big/],
+    ['sva-small', 'msi=5', /sva-small\.json: params for model sva: msi: Invalid input: expected object/],
   ])('%s -p %s: one line, exit 2', async (config, param, message) => {
     const run = await cli(['explore', '--config', config, '-p', param, '--no-save']);
     expectOneLineError(run, `${config}.json`);

@@ -2,7 +2,8 @@
 // and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
-import { cloner, IntReader, IntWriter, searchFunctions, type Codec } from './codec.ts';
+import { IntReader, IntWriter, searchFunctions, type Codec } from './codec.ts';
+import { successors } from './copy-on-touch.ts';
 import { actionsAt, choicesAtLabel, enabledMoves, groupedProcesses, isEnabled, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
@@ -93,9 +94,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const queue = snap ? VarintQueue.from(snap.queue) : new VarintQueue();
   const writer = new IntWriter(256);
-  // Each successor starts as a copy of the decoded parent, which the step then mutates.
-  const clone = cloner(codec);
-  const { encode: encodeFn, decode: decodeFn } = searchFunctions(codec);
+  // Each successor starts as a draft of the decoded parent, which the step then mutates.
+  const succ = successors(codec, compiled.canonicalize !== undefined);
+  const { encode: encodeFn } = searchFunctions(codec);
   const current = { buf: new Int32Array(256), len: 0 };
   const reader = new IntReader(current.buf, 0);
   const fired = snap ? Float64Array.from(snap.fired) : new Float64Array(actions.length);
@@ -111,10 +112,12 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   let incomplete: IncompleteReason | undefined;
   let nextProgress = started + progressEvery;
 
-  const encode = (s: S, where: string): void => {
+  /** Encodes `s`: an initial state, or a successor that `succ` made of `draft`. */
+  const encode = (s: S, where: string, draft?: S): void => {
     writer.reset();
     try {
-      encodeFn(s, writer);
+      if (draft === undefined) encodeFn(s, writer);
+      else succ.encode(draft, s, writer);
     } catch (e) {
       throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
     }
@@ -181,9 +184,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const markSkipped = (s: S, order: readonly (readonly number[])[], from: number): void => {
     for (const m of enabledMoves(compiled, s, order.slice(from).flat())) graph!.edge(OUTSIDE, (m.choiceIndex * (1 << actionBits) + m.action.index) >>> 0);
   };
-  const admit = (s: S, parent: number, move: number, where: string): boolean => {
+  const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
     try {
-      encode(canonicalize ? canonicalize(s) : s, where);
+      encode(canonicalize ? canonicalize(s) : s, where, draft);
     } catch (e) {
       if (e instanceof ModelError && parent !== NO_PARENT) e.trace = extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, parent), move, actionBits);
       throw e;
@@ -246,7 +249,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     reader.src = current.buf;
     reader.end = current.len;
     reader.pos = 0;
-    const s = decodeFn(reader);
+    const s = succ.parent(reader);
     graph?.begin(id);
     const atBound = depth >= maxDepth;
     let anyEnabled = false;
@@ -289,17 +292,18 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
             // once `incomplete` is set) and whether any step is enabled (the deadlock check).
             if (atBound && incomplete !== undefined) continue;
             generated++;
-            const next = clone(s);
+            const draft = succ.draft();
             try {
-              action.step.apply(next as never, action.self, choice);
+              action.step.apply(draft as never, action.self, choice);
             } catch (e) {
               throw stepError(model.name, action.stepKey, 'recipe', e);
             }
+            const next = succ.done(draft);
             const move = (c * (1 << actionBits) + a) >>> 0;
             if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, move);
             if (atBound) {
               if (constraint && !constraint(next)) continue;
-              encode(canonicalize ? canonicalize(next) : next, action.stepKey);
+              encode(canonicalize ? canonicalize(next) : next, action.stepKey, draft);
               fingerprint(writer.buf, writer.len);
               if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
               continue;
@@ -310,7 +314,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
               graph?.edge(OUTSIDE, move);
               continue;
             }
-            admit(next, id, move, action.stepKey);
+            admit(next, id, move, action.stepKey, draft);
             if (stop) break;
           }
         }

@@ -8,6 +8,7 @@ import { CodecError, IntReader, IntWriter, type Codec, type Shape } from './code
 export type EncodeFn<T> = (value: T, out: IntWriter) => void;
 export type DecodeFn<T> = (src: IntReader) => T;
 export type CloneFn<T> = (value: T) => T;
+export type MarkingDecodeFn<T> = (src: IntReader, marks: Int32Array) => T;
 
 /** Error raisers the generated code calls, so each message is written once. */
 const E = {
@@ -279,7 +280,7 @@ const fromValue: Source = {
 };
 
 /** Emits the statements that build one value of `codec` from `src`; returns its expression. */
-function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, inline = false): string {
+function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, inline = false, mark = false): string {
   const s = codec.shape;
   if (!s) return src.opaque(g, codec, x);
   switch (s.kind) {
@@ -321,10 +322,12 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
       const body = g.sub();
       const r = body.tmp();
       const items = s.kind === 'record' ? s.keys.map((k, i) => [k, prop(x, k), s.fields[i]!] as const) : s.items.map((c, i) => ['', `${x}[${i}]`, c] as const);
-      const parts = items.map(([key, get, c]) => {
+      const parts = items.map(([key, get, c], i) => {
+        if (mark) body.emit(`M[${i}] = p;`);
         const v = buildNode(body, src, c, src.bind(body, get));
         return s.kind === 'record' ? `${JSON.stringify(key)}: ${v}` : v;
       });
+      if (mark) body.emit(`M[${items.length}] = p;`);
       // One object literal per record: every record of a layout built here shares one hidden class.
       body.emit(s.kind === 'record' ? `const ${r} = { ${parts.join(', ')} };` : `const ${r} = [${parts.join(', ')}];`);
       if (!inline && body.size > INLINE_LIMIT) return src.call(g, codec, x);
@@ -334,12 +337,12 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
   }
 }
 
-function compileBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, cache: WeakMap<Codec<unknown>, F>): F {
+function compileBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, cache: WeakMap<Codec<unknown>, F>, mark = false): F {
   const known = cache.get(codec);
   if (known) return known;
   const consts: unknown[] = [];
   const g = new Emitter(consts, { n: 0 });
-  const r = buildNode(g, src, codec, src.root, true);
+  const r = buildNode(g, src, codec, src.root, true, mark);
   const code = `return function ${name}(${params}) { ${src.prologue}\n${g.lines.join('\n')}\n${src.epilogue} return ${r}; };`;
   const fn = new Function('K', 'E', code)(consts, E) as F;
   cache.set(codec, fn);
@@ -347,11 +350,21 @@ function compileBuild<F>(name: string, codec: Codec<unknown>, src: Source, param
 }
 
 const decoders = new WeakMap<Codec<unknown>, DecodeFn<unknown>>();
+const markingDecoders = new WeakMap<Codec<unknown>, MarkingDecodeFn<unknown>>();
 const cloners = new WeakMap<Codec<unknown>, CloneFn<unknown>>();
 
 /** One decode function for the whole layout of `codec`. */
 export function compileDecode<T>(codec: Codec<T>): DecodeFn<T> {
   return compileBuild('decode', codec as Codec<unknown>, fromInts, 'src', decoders) as DecodeFn<T>;
+}
+
+/**
+ * One decode function for a record's layout that also notes in `marks` where each of its fields'
+ * integers start, and where the last one's end.
+ */
+export function compileMarkingDecode<T>(codec: Codec<T>): MarkingDecodeFn<T> {
+  if (codec.shape?.kind !== 'record') throw new CodecError('a marking decode needs a record at the root');
+  return compileBuild('decode', codec as Codec<unknown>, fromInts, 'src, M', markingDecoders, true) as MarkingDecodeFn<T>;
 }
 
 /**

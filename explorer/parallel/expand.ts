@@ -3,7 +3,8 @@
 // writes, per chunk, the successors it claimed (inserted, or took over from a parent of higher id)
 // with their ordinal, slot, move and encoding. It judges the states it inserted; the coordinator
 // decides, in the one-thread order, which of the judgements count (coordinator.ts).
-import { cloner, IntReader, IntWriter, searchFunctions, type Codec } from '../codec.ts';
+import { IntReader, IntWriter, type Codec } from '../codec.ts';
+import { successors, type Successors } from '../copy-on-touch.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
@@ -22,7 +23,7 @@ export interface ExpandSettings {
 }
 
 export class Expander<S> {
-  private readonly clone: (s: S) => S;
+  private readonly succ: Successors<S>;
   private readonly writer = new IntWriter(256);
   private readonly current = { buf: new Int32Array(256), len: 0 };
   private readonly actionBits: number;
@@ -37,7 +38,7 @@ export class Expander<S> {
     private readonly compiled: Compiled<S, unknown>,
     private readonly settings: ExpandSettings,
   ) {
-    this.clone = cloner(compiled.codec);
+    this.succ = successors(compiled.codec, compiled.canonicalize !== undefined);
     this.actionBits = Math.max(1, Math.ceil(Math.log2(compiled.actions.length + 1)));
   }
 
@@ -110,14 +111,13 @@ export class Expander<S> {
     chunk: number,
     control: Int32Array,
   ): number {
-    const { compiled, settings, writer, current, actionBits, clone } = this;
+    const { compiled, settings, writer, current, actionBits, succ } = this;
     const table = this.table!;
     const { codec, instances, invariants, witnesses, model, constraint, canonicalize } = compiled;
     const actionProperties = compiled.actionProperties;
     const stopping = settings.stopping;
     const reader = new ByteReader(frontier, start);
     const decoder = new IntReader(current.buf, 0);
-    const { encode: encodeFn, decode: decodeFn } = searchFunctions(codec);
     let inserted = 0;
     const atBound = level.atBound;
     // At the bound only the first unseen successor matters (bfs.ts); past this thread's first, no other.
@@ -151,10 +151,10 @@ export class Expander<S> {
         if (!level.reached[i] && witnesses[i]!.reached(s)) events.push({ kind: 'witness', parent, ord, index: i, move, slot });
       }
     };
-    const encode = (s: S, where: string): void => {
+    const encode = (draft: S, s: S, where: string): void => {
       writer.reset();
       try {
-        encodeFn(s, writer);
+        succ.encode(draft, s, writer);
       } catch (e) {
         throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
       }
@@ -167,7 +167,7 @@ export class Expander<S> {
       decoder.src = current.buf;
       decoder.end = current.len;
       decoder.pos = 0;
-      const s = decodeFn(decoder);
+      const s = succ.parent(decoder);
       let anyEnabled = false;
       let ord = 0;
       // Where a model error is, in the one-thread order: before the successor `ord` (phase -1) or
@@ -203,14 +203,15 @@ export class Expander<S> {
               if (!enabled) continue;
               anyEnabled = true;
               if (atBound && unseen) continue;
-              const next = clone(s);
+              const draft = succ.draft();
               move = -1;
               phase = -1;
               try {
-                action.step.apply(next as never, action.self, choice);
+                action.step.apply(draft as never, action.self, choice);
               } catch (e) {
                 throw stepError(model.name, action.stepKey, 'recipe', e);
               }
+              const next = succ.done(draft);
               move = (c * (1 << actionBits) + a) >>> 0;
               if (actionProperties.length > 0) {
                 const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
@@ -233,7 +234,7 @@ export class Expander<S> {
               const thisOrd = ord++;
               if (atBound) {
                 if (constraint && !constraint(next)) continue;
-                encode(canonicalize ? canonicalize(next) : next, action.stepKey);
+                encode(draft, canonicalize ? canonicalize(next) : next, action.stepKey);
                 fingerprint(writer.buf, writer.len);
                 if (!table.has(lastFingerprint.hi, lastFingerprint.lo)) {
                   unseen = true;
@@ -246,7 +247,7 @@ export class Expander<S> {
                 judge(next, parent, thisOrd, move, -1, action.stepKey);
                 continue;
               }
-              encode(canonicalize ? canonicalize(next) : next, action.stepKey);
+              encode(draft, canonicalize ? canonicalize(next) : next, action.stepKey);
               fingerprint(writer.buf, writer.len);
               let added: boolean;
               try {

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { encodeToArray, int, IntReader, IntWriter, list, record, type Codec } from '../../explorer/codec.ts';
+import { actionsAt, choicesAtLabel, compile, isEnabled } from '../../explorer/compile.ts';
+import { successors, type Successors } from '../../explorer/copy-on-touch.ts';
+import sva from '../../spec/sva.ts';
+import { svaSmall } from '../spec/sva-helpers.ts';
+
+interface Toy {
+  queue: number[];
+  dev: { refs: number; state: number };
+  lock: number;
+}
+const toy: Codec<Toy> = record({ queue: list(3, int(0, 9)), dev: record({ refs: int(0, 9), state: int(0, 3) }), lock: int(0, 1) });
+const parent: Toy = { queue: [1, 2], dev: { refs: 1, state: 2 }, lock: 0 };
+
+function successorOf(s: Successors<Toy>, ints: number[], step: (d: Toy) => void): { next: Toy; ints: number[]; parent: Toy } {
+  const p = s.parent(new IntReader(Int32Array.from(ints)));
+  const d = s.draft();
+  step(d);
+  const next = s.done(d);
+  const w = new IntWriter();
+  s.encode(d, next, w);
+  return { next, ints: w.toArray(), parent: p };
+}
+
+describe('successors that copy only what their step touches', () => {
+  const ints = encodeToArray(toy, parent);
+
+  it('a step that pushes to one field leaves the parent as it was and shares the other fields with it', () => {
+    const r = successorOf(successors(toy), ints, (d) => d.queue.push(3));
+    expect(r.next).toEqual({ ...parent, queue: [1, 2, 3] });
+    expect(r.ints).toEqual(encodeToArray(toy, r.next));
+    expect(r.parent).toEqual(parent);
+    expect(r.next.dev).toBe(r.parent.dev);
+    expect(r.next.queue).not.toBe(r.parent.queue);
+  });
+
+  it('a field the step replaces, and one it only reads, are encoded from the successor', () => {
+    const r = successorOf(successors(toy), ints, (d) => {
+      d.lock = d.dev.refs;
+      d.dev = { refs: 0, state: 0 };
+    });
+    expect(r.next).toEqual({ queue: [1, 2], dev: { refs: 0, state: 0 }, lock: 1 });
+    expect(r.ints).toEqual(encodeToArray(toy, r.next));
+    expect(r.parent).toEqual(parent);
+  });
+
+  it('a step that touches nothing encodes to the parent’s integers', () => {
+    expect(successorOf(successors(toy), ints, () => undefined).ints).toEqual(ints);
+  });
+
+  it('whole copies (a canonicalizing model) share nothing with the parent', () => {
+    const r = successorOf(successors(toy, true), ints, (d) => d.queue.push(3));
+    expect(r.next.dev).not.toBe(r.parent.dev);
+    expect(r.ints).toEqual(encodeToArray(toy, r.next));
+  });
+
+  it('on sva-small, every move of the first 3,000 states gives the successor a whole copy gives, and leaves its parent alone', () => {
+    const c = compile(sva, svaSmall);
+    const lazy = successors(c.codec);
+    const whole = successors(c.codec, true);
+    const seen = new Set<string>();
+    const queue = c.initStates.map((s) => encodeToArray(c.codec, s));
+    let moves = 0;
+    const mismatches: string[] = [];
+    for (let i = 0; i < queue.length && i < 3000; i++) {
+      const ints = queue[i]!;
+      const s = lazy.parent(new IntReader(Int32Array.from(ints)));
+      whole.parent(new IntReader(Int32Array.from(ints)));
+      for (const instance of c.instances) {
+        for (const a of actionsAt(instance, s)) {
+          for (const choice of choicesAtLabel(a, s)) {
+            if (!isEnabled(a, s, choice)) continue;
+            moves++;
+            const [d, w] = [lazy.draft(), whole.draft()];
+            a.step.apply(d as never, a.self, choice);
+            a.step.apply(w as never, a.self, choice);
+            const out = new IntWriter();
+            lazy.encode(d, lazy.done(d), out);
+            const got = out.toArray();
+            if (got.join() !== encodeToArray(c.codec, w).join()) mismatches.push(a.stepKey);
+            if (encodeToArray(c.codec, s).join() !== ints.join()) mismatches.push(`${a.stepKey} changed its parent`);
+            const key = got.join();
+            if (!seen.has(key)) {
+              seen.add(key);
+              queue.push(got);
+            }
+          }
+        }
+      }
+    }
+    expect(moves).toBeGreaterThan(5000);
+    expect(mismatches).toEqual([]);
+  });
+});

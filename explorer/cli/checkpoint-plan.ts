@@ -1,8 +1,8 @@
 // --checkpoint DIR and --resume DIR: what a checkpointed run adds to the search (where and how often
 // to write it), and a resumed run's target and options, read back from the checkpoint and checked
-// against the model as it is now. Ctrl-C still ends the process at once: the search runs on the main
-// thread, where a signal handler would only run once the search is over, so a stopped run resumes
-// from its last periodic checkpoint.
+// against the model as it is now. A checkpointed one-thread search runs on a thread of its own so that
+// Ctrl-C writes its checkpoint (thread/search-thread.ts); a run killed otherwise resumes from its last
+// periodic checkpoint.
 import type { ExploreOptions } from '../bfs.ts';
 import { hasCheckpoint, layoutSignature, readCheckpoint, removeCheckpoint, type CheckpointIdentity } from '../checkpoint.ts';
 import type { Codec } from '../codec.ts';

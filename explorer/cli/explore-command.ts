@@ -3,6 +3,7 @@ import { availableParallelism, freemem, totalmem } from 'node:os';
 import { explore, type ExploreOptions } from '../bfs.ts';
 import { exploreParallel, parallelUnsupported } from '../parallel/coordinator.ts';
 import { checkpointPlan, type CheckpointCliOptions } from './checkpoint-plan.ts';
+import { exploreOnThread } from '../thread/search-thread.ts';
 import { pickReporter } from '../reporter.ts';
 import type { Finding } from '../load.ts';
 import type { ExploreResult, Violation } from '../result.ts';
@@ -77,8 +78,13 @@ export async function exploreTargetOn(
   const { options, reporter } = searchSetup(ctx, target, cliOptions, extra);
   const plan = workersPlan(target, options, asked);
   const source = { modelFile: target.modelFile, variantFile: target.variantFile, params: target.params };
+  const onInterrupt = (): void => ctx.io.err('interrupted: the search stops at its next check and writes its checkpoint (Ctrl-C again quits without it)');
   const result =
-    plan.workers > 1 ? await exploreParallel(target.compiled, options, { workers: plan.workers, source }) : explore(target.compiled, options);
+    plan.workers > 1
+      ? await exploreParallel(target.compiled, options, { workers: plan.workers, source })
+      : options.checkpoint
+        ? await exploreOnThread(source, options, { onInterrupt })
+        : explore(target.compiled, options);
   reporter.done();
   return { result, plan };
 }

@@ -49,27 +49,21 @@ describe('checkpoints', () => {
     expect(summary(resumed)).toEqual(summary(whole));
   });
 
-  it('a run killed midway resumes from its last checkpoint to the counts SPIN and TLC give', async () => {
+  it('Ctrl-C writes the checkpoint where the search is; a resumed run killed midway resumes from its last periodic one; both end at the counts SPIN and TLC give', async () => {
     const folder = tempDir();
-    const args = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=7', '--checkpoint', folder, '--checkpoint-every', '1', '--no-save', '-q'];
-    const child = spawn(process.execPath, [join(ROOT, 'bin/sva-check.mjs'), ...args], { cwd: ROOT, stdio: 'ignore' });
     const written = join(folder, 'sva-check-checkpoint', 'checkpoint.json');
-    await new Promise<void>((done, fail) => {
-      const timer = setInterval(() => {
-        if (existsSync(written)) {
-          clearInterval(timer);
-          child.kill('SIGKILL');
-          done();
-        }
-      }, 50);
-      child.on('exit', () => {
-        clearInterval(timer);
-        if (!existsSync(written)) fail(new Error('the run ended before writing a checkpoint'));
-      });
-    });
-    await new Promise((done) => child.on('close', done));
-    const before = JSON.parse(readFileSync(written, 'utf8')) as { counters: { expanded: number } };
-    expect(before.counters.expanded).toBeGreaterThan(0);
+    const expandedIn = (): number => (JSON.parse(readFileSync(written, 'utf8')) as { counters: { expanded: number } }).counters.expanded;
+    const first = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=7', '--checkpoint', folder, '--checkpoint-every', '1', '--no-save', '-q'];
+    const interrupted = await stopAfterCheckpoint(first, written, 'SIGINT');
+    expect(interrupted.code).toBe(0);
+    expect(interrupted.err).toMatch(/^interrupted: the search stops at its next check and writes its checkpoint/m);
+    expect(interrupted.err).toMatch(/go on with: npx sva-check explore --resume /);
+    const atInterrupt = expandedIn();
+    expect(atInterrupt).toBeGreaterThan(interrupted.expandedBefore);
+    // The resumed run writes a periodic checkpoint beyond the interrupted one, and is killed there.
+    const killed = await stopAfterCheckpoint(['explore', '--resume', folder, '--no-save', '-q'], written, 'SIGKILL', atInterrupt);
+    expect(killed.code).toBe(null);
+    expect(expandedIn()).toBeGreaterThan(atInterrupt);
     const resumed = await cli(['explore', '--resume', folder, '--json', '--no-save']);
     const report = JSON.parse(resumed.out) as { result: string; distinctStates: number; statesGenerated: number };
     expect(report).toMatchObject({ result: 'ok', distinctStates: 839_680, statesGenerated: 2_518_849 });
@@ -107,3 +101,33 @@ describe('checkpoints', () => {
     expect((await cli(['explore', '--resume', folder])).err).toMatch(/the checkpoint cannot be read/);
   });
 });
+
+/**
+ * Runs the CLI until it writes a checkpoint that has expanded more than `beyond` states, then sends
+ * it `signal`; resolves when the process has ended.
+ */
+async function stopAfterCheckpoint(args: string[], written: string, signal: NodeJS.Signals, beyond = 0): Promise<{ code: number | null; err: string; expandedBefore: number }> {
+  const child = spawn(process.execPath, [join(ROOT, 'bin/sva-check.mjs'), ...args], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const expanded = (): number => {
+    try {
+      return (JSON.parse(readFileSync(written, 'utf8')) as { counters: { expanded: number } }).counters.expanded;
+    } catch {
+      return -1; // not written yet, or being written
+    }
+  };
+  let expandedBefore = -1;
+  const timer = setInterval(() => {
+    if (expandedBefore >= 0) return;
+    const n = existsSync(written) ? expanded() : -1;
+    if (n > beyond) {
+      expandedBefore = n;
+      child.kill(signal);
+    }
+  }, 50);
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  clearInterval(timer);
+  if (expandedBefore < 0) throw new Error(`the run ended before writing a checkpoint: ${err}`);
+  return { code, err, expandedBefore };
+}

@@ -65,27 +65,52 @@ export function writebackInvalidateDone(c: IopfParams, wait = true): AnyStep<Sta
   });
 }
 
+/**
+ * The writeback's lock_page → clear_page_dirty_for_io → page_mkclean → page_mkclean_one up to its
+ * PTE section. `delayedRmap` (5df397dec7c4, v6.2): zap_pte_range keeps a dirty file page in the
+ * rmap until its TLB flush, invalidate_range included, is done under the PTE lock, so page_mkclean
+ * finds the page of a munmap in that section still mapped and its walk waits for the lock.
+ */
+export function pageMkcleanStep(opts: { delayedRmap?: boolean } = {}): AnyStep<State> {
+  const waitsForZap = (s: State, mm: number, page: number): boolean => (opts.delayedRmap ?? false) && zapPtlHeld(s, mm, page);
+  return step<State, number>({
+    name: 'page_mkclean_one',
+    at: 'idle',
+    doc: opts.delayedRmap
+      ? "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: a page munmap has zapped stays in the rmap until zap_pte_range's TLB flush (invalidate_range included) is done, so the walk waits for that PTE lock; an unmapped page returns 0; else page_mkclean_one's PTE section, as in the baseline"
+      : "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: an unmapped page returns 0; else page_mkclean_one: mmu_notifier_invalidate_range_start (no SMMU callback), then under the PTE lock a dirty or writable PTE is ptep_clear_flush'd (the CPU TLBI: with BTM it reaches the SMMU TLB), write-protected, cleaned and set back",
+    source: opts.delayedRmap
+      ? '5df397dec7c4 "mm: delay page_remove_rmap() until after the TLB has been flushed" (v6.2) on mm/memory.c zap_pte_range; mm/rmap.c page_mkclean_one, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted)'
+      : 'mm/rmap.c page_mkclean_one up to its PTE section, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted); mm/page-writeback.c clear_page_dirty_for_io (v5.13-rc6; lines not counted)',
+    locks: 'page lock, taken here and held to ->writepage; the PTE lock for the PTE section',
+    choices: (s, self) => s.httu!.pg_dirty[self]!.flatMap((dirty, page) => (dirty && !waitsForZap(s, self, page) ? [page] : [])),
+    apply: (d, self, page) => {
+      const m = d.mms[self]!;
+      const w = d.httu!.writeback[self]!;
+      w.page = page;
+      w.pc = 'range_end';
+      if (!page_mapped(m, page)) return; // "if (!page_mapped(page)) return 0;": no rmap walk, no notifier
+      w.cleaned = page_mkclean_one(m, page);
+      if (w.cleaned) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), page); // ptep_clear_flush → flush_tlb_page
+      w.pending = m.notifiers.filter((n) => n.linked).map((n) => n.id);
+    },
+    showChoice: (p) => `page ${p}`,
+  });
+}
+
+/**
+ * munmap's zap_pte_range holds the PTE lock of `page` from the zap through tlb_flush_mmu_tlbonly's
+ * invalidate_range calls ("Do the actual TLB flush before dropping ptl", force_flush for a dirty
+ * file page): the model's `zapped` phase, and `tlb_flush` until those calls returned.
+ */
+function zapPtlHeld(s: State, mm: number, page: number): boolean {
+  const u = s.mms[mm]!.unmap;
+  return u !== null && u.page === page && (u.phase === 'zapped' || (u.phase === 'tlb_flush' && u.pending.length > 0));
+}
+
 export function writebackSteps(c: IopfParams): AnyStep<State>[] {
   return [
-    step<State, number>({
-      name: 'page_mkclean_one',
-      at: 'idle',
-      doc: 'write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: an unmapped page returns 0; else page_mkclean_one: mmu_notifier_invalidate_range_start (no SMMU callback), then under the PTE lock a dirty or writable PTE is ptep_clear_flush\'d (the CPU TLBI: with BTM it reaches the SMMU TLB), write-protected, cleaned and set back',
-      source: 'mm/rmap.c page_mkclean_one up to its PTE section, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted); mm/page-writeback.c clear_page_dirty_for_io (v5.13-rc6; lines not counted)',
-      locks: 'page lock, taken here and held to ->writepage; the PTE lock for the PTE section',
-      choices: (s, self) => s.httu!.pg_dirty[self]!.flatMap((dirty, page) => (dirty ? [page] : [])),
-      apply: (d, self, page) => {
-        const m = d.mms[self]!;
-        const w = d.httu!.writeback[self]!;
-        w.page = page;
-        w.pc = 'range_end';
-        if (!page_mapped(m, page)) return; // "if (!page_mapped(page)) return 0;": no rmap walk, no notifier
-        w.cleaned = page_mkclean_one(m, page);
-        if (w.cleaned) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), page); // ptep_clear_flush → flush_tlb_page
-        w.pending = m.notifiers.filter((n) => n.linked).map((n) => n.id);
-      },
-      showChoice: (p) => `page ${p}`,
-    }),
+    pageMkcleanStep(),
     step<State>({
       name: 'arm_smmu_mm_invalidate_range',
       at: 'range_end',

@@ -262,6 +262,10 @@ export function exitMmapStep(tail: MmputTail = {}): AnyStep<State> {
         for (const n of m.notifiers) n.linked = false; // mn_hlist_release with nothing left to call
         m.exit = { state: 'unmapping' };
       }
+      // unmap_vmas → zap_pte_range: "if (pte_dirty(ptent)) { ... set_page_dirty(page); }"
+      if (d.httu) {
+        for (const [page, p] of m.pages.entries()) if (p.pte === 'present' && p.vm === 'rw') set_page_dirty(d.httu, self, page);
+      }
       tail.beforeMmdrop?.(d, self as MmId);
       if (exit_mmap_unmap(m)) tail.mmdropped?.(d, self as MmId);
     },

@@ -31,12 +31,18 @@ import { smmu_mm_invalidate_mkclean } from './tracepoints.ts';
 import { svaView } from './view.ts';
 
 /**
- * handle_mm_fault in the composition: with `httu` a write fault on a shared file mapping ends in
- * fault_dirty_shared_page → set_page_dirty (mm/memory.c do_shared_fault, wp_page_shared).
+ * handle_mm_fault in the composition. With `httu` the mapping is a shared file mapping with
+ * write-notify: a write fault ends in fault_dirty_shared_page → set_page_dirty (mm/memory.c
+ * do_shared_fault, wp_page_shared); a read fault maps the page read-only and clean (its
+ * vm_page_prot has no write permission: vma_set_page_prot), so the first write faults again.
  */
 export function handleMmFault(d: Draft<State>, mm: number, page: number, access: Access): 0 | 'VM_FAULT_SIGSEGV' {
+  const p = d.mms[mm]!.pages[page];
+  const was = p?.pte;
   const ret = handle_mm_fault(d.mms[mm]!, page, access);
-  if (ret === 0 && access === 'w' && d.httu) set_page_dirty(d.httu, mm, page);
+  if (ret !== 0 || !d.httu || !p) return ret;
+  if (access === 'w') set_page_dirty(d.httu, mm, page);
+  else if (was === 'none' && p.vm === 'rw') p.pte = 'clean';
   return ret;
 }
 

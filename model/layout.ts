@@ -3,7 +3,8 @@
 // explorer decodes a fresh copy from this encoding before each step, so a field missing from the
 // layout would silently be lost.
 import { msiCodec, msiInit, msiParams } from './msi-iommu/model.ts';
-import { array, bool, brandedInt, constant, int, literal, nullable, record, sharedConstant, tagged, type Codec } from '../explorer/codec.ts';
+import { array, bool, brandedInt, constant, extendRecord, int, list, literal, nullable, record, sharedConstant, tagged, type Codec } from '../explorer/codec.ts';
+import { WRITEBACK_PCS, httu_init, type HttuState, type Writeback } from './mm/page-writeback.ts';
 import { SMMU_PCS, hwqCodec, hwq_init, priqFlushCodec, priqThreadCodec, priq_flush_init, priq_init } from './arm-smmu-v3/priq-state.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
 import { devIommuCodec, dev_iommu_init } from './iommu/dev-iommu.ts';
@@ -16,7 +17,7 @@ import type { IopfParams } from './params.ts';
 import { vocabulary } from '../explorer/vocabulary.ts';
 import type { MmId, NotifierId } from './ids.ts';
 import { cpuAsidCodec, cpu_asid_init } from './mm/context.ts';
-import { cpuAsidConfig, ioasidConfig, maxOwner, mmConfig, mmCount, nextMm, nrNotifiers, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
+import { cpuAsidConfig, ioasidConfig, maxOwner, mmConfig, mmCount, nextMm, nrNotifiers, nrPages, smmuConfig, startsLive, vmLayout } from './sva/config.ts';
 import { DRIVER_PCS, type CpuMm, type ExitMmap, type Ghost, type Proc, type State, type SvaHandle } from './state.ts';
 
 export { mmCount, nextMm };
@@ -24,7 +25,31 @@ export { mmCount, nextMm };
 export const mmOfDevice = (c: IopfParams, dev: number): MmId => (dev % c.pasids) as MmId;
 
 
+/** The `httu` slice (model/mm/page-writeback.ts), [mm][page] and per mm. */
+function httuCodec(c: IopfParams): Codec<HttuState> {
+  const nid = brandedInt<NotifierId>(0, nrNotifiers(c) - 1);
+  return record<HttuState>({
+    pg_dirty: array(mmCount(c), array(nrPages(c), bool)),
+    writeback: array(
+      mmCount(c),
+      record<Writeback>({
+        pc: literal(WRITEBACK_PCS),
+        page: nullable(int(0, nrPages(c) - 1)),
+        cleaned: bool,
+        pending: list(nrNotifiers(c), nid),
+        reader: nullable(nid),
+      }),
+    ),
+    lost_dirty: bool,
+  });
+}
+
 export function stateCodec(c: IopfParams): Codec<State> {
+  const base = baseCodec(c);
+  return c.httu ? extendRecord(base, { httu: httuCodec(c) }) : base;
+}
+
+function baseCodec(c: IopfParams): Codec<State> {
   const nid = brandedInt<NotifierId>(0, nrNotifiers(c) - 1);
   return record<State>({
     smmu: literal(SMMU_PCS),
@@ -117,5 +142,6 @@ export function initialState(c: IopfParams): State {
       privateDmaAborted: false,
       dmaStaleTlb: false,
     },
+    ...(c.httu ? { httu: httu_init(mmCount(c), nrPages(c)) } : {}),
   };
 }

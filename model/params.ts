@@ -84,6 +84,16 @@ export const iopfParams = z
     cpus: z.number().int().min(0).max(2).default(0),
     otherProcesses: z.number().int().min(0).max(4).default(0),
     asidGenerations: z.number().int().min(1).max(4).default(2),
+    /**
+     * HTTU (seed 001, "iommu/arm-smmu-v3: Add support for Hardware Translation Table Update": CD.HA and
+     * CD.HD set when the SMMU and the CPUs support them): the SMMU's DMA writes go through the shared
+     * page table's hardware dirty state, and the model keeps that state (model/mm/page-writeback.ts):
+     * each PTE write-protected clean or writable dirty, each page's PG_dirty, and a writeback thread
+     * per mm (page_mkclean, mm/rmap.c) racing with the device's writes through its TLB and ATC.
+     * Off (absent), no step reads it. No default, so the configs and counterexamples recorded before
+     * it keep their params.
+     */
+    httu: z.boolean().optional(),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
     cmdq: z.enum(['any', 'fifo']).default('any'),
     /**

@@ -11,6 +11,7 @@
 import type { Hwq, PriqFlush, PriqThread, SmmuPc } from './arm-smmu-v3/priq-state.ts';
 import type { SmmuState } from './arm-smmu-v3/state.ts';
 import type { MsiState } from './msi-iommu/model.ts';
+import type { HttuState } from './mm/page-writeback.ts';
 import type { DevIommu } from './iommu/dev-iommu.ts';
 import type { IopfQueue, Worker } from './io-pgfault/state.ts';
 import type { IoasidState } from './ioasid/ioasid.ts';
@@ -143,4 +144,9 @@ export interface State {
   /** The DMA domain's MSI geometry and its two users (model/msi-iommu): one, or none without `msi`. */
   msi: MsiState[];
   ghost: Ghost;
+  /**
+   * With `httu` only (model/mm/page-writeback.ts): PG_dirty, the flushers, the lost-dirty ghost.
+   * Encoded after every other field, so the configs without it keep their layout.
+   */
+  httu?: HttuState;
 }

@@ -6,9 +6,9 @@ import { runCli } from '../explorer/cli/main.ts';
 import { catalog } from '../spec/catalog.ts';
 
 export const STEPS_FILE = 'model/STEPS.md';
-const CONFIGS = ['iopf-small', 'sva-small', 'sva-asid', 'msi-geometry'];
+const CONFIGS = ['iopf-small', 'sva-small', 'sva-asid', 'sva-httu', 'msi-geometry'];
 /** Configs listed only for the processes another config of their model lacks. */
-const ONLY_NEW: Readonly<Record<string, string>> = { 'sva-asid': 'sva-small' };
+const ONLY_NEW: Readonly<Record<string, string>> = { 'sva-asid': 'sva-small', 'sva-httu': 'sva-small' };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const HEADER = `# The steps of the kernel models
@@ -22,7 +22,7 @@ endpoint and the SMMU), and the locks held while it runs. docs/sources.md lists 
 lines were counted in.
 `;
 
-/** A config's table with only the processes no earlier config listed (sva-asid adds the CPUs). */
+/** A config's table with only the processes no earlier config listed (sva-asid adds the CPUs, sva-httu the writeback). */
 function newProcesses(markdown: string, earlier: string): string {
   const [title, ...sections] = markdown.split(/^(?=#### )/m);
   const fresh = sections.filter((sec) => !earlier.includes(sec.split('\n')[0]!));

@@ -55,6 +55,8 @@ export const catalog: Catalog = {
     'new-context-ignores-pinned': 'spec/variants/sva/new-context-ignores-pinned.ts',
     'cd-asid-update-two-writes': 'spec/variants/sva/cd-asid-update-two-writes.ts',
     'cd-install-v-first': 'spec/variants/sva/cd-install-v-first.ts',
+    'httu-writeback-no-sync': 'spec/variants/sva/httu-writeback-no-sync.ts',
+    'zap-delay-rmap': 'spec/variants/sva/zap-delay-rmap.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

@@ -20,6 +20,18 @@ function installHalfWritten(s: State, dom: number, mm: number): boolean {
   return cd.v !== ttb0;
 }
 
+/** A writeback holds a page whose PTE it cleaned while a TLB or ATC entry still translates it. */
+function cleanedWhileCached(s: State): boolean {
+  return (s.httu?.writeback ?? []).some((w, mm) => {
+    if (w.page === null || s.mms[mm]!.pages[w.page]!.pte !== 'clean') return false;
+    const page = w.page;
+    return (
+      s.arm_smmu.tlb.some((row) => row[page] === mm) ||
+      s.arm_smmu.atc.some((rows) => rows.some((row) => row[page] === mm))
+    );
+  });
+}
+
 export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
   {
     name: 'atc-and-tlb-filled',
@@ -71,6 +83,13 @@ export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
       "a bind's CD install is between its two halves, in a table the SMMU can fetch from: of V and the mm's TTB0, the CD at the mm's PASID holds one and not the other (guards cd-hitless)",
     source: 'arm-smmu-v3.c arm_smmu_write_ctx_desc cases (1)/(2) (v5.13-rc6, 1013-1022): "the SMMU might read dwords of this CD in any order"',
     reached: (s) => s.arm_smmu.mmu_notifiers.some((n) => n !== null && !n.freeing && installHalfWritten(s, n.domain, n.mm)),
+  },
+  {
+    name: 'writeback-races-cached-write',
+    description:
+      "with httu: a writeback has cleaned a PTE (page_mkclean_one) while the SMMU TLB or the device's ATC still holds that page's writable translation (guards no-lost-dirty); without httu there is no writeback and nothing to guard",
+    source: 'mm/rmap.c page_mkclean_one: no invalidate_range under the PTE lock, only from mmu_notifier_invalidate_range_end (v5.13-rc6)',
+    reached: (s, c) => !c.httu || cleanedWhileCached(s),
   },
   {
     name: 'rollover-while-pinned',

@@ -15,7 +15,8 @@
 import type { Draft } from 'immer';
 import type { MmGetter } from '../iommu-sva/iommu-sva-lib.ts';
 import { iommu_page_response } from '../iommu/fault.ts';
-import { handle_mm_fault, vma_allows } from '../mm/pgtable.ts';
+import { vma_allows } from '../mm/pgtable.ts';
+import { faultWaitsForPageLock, handleMmFault } from '../sva/writeback.ts';
 import { findPasidMm, mmputById } from '../sva/pasid.ts';
 import type { IommuFault } from '../iommu/state.ts';
 import type { IopfGroup, Worker } from './state.ts';
@@ -110,13 +111,17 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
       at: 'fault',
       doc: 'io-pgfault.c iopf_handle_single: mmap_read_lock, find_extend_vma, access check, handle_mm_fault (the PTE becomes present), mmput',
       source: 'drivers/iommu/io-pgfault.c:90-123 (v5.13-rc6)',
-      locks: 'mmap_read_lock(mm)',
+      locks: 'mmap_read_lock(mm); the page lock, with `httu` (filemap_fault, do_page_mkwrite), waited for while a writeback holds it',
+      enabled: (s, self) => {
+        const w = s.workers[self] as BusyWorker;
+        return !faultWaitsForPageLock(s, w.mm!, faultAt(w.group, w.cursor).addr);
+      },
       apply: (d, self) => {
         const w = d.workers[self] as Draft<BusyWorker>;
         const f = faultAt(w.group, w.cursor);
         const m = d.mms[w.mm!]!;
         const access = hasFlag(f.perm, IOMMU_FAULT_PERM_WRITE) ? 'w' : 'r';
-        const status: RespCode = vma_allows(m, f.addr, access) && handle_mm_fault(m, f.addr, access) === 0 ? 'SUCCESS' : 'INVALID';
+        const status: RespCode = vma_allows(m, f.addr, access) && handleMmFault(d, w.mm!, f.addr, access) === 0 ? 'SUCCESS' : 'INVALID';
         mmputById(d, w.mm!);
         next(w, status, release);
       },

@@ -11,8 +11,14 @@ import type { Asid, ContextId, NotifierId } from '../ids.ts';
 /** VMA permission of a page; `none` = no VMA (a fault there fails). */
 export const PERMS = ['none', 'r', 'rw'] as const;
 export type Perm = (typeof PERMS)[number];
-/** PTE state: `zapped` = cleared by munmap, frame not yet freed (tlb_finish_mmu pending). */
-export const PTES = ['none', 'present', 'zapped'] as const;
+/**
+ * PTE state: `zapped` = cleared by munmap, frame not yet freed (tlb_finish_mmu pending). With `httu`
+ * (model/mm/page-writeback.ts) a present PTE of a writable VMA is `present` when writable and dirty
+ * (PTE_WRITE/DBM set, PTE_RDONLY clear: every write fault installs it with pte_mkdirty) and `clean`
+ * once page_mkclean_one write-protected and cleaned it (PTE_RDONLY, no PTE_WRITE, no PTE_DIRTY: a
+ * write faults). `clean` comes last so the encodings recorded before it keep their values.
+ */
+export const PTES = ['none', 'present', 'zapped', 'clean'] as const;
 export type Pte = (typeof PTES)[number];
 export interface Page {
   vm: Perm;

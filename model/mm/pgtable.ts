@@ -15,11 +15,15 @@ function permits(vm: Perm, access: Access): boolean {
   return access === 'r' ? vm !== 'none' : vm === 'rw';
 }
 
-/** What a table walk sees: a present PTE whose VMA allows the access (SMMU walk, ATS, CPU). */
+/**
+ * What a table walk sees: a present PTE whose VMA allows the access (SMMU walk, ATS, CPU); a
+ * write-protected clean PTE (`clean`, page_mkclean_one's) allows reads only.
+ */
 export function pte_allows(d: MmStruct, page: number, access: Access): boolean {
   if (!mmAccess(d)) return false; // the pgd went with __mmdrop: a walk here is a use-after-free
   const p = d.pages[page];
-  return p !== undefined && p.pte === 'present' && permits(p.vm, access);
+  if (p === undefined || !permits(p.vm, access)) return false;
+  return p.pte === 'present' || (p.pte === 'clean' && access === 'r');
 }
 
 /** find_extend_vma + the access check in iopf_handle_single (seed 001 patch 5). */
@@ -28,12 +32,16 @@ export function vma_allows(s: MmStruct, page: number, access: Access): boolean {
   return p !== undefined && permits(p.vm, access);
 }
 
-/** handle_mm_fault: caller holds a users reference and mmap_lock; 0 or VM_FAULT_SIGSEGV. */
+/**
+ * handle_mm_fault: caller holds a users reference and mmap_lock; 0 or VM_FAULT_SIGSEGV. A write to
+ * a write-protected clean PTE is do_wp_page → wp_page_shared → wp_page_reuse, which makes it
+ * writable and dirty again (`maybe_mkwrite(pte_mkdirty(entry), vma)`); a read leaves it clean.
+ */
 export function handle_mm_fault(d: MmStruct, page: number, access: Access): 0 | 'VM_FAULT_SIGSEGV' {
   if (!mmAccess(d)) return 'VM_FAULT_SIGSEGV';
   const p = d.pages[page];
   if (!p || !permits(p.vm, access) || p.pte === 'zapped') return 'VM_FAULT_SIGSEGV';
-  p.pte = 'present';
+  if (!(p.pte === 'clean' && access === 'r')) p.pte = 'present';
   return 0;
 }
 
@@ -53,7 +61,7 @@ export function do_mmap(d: MmStruct, page: number, vm: Perm): 0 | '-EEXIST' {
 export function munmap_zap(d: MmStruct, page: number): boolean {
   const p = d.pages[page];
   if (!p || !mmAccess(d) || d.unmap !== null) return false;
-  const wasPresent = p.pte === 'present';
+  const wasPresent = p.pte === 'present' || p.pte === 'clean';
   p.vm = 'none';
   if (wasPresent) p.pte = 'zapped';
   d.unmap = { page, phase: 'zapped', pending: [] };

@@ -35,8 +35,12 @@ export const vmLayout = (c: IopfParams): readonly Perm[] => c.vmas;
 export const driverOwner = (dev: number): number => dev;
 export const procOwner = (c: IopfParams, mm: number): number => c.devices + mm;
 export const exitOwner = (c: IopfParams, mm: number): number => c.devices + mmCount(c) + mm;
-/** The largest owner: the DMA-API thread's (model/sva/dma-api.ts), after the exit_mmap threads. */
-export const maxOwner = (c: IopfParams): number => c.devices + 2 * mmCount(c);
+/** The DMA-API thread's (model/sva/dma-api.ts), after the exit_mmap threads. */
+export const dmaApiOwner = (c: IopfParams): number => c.devices + 2 * mmCount(c);
+/** With `httu`, the mms' writeback threads (model/sva/writeback.ts), after the DMA-API thread. */
+export const writebackOwner = (c: IopfParams, mm: number): number => dmaApiOwner(c) + 1 + mm;
+/** The largest owner. */
+export const maxOwner = (c: IopfParams): number => (c.httu ? writebackOwner(c, mmCount(c) - 1) : dmaApiOwner(c));
 
 /** Notifier slots: one per (domain, mm) in the baseline, one per bond with register-not-get, plus one being freed. */
 export const nrNotifiers = (c: IopfParams): number => (c.smmu ? c.devices * mmCount(c) + 1 : 1);

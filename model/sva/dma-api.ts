@@ -11,13 +11,13 @@ import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_tlb_inv_range_asid } from '../arm-smmu-v3/tlb.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
-import { maxOwner } from './config.ts';
+import { dmaApiOwner } from './config.ts';
 
 /** The DMA domain: every master is attached to domain 0. */
 const DOMAIN = 0;
 
 /** The CMD_SYNC owner of the DMA-API thread: the number after the others' (config.ts). */
-export const dmaApiOwner = (c: IopfParams): number => maxOwner(c);
+export { dmaApiOwner };
 
 const iovasIn = (s: State, state: 'free' | 'mapped'): number[] =>
   s.arm_smmu.domains[DOMAIN]!.iovas.flatMap((st, i) => (st === state ? [i] : []));

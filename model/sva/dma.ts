@@ -16,15 +16,21 @@ import type { State } from '../state.ts';
 import type { DeviceId, MmId } from '../ids.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import { nrPages } from './config.ts';
+import { seen_dirty } from '../mm/page-writeback.ts';
 import { svaView } from './view.ts';
 
 const dmaOn = (s: State, dev: number): boolean => s.devices[dev]!.pasid !== 0 && !s.devices[dev]!.dma_stopped;
 const accessOf = (c: IopfParams, page: number): Access => (c.vmas[page] === 'rw' ? 'w' : 'r');
 
-/** The page a DMA reached through a translation of `mm`: freed frames are a ghost violation. */
-function used(d: Draft<State>, mm: MmId, page: number): void {
+/**
+ * The page a DMA reached through a translation of `mm`: freed frames are a ghost violation; with
+ * `httu`, so is a write the kernel does not see dirty (a cached writable translation outliving
+ * page_mkclean's clean: model/mm/page-writeback.ts).
+ */
+function used(d: Draft<State>, mm: MmId, page: number, access: Access): void {
   const p = d.mms[mm]?.pages[page];
   if (!p || p.pte === 'none' || d.mms[mm]!.count === 0) d.ghost.dmaToFreedPage = true;
+  if (d.httu && access === 'w' && p && !seen_dirty(d.httu, d.mms[mm]!, mm, page)) d.httu.lost_dirty = true;
 }
 
 /**
@@ -87,7 +93,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       choices: (s, self) => (dmaOn(s, self) ? pages.filter((p) => atc_lookup(s.arm_smmu, self as DeviceId, s.devices[self]!.pasid, p) !== null) : []),
       apply: (d, self, page) => {
         const mm = atc_lookup(d.arm_smmu, self as DeviceId, d.devices[self]!.pasid, page);
-        if (mm !== null) used(d, mm, page);
+        if (mm !== null) used(d, mm, page, accessOf(c, page));
       },
       showChoice: (p) => `page ${p}`,
     }),
@@ -99,7 +105,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       choices: (s, self) => (dmaOn(s, self) ? pages : []),
       apply: (d, self, page) => {
         const r = arm_smmu_translate(svaView(d), self as DeviceId, d.devices[self]!.pasid, page, accessOf(c, page));
-        if (r.result === 'ok') used(d, r.mm, page);
+        if (r.result === 'ok') used(d, r.mm, page, accessOf(c, page));
         if (r.result === 'foreign') d.ghost.dmaStaleTlb = true;
       },
       showChoice: (p) => `page ${p}`,

@@ -32,7 +32,9 @@ import {
   mmu_notifier_invalidate_range_end,
   mmu_notifier_release_next,
 } from '../mm/mmu-notifier.ts';
-import { exit_mmap_unmap, handle_mm_fault, munmap_cleared, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../mm/pgtable.ts';
+import { exit_mmap_unmap, munmap_cleared, munmap_zap, tlb_finish_mmu, tlb_flush_mmu_tlbonly } from '../mm/pgtable.ts';
+import { set_page_dirty } from '../mm/page-writeback.ts';
+import { faultWaitsForPageLock, handleMmFault, writebackProcess } from './writeback.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
@@ -81,10 +83,9 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       doc: 'the owner touches a page from the CPU: mm/memory.c handle_mm_fault makes its PTE present',
       source: 'mm/memory.c handle_mm_fault (v5.13-rc6; lines not counted)',
       locks: 'mmap_read_lock(mm)',
-      choices: (s, self) => pages(s, self, (p) => p.vm !== 'none' && p.pte === 'none'),
+      choices: (s, self) => pages(s, self, (p) => p.vm !== 'none' && p.pte === 'none').filter((page) => !faultWaitsForPageLock(s, self, page)),
       apply: (d, self, page) => {
-        const m = d.mms[self]!;
-        handle_mm_fault(m, page, m.pages[page]!.vm === 'rw' ? 'w' : 'r');
+        handleMmFault(d, self, page, d.mms[self]!.pages[page]!.vm === 'rw' ? 'w' : 'r');
       },
       showChoice: (p) => `page ${p}`,
     }),
@@ -96,6 +97,9 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       locks: 'mmap_write_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
       apply: (d, self, page) => {
+        const p = d.mms[self]!.pages[page]!;
+        // zap_pte_range: "if (pte_dirty(ptent)) { force_flush = 1; set_page_dirty(page); }"
+        if (d.httu && p.pte === 'present' && p.vm === 'rw') set_page_dirty(d.httu, self, page);
         munmap_zap(d.mms[self]!, page);
         d.procs[self]!.pc = 'munmap';
       },
@@ -258,6 +262,10 @@ export function exitMmapStep(tail: MmputTail = {}): AnyStep<State> {
         for (const n of m.notifiers) n.linked = false; // mn_hlist_release with nothing left to call
         m.exit = { state: 'unmapping' };
       }
+      // unmap_vmas → zap_pte_range: "if (pte_dirty(ptent)) { ... set_page_dirty(page); }"
+      if (d.httu) {
+        for (const [page, p] of m.pages.entries()) if (p.pte === 'present' && p.vm === 'rw') set_page_dirty(d.httu, self, page);
+      }
       tail.beforeMmdrop?.(d, self as MmId);
       if (exit_mmap_unmap(m)) tail.mmdropped?.(d, self as MmId);
     },
@@ -267,10 +275,14 @@ export function exitMmapStep(tail: MmputTail = {}): AnyStep<State> {
 /**
  * Is some thread inside an srcu_read_lock section of mm/mmu_notifier.c's global `srcu`? A release
  * walk holds it from exit_mmap's mmu_notifier_release until every ->release returned (the mm is
- * `releasing` until then), an invalidate_range call while it runs. No SRCU callback runs meanwhile.
+ * `releasing` until then), an invalidate_range call (munmap's or a writeback's) while it runs. No SRCU callback runs meanwhile.
  */
 function srcuReading(s: State): boolean {
-  return s.mms.some((m) => m.exit.state === 'releasing') || s.procs.some((p) => p.reader !== null);
+  return (
+    s.mms.some((m) => m.exit.state === 'releasing') ||
+    s.procs.some((p) => p.reader !== null) ||
+    (s.httu?.writeback.some((w) => w.reader !== null) ?? false)
+  );
 }
 
 /**
@@ -308,6 +320,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
     if (c.cpus > 0) processes.push(cpuProcess(c));
     if (c.iovas > 0) processes.push(dmaApiProcess(c));
     if (c.msi) processes.push(...msiProcesses(c.msi).map((p) => focusProcess(p, (s: State) => s.msi[0]!)));
+    if (c.httu) processes.push(writebackProcess(c));
     processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
     processes.push({
       name: 'smmu_cmdq',

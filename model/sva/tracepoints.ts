@@ -6,7 +6,8 @@
 //   smmu_mm_release     arm_smmu_mm_release, at each call of the notifier's ->release (the format does
 //                       not say whether a release that finds `cleared` prints; the model says it does);
 //   smmu_mm_invalidate  arm_smmu_mm_invalidate_range, at each call (two per munmap of a present page:
-//                       tlb_flush_mmu_tlbonly, then mmu_notifier_invalidate_range_end);
+//                       tlb_flush_mmu_tlbonly, then mmu_notifier_invalidate_range_end; one per
+//                       page_mkclean_one of a mapped page, with `httu`);
 //   dev_fault           iommu_report_device_fault after fparam->handler returned, so only when the
 //                       handler ran ("iommu: trace page faults", Jacob Pan: trace_dev_fault after the
 //                       handler call, skipped by the `goto done_unlock` of a missing fault_param or a
@@ -81,6 +82,14 @@ export const smmu_mm_invalidate: Tracepoint<State> = (before, _after, self) => {
   const m = before.mms[self]!;
   if (m.unmap === null) return null;
   return { event: 'smmu_mm_invalidate', fields: { pasid: pasid(m.pasid), range: page(m.unmap.page, m.pasid) } };
+};
+
+/** The same event from page_mkclean_one's mmu_notifier_invalidate_range_end (`httu`: model/sva/writeback.ts). */
+export const smmu_mm_invalidate_mkclean: Tracepoint<State> = (before, _after, self) => {
+  const w = before.httu?.writeback[self];
+  if (w?.page === null || w?.page === undefined) return null;
+  const p = before.mms[self]!.pasid;
+  return { event: 'smmu_mm_invalidate', fields: { pasid: pasid(p), range: page(w.page, p) } };
 };
 
 export const dev_fault: Tracepoint<State> = (before, _after, _self, alloc: string) => {

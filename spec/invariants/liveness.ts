@@ -15,6 +15,7 @@ import { processSteps } from '../../model/sva/processes.ts';
  */
 const DRIVER_MID_CALL = ['bind_seize_cd', 'bind_seize_tlbi', 'bind_seize_end', 'bind_register', 'bind_dword0', 'bind_unlock', 'flush_priq_wait', 'flush_priq_discard', 'flush_wait', 'unbind_put', 'unbind_free_pasid'];
 const PROCESS_MID_CALL = ['munmap', 'invalidate_wait'];
+const WRITEBACK_MID_CALL = ['range_end', 'invalidate_wait'];
 
 /**
  * The kernel's threads and the hardware of the fault path (and with smmu the SVA side's), and the
@@ -28,6 +29,8 @@ export const kernelThreads = (c: IopfParams): (string | Fairness)[] => [
   { process: 'driver', at: DRIVER_MID_CALL },
   ...(processSteps(c).length > 0 ? [{ process: 'process', at: PROCESS_MID_CALL }] : []),
   ...(c.smmu ? ['srcu', 'smmu_cmdq'] : []),
+  // A flusher need not start a writeback, but once it holds the page lock it runs on to ->writepage.
+  ...(c.httu ? [{ process: 'writeback', at: WRITEBACK_MID_CALL }] : []),
 ];
 
 /** Whether driver `d` got as far as `pc` in its order (a label a variant adds counts as not yet). */

@@ -27,6 +27,11 @@ export interface ExploreOptions {
   readonly maxSeconds?: number;
   /** Resident memory above which the search stops cleanly with a partial report. */
   readonly maxMemoryBytes?: number;
+  /**
+   * Bytes of the frontier kept in memory: beyond them, all of it but its two ends goes to a
+   * temporary file, read back as the search reaches it (store.ts; default: no limit).
+   */
+  readonly frontierMemoryBytes?: number;
   /** Keep going after a violation and collect one shortest counterexample per property. */
   readonly continueAfterViolation?: boolean;
   /** Properties whose violations are known findings: recorded (shortest trace), never a reason to stop. */
@@ -92,7 +97,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const moves = snap ? PackedVec.from(snap.moves) : new PackedVec();
   // A move is (choice << actionBits) | action, so that most models store it in 16 bits.
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
-  const queue = snap ? VarintQueue.from(snap.queue) : new VarintQueue();
+  const frontierBudget = options.frontierMemoryBytes ?? Infinity;
+  const queue = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
   const writer = new IntWriter(256);
   // Each successor starts as a draft of the decoded parent, which the step then mutates.
   const succ = successors(codec, compiled.canonicalize !== undefined);
@@ -379,11 +385,16 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     deepest,
     frontierPeak: queue.peakCount,
     seconds: (performance.now() - started) / 1000,
-    bytes: seen.bytes + (4 + moves.bytesPerEntry) * parents.length + queue.peakBytes + (graph?.bytes ?? 0),
+    bytes: seen.bytes + (4 + moves.bytesPerEntry) * parents.length + queue.peakMemoryBytes + (graph?.bytes ?? 0),
     incomplete,
     complete,
   };
-  let stats: Stats = { ...searchStats(compiled, record), ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }) };
+  queue.close();
+  let stats: Stats = {
+    ...searchStats(compiled, record),
+    ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
+    ...(queue.peakSpilledBytes > 0 ? { frontierSpilledBytes: queue.peakSpilledBytes } : {}),
+  };
   const violations = foundViolations(compiled, record);
   if (graph && complete) {
     const t0 = performance.now();

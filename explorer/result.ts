@@ -58,6 +58,8 @@ export interface Stats {
   readonly collisionProbability: number;
   /** Threads that expanded states (absent: the one-thread search). */
   readonly workers?: number;
+  /** Peak bytes of the frontier held on disk (ExploreOptions.frontierMemoryBytes); absent: none. */
+  readonly frontierSpilledBytes?: number;
   /** The checkpoint the search last wrote (--checkpoint), if any. */
   readonly checkpoint?: string;
   /** The reduction the search applied, said in a line (absent: none; the counts are of all states). */

@@ -1,5 +1,8 @@
 // Compact storage for the search: per-state parent links (two Uint32 per state, chunked so growth
 // never copies) and the frontier as a FIFO of zigzag varint bytes, read back in insertion order.
+import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
@@ -97,24 +100,44 @@ export class PackedVec {
 
 const QCHUNK = 1 << 22;
 
-/** FIFO of integer vectors; each vector is its length, then its values, as zigzag varints. */
+/**
+ * FIFO of integer vectors; each vector is its length, then its values, as zigzag varints, in
+ * fixed-size chunks. With a memory budget, the full chunks between the one being read and the one
+ * being written go to a file once the chunks in memory exceed it, and come back one at a time as
+ * the reader reaches them: the frontier of a breadth-first search, which outgrows the visited set
+ * by far (a whole encoded state per entry against 8 bytes of fingerprint), then lives on disk but
+ * for its two ends.
+ */
 export class VarintQueue {
-  private chunks: Uint8Array[] = [new Uint8Array(QCHUNK)];
+  private readonly chunkSize: number;
+  private chunks: Uint8Array[];
   private writeChunk = 0;
   private writePos = 0;
   private readChunk = 0;
   private readPos = 0;
+  private readonly spill: Spill | null;
   /** Vectors pushed and not yet shifted. */
   count = 0;
-  /** Largest number of bytes and of vectors held at once. */
+  /** Largest number of bytes and of vectors held at once (on disk or not). */
   peakBytes = 0;
   peakCount = 0;
+  /** Largest number of bytes held on disk at once, and in memory at once. */
+  peakSpilledBytes = 0;
+  peakMemoryBytes = 0;
+
+  /** `memoryBudget`: bytes of chunks kept in memory before the middle ones go to a file. */
+  constructor(memoryBudget = Infinity) {
+    this.chunkSize = Number.isFinite(memoryBudget) ? Math.max(1 << 12, Math.min(QCHUNK, 2 ** Math.floor(Math.log2(memoryBudget / 4)))) : QCHUNK;
+    this.chunks = [new Uint8Array(this.chunkSize)];
+    this.spill = Number.isFinite(memoryBudget) ? new Spill(this.chunkSize, memoryBudget) : null;
+  }
 
   private writeByte(b: number): void {
-    if (this.writePos === QCHUNK) {
-      this.chunks.push(new Uint8Array(QCHUNK));
+    if (this.writePos === this.chunkSize) {
+      this.chunks.push(new Uint8Array(this.chunkSize));
       this.writeChunk++;
       this.writePos = 0;
+      if (this.spill !== null) this.spill.afterNewChunk(this.chunks, this.readChunk, this.writeChunk);
     }
     (this.chunks[this.writeChunk] as Uint8Array)[this.writePos++] = b;
   }
@@ -129,11 +152,12 @@ export class VarintQueue {
   }
 
   private readByte(): number {
-    if (this.readPos === QCHUNK) {
+    if (this.readPos === this.chunkSize) {
       // A consumed chunk is dropped at once, so the queue holds only the unread part.
       this.chunks[this.readChunk] = EMPTY;
       this.readChunk++;
       this.readPos = 0;
+      if (this.chunks[this.readChunk] === SPILLED) this.chunks[this.readChunk] = this.spill!.load(this.readChunk);
     }
     return (this.chunks[this.readChunk] as Uint8Array)[this.readPos++] as number;
   }
@@ -158,6 +182,9 @@ export class VarintQueue {
     if (this.count > this.peakCount) this.peakCount = this.count;
     const held = this.heldBytes;
     if (held > this.peakBytes) this.peakBytes = held;
+    const spilled = this.spilledBytes;
+    if (spilled > this.peakSpilledBytes) this.peakSpilledBytes = spilled;
+    if (held - spilled > this.peakMemoryBytes) this.peakMemoryBytes = held - spilled;
   }
 
   /** Reads the next vector into `out` (grown as needed); returns it and its length. */
@@ -167,10 +194,21 @@ export class VarintQueue {
     for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
     out.len = len;
     this.count--;
+    if (this.count === 0) this.spill?.clear();
   }
 
   get heldBytes(): number {
-    return (this.writeChunk - this.readChunk) * QCHUNK + this.writePos - this.readPos;
+    return (this.writeChunk - this.readChunk) * this.chunkSize + this.writePos - this.readPos;
+  }
+
+  /** Bytes of unread chunks that are on disk now. */
+  get spilledBytes(): number {
+    return this.spill === null ? 0 : this.spill.onDisk * this.chunkSize;
+  }
+
+  /** Deletes the file the queue spilled to (the search is over). */
+  close(): void {
+    this.spill?.close();
   }
 
   /** The unread bytes, copied out (for a checkpoint), with the counts. */
@@ -179,20 +217,87 @@ export class VarintQueue {
     let at = 0;
     for (let c = this.readChunk; c <= this.writeChunk; c++) {
       const from = c === this.readChunk ? this.readPos : 0;
-      const to = c === this.writeChunk ? this.writePos : QCHUNK;
-      bytes.set((this.chunks[c] as Uint8Array).subarray(from, to), at);
+      const to = c === this.writeChunk ? this.writePos : this.chunkSize;
+      const chunk = this.chunks[c] === SPILLED ? this.spill!.read(c) : (this.chunks[c] as Uint8Array);
+      bytes.set(chunk.subarray(from, to), at);
       at += to - from;
     }
     return { bytes, count: this.count, peakBytes: this.peakBytes, peakCount: this.peakCount };
   }
 
-  static from(s: { bytes: Uint8Array; count: number; peakBytes: number; peakCount: number }): VarintQueue {
-    const q = new VarintQueue();
+  static from(s: { bytes: Uint8Array; count: number; peakBytes: number; peakCount: number }, memoryBudget = Infinity): VarintQueue {
+    const q = new VarintQueue(memoryBudget);
     for (let i = 0; i < s.bytes.length; i++) q.writeByte(s.bytes[i] as number);
     q.count = s.count;
     q.peakBytes = s.peakBytes;
     q.peakCount = s.peakCount;
     return q;
+  }
+}
+
+/** A chunk whose bytes are in the spill file. */
+const SPILLED = new Uint8Array(0);
+
+/** The file a queue's middle chunks go to: chunk c at offset c * chunkSize (a sparse file). */
+class Spill {
+  private dir: string | null = null;
+  private fd = -1;
+  private onExit: (() => void) | null = null;
+  /** Chunks on disk now. */
+  onDisk = 0;
+
+  constructor(
+    private readonly chunkSize: number,
+    private readonly budget: number,
+  ) {}
+
+  /** After the writer opened a chunk: above the budget, every full chunk between the ends goes to disk. */
+  afterNewChunk(chunks: Uint8Array[], readChunk: number, writeChunk: number): void {
+    const inMemory = (writeChunk - readChunk + 1 - this.onDisk) * this.chunkSize;
+    if (inMemory <= this.budget) return;
+    for (let c = readChunk + 1; c < writeChunk; c++) {
+      if (chunks[c] === SPILLED) continue;
+      writeSync(this.open(), chunks[c] as Uint8Array, 0, this.chunkSize, c * this.chunkSize);
+      chunks[c] = SPILLED;
+      this.onDisk++;
+    }
+  }
+
+  /** Chunk `c` back from disk, for the reader. */
+  load(c: number): Uint8Array {
+    this.onDisk--;
+    return this.read(c);
+  }
+
+  read(c: number): Uint8Array {
+    const chunk = new Uint8Array(this.chunkSize);
+    readSync(this.fd, chunk, 0, this.chunkSize, c * this.chunkSize);
+    return chunk;
+  }
+
+  private open(): number {
+    if (this.fd >= 0) return this.fd;
+    this.dir = mkdtempSync(join(tmpdir(), 'sva-check-frontier-'));
+    this.fd = openSync(join(this.dir, 'frontier'), 'w+');
+    // A search that ends with the process (an error, Ctrl-C) leaves no file behind either.
+    this.onExit = () => this.close();
+    process.once('exit', this.onExit);
+    return this.fd;
+  }
+
+  /** The queue is empty: the file's space is given back (chunk offsets keep growing; the file stays sparse). */
+  clear(): void {
+    if (this.fd >= 0) ftruncateSync(this.fd, 0);
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    closeSync(this.fd);
+    rmSync(this.dir!, { recursive: true, force: true });
+    if (this.onExit) process.off('exit', this.onExit);
+    this.fd = -1;
+    this.dir = null;
+    this.onExit = null;
   }
 }
 

@@ -108,6 +108,8 @@ function searchSetup(ctx: CliContext, target: Target, cliOptions: BoundOptions &
     por: options.por ?? true,
     checkIndependence: options.checkIndependence ?? false,
     maxMemoryBytes,
+    // The frontier outgrows the rest of the search; beyond a quarter of the budget it goes to disk.
+    frontierMemoryBytes: Math.floor(maxMemoryBytes / 4),
     onProgress: (p) => reporter.progress(p),
     ...extra,
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),

@@ -10,6 +10,7 @@ export function formatStats(stats: Stats): string[] {
     `steps fired: ${stats.stepCounts.map((s) => `${s.step} ${n(s.fired)}`).join(', ')}`,
   ];
   if (stats.reduction !== undefined) lines.push(stats.reduction);
+  if (stats.frontierSpilledBytes !== undefined) lines.push(`frontier spilled to disk: ${(stats.frontierSpilledBytes / 2 ** 20).toFixed(1)} MB there at the peak (in memory: a quarter of --max-memory)`);
   if (stats.liveness?.checked) {
     lines.push(`liveness checked on the whole state graph (${n(stats.liveness.edges)} edges) in ${stats.liveness.seconds.toFixed(2)} s`);
   } else if (stats.liveness) {

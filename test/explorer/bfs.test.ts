@@ -203,3 +203,22 @@ describe('properties', () => {
     expect(enabledMoves(c, { at: 1 }).map((m) => `${m.action.self}:${m.action.step.name}`)).toEqual(['0:any', '0:at-one', '0:at-list', '1:any']);
   });
 });
+
+describe('a frontier over its memory budget', () => {
+  it('goes to disk and back: the same counts, verdicts and traces as a search that kept it in memory', async () => {
+    const { default: peterson } = await import('../models/peterson.ts');
+    const compiled = compile(peterson, { N: 5 });
+    const summary = (r: ReturnType<typeof explore>) => ({
+      kind: r.kind,
+      distinct: r.stats.distinctStates,
+      generated: r.stats.statesGenerated,
+      depth: r.stats.depth,
+      violations: r.kind === 'violation' ? r.violations.map((v) => [v.property, v.trace.map((t) => t.move?.step)]) : [],
+    });
+    const kept = explore(compiled, { continueAfterViolation: true });
+    const spilled = explore(compiled, { continueAfterViolation: true, frontierMemoryBytes: 1 << 14 });
+    expect(kept.stats.frontierSpilledBytes).toBeUndefined();
+    expect(spilled.stats.frontierSpilledBytes).toBeGreaterThan(1 << 14);
+    expect(summary(spilled)).toEqual(summary(kept));
+  });
+});

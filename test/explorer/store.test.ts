@@ -90,4 +90,52 @@ describe('U32Vec and PackedVec', () => {
     expect(p.bytesPerEntry).toBe(4);
     expect([u.get(0), u.get(69_999), p.get(65_535), p.get(69_999), p.get(70_000)]).toEqual([0, 209_997, 65_535, 69_999 & 0xffff, 0x12345678]);
   });
+
+  it('with a memory budget, spills its middle to a file and reads it back in order, interleaved pushes and shifts included', () => {
+    let spilled = false;
+    fc.assert(
+      // One shift for three pushes: the backlog grows well past the budget.
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }).map((k) => k === 0), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 20, maxLength: 300 })), { minLength: 100, maxLength: 400 }), (ops) => {
+        const q = new VarintQueue(1 << 14);
+        const model: number[][] = [];
+        const out = { buf: new Int32Array(1), len: 0 };
+        for (const [shift, v] of ops) {
+          if (shift && model.length > 0) {
+            q.shift(out);
+            expect(Array.from(out.buf.subarray(0, out.len))).toEqual(model.shift());
+          } else {
+            q.push(Int32Array.from(v), v.length);
+            model.push(v);
+          }
+          // The budget holds but for the two ends: the chunk being read and the one being written.
+          expect(q.heldBytes - q.spilledBytes).toBeLessThanOrEqual((1 << 14) + 2 * (1 << 12));
+        }
+        spilled ||= q.peakSpilledBytes > 0;
+        const snap = q.snapshot();
+        const copy = VarintQueue.from(snap);
+        for (const v of model) {
+          q.shift(out);
+          expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
+          copy.shift(out);
+          expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
+        }
+        q.close();
+      }),
+      { numRuns: 30 },
+    );
+    expect(spilled).toBe(true);
+  });
+
+  it('spills once the chunks in memory exceed the budget, and deletes its file when closed', () => {
+    const q = new VarintQueue(1 << 14);
+    const v = Int32Array.from({ length: 1000 }, (_, i) => i * 7919);
+    for (let i = 0; i < 200; i++) q.push(v, v.length);
+    expect(q.spilledBytes).toBeGreaterThan(0);
+    expect(q.peakSpilledBytes).toBe(q.spilledBytes);
+    const out = { buf: new Int32Array(1), len: 0 };
+    for (let i = 0; i < 200; i++) q.shift(out);
+    expect(out.buf[999]).toBe(999 * 7919);
+    expect(q.spilledBytes).toBe(0);
+    q.close();
+  });
 });

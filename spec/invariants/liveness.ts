@@ -21,7 +21,7 @@ const PROCESS_MID_CALL = ['munmap', 'invalidate_wait'];
  * drivers and owner processes once inside a call.
  */
 export const kernelThreads = (c: IopfParams): (string | Fairness)[] => [
-  'priq_thread',
+  c.evtq ? 'evtq_thread' : 'priq_thread',
   'worker',
   'smmu',
   'exit_mmap',

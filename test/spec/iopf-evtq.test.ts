@@ -1,6 +1,7 @@
 // The SMMU's event queue (iopf-evtq): events routed to their master by StreamID. The baseline (the
 // stall patch as merged, v14) holds every invariant, drops a released master's leftover event or
-// hands it to the stream's new owner, and answers stalls with CMD_RESUME.
+// hands it to the stream's new owner, and answers stalls with CMD_RESUME; find-master-unlocked (the
+// patch up to v12) hands an event to a master that was released after the lookup.
 import { describe, expect, it } from 'vitest';
 import type { Invariant, Model } from '../../explorer/model.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
@@ -9,8 +10,9 @@ import type { State } from '../../model/state.ts';
 import { evtqOf } from '../../model/arm-smmu-v3/evtq-state.ts';
 import iopf from '../../spec/iopf.ts';
 import evtq from '../../spec/configs/iopf-evtq.json' with { type: 'json' };
+import findMasterUnlocked from '../../spec/variants/iopf/find-master-unlocked.ts';
 import { firstViolation } from '../helpers/reach.ts';
-import { exploreAll } from './iopf-helpers.ts';
+import { exploreAll, withVariant } from './iopf-helpers.ts';
 
 const evtqParams = iopf.params.parse(evtq.params);
 const byKind = (r: ExploreResult<State>, kind: string): string[] =>
@@ -63,5 +65,38 @@ describe('iopf-evtq: the event queue, the SID->master tree and CMD_RESUME', () =
   it('the baseline never holds a stall for a master other than the device that stalled', () => {
     const misrouted = (s: State): boolean => stallDelivered(s) && evtqOf(s).thread.master !== (evtqOf(s).thread.evt as { fault: { dev: number } }).fault.dev;
     expect(firstViolation(withProbe(iopf, 'stall-misrouted', misrouted), evtqParams, 'stall-misrouted')).toBeNull();
+  });
+});
+
+describe('find-master-unlocked (the stall patch up to v12)', () => {
+  const variant = withVariant(findMasterUnlocked);
+
+  it(`→ ${findMasterUnlocked.expect.violates.join(', ')}`, () => {
+    const r = exploreAll(variant, evtqParams);
+    expect(byKind(r, 'invariant')).toEqual(findMasterUnlocked.expect.violates);
+    expect(findMasterUnlocked.expect.config).toBe('iopf-evtq');
+  });
+
+  it('the shortest trace: a record of device 0 looked up, then device 0 released before the report', () => {
+    const v = firstViolation(variant, evtqParams, 'events-to-their-master')!;
+    expect(v.trace.map((t) => t.move?.step)).toEqual([
+      undefined,
+      'arm_smmu_probe_device',
+      'F_TRANSLATION',
+      'arm_smmu_evtq_thread/queue_remove_raw',
+      'arm_smmu_handle_evt/find_master',
+      'stop_dma_and_pasid',
+      'arm_smmu_release_device',
+    ]);
+    const s = v.trace[v.trace.length - 1]!.state as State;
+    expect(evtqOf(s).thread).toMatchObject({ pc: 'report', master: 0, evt: { kind: 'record', dev: 0 } });
+    expect(evtqOf(s).masters[0]!.pc).toBe('released');
+    expect(evtqOf(s).streams[0]).toBeNull();
+  });
+
+  it('a stall master is not exposed: its driver cannot release it while its transaction stalls', () => {
+    // The thread holds a stall for a master that no longer owns the stream: never, even unlocked.
+    const stallMisrouted = (s: State): boolean => stallDelivered(s) && evtqOf(s).streams[evtqOf(s).thread.evt!.sid] !== evtqOf(s).thread.master;
+    expect(firstViolation(withProbe(variant, 'stall-misrouted', stallMisrouted), evtqParams, 'stall-misrouted')).toBeNull();
   });
 });

@@ -72,9 +72,10 @@ export const iopfParams = z
      * device is an SMMU master probed and released by its driver, found by StreamID through the
      * SID->master tree; a stall master's faulting transaction stalls and is reported from the event
      * queue, and its page response is a CMD_RESUME; other masters' faults are records. Off: the PRI
-     * queue (its stand-in for the stall model too). Needs `smmu` off.
+     * queue (its stand-in for the stall model too). Needs `smmu` off. No default, so that the configs
+     * and counterexamples recorded before it keep their params.
      */
-    evtq: z.boolean().default(false),
+    evtq: z.boolean().optional(),
     /** With `evtq`: each device's StreamID (fwspec->ids[0]); absent, device d has StreamID d. */
     streamIds: z.array(z.number().int().min(0).max(2)).min(1).max(3).optional(),
     /** With `evtq`: each device's firmware "dma-can-stall" property; absent, every device can stall. */

@@ -87,8 +87,9 @@ export function iopfProcesses(c: IopfParams): Process<State>[] {
       pc: devicePc,
       steps: c.evtq ? evtqDeviceSteps(c) : [...(deviceSteps(c) as AnyStep<State>[]), ...deviceDmaSteps(c)],
     },
-    // Platform devices on the event queue have no PRI: one fault queue or the other.
-    c.evtq ? evtqProcess(c) : priqProcess(c),
+    // The SMMU's PRI queue thread is there whatever the devices; platform devices never feed it.
+    priqProcess(c),
+    ...(c.evtq ? [evtqProcess(c)] : []),
     { name: 'worker', instances: c.workers, pc: (s, self) => s.workers[self]!.pc, steps: workerSteps() },
     driverProcess(c),
     smmuProcess(),

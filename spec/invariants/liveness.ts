@@ -21,7 +21,8 @@ const PROCESS_MID_CALL = ['munmap', 'invalidate_wait'];
  * drivers and owner processes once inside a call.
  */
 export const kernelThreads = (c: IopfParams): (string | Fairness)[] => [
-  c.evtq ? 'evtq_thread' : 'priq_thread',
+  'priq_thread',
+  ...(c.evtq ? ['evtq_thread'] : []),
   'worker',
   'smmu',
   'exit_mmap',

@@ -153,8 +153,18 @@ export function findMasterStep(mutex: StreamsMutex, doc: string, source: string)
   });
 }
 
+/**
+ * iommu_report_device_fault for a stall, as arm_smmu_handle_evt sees it: `abort` when it returned an
+ * error the driver answers itself ("Nobody cared"). Variants of the core's report (the void report
+ * of 3dfa64aecb, b58b133e68's) pass their own.
+ */
+export type StallReport = (d: Draft<State>, fault: IommuFault, alloc: AllocFailure) => 'abort' | 'done';
+
+/** v5.13: any error is the driver's to answer. */
+export const reportV513Stall: StallReport = (d, fault, alloc) => (iommu_report_device_fault(d, fault, alloc) !== 0 ? 'abort' : 'done');
+
 /** arm_smmu_handle_evt's report, with the unlock of a report that succeeded. */
-export function reportEvtStep(c: IopfParams, mutex: StreamsMutex): AnyStep<State> {
+export function reportEvtStep(c: IopfParams, mutex: StreamsMutex, report: StallReport = reportV513Stall): AnyStep<State> {
   return step<State, AllocFailure>({
     name: 'arm_smmu_handle_evt/iommu_report_device_fault',
     at: 'report',
@@ -177,7 +187,7 @@ export function reportEvtStep(c: IopfParams, mutex: StreamsMutex): AnyStep<State
         t.pc = 'log';
         return;
       }
-      if (iommu_report_device_fault(d, fault, alloc) !== 0) {
+      if (report(d, fault, alloc) === 'abort') {
         t.pc = 'nobody_cared';
         return;
       }

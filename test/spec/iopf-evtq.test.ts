@@ -11,6 +11,8 @@ import { evtqOf } from '../../model/arm-smmu-v3/evtq-state.ts';
 import iopf from '../../spec/iopf.ts';
 import evtq from '../../spec/configs/iopf-evtq.json' with { type: 'json' };
 import findMasterUnlocked from '../../spec/variants/iopf/find-master-unlocked.ts';
+import badIopfSetupFix from '../../spec/variants/iopf/bad-iopf-setup-fix.ts';
+import reportFaultVoid from '../../spec/variants/iopf/report-fault-void.ts';
 import { firstViolation } from '../helpers/reach.ts';
 import { exploreAll, withVariant } from './iopf-helpers.ts';
 
@@ -98,5 +100,21 @@ describe('find-master-unlocked (the stall patch up to v12)', () => {
     // The thread holds a stall for a master that no longer owns the stream: never, even unlocked.
     const stallMisrouted = (s: State): boolean => stallDelivered(s) && evtqOf(s).streams[evtqOf(s).thread.evt!.sid] !== evtqOf(s).thread.master;
     expect(firstViolation(withProbe(variant, 'stall-misrouted', stallMisrouted), evtqParams, 'stall-misrouted')).toBeNull();
+  });
+});
+
+describe('the void report on the stall path itself (replacing the iopf-stall stand-in)', () => {
+  it('report-fault-void (3dfa64aecb, "Nobody cared" gone): a stall before IOPF is enabled is never resumed', () => {
+    const r = exploreAll(withVariant(reportFaultVoid), evtqParams);
+    expect(byKind(r, 'invariant')).toEqual([]);
+    expect(byKind(r, 'deadlock')).toEqual(['deadlock']);
+    expect(byKind(r, 'liveness')).toEqual(['prg-answered']);
+  });
+
+  it('bad-iopf-setup-fix (b58b133e68): the core answers INVALID, a CMD_RESUME abort; everything holds', () => {
+    const r = exploreAll(withVariant(badIopfSetupFix), evtqParams);
+    expect(byKind(r, 'invariant')).toEqual([]);
+    expect(byKind(r, 'deadlock')).toEqual([]);
+    expect(byKind(r, 'liveness')).toEqual([]);
   });
 });

@@ -96,6 +96,13 @@ describe('find-master-unlocked (the stall patch up to v12)', () => {
     expect(evtqOf(s).streams[0]).toBeNull();
   });
 
+  it('with STALL_FORCE every master stalls, nothing is left in the queue for a stream to change owner, and nothing fires', () => {
+    const r = exploreAll(variant, { ...evtqParams, stallForce: true });
+    expect(byKind(r, 'invariant')).toEqual([]);
+    expect(byKind(r, 'deadlock')).toEqual([]);
+    expect(byKind(r, 'witness')).toEqual(expect.arrayContaining(['evtq-event-dropped', 'evtq-stream-changes-owner']));
+  });
+
   it('a stall master is not exposed: its driver cannot release it while its transaction stalls', () => {
     // The thread holds a stall for a master that no longer owns the stream: never, even unlocked.
     const stallMisrouted = (s: State): boolean => stallDelivered(s) && evtqOf(s).streams[evtqOf(s).thread.evt!.sid] !== evtqOf(s).thread.master;

@@ -10,6 +10,9 @@
 //   → iopf_queue_remove_device → pci_disable_pri.
 // PRI is on from the start, as a driver that enables it at probe: a request on the RID may arrive
 // before IOPF is enabled, and the IOMMU driver must then answer it itself.
+// With `evtq` (platform devices on the SMMU's event queue) there is no PRI: arm_smmu_probe_device
+// comes first and arm_smmu_release_device last, and no PRI queue is flushed; a master that cannot
+// stall only stops its DMA in between.
 // With `smmu` the bind and unbind are arm-smmu-v3's, in several steps (sva/driver-sva.ts),
 // between enabling the SVA feature and ATS, and disabling SVA with mmu_notifier_synchronize.
 // Without it the bind is iommu_sva_alloc_pasid plus the mm_count the SMMU's notifier would hold
@@ -34,6 +37,9 @@ import { allocBondPasid, freeBondPasid } from './sva/pasid.ts';
 import { dmaSteps, iovaDmaSteps } from './sva/dma.ts';
 import { svaDriverSteps } from './sva/driver-sva.ts';
 import type { PriqFlush } from './arm-smmu-v3/priq-state.ts';
+import { arm_smmu_probe_device, arm_smmu_release_device } from './arm-smmu-v3/master.ts';
+import { isStallMaster } from './arm-smmu-v3/resume.ts';
+import { evtqOf } from './arm-smmu-v3/evtq-state.ts';
 import type { DriverPc, State } from './state.ts';
 import { asPasid, type DeviceId } from './ids.ts';
 import { step, type AnyStep, type Process } from '../explorer/model.ts';
@@ -139,6 +145,8 @@ export function driverSteps(c: IopfParams, calls: FaultHandlerCalls = V513_CALLS
         if (c.pasidStop === 'marker' && device.pasid !== 0 && device.pri === 'on') {
           postToHwq(d, { kind: 'stop_marker', dev: self as DeviceId, pasid: device.pasid }, c.queue);
         }
+        // The event queue is not drained here ([PATCH v8] of the stall patch: "Don't drain event queue on unbind()").
+        if (c.evtq) return go(d, self, isStallMaster(d, self) ? 'flush_dev' : 'release');
         go(d, self, s5.then);
       },
     }),
@@ -207,7 +215,7 @@ export function driverSteps(c: IopfParams, calls: FaultHandlerCalls = V513_CALLS
       locks: 'queue->lock, then dev->iommu->lock',
       apply: (d, self) => {
         iopf_queue_remove_device(d, self as DeviceId);
-        go(d, self, s11.then);
+        go(d, self, c.evtq ? 'release' : s11.then);
       },
     }),
     step<State>({
@@ -222,8 +230,55 @@ export function driverSteps(c: IopfParams, calls: FaultHandlerCalls = V513_CALLS
       },
     }),
   ];
+  if (c.evtq) {
+    const [, addDevice, register] = head;
+    const [stop, , , , flushDev, flushWait] = flush;
+    const [unregister, removeDevice] = tail;
+    return [probeStep(), addDevice!, register!, ...bind, stop!, flushDev!, flushWait!, ...unbind, unregister!, removeDevice!, releaseStep()];
+  }
   if (!c.smmu) return [...head, ...bind, ...flush, ...unbind, ...tail];
   return [...head, ...sva.before, ...sva.bind, ...flush, ...sva.unbind, ...tail];
+}
+
+/**
+ * With `evtq`, the IOMMU core's probe of the device (iommu_probe_device → arm_smmu_probe_device)
+ * before its driver runs: a stall master goes on to enable IOPF and SVA, another master (no
+ * "dma-can-stall") only stops its DMA before its release; a StreamID already in the tree fails the
+ * probe and the device gets no IOMMU.
+ */
+function probeStep(): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_probe_device',
+    at: 'probe',
+    doc: 'arm_smmu_probe_device: kzalloc the master, arm_smmu_insert_master (streams_mutex: link the StreamID, -EINVAL "stream %u already in tree"), err_free_master on error; stall_enabled from dma-can-stall or STALL_FORCE',
+    source:
+      'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2638, 2660-2663 (85e103bf021d) (arm_smmu_probe_device); arm_smmu_insert_master :2521-2592 (mutex section :2536-2589, duplicate :2569-2574)',
+    locks: 'smmu->streams_mutex',
+    enabled: (s) => !evtqOf(s).streams_mutex,
+    apply: (d, self) => {
+      if (arm_smmu_probe_device(d, self as DeviceId) !== 0) {
+        d.drivers[self] = 'done';
+        return;
+      }
+      d.drivers[self] = isStallMaster(d, self) ? 'add_device' : 'stop';
+    },
+  });
+}
+
+/** With `evtq`, the IOMMU core's release of the device once its driver is gone. */
+function releaseStep(): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_release_device',
+    at: 'release',
+    doc: 'arm_smmu_release_device: detach, disable PASID, arm_smmu_remove_master (streams_mutex: rb_erase the StreamID), kfree(master)',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2681-2687 (85e103bf021d); arm_smmu_remove_master :2594-2609 (mutex section :2603-2606)',
+    locks: 'smmu->streams_mutex',
+    enabled: (s) => !evtqOf(s).streams_mutex,
+    apply: (d, self) => {
+      arm_smmu_release_device(d, self as DeviceId);
+      d.drivers[self] = 'done';
+    },
+  });
 }
 
 /** arm_smmu_flush_priq's wait condition, given the batches its waiter has seen. */

@@ -7,6 +7,7 @@ import { array, bool, brandedInt, constant, extendRecord, int, list, literal, nu
 import { WRITEBACK_PCS, httu_init, type HttuState, type Writeback } from './mm/page-writeback.ts';
 import { SMMU_PCS, hwqCodec, hwq_init, priqFlushCodec, priqThreadCodec, priq_flush_init, priq_init } from './arm-smmu-v3/priq-state.ts';
 import { smmuCodec, smmu_init } from './arm-smmu-v3/init.ts';
+import { evtqCodec, evtq_init } from './arm-smmu-v3/evtq-state.ts';
 import { devIommuCodec, dev_iommu_init } from './iommu/dev-iommu.ts';
 import { iopf_queue_init, queueCodec, workerCodec, worker_init } from './io-pgfault/state.ts';
 import { ioasidCodec, ioasid_init } from './ioasid/ioasid.ts';
@@ -55,6 +56,8 @@ function baseCodec(c: IopfParams): Codec<State> {
     smmu: literal(SMMU_PCS),
     hwq: hwqCodec(c),
     priq: priqThreadCodec(c),
+    // Only `evtq` configs have an event queue.
+    ...(c.evtq ? { evtq: evtqCodec(c) } : {}),
     devices: array(c.devices, deviceCodec(c)),
     dev_iommu: array(c.devices, devIommuCodec(c)),
     drivers: array(c.devices, literal(vocabulary(c, 'driver_pc', DRIVER_PCS))),
@@ -109,9 +112,10 @@ export function initialState(c: IopfParams): State {
     smmu: 'probe',
     hwq: hwq_init(),
     priq: priq_init(),
+    ...(c.evtq ? { evtq: evtq_init(c) } : {}),
     devices: Array.from({ length: c.devices }, () => device_init(c)),
     dev_iommu: Array.from({ length: c.devices }, dev_iommu_init),
-    drivers: Array.from({ length: c.devices }, () => 'enable_pri' as const),
+    drivers: Array.from({ length: c.devices }, () => (c.evtq ? ('probe' as const) : ('enable_pri' as const))),
     priq_flush: Array.from({ length: c.devices }, priq_flush_init),
     queue: iopf_queue_init(),
     workers: Array.from({ length: c.workers }, worker_init),

@@ -68,6 +68,19 @@ export const iopfParams = z
     ats: z.boolean().default(true),
     stallForce: z.boolean().default(false),
     /**
+     * The SMMU's event queue as the fault path of platform devices (model/arm-smmu-v3/evtq.ts): each
+     * device is an SMMU master probed and released by its driver, found by StreamID through the
+     * SID->master tree; a stall master's faulting transaction stalls and is reported from the event
+     * queue, and its page response is a CMD_RESUME; other masters' faults are records. Off: the PRI
+     * queue (its stand-in for the stall model too). Needs `smmu` off. No default, so that the configs
+     * and counterexamples recorded before it keep their params.
+     */
+    evtq: z.boolean().optional(),
+    /** With `evtq`: each device's StreamID (fwspec->ids[0]); absent, device d has StreamID d. */
+    streamIds: z.array(z.number().int().min(0).max(2)).min(1).max(3).optional(),
+    /** With `evtq`: each device's firmware "dma-can-stall" property; absent, every device can stall. */
+    dmaCanStall: z.array(z.boolean()).min(1).max(3).optional(),
+    /**
      * arm64 ASID allocator (model/mm/context.ts): asid_bits of the CPU and the SMMU (ASIDs
      * 1..2^bits-1 for both, so the SMMU's private ASIDs and the CPU's collide), the CPUs that switch
      * between the modelled processes (0: none; the allocator then serves arm64_mm_context_get alone,

@@ -1,7 +1,8 @@
 // The state of the I/O page fault model: the composition of its slices, each with its type, codec
 // and initial value beside the kernel source it mirrors (model/iommu: iommu.c's fault_param and
 // struct dev_iommu; model/io-pgfault: io-pgfault.c's iopf_queue, groups and workers;
-// model/arm-smmu-v3/priq-state.ts: the PRI queue and its thread; model/pci/endpoint.ts: the
+// model/arm-smmu-v3/priq-state.ts: the PRI queue and its thread; model/arm-smmu-v3/evtq-state.ts:
+// the event queue, its thread and the SID->master tree; model/pci/endpoint.ts: the
 // endpoint), plus the device drivers' progress and a few ghost fields the invariants read. Plain
 // data only: fixed-size arrays indexed by small ids, FIFO lists in order, sets (the workqueue,
 // queue->devices) kept sorted so the state is canonical.
@@ -10,6 +11,7 @@
 // model/layout.ts composes the slices' codecs and initial values in the order of State.
 import type { Hwq, PriqFlush, PriqThread, SmmuPc } from './arm-smmu-v3/priq-state.ts';
 import type { SmmuState } from './arm-smmu-v3/state.ts';
+import type { EvtqState } from './arm-smmu-v3/evtq-state.ts';
 import type { MsiState } from './msi-iommu/model.ts';
 import type { HttuState } from './mm/page-writeback.ts';
 import type { DevIommu } from './iommu/dev-iommu.ts';
@@ -20,8 +22,12 @@ import type { CpuAsidState } from './mm/context.ts';
 import type { Device } from './pci/endpoint.ts';
 import type { MmId, NotifierId } from './ids.ts';
 
-/** The device driver's order of operations (enable, bind, stop, flush, unbind, remove). */
+/**
+ * The device driver's order of operations (enable, bind, stop, flush, unbind, remove); with `evtq`
+ * the IOMMU's probe of the device first and its release last.
+ */
 export const DRIVER_PCS = [
+  'probe',
   'enable_pri',
   'add_device',
   'register_handler',
@@ -48,6 +54,7 @@ export const DRIVER_PCS = [
   'unregister_handler',
   'remove_device',
   'disable_pri',
+  'release',
   'done',
 ] as const;
 export type DriverPc = (typeof DRIVER_PCS)[number];
@@ -113,6 +120,11 @@ export interface State {
   smmu: SmmuPc;
   hwq: Hwq;
   priq: PriqThread;
+  /**
+   * The event queue, its thread, the SID->master tree and the masters: a field of `evtq` configs
+   * only (absent elsewhere, so the states and saved traces of the others are as they were).
+   */
+  evtq?: EvtqState;
   devices: Device[];
   dev_iommu: DevIommu[];
   drivers: DriverPc[];

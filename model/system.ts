@@ -13,6 +13,9 @@
 // the notifiers' release and invalidate_range, the SRCU free, the command queue, TLB, ATC and the
 // device's DMA; without it the bind is the PASID alone, which is all the fault path needs.
 //
+// With `evtq` the endpoints are platform devices on the SMMU's stall model instead: their faults go
+// through the event queue, routed to their master by StreamID (model/arm-smmu-v3/evtq.ts, master.ts).
+//
 // Left out, and why: unrecoverable faults (never reach io-pgfault); more than one iopf_queue (one
 // per SMMU; devices of other SMMUs do not share anything modelled here); STEs and the L1 CD table.
 // The arm64 ASID allocator is model/mm/context.ts, with CPUs switching between processes
@@ -21,6 +24,7 @@
 import { match } from 'ts-pattern';
 import { defineModel, step, type AnyStep, type Model, type Process } from '../explorer/model.ts';
 import { priqProcess } from './arm-smmu-v3/priq.ts';
+import { evtqDeviceSteps, evtqIdle, evtqProcess } from './arm-smmu-v3/evtq.ts';
 import { deviceSteps } from './device.ts';
 import { deviceDmaSteps, driverProcess } from './driver.ts';
 import { iopf_queue_free, workqueueIdle } from './io-pgfault/queue.ts';
@@ -77,8 +81,15 @@ function smmuProcess(): Process<State> {
 /** The processes of the model, in the fixed order the explorer offers their steps. */
 export function iopfProcesses(c: IopfParams): Process<State>[] {
   return [
-    { name: 'device', instances: c.devices, pc: devicePc, steps: [...(deviceSteps(c) as AnyStep<State>[]), ...deviceDmaSteps(c)] },
+    {
+      name: 'device',
+      instances: c.devices,
+      pc: devicePc,
+      steps: c.evtq ? evtqDeviceSteps(c) : [...(deviceSteps(c) as AnyStep<State>[]), ...deviceDmaSteps(c)],
+    },
+    // The SMMU's PRI queue thread is there whatever the devices; platform devices never feed it.
     priqProcess(c),
+    ...(c.evtq ? [evtqProcess(c)] : []),
     { name: 'worker', instances: c.workers, pc: (s, self) => s.workers[self]!.pc, steps: workerSteps() },
     driverProcess(c),
     smmuProcess(),
@@ -96,6 +107,7 @@ export function isFinal(s: State): boolean {
     s.devices.every((dev) => !dev.prgs.some(outstanding)) &&
     s.hwq.entries.length === 0 &&
     s.priq.pc === 'idle' &&
+    evtqIdle(s) &&
     workqueueIdle(s)
   );
 }
@@ -116,6 +128,7 @@ export function explainDeadlock(s: State): string {
     });
   });
   lines.push(`drivers at ${s.drivers.join(', ')}; smmu ${s.smmu}; priq thread ${s.priq.pc}; workers ${s.workers.map((w) => w.pc).join(', ')}`);
+  if (s.evtq) lines.push(`evtq thread ${s.evtq.thread.pc}; ${s.evtq.q.length} event(s) queued`);
   return lines.join('\n');
 }
 

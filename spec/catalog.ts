@@ -25,6 +25,7 @@ export const catalog: Catalog = {
     'sva-find-mmget': 'spec/variants/iopf/sva-find-mmget.ts',
     'discard-partial-no-list-del': 'spec/variants/iopf/discard-partial-no-list-del.ts',
     'fault-param-refcount': 'spec/variants/iopf/fault-param-refcount.ts',
+    'find-master-unlocked': 'spec/variants/iopf/find-master-unlocked.ts',
     'flush-per-pasid': 'spec/variants/iopf/flush-per-pasid.ts',
     'flush-priq-waits-for-handler': 'spec/variants/iopf/flush-priq-waits-for-handler.ts',
     'handle-group-free-without-list-del': 'spec/variants/iopf/handle-group-free-without-list-del.ts',

@@ -20,6 +20,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'response-code-valid': { config: 'iopf-small', variant: 'iommufd-fault-object-no-code-check' },
   deadlock: { config: 'iopf-small', variant: 'report-fault-void' },
   'nothing-leaks': { config: 'iopf-small', variant: null },
+  // The stall patch up to v12: the master arm_smmu_find_master returned is used after streams_mutex is dropped.
+  'events-to-their-master': { config: 'iopf-evtq', variant: 'find-master-unlocked' },
   'no-stale-atc-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-stale-tlb-after-release': { config: 'sva-small', variant: 'release-without-invalidate' },
   'no-dma-to-unmapped-page': { config: 'sva-small', variant: 'release-without-invalidate' },

@@ -1,12 +1,19 @@
 // `sometimes` properties: for each situation an invariant guards, a state that must be reached,
 // or the invariant holds vacuously and proves nothing there (STYLE.md 4).
 import type { Witness } from '../explorer/model.ts';
+import type { EvtqEntry } from '../model/arm-smmu-v3/evtq-state.ts';
 import type { State } from '../model/state.ts';
 
 const outstanding = (s: State, dev: number): number =>
   s.devices[dev]!.prgs.filter((p) => p.state === 'waiting' || p.state === 'sending').length;
 
-/** Witnesses of the iopf model. */
+/** The device whose transaction an event record is of (a ghost: the record names its StreamID only). */
+const issuer = (evt: EvtqEntry): number => (evt.kind === 'stall' ? evt.fault.dev : evt.dev);
+
+/**
+ * Witnesses of the iopf model. The event queue's two are reached at once in a state without one (a
+ * config without `evtq`): there is no routing there to witness.
+ */
 export const iopfWitnesses: readonly Witness<State>[] = [
   {
     name: 'group-completes',
@@ -64,5 +71,27 @@ export const iopfWitnesses: readonly Witness<State>[] = [
     description: 'the process exits while a fault worker holds its mm (seed001-killed-process.log)',
     source: 'shared/traces/seed001-killed-process.log',
     reached: (s) => s.mms.some((m, i) => s.procs[i]!.pc === 'exited' && m.users > 0),
+  },
+  {
+    name: 'evtq-event-dropped',
+    description:
+      'an event a released master left in the event queue finds no master for its StreamID and is dropped with a log (guards events-to-their-master)',
+    source: 'arm-smmu-v3.c (85e103bf021d) arm_smmu_handle_evt :1496-1499 (-EINVAL), arm_smmu_evtq_thread :1529-1537 (dev_info)',
+    reached: (s) => {
+      if (s.evtq === undefined) return true;
+      const t = s.evtq.thread;
+      return t.pc === 'log' && t.master === null && t.evt !== null && s.evtq.masters[issuer(t.evt)]!.pc === 'released';
+    },
+  },
+  {
+    name: 'evtq-stream-changes-owner',
+    description:
+      'an event a released master left in the event queue is delivered to the device that took its StreamID since (guards events-to-their-master)',
+    source: 'arm-smmu-v3.c (85e103bf021d) arm_smmu_handle_evt :1494-1501: the record carries the StreamID only',
+    reached: (s) => {
+      if (s.evtq === undefined) return true;
+      const t = s.evtq.thread;
+      return t.pc === 'report' && t.evt !== null && t.master !== issuer(t.evt);
+    },
   },
 ];

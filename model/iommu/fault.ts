@@ -10,6 +10,7 @@
 // ops->page_response checks (every modelled device has a domain and a driver with page_response).
 import type { Draft } from 'immer';
 import { pci_prg_response } from '../pci/prg-response.ts';
+import { arm_smmu_page_response, isStallMaster } from '../arm-smmu-v3/resume.ts';
 import { iommu_queue_iopf, type AllocFailure, type QueueIopfRet } from '../io-pgfault/report.ts';
 import type { IommuFault } from './state.ts';
 import type { State } from '../state.ts';
@@ -97,7 +98,14 @@ export function iommu_page_response(d: Draft<State>, dev: DeviceId, msg: IommuPa
   return 0;
 }
 
-/** ops->page_response: the IOMMU driver sends the PRG response (CMD_PRI_RESP), fire and forget. */
+/**
+ * ops->page_response: the IOMMU driver sends the PRG response (CMD_PRI_RESP), fire and forget; for a
+ * stall master of the event queue, arm_smmu_page_response's CMD_RESUME.
+ */
 export function ops_page_response(d: Draft<State>, dev: DeviceId, evt: IommuFault, msg: IommuPageResponse): void {
+  if (isStallMaster(d, dev)) {
+    arm_smmu_page_response(d, dev, msg.grpid, msg.code);
+    return;
+  }
   pci_prg_response(d, dev, { grpid: msg.grpid, pasid: msg.pasid, code: msg.code, private_data: evt.private_data });
 }

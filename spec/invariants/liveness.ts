@@ -23,6 +23,7 @@ const WRITEBACK_MID_CALL = ['range_end', 'invalidate_wait'];
  */
 export const kernelThreads = (c: IopfParams): (string | Fairness)[] => [
   'priq_thread',
+  ...(c.evtq ? ['evtq_thread'] : []),
   'worker',
   'smmu',
   'exit_mmap',

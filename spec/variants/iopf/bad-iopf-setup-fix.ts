@@ -30,7 +30,7 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { reportVoid } from './report-void.ts';
+import { onEvtq, reportVoid } from './report-void.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'bad-iopf-setup-fix',
@@ -46,4 +46,6 @@ export default defineVariant<State, IopfParams>({
         reportStep(c, reportVoid({ lostReturn: false, errorResponse: true }), 'b58b133e68 iommu_report_device_fault with err_bad_iopf'),
     },
   },
+  // On the event queue's path (iopf-evtq) the same report, with arm_smmu_handle_evt's "Nobody cared" gone.
+  transform: onEvtq({ lostReturn: false, errorResponse: true }),
 });

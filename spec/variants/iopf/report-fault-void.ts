@@ -7,7 +7,7 @@ import { defineVariant } from '../../../explorer/variant.ts';
 import { reportStep } from '../../../model/arm-smmu-v3/priq.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
-import { reportVoid } from './report-void.ts';
+import { onEvtq, reportVoid } from './report-void.ts';
 
 export default defineVariant<State, IopfParams>({
   id: 'report-fault-void',
@@ -23,4 +23,6 @@ export default defineVariant<State, IopfParams>({
         reportStep(c, reportVoid({ lostReturn: false, errorResponse: false }), '3dfa64aecb iommu_report_device_fault (void)'),
     },
   },
+  // On the event queue's path (iopf-evtq) the same report, with arm_smmu_handle_evt's "Nobody cared" gone.
+  transform: onEvtq({ lostReturn: false, errorResponse: false }),
 });

@@ -4,11 +4,13 @@
 // variants; each one says which part of it differs. The refcount and the domain lookup of the 2024
 // code are not modelled here: "no fault-capable domain" is the device without fault data.
 import type { Draft } from 'immer';
-import { pci_prg_response } from '../../../model/pci/prg-response.ts';
-import { markReported } from '../../../model/iommu/fault.ts';
+import { markReported, ops_page_response } from '../../../model/iommu/fault.ts';
 import { queue_work, type AllocFailure } from '../../../model/io-pgfault/report.ts';
 import type { IommuFault } from '../../../model/iommu/state.ts';
 import type { State } from '../../../model/state.ts';
+import type { Model } from '../../../explorer/model.ts';
+import type { IopfParams } from '../../../model/params.ts';
+import { reportEvtStep } from '../../../model/arm-smmu-v3/evtq.ts';
 import { IOMMU_FAULT_PAGE_REQUEST_LAST_PAGE, hasFlag } from '../../../model/types.ts';
 
 export interface ReportOptions {
@@ -41,11 +43,39 @@ function reportGroup(d: Draft<State>, fault: IommuFault, alloc: AllocFailure): v
   p.partial = kept;
   if (alloc !== 'none') {
     // err_abort: iopf_group_response(abort_group, FAILURE), the group still pending.
-    pci_prg_response(d, fault.dev, { grpid: fault.grpid, pasid: fault.pasid, code: 'FAILURE', private_data: fault.private_data });
+    ops_page_response(d, fault.dev, fault, { pasid_valid: false, pasid: fault.pasid, grpid: fault.grpid, code: 'FAILURE' });
     return;
   }
   di.fault_param!.faults.push({ ...fault });
   queue_work(d, { dev: fault.dev, faults, last_fault: { ...fault }, flush_color: 0 });
+}
+
+/**
+ * The void report on the event queue's path (iopf-evtq): arm_smmu_handle_evt's "Nobody cared" went
+ * with 3dfa64aecb, so the thread answers nothing itself; the steps of the priq_thread are the PRI
+ * configs' (the variants replace those by name).
+ */
+export function onEvtq(opts: ReportOptions): (m: Model<State, IopfParams>) => Model<State, IopfParams> {
+  const report = reportVoid(opts);
+  return (m) => ({
+    ...m,
+    processes: (c) =>
+      m.processes(c).map((p) =>
+        p.name !== 'evtq_thread'
+          ? p
+          : {
+              ...p,
+              steps: p.steps.map((s) =>
+                s.name === 'arm_smmu_handle_evt/iommu_report_device_fault'
+                  ? reportEvtStep(c, { acrossReport: true }, (d, fault, alloc) => {
+                      report(d, fault, alloc);
+                      return 'done';
+                    })
+                  : s,
+              ),
+            },
+      ),
+  });
 }
 
 export function reportVoid(opts: ReportOptions) {
@@ -57,7 +87,7 @@ export function reportVoid(opts: ReportOptions) {
       // 3dfa64aecb: `if (WARN_ON(!iopf_param)) return;` — nobody answers.
       // b58b133e68: err_bad_iopf → iopf_error_response(dev, evt) for every PAGE_REQ.
       if (opts.errorResponse) {
-        pci_prg_response(d, fault.dev, { grpid: fault.grpid, pasid: fault.pasid, code: 'INVALID', private_data: fault.private_data });
+        ops_page_response(d, fault.dev, fault, { pasid_valid: false, pasid: fault.pasid, grpid: fault.grpid, code: 'INVALID' });
       }
       return;
     }

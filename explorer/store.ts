@@ -176,8 +176,12 @@ export class VarintQueue {
   }
 
   push(ints: Int32Array, len: number): void {
-    this.writeVarint(len);
-    for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
+    // A varint takes at most 5 bytes: where the vector surely fits, write it into the chunk directly.
+    if (this.chunkSize - this.writePos >= 5 * (len + 1)) this.writePos = writeVarints(this.chunks[this.writeChunk] as Uint8Array, this.writePos, ints, len);
+    else {
+      this.writeVarint(len);
+      for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
+    }
     this.count++;
     if (this.count > this.peakCount) this.peakCount = this.count;
     const held = this.heldBytes;
@@ -191,7 +195,8 @@ export class VarintQueue {
   shift(out: { buf: Int32Array; len: number }): void {
     const len = this.readVarint();
     if (out.buf.length < len) out.buf = new Int32Array(len * 2);
-    for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
+    if (this.chunkSize - this.readPos >= 5 * len) this.readPos = readVarints(this.chunks[this.readChunk] as Uint8Array, this.readPos, out.buf, len);
+    else for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
     out.len = len;
     this.count--;
     if (this.count === 0) this.spill?.clear();
@@ -233,6 +238,39 @@ export class VarintQueue {
     q.peakCount = s.peakCount;
     return q;
   }
+}
+
+/** Writes `len`, then `ints[0..len)`, as zigzag varints at `pos` of a chunk with room for them; returns the end. */
+function writeVarints(chunk: Uint8Array, pos: number, ints: Int32Array, len: number): number {
+  let p = pos;
+  for (let i = -1; i < len; i++) {
+    const v = i < 0 ? len : (ints[i] as number);
+    let z = ((v << 1) ^ (v >> 31)) >>> 0;
+    while (z >= 0x80) {
+      chunk[p++] = (z & 0x7f) | 0x80;
+      z >>>= 7;
+    }
+    chunk[p++] = z;
+  }
+  return p;
+}
+
+/** Reads `len` zigzag varints at `pos` of a chunk that holds them all into `out`; returns the end. */
+function readVarints(chunk: Uint8Array, pos: number, out: Int32Array, len: number): number {
+  let p = pos;
+  for (let i = 0; i < len; i++) {
+    let z = 0;
+    let shift = 0;
+    for (;;) {
+      const b = chunk[p++] as number;
+      z |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+      shift += 7;
+    }
+    z >>>= 0;
+    out[i] = (z >>> 1) ^ -(z & 1);
+  }
+  return p;
 }
 
 /** A chunk whose bytes are in the spill file. */

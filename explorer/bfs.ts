@@ -404,7 +404,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   } else if (compiled.liveness.length > 0) {
     stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
   }
-  if (reducing(compiled, options)) stats = { ...stats, reduction: reductionNote(compiled) };
+  if (reducing(compiled, options)) stats = { ...stats, reduction: [stats.reduction, reductionNote(compiled)].filter((r) => r !== undefined).join('; ') };
   return searchResult(compiled, record, stats, violations);
 }
 

@@ -51,6 +51,8 @@ export interface Compiled<S, C> {
   readonly isFinal: ((s: S) => boolean) | undefined;
   readonly constraint: ((s: S) => boolean) | undefined;
   readonly canonicalize: ((s: S) => S) | undefined;
+  /** The symmetry `canonicalize` reduces by, said in a line (undefined: no symmetry reduction). */
+  readonly symmetry: string | undefined;
   /** The model's independent process groups at this config, as indexes into `instances`. */
   readonly independent: readonly (readonly number[])[];
 }
@@ -118,7 +120,7 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     liveness: compileLiveness(model.name, model.liveness ?? [], actions, cfg),
     isFinal: model.isFinal && bound(model.isFinal),
     constraint: model.constraint && bound(model.constraint),
-    canonicalize: model.canonicalize && bound(model.canonicalize),
+    ...symmetryOf(model, cfg, bound),
     independent: independentGroups(model, instances, model.independent?.(...cfg) ?? []),
   };
 }
@@ -227,4 +229,15 @@ export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S, only?: readon
 export function showChoice<S>(action: Action<S>, choice: unknown): string {
   if (choice === undefined) return '';
   return action.step.showChoice ? action.step.showChoice(choice) : JSON.stringify(choice);
+}
+
+/** The run's symmetry reduction: the model's `canonicalize` where its params declare a symmetry. */
+function symmetryOf<S, C>(
+  model: Model<S, C>,
+  cfg: ConfigArg<C>,
+  bound: <R>(f: (s: S, ...config: ConfigArg<C>) => R) => (s: S) => R,
+): { canonicalize: ((s: S) => S) | undefined; symmetry: string | undefined } {
+  if (!model.canonicalize) return { canonicalize: undefined, symmetry: undefined };
+  const symmetry = model.symmetry ? model.symmetry(...cfg) : 'symmetry reduction (the model\'s canonicalize)';
+  return symmetry === undefined ? { canonicalize: undefined, symmetry } : { canonicalize: bound(model.canonicalize), symmetry };
 }

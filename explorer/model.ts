@@ -178,6 +178,12 @@ export interface Model<S, C = unknown> {
    */
   readonly canonicalize?: (s: S, ...config: ConfigArg<C>) => S;
   /**
+   * Which symmetry the run's params declare, said in a line for the report, or undefined when they
+   * declare none (then `canonicalize` is not used, and liveness is checked). A model with
+   * `canonicalize` and without this reduces by it in every run.
+   */
+  readonly symmetry?: (...config: ConfigArg<C>) => string | undefined;
+  /**
    * Partial-order reduction for parts of the model that share nothing with the rest: groups of
    * processes (by name) whose steps read and write only state no process outside the group touches,
    * read by properties that read nothing else, and that take a bounded number of steps. At a state

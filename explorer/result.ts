@@ -62,7 +62,10 @@ export interface Stats {
   readonly frontierSpilledBytes?: number;
   /** The checkpoint the search last wrote (--checkpoint), if any. */
   readonly checkpoint?: string;
-  /** The reduction the search applied, said in a line (absent: none; the counts are of all states). */
+  /**
+   * The reductions the search applied (symmetry, partial-order), said in a line (absent: none; the
+   * counts are of all states).
+   */
   readonly reduction?: string;
   /**
    * Liveness: checked on the whole graph (with its size), or why not (the search stopped early,

@@ -46,6 +46,7 @@ export function searchStats<S, C>(compiled: Compiled<S, C>, r: SearchRecord): St
     statesPerSecond: r.seconds > 0 ? distinct / r.seconds : distinct,
     bytesPerState: distinct > 0 ? r.bytes / distinct : 0,
     collisionProbability: collisionProbability(distinct, totalGenerated),
+    ...(compiled.symmetry === undefined ? {} : { reduction: compiled.symmetry }),
   };
 }
 

@@ -80,7 +80,8 @@ export function cpuAsidConfig(c: IopfParams): CpuAsidConfig {
 
 export function smmuConfig(c: IopfParams): SmmuConfig {
   return {
-    features: { coherency: c.coherency, btm: c.btm, ats: c.ats, stall_force: c.stallForce },
+    // arm_smmu_device_hw_probe: ARM_SMMU_FEAT_E2H with IDR0.HYP and ARM64_HAS_VIRT_HOST_EXTN (`vhe`).
+    features: { coherency: c.coherency, btm: c.btm, ats: c.ats, stall_force: c.stallForce, ...(c.vhe ? { e2h: true } : {}) },
     masters: Array.from({ length: c.devices }, () => ({ domain: 0, ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
     // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the lowest free ASID.
     domains: [{ asid: 1 }],

@@ -116,6 +116,12 @@ export const iopfParams = z
      * keep their params.
      */
     vhe: z.boolean().optional(),
+    /**
+     * With `vhe`: the SMMU's IDR0.HYP; absent, true. Without it the SMMU cannot be E2H: its STEs keep
+     * STRW = NSEL1 and its TLBIs the NH ones, which a VHE kernel's broadcast TLBIs (EL2&0) do not
+     * match, so seed 001's "Enable broadcast TLB maintenance" leaves ARM_SMMU_FEAT_BTM off then.
+     */
+    hyp: z.boolean().optional(),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
     cmdq: z.enum(['any', 'fifo']).default('any'),
     /**

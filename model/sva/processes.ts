@@ -18,9 +18,10 @@ import {
   arm_smmu_mm_invalidate_range,
   arm_smmu_mm_release,
   arm_smmu_mmu_notifier_free,
+  type InvalidateRangeOpts,
   type ReleaseOpts,
 } from '../arm-smmu-v3/sva-notifier.ts';
-import { arm_smmu_btm_tlbi_va, cpuTlbiRegime, type arm_smmu_tlb_inv_range_asid } from '../arm-smmu-v3/tlb.ts';
+import { arm_smmu_btm_tlbi_va, cpuTlbiRegime } from '../arm-smmu-v3/tlb.ts';
 import { ioasid_alloc } from '../ioasid/ioasid.ts';
 import { IOMMU_SVA_PASID_SET } from '../iommu-sva/iommu-sva-lib.ts';
 import { mm_init } from '../mm/mm.ts';
@@ -158,10 +159,10 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
 }
 
 /**
- * munmap's call of arm_smmu_mm_invalidate_range for the next linked notifier; `inv_range` and
- * `doc`: the TLBI by VA and the step's description, where a variant mutates them.
+ * munmap's call of arm_smmu_mm_invalidate_range for the next linked notifier; `opts` and `doc`:
+ * the call's mutation and the step's description, where a variant changes them.
  */
-export function invalidateRangeStep(c: IopfParams, inv_range?: typeof arm_smmu_tlb_inv_range_asid, doc?: string): AnyStep<State> {
+export function invalidateRangeStep(c: IopfParams, opts: InvalidateRangeOpts = {}, doc?: string): AnyStep<State> {
   return step<State>({
     name: 'arm_smmu_mm_invalidate_range',
     at: 'munmap',
@@ -174,7 +175,7 @@ export function invalidateRangeStep(c: IopfParams, inv_range?: typeof arm_smmu_t
       const m = d.mms[self]!;
       const id = mmu_notifier_invalidate_range_next(m)!;
       d.procs[self] = { pc: 'invalidate_wait', reader: id };
-      arm_smmu_mm_invalidate_range(svaView(d), id, m.unmap!.page, procOwner(c, self), inv_range);
+      arm_smmu_mm_invalidate_range(svaView(d), id, m.unmap!.page, procOwner(c, self), opts);
     },
   });
 }

@@ -33,7 +33,7 @@ export default defineVariant<State, IopfParams>({
       'process/arm_smmu_mm_invalidate_range': (c: IopfParams) =>
         invalidateRangeStep(
           c,
-          nhInvRange,
+          { inv_range: nhInvRange },
           "arm_smmu_mm_invalidate_range (no lock, SRCU reader): unless BTM, arm_smmu_tlb_inv_range_asid with TLBI_NH_VA although the SMMU is E2H (mutation of arm-smmu-v3.c:1782-1783); ATC_INV for mm->pasid; CMD_SYNC",
         ),
     },

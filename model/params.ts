@@ -109,10 +109,10 @@ export const iopfParams = z
     httu: z.boolean().optional(),
     /**
      * VHE (seed 001, "iommu/arm-smmu-v3: Add support for VHE", 9111aebf770d in v5.13): the kernel runs
-     * at EL2 (ARM64_HAS_VIRT_HOST_EXTN) and the SMMU has IDR0.HYP, so arm_smmu_device_hw_probe sets
-     * ARM_SMMU_FEAT_E2H: every S1 STE gets STRW = EL2 (E2H) and the driver's TLBIs are the EL2 ones;
-     * the CPU's broadcast TLBIs are EL2&0 invalidations. smmu only. Off (absent), everything is EL1
-     * (STRW = NSEL1, TLBI_NH_*). No default, so the configs and counterexamples recorded before it
+     * at EL2 (ARM64_HAS_VIRT_HOST_EXTN), so the CPU's broadcast TLBIs are EL2&0 invalidations, and with
+     * the SMMU's IDR0.HYP (`hyp`) arm_smmu_device_hw_probe sets ARM_SMMU_FEAT_E2H: every S1 STE gets
+     * STRW = EL2 (E2H) and the driver's TLBIs are the EL2 ones. smmu only. Off (absent), everything is
+     * EL1 (STRW = NSEL1, TLBI_NH_*). No default, so the configs and counterexamples recorded before it
      * keep their params.
      */
     vhe: z.boolean().optional(),

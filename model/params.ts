@@ -113,6 +113,21 @@ export const iopfParams = z
      * it keep their params.
      */
     httu: z.boolean().optional(),
+    /**
+     * VHE (seed 001, "iommu/arm-smmu-v3: Add support for VHE", 9111aebf770d in v5.13): the kernel runs
+     * at EL2 (ARM64_HAS_VIRT_HOST_EXTN), so the CPU's broadcast TLBIs are EL2&0 invalidations, and with
+     * the SMMU's IDR0.HYP (`hyp`) arm_smmu_device_hw_probe sets ARM_SMMU_FEAT_E2H: every S1 STE gets
+     * STRW = EL2 (E2H) and the driver's TLBIs are the EL2 ones. smmu only. Off (absent), everything is
+     * EL1 (STRW = NSEL1, TLBI_NH_*). No default, so the configs and counterexamples recorded before it
+     * keep their params.
+     */
+    vhe: z.boolean().optional(),
+    /**
+     * With `vhe`: the SMMU's IDR0.HYP; absent, true. Without it the SMMU cannot be E2H: its STEs keep
+     * STRW = NSEL1 and its TLBIs the NH ones, which a VHE kernel's broadcast TLBIs (EL2&0) do not
+     * match, so seed 001's "Enable broadcast TLB maintenance" leaves ARM_SMMU_FEAT_BTM off then.
+     */
+    hyp: z.boolean().optional(),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
     cmdq: z.enum(['any', 'fifo']).default('any'),
     /**

@@ -58,6 +58,8 @@ export const catalog: Catalog = {
     'cd-install-v-first': 'spec/variants/sva/cd-install-v-first.ts',
     'httu-writeback-no-sync': 'spec/variants/sva/httu-writeback-no-sync.ts',
     'zap-delay-rmap': 'spec/variants/sva/zap-delay-rmap.ts',
+    'vhe-nh-tlbi': 'spec/variants/sva/vhe-nh-tlbi.ts',
+    'btm-without-hyp': 'spec/variants/sva/btm-without-hyp.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

@@ -5,7 +5,7 @@
 // the completion of the sync after it, which is exactly what `arm_smmu_cmdq_consume` offers.
 // Leaves out: queue wrap and the lock-free cmdq protocol (a full queue just blocks the issuer: the
 // composition's guard `cmdq_space`), MSI/SEV completion (only *that* the sync completed matters).
-import type { Cmd, SmmuState } from './state.ts';
+import { arm_smmu_strw, tlbiRegime, type Cmd, type SmmuState } from './state.ts';
 
 /** How many entries a thread may still append (arm_smmu_cmdq_poll_until_not_full). */
 export function cmdq_space(s: SmmuState, size: number): number {
@@ -54,12 +54,16 @@ function arm_smmu_perform(d: SmmuState, cmd: Cmd): void {
       if (row) row[cmd.ssid] = null;
       return;
     }
-    case 'TLBI_NH_ASID': {
+    // An invalidation of another regime than the streams' STRW matches no entry.
+    case 'TLBI_NH_ASID':
+    case 'TLBI_EL2_ASID': {
       const row = d.tlb[cmd.asid];
-      if (row) row.fill(null);
+      if (row && tlbiRegime(cmd.op) === arm_smmu_strw(d.features)) row.fill(null);
       return;
     }
-    case 'TLBI_NH_VA': {
+    case 'TLBI_NH_VA':
+    case 'TLBI_EL2_VA': {
+      if (tlbiRegime(cmd.op) !== arm_smmu_strw(d.features)) return;
       const row = d.tlb[cmd.asid];
       if (row && cmd.page < row.length) row[cmd.page] = null;
       return;

@@ -42,6 +42,8 @@ export interface SmmuConfig {
   readonly warnings?: readonly SmmuWarning[];
 }
 
+const NO_EL2 = {};
+
 export const EMPTY_CD: Cd = { v: false, epd0: false, s: false, r: false, asid: 0, ttb: null };
 
 /** A TLB row holds a page of an mm, or an IOVA page of a private io-pgtable. */
@@ -116,6 +118,20 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   // Built once: a record codec compiles code, so building one per state would dominate the search.
   const perMaster = cfg.masters.map((_, i) => master(i));
   const masters: Codec<Master[]> = tuple(perMaster);
+  type CmdCodecs = Parameters<typeof tagged<'op', Cmd>>[1];
+  const cmdCodecs: Omit<CmdCodecs, 'TLBI_EL2_ASID' | 'TLBI_EL2_VA'> = {
+    CFGI_CD: record({ op: constant<'CFGI_CD'>('CFGI_CD'), sid: dev, ssid }),
+    TLBI_NH_ASID: record({ op: constant<'TLBI_NH_ASID'>('TLBI_NH_ASID'), asid }),
+    TLBI_NH_VA: record({ op: constant<'TLBI_NH_VA'>('TLBI_NH_VA'), asid, page }),
+    ATC_INV: record({ op: constant<'ATC_INV'>('ATC_INV'), sid: dev, ssid: cmdSsid, page: int(-1, cfg.nr_pages - 1) }),
+    CMD_SYNC: record({ op: constant<'CMD_SYNC'>('CMD_SYNC'), owner: int(0, cfg.max_owner) }),
+  };
+  // Only an E2H SMMU's driver issues EL2 TLBIs: without the feature the union has no tag for them,
+  // so the layout of the configs without `vhe` is what it was before.
+  const el2: Pick<CmdCodecs, 'TLBI_EL2_ASID' | 'TLBI_EL2_VA'> = {
+    TLBI_EL2_ASID: record({ op: constant<'TLBI_EL2_ASID'>('TLBI_EL2_ASID'), asid }),
+    TLBI_EL2_VA: record({ op: constant<'TLBI_EL2_VA'>('TLBI_EL2_VA'), asid, page }),
+  };
   return record<SmmuState>({
     // No function writes the features: every state shares one copy.
     features: sharedConstant({ ...cfg.features }),
@@ -137,16 +153,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
     ),
     tlb: array(cfg.max_asid + 1, array(tlbWidth(cfg), nullable(int(PRIVATE_TLB_ENTRY, cfg.nr_mms - 1) as unknown as Codec<TlbEntry>))),
     atc: array(nm, array(cfg.nr_ssids, array(cfg.nr_pages, nullable(mmId)))),
-    cmdq: list(
-      cfg.cmdq_size,
-      tagged<'op', Cmd>('op', {
-        CFGI_CD: record({ op: constant<'CFGI_CD'>('CFGI_CD'), sid: dev, ssid }),
-        TLBI_NH_ASID: record({ op: constant<'TLBI_NH_ASID'>('TLBI_NH_ASID'), asid }),
-        TLBI_NH_VA: record({ op: constant<'TLBI_NH_VA'>('TLBI_NH_VA'), asid, page }),
-        ATC_INV: record({ op: constant<'ATC_INV'>('ATC_INV'), sid: dev, ssid: cmdSsid, page: int(-1, cfg.nr_pages - 1) }),
-        CMD_SYNC: record({ op: constant<'CMD_SYNC'>('CMD_SYNC'), owner: int(0, cfg.max_owner) }),
-      }),
-    ),
+    cmdq: list(cfg.cmdq_size, tagged<'op', Cmd>('op', { ...cmdCodecs, ...(cfg.features.e2h ? el2 : (NO_EL2 as typeof el2)) })),
     events: labelSet(SMMU_EVENTS),
     warnings: labelSet(cfg.warnings ?? SMMU_WARNINGS),
   });

@@ -87,6 +87,9 @@ export type Cmd =
   | { op: 'CFGI_CD'; sid: DeviceId; ssid: number }
   | { op: 'TLBI_NH_ASID'; asid: Asid }
   | { op: 'TLBI_NH_VA'; asid: Asid; page: number }
+  /** CMDQ_OP_TLBI_EL2_ASID / _VA (0x21, 0x22): the EL2-E2H regime's entries (ARM_SMMU_FEAT_E2H only). */
+  | { op: 'TLBI_EL2_ASID'; asid: Asid }
+  | { op: 'TLBI_EL2_VA'; asid: Asid; page: number }
   /** page -1: ATC_INV_SIZE_ALL for the SSID (arm_smmu_atc_inv_domain with size 0). */
   | { op: 'ATC_INV'; sid: DeviceId; ssid: number; page: number }
   /** owner: the thread that waits for it (the composition's process number). */
@@ -98,7 +101,29 @@ export interface Features {
   btm: boolean;
   ats: boolean;
   stall_force: boolean;
+  /** ARM_SMMU_FEAT_E2H: IDR0.HYP and a VHE kernel (param `vhe`); absent: false. */
+  e2h?: boolean;
 }
+
+/**
+ * The translation regime of a stream, STE.STRW: NSEL1 (the EL1&0 regime, TLBI_NH_* and an EL1
+ * kernel's broadcast TLBIs) or EL2 with E2H (the EL2&0 regime, TLBI_EL2_* and a VHE kernel's
+ * broadcast TLBIs). The SMMU tags each TLB entry with the regime of the stream that filled it, and an
+ * invalidation removes only entries of its own regime (SMMUv3 architecture, "TLB tagging"; seed 001
+ * "Add support for VHE": "TLB entries on both sides need to have identical exception level in order
+ * to be cleared with a single invalidation").
+ */
+export type Regime = 'nsel1' | 'el2';
+
+/**
+ * The STRW of every S1 STE: "u64 strw = smmu->features & ARM_SMMU_FEAT_E2H ? STRTAB_STE_1_STRW_EL2 :
+ * STRTAB_STE_1_STRW_NSEL1;" (arm_smmu_write_strtab_ent, arm-smmu-v3.c:1267-1268, 1276 at 9936a12fcb18).
+ */
+export const arm_smmu_strw = (f: Features): Regime => (f.e2h ? 'el2' : 'nsel1');
+
+/** A TLBI command's regime: TLBI_NH_* the EL1&0 one, TLBI_EL2_* the EL2&0 one. */
+export const tlbiRegime = (op: 'TLBI_NH_ASID' | 'TLBI_NH_VA' | 'TLBI_EL2_ASID' | 'TLBI_EL2_VA'): Regime =>
+  op === 'TLBI_NH_ASID' || op === 'TLBI_NH_VA' ? 'nsel1' : 'el2';
 
 /**
  * Which allocation of a bind fails, when the config lets allocations fail: kzalloc of the bond, of

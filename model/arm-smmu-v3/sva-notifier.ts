@@ -156,11 +156,19 @@ export function arm_smmu_mmu_notifier_free(d: SvaView, id: NotifierId, opts: Pic
   return mmu_notifier_free_rcu(d.mms[mn.mm]!, id) ? mn.mm : null;
 }
 
+/** Where a variant mutates arm_smmu_mm_invalidate_range. */
+export interface InvalidateRangeOpts {
+  /** The arm_smmu_tlb_inv_range_asid it calls. */
+  readonly inv_range?: typeof arm_smmu_tlb_inv_range_asid;
+  /** ARM_SMMU_FEAT_BTM as the probe set it, where a variant's probe sets it otherwise. */
+  readonly feat_btm?: boolean;
+}
+
 /** arm_smmu_mm_invalidate_range: TLBI by VA unless BTM, ATC invalidation for mm->pasid. No lock. */
-export function arm_smmu_mm_invalidate_range(d: SvaView, id: NotifierId, page: number, owner: number): void {
+export function arm_smmu_mm_invalidate_range(d: SvaView, id: NotifierId, page: number, owner: number, opts: InvalidateRangeOpts = {}): void {
   const mn = d.smmu.mmu_notifiers[id];
   if (!mn) return;
-  if (!d.smmu.features.btm) arm_smmu_tlb_inv_range_asid(d.smmu, mn.cd, page, owner);
+  if (!(opts.feat_btm ?? d.smmu.features.btm)) (opts.inv_range ?? arm_smmu_tlb_inv_range_asid)(d.smmu, mn.cd, page, owner);
   arm_smmu_atc_inv_domain(d.smmu, mn.domain, d.mms[mn.mm]!.pasid, page, owner);
 }
 

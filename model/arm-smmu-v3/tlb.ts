@@ -5,13 +5,17 @@
 // arm_smmu_atc_inv_domain, each ending in a CMD_SYNC; and broadcast TLB maintenance (BTM), where the
 // CPU's own TLBI reaches the SMMU TLB for shared CDs (ASET = 0) and completes with the CPU's DSB.
 // The private io-pgtable's IOVA pages share the TLB, tagged by the domain's private ASID.
+// Each entry is also tagged by the regime of the stream that filled it (STE.STRW, `Regime`): every
+// S1 STE gets the same STRW from arm_smmu_write_strtab_ent (arm-smmu-v3.c:1267-1268 at 9936a12fcb18)
+// and SVA never rewrites STEs, so that tag is one static value per SMMU (`arm_smmu_strw`), held by no
+// state; a TLBI, queued or broadcast, names its regime and removes entries only when it matches.
 // Leaves out: permissions in TLB/ATC entries (a hit allows the access), range rounding of ATC_INV
 // (a page here is the smallest span; over-invalidation only removes more).
 import { pte_allows, type Access } from '../mm/pgtable.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { arm_smmu_fetch_cd, arm_smmu_read_cd, cd_legal } from './cd.ts';
-import { PRIVATE_TLB_ENTRY, type SmmuEvent, type SmmuState } from './state.ts';
+import { PRIVATE_TLB_ENTRY, arm_smmu_strw, type Regime, type SmmuEvent, type SmmuState } from './state.ts';
 import type { Asid, DeviceId, DomainId, MmId } from '../ids.ts';
 
 /** The slices a translation touches, as fields of the composed system state. */
@@ -112,15 +116,30 @@ export function atc_lookup(s: SmmuState, sid: DeviceId, ssid: number, page: numb
   return s.atc[sid]?.[ssid]?.[page] ?? null;
 }
 
-/** arm_smmu_tlb_inv_asid: CMDQ_OP_TLBI_NH_ASID, then a sync. */
+/**
+ * The regime of the CPU's own TLBIs (tlb_flush, flush_tlb_page: TLBI VALE1IS/VAE1IS by ASID): EL1&0
+ * for a kernel at EL1; with VHE the kernel runs at EL2 with HCR_EL2.{E2H,TGE} = {1,1}, where the
+ * same instructions apply to the EL2&0 regime (Arm ARM, "TLB maintenance instructions"; seed 001,
+ * "Enable broadcast TLB maintenance": "broadcasted TLB invalidations that target EL2-E2H world").
+ */
+export const cpuTlbiRegime = (vhe: boolean | undefined): Regime => (vhe ? 'el2' : 'nsel1');
+
+/**
+ * arm_smmu_tlb_inv_asid: ".opcode = smmu->features & ARM_SMMU_FEAT_E2H ? CMDQ_OP_TLBI_EL2_ASID :
+ * CMDQ_OP_TLBI_NH_ASID" (arm-smmu-v3.c:880-890, the opcode at :883-884, at 9936a12fcb18), then a sync.
+ */
 export function arm_smmu_tlb_inv_asid(d: SmmuState, asid: Asid, owner: number): void {
-  arm_smmu_cmdq_issue_cmd(d, { op: 'TLBI_NH_ASID', asid });
+  arm_smmu_cmdq_issue_cmd(d, { op: d.features.e2h ? 'TLBI_EL2_ASID' : 'TLBI_NH_ASID', asid });
   arm_smmu_cmdq_issue_sync(d, owner);
 }
 
-/** arm_smmu_tlb_inv_range_asid: CMDQ_OP_TLBI_NH_VA per granule (one page here), then a sync. */
+/**
+ * arm_smmu_tlb_inv_range_asid (arm-smmu-v3.c:1777-1791 at 9936a12fcb18, the opcode at :1782-1783:
+ * CMDQ_OP_TLBI_EL2_VA with ARM_SMMU_FEAT_E2H, else CMDQ_OP_TLBI_NH_VA) per granule (one page here),
+ * then a sync; arm_smmu_tlb_inv_range_domain (:1750) picks its opcode by the same rule (:1761-1762).
+ */
 export function arm_smmu_tlb_inv_range_asid(d: SmmuState, asid: Asid, page: number, owner: number): void {
-  arm_smmu_cmdq_issue_cmd(d, { op: 'TLBI_NH_VA', asid, page });
+  arm_smmu_cmdq_issue_cmd(d, { op: d.features.e2h ? 'TLBI_EL2_VA' : 'TLBI_NH_VA', asid, page });
   arm_smmu_cmdq_issue_sync(d, owner);
 }
 
@@ -137,9 +156,12 @@ export function arm_smmu_atc_inv_domain(d: SmmuState, domain: DomainId, ssid: nu
   arm_smmu_cmdq_issue_sync(d, owner);
 }
 
-/** BTM: the CPU's broadcast TLBI VAE1IS for (asid, page) reaches the SMMU TLB at once. */
-export function arm_smmu_btm_tlbi_va(d: SmmuState, asid: Asid, page: number): void {
-  if (!d.features.btm) return;
+/**
+ * BTM: the CPU's broadcast TLBI VAE1IS for (asid, page), of the CPU's regime (`cpuTlbiRegime`),
+ * reaches the SMMU TLB at once; it removes the entry only if the stream's STRW is that regime.
+ */
+export function arm_smmu_btm_tlbi_va(d: SmmuState, asid: Asid, page: number, regime: Regime): void {
+  if (!d.features.btm || regime !== arm_smmu_strw(d.features)) return;
   const row = d.tlb[asid];
   if (row && page < row.length) row[page] = null;
 }

@@ -78,9 +78,25 @@ export function cpuAsidConfig(c: IopfParams): CpuAsidConfig {
   return { asid_bits: c.asidBits, cpus: Math.max(1, c.cpus), max_generation: c.asidGenerations };
 }
 
+/**
+ * arm_smmu_device_hw_probe's features from the SMMU's IDR0 (params `btm`, `hyp`) and the CPU (`vhe`):
+ * ARM_SMMU_FEAT_E2H with IDR0.HYP and ARM64_HAS_VIRT_HOST_EXTN (arm-smmu-v3.c at 9936a12fcb18, in
+ * arm_smmu_device_hw_probe; lines not counted), and seed 001 v6 14/25 ("Enable broadcast TLB
+ * maintenance"): "if (reg & IDR0_BTM && (!vhe || reg & IDR0_HYP)) smmu->features |=
+ * ARM_SMMU_FEAT_BTM", because an SMMU without HYP under a VHE kernel "will create TLB entries for
+ * NH-EL1 world and will miss the broadcasted TLB invalidations that target EL2-E2H world".
+ */
+export const arm_smmu_feat_btm = (c: IopfParams): boolean => c.btm && (!c.vhe || (c.hyp ?? true));
+
 export function smmuConfig(c: IopfParams): SmmuConfig {
   return {
-    features: { coherency: c.coherency, btm: c.btm, ats: c.ats, stall_force: c.stallForce },
+    features: {
+      coherency: c.coherency,
+      btm: arm_smmu_feat_btm(c),
+      ats: c.ats,
+      stall_force: c.stallForce,
+      ...(c.vhe && (c.hyp ?? true) ? { e2h: true } : {}),
+    },
     masters: Array.from({ length: c.devices }, () => ({ domain: 0, ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
     // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the lowest free ASID.
     domains: [{ asid: 1 }],

@@ -169,7 +169,7 @@ export function seizeSteps(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<
     step<State>({
       name: 'arm_smmu_share_asid/tlb_inv_asid',
       at: 'bind_seize_tlbi',
-      doc: 'after the CD sync: arm_smmu_tlb_inv_asid(smmu, old asid): TLBI_NH_ASID, CMD_SYNC ("Invalidate TLB entries previously associated with that context")',
+      doc: 'after the CD sync: arm_smmu_tlb_inv_asid(smmu, old asid): TLBI_NH_ASID, or TLBI_EL2_ASID with E2H (arm-smmu-v3.c:883-884 at 9936a12fcb18), CMD_SYNC ("Invalidate TLB entries previously associated with that context")',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:84-85 (v5.13-rc6)',
       locks: 'sva_lock, arm_smmu_asid_lock (held)',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),

@@ -18,9 +18,10 @@ import {
   arm_smmu_mm_invalidate_range,
   arm_smmu_mm_release,
   arm_smmu_mmu_notifier_free,
+  type InvalidateRangeOpts,
   type ReleaseOpts,
 } from '../arm-smmu-v3/sva-notifier.ts';
-import { arm_smmu_btm_tlbi_va } from '../arm-smmu-v3/tlb.ts';
+import { arm_smmu_btm_tlbi_va, cpuTlbiRegime } from '../arm-smmu-v3/tlb.ts';
 import { ioasid_alloc } from '../ioasid/ioasid.ts';
 import { IOMMU_SVA_PASID_SET } from '../iommu-sva/iommu-sva-lib.ts';
 import { mm_init } from '../mm/mm.ts';
@@ -105,21 +106,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       },
       showChoice: (p) => `page ${p}`,
     }),
-    step<State>({
-      name: 'arm_smmu_mm_invalidate_range',
-      at: 'munmap',
-      tracepoint: smmu_mm_invalidate,
-      doc: 'arm_smmu_mm_invalidate_range, called by tlb_end_vma\'s tlb_flush_mmu_tlbonly and again by mmu_notifier_invalidate_range_end (no lock, SRCU reader): TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
-      locks: 'srcu_read_lock(&srcu); no driver lock',
-      enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) !== null,
-      apply: (d, self) => {
-        const m = d.mms[self]!;
-        const id = mmu_notifier_invalidate_range_next(m)!;
-        d.procs[self] = { pc: 'invalidate_wait', reader: id };
-        arm_smmu_mm_invalidate_range(svaView(d), id, m.unmap!.page, procOwner(c, self));
-      },
-    }),
+    invalidateRangeStep(c),
     step<State>({
       name: 'mmu_notifier_invalidate_range_done',
       at: 'invalidate_wait',
@@ -136,13 +123,13 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State>({
       name: 'tlb_flush_mmu_tlbonly',
       at: 'munmap',
-      doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): when the zap cleared a PTE, tlb_flush, the CPU TLBI (it reaches the SMMU TLB with BTM), then mmu_notifier_invalidate_range for every linked notifier; else nothing',
+      doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): when the zap cleared a PTE, tlb_flush, the CPU TLBI (with BTM it reaches the SMMU TLB, and removes its entry when the streams\' STRW is the CPU\'s regime: EL2 with VHE), then mmu_notifier_invalidate_range for every linked notifier; else nothing',
       source: 'include/asm-generic/tlb.h tlb_end_vma, tlb_flush_mmu_tlbonly (v5.13-rc6; lines not counted); arch/arm64/include/asm/tlb.h tlb_flush (v5.13-rc6)',
       locks: 'mmap_write_lock(mm)',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'zapped',
       apply: (d, self) => {
         const m = d.mms[self]!;
-        if (munmap_cleared(m)) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), m.unmap!.page); // ASID(mm)
+        if (munmap_cleared(m)) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), m.unmap!.page, cpuTlbiRegime(c.vhe)); // ASID(mm)
         tlb_flush_mmu_tlbonly(m);
       },
     }),
@@ -172,6 +159,28 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
 }
 
 /**
+ * munmap's call of arm_smmu_mm_invalidate_range for the next linked notifier; `opts` and `doc`:
+ * the call's mutation and the step's description, where a variant changes them.
+ */
+export function invalidateRangeStep(c: IopfParams, opts: InvalidateRangeOpts = {}, doc?: string): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_mm_invalidate_range',
+    at: 'munmap',
+    tracepoint: smmu_mm_invalidate,
+    doc: doc ?? 'arm_smmu_mm_invalidate_range, called by tlb_end_vma\'s tlb_flush_mmu_tlbonly and again by mmu_notifier_invalidate_range_end (no lock, SRCU reader): unless BTM, arm_smmu_tlb_inv_range_asid (TLBI_NH_VA, or TLBI_EL2_VA with E2H: arm-smmu-v3.c:1782-1783 at 9936a12fcb18); ATC_INV for mm->pasid; CMD_SYNC',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
+    locks: 'srcu_read_lock(&srcu); no driver lock',
+    enabled: (s, self) => mmu_notifier_invalidate_range_next(s.mms[self]!) !== null,
+    apply: (d, self) => {
+      const m = d.mms[self]!;
+      const id = mmu_notifier_invalidate_range_next(m)!;
+      d.procs[self] = { pc: 'invalidate_wait', reader: id };
+      arm_smmu_mm_invalidate_range(svaView(d), id, m.unmap!.page, procOwner(c, self), opts);
+    },
+  });
+}
+
+/**
  * __mmu_notifier_release (mm/mmu_notifier.c v5.11), inside one srcu_read_lock section: the walk of
  * mm->notifier_subscriptions calls the next subscription's ->release. Once called, the call goes
  * on whatever happens to the subscription: mmu_notifier_put unlinks it with hlist_del_rcu, which
@@ -197,7 +206,7 @@ export function releaseStep(c: IopfParams, opts: Omit<ReleaseOpts, 'owner'> = {}
     name: 'arm_smmu_mm_release',
     at: 'release',
     tracepoint: smmu_mm_release,
-    doc: 'arm_smmu_mm_release: mutex_lock(sva_lock); unless cleared, quiesce the CD at mm->pasid (V kept, EPD0), TLBI ASID, ATC_INV all, cleared = true',
+    doc: 'arm_smmu_mm_release: mutex_lock(sva_lock); unless cleared, quiesce the CD at mm->pasid (V kept, EPD0), arm_smmu_tlb_inv_asid (TLBI_NH_ASID, or TLBI_EL2_ASID with E2H: arm-smmu-v3.c:883-884 at 9936a12fcb18), ATC_INV all, cleared = true',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:194-214 (v5.13-rc6)',
     locks: 'srcu_read_lock(&srcu); sva_lock, taken here and held across the CMD_SYNC waits; devices_lock for the CD sync',
     enabled: (s) => s.sva_lock === null,

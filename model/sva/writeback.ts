@@ -18,7 +18,7 @@
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_mm_invalidate_range } from '../arm-smmu-v3/sva-notifier.ts';
-import { arm_smmu_btm_tlbi_va } from '../arm-smmu-v3/tlb.ts';
+import { arm_smmu_btm_tlbi_va, cpuTlbiRegime } from '../arm-smmu-v3/tlb.ts';
 import type { Draft } from 'immer';
 import { asidOf } from '../mm/context.ts';
 import { clear_page_dirty_for_io, page_locked, set_page_dirty } from '../mm/page-writeback.ts';
@@ -77,14 +77,14 @@ export function writebackInvalidateDone(c: IopfParams, wait = true): AnyStep<Sta
  * rmap until its TLB flush, invalidate_range included, is done under the PTE lock, so page_mkclean
  * finds the page of a munmap in that section still mapped and its walk waits for the lock.
  */
-export function pageMkcleanStep(opts: { delayedRmap?: boolean } = {}): AnyStep<State> {
+export function pageMkcleanStep(c: IopfParams, opts: { delayedRmap?: boolean } = {}): AnyStep<State> {
   const waitsForZap = (s: State, mm: number, page: number): boolean => (opts.delayedRmap ?? false) && zapPtlHeld(s, mm, page);
   return step<State, number>({
     name: 'page_mkclean_one',
     at: 'idle',
     doc: opts.delayedRmap
       ? "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: a page munmap has zapped stays in the rmap until zap_pte_range's TLB flush (invalidate_range included) is done, so the walk waits for that PTE lock; an unmapped page returns 0; else page_mkclean_one's PTE section, as in the baseline"
-      : "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: an unmapped page returns 0; else page_mkclean_one: mmu_notifier_invalidate_range_start (no SMMU callback), then under the PTE lock a dirty or writable PTE is ptep_clear_flush'd (the CPU TLBI: with BTM it reaches the SMMU TLB), write-protected, cleaned and set back",
+      : "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: an unmapped page returns 0; else page_mkclean_one: mmu_notifier_invalidate_range_start (no SMMU callback), then under the PTE lock a dirty or writable PTE is ptep_clear_flush'd (the CPU TLBI: with BTM it reaches the SMMU TLB, for entries of the CPU's regime), write-protected, cleaned and set back",
     source: opts.delayedRmap
       ? '5df397dec7c4 "mm: delay page_remove_rmap() until after the TLB has been flushed" (v6.2) on mm/memory.c zap_pte_range; mm/rmap.c page_mkclean_one, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted)'
       : 'mm/rmap.c page_mkclean_one up to its PTE section, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted); mm/page-writeback.c clear_page_dirty_for_io (v5.13-rc6; lines not counted)',
@@ -97,7 +97,7 @@ export function pageMkcleanStep(opts: { delayedRmap?: boolean } = {}): AnyStep<S
       w.pc = 'range_end';
       if (!page_mapped(m, page)) return; // "if (!page_mapped(page)) return 0;": no rmap walk, no notifier
       w.cleaned = page_mkclean_one(m, page);
-      if (w.cleaned) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), page); // ptep_clear_flush → flush_tlb_page
+      if (w.cleaned) arm_smmu_btm_tlbi_va(d.arm_smmu, asidOf(d.cpu_asid, m.context.id), page, cpuTlbiRegime(c.vhe)); // ptep_clear_flush → flush_tlb_page
       w.pending = m.notifiers.filter((n) => n.linked).map((n) => n.id);
     },
     showChoice: (p) => `page ${p}`,
@@ -116,7 +116,7 @@ function zapPtlHeld(s: State, mm: number, page: number): boolean {
 
 export function writebackSteps(c: IopfParams): AnyStep<State>[] {
   return [
-    pageMkcleanStep(),
+    pageMkcleanStep(c),
     step<State>({
       name: 'arm_smmu_mm_invalidate_range',
       at: 'range_end',

@@ -233,12 +233,32 @@ describe('translation, ATS and the caches', () => {
     handle_mm_fault(d.mms[1]!, 1, 'w');
     d.smmu.masters[0]!.ats_enabled = true;
     arm_smmu_ats_translate(d, dev(0), 1, 1, 'r');
-    arm_smmu_btm_tlbi_va(d.smmu, asid(2), 1);
+    arm_smmu_btm_tlbi_va(d.smmu, asid(2), 1, 'nsel1');
     expect(d.smmu.tlb[2]![1]).toBeNull();
     arm_smmu_atc_inv_domain(d.smmu, dom(0), 1, 1, 1);
     expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['ATC_INV', 'CMD_SYNC']);
     drain(d.smmu);
     expect(d.smmu.atc[0]![1]![1]).toBeNull();
+  });
+
+  it('E2H: the driver issues TLBI_EL2_*, and an invalidation of the other regime removes nothing', () => {
+    const d = system({ btm: true, e2h: true });
+    live(d);
+    handle_mm_fault(d.mms[1]!, 1, 'w');
+    arm_smmu_translate(d, dev(0), 1, 1, 'r');
+    expect(d.smmu.tlb[2]![1]).toBe(1);
+    // An EL1 kernel's broadcast, and NH commands, miss the EL2-tagged entry.
+    arm_smmu_btm_tlbi_va(d.smmu, asid(2), 1, 'nsel1');
+    d.smmu.cmdq.push({ op: 'TLBI_NH_VA', asid: asid(2), page: 1 }, { op: 'TLBI_NH_ASID', asid: asid(2) });
+    drain(d.smmu);
+    expect(d.smmu.tlb[2]![1]).toBe(1);
+    arm_smmu_tlb_inv_asid(d.smmu, asid(2), 1);
+    expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['TLBI_EL2_ASID', 'CMD_SYNC']);
+    drain(d.smmu);
+    expect(d.smmu.tlb[2]![1]).toBeNull();
+    arm_smmu_translate(d, dev(0), 1, 1, 'r');
+    arm_smmu_btm_tlbi_va(d.smmu, asid(2), 1, 'el2');
+    expect(d.smmu.tlb[2]![1]).toBeNull();
   });
 });
 

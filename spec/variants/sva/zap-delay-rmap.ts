@@ -18,5 +18,5 @@ export default defineVariant<State, IopfParams>({
     "The writeback's page_mkclean of a page munmap is zapping finds it still mapped and waits for the PTE lock, which zap_pte_range holds until tlb_flush_mmu_tlbonly's invalidate_range (TLBI, ATC_INV and their CMD_SYNCs) returned: the device can no longer write the page through a stale translation after clear_page_dirty_for_io (fixes no-lost-dirty, F6).",
   model: 'sva',
   expect: { violates: [], fixes: ['no-lost-dirty'], config: 'sva-httu-munmap' },
-  steps: { replace: { 'writeback/page_mkclean_one': () => pageMkcleanStep({ delayedRmap: true }) } },
+  steps: { replace: { 'writeback/page_mkclean_one': (c: IopfParams) => pageMkcleanStep(c, { delayedRmap: true }) } },
 });

@@ -6,7 +6,7 @@
 // parent's. Sharing is safe because nothing mutates a state after its step: properties, constraints
 // and the encoder only read. A model with `canonicalize` (which may reorder in place) and a codec
 // whose root is not a record get whole copies.
-import { compileClone, compileEncode, compileMarkingDecode, type CloneFn, type EncodeFn } from './codec-gen.ts';
+import { compileClone, compileEncode, compileMarkingDecode, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
 import type { Codec, IntReader, IntWriter } from './codec-io.ts';
 import { searchFunctions } from './codec.ts';
 
@@ -41,6 +41,7 @@ interface Generated {
 }
 
 const generated = new WeakMap<Codec<unknown>, Generated>();
+const generatedByLayout = new Map<string, Generated>();
 
 function generate(keys: readonly string[], fields: readonly Codec<unknown>[]): Generated {
   const clones: CloneFn<unknown>[] = fields.map((f) => compileClone(f));
@@ -76,9 +77,7 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
   const shape = codec.shape;
   if (wholeState || shape?.kind !== 'record' || !shape.fields.every((f) => f.shape)) return wholeCopies(codec, compileClone(codec));
   const { keys, fields } = shape;
-  const known = generated.get(codec as Codec<unknown>);
-  const g = known ?? generate(keys, fields as readonly Codec<unknown>[]);
-  if (!known) generated.set(codec as Codec<unknown>, g);
+  const g = perLayout(generated, generatedByLayout, codec as Codec<unknown>, () => generate(keys, fields as readonly Codec<unknown>[]));
   const decode = compileMarkingDecode(codec);
   // Where each field's integers start in the parent's encoding, and where the last one ends.
   const marks = new Int32Array(keys.length + 1);

@@ -19,6 +19,7 @@ import {
   tuple,
   type Codec,
 } from '../../explorer/codec.ts';
+import { compileDecode, compileEncode, layoutKey } from '../../explorer/codec-gen.ts';
 
 const INT32_MIN = -0x80000000;
 const INT32_MAX = 0x7fffffff;
@@ -264,5 +265,24 @@ describe('codec combinators', () => {
     expect(() => encodeToArray(codec, { ...v, pair: [4] })).toThrow(CodecError);
     expect(() => decodeFromArray(codec, [...ints.slice(0, -1), 7])).toThrow('halves differ');
     expect(() => encodeToArray(codec, { ...v, rows: [{ ...row, f3: 9 }] })).toThrow('value 9 outside the declared range 0..4');
+  });
+});
+
+describe('generated functions per layout', () => {
+  const layout = (max: number) => record({ pc: literal(['idle', 'busy']), n: int(0, max), xs: list(2, int(0, 3)), c: constant('k') });
+
+  it('two codecs of one layout share their functions; another range or constant gets its own', () => {
+    expect(compileEncode(layout(3))).toBe(compileEncode(layout(3)));
+    expect(compileDecode(layout(3))).toBe(compileDecode(layout(3)));
+    expect(cloner(layout(3))).toBe(cloner(layout(3)));
+    expect(compileEncode(layout(4))).not.toBe(compileEncode(layout(3)));
+    expect(layoutKey(record({ c: constant({ a: 1 }) }))).not.toBe(layoutKey(record({ c: constant({ a: 1 }) })));
+    expect(layoutKey(record({ c: constant(1) }))).not.toBe(layoutKey(record({ c: constant('1') })));
+  });
+
+  it('the shared functions still check each codec’s own values', () => {
+    const w = new IntWriter();
+    expect(() => compileEncode(layout(3))({ pc: 'idle', n: 4, xs: [], c: 'k' }, w)).toThrow(CodecError);
+    expect(decodeFromArray(layout(4), encodeToArray(layout(4), { pc: 'busy', n: 4, xs: [3], c: 'k' }))).toEqual({ pc: 'busy', n: 4, xs: [3], c: 'k' });
   });
 });

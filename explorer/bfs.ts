@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter, searchFunctions, type Codec } from './codec.ts';
 import { successors } from './copy-on-touch.ts';
 import { actionsAt, choicesAtLabel, enabledMoves, groupedProcesses, isEnabled, type Action, type Compiled } from './compile.ts';
-import { ModelError } from './errors.ts';
+import { errorMessage, ModelError, stepError } from './errors.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
@@ -125,7 +125,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       if (draft === undefined) encodeFn(s, writer);
       else succ.encode(draft, s, writer);
     } catch (e) {
-      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
+      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
     }
   };
 
@@ -143,7 +143,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       try {
         holds = inv.holds(s);
       } catch (e) {
-        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${message(e)}`);
+        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
       }
       if (!holds) {
         violated[i] = true;
@@ -172,7 +172,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       try {
         holds = p.holds(before, after, taken);
       } catch (e) {
-        throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${message(e)}`);
+        throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${errorMessage(e)}`);
       }
       if (!holds) {
         stepViolated[i] = true;
@@ -273,7 +273,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
         try {
           candidates = actionsAt(instance, s);
         } catch (e) {
-          throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${message(e)}`);
+          throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
         }
         for (let k = 0; k < candidates.length && !stop; k++) {
           const action = candidates[k]!;
@@ -451,13 +451,4 @@ export function reductionNote<S, C>(compiled: Compiled<S, C>): string {
 export function overMemory(maxMemory: number, heapLimit: number): boolean {
   if (process.memoryUsage.rss() > maxMemory) return true;
   return getHeapStatistics().used_heap_size > heapLimit;
-}
-
-function stepError(modelName: string, stepKey: string, part: string, e: unknown): ModelError {
-  if (e instanceof ModelError) return e;
-  return new ModelError(`model ${modelName}: step ${stepKey} threw in its ${part}: ${message(e)}`);
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

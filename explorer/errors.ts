@@ -13,3 +13,14 @@ export class ModelError extends Error {
   /** The path from an initial state to the state the model could not handle, where the search has it. */
   trace?: readonly TraceState[];
 }
+
+/** What a thrown value says: an Error's message, or the value itself. */
+export function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** A step's choices, guard or recipe threw: a ModelError naming the step (one already is kept as it is). */
+export function stepError(modelName: string, stepKey: string, part: string, e: unknown): ModelError {
+  if (e instanceof ModelError) return e;
+  return new ModelError(`model ${modelName}: step ${stepKey} threw in its ${part}: ${errorMessage(e)}`);
+}

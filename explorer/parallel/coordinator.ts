@@ -11,7 +11,7 @@ import { hidesCycles, livenessSkipped, overMemory, reducing } from '../bfs.ts';
 import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
-import { ModelError } from '../errors.ts';
+import { errorMessage, ModelError } from '../errors.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
 import { locateMisfit } from '../codec-locate.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
@@ -126,7 +126,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       try {
         holds = inv.holds(s);
       } catch (e) {
-        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${message(e)}`);
+        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
       }
       if (!holds) {
         judged.violated[i] = true;
@@ -146,7 +146,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     try {
       codec.encode(canonicalize ? canonicalize(s) : s, writer);
     } catch (e) {
-      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
+      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
     }
     fingerprint(writer.buf, writer.len);
     if (!table.insert(lastFingerprint.hi, lastFingerprint.lo, INITIAL_OWNER)) return;
@@ -312,8 +312,4 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let stats: Stats = { ...searchStats(compiled, record), workers: threadsUsed };
   if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
   return searchResult(compiled, record, stats, foundViolations(compiled, record));
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -6,7 +6,7 @@
 import { IntReader, IntWriter, type Codec } from '../codec.ts';
 import { successors, type Successors } from '../copy-on-touch.ts';
 import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from '../compile.ts';
-import { ModelError } from '../errors.ts';
+import { errorMessage, ModelError, stepError } from '../errors.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
 import { locateMisfit } from '../codec-locate.ts';
 import { checkCanonicalize } from '../symmetry-check.ts';
@@ -140,7 +140,7 @@ export class Expander<S> {
         try {
           holds = inv.holds(s);
         } catch (e) {
-          throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${message(e)}`);
+          throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
         }
         if (!holds) {
           events.push({ kind: 'invariant', parent, ord, index: i, move, slot });
@@ -156,7 +156,7 @@ export class Expander<S> {
       try {
         succ.encode(draft, s, writer);
       } catch (e) {
-        throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? message(e)}`);
+        throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
       }
     };
 
@@ -181,7 +181,7 @@ export class Expander<S> {
           try {
             candidates = actionsAt(instance, s);
           } catch (e) {
-            throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${message(e)}`);
+            throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
           }
           for (let ci = 0; ci < candidates.length; ci++) {
             const action = candidates[ci]!;
@@ -222,7 +222,7 @@ export class Expander<S> {
                   try {
                     holds = p.holds(s, next, taken);
                   } catch (e) {
-                    throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${message(e)}`);
+                    throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${errorMessage(e)}`);
                   }
                   if (!holds) {
                     events.push({ kind: 'action', parent, ord, index: i, move, slot: -1 });
@@ -283,7 +283,7 @@ export class Expander<S> {
           index: phase,
           move,
           slot: -1,
-          error: { message: message(e), model: e instanceof ModelError, trace: e instanceof ModelError && move >= 0 && /does not fit its codec/.test(e.message) },
+          error: { message: errorMessage(e), model: e instanceof ModelError, trace: e instanceof ModelError && move >= 0 && /does not fit its codec/.test(e.message) },
         });
         // Past the depth bound the one-thread search may never have met it (bfs.ts): let the level end.
         if (!atBound) lowerLimit(control, chunk + 1);
@@ -313,13 +313,4 @@ export function lowerLimit(control: Int32Array, to: number): void {
     if (was === cur) return;
     cur = was;
   }
-}
-
-function stepError(modelName: string, stepKey: string, part: string, e: unknown): ModelError {
-  if (e instanceof ModelError) return e;
-  return new ModelError(`model ${modelName}: step ${stepKey} threw in its ${part}: ${message(e)}`);
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,7 +2,7 @@
 // interrupt request from memory the main thread shares, and posting progress and the result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { explore, type ExploreOptions } from '../bfs.ts';
-import { ModelError } from '../errors.ts';
+import { errorMessage, ModelError } from '../errors.ts';
 import { compileSource } from '../parallel/source.ts';
 import type { ThreadStart } from './search-thread.ts';
 
@@ -23,5 +23,5 @@ try {
   port.postMessage({ type: 'done', result: explore(compiled, options) });
 } catch (e) {
   const trace = e instanceof ModelError ? e.trace : undefined;
-  port.postMessage({ type: 'failed', name: e instanceof Error ? e.name : 'Error', message: e instanceof Error ? e.message : String(e), trace });
+  port.postMessage({ type: 'failed', name: e instanceof Error ? e.name : 'Error', message: errorMessage(e), trace });
 }

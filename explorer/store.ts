@@ -143,7 +143,7 @@ export class VarintQueue {
   }
 
   private writeVarint(v: number): void {
-    let z = ((v << 1) ^ (v >> 31)) >>> 0;
+    let z = zigzag(v);
     while (z >= 0x80) {
       this.writeByte((z & 0x7f) | 0x80);
       z >>>= 7;
@@ -171,8 +171,7 @@ export class VarintQueue {
       if (b < 0x80) break;
       shift += 7;
     }
-    z >>>= 0;
-    return (z >>> 1) ^ -(z & 1);
+    return unzigzag(z);
   }
 
   push(ints: Int32Array, len: number): void {
@@ -240,12 +239,20 @@ export class VarintQueue {
   }
 }
 
+/** A 32-bit integer as an unsigned one, small in magnitude to small (so its varint is short). */
+const zigzag = (v: number): number => ((v << 1) ^ (v >> 31)) >>> 0;
+
+/** The integer `zigzag` made `z` of (`z` as the varint's bits accumulate it, sign and all). */
+const unzigzag = (z: number): number => {
+  const u = z >>> 0;
+  return (u >>> 1) ^ -(u & 1);
+};
+
 /** Writes `len`, then `ints[0..len)`, as zigzag varints at `pos` of a chunk with room for them; returns the end. */
 function writeVarints(chunk: Uint8Array, pos: number, ints: Int32Array, len: number): number {
   let p = pos;
   for (let i = -1; i < len; i++) {
-    const v = i < 0 ? len : (ints[i] as number);
-    let z = ((v << 1) ^ (v >> 31)) >>> 0;
+    let z = zigzag(i < 0 ? len : (ints[i] as number));
     while (z >= 0x80) {
       chunk[p++] = (z & 0x7f) | 0x80;
       z >>>= 7;
@@ -267,8 +274,7 @@ function readVarints(chunk: Uint8Array, pos: number, out: Int32Array, len: numbe
       if (b < 0x80) break;
       shift += 7;
     }
-    z >>>= 0;
-    out[i] = (z >>> 1) ^ -(z & 1);
+    out[i] = unzigzag(z);
   }
   return p;
 }

@@ -106,6 +106,8 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     invariantNames.add(inv.name);
   }
   const instances = groupByInstance(actions);
+  // The model's canonicalize reduces the run only where its params declare the symmetry.
+  const symmetry = model.canonicalize ? (model.symmetry ? model.symmetry(...cfg) : "symmetry reduction (the model's canonicalize)") : undefined;
   return {
     model,
     config,
@@ -120,7 +122,8 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     liveness: compileLiveness(model.name, model.liveness ?? [], actions, cfg),
     isFinal: model.isFinal && bound(model.isFinal),
     constraint: model.constraint && bound(model.constraint),
-    ...symmetryOf(model, cfg, bound),
+    canonicalize: symmetry !== undefined && model.canonicalize ? bound(model.canonicalize) : undefined,
+    symmetry,
     independent: independentGroups(model, instances, model.independent?.(...cfg) ?? []),
   };
 }
@@ -229,15 +232,4 @@ export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S, only?: readon
 export function showChoice<S>(action: Action<S>, choice: unknown): string {
   if (choice === undefined) return '';
   return action.step.showChoice ? action.step.showChoice(choice) : JSON.stringify(choice);
-}
-
-/** The run's symmetry reduction: the model's `canonicalize` where its params declare a symmetry. */
-function symmetryOf<S, C>(
-  model: Model<S, C>,
-  cfg: ConfigArg<C>,
-  bound: <R>(f: (s: S, ...config: ConfigArg<C>) => R) => (s: S) => R,
-): { canonicalize: ((s: S) => S) | undefined; symmetry: string | undefined } {
-  if (!model.canonicalize) return { canonicalize: undefined, symmetry: undefined };
-  const symmetry = model.symmetry ? model.symmetry(...cfg) : 'symmetry reduction (the model\'s canonicalize)';
-  return symmetry === undefined ? { canonicalize: undefined, symmetry } : { canonicalize: bound(model.canonicalize), symmetry };
 }

@@ -33,7 +33,7 @@ export function dmaApiProcess(c: IopfParams): Process<State> {
         name: 'iommu_map',
         at: 'idle',
         doc: 'dma_map_page → iommu_dma_map_page (dma-iommu.c:844 at 87ea6a1e395a; __iommu_dma_map_swiotlb :852 → __iommu_dma_map :577 → iommu_map_atomic :530) → __iommu_map (iommu.c:2409, ops->map :2447) → arm_smmu_map → arm_lpae_map (io-pgtable-arm.c:443): the PTE of a free IOVA page is written; no TLB maintenance for a new mapping, only the wmb() at io-pgtable-arm.c:471',
-        source: 'drivers/iommu/iommu.c iommu_map, drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_map, drivers/iommu/io-pgtable-arm.c arm_lpae_map (v5.13-rc6; lines not counted)',
+        source: 'drivers/iommu/dma-iommu.c:844-852, :511-530 (87ea6a1e395a) (iommu_dma_map_page, __iommu_dma_map); drivers/iommu/iommu.c:2409-2447 (v5.13-rc6) (__iommu_map); drivers/iommu/io-pgtable-arm.c:443-471 (v5.13-rc6) (arm_lpae_map)',
         locks: 'none (io-pgtable updates are lockless, cmpxchg per table)',
         choices: (s) => iovasIn(s, 'free'),
         apply: (d, _self, iova) => {
@@ -45,7 +45,7 @@ export function dmaApiProcess(c: IopfParams): Process<State> {
         name: 'iommu_unmap',
         at: 'idle',
         doc: 'dma_unmap_page → iommu_dma_unmap_page (dma-iommu.c:860 at 87ea6a1e395a) → __iommu_dma_unmap (:472): iommu_unmap_fast (:486; __iommu_unmap iommu.c:2494, ops->unmap :2533) → __arm_lpae_unmap (io-pgtable-arm.c:569) clears the PTE (:588), then, strict, iommu_iotlb_sync (dma-iommu.c:489-490) → arm_smmu_iotlb_sync (arm-smmu-v3.c:2324) → arm_smmu_tlb_inv_range_domain (:1750): TLBI_NH_VA, or TLBI_EL2_VA with E2H (:1761-1762), with smmu_domain->s1_cfg.cd.asid as read now (:1763), submitted with its CMD_SYNC by __arm_smmu_tlb_inv_range (:1691, arm_smmu_cmdq_batch_submit :1747). One step: a DMA between the PTE clear and the TLBI finds no PTE to walk either way',
-        source: 'drivers/iommu/iommu.c __iommu_unmap and iommu_iotlb_sync; drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_iotlb_sync, arm_smmu_tlb_inv_range_domain, __arm_smmu_tlb_inv_range (v5.13-rc6; lines not counted)',
+        source: 'drivers/iommu/dma-iommu.c:860-865, :472-491 (87ea6a1e395a) (iommu_dma_unmap_page, __iommu_dma_unmap); drivers/iommu/iommu.c:2494-2533 (v5.13-rc6) (__iommu_unmap); drivers/iommu/io-pgtable-arm.c:569-588 (v5.13-rc6) (__arm_lpae_unmap); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2324-2332, :1750-1768, :1691-1747 (v5.13-rc6) (arm_smmu_iotlb_sync, arm_smmu_tlb_inv_range_domain, __arm_smmu_tlb_inv_range)',
         locks: 'none (the unmap path takes no lock against an ASID change)',
         choices: (s) => iovasIn(s, 'mapped'),
         apply: (d, _self, iova) => {
@@ -59,7 +59,7 @@ export function dmaApiProcess(c: IopfParams): Process<State> {
         name: 'iommu_unmap/sync',
         at: 'unmap_sync',
         doc: 'arm_smmu_cmdq_issue_cmdlist (arm-smmu-v3.c:722) waits for the CMD_SYNC (arm_smmu_cmdq_poll_until_sync, :819): iommu_unmap returns, and the IOVA and its memory may be reused',
-        source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c arm_smmu_cmdq_issue_cmdlist (v5.13-rc6; lines not counted)',
+        source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:722-819 (v5.13-rc6) (arm_smmu_cmdq_issue_cmdlist, its wait at :819)',
         locks: 'none',
         enabled: (s) => cmdq_sync_done(s.arm_smmu, dmaApiOwner(c)),
         apply: (d) => {

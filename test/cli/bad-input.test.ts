@@ -203,7 +203,7 @@ describe('malformed variant modules', () => {
   });
 });
 
-describe('bounds of the ASID allocator, the IOVAs and the MSI geometry', () => {
+describe('bounds of the ASID allocator, the IOVAs, the MSI geometry, VHE, the event queue and the symmetry', () => {
   it.each([
     ['sva-small', 'asidBits=9', /sva-small\.json: params for model sva: asidBits: Too big/],
     ['sva-small', 'cpus=3', /sva-small\.json: params for model sva: cpus: Too big/],
@@ -211,6 +211,10 @@ describe('bounds of the ASID allocator, the IOVAs and the MSI geometry', () => {
     ['msi-geometry', 'sets=3', /msi-geometry\.json: params for model msi: .*more iommu_msi_set_aperture calls than apertures listed/],
     ['sva-small', 'msi={"sets":9}', /sva-small\.json: params for model sva: msi\.sets: Too big/],
     ['sva-small', 'msi=5', /sva-small\.json: params for model sva: msi: Invalid input: expected object/],
+    ['sva-small', 'vhe=maybe', /sva-small\.json: params for model sva: vhe: Invalid input: expected boolean/],
+    ['iopf-small', 'evtq=1', /iopf-small\.json: params for model iopf: evtq: Invalid input: expected boolean/],
+    ['iopf-stall', 'symmetry=["devices"]', /iopf-stall\.json: params for model iopf: symmetry\.0: Invalid input: expected "workers"/],
+    ['iopf-stall', 'symmetry=3', /iopf-stall\.json: params for model iopf: symmetry: Invalid input: expected array/],
   ])('%s -p %s: one line, exit 2', async (config, param, message) => {
     const run = await cli(['explore', '--config', config, '-p', param, '--no-save']);
     expectOneLineError(run, `${config}.json`);

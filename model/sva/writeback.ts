@@ -1,6 +1,6 @@
 // The flusher of each mm with `httu` (model/mm/page-writeback.ts): write_cache_pages finds a page
 // with PG_dirty, locks it and calls clear_page_dirty_for_io, whose page_mkclean reaches the mm's
-// PTE through page_mkclean_one (mm/rmap.c at 9936a12fcb18, v5.13-rc6; lines not counted):
+// PTE through page_mkclean_one (mm/rmap.c:901-970 at 9936a12fcb18, v5.13-rc6):
 //   mmu_notifier_invalidate_range_start (the SMMU's notifier has no invalidate_range_start: nothing),
 //   the PTE-lock section (ptep_clear_flush, pte_wrprotect, pte_mkclean, set_pte_at),
 //   mmu_notifier_invalidate_range_end, which calls every linked notifier's invalidate_range
@@ -59,7 +59,7 @@ export function writebackInvalidateDone(c: IopfParams, wait = true): AnyStep<Sta
     doc: wait
       ? 'arm_smmu_mm_invalidate_range returns once its CMD_SYNCs completed (arm_smmu_cmdq_issue_cmdlist waits for each sync); the SRCU read section of the call ends'
       : 'arm_smmu_mm_invalidate_range returns without waiting for its CMD_SYNCs (mutation); the SRCU read section of the call ends',
-    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c mn_hlist_invalidate_end (c2818c9a0876; lines not counted)',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c:552-576 (87ea6a1e395a) (mn_hlist_invalidate_end, its ->invalidate_range call at :576)',
     locks: 'page lock; srcu_read_lock(&srcu), released here',
     enabled: (s, self) => !wait || cmdq_sync_done(s.arm_smmu, writebackOwner(c, self)),
     apply: (d, self) => {
@@ -86,8 +86,8 @@ export function pageMkcleanStep(c: IopfParams, opts: { delayedRmap?: boolean } =
       ? "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: a page munmap has zapped stays in the rmap until zap_pte_range's TLB flush (invalidate_range included) is done, so the walk waits for that PTE lock; an unmapped page returns 0; else page_mkclean_one's PTE section, as in the baseline"
       : "write_cache_pages → lock_page → clear_page_dirty_for_io → page_mkclean: an unmapped page returns 0; else page_mkclean_one: mmu_notifier_invalidate_range_start (no SMMU callback), then under the PTE lock a dirty or writable PTE is ptep_clear_flush'd (the CPU TLBI: with BTM it reaches the SMMU TLB, for entries of the CPU's regime), write-protected, cleaned and set back",
     source: opts.delayedRmap
-      ? '5df397dec7c4 "mm: delay page_remove_rmap() until after the TLB has been flushed" (v6.2) on mm/memory.c zap_pte_range; mm/rmap.c page_mkclean_one, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted)'
-      : 'mm/rmap.c page_mkclean_one up to its PTE section, page_mkclean (9936a12fcb18, v5.13-rc6; lines not counted); mm/page-writeback.c clear_page_dirty_for_io (v5.13-rc6; lines not counted)',
+      ? '5df397dec7c4 "mm: delay page_remove_rmap() until after the TLB has been flushed" (v6.2) on mm/memory.c zap_pte_range; mm/rmap.c:901-970, :983-996 (9936a12fcb18, v5.13-rc6) (page_mkclean_one, page_mkclean)'
+      : 'mm/rmap.c:901-937, :983-996 (9936a12fcb18, v5.13-rc6) (page_mkclean_one up to its PTE section: ptep_clear_flush at :934, pte_wrprotect and pte_mkclean at :935-936; page_mkclean); mm/page-writeback.c:2213, :2242, :2661-2698 (9936a12fcb18) (write_cache_pages: lock_page, clear_page_dirty_for_io → page_mkclean)',
     locks: 'page lock, taken here and held to ->writepage; the PTE lock for the PTE section',
     choices: (s, self) => s.httu!.pg_dirty[self]!.flatMap((dirty, page) => (dirty && !waitsForZap(s, self, page) ? [page] : [])),
     apply: (d, self, page) => {
@@ -122,7 +122,7 @@ export function writebackSteps(c: IopfParams): AnyStep<State>[] {
       at: 'range_end',
       tracepoint: smmu_mm_invalidate_mkclean,
       doc: "page_mkclean_one's mmu_notifier_invalidate_range_end → invalidate_range of the next linked notifier (SRCU reader, no lock): arm_smmu_mm_invalidate_range, TLBI by VA unless BTM, ATC_INV for mm->pasid, CMD_SYNC",
-      source: 'mm/rmap.c page_mkclean_one, mmu_notifier_invalidate_range_end (9936a12fcb18, v5.13-rc6; lines not counted); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
+      source: 'mm/rmap.c:970 (9936a12fcb18, v5.13-rc6) (page_mkclean_one: mmu_notifier_invalidate_range_end); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:180-192 (v5.13-rc6)',
       locks: 'page lock; srcu_read_lock(&srcu); no driver lock',
       enabled: (s, self) => s.httu!.writeback[self]!.pending.length > 0,
       apply: (d, self) => {
@@ -138,7 +138,7 @@ export function writebackSteps(c: IopfParams): AnyStep<State>[] {
       name: 'clear_page_dirty_for_io',
       at: 'range_end',
       doc: 'page_mkclean returned: clear_page_dirty_for_io sets the page dirty again if a PTE was cleaned, then TestClearPageDirty; a dirty page goes to ->writepage, which issues the I/O and unlocks it',
-      source: 'mm/page-writeback.c clear_page_dirty_for_io, write_cache_pages → __writepage (v5.13-rc6; lines not counted)',
+      source: 'mm/page-writeback.c:2709, :2246, :2307 (9936a12fcb18, v5.13-rc6) (clear_page_dirty_for_io: TestClearPageDirty; write_cache_pages: (*writepage) → __writepage)',
       locks: 'page lock, released by ->writepage',
       enabled: (s, self) => s.httu!.writeback[self]!.pending.length === 0,
       apply: (d, self) => {

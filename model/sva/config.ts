@@ -80,8 +80,8 @@ export function cpuAsidConfig(c: IopfParams): CpuAsidConfig {
 
 /**
  * arm_smmu_device_hw_probe's features from the SMMU's IDR0 (params `btm`, `hyp`) and the CPU (`vhe`):
- * ARM_SMMU_FEAT_E2H with IDR0.HYP and ARM64_HAS_VIRT_HOST_EXTN (arm-smmu-v3.c at 9936a12fcb18, in
- * arm_smmu_device_hw_probe; lines not counted), and seed 001 v6 14/25 ("Enable broadcast TLB
+ * ARM_SMMU_FEAT_E2H with IDR0.HYP and ARM64_HAS_VIRT_HOST_EXTN (arm-smmu-v3.c:3299-3303 at
+ * 9936a12fcb18, arm_smmu_device_hw_probe), and seed 001 v6 14/25 ("Enable broadcast TLB
  * maintenance"): "if (reg & IDR0_BTM && (!vhe || reg & IDR0_HYP)) smmu->features |=
  * ARM_SMMU_FEAT_BTM", because an SMMU without HYP under a VHE kernel "will create TLB entries for
  * NH-EL1 world and will miss the broadcasted TLB invalidations that target EL2-E2H world".

@@ -62,7 +62,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
         name: 'do_exit',
         at: 'running',
         doc: 'kernel/exit.c do_exit → exit_mm → mmput: the owner drops its mm_users reference; the last user starts exit_mmap',
-        source: 'kernel/exit.c do_exit → exit_mm → kernel/fork.c mmput (v5.13-rc6; lines not counted)',
+        source: 'kernel/exit.c:728-813 (9936a12fcb18, v5.13-rc6) (do_exit up to its exit_mm() call at :813); kernel/exit.c:435-505 (9936a12fcb18) (exit_mm: mmput(mm) at :502); kernel/fork.c:1112-1118 (9936a12fcb18) (mmput: atomic_dec_and_test(&mm->mm_users) → __mmput at :1116-1117)',
         locks: 'none (mmput drops the owner reference)',
         // iommu_sva_bind_device(dev, current->mm) is the owner's own call: mm_users cannot reach
         // zero while it is inside (the BUG_ON in __mmu_notifier_register relies on it).
@@ -82,7 +82,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'handle_mm_fault',
       at: 'running',
       doc: 'the owner touches a page from the CPU: mm/memory.c handle_mm_fault makes its PTE present',
-      source: 'mm/memory.c handle_mm_fault (v5.13-rc6; lines not counted)',
+      source: 'mm/memory.c:4617-4662 (9936a12fcb18, v5.13-rc6) (handle_mm_fault → __handle_mm_fault at :4645; __handle_mm_fault :4461-4548 → handle_pte_fault :4357-4453)',
       locks: 'mmap_read_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none' && p.pte === 'none').filter((page) => !faultWaitsForPageLock(s, self, page)),
       apply: (d, self, page) => {
@@ -94,7 +94,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'munmap',
       at: 'running',
       doc: 'mm/mmap.c munmap → unmap_region → unmap_vmas → zap_pte_range: clears the PTE (the frame waits in the mmu_gather for tlb_finish_mmu)',
-      source: 'mm/mmap.c __do_munmap → unmap_region (v5.13-rc6; lines not counted); mm/memory.c unmap_page_range (v5.13-rc6; lines not counted)',
+      source: 'mm/mmap.c:2957-2962, :2926-2949, :2810-2918 (9936a12fcb18, v5.13-rc6) (munmap → __vm_munmap → __do_munmap: mmap_write_downgrade at :2909-2910, unmap_region at :2912); mm/mmap.c:2670-2684 (9936a12fcb18) (unmap_region: unmap_vmas at :2680); mm/memory.c:1441-1459, :1212-1345 (9936a12fcb18) (unmap_page_range; zap_pte_range: ptep_get_and_clear_full at :1254-1255, tlb_remove_tlb_entry at :1256, a dirty file page → set_page_dirty at :1260-1264)',
       locks: 'mmap_write_lock(mm)',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
       apply: (d, self, page) => {
@@ -111,7 +111,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'mmu_notifier_invalidate_range_done',
       at: 'invalidate_wait',
       doc: 'arm_smmu_mm_invalidate_range returns once its CMD_SYNCs completed; the SRCU read section ends',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c __mmu_notifier_invalidate_range (lines not counted)',
+      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c:607-622 (87ea6a1e395a) (__mmu_notifier_invalidate_range: ->invalidate_range at :618-619, srcu_read_unlock at :621)',
       locks: 'srcu_read_lock(&srcu), released here',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, procOwner(c, self)),
       apply: (d, self) => {
@@ -124,7 +124,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'tlb_flush_mmu_tlbonly',
       at: 'munmap',
       doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): when the zap cleared a PTE, tlb_flush, the CPU TLBI (with BTM it reaches the SMMU TLB, and removes its entry when the streams\' STRW is the CPU\'s regime: EL2 with VHE), then mmu_notifier_invalidate_range for every linked notifier; else nothing',
-      source: 'include/asm-generic/tlb.h tlb_end_vma, tlb_flush_mmu_tlbonly (v5.13-rc6; lines not counted); arch/arm64/include/asm/tlb.h tlb_flush (v5.13-rc6)',
+      source: 'include/asm-generic/tlb.h:500-514 (9936a12fcb18, v5.13-rc6) (tlb_end_vma → tlb_flush_mmu_tlbonly at :512); include/asm-generic/tlb.h:416-429 (9936a12fcb18) (tlb_flush_mmu_tlbonly: returns at :422-424 unless a PTE was cleared, tlb_flush at :426, mmu_notifier_invalidate_range at :427); arch/arm64/include/asm/tlb.h tlb_flush (v5.13-rc6)',
       locks: 'mmap_write_lock(mm)',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'zapped',
       apply: (d, self) => {
@@ -137,7 +137,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'mmu_notifier_invalidate_range_end',
       at: 'munmap',
       doc: 'unmap_vmas → mmu_notifier_invalidate_range_end, once the first calls returned: invalidate_range again for every linked notifier',
-      source: 'mm/memory.c unmap_vmas (v5.13-rc6; lines not counted); mm/mmu_notifier.c __mmu_notifier_invalidate_range_end (c2818c9a0876; lines not counted)',
+      source: 'mm/memory.c:1523-1535 (9936a12fcb18, v5.13-rc6) (unmap_vmas: mmu_notifier_invalidate_range_end at :1534); mm/mmu_notifier.c:592-605, :552-590 (87ea6a1e395a) (__mmu_notifier_invalidate_range_end → mn_hlist_invalidate_end: the loop :560-588, ->invalidate_range at :575-579)',
       locks: 'mmap_write_lock(mm); srcu_read_lock(&srcu) for the walk',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'tlb_flush' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => void mmu_notifier_invalidate_range_end(d.mms[self]!),
@@ -146,7 +146,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'tlb_finish_mmu',
       at: 'munmap',
       doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_free: every invalidate_range returned, the frame is freed',
-      source: 'mm/mmu_gather.c tlb_finish_mmu (v5.13-rc6; lines not counted)',
+      source: 'mm/mmu_gather.c:312-346 (87ea6a1e395a) (tlb_finish_mmu → tlb_flush_mmu at :340; tlb_flush_mmu :246-250 → tlb_flush_mmu_free :238-244); mm/mmap.c:2683 (9936a12fcb18, v5.13-rc6) (unmap_region: tlb_finish_mmu)',
       locks: 'mmap_write_lock(mm)',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'range_end' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => {
@@ -259,7 +259,7 @@ export function exitMmapStep(tail: MmputTail = {}): AnyStep<State> {
     name: 'exit_mmap',
     at: 'idle',
     doc: 'mm/mmap.c exit_mmap after mmu_notifier_release (every subscription unlinked): unmap_vmas, free_pgtables, then __mmput\'s mmdrop',
-    source: 'mm/mmap.c exit_mmap (v5.13-rc6; lines not counted)',
+    source: 'mm/mmap.c:3155-3223 (9936a12fcb18, v5.13-rc6) (exit_mmap: mmu_notifier_release at :3162, unmap_vmas at :3208, free_pgtables at :3209, tlb_finish_mmu at :3210); kernel/fork.c:1088-1107 (9936a12fcb18) (__mmput: exit_mmap at :1096, mmdrop at :1106)',
     locks: 'mmap_write_lock(mm) (the unmap)',
     enabled: (s, self) => {
       const x = s.mms[self]!.exit;

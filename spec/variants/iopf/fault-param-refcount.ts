@@ -112,7 +112,7 @@ export default defineVariant<State, IopfParams>({
           name: 'iommu_page_response/mutex_unlock',
           at: 'unlock',
           doc: 'a74c077b90 iopf_group_response: mutex_unlock(&group->fault_param->lock), then iopf_free_group: iopf_put_dev_fault_param (kfree_rcu at the last)',
-          source: 'a74c077b90 (seed 004): drivers/iommu/io-pgfault.c iopf_group_response, iopf_free_group, iopf_put_dev_fault_param (lines at that commit not counted)',
+          source: 'a74c077b90 (seed 004): drivers/iommu/io-pgfault.c:346-361 (a74c077b9021) (iopf_group_response → iommu_page_response :253-306, mutex_unlock(&fault_param->lock) at :303), :42-54 (iopf_free_group: iopf_put_dev_fault_param at :52), :36-40 (iopf_put_dev_fault_param: kfree_rcu at :39)',
           locks: 'fault_param->lock, released here',
           apply: (d, self) => {
             const w = d.workers[self] as Draft<BusyWorker>;
@@ -128,7 +128,7 @@ export default defineVariant<State, IopfParams>({
           name: 'iopf_queue_flush_dev',
           at: 'flush_dev',
           doc: 'a74c077b90 iopf_queue_flush_dev: rcu_dereference_check(fault_param, true), no lock; -ENODEV without it',
-          source: 'a74c077b90 (seed 004): drivers/iommu/io-pgfault.c iopf_queue_flush_dev (lines at that commit not counted)',
+          source: 'a74c077b90 (seed 004): drivers/iommu/io-pgfault.c:320-336 (a74c077b9021) (iopf_queue_flush_dev: rcu_dereference_check at :329, -ENODEV at :330-331, flush_workqueue at :333)',
           locks: 'none (the flush takes no lock)',
           apply: (d, self) => {
             d.drivers[self] = d.dev_iommu[self]!.iopf_param ? 'flush_wait' : 'unbind';

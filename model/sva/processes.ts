@@ -111,7 +111,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       name: 'mmu_notifier_invalidate_range_done',
       at: 'invalidate_wait',
       doc: 'arm_smmu_mm_invalidate_range returns once its CMD_SYNCs completed; the SRCU read section ends',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c:607-622 (87ea6a1e395a) (__mmu_notifier_invalidate_range: ->invalidate_range at :618-619, srcu_read_unlock at :621)',
+      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:191-192 (v5.13-rc6); mm/mmu_notifier.c:607-622 (87ea6a1e395a) (__mmu_notifier_invalidate_range: ->invalidate_range at :618-619, srcu_read_unlock at :621; on the range_end path mn_hlist_invalidate_end\'s srcu_read_unlock at :589)',
       locks: 'srcu_read_lock(&srcu), released here',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, procOwner(c, self)),
       apply: (d, self) => {

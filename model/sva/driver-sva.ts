@@ -59,7 +59,7 @@ export function enableSteps(): AnyStep<State>[] {
     step<State>({
       name: 'arm_smmu_dev_enable_feature',
       at: 'enable_sva',
-      doc: 'iommu_dev_enable_feature(SVA) → arm_smmu_master_enable_sva under sva_lock: -ENODEV unless arm_smmu_master_sva_supported',
+      doc: 'iommu_dev_enable_feature(SVA) → arm_smmu_master_enable_sva under sva_lock: -ENODEV unless arm_smmu_master_sva_supported. The kernel tests -EBUSY in a sva_lock section of its own (arm_smmu_master_sva_enabled, arm-smmu-v3-sva.c:452-460) and sets the flag in the next; one step here, since only the master\'s own driver enables SVA on it, so nothing comes between the two',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:462-469 (v5.13-rc6) (arm_smmu_master_enable_sva); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:443-450 (v5.13-rc6) (arm_smmu_master_sva_supported); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2621-2636 (9936a12fcb18, v5.13-rc6) (arm_smmu_dev_enable_feature: -ENODEV unless arm_smmu_dev_has_feature at :2624-2625, -EBUSY if arm_smmu_dev_feature_enabled at :2627-2628, arm_smmu_master_enable_sva at :2632)',
       locks: 'sva_lock',
       enabled: (s) => s.sva_lock === null,
@@ -72,7 +72,7 @@ export function enableSteps(): AnyStep<State>[] {
     step<State>({
       name: 'arm_smmu_enable_ats',
       at: 'enable_ats',
-      doc: 'arm_smmu_enable_ats at attach: pci_enable_ats when the SMMU (IDR0.ATS) and the function both support it',
+      doc: 'arm_smmu_enable_ats at attach: pci_enable_ats when the SMMU (IDR0.ATS) and the function both support it (and the firmware says the root complex does, IOMMU_FWSPEC_PCI_RC_ATS: always here). The kernel runs it at attach, before the driver enables SVA, and first counts the master in nr_ats_masters and invalidates the domain\'s ATCs; the model takes it after the SVA enable and without the count, which nothing observes: no PASID of the master is bound before its bind step, so its ATC is empty',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2119-2138 (9936a12fcb18, v5.13-rc6) (arm_smmu_enable_ats: pci_enable_ats at :2136), called from arm_smmu_attach_dev at :2286 after ats_enabled = arm_smmu_ats_supported() at :2277-2278 (:2104-2117); drivers/pci/ats.c:56-87 (v5.13-rc6) (pci_enable_ats)',
       locks: 'none',
       apply: (d, self) => {

@@ -93,9 +93,9 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
     step<State, number>({
       name: 'munmap',
       at: 'running',
-      doc: 'mm/mmap.c munmap → unmap_region → unmap_vmas → zap_pte_range: clears the PTE (the frame waits in the mmu_gather for tlb_finish_mmu)',
+      doc: 'mm/mmap.c munmap → unmap_region → unmap_vmas → zap_pte_range: clears the PTE (the frame waits in the mmu_gather for tlb_finish_mmu). For a dirty file page zap_pte_range forces its TLB flush (invalidate_range included) before it drops the PTE lock and frees the batch then (force_flush, mm/memory.c:1324-1337); the model keeps that flush the next step, which nothing can tell apart: the VMA is already detached, so no fault takes that PTE lock, and the page has left the rmap, so no page_mkclean does',
       source: 'mm/mmap.c:2957-2962, :2926-2949, :2810-2918 (9936a12fcb18, v5.13-rc6) (munmap → __vm_munmap → __do_munmap: mmap_write_downgrade at :2909-2910, unmap_region at :2912); mm/mmap.c:2670-2684 (9936a12fcb18) (unmap_region: unmap_vmas at :2680); mm/memory.c:1441-1459, :1212-1345 (9936a12fcb18) (unmap_page_range; zap_pte_range: ptep_get_and_clear_full at :1254-1255, tlb_remove_tlb_entry at :1256, a dirty file page → set_page_dirty at :1260-1264)',
-      locks: 'mmap_write_lock(mm)',
+      locks: 'mmap_write_lock(mm) while the VMA is detached, downgraded to mmap_read_lock before unmap_region (mmap_write_downgrade, mm/mmap.c:2909-2910); the PTE lock in zap_pte_range',
       choices: (s, self) => pages(s, self, (p) => p.vm !== 'none'),
       apply: (d, self, page) => {
         const p = d.mms[self]!.pages[page]!;
@@ -125,7 +125,7 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'munmap',
       doc: 'unmap_page_range → tlb_end_vma → tlb_flush_mmu_tlbonly (arm64 keeps the generic tlb_end_vma): when the zap cleared a PTE, tlb_flush, the CPU TLBI (with BTM it reaches the SMMU TLB, and removes its entry when the streams\' STRW is the CPU\'s regime: EL2 with VHE), then mmu_notifier_invalidate_range for every linked notifier; else nothing',
       source: 'include/asm-generic/tlb.h:500-514 (9936a12fcb18, v5.13-rc6) (tlb_end_vma → tlb_flush_mmu_tlbonly at :512); include/asm-generic/tlb.h:416-429 (9936a12fcb18) (tlb_flush_mmu_tlbonly: returns at :422-424 unless a PTE was cleared, tlb_flush at :426, mmu_notifier_invalidate_range at :427); arch/arm64/include/asm/tlb.h tlb_flush (v5.13-rc6)',
-      locks: 'mmap_write_lock(mm)',
+      locks: 'mmap_read_lock(mm) (munmap downgraded it)',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'zapped',
       apply: (d, self) => {
         const m = d.mms[self]!;
@@ -138,16 +138,16 @@ export function processSteps(c: IopfParams): AnyStep<State>[] {
       at: 'munmap',
       doc: 'unmap_vmas → mmu_notifier_invalidate_range_end, once the first calls returned: invalidate_range again for every linked notifier',
       source: 'mm/memory.c:1523-1535 (9936a12fcb18, v5.13-rc6) (unmap_vmas: mmu_notifier_invalidate_range_end at :1534); mm/mmu_notifier.c:592-605, :552-590 (87ea6a1e395a) (__mmu_notifier_invalidate_range_end → mn_hlist_invalidate_end: the loop :560-588, ->invalidate_range at :575-579)',
-      locks: 'mmap_write_lock(mm); srcu_read_lock(&srcu) for the walk',
+      locks: 'mmap_read_lock(mm) (munmap downgraded it); srcu_read_lock(&srcu) for the walk',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'tlb_flush' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => void mmu_notifier_invalidate_range_end(d.mms[self]!),
     }),
     step<State>({
       name: 'tlb_finish_mmu',
       at: 'munmap',
-      doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_free: every invalidate_range returned, the frame is freed',
+      doc: 'mm/mmu_gather.c tlb_finish_mmu → tlb_flush_mmu_free: every invalidate_range returned, the frame is freed. When free_pgtables freed a page table, tlb_flush_mmu first flushes and calls invalidate_range once more (tlb_flush_mmu_tlbonly); the model leaves that round out: it only removes translations the earlier rounds removed',
       source: 'mm/mmu_gather.c:312-346 (87ea6a1e395a) (tlb_finish_mmu → tlb_flush_mmu at :340; tlb_flush_mmu :246-250 → tlb_flush_mmu_free :238-244); mm/mmap.c:2683 (9936a12fcb18, v5.13-rc6) (unmap_region: tlb_finish_mmu)',
-      locks: 'mmap_write_lock(mm)',
+      locks: 'mmap_read_lock(mm) (munmap downgraded it)',
       enabled: (s, self) => s.mms[self]!.unmap?.phase === 'range_end' && mmu_notifier_invalidate_range_next(s.mms[self]!) === null,
       apply: (d, self) => {
         tlb_finish_mmu(d.mms[self]!);
@@ -260,7 +260,7 @@ export function exitMmapStep(tail: MmputTail = {}): AnyStep<State> {
     at: 'idle',
     doc: 'mm/mmap.c exit_mmap after mmu_notifier_release (every subscription unlinked): unmap_vmas, free_pgtables, then __mmput\'s mmdrop',
     source: 'mm/mmap.c:3155-3223 (9936a12fcb18, v5.13-rc6) (exit_mmap: mmu_notifier_release at :3162, unmap_vmas at :3208, free_pgtables at :3209, tlb_finish_mmu at :3210); kernel/fork.c:1088-1107 (9936a12fcb18) (__mmput: exit_mmap at :1096, mmdrop at :1106)',
-    locks: 'mmap_write_lock(mm) (the unmap)',
+    locks: 'none: exit_mmap takes no mmap_lock around unmap_vmas and free_pgtables at v5.13 (mm/mmap.c:3155-3223; only the OOM-victim path takes and drops the write lock before them); mm_users is 0, so no iopf worker gets the mm (mmget_not_zero)',
     enabled: (s, self) => {
       const x = s.mms[self]!.exit;
       return x.state === 'unmapping' || (x.state === 'releasing' && x.pending.length === 0);

@@ -21,7 +21,7 @@
 // The arm64 ASID allocator is model/mm/context.ts, with CPUs switching between processes
 // (model/sva/cpus.ts) where a config asks for them. The invariants and witnesses live in spec/ (spec/iopf.ts and
 // spec/sva.ts put them on this model); this module is the kernel alone.
-import { sortWorkers, workerSymmetry } from './io-pgfault/symmetry.ts';
+import { canonicalState, declaredSymmetry } from './symmetry.ts';
 import { match } from 'ts-pattern';
 import { defineModel, step, type AnyStep, type Model, type Process } from '../explorer/model.ts';
 import { priqProcess } from './arm-smmu-v3/priq.ts';
@@ -145,8 +145,8 @@ const iopf: Model<State, IopfParams> = defineModel<State, IopfParams>({
   invariants: [],
   isFinal,
   explainDeadlock,
-  canonicalize: sortWorkers,
-  symmetry: workerSymmetry,
+  canonicalize: canonicalState,
+  symmetry: declaredSymmetry,
   // What a patch may add: a call in the driver's order, a WARN_ON in one of the mirrored files.
   vocabularies: {
     driver_pc: DRIVER_PCS,

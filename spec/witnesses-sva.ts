@@ -2,6 +2,7 @@
 // spec/invariants/sva.ts guards is reached at the sva-small bounds, or the invariant proves nothing.
 import type { Witness } from '../explorer/model.ts';
 import type { State } from '../model/state.ts';
+import { smmuDevices } from '../model/arm-smmu-v3/state.ts';
 import type { IopfParams } from '../model/params.ts';
 import { asid_gen_match } from '../model/mm/context.ts';
 import { smmuConfig } from '../model/sva/config.ts';
@@ -26,7 +27,7 @@ function cleanedWhileCached(s: State): boolean {
     if (w.page === null || s.mms[mm]!.pages[w.page]!.pte !== 'clean') return false;
     const page = w.page;
     return (
-      s.arm_smmu.tlb.some((row) => row[page] === mm) ||
+      smmuDevices(s.arm_smmu).some(({ tlb }) => tlb.some((row) => row[page] === mm)) ||
       s.arm_smmu.atc.some((rows) => rows.some((row) => row[page] === mm))
     );
   });

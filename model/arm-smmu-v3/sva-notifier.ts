@@ -47,6 +47,8 @@ export interface SvaOpts {
    * 701fac40384f the PASID lives as long as the mm).
    */
   readonly iommu_sva_free_pasid?: ((d: SvaLibView, mm: MmId, holder: IoasidHolder) => void) | null;
+  /** The walk of smmu_domain->mmu_notifiers arm_smmu_mmu_notifier_get begins with, where a variant keys it otherwise. */
+  readonly find_mn?: typeof arm_smmu_find_mn;
   /** The arm_smmu_write_ctx_desc that installs the notifier's CD, where a variant mutates it. */
   readonly write_ctx_desc?: typeof arm_smmu_write_ctx_desc;
 }
@@ -68,7 +70,7 @@ export function arm_smmu_find_mn(s: SmmuState, domain: DomainId, mm: MmId): Noti
  * caller owes arm_smmu_mmu_notifier_get_register). Running out of notifier slots is -ENOMEM too.
  */
 export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): NotifierGetRet {
-  const found = (opts.reuse_notifier ?? true) ? arm_smmu_find_mn(d.smmu, domain, mm) : null;
+  const found = (opts.reuse_notifier ?? true) ? (opts.find_mn ?? arm_smmu_find_mn)(d.smmu, domain, mm) : null;
   if (found !== null) {
     d.smmu.mmu_notifiers[found]!.refs++;
     return { mn: found, register: false };

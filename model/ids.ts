@@ -20,6 +20,8 @@ export type ContextId = number & { readonly __brand: 'ContextId' };
 export type NotifierId = number & { readonly __brand: 'NotifierId' };
 /** An iommu_domain of the SMMU (struct arm_smmu_domain). */
 export type DomainId = number & { readonly __brand: 'DomainId' };
+/** An SMMU (struct arm_smmu_device): the hardware behind its masters, with its own TLB and command queue. */
+export type SmmuId = number & { readonly __brand: 'SmmuId' };
 /** A worker of the iopf workqueue. */
 export type WorkerId = number & { readonly __brand: 'WorkerId' };
 /**

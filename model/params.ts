@@ -129,6 +129,13 @@ export const iopfParams = z
      * match, so seed 001's "Enable broadcast TLB maintenance" leaves ARM_SMMU_FEAT_BTM off then.
      */
     hyp: z.boolean().optional(),
+    /**
+     * SMMUs (smmu only): device d sits behind SMMU d % smmus, in that SMMU's one domain (domain k on
+     * SMMU k), so devices behind different SMMUs are in different domains, each with its own CD
+     * table, notifiers, TLB and command queue (model/sva/config.ts). Absent: 1. No default, so that
+     * the configs and counterexamples recorded before it keep their params.
+     */
+    smmus: z.number().int().min(1).max(2).optional(),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */
     cmdq: z.enum(['any', 'fifo']).default('any'),
     /**

@@ -16,8 +16,10 @@
 // With `evtq` the endpoints are platform devices on the SMMU's stall model instead: their faults go
 // through the event queue, routed to their master by StreamID (model/arm-smmu-v3/evtq.ts, master.ts).
 //
-// Left out, and why: unrecoverable faults (never reach io-pgfault); more than one iopf_queue (one
-// per SMMU; devices of other SMMUs do not share anything modelled here); STEs and the L1 CD table.
+// Left out, and why: unrecoverable faults (never reach io-pgfault); more than one PRI queue, PRI
+// thread and iopf_queue (one per SMMU in the kernel: with `smmus` 2 the devices of both SMMUs still
+// share the one modelled here, which only adds interleavings between their faults; the param is
+// about the SVA side's TLBs, command queues, domains and notifiers); STEs and the L1 CD table.
 // The arm64 ASID allocator is model/mm/context.ts, with CPUs switching between processes
 // (model/sva/cpus.ts) where a config asks for them. The invariants and witnesses live in spec/ (spec/iopf.ts and
 // spec/sva.ts put them on this model); this module is the kernel alone.

@@ -60,6 +60,7 @@ export const catalog: Catalog = {
     'zap-delay-rmap': 'spec/variants/sva/zap-delay-rmap.ts',
     'vhe-nh-tlbi': 'spec/variants/sva/vhe-nh-tlbi.ts',
     'btm-without-hyp': 'spec/variants/sva/btm-without-hyp.ts',
+    'notifier-per-mm': 'spec/variants/sva/notifier-per-mm.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

@@ -45,6 +45,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   // The seize's TLBI left out (labelled mutation): the domain's entries stay under the mm's ASID.
   'seized-asid-invalidated': { config: 'sva-seize', variant: 'share-asid-no-tlbi' },
   'asid-unique': { config: 'sva-seize', variant: 'share-asid-no-tlbi' },
+  // One notifier per mm instead of per (domain, mm) (labelled mutation): the second SMMU's domain joins the first's notifier, whose invalidations go to the first SMMU only.
+  'invalidation-reaches-every-smmu': { config: 'sva-two-smmus', variant: 'notifier-per-mm' },
   // HTTU: the writeback's invalidate_range returns before its CMD_SYNC (labelled mutation); a DMA through the cached writable translation after clear_page_dirty_for_io.
   'no-lost-dirty': { config: 'sva-httu', variant: 'httu-writeback-no-sync' },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.

@@ -13,6 +13,7 @@ import { noLostDirty } from './invariants/httu.ts';
 import { cdHitless } from './invariants/cd.ts';
 import { asidUnique, pinnedAsidStable, seizedAsidInvalidated } from './invariants/asid.ts';
 import { noKernelWarning } from './invariants/warn.ts';
+import { invalidationReachesEverySmmu } from './invariants/smmus.ts';
 import { mmUsersNotRevived } from './invariants/actions.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 import { svaLiveness } from './invariants/liveness.ts';
@@ -40,7 +41,7 @@ const sva: Model<State, IopfParams> = {
   description:
     'SVA bind/unbind on arm-smmu-v3 with the I/O page fault path: IOASID and PASID refcounts, mm lifetime, MMU-notifier release and invalidate_range, TLB and ATC, the device driver life cycle',
   follows: 'seed 001 v6: its arm-smmu-v3-sva.c bind/unbind order and notifiers, PRI patch 25, io-pgfault.c as merged from it (fc36479db74e); iommu-sva-lib.c and ioasid.c with references as in v5.11-v5.13',
-  invariants: [...iopfInvariants, ...svaInvariants, cdHitless, pinnedAsidStable, asidUnique, seizedAsidInvalidated, msiComposed, noLostDirty, nothingLeaks, noKernelWarning],
+  invariants: [...iopfInvariants, ...svaInvariants, cdHitless, pinnedAsidStable, asidUnique, seizedAsidInvalidated, invalidationReachesEverySmmu, msiComposed, noLostDirty, nothingLeaks, noKernelWarning],
   // The MSI geometry's two users touch only s.msi, which only msi-geometry-never-torn reads.
   independent: (c) => (c.msi ? [['msi_setter', 'msi_reader']] : []),
   witnesses: svaWitnesses,

@@ -2,6 +2,8 @@
 // spec/invariants/sva.ts guards is reached at the sva-small bounds, or the invariant proves nothing.
 import type { Witness } from '../explorer/model.ts';
 import type { State } from '../model/state.ts';
+import { masterSmmu, smmuDevices } from '../model/arm-smmu-v3/state.ts';
+import type { DeviceId, MmId } from '../model/ids.ts';
 import type { IopfParams } from '../model/params.ts';
 import { asid_gen_match } from '../model/mm/context.ts';
 import { smmuConfig } from '../model/sva/config.ts';
@@ -26,10 +28,22 @@ function cleanedWhileCached(s: State): boolean {
     if (w.page === null || s.mms[mm]!.pages[w.page]!.pte !== 'clean') return false;
     const page = w.page;
     return (
-      s.arm_smmu.tlb.some((row) => row[page] === mm) ||
+      smmuDevices(s.arm_smmu).some(({ tlb }) => tlb.some((row) => row[page] === mm)) ||
       s.arm_smmu.atc.some((rows) => rows.some((row) => row[page] === mm))
     );
   });
+}
+
+/** Every SMMU holds a TLB or ATC entry of one mm (any page, any ASID or SSID) at once. */
+function everySmmuCaches(s: State): boolean {
+  const smmus = smmuDevices(s.arm_smmu);
+  return s.mms.some((_m, mm) =>
+    smmus.every(
+      ({ tlb }, k) =>
+        tlb.some((row) => row.includes(mm as MmId)) ||
+        s.arm_smmu.atc.some((rows, sid) => masterSmmu(s.arm_smmu, sid as DeviceId) === k && rows.some((row) => row.includes(mm as MmId))),
+    ),
+  );
 }
 
 export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
@@ -90,6 +104,13 @@ export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
       "with httu: a writeback has cleaned a PTE (page_mkclean_one) while the SMMU TLB or the device's ATC still holds that page's writable translation (guards no-lost-dirty); without httu there is no writeback and nothing to guard",
     source: 'mm/rmap.c page_mkclean_one: no invalidate_range under the PTE lock, only from mmu_notifier_invalidate_range_end (v5.13-rc6)',
     reached: (s, c) => !c.httu || cleanedWhileCached(s),
+  },
+  {
+    name: 'every-smmu-caches-the-mm',
+    description:
+      'with several SMMUs: each of them holds a TLB or ATC entry of one mm at once, through its own domain (guards invalidation-reaches-every-smmu); with one SMMU there is nothing more to guard',
+    source: 'arm-smmu-v3-sva.c arm_smmu_mmu_notifier_get, one notifier per {domain, mm} (:229 at 9936a12fcb18); arm-smmu-v3.c arm_smmu_attach_dev (a domain never spans SMMUs)',
+    reached: (s, c) => (c.smmus ?? 1) < 2 || everySmmuCaches(s),
   },
   {
     name: 'rollover-while-pinned',

@@ -15,7 +15,7 @@ import { mmdrop, mmgrab, type MmStruct } from '../mm/mm.ts';
 import { arm_smmu_write_ctx_desc } from './cd.ts';
 import { smmuWarn } from './warn.ts';
 import { arm_smmu_tlb_inv_asid } from './tlb.ts';
-import type { BindAllocFailure, SmmuState } from './state.ts';
+import { domainSmmu, type BindAllocFailure, type SmmuState } from './state.ts';
 import type { Asid, DomainId, MmId } from '../ids.ts';
 
 export interface AsidView {
@@ -67,10 +67,13 @@ export function arm_smmu_share_asid_write_cd(d: SmmuState, domain: DomainId, own
   arm_smmu_write_ctx_desc(d, domain, 0, { asid: d.domains[domain]!.asid, ttb: { type: 'private' } }, { owner });
 }
 
-/** "Invalidate TLB entries previously associated with that context": arm_smmu_tlb_inv_asid(smmu, asid). */
+/**
+ * "Invalidate TLB entries previously associated with that context": arm_smmu_tlb_inv_asid(smmu,
+ * asid), smmu = smmu_domain->smmu (arm-smmu-v3-sva.c:65): the seized domain's SMMU only.
+ */
 export function arm_smmu_share_asid_tlb_inv(d: SmmuState, domain: DomainId, owner: number): void {
   const old = seizedAsid(d, domain);
-  if (old !== null) arm_smmu_tlb_inv_asid(d, old, owner);
+  if (old !== null) arm_smmu_tlb_inv_asid(d, domainSmmu(domain), old, owner);
 }
 
 /** xa_erase(&arm_smmu_asid_xa, asid): the seize is over; the old ASID is free for the shared CD. */

@@ -11,7 +11,7 @@
 import { match, P } from 'ts-pattern';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { smmuWarn } from './warn.ts';
-import type { Cd, Features, SmmuState, Ttb } from './state.ts';
+import { domainSmmu, smmuDevice, type Cd, type Features, type SmmuState, type Ttb } from './state.ts';
 import type { Asid, DeviceId, DomainId } from '../ids.ts';
 
 /** The `cd` argument: NULL (remove), &quiet_cd (quiesce), or a real CD (install or update ASID). */
@@ -34,12 +34,13 @@ export interface WriteCdOpts {
 /** 'install-pending': an install's first half is written; its second half is owed after the sync. */
 export type WriteCdRet = 0 | 'install-pending' | '-E2BIG';
 
-/** arm_smmu_sync_cd: one CFGI_CD per master of the domain (devices_lock), then a CMD_SYNC. */
+/** arm_smmu_sync_cd: one CFGI_CD per master of the domain (devices_lock), then a CMD_SYNC, on smmu_domain->smmu. */
 export function arm_smmu_sync_cd(d: SmmuState, domain: DomainId, ssid: number, owner: number): void {
+  const q = smmuDevice(d, domainSmmu(domain));
   d.masters.forEach((m, sid) => {
-    if (m.domain === domain) arm_smmu_cmdq_issue_cmd(d, { op: 'CFGI_CD', sid: sid as DeviceId, ssid });
+    if (m.domain === domain) arm_smmu_cmdq_issue_cmd(q, { op: 'CFGI_CD', sid: sid as DeviceId, ssid });
   });
-  arm_smmu_cmdq_issue_sync(d, owner);
+  arm_smmu_cmdq_issue_sync(q, owner);
 }
 
 export function arm_smmu_write_ctx_desc(

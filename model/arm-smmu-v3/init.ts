@@ -1,6 +1,6 @@
 // Initial value and canonical codec of the SMMUv3 slice (state.ts). Static fields (features, a
 // master's domain and limits) are encoded as constants: they never change, so they cost nothing.
-import { array, bool, constant, int, labelSet, list, literal, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
+import { array, bool, constant, extendRecord, int, labelSet, list, literal, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
 import {
   IOVA_STATES,
   PRIVATE_TLB_ENTRY,
@@ -13,6 +13,7 @@ import {
   type Cmd,
   type Features,
   type Master,
+  type SmmuDevice,
   type SmmuMn,
   type SmmuState,
   type SmmuWarning,
@@ -22,6 +23,8 @@ import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
 
 export interface SmmuConfig {
   readonly features: Features;
+  /** SMMUs, each with its TLB and command queue (absent: 1); every one has `features`. */
+  readonly nr_smmus?: number;
   readonly masters: readonly { domain: number; ssid_max: number; ats_capable: boolean; iopf_capable: boolean }[];
   /** One private ASID per domain (may collide with an mm's CPU ASID: that is what seizing is for). */
   readonly domains: readonly { asid: number }[];
@@ -49,7 +52,11 @@ export const EMPTY_CD: Cd = { v: false, epd0: false, s: false, r: false, asid: 0
 /** A TLB row holds a page of an mm, or an IOVA page of a private io-pgtable. */
 const tlbWidth = (cfg: SmmuConfig): number => Math.max(cfg.nr_pages, cfg.nr_iovas);
 
+const tlb_init = (cfg: SmmuConfig): (TlbEntry | null)[][] =>
+  Array.from({ length: cfg.max_asid + 1 }, () => Array.from({ length: tlbWidth(cfg) }, () => null));
+
 export function smmu_init(cfg: SmmuConfig): SmmuState {
+  const nr_smmus = cfg.nr_smmus ?? 1;
   const asid_xa: (AsidEntry | null)[] = Array.from({ length: cfg.max_asid + 1 }, () => null);
   cfg.domains.forEach((dom, i) => (asid_xa[dom.asid] = { type: 'private', domain: i as DomainId }));
   return {
@@ -75,13 +82,14 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
     cdcache: cfg.masters.map(() => Array.from({ length: cfg.nr_ssids }, () => null)),
     asid_xa,
     mmu_notifiers: Array.from({ length: cfg.nr_notifiers }, () => null),
-    tlb: Array.from({ length: cfg.max_asid + 1 }, () => Array.from({ length: tlbWidth(cfg) }, () => null)),
+    tlb: tlb_init(cfg),
     atc: cfg.masters.map(() =>
       Array.from({ length: cfg.nr_ssids }, () => Array.from({ length: cfg.nr_pages }, () => null)),
     ),
     cmdq: [],
     events: [],
     warnings: [],
+    ...(nr_smmus > 1 ? { smmus: Array.from({ length: nr_smmus - 1 }, (): SmmuDevice => ({ tlb: tlb_init(cfg), cmdq: [] })) } : {}),
   };
 }
 
@@ -132,7 +140,9 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
     TLBI_EL2_ASID: record({ op: constant<'TLBI_EL2_ASID'>('TLBI_EL2_ASID'), asid }),
     TLBI_EL2_VA: record({ op: constant<'TLBI_EL2_VA'>('TLBI_EL2_VA'), asid, page }),
   };
-  return record<SmmuState>({
+  const tlb = array(cfg.max_asid + 1, array(tlbWidth(cfg), nullable(int(PRIVATE_TLB_ENTRY, cfg.nr_mms - 1) as unknown as Codec<TlbEntry>)));
+  const cmdq = list(cfg.cmdq_size, tagged<'op', Cmd>('op', { ...cmdCodecs, ...(cfg.features.e2h ? el2 : (NO_EL2 as typeof el2)) }));
+  const base = record<SmmuState>({
     // No function writes the features: every state shares one copy.
     features: sharedConstant({ ...cfg.features }),
     masters,
@@ -151,10 +161,13 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
       cfg.nr_notifiers,
       nullable(record<SmmuMn>({ domain: domId, mm: mmId, refs, cleared: bool, cd: asid, freeing: bool })),
     ),
-    tlb: array(cfg.max_asid + 1, array(tlbWidth(cfg), nullable(int(PRIVATE_TLB_ENTRY, cfg.nr_mms - 1) as unknown as Codec<TlbEntry>))),
+    tlb,
     atc: array(nm, array(cfg.nr_ssids, array(cfg.nr_pages, nullable(mmId)))),
-    cmdq: list(cfg.cmdq_size, tagged<'op', Cmd>('op', { ...cmdCodecs, ...(cfg.features.e2h ? el2 : (NO_EL2 as typeof el2)) })),
+    cmdq,
     events: labelSet(SMMU_EVENTS),
     warnings: labelSet(cfg.warnings ?? SMMU_WARNINGS),
   });
+  // The other SMMUs' TLBs and queues come after every field of the first: one SMMU keeps its layout.
+  const nr_smmus = cfg.nr_smmus ?? 1;
+  return nr_smmus > 1 ? extendRecord(base, { smmus: array(nr_smmus - 1, record<SmmuDevice>({ tlb, cmdq })) }) : base;
 }

@@ -6,7 +6,7 @@
 // more sync of the same kind), the queues' contents
 // (events are a set of kinds; the PRI queue is model/arm-smmu-v3/priq.ts), TCR/MAIR values
 // (constant per mm), KPTI's ASID halving, and ATS for the private domain.
-import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
+import type { Asid, DeviceId, DomainId, MmId, NotifierId, SmmuId } from '../ids.ts';
 
 /** CD dword1 (TTB0): the page table the CD points at; `private` = the domain's io-pgtable. */
 export type Ttb = { type: 'mm'; mm: MmId } | { type: 'private' };
@@ -147,6 +147,21 @@ export type SmmuWarning = (typeof SMMU_WARNINGS)[number];
 export const SMMU_EVENTS = ['C_BAD_CD'] as const;
 export type SmmuEvent = (typeof SMMU_EVENTS)[number];
 
+/**
+ * What each SMMU (struct arm_smmu_device) has of its own in this slice: its TLB and its command
+ * queue, with the thread that consumes it. Everything else here is either per master or per
+ * domain (stream table, CD tables, ATCs: a master and its domain are behind one SMMU) or global
+ * across SMMUs in v5.13: arm_smmu_asid_xa (`DEFINE_XARRAY_ALLOC1(arm_smmu_asid_xa)`,
+ * arm-smmu-v3.c:76 at 9936a12fcb18), and with it the shared CD of an mm ("All devices bound to this
+ * mm use the same cd struct", arm_smmu_share_asid, arm-smmu-v3-sva.c:59-60
+ * at 9936a12fcb18) with its one pin of the CPU ASID.
+ */
+export interface SmmuDevice {
+  /** TLB [asid][page] → the mm whose table the walk read, or the private io-pgtable (page = IOVA). */
+  tlb: (TlbEntry | null)[][];
+  cmdq: Cmd[];
+}
+
 export interface SmmuState {
   features: Features;
   masters: Master[];
@@ -163,4 +178,30 @@ export interface SmmuState {
   cmdq: Cmd[];
   events: SmmuEvent[];
   warnings: SmmuWarning[];
+  /**
+   * SMMUs 1.. (param `smmus`); `tlb` and `cmdq` above are SMMU 0's. Absent with one SMMU, so the
+   * states and saved traces of the configs without `smmus` are as they were.
+   */
+  smmus?: SmmuDevice[];
 }
+
+/** SMMU k's TLB and command queue (`smmuDevice(s, 0)` is the slice itself). */
+export function smmuDevice(s: SmmuState, k: SmmuId): SmmuDevice {
+  return k === 0 ? s : s.smmus![k - 1]!;
+}
+
+/** The SMMUs of the slice, as their TLB and command queue, in SmmuId order. */
+export function smmuDevices(s: SmmuState): SmmuDevice[] {
+  return s.smmus ? [s, ...s.smmus] : [s];
+}
+
+/**
+ * smmu_domain->smmu: the model has one domain per SMMU, domain k on SMMU k (model/sva/config.ts). A
+ * domain never spans SMMUs: arm_smmu_attach_dev refuses a master of another SMMU ("cannot attach to
+ * SMMU %s (upstream of %s)", -ENXIO; arm-smmu-v3.c at 9936a12fcb18, lines not counted). The
+ * model's masters never move between domains.
+ */
+export const domainSmmu = (domain: DomainId): SmmuId => (domain as number) as SmmuId;
+
+/** master->smmu: the SMMU of the master's domain. */
+export const masterSmmu = (s: SmmuState, sid: DeviceId): SmmuId => domainSmmu(s.masters[sid]!.domain);

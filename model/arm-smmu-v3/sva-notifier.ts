@@ -16,7 +16,7 @@ import { arm_smmu_alloc_shared_cd, arm_smmu_free_shared_cd, type AllocSharedCdRe
 import { arm_smmu_write_ctx_desc, type QuietStall } from './cd.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid, arm_smmu_tlb_inv_range_asid } from './tlb.ts';
 import { smmuWarn } from './warn.ts';
-import type { BindAllocFailure, SmmuState } from './state.ts';
+import { domainSmmu, type BindAllocFailure, type SmmuState } from './state.ts';
 import type { Asid, DomainId, MmId, NotifierId } from '../ids.ts';
 
 export interface SvaView {
@@ -47,6 +47,8 @@ export interface SvaOpts {
    * 701fac40384f the PASID lives as long as the mm).
    */
   readonly iommu_sva_free_pasid?: ((d: SvaLibView, mm: MmId, holder: IoasidHolder) => void) | null;
+  /** The walk of smmu_domain->mmu_notifiers arm_smmu_mmu_notifier_get begins with, where a variant keys it otherwise. */
+  readonly find_mn?: typeof arm_smmu_find_mn;
   /** The arm_smmu_write_ctx_desc that installs the notifier's CD, where a variant mutates it. */
   readonly write_ctx_desc?: typeof arm_smmu_write_ctx_desc;
 }
@@ -68,7 +70,7 @@ export function arm_smmu_find_mn(s: SmmuState, domain: DomainId, mm: MmId): Noti
  * caller owes arm_smmu_mmu_notifier_get_register). Running out of notifier slots is -ENOMEM too.
  */
 export function arm_smmu_mmu_notifier_get(d: SvaView, domain: DomainId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): NotifierGetRet {
-  const found = (opts.reuse_notifier ?? true) ? arm_smmu_find_mn(d.smmu, domain, mm) : null;
+  const found = (opts.reuse_notifier ?? true) ? (opts.find_mn ?? arm_smmu_find_mn)(d.smmu, domain, mm) : null;
   if (found !== null) {
     d.smmu.mmu_notifiers[found]!.refs++;
     return { mn: found, register: false };
@@ -131,7 +133,7 @@ export function arm_smmu_mmu_notifier_put_begin(d: SvaView, id: NotifierId, opts
   const pasid = d.mms[mn.mm]!.pasid;
   arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, null, opts);
   if (!mn.cleared) {
-    arm_smmu_tlb_inv_asid(d.smmu, mn.cd, opts.owner);
+    arm_smmu_tlb_inv_asid(d.smmu, domainSmmu(mn.domain), mn.cd, opts.owner);
     arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
   }
   return true;
@@ -168,7 +170,7 @@ export interface InvalidateRangeOpts {
 export function arm_smmu_mm_invalidate_range(d: SvaView, id: NotifierId, page: number, owner: number, opts: InvalidateRangeOpts = {}): void {
   const mn = d.smmu.mmu_notifiers[id];
   if (!mn) return;
-  if (!(opts.feat_btm ?? d.smmu.features.btm)) (opts.inv_range ?? arm_smmu_tlb_inv_range_asid)(d.smmu, mn.cd, page, owner);
+  if (!(opts.feat_btm ?? d.smmu.features.btm)) (opts.inv_range ?? arm_smmu_tlb_inv_range_asid)(d.smmu, mn.domain, mn.cd, page, owner);
   arm_smmu_atc_inv_domain(d.smmu, mn.domain, d.mms[mn.mm]!.pasid, page, owner);
 }
 
@@ -193,7 +195,7 @@ export function arm_smmu_mm_release(d: SvaView, id: NotifierId, opts: ReleaseOpt
   const cd = opts.cd === undefined ? 'quiet_cd' : opts.cd;
   arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, cd, opts);
   if (opts.invalidate ?? true) {
-    arm_smmu_tlb_inv_asid(d.smmu, mn.cd, opts.owner);
+    arm_smmu_tlb_inv_asid(d.smmu, domainSmmu(mn.domain), mn.cd, opts.owner);
     arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
   }
   mn.cleared = true;

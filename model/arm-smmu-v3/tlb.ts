@@ -9,14 +9,17 @@
 // S1 STE gets the same STRW from arm_smmu_write_strtab_ent (arm-smmu-v3.c:1267-1268 at 9936a12fcb18)
 // and SVA never rewrites STEs, so that tag is one static value per SMMU (`arm_smmu_strw`), held by no
 // state; a TLBI, queued or broadcast, names its regime and removes entries only when it matches.
+// With several SMMUs each has its TLB (`SmmuDevice`): a master's transactions fill its own SMMU's,
+// a driver invalidation goes to the queue of the domain's SMMU, and a broadcast TLBI reaches every
+// SMMU with BTM.
 // Leaves out: permissions in TLB/ATC entries (a hit allows the access), range rounding of ATC_INV
 // (a page here is the smallest span; over-invalidation only removes more).
 import { pte_allows, type Access } from '../mm/pgtable.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { arm_smmu_fetch_cd, arm_smmu_read_cd, cd_legal } from './cd.ts';
-import { PRIVATE_TLB_ENTRY, arm_smmu_strw, type Regime, type SmmuEvent, type SmmuState } from './state.ts';
-import type { Asid, DeviceId, DomainId, MmId } from '../ids.ts';
+import { PRIVATE_TLB_ENTRY, arm_smmu_strw, domainSmmu, masterSmmu, smmuDevice, type Regime, type SmmuEvent, type SmmuState } from './state.ts';
+import type { Asid, DeviceId, DomainId, MmId, SmmuId } from '../ids.ts';
 
 /** The slices a translation touches, as fields of the composed system state. */
 export interface TranslateView {
@@ -46,7 +49,7 @@ export function arm_smmu_translate(d: TranslateView, sid: DeviceId, ssid: number
     smmuEvent(d.smmu, 'C_BAD_CD'); // event 0x0a, "which are not recoverable" (seed 001)
     return { result: 'C_BAD_CD' };
   }
-  const row = d.smmu.tlb[cd.asid];
+  const row = smmuDevice(d.smmu, masterSmmu(d.smmu, sid)).tlb[cd.asid];
   const hit = row?.[page];
   if (hit === PRIVATE_TLB_ENTRY) return { result: 'foreign' };
   if (hit !== undefined && hit !== null) return { result: 'ok', mm: hit };
@@ -94,7 +97,7 @@ export function arm_smmu_translate_iova(d: SmmuState, sid: DeviceId, iova: numbe
     return 'C_BAD_CD';
   }
   const domain = d.domains[d.masters[sid]!.domain]!;
-  const row = d.tlb[cd.asid];
+  const row = smmuDevice(d, masterSmmu(d, sid)).tlb[cd.asid];
   const hit = row?.[iova];
   if (hit !== undefined && hit !== null) return hit === PRIVATE_TLB_ENTRY && domain.iovas[iova] !== 'free' ? 'ok' : 'stale';
   if (cd.epd0 || cd.ttb?.type !== 'private' || domain.iovas[iova] !== 'mapped') return 'fault';
@@ -125,22 +128,25 @@ export function atc_lookup(s: SmmuState, sid: DeviceId, ssid: number, page: numb
 export const cpuTlbiRegime = (vhe: boolean | undefined): Regime => (vhe ? 'el2' : 'nsel1');
 
 /**
- * arm_smmu_tlb_inv_asid: ".opcode = smmu->features & ARM_SMMU_FEAT_E2H ? CMDQ_OP_TLBI_EL2_ASID :
+ * arm_smmu_tlb_inv_asid(smmu, asid): ".opcode = smmu->features & ARM_SMMU_FEAT_E2H ? CMDQ_OP_TLBI_EL2_ASID :
  * CMDQ_OP_TLBI_NH_ASID" (arm-smmu-v3.c:880-890, the opcode at :883-884, at 9936a12fcb18), then a sync.
  */
-export function arm_smmu_tlb_inv_asid(d: SmmuState, asid: Asid, owner: number): void {
-  arm_smmu_cmdq_issue_cmd(d, { op: d.features.e2h ? 'TLBI_EL2_ASID' : 'TLBI_NH_ASID', asid });
-  arm_smmu_cmdq_issue_sync(d, owner);
+export function arm_smmu_tlb_inv_asid(d: SmmuState, smmu: SmmuId, asid: Asid, owner: number): void {
+  const q = smmuDevice(d, smmu);
+  arm_smmu_cmdq_issue_cmd(q, { op: d.features.e2h ? 'TLBI_EL2_ASID' : 'TLBI_NH_ASID', asid });
+  arm_smmu_cmdq_issue_sync(q, owner);
 }
 
 /**
  * arm_smmu_tlb_inv_range_asid (arm-smmu-v3.c:1777-1791 at 9936a12fcb18, the opcode at :1782-1783:
  * CMDQ_OP_TLBI_EL2_VA with ARM_SMMU_FEAT_E2H, else CMDQ_OP_TLBI_NH_VA) per granule (one page here),
- * then a sync; arm_smmu_tlb_inv_range_domain (:1750) picks its opcode by the same rule (:1761-1762).
+ * then a sync, on the queue of smmu_domain->smmu; arm_smmu_tlb_inv_range_domain (:1750) picks its
+ * opcode by the same rule (:1761-1762).
  */
-export function arm_smmu_tlb_inv_range_asid(d: SmmuState, asid: Asid, page: number, owner: number): void {
-  arm_smmu_cmdq_issue_cmd(d, { op: d.features.e2h ? 'TLBI_EL2_VA' : 'TLBI_NH_VA', asid, page });
-  arm_smmu_cmdq_issue_sync(d, owner);
+export function arm_smmu_tlb_inv_range_asid(d: SmmuState, domain: DomainId, asid: Asid, page: number, owner: number): void {
+  const q = smmuDevice(d, domainSmmu(domain));
+  arm_smmu_cmdq_issue_cmd(q, { op: d.features.e2h ? 'TLBI_EL2_VA' : 'TLBI_NH_VA', asid, page });
+  arm_smmu_cmdq_issue_sync(q, owner);
 }
 
 /**
@@ -152,16 +158,20 @@ export function arm_smmu_atc_inv_domain(d: SmmuState, domain: DomainId, ssid: nu
   if (!d.features.ats) return;
   const targets = d.masters.flatMap((m, sid) => (m.domain === domain && m.ats_enabled ? [sid as DeviceId] : []));
   if (targets.length === 0) return;
-  for (const sid of targets) arm_smmu_cmdq_issue_cmd(d, { op: 'ATC_INV', sid, ssid, page });
-  arm_smmu_cmdq_issue_sync(d, owner);
+  const q = smmuDevice(d, domainSmmu(domain));
+  for (const sid of targets) arm_smmu_cmdq_issue_cmd(q, { op: 'ATC_INV', sid, ssid, page });
+  arm_smmu_cmdq_issue_sync(q, owner);
 }
 
 /**
  * BTM: the CPU's broadcast TLBI VAE1IS for (asid, page), of the CPU's regime (`cpuTlbiRegime`),
- * reaches the SMMU TLB at once; it removes the entry only if the stream's STRW is that regime.
+ * reaches every SMMU's TLB at once (each SMMU here has the same features); it removes the entry
+ * only if the streams' STRW is that regime.
  */
 export function arm_smmu_btm_tlbi_va(d: SmmuState, asid: Asid, page: number, regime: Regime): void {
   if (!d.features.btm || regime !== arm_smmu_strw(d.features)) return;
-  const row = d.tlb[asid];
-  if (row && page < row.length) row[page] = null;
+  for (const q of [d, ...(d.smmus ?? [])]) {
+    const row = q.tlb[asid];
+    if (row && page < row.length) row[page] = null;
+  }
 }

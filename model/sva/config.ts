@@ -1,8 +1,11 @@
 // How the bounds (params.ts) size the SVA slices of the system state, and who owns what: the mms,
 // their pages and ASIDs, the SMMU's masters and domain, the owner numbers threads put in their
 // CMD_SYNCs and in sva_lock. One place, so layout.ts (codec, initial state) and the steps agree.
-// All masters sit in one domain (one smmu_domain): the notifier and CD sharing of seed 001 happens
-// between masters of a domain. The domain's private ASID and the mms' CPU ASIDs come from two
+// Each SMMU has one domain (one smmu_domain), domain k on SMMU k, and device d is a master of SMMU
+// d % smmus in its domain: with one SMMU all masters sit in one domain, and the notifier and CD
+// sharing of seed 001 happens between masters of a domain; with two, devices 0 and 1 are in
+// different domains (arm_smmu_attach_dev refuses a master of another SMMU), each domain gets its own
+// notifier for an mm, and they share the mm's one shared CD (asid_xa is global). The domains' private ASIDs and the mms' CPU ASIDs come from two
 // allocators over the same ASID space, so they collide (the seize of arm_smmu_share_asid).
 import { vocabulary } from '../../explorer/vocabulary.ts';
 import { IOASID_WARNINGS, type IoasidConfig } from '../ioasid/ioasid.ts';
@@ -15,6 +18,9 @@ import type { MmId } from '../ids.ts';
 
 /** Number of mms: `mms` processes (smmu configs) or one per PASID plus the next process's. */
 export const mmCount = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids + (c.nextProcess ? 1 : 0));
+
+/** SMMUs (param `smmus`, absent: 1). */
+export const nrSmmus = (c: IopfParams): number => c.smmus ?? 1;
 
 /** The mms a driver may bind: a choice among `mms`, or the fixed rule (device d binds mm d % pasids). */
 export function bindableMms(c: IopfParams, dev: number): MmId[] {
@@ -97,9 +103,11 @@ export function smmuConfig(c: IopfParams): SmmuConfig {
       stall_force: c.stallForce,
       ...(c.vhe && (c.hyp ?? true) ? { e2h: true } : {}),
     },
-    masters: Array.from({ length: c.devices }, () => ({ domain: 0, ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
-    // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the lowest free ASID.
-    domains: [{ asid: 1 }],
+    nr_smmus: nrSmmus(c),
+    masters: Array.from({ length: c.devices }, (_, dev) => ({ domain: dev % nrSmmus(c), ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
+    // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the
+    // lowest free ASID of the one global xarray, so the second SMMU's domain gets 2.
+    domains: Array.from({ length: nrSmmus(c) }, (_, k) => ({ asid: k + 1 })),
     nr_mms: mmCount(c),
     nr_pages: nrPages(c),
     nr_iovas: c.iovas,

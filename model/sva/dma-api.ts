@@ -11,10 +11,11 @@ import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { arm_smmu_tlb_inv_range_asid } from '../arm-smmu-v3/tlb.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
+import type { DomainId } from '../ids.ts';
 import { dmaApiOwner } from './config.ts';
 
-/** The DMA domain: every master is attached to domain 0. */
-const DOMAIN = 0;
+/** The DMA domain whose IOVAs the thread maps: domain 0 (with `smmus` 2, the first SMMU's). */
+const DOMAIN = 0 as DomainId;
 
 /** The CMD_SYNC owner of the DMA-API thread: the number after the others' (config.ts). */
 export { dmaApiOwner };
@@ -51,7 +52,7 @@ export function dmaApiProcess(c: IopfParams): Process<State> {
         apply: (d, _self, iova) => {
           const dom = d.arm_smmu.domains[DOMAIN]!;
           dom.iovas[iova] = 'unmapping';
-          arm_smmu_tlb_inv_range_asid(d.arm_smmu, dom.asid, iova, dmaApiOwner(c));
+          arm_smmu_tlb_inv_range_asid(d.arm_smmu, DOMAIN, dom.asid, iova, dmaApiOwner(c));
         },
         showChoice: (i) => `iova ${i}`,
       }),

@@ -25,7 +25,7 @@ import { arm_smmu_btm_tlbi_va, cpuTlbiRegime } from '../arm-smmu-v3/tlb.ts';
 import { ioasid_alloc } from '../ioasid/ioasid.ts';
 import { IOMMU_SVA_PASID_SET } from '../iommu-sva/iommu-sva-lib.ts';
 import { mm_init } from '../mm/mm.ts';
-import { asPasid, type MmId, type NotifierId, type Pasid } from '../ids.ts';
+import { asPasid, type MmId, type NotifierId, type Pasid, type SmmuId } from '../ids.ts';
 import {
   mmu_notifier_invalidate_range_done,
   mmu_notifier_invalidate_range_next,
@@ -39,7 +39,7 @@ import { faultWaitsForPageLock, handleMmFault, writebackProcess } from './writeb
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
-import { exitOwner, mmConfig, mmCount, nextMm, procOwner, vmLayout } from './config.ts';
+import { exitOwner, mmConfig, mmCount, nextMm, nrSmmus, procOwner, vmLayout } from './config.ts';
 import { mmputById } from './pasid.ts';
 import { svaView } from './view.ts';
 import { smmu_mm_invalidate, smmu_mm_release } from './tracepoints.ts';
@@ -331,17 +331,18 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
     if (c.msi) processes.push(...msiProcesses(c.msi).map((p) => focusProcess(p, (s: State) => s.msi[0]!)));
     if (c.httu) processes.push(writebackProcess(c));
     processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
+    // One consumer per SMMU (instance k performs SMMU k's queue).
     processes.push({
       name: 'smmu_cmdq',
-      instances: 1,
+      instances: nrSmmus(c),
       steps: [
         step<State, number>({
           name: 'arm_smmu_cmdq_consume',
-          doc: 'the SMMU performs a queued command: any one before the first CMD_SYNC, or that sync once all before it are done',
+          doc: 'the SMMU performs a queued command of its own queue: any one before the first CMD_SYNC, or that sync once all before it are done',
           source: 'hardware',
           locks: 'none (the SMMU)',
-          choices: (s) => (c.cmdq === 'fifo' ? cmdq_consumable_fifo(s.arm_smmu) : cmdq_consumable(s.arm_smmu)),
-          apply: (d, _self, i) => arm_smmu_cmdq_consume(d.arm_smmu, i),
+          choices: (s, self) => (c.cmdq === 'fifo' ? cmdq_consumable_fifo(s.arm_smmu, self as SmmuId) : cmdq_consumable(s.arm_smmu, self as SmmuId)),
+          apply: (d, self, i) => arm_smmu_cmdq_consume(d.arm_smmu, self as SmmuId, i),
           showChoice: (i) => `cmd ${i}`,
         }),
       ],

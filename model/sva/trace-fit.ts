@@ -102,7 +102,14 @@ export function observableSva(s: State, c: IopfParams): State {
   if (!init) initial.set(c, (init = initialState(c)));
   return {
     ...s,
-    arm_smmu: { ...s.arm_smmu, tlb: init.arm_smmu.tlb, atc: init.arm_smmu.atc, cdcache: init.arm_smmu.cdcache, events: init.arm_smmu.events },
+    arm_smmu: {
+      ...s.arm_smmu,
+      tlb: init.arm_smmu.tlb,
+      atc: init.arm_smmu.atc,
+      cdcache: init.arm_smmu.cdcache,
+      events: init.arm_smmu.events,
+      ...(s.arm_smmu.smmus ? { smmus: s.arm_smmu.smmus.map((q, i) => ({ ...q, tlb: init.arm_smmu.smmus![i]!.tlb })) } : {}),
+    },
     ghost: init.ghost,
   };
 }

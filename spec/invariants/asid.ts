@@ -3,7 +3,7 @@
 // TLBI by that ASID reach the SMMU TLB entries of that address space, and no other address space.
 import type { Invariant } from '../../explorer/model.ts';
 import { asidOf } from '../../model/mm/context.ts';
-import { PRIVATE_TLB_ENTRY, type AsidEntry, type Cd, type TlbEntry } from '../../model/arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, smmuDevices, type AsidEntry, type Cd, type TlbEntry } from '../../model/arm-smmu-v3/state.ts';
 import type { State } from '../../model/state.ts';
 
 /** The ASID CPU `cpu` runs with: active_asids, or the reserved one a rollover took it to. */
@@ -73,11 +73,13 @@ export const asidUnique: Invariant<State> = {
     'arm-smmu-v3-sva.c arm_smmu_share_asid ("All devices bound to this mm use the same cd struct"; a private ASID is seized before the mm uses it), arm_smmu_mmu_notifier_put (TLBI of the ASID before arm_smmu_free_shared_cd frees it); kernel-notes 1c-1d',
   holds: (s) => {
     if (!validCdsAgree(s)) return false;
-    const tlb = s.arm_smmu.tlb;
-    for (let asid = 0; asid < tlb.length; asid++) {
-      const owner = s.arm_smmu.asid_xa[asid];
-      if (!owner) continue; // entries of a free ASID are stale until it is given out again
-      for (const e of tlb[asid]!) if (e !== null && !entryOf(owner, e)) return false;
+    // asid_xa is global: on every SMMU an ASID's entries belong to its one owner.
+    for (const { tlb } of smmuDevices(s.arm_smmu)) {
+      for (let asid = 0; asid < tlb.length; asid++) {
+        const owner = s.arm_smmu.asid_xa[asid];
+        if (!owner) continue; // entries of a free ASID are stale until it is given out again
+        for (const e of tlb[asid]!) if (e !== null && !entryOf(owner, e)) return false;
+      }
     }
     return true;
   },
@@ -90,5 +92,5 @@ export const seizedAsidInvalidated: Invariant<State> = {
   source:
     'v5.10 "iommu/arm-smmu-v3: Seize private ASID": arm_smmu_share_asid, "Invalidate TLB entries previously associated with that context" (arm_smmu_tlb_inv_asid, arm-smmu-v3-sva.c:84-85 at v5.13-rc6) before xa_erase',
   holds: (s) =>
-    s.arm_smmu.asid_xa.every((e, asid) => e?.type !== 'shared' || !s.arm_smmu.tlb[asid]!.includes(PRIVATE_TLB_ENTRY)),
+    s.arm_smmu.asid_xa.every((e, asid) => e?.type !== 'shared' || smmuDevices(s.arm_smmu).every(({ tlb }) => !tlb[asid]!.includes(PRIVATE_TLB_ENTRY))),
 };

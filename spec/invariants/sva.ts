@@ -2,7 +2,7 @@
 // clause of the issue, each with where it comes from. They read the slices of model/sva/ and
 // presume the `smmu` part is on (the `sva` model's configs). Witnesses: spec/witnesses-sva.ts;
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
-import { PRIVATE_TLB_ENTRY } from '../../model/arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, smmuDevices } from '../../model/arm-smmu-v3/state.ts';
 import type { Invariant } from '../../explorer/model.ts';
 import { ioasidHolderKey, type IoasidHolder } from '../../model/ioasid/ioasid.ts';
 import { mmHolderKey, type MmHolder } from '../../model/mm/mm.ts';
@@ -38,12 +38,13 @@ function everyAtcEntry(s: State, ok: (dev: number, ssid: number, page: number, m
 
 /** Does `ok` hold for every TLB entry of an mm (asid, page, mm)? The private io-pgtable's are skipped. */
 function everyTlbEntry(s: State, ok: (asid: number, page: number, mm: number) => boolean): boolean {
-  const tlb = s.arm_smmu.tlb;
-  for (let asid = 0; asid < tlb.length; asid++) {
-    const row = tlb[asid]!;
-    for (let page = 0; page < row.length; page++) {
-      const mm = row[page]!;
-      if (mm !== null && mm !== PRIVATE_TLB_ENTRY && !ok(asid, page, mm)) return false;
+  for (const { tlb } of smmuDevices(s.arm_smmu)) {
+    for (let asid = 0; asid < tlb.length; asid++) {
+      const row = tlb[asid]!;
+      for (let page = 0; page < row.length; page++) {
+        const mm = row[page]!;
+        if (mm !== null && mm !== PRIVATE_TLB_ENTRY && !ok(asid, page, mm)) return false;
+      }
     }
   }
   return true;

@@ -7,7 +7,9 @@ import { arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
 import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmu_init } from '../../model/arm-smmu-v3/init.ts';
 import { BIND_ALLOC_FAILURES } from '../../model/arm-smmu-v3/state.ts';
-import type { DeviceId, MmId, NotifierId } from '../../model/ids.ts';
+import type { DeviceId, MmId, NotifierId, SmmuId } from '../../model/ids.ts';
+
+const SMMU0 = 0 as SmmuId;
 import {
   __arm_smmu_sva_bind,
   __arm_smmu_sva_bind_register,
@@ -56,7 +58,7 @@ function system(features: { coherency?: boolean; stall_force?: boolean; iopf?: b
   return { smmu, mms, ioasid: ioasid_init({ nr_ids: 4, max_private: 1, max_set: 1, max_refs: 8, max_dev: 1 }), cpu_asid };
 }
 const drain = (d: SvaView) => {
-  while (d.smmu.cmdq.length > 0) arm_smmu_cmdq_consume(d.smmu, 0);
+  while (d.smmu.cmdq.length > 0) arm_smmu_cmdq_consume(d.smmu, SMMU0, 0);
   expect(cmdq_sync_done(d.smmu, OWNER)).toBe(true);
 };
 /** bind, and the install's second half after the first sync, as the bind steps would. */

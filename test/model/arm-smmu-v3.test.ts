@@ -17,7 +17,9 @@ import { arm_smmu_fetch_cd, arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dwo
 import { arm_smmu_cmdq_consume, cmdq_consumable, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
 import { smmuCodec, smmu_init, type SmmuConfig } from '../../model/arm-smmu-v3/init.ts';
 import type { Features, SmmuState } from '../../model/arm-smmu-v3/state.ts';
-import type { Asid, DeviceId, DomainId, MmId } from '../../model/ids.ts';
+import type { Asid, DeviceId, DomainId, MmId, SmmuId } from '../../model/ids.ts';
+
+const SMMU0 = 0 as SmmuId;
 import {
   arm_smmu_ats_translate,
   arm_smmu_atc_inv_domain,
@@ -60,17 +62,17 @@ function system(features: Partial<Features> = {}): AsidView {
   return { smmu: smmu_init(smmuConfig(features)), mms, cpu_asid };
 }
 const drain = (s: SmmuState) => {
-  while (s.cmdq.length > 0) arm_smmu_cmdq_consume(s, 0);
+  while (s.cmdq.length > 0) arm_smmu_cmdq_consume(s, SMMU0, 0);
 };
 
 describe('command queue', () => {
   it('commands before the first CMD_SYNC may be performed in any order; the sync completes last', () => {
     const { smmu } = system();
-    arm_smmu_tlb_inv_asid(smmu, asid(2), 1);
+    arm_smmu_tlb_inv_asid(smmu, SMMU0, asid(2), 1);
     arm_smmu_atc_inv_domain(smmu, dom(0), 1, -1, 2);
     expect(smmu.masters.every((m) => !m.ats_enabled)).toBe(true);
     expect(smmu.cmdq).toHaveLength(2); // no ATS master: atc_inv_domain is a no-op
-    expect(cmdq_consumable(smmu)).toEqual([0]);
+    expect(cmdq_consumable(smmu, SMMU0)).toEqual([0]);
     expect(cmdq_sync_done(smmu, 1)).toBe(false);
     drain(smmu);
     expect(cmdq_sync_done(smmu, 1)).toBe(true);
@@ -80,10 +82,10 @@ describe('command queue', () => {
     const d = system();
     d.smmu.domains[0]!.cdtab[1] = { v: true, epd0: false, s: false, r: true, asid: asid(2), ttb: { type: 'mm', mm: mmId(1) } };
     handle_mm_fault(d.mms[1]!, 0, 'r');
-    arm_smmu_tlb_inv_asid(d.smmu, asid(2), 0);
-    arm_smmu_cmdq_consume(d.smmu, 0); // TLBI performed
+    arm_smmu_tlb_inv_asid(d.smmu, SMMU0, asid(2), 0);
+    arm_smmu_cmdq_consume(d.smmu, SMMU0, 0); // TLBI performed
     expect(arm_smmu_translate(d, dev(0), 1, 0, 'r')).toEqual({ result: 'ok', mm: 1 });
-    arm_smmu_cmdq_consume(d.smmu, 0); // CMD_SYNC
+    arm_smmu_cmdq_consume(d.smmu, SMMU0, 0); // CMD_SYNC
     expect(d.smmu.tlb[2]![0]).toBe(1);
   });
 });
@@ -252,7 +254,7 @@ describe('translation, ATS and the caches', () => {
     d.smmu.cmdq.push({ op: 'TLBI_NH_VA', asid: asid(2), page: 1 }, { op: 'TLBI_NH_ASID', asid: asid(2) });
     drain(d.smmu);
     expect(d.smmu.tlb[2]![1]).toBe(1);
-    arm_smmu_tlb_inv_asid(d.smmu, asid(2), 1);
+    arm_smmu_tlb_inv_asid(d.smmu, SMMU0, asid(2), 1);
     expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['TLBI_EL2_ASID', 'CMD_SYNC']);
     drain(d.smmu);
     expect(d.smmu.tlb[2]![1]).toBeNull();

@@ -7,16 +7,17 @@
 // reach.
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from '../../../model/arm-smmu-v3/cmdq.ts';
-import type { SmmuState } from '../../../model/arm-smmu-v3/state.ts';
-import type { Asid } from '../../../model/ids.ts';
+import { domainSmmu, smmuDevice, type SmmuState } from '../../../model/arm-smmu-v3/state.ts';
+import type { Asid, DomainId } from '../../../model/ids.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { State } from '../../../model/state.ts';
 import { invalidateRangeStep } from '../../../model/sva/processes.ts';
 
 /** arm_smmu_tlb_inv_range_asid with `.opcode = CMDQ_OP_TLBI_NH_VA` whatever the features. */
-function nhInvRange(d: SmmuState, asid: Asid, page: number, owner: number): void {
-  arm_smmu_cmdq_issue_cmd(d, { op: 'TLBI_NH_VA', asid, page });
-  arm_smmu_cmdq_issue_sync(d, owner);
+function nhInvRange(d: SmmuState, domain: DomainId, asid: Asid, page: number, owner: number): void {
+  const q = smmuDevice(d, domainSmmu(domain));
+  arm_smmu_cmdq_issue_cmd(q, { op: 'TLBI_NH_VA', asid, page });
+  arm_smmu_cmdq_issue_sync(q, owner);
 }
 
 export default defineVariant<State, IopfParams>({

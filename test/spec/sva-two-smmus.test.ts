@@ -1,0 +1,133 @@
+// Two SMMUs (param smmus): the layout of one-SMMU configs is as it was, each SMMU has its own TLB and
+// queue, invalidation-reaches-every-smmu on hand-made states, and at sva-two-smmus the mutation
+// notifier-per-mm (one notifier for the mm, on the first SMMU's domain) leaves the second SMMU's
+// entry behind when munmap's flush completes. The baseline's count and verdict at sva-two-smmus are
+// test/spec/configs.test.ts's.
+import { describe, expect, it } from 'vitest';
+import { explore } from '../../explorer/bfs.ts';
+import { encodeToArray } from '../../explorer/codec.ts';
+import { compile } from '../../explorer/compile.ts';
+import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
+import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
+import { smmuDevice } from '../../model/arm-smmu-v3/state.ts';
+import { arm_smmu_tlb_inv_range_asid } from '../../model/arm-smmu-v3/tlb.ts';
+import type { Asid, DomainId, MmId, NotifierId, SmmuId } from '../../model/ids.ts';
+import { initialState, stateCodec } from '../../model/layout.ts';
+import type { State } from '../../model/state.ts';
+import { invalidationReachesEverySmmu } from '../../spec/invariants/smmus.ts';
+import sva from '../../spec/sva.ts';
+import config from '../../spec/configs/sva-two-smmus.json' with { type: 'json' };
+import notifierPerMm from '../../spec/variants/sva/notifier-per-mm.ts';
+import { svaSmall, svaVariant } from './sva-helpers.ts';
+
+const params = sva.params.parse(config.params);
+const MM = 0 as MmId;
+const ASID = 3 as Asid;
+const smmu = (k: number): SmmuId => k as SmmuId;
+
+/**
+ * sva-two-smmus with mm 0's munmap of page 0 flushed (PTE cleared, every invalidate_range returned),
+ * a notifier of the mm linked on each domain in `domains`, and SMMU k's TLB holding the page for
+ * each k in `tlb`.
+ */
+function flushed(domains: number[], tlb: number[], atc: number[] = []): State {
+  const s = structuredClone(initialState(params));
+  const m = s.mms[MM]!;
+  m.pages[0]!.pte = 'zapped';
+  m.unmap = { page: 0, phase: 'range_end', pending: [] };
+  domains.forEach((dom, i) => {
+    s.arm_smmu.mmu_notifiers[i] = { domain: dom as DomainId, mm: MM, refs: 1, cleared: false, cd: ASID, freeing: false };
+    m.notifiers.push({ id: i as NotifierId, ops: dom, users: 1, linked: true });
+  });
+  for (const k of tlb) smmuDevice(s.arm_smmu, smmu(k)).tlb[ASID]![0] = MM;
+  for (const sid of atc) s.arm_smmu.atc[sid]![1]![0] = MM;
+  return s;
+}
+
+const holds = (s: State, c = params): boolean => invalidationReachesEverySmmu.holds(s, c);
+
+describe('several SMMUs', () => {
+  it('one-SMMU configs keep their layout: the slice has no smmus field; two SMMUs are two domains, one master each', () => {
+    expect('smmus' in initialState(svaSmall).arm_smmu).toBe(false);
+    const two = initialState(params);
+    expect(two.arm_smmu.smmus).toHaveLength(1);
+    expect(two.arm_smmu.masters.map((m) => m.domain)).toEqual([0, 1]);
+    // Both private ASIDs come from the one global arm_smmu_asid_xa.
+    expect(two.arm_smmu.domains.map((d) => d.asid)).toEqual([1, 2]);
+    expect(encodeToArray(stateCodec(params), two).length).toBeGreaterThan(encodeToArray(stateCodec(svaSmall), initialState(svaSmall)).length);
+  });
+
+  it("each SMMU performs its own queue: a TLBI for a domain of SMMU 1 leaves SMMU 0's TLB alone", () => {
+    const s = flushed([], [0, 1]);
+    arm_smmu_tlb_inv_range_asid(s.arm_smmu, 1 as DomainId, ASID, 0, 7);
+    expect(s.arm_smmu.cmdq).toEqual([]);
+    expect(smmuDevice(s.arm_smmu, smmu(1)).cmdq.map((c) => c.op)).toEqual(['TLBI_NH_VA', 'CMD_SYNC']);
+    expect(cmdq_sync_done(s.arm_smmu, 7)).toBe(false);
+    arm_smmu_cmdq_consume(s.arm_smmu, smmu(1), 0);
+    arm_smmu_cmdq_consume(s.arm_smmu, smmu(1), 0);
+    expect(cmdq_sync_done(s.arm_smmu, 7)).toBe(true);
+    expect(smmuDevice(s.arm_smmu, smmu(1)).tlb[ASID]![0]).toBeNull();
+    expect(s.arm_smmu.tlb[ASID]![0]).toBe(MM);
+  });
+});
+
+describe('invalidation-reaches-every-smmu on hand-made states', () => {
+  it('holds when each SMMU caching the page has a notifier of the mm on its domain', () => {
+    expect(holds(flushed([0, 1], [0, 1], [0, 1]))).toBe(true);
+    expect(holds(flushed([0], [0], [0]))).toBe(true);
+  });
+
+  it("fails when SMMU 1's TLB or device 1's ATC holds the page and the mm's only notifier is on SMMU 0's domain", () => {
+    expect(holds(flushed([0], [0, 1]))).toBe(false);
+    expect(holds(flushed([0], [], [1]))).toBe(false);
+  });
+
+  it('reads the flush: before every invalidate_range returned, or after the frame is freed, it says nothing', () => {
+    const pending = flushed([0], [1]);
+    pending.mms[MM]!.unmap!.pending = [0 as NotifierId];
+    expect(holds(pending)).toBe(true);
+    const zapped = flushed([0], [1]);
+    zapped.mms[MM]!.unmap!.phase = 'zapped';
+    expect(holds(zapped)).toBe(true);
+  });
+
+  it("with BTM the CPU's broadcast reaches every SMMU's TLB, but not the ATCs", () => {
+    const btm = sva.params.parse({ ...config.params, btm: true });
+    const s = flushed([0], [1], [1]);
+    s.arm_smmu.features.btm = true;
+    expect(holds(s, btm)).toBe(false);
+    s.arm_smmu.atc[1]![1]![0] = null;
+    expect(holds(s, btm)).toBe(true);
+  });
+
+  it('an unlinked notifier (mmu_notifier_put, mn_hlist_release) reaches nothing', () => {
+    const s = flushed([0, 1], [1]);
+    s.mms[MM]!.notifiers[1]!.linked = false;
+    expect(holds(s)).toBe(false);
+  });
+});
+
+describe(`notifier-per-mm at sva-two-smmus (depth ${config.bounds.maxDepth})`, () => {
+  const r = explore(compile(svaVariant(notifierPerMm), params), { continueAfterViolation: true, maxDepth: config.bounds.maxDepth });
+
+  it(`→ ${notifierPerMm.expect.violates.join(', ')}`, () => {
+    expect(notifierPerMm.expect.config).toBe('sva-two-smmus');
+    expect(verdictOf(r, [], config.expect.violates)).toEqual(expectedVerdict(notifierPerMm.expect, []));
+  });
+
+  it("the second device's bind joins the first domain's notifier, and SMMU 1 keeps the entry after the flush", () => {
+    const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'invalidation-reaches-every-smmu') : undefined;
+    expect(v?.length).toBe(42);
+    const steps = v!.trace.map((t) => `${t.move?.process}/${t.move?.step}`);
+    expect(steps).toContain('driver/arm_smmu_mmu_notifier_get/join_domain');
+    const last = v!.trace.at(-1)!.state as State;
+    expect(last.arm_smmu.mmu_notifiers.filter((n) => n !== null).map((n) => n.domain)).toEqual([0]);
+    expect(smmuDevice(last.arm_smmu, smmu(1)).tlb.some((row) => row[0] === MM)).toBe(true);
+    expect(last.arm_smmu.domains[1]!.cdtab[1]!.v).toBe(true);
+  });
+
+  it('the baseline reaches the witness every-smmu-caches-the-mm within the bound', () => {
+    const base = explore(compile(sva, params), { maxDepth: config.bounds.maxDepth });
+    expect(base.witnesses.find((w) => w.name === 'every-smmu-caches-the-mm')?.reached).toBe(true);
+  });
+});

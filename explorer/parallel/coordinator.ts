@@ -7,18 +7,15 @@
 // number of threads.
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
-import { hidesCycles, livenessSkipped, overMemory, reducing } from '../bfs.ts';
+import { expansionPasses, hidesCycles, livenessSkipped, overMemory, reducing, reductionNote } from '../bfs.ts';
 import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
-import { errorMessage, ModelError } from '../errors.ts';
+import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
-import { locateMisfit } from '../codec-locate.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
 import { foundViolations, searchResult, searchStats } from '../search-result.ts';
 import { PackedVec, U32Vec } from '../store.ts';
-import { checkCanonicalize } from '../symmetry-check.ts';
-import { checkCanonicalEncoding } from '../canonical-check.ts';
 import { NO_PARENT } from '../trace/rebuild.ts';
 import { ByteWriter } from './bytes.ts';
 import { replayEvents, type Judged } from './events.ts';
@@ -55,7 +52,6 @@ const MAX_LOAD = 0.9;
 /** Why a search cannot run on several threads yet, or null when it can. */
 export function parallelUnsupported(compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
   if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
-  if (reducing(compiled, options)) return "the partial-order reduction of independent processes runs on one thread (it saves more than a second thread would; --no-por --workers N to trade it for threads)";
   if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options)) {
     return 'liveness needs the whole state graph, which the one-thread search keeps (--no-liveness to check safety on more)';
   }
@@ -72,6 +68,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   const stopsTheSearch = (name: string): boolean => !keepGoing && !known.has(name);
   const checkDeadlock = (options.checkDeadlock ?? true) && (model.checkDeadlock ?? true);
   const settings: ExpandSettings = {
+    passes: expansionPasses(compiled, options),
+    checkIndependence: options.checkIndependence ?? false,
     checkDeadlock,
     checkSymmetry: options.checkSymmetry ?? false,
     stopping: new Set([...invariants.map((i) => i.name), ...compiled.actionProperties.map((p) => p.name), 'deadlock'].filter(stopsTheSearch)),
@@ -115,39 +113,26 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
 
   // Initial states: as bfs.ts, on this thread.
   const writer = new IntWriter(256);
-  const judgeInitial = (s: S, at: Pick<FoundRecord, 'id' | 'initIndex'>, where: string): void => {
-    if (settings.checkSymmetry) {
-      checkCanonicalize(compiled, s, `the state after ${where}`);
-      checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
-    }
-    invariants.forEach((inv, i) => {
-      if (judged.violated[i]) return;
-      let holds: boolean;
-      try {
-        holds = inv.holds(s);
-      } catch (e) {
-        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
-      }
-      if (!holds) {
-        judged.violated[i] = true;
-        judged.found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
-        if (stopsTheSearch(inv.name)) judged.stop = true;
-      }
-    });
-    witnesses.forEach((w, i) => {
-      if (!judged.reached[i] && w.reached(s)) judged.reached[i] = true;
-    });
+  type At = Pick<FoundRecord, 'id' | 'initIndex'>;
+  const verdicts: Verdicts<At> = {
+    violated: judged.violated,
+    reached: judged.reached,
+    invariantFails(i, at) {
+      const inv = invariants[i]!;
+      judged.violated[i] = true;
+      judged.found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
+      if (stopsTheSearch(inv.name)) judged.stop = true;
+    },
+    witnessReached(i) {
+      judged.reached[i] = true;
+    },
   };
+  const judgeInitial = (s: S, at: At, where: string): void => judgeState(compiled, s, where, settings.checkSymmetry, verdicts, at);
   compiled.initStates.forEach((s, i) => {
     if (judged.stop) return;
     const where = `initial state ${i}`;
     if (constraint && !constraint(s)) return judgeInitial(s, { id: 0, initIndex: i }, where);
-    writer.reset();
-    try {
-      codec.encode(canonicalize ? canonicalize(s) : s, writer);
-    } catch (e) {
-      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
-    }
+    encodeState(compiled, writer, canonicalize ? canonicalize(s) : s, where);
     fingerprint(writer.buf, writer.len);
     if (!table.insert(lastFingerprint.hi, lastFingerprint.lo, INITIAL_OWNER)) return;
     const id = parents.length;
@@ -269,7 +254,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         actionBits,
       });
       generated += outcome.generated;
-      if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut, winners.chunksDone);
+      if (!atBound) addFired(compiled, settings.passes, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut, winners.chunksDone);
       if (!judged.stop) growth = Math.max(1, outcome.committed / count);
       for (let w = 0; w < outcome.committed; w++) {
         parents.push(winners.parent[w]!);
@@ -311,5 +296,6 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   };
   let stats: Stats = { ...searchStats(compiled, record), workers: threadsUsed };
   if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
+  if (reducing(compiled, options)) stats = { ...stats, reduction: [stats.reduction, reductionNote(compiled)].filter((r) => r !== undefined).join('; ') };
   return searchResult(compiled, record, stats, foundViolations(compiled, record));
 }

@@ -152,13 +152,7 @@ export class VarintQueue {
   }
 
   private readByte(): number {
-    if (this.readPos === this.chunkSize) {
-      // A consumed chunk is dropped at once, so the queue holds only the unread part.
-      this.chunks[this.readChunk] = EMPTY;
-      this.readChunk++;
-      this.readPos = 0;
-      if (this.chunks[this.readChunk] === SPILLED) this.chunks[this.readChunk] = this.spill!.load(this.readChunk);
-    }
+    if (this.readPos === this.chunkSize) this.nextReadChunk();
     return (this.chunks[this.readChunk] as Uint8Array)[this.readPos++] as number;
   }
 
@@ -182,6 +176,10 @@ export class VarintQueue {
       for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
     }
     this.count++;
+    this.notePeaks();
+  }
+
+  private notePeaks(): void {
     if (this.count > this.peakCount) this.peakCount = this.count;
     const held = this.heldBytes;
     if (held > this.peakBytes) this.peakBytes = held;
@@ -199,6 +197,90 @@ export class VarintQueue {
     out.len = len;
     this.count--;
     if (this.count === 0) this.spill?.clear();
+  }
+
+  /**
+   * Appends `count` vectors already encoded as this queue encodes them (the parallel search's level
+   * buffers, parallel/bytes.ts), bytes `start` to `end` of `src`: copied a chunk at a time.
+   */
+  pushEncoded(src: Uint8Array, start: number, end: number, count: number): void {
+    let at = start;
+    while (at < end) {
+      if (this.writePos === this.chunkSize) this.writeByte(src[at++] as number);
+      const n = Math.min(end - at, this.chunkSize - this.writePos);
+      (this.chunks[this.writeChunk] as Uint8Array).set(src.subarray(at, at + n), this.writePos);
+      this.writePos += n;
+      at += n;
+    }
+    this.count += count;
+    this.notePeaks();
+  }
+
+  /**
+   * Takes vectors as their encoded bytes, at least one and at most `maxCount`, while they fit in
+   * `maxBytes`: the bytes, and where each vector ends in them.
+   */
+  shiftEncoded(maxCount: number, maxBytes: number): { bytes: Uint8Array; ends: Float64Array } {
+    const ends: number[] = [];
+    let out = new Uint8Array(Math.min(1 << 16, Math.max(16, maxBytes)));
+    let len = 0;
+    while (ends.length < Math.min(maxCount, this.count)) {
+      const size = this.encodedSize();
+      if (ends.length > 0 && len + size > maxBytes) break;
+      if (len + size > out.length) {
+        const bigger = new Uint8Array(Math.max(out.length * 2, len + size));
+        bigger.set(out.subarray(0, len));
+        out = bigger;
+      }
+      for (let left = size; left > 0; ) {
+        if (this.readPos === this.chunkSize) this.nextReadChunk();
+        const n = Math.min(left, this.chunkSize - this.readPos);
+        out.set((this.chunks[this.readChunk] as Uint8Array).subarray(this.readPos, this.readPos + n), len);
+        this.readPos += n;
+        len += n;
+        left -= n;
+      }
+      ends.push(len);
+    }
+    this.count -= ends.length;
+    if (this.count === 0) this.spill?.clear();
+    return { bytes: out.subarray(0, len), ends: Float64Array.from(ends) };
+  }
+
+  /** Bytes of the next vector's encoding, read ahead without taking it. */
+  private encodedSize(): number {
+    let chunk = this.readChunk;
+    let pos = this.readPos;
+    let size = 0;
+    // Terminal bytes (below 0x80) left to pass: the length's, then, once it is read, one per value.
+    let z = 0;
+    let shift = 0;
+    let left = -1;
+    for (;;) {
+      if (pos === this.chunkSize) {
+        chunk++;
+        pos = 0;
+        if (this.chunks[chunk] === SPILLED) this.chunks[chunk] = this.spill!.load(chunk);
+      }
+      const b = (this.chunks[chunk] as Uint8Array)[pos++] as number;
+      size++;
+      if (left < 0) {
+        z |= (b & 0x7f) << shift;
+        shift += 7;
+        if (b < 0x80) left = unzigzag(z);
+      } else if (b < 0x80) {
+        left--;
+      }
+      if (left === 0) return size;
+    }
+  }
+
+  private nextReadChunk(): void {
+    // A consumed chunk is dropped at once, so the queue holds only the unread part.
+    this.chunks[this.readChunk] = EMPTY;
+    this.readChunk++;
+    this.readPos = 0;
+    if (this.chunks[this.readChunk] === SPILLED) this.chunks[this.readChunk] = this.spill!.load(this.readChunk);
   }
 
   get heldBytes(): number {

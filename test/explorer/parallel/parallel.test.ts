@@ -153,6 +153,31 @@ describe('parallel search: the same result as one thread', () => {
     await expect(exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(error.message);
   });
 
+  it('a frontier past its memory budget spills to disk and comes back in rounds: the same search as with no budget', async () => {
+    const budget = 1 << 13;
+    const lifo = { model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 }, variant: prodconsLifo as AnyVariant };
+    // The case, its options, and whether its frontier outgrows the budget before the search ends.
+    const cases: [Case, ExploreOptions, boolean][] = [
+      [{ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } }, {}, true],
+      // At the depth bound, the first unseen successor is in one round and later rounds count none.
+      [{ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } }, { maxDepth: 14 }, true],
+      // Violations found in levels handed out in many rounds; the first one stops the search in one.
+      [lifo, { continueAfterViolation: true }, true],
+      [lifo, {}, false],
+    ];
+    for (const [c, options, spills] of cases) {
+      const { compiled, source } = setup(c);
+      const one = explore(compiled, { liveness: false, ...options });
+      const spilled = await exploreParallel(compiled, { liveness: false, frontierMemoryBytes: budget, ...options }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
+      expect(summary(spilled), JSON.stringify(options)).toEqual(summary(one));
+      if (spills) expect(spilled.stats.frontierSpilledBytes ?? 0, JSON.stringify(options)).toBeGreaterThan(0);
+      expect(spilled.stats.workers).toBe(2);
+    }
+    const { compiled, source } = setup(cases[0]![0]);
+    const kept = await exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
+    expect(kept.stats.frontierSpilledBytes).toBeUndefined();
+  });
+
   it('a level that overflows the table is expanded again with a larger one, to the same counts', async () => {
     const { compiled, source } = setup({ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } });
     const one = explore(compiled, { liveness: false });

@@ -221,58 +221,69 @@ export class VarintQueue {
    * `maxBytes`: the bytes, and where each vector ends in them.
    */
   shiftEncoded(maxCount: number, maxBytes: number): { bytes: Uint8Array; ends: Float64Array } {
-    const ends: number[] = [];
-    let out = new Uint8Array(Math.min(1 << 16, Math.max(16, maxBytes)));
-    let len = 0;
-    while (ends.length < Math.min(maxCount, this.count)) {
-      const size = this.encodedSize();
-      if (ends.length > 0 && len + size > maxBytes) break;
-      if (len + size > out.length) {
-        const bigger = new Uint8Array(Math.max(out.length * 2, len + size));
-        bigger.set(out.subarray(0, len));
-        out = bigger;
-      }
-      for (let left = size; left > 0; ) {
-        if (this.readPos === this.chunkSize) this.nextReadChunk();
-        const n = Math.min(left, this.chunkSize - this.readPos);
-        out.set((this.chunks[this.readChunk] as Uint8Array).subarray(this.readPos, this.readPos + n), len);
-        this.readPos += n;
-        len += n;
-        left -= n;
-      }
-      ends.push(len);
-    }
-    this.count -= ends.length;
-    if (this.count === 0) this.spill?.clear();
-    return { bytes: out.subarray(0, len), ends: Float64Array.from(ends) };
-  }
-
-  /** Bytes of the next vector's encoding, read ahead without taking it. */
-  private encodedSize(): number {
+    const most = Math.min(maxCount, this.count);
+    const ends = new Float64Array(most);
+    const end = this.chunkSize;
+    // A cursor ahead of the reader, measuring one vector after the other: its length, then one
+    // terminal byte (below 0x80) a value.
     let chunk = this.readChunk;
     let pos = this.readPos;
-    let size = 0;
-    // Terminal bytes (below 0x80) left to pass: the length's, then, once it is read, one per value.
-    let z = 0;
-    let shift = 0;
-    let left = -1;
-    for (;;) {
-      if (pos === this.chunkSize) {
-        chunk++;
-        pos = 0;
-        if (this.chunks[chunk] === SPILLED) this.chunks[chunk] = this.spill!.load(chunk);
-      }
-      const b = (this.chunks[chunk] as Uint8Array)[pos++] as number;
-      size++;
-      if (left < 0) {
+    let buf = this.chunks[chunk] as Uint8Array;
+    let len = 0;
+    let n = 0;
+    while (n < most) {
+      const startChunk = chunk;
+      const startPos = pos;
+      let size = 0;
+      let z = 0;
+      let shift = 0;
+      for (;;) {
+        if (pos === end) {
+          buf = this.chunkAhead(++chunk);
+          pos = 0;
+        }
+        const b = buf[pos++] as number;
+        size++;
         z |= (b & 0x7f) << shift;
         shift += 7;
-        if (b < 0x80) left = unzigzag(z);
-      } else if (b < 0x80) {
-        left--;
+        if (b < 0x80) break;
       }
-      if (left === 0) return size;
+      for (let left = unzigzag(z); left > 0; ) {
+        if (pos === end) {
+          buf = this.chunkAhead(++chunk);
+          pos = 0;
+        }
+        const from = pos;
+        while (pos < end && left > 0) if ((buf[pos++] as number) < 0x80) left--;
+        size += pos - from;
+      }
+      if (n > 0 && len + size > maxBytes) {
+        chunk = startChunk;
+        pos = startPos;
+        break;
+      }
+      len += size;
+      ends[n++] = len;
     }
+    // The reader takes the bytes up to the cursor, a chunk's run at a time.
+    const out = new Uint8Array(len);
+    let at = 0;
+    while (this.readChunk < chunk || this.readPos < pos) {
+      if (this.readPos === end) this.nextReadChunk();
+      const to = this.readChunk === chunk ? pos : end;
+      out.set((this.chunks[this.readChunk] as Uint8Array).subarray(this.readPos, to), at);
+      at += to - this.readPos;
+      this.readPos = to;
+    }
+    this.count -= n;
+    if (this.count === 0) this.spill?.clear();
+    return { bytes: out, ends: ends.subarray(0, n) };
+  }
+
+  /** Chunk `c`, past the one being read, brought back from disk if it is there. */
+  private chunkAhead(c: number): Uint8Array {
+    if (this.chunks[c] === SPILLED) this.chunks[c] = this.spill!.load(c);
+    return this.chunks[c] as Uint8Array;
   }
 
   private nextReadChunk(): void {

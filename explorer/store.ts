@@ -218,9 +218,9 @@ export class VarintQueue {
 
   /**
    * Takes vectors as their encoded bytes, at least one and at most `maxCount`, while they fit in
-   * `maxBytes`: the bytes, and where each vector ends in them.
+   * `maxBytes`: the bytes, in a buffer `alloc` makes of their size, and where each vector ends in them.
    */
-  shiftEncoded(maxCount: number, maxBytes: number): { bytes: Uint8Array; ends: Float64Array } {
+  shiftEncoded(maxCount: number, maxBytes: number, alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size)): { bytes: Uint8Array; ends: Float64Array } {
     const most = Math.min(maxCount, this.count);
     const ends = new Float64Array(most);
     const end = this.chunkSize;
@@ -266,7 +266,7 @@ export class VarintQueue {
       ends[n++] = len;
     }
     // The reader takes the bytes up to the cursor, a chunk's run at a time.
-    const out = new Uint8Array(len);
+    const out = alloc(len);
     let at = 0;
     while (this.readChunk < chunk || this.readPos < pos) {
       if (this.readPos === end) this.nextReadChunk();

@@ -163,7 +163,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let threadsUsed = 1;
   try {
     while (!judged.stop && frontier.count > 0) {
-      const round = frontier.shiftEncoded(levelLeft, roundBytes);
+      const round = frontier.shiftEncoded(levelLeft, roundBytes, (size) => new Uint8Array(new SharedArrayBuffer(size)));
       const count = round.ends.length;
       if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
         pool = new WorkerPool(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
@@ -186,8 +186,6 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
       const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));
       const chunks = Math.ceil(count / chunkSize);
-      const shared = new SharedArrayBuffer(round.bytes.length);
-      new Uint8Array(shared).set(round.bytes);
       const starts = new Float64Array(new SharedArrayBuffer((chunks + 1) * 8));
       for (let c = 0; c < chunks; c++) starts[c] = c === 0 ? 0 : round.ends[c * chunkSize - 1]!;
       starts[chunks] = round.bytes.length;
@@ -200,7 +198,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
         control[LIMIT] = chunks;
         spec = {
-          frontier: shared,
+          frontier: round.bytes.buffer as SharedArrayBuffer,
           chunkStarts: starts.buffer as SharedArrayBuffer,
           chunkSize,
           count,

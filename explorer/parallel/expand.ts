@@ -39,6 +39,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
 
   // The chunk being expanded, and the state of it being expanded (SuccessorSink, Verdicts).
   building = true;
+  // A thread never stops inside a state: the replay cuts the level where the one-thread search stops (events.ts).
   readonly stopped = false;
   stepViolated: readonly boolean[] = [];
   violated: readonly boolean[] = [];

@@ -2,10 +2,10 @@
 // and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
-import { IntReader, IntWriter, searchFunctions, type Codec } from './codec.ts';
-import { successors } from './copy-on-touch.ts';
-import { actionsAt, choicesAtLabel, enabledMoves, groupedProcesses, isEnabled, type Action, type Compiled } from './compile.ts';
-import { errorMessage, ModelError, stepError } from './errors.ts';
+import { IntReader, IntWriter } from './codec.ts';
+import { enabledMoves, groupedProcesses, type Action, type Compiled } from './compile.ts';
+import { ModelError } from './errors.ts';
+import { encodeState, Expansion, judgeState, type Verdicts } from './expansion.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
@@ -14,10 +14,6 @@ import type { ExploreResult, IncompleteReason, Progress, Stats } from './result.
 import { foundViolations, searchResult, searchStats, type SearchRecord } from './search-result.ts';
 import { PackedVec, U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
-import { locateMisfit } from './codec-locate.ts';
-import { checkCanonicalize } from './symmetry-check.ts';
-import { checkCanonicalEncoding } from './canonical-check.ts';
-import { checkIndependence } from './independence-check.ts';
 import { writeCheckpoint, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
 
 export interface ExploreOptions {
@@ -73,7 +69,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const snap = options.resume;
   // Seconds run before the checkpoint count in the report.
   const started = performance.now() - (snap?.counters.elapsedSeconds ?? 0) * 1000;
-  const { codec, actions, instances, invariants, witnesses, model } = compiled;
+  const { actions, invariants, witnesses, model } = compiled;
   const checkDeadlock = (options.checkDeadlock ?? true) && (model.checkDeadlock ?? true);
   const keepGoing = options.continueAfterViolation ?? false;
   const known = new Set(options.known ?? []);
@@ -100,9 +96,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
   const queue = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
   const writer = new IntWriter(256);
-  // Each successor starts as a draft of the decoded parent, which the step then mutates.
-  const succ = successors(codec, compiled.canonicalize !== undefined);
-  const { encode: encodeFn } = searchFunctions(codec);
+  const passes = expansionPasses(compiled, options);
+  const expansion = new Expansion(compiled as Compiled<S, unknown>, { passes, checkIndependence: options.checkIndependence ?? false });
+  const succ = expansion.succ;
   const current = { buf: new Int32Array(256), len: 0 };
   const reader = new IntReader(current.buf, 0);
   const fired = snap ? Float64Array.from(snap.fired) : new Float64Array(actions.length);
@@ -114,85 +110,44 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   let generated = snap?.counters.generated ?? 0;
   let depth = snap?.counters.depth ?? 0;
   let deepest = snap?.counters.deepest ?? 0;
-  let stop = false;
   let incomplete: IncompleteReason | undefined;
   let nextProgress = started + progressEvery;
+  const checkSymmetry = options.checkSymmetry ?? false;
 
-  /** Encodes `s`: an initial state, or a successor that `succ` made of `draft`. */
-  const encode = (s: S, where: string, draft?: S): void => {
-    writer.reset();
-    try {
-      if (draft === undefined) encodeFn(s, writer);
-      else succ.encode(draft, s, writer);
-    } catch (e) {
-      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
-    }
-  };
-
-  /** Where a violation of `s` is: a stored state's id, or a step from one, or an initial state. */
+  /** Where a violation of a state is: a stored state's id, or a step from one, or an initial state. */
   type At = Pick<Found, 'id' | 'move' | 'initIndex'>;
-  const judge = (s: S, at: At, where: string): void => {
-    if (options.checkSymmetry) {
-      checkCanonicalize(compiled, s, `the state after ${where}`);
-      checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
-    }
-    for (let i = 0; i < invariants.length; i++) {
-      if (violated[i]) continue;
+  const verdicts: Verdicts<At> = {
+    violated,
+    reached,
+    invariantFails(i, at) {
       const inv = invariants[i]!;
-      let holds: boolean;
-      try {
-        holds = inv.holds(s);
-      } catch (e) {
-        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
-      }
-      if (!holds) {
-        violated[i] = true;
-        found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
-        if (!keepGoing && !known.has(inv.name)) stop = true;
-      }
-    }
-    if (unreachedWitnesses > 0) {
-      for (let i = 0; i < witnesses.length; i++) {
-        if (!reached[i] && witnesses[i]!.reached(s)) {
-          reached[i] = true;
-          unreachedWitnesses--;
-        }
-      }
-    }
+      violated[i] = true;
+      found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
+      if (!keepGoing && !known.has(inv.name)) run.stopped = true;
+    },
+    witnessReached(i) {
+      reached[i] = true;
+      unreachedWitnesses--;
+    },
+  };
+  const judge = (s: S, at: At, where: string): void => {
+    judgeState(compiled as Compiled<S, unknown>, s, where, checkSymmetry, verdicts, at);
   };
 
   const actionProperties = compiled.actionProperties;
   const stepViolated = snap ? [...snap.stepViolated] : new Array<boolean>(actionProperties.length).fill(false);
-  const judgeStep = (before: S, after: S, action: Action<S>, choice: unknown, id: number, move: number): void => {
-    const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
-    for (let i = 0; i < actionProperties.length; i++) {
-      if (stepViolated[i]) continue;
-      const p = actionProperties[i]!;
-      let holds: boolean;
-      try {
-        holds = p.holds(before, after, taken);
-      } catch (e) {
-        throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${errorMessage(e)}`);
-      }
-      if (!holds) {
-        stepViolated[i] = true;
-        found.push({ property: p.name, kind: 'action', description: p.description, id, move });
-        if (!keepGoing && !known.has(p.name)) stop = true;
-      }
-    }
-  };
 
-  /** Stores a new state; returns false for one already seen. */
   const canonicalize = compiled.canonicalize;
-  const passes = expansionPasses(compiled, options);
+  const constraint = compiled.constraint;
   // Liveness judges a stutter by the steps enabled where it happens: the ones the reduction did not
   // expand are still there, as edges out of the graph.
-  const markSkipped = (s: S, order: readonly (readonly number[])[], from: number): void => {
-    for (const m of enabledMoves(compiled, s, order.slice(from).flat())) graph!.edge(OUTSIDE, (m.choiceIndex * (1 << actionBits) + m.action.index) >>> 0);
+  const markSkipped = (s: S, from: number): void => {
+    for (const m of enabledMoves(compiled, s, passes.slice(from).flat())) graph!.edge(OUTSIDE, (m.choiceIndex * (1 << actionBits) + m.action.index) >>> 0);
   };
+  /** Stores a new state; returns false for one already seen. */
   const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
     try {
-      encode(canonicalize ? canonicalize(s) : s, where, draft);
+      encodeState(compiled as Compiled<S, unknown>, writer, canonicalize ? canonicalize(s) : s, where, succ, draft);
     } catch (e) {
       if (e instanceof ModelError && parent !== NO_PARENT) e.trace = extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, parent), move, actionBits);
       throw e;
@@ -208,18 +163,54 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     queue.push(writer.buf, writer.len);
     graph?.mark(s);
     judge(s, { id }, where);
-    if (parents.length >= maxStates && !stop) {
+    if (parents.length >= maxStates && !run.stopped) {
       incomplete = 'max-states';
-      stop = true;
+      run.stopped = true;
     }
     return true;
   };
 
+  // The state being expanded: its id, and whether it is at the depth bound.
+  let id = 0;
+  let atBound = false;
+  const run = {
+    building: true,
+    stopped: false,
+    stepViolated,
+    actionFails(i: number, move: number): void {
+      const p = actionProperties[i]!;
+      stepViolated[i] = true;
+      found.push({ property: p.name, kind: 'action', description: p.description, id, move });
+      if (!keepGoing && !known.has(p.name)) run.stopped = true;
+    },
+    successor(next: S, draft: S, action: Action<S>, move: number): void {
+      generated++;
+      if (atBound) {
+        if (constraint && !constraint(next)) return;
+        encodeState(compiled as Compiled<S, unknown>, writer, canonicalize ? canonicalize(next) : next, action.stepKey, succ, draft);
+        fingerprint(writer.buf, writer.len);
+        // Beyond the depth bound only two facts matter: whether some successor is new (known once
+        // `incomplete` is set) and whether any step is enabled (the deadlock check).
+        if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) {
+          incomplete ??= 'max-depth';
+          run.building = false;
+        }
+        return;
+      }
+      fired[action.index]!++;
+      if (constraint && !constraint(next)) {
+        judge(next, { id, move }, action.stepKey);
+        graph?.edge(OUTSIDE, move);
+        return;
+      }
+      admit(next, id, move, action.stepKey, draft);
+    },
+  };
+
   // TLC's CONSTRAINT: a state outside it is checked against the invariants, but neither stored nor
   // explored (nor counted as distinct); it still counts as generated and as a successor.
-  const constraint = compiled.constraint;
   compiled.initStates.forEach((s, i) => {
-    if (stop || snap) return;
+    if (run.stopped || snap) return;
     if (constraint && !constraint(s)) judge(s, { id: 0, initIndex: i }, `initial state ${i}`);
     else admit(s, NO_PARENT, i, `initial state ${i}`);
   });
@@ -245,91 +236,24 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const saveCheckpoint = (): void => {
     if (options.checkpoint) lastCheckpoint = writeCheckpoint(options.checkpoint.folder, options.checkpoint.identity, snapshotNow());
   };
-  while (queue.count > 0 && !stop) {
+  while (queue.count > 0 && !run.stopped) {
     if (expanded === levelEnd) {
       depth++;
       levelEnd = parents.length;
     }
     queue.shift(current);
-    const id = expanded++;
+    id = expanded++;
     reader.src = current.buf;
     reader.end = current.len;
     reader.pos = 0;
     const s = succ.parent(reader);
     graph?.begin(id);
-    const atBound = depth >= maxDepth;
-    let anyEnabled = false;
+    atBound = depth >= maxDepth;
+    run.building = !(atBound && incomplete !== undefined);
+    const anyEnabled = expansion.expand(s, run);
+    if (graph && anyEnabled && !run.stopped && expansion.pass < passes.length - 1) markSkipped(s, expansion.pass + 1);
 
-    for (let pass = 0; pass < passes.length && !stop; pass++) {
-      const order = passes[pass]!;
-      // An independent group with an enabled step is expanded alone (Model.independent).
-      if (pass > 0 && anyEnabled) {
-        if (graph) markSkipped(s, passes, pass);
-        break;
-      }
-      for (let o = 0; o < order.length && !stop; o++) {
-        const instance = instances[order[o]!]!;
-        let candidates: readonly Action<S>[];
-        try {
-          candidates = actionsAt(instance, s);
-        } catch (e) {
-          throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
-        }
-        for (let k = 0; k < candidates.length && !stop; k++) {
-          const action = candidates[k]!;
-          const a = action.index;
-          let choices: readonly unknown[];
-          try {
-            choices = choicesAtLabel(action, s);
-          } catch (e) {
-            throw stepError(model.name, action.stepKey, 'choices', e);
-          }
-          for (let c = 0; c < choices.length; c++) {
-            const choice = choices[c];
-            let enabled: boolean;
-            try {
-              enabled = isEnabled(action, s, choice);
-            } catch (e) {
-              throw stepError(model.name, action.stepKey, 'guard', e);
-            }
-            if (!enabled) continue;
-            anyEnabled = true;
-            // Beyond the depth bound only two facts matter: whether some successor is new (already known
-            // once `incomplete` is set) and whether any step is enabled (the deadlock check).
-            if (atBound && incomplete !== undefined) continue;
-            generated++;
-            const draft = succ.draft();
-            try {
-              action.step.apply(draft as never, action.self, choice);
-            } catch (e) {
-              throw stepError(model.name, action.stepKey, 'recipe', e);
-            }
-            const next = succ.done(draft);
-            const move = (c * (1 << actionBits) + a) >>> 0;
-            if (actionProperties.length > 0) judgeStep(s, next, action, choice, id, move);
-            if (atBound) {
-              if (constraint && !constraint(next)) continue;
-              encode(canonicalize ? canonicalize(next) : next, action.stepKey, draft);
-              fingerprint(writer.buf, writer.len);
-              if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) incomplete ??= 'max-depth';
-              continue;
-            }
-            fired[a]!++;
-            if (constraint && !constraint(next)) {
-              judge(next, { id, move }, action.stepKey);
-              graph?.edge(OUTSIDE, move);
-              continue;
-            }
-            admit(next, id, move, action.stepKey, draft);
-            if (stop) break;
-          }
-        }
-      }
-    }
-
-    if (options.checkIndependence) for (const group of compiled.independent) checkIndependence(compiled, s, group);
-
-    if (!anyEnabled && checkDeadlock && !deadlockFound && !stop && !(compiled.isFinal?.(s) ?? false)) {
+    if (!anyEnabled && checkDeadlock && !deadlockFound && !run.stopped && !(compiled.isFinal?.(s) ?? false)) {
       deadlockFound = true;
       const detail = model.explainDeadlock?.(s);
       found.push({
@@ -339,21 +263,21 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
         id,
         ...(detail === undefined ? {} : { detail }),
       });
-      if (!keepGoing && !known.has('deadlock')) stop = true;
+      if (!keepGoing && !known.has('deadlock')) run.stopped = true;
     }
 
     if ((expanded & TIME_CHECK_MASK) === 0) {
       const now = performance.now();
       if (now > deadline) {
         incomplete = 'max-seconds';
-        stop = true;
+        run.stopped = true;
       }
       // Between two expansions the search is whole: the frontier holds what is left to expand.
-      if (options.interrupt?.requested && !stop) {
+      if (options.interrupt?.requested && !run.stopped) {
         incomplete = 'interrupted';
-        stop = true;
+        run.stopped = true;
         saveCheckpoint();
-      } else if (now >= nextCheckpoint && !stop) {
+      } else if (now >= nextCheckpoint && !run.stopped) {
         saveCheckpoint();
         nextCheckpoint = performance.now() + options.checkpoint!.everyMs;
       }
@@ -370,10 +294,10 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     }
     if ((expanded & MEMORY_CHECK_MASK) === 0 && overMemory(maxMemory, heapLimit)) {
       incomplete = 'memory';
-      stop = true;
+      run.stopped = true;
     }
   }
-  const complete = queue.count === 0 && incomplete === undefined && !stop;
+  const complete = queue.count === 0 && incomplete === undefined && !run.stopped;
   const record: SearchRecord = {
     found,
     parents,
@@ -436,7 +360,7 @@ export function hidesCycles<S, C>(compiled: Compiled<S, C>, options: ExploreOpti
  * The instances to expand, pass by pass: each independent group, then the rest. A pass that finds
  * an enabled step ends the expansion (see the search loop).
  */
-function expansionPasses<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): number[][] {
+export function expansionPasses<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): number[][] {
   const all = compiled.instances.map((_, k) => k);
   if (!reducing(compiled, options)) return [all];
   const grouped = new Set(compiled.independent.flat());

@@ -152,13 +152,7 @@ export class VarintQueue {
   }
 
   private readByte(): number {
-    if (this.readPos === this.chunkSize) {
-      // A consumed chunk is dropped at once, so the queue holds only the unread part.
-      this.chunks[this.readChunk] = EMPTY;
-      this.readChunk++;
-      this.readPos = 0;
-      if (this.chunks[this.readChunk] === SPILLED) this.chunks[this.readChunk] = this.spill!.load(this.readChunk);
-    }
+    if (this.readPos === this.chunkSize) this.nextReadChunk();
     return (this.chunks[this.readChunk] as Uint8Array)[this.readPos++] as number;
   }
 
@@ -182,6 +176,10 @@ export class VarintQueue {
       for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
     }
     this.count++;
+    this.notePeaks();
+  }
+
+  private notePeaks(): void {
     if (this.count > this.peakCount) this.peakCount = this.count;
     const held = this.heldBytes;
     if (held > this.peakBytes) this.peakBytes = held;
@@ -199,6 +197,101 @@ export class VarintQueue {
     out.len = len;
     this.count--;
     if (this.count === 0) this.spill?.clear();
+  }
+
+  /**
+   * Appends `count` vectors already encoded as this queue encodes them (the parallel search's level
+   * buffers, parallel/bytes.ts), bytes `start` to `end` of `src`: copied a chunk at a time.
+   */
+  pushEncoded(src: Uint8Array, start: number, end: number, count: number): void {
+    let at = start;
+    while (at < end) {
+      if (this.writePos === this.chunkSize) this.writeByte(src[at++] as number);
+      const n = Math.min(end - at, this.chunkSize - this.writePos);
+      (this.chunks[this.writeChunk] as Uint8Array).set(src.subarray(at, at + n), this.writePos);
+      this.writePos += n;
+      at += n;
+    }
+    this.count += count;
+    this.notePeaks();
+  }
+
+  /**
+   * Takes vectors as their encoded bytes, at least one and at most `maxCount`, while they fit in
+   * `maxBytes`: the bytes, in a buffer `alloc` makes of their size, and where each vector ends in them.
+   */
+  shiftEncoded(maxCount: number, maxBytes: number, alloc: (size: number) => Uint8Array = (size) => new Uint8Array(size)): { bytes: Uint8Array; ends: Float64Array } {
+    const most = Math.min(maxCount, this.count);
+    const ends = new Float64Array(most);
+    const end = this.chunkSize;
+    // A cursor ahead of the reader, measuring one vector after the other: its length, then one
+    // terminal byte (below 0x80) a value.
+    let chunk = this.readChunk;
+    let pos = this.readPos;
+    let buf = this.chunks[chunk] as Uint8Array;
+    let len = 0;
+    let n = 0;
+    while (n < most) {
+      const startChunk = chunk;
+      const startPos = pos;
+      let size = 0;
+      let z = 0;
+      let shift = 0;
+      for (;;) {
+        if (pos === end) {
+          buf = this.chunkAhead(++chunk);
+          pos = 0;
+        }
+        const b = buf[pos++] as number;
+        size++;
+        z |= (b & 0x7f) << shift;
+        shift += 7;
+        if (b < 0x80) break;
+      }
+      for (let left = unzigzag(z); left > 0; ) {
+        if (pos === end) {
+          buf = this.chunkAhead(++chunk);
+          pos = 0;
+        }
+        const from = pos;
+        while (pos < end && left > 0) if ((buf[pos++] as number) < 0x80) left--;
+        size += pos - from;
+      }
+      if (n > 0 && len + size > maxBytes) {
+        chunk = startChunk;
+        pos = startPos;
+        break;
+      }
+      len += size;
+      ends[n++] = len;
+    }
+    // The reader takes the bytes up to the cursor, a chunk's run at a time.
+    const out = alloc(len);
+    let at = 0;
+    while (this.readChunk < chunk || this.readPos < pos) {
+      if (this.readPos === end) this.nextReadChunk();
+      const to = this.readChunk === chunk ? pos : end;
+      out.set((this.chunks[this.readChunk] as Uint8Array).subarray(this.readPos, to), at);
+      at += to - this.readPos;
+      this.readPos = to;
+    }
+    this.count -= n;
+    if (this.count === 0) this.spill?.clear();
+    return { bytes: out, ends: ends.subarray(0, n) };
+  }
+
+  /** Chunk `c`, past the one being read, brought back from disk if it is there. */
+  private chunkAhead(c: number): Uint8Array {
+    if (this.chunks[c] === SPILLED) this.chunks[c] = this.spill!.load(c);
+    return this.chunks[c] as Uint8Array;
+  }
+
+  private nextReadChunk(): void {
+    // A consumed chunk is dropped at once, so the queue holds only the unread part.
+    this.chunks[this.readChunk] = EMPTY;
+    this.readChunk++;
+    this.readPos = 0;
+    if (this.chunks[this.readChunk] === SPILLED) this.chunks[this.readChunk] = this.spill!.load(this.readChunk);
   }
 
   get heldBytes(): number {

@@ -30,9 +30,9 @@ export class ByteWriter {
     buf[this.len++] = z;
   }
 
-  /** An encoded state: its length, then its integers zigzagged. */
+  /** An encoded state: its length, then its integers, zigzagged as the VarintQueue writes them (store.ts). */
   ints(ints: Int32Array, n: number): void {
-    this.uint(n);
+    this.uint(n * 2);
     if (this.len + 5 * n > this.buf.length) this.grow(5 * n);
     const buf = this.buf;
     let at = this.len;
@@ -87,7 +87,7 @@ export class ByteReader {
 
   /** Reads an encoded state into `out` (grown as needed). */
   ints(out: { buf: Int32Array; len: number }): void {
-    const n = this.uint();
+    const n = this.uint() >>> 1;
     if (out.buf.length < n) out.buf = new Int32Array(n * 2);
     const dst = out.buf;
     for (let i = 0; i < n; i++) {

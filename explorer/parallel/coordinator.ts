@@ -1,26 +1,25 @@
-// Parallel exhaustive search: breadth first, one level at a time. The coordinator (this thread)
-// holds the level's states in a shared buffer; it and the worker threads expand chunks of it and
-// insert the successors' fingerprints in one shared table (table.ts). At the level's end the
-// coordinator takes the new states in the one-thread search's order (resolve.ts), numbers them, and
-// replays what the threads judged in that order (events.ts), so that the distinct states, the
-// counterexamples (shortest, and the very ones bfs.ts finds) and the verdicts are the same with any
-// number of threads.
+// Parallel exhaustive search: breadth first, one level at a time, each level handed out in rounds
+// of consecutive states (the whole level unless the frontier has a memory budget, whose queue
+// spills to disk as the one-thread search's does). The coordinator (this thread) puts a round's
+// states in a shared buffer; it and the worker threads expand chunks of it and insert the
+// successors' fingerprints in one shared table (table.ts). A round's parents all come after the
+// previous round's, so the owner a state gets in the table is still the parent the breadth-first
+// order meets first. At the round's end the coordinator takes the new states in the one-thread
+// search's order (resolve.ts), numbers them, and replays what the threads judged in that order
+// (events.ts), so that the distinct states, the counterexamples (shortest, and the very ones bfs.ts
+// finds) and the verdicts are the same with any number of threads and any budget.
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
-import { hidesCycles, livenessSkipped, overMemory, reducing } from '../bfs.ts';
+import { expansionPasses, hidesCycles, livenessSkipped, overMemory, reducing, reductionNote } from '../bfs.ts';
 import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
-import { errorMessage, ModelError } from '../errors.ts';
+import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
-import { locateMisfit } from '../codec-locate.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
 import { foundViolations, searchResult, searchStats } from '../search-result.ts';
-import { PackedVec, U32Vec } from '../store.ts';
-import { checkCanonicalize } from '../symmetry-check.ts';
-import { checkCanonicalEncoding } from '../canonical-check.ts';
+import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
 import { NO_PARENT } from '../trace/rebuild.ts';
-import { ByteWriter } from './bytes.ts';
 import { replayEvents, type Judged } from './events.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
 import { CONTROL_WORDS, EXPANDED, HALT, HALT_FULL, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
@@ -49,13 +48,17 @@ export interface ParallelSettings {
 const START_WORKERS_AT = 5_000;
 /** Smaller levels are expanded by this thread alone: handing them out costs more than it saves. */
 const SHARE_LEVELS_FROM = 500;
+/**
+ * Under a frontier budget, a round takes this share of it: its states, the threads' results and the
+ * winners' copy are held besides the frontier's own share.
+ */
+const ROUND_SHARE = 8;
 /** A level halts, to be expanded again with a table twice as large, above this load. */
 const MAX_LOAD = 0.9;
 
 /** Why a search cannot run on several threads yet, or null when it can. */
 export function parallelUnsupported(compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
   if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
-  if (reducing(compiled, options)) return "the partial-order reduction of independent processes runs on one thread (it saves more than a second thread would; --no-por --workers N to trade it for threads)";
   if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options)) {
     return 'liveness needs the whole state graph, which the one-thread search keeps (--no-liveness to check safety on more)';
   }
@@ -72,6 +75,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   const stopsTheSearch = (name: string): boolean => !keepGoing && !known.has(name);
   const checkDeadlock = (options.checkDeadlock ?? true) && (model.checkDeadlock ?? true);
   const settings: ExpandSettings = {
+    passes: expansionPasses(compiled, options),
+    checkIndependence: options.checkIndependence ?? false,
     checkDeadlock,
     checkSymmetry: options.checkSymmetry ?? false,
     stopping: new Set([...invariants.map((i) => i.name), ...compiled.actionProperties.map((p) => p.name), 'deadlock'].filter(stopsTheSearch)),
@@ -103,59 +108,49 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let depth = 0;
   let deepest = 0;
   let frontierPeak = 0;
-  let frontierPeakBytes = 0;
+  let roundPeakBytes = 0;
   // New states per expanded state in the last level (the table is sized by it).
   let growth = 4;
 
-  // The level being expanded: its states' encodings, one after the other, and where each ends.
-  let levelBytes = new ByteWriter(1 << 12);
-  let levelEnds: number[] | Float64Array = [];
-  let levelCount = 0;
-  let levelFirst = 0;
+  // The frontier, as the one-thread search keeps it (store.ts): the rest of the level being
+  // expanded, then the next level so far, held to the same memory budget. A level is handed out in
+  // rounds of consecutive states that fit in a share of the budget (all of it when there is none).
+  const frontierBudget = options.frontierMemoryBytes ?? Infinity;
+  const frontier = new VarintQueue(frontierBudget);
+  const roundBytes = Number.isFinite(frontierBudget) ? Math.max(1, frontierBudget / ROUND_SHARE) : Infinity;
+  // States of the level being expanded not handed out yet, and the id of the next one.
+  let levelLeft = 0;
+  let first = 0;
 
   // Initial states: as bfs.ts, on this thread.
   const writer = new IntWriter(256);
-  const judgeInitial = (s: S, at: Pick<FoundRecord, 'id' | 'initIndex'>, where: string): void => {
-    if (settings.checkSymmetry) {
-      checkCanonicalize(compiled, s, `the state after ${where}`);
-      checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
-    }
-    invariants.forEach((inv, i) => {
-      if (judged.violated[i]) return;
-      let holds: boolean;
-      try {
-        holds = inv.holds(s);
-      } catch (e) {
-        throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
-      }
-      if (!holds) {
-        judged.violated[i] = true;
-        judged.found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
-        if (stopsTheSearch(inv.name)) judged.stop = true;
-      }
-    });
-    witnesses.forEach((w, i) => {
-      if (!judged.reached[i] && w.reached(s)) judged.reached[i] = true;
-    });
+  type At = Pick<FoundRecord, 'id' | 'initIndex'>;
+  const verdicts: Verdicts<At> = {
+    violated: judged.violated,
+    reached: judged.reached,
+    invariantFails(i, at) {
+      const inv = invariants[i]!;
+      judged.violated[i] = true;
+      judged.found.push({ property: inv.name, kind: 'invariant', description: inv.description, ...at });
+      if (stopsTheSearch(inv.name)) judged.stop = true;
+    },
+    witnessReached(i) {
+      judged.reached[i] = true;
+    },
   };
+  const judgeInitial = (s: S, at: At, where: string): void => judgeState(compiled, s, where, settings.checkSymmetry, verdicts, at);
   compiled.initStates.forEach((s, i) => {
     if (judged.stop) return;
     const where = `initial state ${i}`;
     if (constraint && !constraint(s)) return judgeInitial(s, { id: 0, initIndex: i }, where);
-    writer.reset();
-    try {
-      codec.encode(canonicalize ? canonicalize(s) : s, writer);
-    } catch (e) {
-      throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
-    }
+    encodeState(compiled, writer, canonicalize ? canonicalize(s) : s, where);
     fingerprint(writer.buf, writer.len);
     if (!table.insert(lastFingerprint.hi, lastFingerprint.lo, INITIAL_OWNER)) return;
     const id = parents.length;
     parents.push(NO_PARENT);
     moves.push(i);
-    levelBytes.ints(writer.buf, writer.len);
-    (levelEnds as number[]).push(levelBytes.len);
-    levelCount++;
+    frontier.push(writer.buf, writer.len);
+    levelLeft++;
     judgeInitial(s, { id }, where);
     if (parents.length >= maxStates && !judged.stop) {
       judged.incomplete = 'max-states';
@@ -167,11 +162,12 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let pool: WorkerPool | null = null;
   let threadsUsed = 1;
   try {
-    while (!judged.stop && levelCount > 0) {
+    while (!judged.stop && frontier.count > 0) {
+      const round = frontier.shiftEncoded(levelLeft, roundBytes, (size) => new Uint8Array(new SharedArrayBuffer(size)));
+      const count = round.ends.length;
       if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
         pool = new WorkerPool(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
       }
-      const count = levelCount;
       const share = pool !== null && pool.failure === null && count >= (par.shareLevelsFrom ?? SHARE_LEVELS_FROM);
       if (share && par.waitForWorkers) await pool!.whenStarted();
       // Lets the threads' replies in (their start) between two levels expanded here alone.
@@ -180,7 +176,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       const threads = sharing ? pool!.size + 1 : 1;
       if (sharing) threadsUsed = Math.max(threadsUsed, threads);
       const atBound = depth >= maxDepth;
-      // Room for what the level may store at half again the last level's growth (levels grow and
+      // Room for what the round may store at half again the last round's growth (levels grow and
       // shrink gradually; the highest growth of the first levels would double the table for
       // nothing late in a search); a level that stores more than MAX_LOAD allows is expanded again.
       let capacity = table.capacity;
@@ -190,12 +186,10 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
       const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));
       const chunks = Math.ceil(count / chunkSize);
-      const frontier = new SharedArrayBuffer(levelBytes.len);
-      new Uint8Array(frontier).set(levelBytes.buf.subarray(0, levelBytes.len));
       const starts = new Float64Array(new SharedArrayBuffer((chunks + 1) * 8));
-      for (let c = 0; c < chunks; c++) starts[c] = c === 0 ? 0 : levelEnds[c * chunkSize - 1]!;
-      starts[chunks] = levelBytes.len;
-      frontierPeakBytes = Math.max(frontierPeakBytes, levelBytes.len);
+      for (let c = 0; c < chunks; c++) starts[c] = c === 0 ? 0 : round.ends[c * chunkSize - 1]!;
+      starts[chunks] = round.bytes.length;
+      roundPeakBytes = Math.max(roundPeakBytes, round.bytes.length);
 
       let reports: LevelReport[];
       let control: Int32Array;
@@ -204,11 +198,11 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         control = new Int32Array(new SharedArrayBuffer(CONTROL_WORDS * 4));
         control[LIMIT] = chunks;
         spec = {
-          frontier,
+          frontier: round.bytes.buffer as SharedArrayBuffer,
           chunkStarts: starts.buffer as SharedArrayBuffer,
           chunkSize,
           count,
-          firstId: levelFirst,
+          firstId: first,
           atBound,
           table: table.buffer,
           control: control.buffer as SharedArrayBuffer,
@@ -231,7 +225,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
               distinctStates: parents.length + Atomics.load(c, INSERTED),
               statesGenerated: generated + compiled.initStates.length,
               depth,
-              frontier: count - Atomics.load(c, EXPANDED),
+              frontier: frontier.count + count - Atomics.load(c, EXPANDED),
               seconds: (now - started) / 1000,
             });
           }
@@ -252,14 +246,16 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         reports = [mine, ...(await theirs)];
         if (Atomics.load(control, HALT) !== HALT_FULL) break;
         // The level stored more than the table was sized for: drop what it stored, and again.
-        table = table.rehash(table.capacity * 2, levelFirst + 2);
+        table = table.rehash(table.capacity * 2, first + 2);
       }
 
       const wanted = new Set<number>();
       for (const r of reports) for (const e of r.events) if (e.slot >= 0) wanted.add(e.slot);
-      const winners = collectWinners(reports, table, { firstId: levelFirst, count, chunkSize, chunks }, wanted);
+      const winners = collectWinners(reports, table, { firstId: first, count, chunkSize, chunks }, wanted);
       const outcome = replayEvents(compiled, judged, reports, winners, {
-        firstId: levelFirst,
+        // At the bound, an earlier round's unseen successor is the first (bfs.ts).
+        unseenEarlier: atBound && judged.incomplete === 'max-depth',
+        firstId: first,
         chunkSize,
         nextId: parents.length,
         maxStates,
@@ -269,31 +265,34 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         actionBits,
       });
       generated += outcome.generated;
-      if (!atBound) addFired(compiled, fired, reports, { firstId: levelFirst, chunkSize, bytes: levelBytes.buf, ends: levelEnds }, outcome.cut, winners.chunksDone);
+      if (!atBound) addFired(compiled, settings.passes, fired, reports, { firstId: first, chunkSize, bytes: round.bytes, ends: round.ends }, outcome.cut, winners.chunksDone);
       if (!judged.stop) growth = Math.max(1, outcome.committed / count);
       for (let w = 0; w < outcome.committed; w++) {
         parents.push(winners.parent[w]!);
         moves.push(winners.move[w]!);
       }
       if (outcome.committed > 0) deepest = depth + 1;
-      frontierPeak = Math.max(frontierPeak, count + outcome.committed);
+      frontier.pushEncoded(winners.bytes.buf, 0, outcome.committed > 0 ? winners.ends[outcome.committed - 1]! : 0, outcome.committed);
+      frontierPeak = Math.max(frontierPeak, frontier.count + count);
       const halt = Atomics.load(control, HALT);
       if (halt !== 0 && !judged.stop) {
         judged.incomplete = halt === HALT_SECONDS ? 'max-seconds' : 'memory';
         judged.stop = true;
       }
       if (winners.chunksDone < chunks && !judged.stop) throw new Error('parallel search: a level was cut short without a reason');
-      levelFirst += count;
-      levelBytes = winners.bytes;
-      levelEnds = winners.ends;
-      levelCount = outcome.committed;
-      depth++;
+      first += count;
+      levelLeft -= count;
+      if (levelLeft === 0) {
+        levelLeft = frontier.count;
+        depth++;
+      }
     }
   } finally {
+    frontier.close();
     await pool?.close();
   }
 
-  const complete = !judged.stop && judged.incomplete === undefined && levelCount === 0;
+  const complete = !judged.stop && judged.incomplete === undefined && frontier.count === 0;
   const record = {
     found: judged.found,
     parents,
@@ -305,11 +304,16 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     deepest,
     frontierPeak,
     seconds: (performance.now() - started) / 1000,
-    bytes: table.capacity * 12 + (4 + moves.bytesPerEntry) * parents.length + frontierPeakBytes,
+    bytes: table.capacity * 12 + (4 + moves.bytesPerEntry) * parents.length + frontier.peakMemoryBytes + roundPeakBytes,
     incomplete: judged.incomplete,
     complete,
   };
-  let stats: Stats = { ...searchStats(compiled, record), workers: threadsUsed };
+  let stats: Stats = {
+    ...searchStats(compiled, record),
+    workers: threadsUsed,
+    ...(frontier.peakSpilledBytes > 0 ? { frontierSpilledBytes: frontier.peakSpilledBytes } : {}),
+  };
   if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
+  if (reducing(compiled, options)) stats = { ...stats, reduction: [stats.reduction, reductionNote(compiled)].filter((r) => r !== undefined).join('; ') };
   return searchResult(compiled, record, stats, foundViolations(compiled, record));
 }

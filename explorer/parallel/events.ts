@@ -33,6 +33,8 @@ interface Keyed {
 }
 
 export interface LevelContext {
+  /** At the depth bound, an earlier round of the level met an unseen successor: no successor here counts. */
+  readonly unseenEarlier: boolean;
   readonly firstId: number;
   readonly chunkSize: number;
   /** The id the level's first new state gets. */
@@ -43,6 +45,9 @@ export interface LevelContext {
   readonly moves: PackedVec;
   readonly actionBits: number;
 }
+
+/** Before every successor of the round (an unseen successor of an earlier round). */
+const BEFORE_ALL = { parent: -1, ord: 0 };
 
 const before = (a: { parent: number; ord: number }, b: { parent: number; ord: number }): boolean => a.parent < b.parent || (a.parent === b.parent && a.ord < b.ord);
 
@@ -55,7 +60,7 @@ export function replayEvents<S>(
 ): { committed: number; generated: number; cut: { parent: number; ord: number } | null } {
   const doneParents = level.firstId + Math.min(winners.chunksDone * level.chunkSize, winners.generated.length);
   const keyed: Keyed[] = [];
-  let unseen: { parent: number; ord: number } | null = null;
+  let unseen: { parent: number; ord: number } | null = level.unseenEarlier ? BEFORE_ALL : null;
   for (const r of reports) {
     for (const e of r.events) {
       if (e.parent >= doneParents) continue;
@@ -134,7 +139,7 @@ export function replayEvents<S>(
   let generated = 0;
   const lastParent = countTo === null ? doneParents : countTo.parent;
   for (let p = level.firstId; p < lastParent; p++) generated += winners.generated[p - level.firstId]!;
-  if (countTo !== null) generated += countTo.ord === AFTER_ALL ? winners.generated[countTo.parent - level.firstId]! : countTo.ord + 1;
+  if (countTo !== null && countTo !== BEFORE_ALL) generated += countTo.ord === AFTER_ALL ? winners.generated[countTo.parent - level.firstId]! : countTo.ord + 1;
 
   let committed = winners.count;
   if (cut !== null) {

@@ -3,30 +3,33 @@
 // writes, per chunk, the successors it claimed (inserted, or took over from a parent of higher id)
 // with their ordinal, slot, move and encoding. It judges the states it inserted; the coordinator
 // decides, in the one-thread order, which of the judgements count (coordinator.ts).
-import { IntReader, IntWriter, type Codec } from '../codec.ts';
-import { successors, type Successors } from '../copy-on-touch.ts';
-import { actionsAt, choicesAtLabel, isEnabled, type Action, type Compiled } from '../compile.ts';
-import { errorMessage, ModelError, stepError } from '../errors.ts';
+import { IntReader, IntWriter } from '../codec.ts';
+import type { Action, Compiled } from '../compile.ts';
+import { errorMessage, ModelError } from '../errors.ts';
+import { AFTER_SUCCESSORS, encodeState, Expansion, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
-import { locateMisfit } from '../codec-locate.ts';
-import { checkCanonicalize } from '../symmetry-check.ts';
-import { checkCanonicalEncoding } from '../canonical-check.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { AFTER_ALL, EXPANDED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
 import { SharedTable } from './table.ts';
 
-export interface ExpandSettings {
+export interface ExpandSettings extends ExpansionPlan {
   readonly checkDeadlock: boolean;
   readonly checkSymmetry: boolean;
   /** Properties whose violation ends the search (neither known findings nor --continue). */
   readonly stopping: ReadonlySet<string>;
 }
 
-export class Expander<S> {
-  private readonly succ: Successors<S>;
+/** Where a judged state is: its parent, its ordinal among the parent's successors, its move and slot. */
+interface At {
+  readonly ord: number;
+  readonly move: number;
+  readonly slot: number;
+}
+
+export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
+  private readonly expansion: Expansion<S>;
   private readonly writer = new IntWriter(256);
   private readonly current = { buf: new Int32Array(256), len: 0 };
-  private readonly actionBits: number;
   private table: SharedTable | null = null;
   /** Claims written in the chunk being expanded. */
   private claims = 0;
@@ -34,12 +37,27 @@ export class Expander<S> {
   private readonly out = new ByteWriter(1 << 16);
   private readonly states = new ByteWriter(1 << 16);
 
+  // The chunk being expanded, and the state of it being expanded (SuccessorSink, Verdicts).
+  building = true;
+  // A thread never stops inside a state: the replay cuts the level where the one-thread search stops (events.ts).
+  readonly stopped = false;
+  stepViolated: readonly boolean[] = [];
+  violated: readonly boolean[] = [];
+  reached: readonly boolean[] = [];
+  private level!: LevelSpec;
+  private control!: Int32Array;
+  private chunk = 0;
+  private events: LevelEvent[] = [];
+  private fired = new Float64Array(0);
+  private lowered: number[] = [];
+  private inserted = 0;
+  private parent = 0;
+
   constructor(
     private readonly compiled: Compiled<S, unknown>,
     private readonly settings: ExpandSettings,
   ) {
-    this.succ = successors(compiled.codec, compiled.canonicalize !== undefined);
-    this.actionBits = Math.max(1, Math.ceil(Math.log2(compiled.actions.length + 1)));
+    this.expansion = new Expansion(compiled, settings);
   }
 
   /** Takes and expands chunks until none is left or the level is halted. */
@@ -53,9 +71,14 @@ export class Expander<S> {
     const results: Uint8Array[] = [];
     const stateBuffers: Uint8Array[] = [];
     let claims = 0;
-    const events: LevelEvent[] = [];
     const fired: Float64Array[] = [];
-    const lowered: number[] = [];
+    this.level = level;
+    this.control = control;
+    this.events = [];
+    this.lowered = [];
+    this.stepViolated = level.stepViolated;
+    this.violated = level.violated;
+    this.reached = level.reached;
     const limitLoad = level.maxLoad * this.table.capacity;
     for (;;) {
       if (Atomics.load(control, HALT) !== 0) break;
@@ -65,17 +88,16 @@ export class Expander<S> {
         Atomics.store(control, HALT, HALT_SECONDS);
         break;
       }
-      const out = this.out;
-      const states = this.states;
-      out.len = 0;
-      states.len = 0;
+      this.out.len = 0;
+      this.states.len = 0;
       const first = c * level.chunkSize;
       const n = Math.min(level.chunkSize, level.count - first);
-      let inserted: number;
-      const chunkFired = new Float64Array(this.compiled.actions.length);
+      this.fired = new Float64Array(this.compiled.actions.length);
       this.claims = 0;
+      this.inserted = 0;
+      this.chunk = c;
       try {
-        inserted = this.expandChunk(level, frontier, starts[c] as number, first, n, out, states, events, chunkFired, lowered, c, control);
+        this.expandChunk(new ByteReader(frontier, starts[c] as number), first, n);
       } catch (e) {
         if (e instanceof TableFull) {
           Atomics.store(control, HALT, HALT_FULL);
@@ -84,222 +106,137 @@ export class Expander<S> {
         throw e;
       }
       chunks.push(c);
-      results.push(out.take());
-      stateBuffers.push(states.take());
+      results.push(this.out.take());
+      stateBuffers.push(this.states.take());
       claims += this.claims;
-      fired.push(chunkFired);
+      fired.push(this.fired);
       Atomics.add(control, EXPANDED, n);
-      const total = Atomics.add(control, INSERTED, inserted) + inserted;
+      const total = Atomics.add(control, INSERTED, this.inserted) + this.inserted;
       if (total >= level.maxNew) lowerLimit(control, c + 1);
       if (level.firstId + level.count + total > limitLoad) Atomics.store(control, HALT, HALT_FULL);
       between?.();
     }
-    return { chunks, results, states: stateBuffers, claims, events, fired, lowered };
+    return { chunks, results, states: stateBuffers, claims, events: this.events, fired, lowered: this.lowered };
   }
 
-  private expandChunk(
-    level: LevelSpec,
-    frontier: Uint8Array,
-    start: number,
-    first: number,
-    n: number,
-    out: ByteWriter,
-    states: ByteWriter,
-    events: LevelEvent[],
-    fired: Float64Array,
-    lowered: number[],
-    chunk: number,
-    control: Int32Array,
-  ): number {
-    const { compiled, settings, writer, current, actionBits, succ } = this;
-    const table = this.table!;
-    const { codec, instances, invariants, witnesses, model, constraint, canonicalize } = compiled;
-    const actionProperties = compiled.actionProperties;
-    const stopping = settings.stopping;
-    const reader = new ByteReader(frontier, start);
+  private expandChunk(reader: ByteReader, first: number, n: number): void {
+    const { compiled, settings, current, expansion, level } = this;
     const decoder = new IntReader(current.buf, 0);
-    let inserted = 0;
-    const atBound = level.atBound;
-    // At the bound only the first unseen successor matters (bfs.ts); past this thread's first, no other.
-    let unseen = false;
-
-    // At the bound an action property past the first unseen successor is not the one-thread
-    // search's to check, so only a deadlock may end the level there.
-    const stop = (name: string, atBoundToo = false): void => {
-      if (stopping.has(name) && (atBoundToo || !atBound)) lowerLimit(control, chunk + 1);
-    };
-    const judge = (s: S, parent: number, ord: number, move: number, slot: number, where: string): void => {
-      if (settings.checkSymmetry) {
-        checkCanonicalize(compiled, s, `the state after ${where}`);
-        checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
-      }
-      for (let i = 0; i < invariants.length; i++) {
-        if (level.violated[i]) continue;
-        const inv = invariants[i]!;
-        let holds: boolean;
-        try {
-          holds = inv.holds(s);
-        } catch (e) {
-          throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
-        }
-        if (!holds) {
-          events.push({ kind: 'invariant', parent, ord, index: i, move, slot });
-          stop(inv.name);
-        }
-      }
-      for (let i = 0; i < witnesses.length; i++) {
-        if (!level.reached[i] && witnesses[i]!.reached(s)) events.push({ kind: 'witness', parent, ord, index: i, move, slot });
-      }
-    };
-    const encode = (draft: S, s: S, where: string): void => {
-      writer.reset();
-      try {
-        succ.encode(draft, s, writer);
-      } catch (e) {
-        throw new ModelError(`model ${model.name}: the state after ${where} does not fit its codec: ${locateMisfit(codec as Codec<unknown>, s) ?? errorMessage(e)}`);
-      }
-    };
-
+    // At the bound only the first unseen successor matters (bfs.ts); past this chunk's first, no other.
+    this.building = true;
     for (let k = 0; k < n; k++) {
       const parent = level.firstId + first + k;
-      const owner = parent + 2;
+      this.parent = parent;
       reader.ints(current);
       decoder.src = current.buf;
       decoder.end = current.len;
       decoder.pos = 0;
-      const s = succ.parent(decoder);
-      let anyEnabled = false;
-      let ord = 0;
-      // Where a model error is, in the one-thread order: before the successor `ord` (phase -1) or
-      // on it (phase 1, with the move for the trace).
-      let move = -1;
-      let phase = -1;
+      const s = expansion.succ.parent(decoder);
+      let anyEnabled: boolean;
       try {
-        for (let g = 0; g < instances.length; g++) {
-          const instance = instances[g]!;
-          let candidates: readonly Action<S>[];
-          try {
-            candidates = actionsAt(instance, s);
-          } catch (e) {
-            throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
-          }
-          for (let ci = 0; ci < candidates.length; ci++) {
-            const action = candidates[ci]!;
-            const a = action.index;
-            let choices: readonly unknown[];
-            try {
-              choices = choicesAtLabel(action, s);
-            } catch (e) {
-              throw stepError(model.name, action.stepKey, 'choices', e);
-            }
-            for (let c = 0; c < choices.length; c++) {
-              const choice = choices[c];
-              let enabled: boolean;
-              try {
-                enabled = isEnabled(action, s, choice);
-              } catch (e) {
-                throw stepError(model.name, action.stepKey, 'guard', e);
-              }
-              if (!enabled) continue;
-              anyEnabled = true;
-              if (atBound && unseen) continue;
-              const draft = succ.draft();
-              move = -1;
-              phase = -1;
-              try {
-                action.step.apply(draft as never, action.self, choice);
-              } catch (e) {
-                throw stepError(model.name, action.stepKey, 'recipe', e);
-              }
-              const next = succ.done(draft);
-              move = (c * (1 << actionBits) + a) >>> 0;
-              if (actionProperties.length > 0) {
-                const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
-                for (let i = 0; i < actionProperties.length; i++) {
-                  if (level.stepViolated[i]) continue;
-                  const p = actionProperties[i]!;
-                  let holds: boolean;
-                  try {
-                    holds = p.holds(s, next, taken);
-                  } catch (e) {
-                    throw new ModelError(`model ${model.name}: action property ${p.name} threw on step ${action.stepKey}: ${errorMessage(e)}`);
-                  }
-                  if (!holds) {
-                    events.push({ kind: 'action', parent, ord, index: i, move, slot: -1 });
-                    stop(p.name);
-                  }
-                }
-              }
-              phase = 1;
-              const thisOrd = ord++;
-              if (atBound) {
-                if (constraint && !constraint(next)) continue;
-                encode(draft, canonicalize ? canonicalize(next) : next, action.stepKey);
-                fingerprint(writer.buf, writer.len);
-                if (!table.has(lastFingerprint.hi, lastFingerprint.lo)) {
-                  unseen = true;
-                  events.push({ kind: 'unseen', parent, ord: thisOrd, index: 0, move, slot: -1 });
-                }
-                continue;
-              }
-              fired[a]!++;
-              if (constraint && !constraint(next)) {
-                judge(next, parent, thisOrd, move, -1, action.stepKey);
-                continue;
-              }
-              encode(draft, canonicalize ? canonicalize(next) : next, action.stepKey);
-              fingerprint(writer.buf, writer.len);
-              let added: boolean;
-              try {
-                added = table.insert(lastFingerprint.hi, lastFingerprint.lo, owner);
-              } catch {
-                throw new TableFull();
-              }
-              const slot = table.slot;
-              if (added) {
-                inserted++;
-                judge(next, parent, thisOrd, move, slot, action.stepKey);
-              } else if (table.lower(slot, owner)) {
-                lowered.push(slot);
-              } else {
-                continue;
-              }
-              const at = states.len;
-              states.ints(writer.buf, writer.len);
-              out.uint(thisOrd + 1);
-              out.uint(slot);
-              out.uint(move);
-              out.uint(states.len - at);
-              this.claims++;
-            }
-          }
-        }
+        anyEnabled = expansion.expand(s, this);
       } catch (e) {
         if (e instanceof TableFull) throw e;
-        events.push({
-          kind: 'error',
-          parent,
-          ord: phase === 1 ? ord - 1 : ord,
-          index: phase,
-          move,
-          slot: -1,
-          error: { message: errorMessage(e), model: e instanceof ModelError, trace: e instanceof ModelError && move >= 0 && /does not fit its codec/.test(e.message) },
-        });
-        // Past the depth bound the one-thread search may never have met it (bfs.ts): let the level end.
-        if (!atBound) lowerLimit(control, chunk + 1);
-        out.uint(0);
-        out.uint(ord);
+        this.modelError(e);
         continue;
       }
-      out.uint(0);
-      out.uint(ord);
+      this.out.uint(0);
+      this.out.uint(expansion.ord);
       if (!anyEnabled && settings.checkDeadlock && !level.deadlockFound && !(compiled.isFinal?.(s) ?? false)) {
-        const detail = model.explainDeadlock?.(s);
-        events.push({ kind: 'deadlock', parent, ord: AFTER_ALL, index: 0, move: -1, slot: -1, ...(detail === undefined ? {} : { detail }) });
-        stop('deadlock', true);
+        const detail = compiled.model.explainDeadlock?.(s);
+        this.events.push({ kind: 'deadlock', parent, ord: AFTER_ALL, index: 0, move: -1, slot: -1, ...(detail === undefined ? {} : { detail }) });
+        this.stop('deadlock', true);
       }
     }
-    return inserted;
+  }
+
+  /** A model error met expanding the state: reported where the one-thread search meets it. */
+  private modelError(e: unknown): void {
+    const { expansion, level } = this;
+    const inSuccessor = expansion.phase === IN_SUCCESSOR;
+    const after = expansion.phase === AFTER_SUCCESSORS;
+    this.events.push({
+      kind: 'error',
+      parent: this.parent,
+      // Before the successor `ord` (phase -1), on it (phase 1, with the move for the trace), or
+      // after them all (the independence check, before the deadlock check).
+      ord: after ? AFTER_ALL : inSuccessor ? expansion.ord - 1 : expansion.ord,
+      index: inSuccessor ? 1 : -1,
+      move: expansion.move,
+      slot: -1,
+      error: { message: errorMessage(e), model: e instanceof ModelError, trace: e instanceof ModelError && expansion.move >= 0 && /does not fit its codec/.test(e.message) },
+    });
+    // Past the depth bound the one-thread search may never have met it (bfs.ts): let the level end.
+    if (!level.atBound) lowerLimit(this.control, this.chunk + 1);
+    this.out.uint(0);
+    this.out.uint(expansion.ord);
+  }
+
+  // At the bound an action property past the first unseen successor is not the one-thread
+  // search's to check, so only a deadlock may end the level there.
+  private stop(name: string, atBoundToo = false): void {
+    if (this.settings.stopping.has(name) && (atBoundToo || !this.level.atBound)) lowerLimit(this.control, this.chunk + 1);
+  }
+
+  actionFails(index: number, move: number): void {
+    this.events.push({ kind: 'action', parent: this.parent, ord: this.expansion.ord, index, move, slot: -1 });
+    this.stop(this.compiled.actionProperties[index]!.name);
+  }
+
+  invariantFails(index: number, at: At): void {
+    this.events.push({ kind: 'invariant', parent: this.parent, ord: at.ord, index, move: at.move, slot: at.slot });
+    this.stop(this.compiled.invariants[index]!.name);
+  }
+
+  witnessReached(index: number, at: At): void {
+    this.events.push({ kind: 'witness', parent: this.parent, ord: at.ord, index, move: at.move, slot: at.slot });
+  }
+
+  successor(next: S, draft: S, action: Action<S>, move: number): void {
+    const { compiled, writer, expansion, level } = this;
+    const table = this.table!;
+    const { constraint, canonicalize } = compiled;
+    const ord = expansion.ord - 1;
+    if (level.atBound) {
+      if (constraint && !constraint(next)) return;
+      encodeState(compiled, writer, canonicalize ? canonicalize(next) : next, action.stepKey, expansion.succ, draft);
+      fingerprint(writer.buf, writer.len);
+      if (!table.has(lastFingerprint.hi, lastFingerprint.lo)) {
+        this.building = false;
+        this.events.push({ kind: 'unseen', parent: this.parent, ord, index: 0, move, slot: -1 });
+      }
+      return;
+    }
+    this.fired[action.index]!++;
+    if (constraint && !constraint(next)) {
+      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 });
+      return;
+    }
+    encodeState(compiled, writer, canonicalize ? canonicalize(next) : next, action.stepKey, expansion.succ, draft);
+    fingerprint(writer.buf, writer.len);
+    const owner = this.parent + 2;
+    let added: boolean;
+    try {
+      added = table.insert(lastFingerprint.hi, lastFingerprint.lo, owner);
+    } catch {
+      throw new TableFull();
+    }
+    const slot = table.slot;
+    if (added) {
+      this.inserted++;
+      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot });
+    } else if (table.lower(slot, owner)) {
+      this.lowered.push(slot);
+    } else {
+      return;
+    }
+    const at = this.states.len;
+    this.states.ints(writer.buf, writer.len);
+    this.out.uint(ord + 1);
+    this.out.uint(slot);
+    this.out.uint(move);
+    this.out.uint(this.states.len - at);
+    this.claims++;
   }
 }
 

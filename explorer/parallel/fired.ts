@@ -2,7 +2,8 @@
 // counts, and, in a level that the search stopped in, the chunk of the stop counted again on this
 // thread up to the successor the search stopped at (enabled moves only: no step is applied).
 import { IntReader, type Codec } from '../codec.ts';
-import { actionsAt, choicesAtLabel, isEnabled, type Compiled } from '../compile.ts';
+import type { Compiled } from '../compile.ts';
+import { expandedMoves } from '../expansion.ts';
 import { ByteReader } from './bytes.ts';
 import { AFTER_ALL, type LevelReport } from './level.ts';
 
@@ -16,6 +17,7 @@ export interface LevelStates {
 
 export function addFired<S>(
   compiled: Compiled<S, unknown>,
+  passes: readonly (readonly number[])[],
   fired: Float64Array,
   reports: readonly LevelReport[],
   level: LevelStates,
@@ -39,15 +41,10 @@ export function addFired<S>(
     reader.ints(current);
     const s = codec.decode(new IntReader(current.buf.subarray(0, current.len)));
     let ord = 0;
-    for (const instance of compiled.instances) {
-      for (const action of actionsAt(instance, s)) {
-        for (const choice of choicesAtLabel(action, s)) {
-          if (!isEnabled(action, s, choice)) continue;
-          if (p === cut.parent && cut.ord !== AFTER_ALL && ord > cut.ord) return;
-          ord++;
-          fired[action.index]!++;
-        }
-      }
+    for (const { action } of expandedMoves(compiled, s, passes)) {
+      if (p === cut.parent && cut.ord !== AFTER_ALL && ord > cut.ord) return;
+      ord++;
+      fired[action.index]!++;
     }
   }
 }

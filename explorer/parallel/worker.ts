@@ -9,7 +9,7 @@ import { compileSource, type WorkerSource } from './source.ts';
 
 interface Start {
   readonly source: WorkerSource;
-  readonly settings: { readonly checkDeadlock: boolean; readonly checkSymmetry: boolean; readonly stopping: readonly string[] };
+  readonly settings: Omit<ExpandSettings, 'stopping'> & { readonly stopping: readonly string[] };
 }
 
 const port = parentPort!;

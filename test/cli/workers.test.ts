@@ -31,6 +31,19 @@ describe('explore --workers', () => {
     expect(one['distinctStates']).toBe(93_184);
   });
 
+  it('runs the partial-order reduction on several threads: the same report as on one', async () => {
+    const json = async (workers: string): Promise<Record<string, unknown>> => {
+      const run = await cli(['explore', '--config', 'default', '--max-depth', '24', '--no-liveness', '--workers', workers, '--json', '--no-save']);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.out) as Record<string, unknown>;
+    };
+    const one = await json('1');
+    const two = await json('2');
+    expect(two['workersNote']).toBeUndefined();
+    for (const key of ['result', 'distinctStates', 'statesGenerated', 'depth', 'stepCounts', 'witnesses', 'violations', 'reduction']) expect(two[key], key).toEqual(one[key]);
+    expect(one['distinctStates']).toBe(1_590);
+  });
+
   it('saves a counterexample found on several threads that replays', async () => {
     const out = tempDir();
     const run = await cli(['explore', '--model', 'test/models/peterson.ts', '--variant', 'test/models/variants/peterson-no-victim.ts', '-p', 'N=3', '--no-liveness', '--workers', '3', '--out', out]);

@@ -77,6 +77,39 @@ describe('VarintQueue', () => {
   });
 });
 
+describe('VarintQueue: encoded runs (the parallel search)', () => {
+  it('takes back as bytes the vectors pushed, and vectors the bytes pushed, in order, through a spilled middle', () => {
+    let spilled = false;
+    fc.assert(
+      fc.property(
+        // Mostly vectors long enough to spill, and some empty ones.
+        fc.array(fc.oneof(fc.constant([]), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 20, maxLength: 300 })), { minLength: 100, maxLength: 300 }),
+        fc.integer({ min: 1, max: 1 << 13 }),
+        (vectors, maxBytes) => {
+          const q = new VarintQueue(1 << 13);
+          for (const v of vectors) q.push(Int32Array.from(v), v.length);
+          // Taken in runs of at most maxBytes (at least one vector), then pushed back as bytes.
+          const runs: { bytes: Uint8Array; ends: Float64Array }[] = [];
+          while (q.count > 0) runs.push(q.shiftEncoded(7, maxBytes));
+          expect(runs.every((r) => r.ends.length >= 1 && r.ends.length <= 7 && (r.ends.length === 1 || r.bytes.length <= maxBytes))).toBe(true);
+          expect(runs.reduce((n, r) => n + r.ends.length, 0)).toBe(vectors.length);
+          for (const r of runs) q.pushEncoded(r.bytes, 0, r.bytes.length, r.ends.length);
+          spilled ||= q.peakSpilledBytes > 0;
+          const out = { buf: new Int32Array(1), len: 0 };
+          for (const v of vectors) {
+            q.shift(out);
+            expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
+          }
+          expect(q.count).toBe(0);
+          q.close();
+        },
+      ),
+      { numRuns: 40 },
+    );
+    expect(spilled).toBe(true);
+  });
+});
+
 describe('U32Vec and PackedVec', () => {
   it('keep what is pushed; PackedVec widens to 32 bits without losing earlier entries', () => {
     const u = new U32Vec();

@@ -17,6 +17,7 @@ async function compare(config: string, options: ExploreOptions & { knownFindings
   const many = await exploreParallel(target.compiled, opts, { workers, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
   expect(summary(many)).toEqual(summary(one));
   expect(many.stats.workers).toBe(workers);
+  expect(many.stats.reduction).toBe(one.stats.reduction);
   return one;
 }
 
@@ -28,6 +29,17 @@ describe('parallel search on the kernel configs', () => {
   it('sva-alloc with its known findings', async () => {
     const r = await compare('sva-alloc', { knownFindings: true });
     expect(r.stats.distinctStates).toBe(alloc.expect.distinctStates);
+  });
+
+  it("default to depth 24, its MSI geometry's users reduced as independent: 1,590 states", async () => {
+    const r = await compare('default', { knownFindings: true, maxDepth: 24 });
+    expect(r.stats.reduction).toMatch(/partial-order reduction: independent processes expanded alone \(msi_setter, msi_reader\)/);
+    expect(r.stats.distinctStates).toBe(1_590);
+    expect(r.stats.statesGenerated).toBe(5_017);
+    expect(r.kind === 'violation' && r.violations.map((v) => [v.property, v.length])).toEqual([
+      ['msi-geometry-never-torn', 4],
+      ['no-dma-through-stale-tlb', 14],
+    ]);
   });
 
   it('iopf-small stops at its first violation, the same shortest trace', async () => {

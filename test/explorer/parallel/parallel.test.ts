@@ -13,6 +13,7 @@ import type { ExploreResult } from '../../../explorer/result.ts';
 import { applyVariant, type AnyVariant } from '../../../explorer/variant.ts';
 import { ROOT } from '../../helpers/cli.ts';
 import counters from './counters.ts';
+import pairs from '../pairs.ts';
 import diehard from '../../models/diehard.ts';
 import iopf from '../../models/iopf-pipeline.ts';
 import peterson from '../../models/peterson.ts';
@@ -22,7 +23,7 @@ import petersonNoVictim from '../../models/variants/peterson-no-victim.ts';
 import prodconsLifo from '../../models/variants/prodcons-lifo.ts';
 import { summary } from './summary.ts';
 
-const MODELS = { counters: 'test/explorer/parallel/counters.ts', diehard: 'test/models/diehard.ts', iopf: 'test/models/iopf-pipeline.ts', peterson: 'test/models/peterson.ts', prodcons: 'test/models/prodcons.ts' };
+const MODELS = { counters: 'test/explorer/parallel/counters.ts', pairs: 'test/explorer/pairs.ts', diehard: 'test/models/diehard.ts', iopf: 'test/models/iopf-pipeline.ts', peterson: 'test/models/peterson.ts', prodcons: 'test/models/prodcons.ts' };
 const VARIANTS = new Map<AnyVariant, string>([
   [iopfFreeBeforeFlush as AnyVariant, 'test/models/variants/iopf-pipeline-free-before-flush.ts'],
   [petersonNoVictim as AnyVariant, 'test/models/variants/peterson-no-victim.ts'],
@@ -51,6 +52,7 @@ async function compare(c: Case, options: ExploreOptions = {}, threads: readonly 
     const many = await exploreParallel(compiled, opts, { workers, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
     expect(summary(many), `${workers} threads`).toEqual(summary(one));
     expect(many.stats.workers).toBe(workers);
+    expect(many.stats.reduction, `${workers} threads`).toBe(one.stats.reduction);
   }
   return one;
 }
@@ -105,6 +107,37 @@ describe('parallel search: the same result as one thread', () => {
     await compare({ model: counters, file: MODELS.counters, params: { M: 12 } }, { maxDepth: 36 });
   });
 
+  it('partial-order reduction of independent groups: the same reduced search, stopped, bounded or not', async () => {
+    const c = { model: pairs as AnyModel, file: MODELS.pairs, params: {} };
+    const reduced = await compare(c, { continueAfterViolation: true }, [2, 3]);
+    expect(reduced.stats.distinctStates).toBe(16 + 15);
+    expect(reduced.stats.reduction).toMatch(/^partial-order reduction: independent processes expanded alone \(a\)/);
+    expect(reduced.kind === 'violation' && reduced.violations.map((v) => `${v.property}:${v.length}`).sort()).toEqual(['a-not-full:6', 'b-apart:4']);
+    const stopped = await compare(c, {}, [2]);
+    expect(stopped.kind === 'violation' && stopped.violations.map((v) => `${v.property}:${v.length}`)).toEqual(['a-not-full:6']);
+    // `a` moves first and alone: 6 steps before any of `b`'s.
+    const early = await compare(c, { maxDepth: 5, continueAfterViolation: true }, [2]);
+    expect(early.kind === 'incomplete' && early.reason).toBe('max-depth');
+    const later = await compare(c, { maxDepth: 8, continueAfterViolation: true }, [2]);
+    expect(later.kind === 'violation' && later.violations.map((v) => v.property)).toEqual(['a-not-full']);
+    expect((await compare(c, { continueAfterViolation: true, por: false }, [2])).stats.distinctStates).toBe(16 * 16);
+  });
+
+  it('--check-independence on several threads: the broken promise the one-thread search finds', async () => {
+    const { compiled, source } = setup({ model: pairs as AnyModel, file: MODELS.pairs, params: { readOther: true } });
+    const opts: ExploreOptions = { liveness: false, checkIndependence: true };
+    expect(() => explore(compiled, opts)).toThrow(/b\/inc.*disables a\/inc|a\/inc.*b\/inc/);
+    const message = (() => {
+      try {
+        explore(compiled, opts);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    await expect(exploreParallel(compiled, opts, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(message);
+  });
+
   it('a model that throws: the error the one-thread search meets first', async () => {
     const c = { model: counters, file: MODELS.counters, params: { M: 12, E: 17 } };
     const { compiled, source } = setup(c);
@@ -118,6 +151,31 @@ describe('parallel search: the same result as one thread', () => {
     })();
     expect(error.message).toMatch(/step counter\/climb threw in its recipe: climbed to/);
     await expect(exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(error.message);
+  });
+
+  it('a frontier past its memory budget spills to disk and comes back in rounds: the same search as with no budget', async () => {
+    const budget = 1 << 13;
+    const lifo = { model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 }, variant: prodconsLifo as AnyVariant };
+    // The case, its options, and whether its frontier outgrows the budget before the search ends.
+    const cases: [Case, ExploreOptions, boolean][] = [
+      [{ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } }, {}, true],
+      // At the depth bound, the first unseen successor is in one round and later rounds count none.
+      [{ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } }, { maxDepth: 14 }, true],
+      // Violations found in levels handed out in many rounds; the first one stops the search in one.
+      [lifo, { continueAfterViolation: true }, true],
+      [lifo, {}, false],
+    ];
+    for (const [c, options, spills] of cases) {
+      const { compiled, source } = setup(c);
+      const one = explore(compiled, { liveness: false, ...options });
+      const spilled = await exploreParallel(compiled, { liveness: false, frontierMemoryBytes: budget, ...options }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
+      expect(summary(spilled), JSON.stringify(options)).toEqual(summary(one));
+      if (spills) expect(spilled.stats.frontierSpilledBytes ?? 0, JSON.stringify(options)).toBeGreaterThan(0);
+      expect(spilled.stats.workers).toBe(2);
+    }
+    const { compiled, source } = setup(cases[0]![0]);
+    const kept = await exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
+    expect(kept.stats.frontierSpilledBytes).toBeUndefined();
   });
 
   it('a level that overflows the table is expanded again with a larger one, to the same counts', async () => {

@@ -1,0 +1,199 @@
+// One state's expansion, the part the one-thread search (bfs.ts) and the parallel search's threads
+// (parallel/expand.ts) share: the enabled moves in the fixed order, pass by pass (the partial-order
+// reduction), each successor built and its step judged by the action properties; and the judgement
+// of a state by the invariants and witnesses. What a search does with a successor (store it, insert
+// it in a shared table, look it up at the depth bound) and with a violation (record it, or report an
+// event for the level barrier) is the sink's, so both searches count, order and judge alike.
+import { IntWriter, type Codec } from './codec.ts';
+import { successors, type Successors } from './copy-on-touch.ts';
+import { actionsAt, choicesAtLabel, enabledMoves, isEnabled, type Action, type Compiled, type Move } from './compile.ts';
+import { errorMessage, ModelError, stepError } from './errors.ts';
+import { locateMisfit } from './codec-locate.ts';
+import { checkCanonicalize } from './symmetry-check.ts';
+import { checkCanonicalEncoding } from './canonical-check.ts';
+import { checkIndependence } from './independence-check.ts';
+
+/** What a search does with the successors of the state being expanded. */
+export interface SuccessorSink<S> {
+  /** False where only whether some step is enabled still matters (past the first unseen successor at the depth bound). */
+  readonly building: boolean;
+  /** Set once the search stops: the expansion ends after the successor that stopped it. */
+  readonly stopped: boolean;
+  /** Action properties not to evaluate again. */
+  readonly stepViolated: readonly boolean[];
+  /** Action property `index` fails on the step `move` (the successor is handed over next all the same). */
+  actionFails(index: number, move: number): void;
+  /** The successor `next`, which `succ.done` made of `draft`, by `action` and `move`. */
+  successor(next: S, draft: S, action: Action<S>, move: number): void;
+}
+
+/** Where a model error met in `expand` was thrown, for a search that reports it in its order. */
+export const BEFORE_SUCCESSOR = -1;
+export const IN_SUCCESSOR = 1;
+export const AFTER_SUCCESSORS = 2;
+
+/** How a search reduces: the instance passes (expansionPasses) and the independence check. */
+export interface ExpansionPlan {
+  readonly passes: readonly (readonly number[])[];
+  readonly checkIndependence: boolean;
+}
+
+export class Expansion<S> {
+  readonly succ: Successors<S>;
+  readonly actionBits: number;
+  /** Successors handed to the sink for the state being expanded: the next one's ordinal. */
+  ord = 0;
+  /** The move being built or judged, -1 before its step is applied. */
+  move = -1;
+  /** Where the expansion is (BEFORE_SUCCESSOR, IN_SUCCESSOR, AFTER_SUCCESSORS). */
+  phase = BEFORE_SUCCESSOR;
+  /** The pass expanded: the last one tried. */
+  pass = 0;
+
+  constructor(
+    private readonly compiled: Compiled<S, unknown>,
+    private readonly plan: ExpansionPlan,
+  ) {
+    this.succ = successors(compiled.codec, compiled.canonicalize !== undefined);
+    this.actionBits = Math.max(1, Math.ceil(Math.log2(compiled.actions.length + 1)));
+  }
+
+  /**
+   * Hands every successor of `s` to the sink in the fixed order; returns whether any step is enabled.
+   * Of the passes, the first with an enabled step is the only one expanded (Model.independent).
+   */
+  expand(s: S, sink: SuccessorSink<S>): boolean {
+    const { compiled, succ, actionBits } = this;
+    const { instances, model, actionProperties } = compiled;
+    const passes = this.plan.passes;
+    let anyEnabled = false;
+    this.ord = 0;
+    this.move = -1;
+    this.phase = BEFORE_SUCCESSOR;
+    expanding: for (let pass = 0; pass < passes.length && !anyEnabled; pass++) {
+      this.pass = pass;
+      const order = passes[pass]!;
+      for (let o = 0; o < order.length; o++) {
+        const instance = instances[order[o]!]!;
+        let candidates: readonly Action<S>[];
+        try {
+          candidates = actionsAt(instance, s);
+        } catch (e) {
+          throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
+        }
+        for (let k = 0; k < candidates.length; k++) {
+          const action = candidates[k]!;
+          let choices: readonly unknown[];
+          try {
+            choices = choicesAtLabel(action, s);
+          } catch (e) {
+            throw stepError(model.name, action.stepKey, 'choices', e);
+          }
+          for (let c = 0; c < choices.length; c++) {
+            const choice = choices[c];
+            let enabled: boolean;
+            try {
+              enabled = isEnabled(action, s, choice);
+            } catch (e) {
+              throw stepError(model.name, action.stepKey, 'guard', e);
+            }
+            if (!enabled) continue;
+            anyEnabled = true;
+            if (!sink.building) continue;
+            const draft = succ.draft();
+            this.move = -1;
+            try {
+              action.step.apply(draft as never, action.self, choice);
+            } catch (e) {
+              throw stepError(model.name, action.stepKey, 'recipe', e);
+            }
+            const next = succ.done(draft);
+            const move = (c * (1 << actionBits) + action.index) >>> 0;
+            this.move = move;
+            if (actionProperties.length > 0) judgeStep(compiled, s, next, action, choice, move, sink);
+            this.ord++;
+            this.phase = IN_SUCCESSOR;
+            sink.successor(next, draft, action, move);
+            this.phase = BEFORE_SUCCESSOR;
+            if (sink.stopped) break expanding;
+          }
+        }
+      }
+    }
+    this.phase = AFTER_SUCCESSORS;
+    if (this.plan.checkIndependence) for (const group of compiled.independent) checkIndependence(compiled, s, group);
+    return anyEnabled;
+  }
+}
+
+function judgeStep<S>(compiled: Compiled<S, unknown>, before: S, after: S, action: Action<S>, choice: unknown, move: number, sink: SuccessorSink<S>): void {
+  const properties = compiled.actionProperties;
+  const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
+  for (let i = 0; i < properties.length; i++) {
+    if (sink.stepViolated[i]) continue;
+    const p = properties[i]!;
+    let holds: boolean;
+    try {
+      holds = p.holds(before, after, taken);
+    } catch (e) {
+      throw new ModelError(`model ${compiled.model.name}: action property ${p.name} threw on step ${action.stepKey}: ${errorMessage(e)}`);
+    }
+    if (!holds) sink.actionFails(i, move);
+  }
+}
+
+/** What a search does with a state's judgement; `A` says where the state is, for the record. */
+export interface Verdicts<A> {
+  /** Invariants not to evaluate again, witnesses already reached. */
+  readonly violated: readonly boolean[];
+  readonly reached: readonly boolean[];
+  invariantFails(index: number, at: A): void;
+  witnessReached(index: number, at: A): void;
+}
+
+/** Judges `s`, the state after `where`, by every invariant and witness (and the symmetry, if asked). */
+export function judgeState<S, A>(compiled: Compiled<S, unknown>, s: S, where: string, checkSymmetry: boolean, verdicts: Verdicts<A>, at: A): void {
+  const { invariants, witnesses, model, codec } = compiled;
+  if (checkSymmetry) {
+    checkCanonicalize(compiled, s, `the state after ${where}`);
+    checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
+  }
+  for (let i = 0; i < invariants.length; i++) {
+    if (verdicts.violated[i]) continue;
+    const inv = invariants[i]!;
+    let holds: boolean;
+    try {
+      holds = inv.holds(s);
+    } catch (e) {
+      throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
+    }
+    if (!holds) verdicts.invariantFails(i, at);
+  }
+  const reached = verdicts.reached;
+  for (let i = 0; i < witnesses.length; i++) {
+    if (!reached[i] && witnesses[i]!.reached(s)) verdicts.witnessReached(i, at);
+  }
+}
+
+/**
+ * Encodes `s` into `writer`: an initial state (no draft), or a successor that `succ` made of
+ * `draft`. A state that does not fit the codec is a ModelError that says where.
+ */
+export function encodeState<S>(compiled: Compiled<S, unknown>, writer: IntWriter, s: S, where: string, succ?: Successors<S>, draft?: S): void {
+  writer.reset();
+  try {
+    if (draft === undefined) compiled.codec.encode(s, writer);
+    else succ!.encode(draft, s, writer);
+  } catch (e) {
+    throw new ModelError(`model ${compiled.model.name}: the state after ${where} does not fit its codec: ${locateMisfit(compiled.codec as Codec<unknown>, s) ?? errorMessage(e)}`);
+  }
+}
+
+/** The moves `expand` makes at `s`: those of the first pass with an enabled step. */
+export function expandedMoves<S>(compiled: Compiled<S, unknown>, s: S, passes: readonly (readonly number[])[]): Move<S>[] {
+  for (const pass of passes) {
+    const moves = enabledMoves(compiled, s, pass);
+    if (moves.length > 0) return moves;
+  }
+  return [];
+}

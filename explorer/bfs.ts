@@ -5,7 +5,7 @@ import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
 import { enabledMoves, groupedProcesses, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
-import { encodeState, Expansion, judgeState, type Verdicts } from './expansion.ts';
+import { encodeSuccessor, Expansion, judgeState, type Verdicts } from './expansion.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
@@ -137,7 +137,6 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const actionProperties = compiled.actionProperties;
   const stepViolated = snap ? [...snap.stepViolated] : new Array<boolean>(actionProperties.length).fill(false);
 
-  const canonicalize = compiled.canonicalize;
   const constraint = compiled.constraint;
   // Liveness judges a stutter by the steps enabled where it happens: the ones the reduction did not
   // expand are still there, as edges out of the graph.
@@ -147,7 +146,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   /** Stores a new state; returns false for one already seen. */
   const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
     try {
-      encodeState(compiled as Compiled<S, unknown>, writer, canonicalize ? canonicalize(s) : s, where, succ, draft);
+      encodeSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft, checkSymmetry);
     } catch (e) {
       if (e instanceof ModelError && parent !== NO_PARENT) e.trace = extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, parent), move, actionBits);
       throw e;
@@ -187,7 +186,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       generated++;
       if (atBound) {
         if (constraint && !constraint(next)) return;
-        encodeState(compiled as Compiled<S, unknown>, writer, canonicalize ? canonicalize(next) : next, action.stepKey, succ, draft);
+        encodeSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft);
         fingerprint(writer.buf, writer.len);
         // Beyond the depth bound only two facts matter: whether some successor is new (known once
         // `incomplete` is set) and whether any step is enabled (the deadlock check).

@@ -4,8 +4,9 @@
 // were the largest costs of its search. A draft copies a field the first time the step gets it; the
 // successor shares every other field with the parent, and its encoding copies their integers from the
 // parent's. Sharing is safe because nothing mutates a state after its step: properties, constraints
-// and the encoder only read. A model with `canonicalize` (which may reorder in place) and a codec
-// whose root is not a record get whole copies.
+// and the encoder only read (a model's `canonicalize` returns a new state where it differs, and
+// --check-symmetry checks that it leaves its argument alone). A codec whose root is not a record
+// gets whole copies.
 import { compileClone, compileEncode, compileMarkingDecode, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
 import type { Codec, IntReader, IntWriter } from './codec-io.ts';
 import { searchFunctions } from './codec.ts';
@@ -21,7 +22,7 @@ export interface Successors<S> {
   encode(draft: S, next: S, out: IntWriter): void;
 }
 
-/** Successors by whole copies: for a codec that is not a record at its root, or a canonicalizing model. */
+/** Successors by whole copies: for a codec that is not a record at its root, or on request. */
 function wholeCopies<S>(codec: Codec<S>, clone: CloneFn<S>): Successors<S> {
   const { encode, decode } = searchFunctions(codec);
   let parent: S;
@@ -72,7 +73,7 @@ return { Draft, done, encode };`;
   return new Function('U', 'C', 'N', code)(untouched, clones, encodes) as Generated;
 }
 
-/** The successors of `codec`'s states; `wholeState` asks for whole copies (a canonicalizing model). */
+/** The successors of `codec`'s states; `wholeState` asks for whole copies (the reference a test compares with). */
 export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S> {
   const shape = codec.shape;
   if (wholeState || shape?.kind !== 'record' || !shape.fields.every((f) => f.shape)) return wholeCopies(codec, compileClone(codec));

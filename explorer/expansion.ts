@@ -4,7 +4,7 @@
 // of a state by the invariants and witnesses. What a search does with a successor (store it, insert
 // it in a shared table, look it up at the depth bound) and with a violation (record it, or report an
 // event for the level barrier) is the sink's, so both searches count, order and judge alike.
-import { IntWriter, type Codec } from './codec.ts';
+import { encodeToArray, IntWriter, type Codec } from './codec.ts';
 import { successors, type Successors } from './copy-on-touch.ts';
 import { actionsAt, choicesAtLabel, enabledMoves, isEnabled, type Action, type Compiled, type Move } from './compile.ts';
 import { errorMessage, ModelError, stepError } from './errors.ts';
@@ -54,7 +54,7 @@ export class Expansion<S> {
     private readonly compiled: Compiled<S, unknown>,
     private readonly plan: ExpansionPlan,
   ) {
-    this.succ = successors(compiled.codec, compiled.canonicalize !== undefined);
+    this.succ = successors(compiled.codec);
     this.actionBits = Math.max(1, Math.ceil(Math.log2(compiled.actions.length + 1)));
   }
 
@@ -179,6 +179,26 @@ export function judgeState<S, A>(compiled: Compiled<S, unknown>, s: S, where: st
  * Encodes `s` into `writer`: an initial state (no draft), or a successor that `succ` made of
  * `draft`. A state that does not fit the codec is a ModelError that says where.
  */
+/**
+ * Encodes a successor's representative (the successor itself without symmetry): from the draft, copying
+ * what the step left untouched from the parent's encoding, unless canonicalize gave another state.
+ */
+export function encodeSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft?: S, checkSymmetry = false): void {
+  const rep = compiled.canonicalize ? canonicalOf(compiled, compiled.canonicalize, next, where, checkSymmetry) : next;
+  encodeState(compiled, writer, rep, where, succ, rep === next ? draft : undefined);
+}
+
+/** `canonicalize(next)`; with the symmetry check, also that it left `next` (shared with its parent) alone. */
+function canonicalOf<S>(compiled: Compiled<S, unknown>, canonicalize: (s: S) => S, next: S, where: string, check: boolean): S {
+  if (!check) return canonicalize(next);
+  const before = encodeToArray(compiled.codec, next).join();
+  const rep = canonicalize(next);
+  if (encodeToArray(compiled.codec, next).join() !== before) {
+    throw new ModelError(`model ${compiled.model.name}: canonicalize is not a symmetry of the state after ${where}: it changed the state it was given (it must return a new one)`);
+  }
+  return rep;
+}
+
 export function encodeState<S>(compiled: Compiled<S, unknown>, writer: IntWriter, s: S, where: string, succ?: Successors<S>, draft?: S): void {
   writer.reset();
   try {

@@ -174,7 +174,9 @@ export interface Model<S, C = unknown> {
    * Symmetry reduction: the representative of the state's symmetry class (for example the state
    * with interchangeable workers sorted). The search stores and expands representatives only; the
    * model promises that its steps, invariants and final states treat symmetric states alike.
-   * Counterexamples are still concrete paths (rebuilt through the representatives).
+   * Counterexamples are still concrete paths (rebuilt through the representatives). It must not
+   * change `s` (a successor shares what its step did not touch with its parent): it returns `s`
+   * itself when `s` is the representative, else a new state; --check-symmetry checks both.
    */
   readonly canonicalize?: (s: S, ...config: ConfigArg<C>) => S;
   /**

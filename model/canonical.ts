@@ -16,7 +16,7 @@ export function groupKey(g: IopfGroup): number[] {
   return out;
 }
 
-export function compareKeys(a: readonly number[], b: readonly number[]): number {
+export function compareKeys(a: ArrayLike<number>, b: ArrayLike<number>): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const d = (a[i] as number) - (b[i] as number);

@@ -11,7 +11,8 @@
 // group's flush bits, a worker's mm, an IOASID's private mm and its bond holders, an mm_count bond
 // holder, sva_lock's owner number), and the sets sorted by them. The SMMU side (arm_smmu, the
 // CPU ASIDs, HTTU, the event queue) is left out, so params refuse `devices` with it.
-import { encodeToArray, type Codec } from '../explorer/codec.ts';
+import type { Codec } from '../explorer/codec.ts';
+import { IntWriter } from '../explorer/codec-io.ts';
 import { HarnessError } from '../explorer/errors.ts';
 import { stateCodec } from './layout.ts';
 import { compareKeys, groupKey } from './canonical.ts';
@@ -172,6 +173,9 @@ export function deviceRelabels(c: IopfParams): Relabel[] {
 const devicesSymmetric = (c: IopfParams): boolean => (c.symmetry?.includes('devices') ?? false) && c.devices > 1;
 
 const relabelsOf = new WeakMap<IopfParams, Relabel[]>();
+/** The encodings being compared, reused: this runs on every successor. */
+let bestKey = new IntWriter(1024);
+let key = new IntWriter(1024);
 const codecs = new WeakMap<IopfParams, Codec<State>>();
 
 function codecOf(c: IopfParams): Codec<State> {
@@ -189,13 +193,15 @@ export function canonicalState(s: State, c: IopfParams): State {
   const relabels = relabelsOf.get(c) ?? deviceRelabels(c);
   relabelsOf.set(c, relabels);
   let best = sorted;
-  let bestKey = encodeToArray(codec, sorted);
+  bestKey.reset();
+  codec.encode(sorted, bestKey);
   for (const r of relabels) {
     const candidate = sortWorkers(relabel(s, c, r), c);
-    const key = encodeToArray(codec, candidate);
-    if (compareKeys(key, bestKey) < 0) {
+    key.reset();
+    codec.encode(candidate, key);
+    if (compareKeys(key.buf.subarray(0, key.len), bestKey.buf.subarray(0, bestKey.len)) < 0) {
       best = candidate;
-      bestKey = key;
+      [bestKey, key] = [key, bestKey];
     }
   }
   return best;

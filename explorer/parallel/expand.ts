@@ -6,7 +6,7 @@
 import { IntReader, IntWriter } from '../codec.ts';
 import type { Action, Compiled } from '../compile.ts';
 import { errorMessage, ModelError } from '../errors.ts';
-import { AFTER_SUCCESSORS, encodeState, Expansion, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
+import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { AFTER_ALL, EXPANDED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
@@ -195,11 +195,11 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
   successor(next: S, draft: S, action: Action<S>, move: number): void {
     const { compiled, writer, expansion, level } = this;
     const table = this.table!;
-    const { constraint, canonicalize } = compiled;
+    const { constraint } = compiled;
     const ord = expansion.ord - 1;
     if (level.atBound) {
       if (constraint && !constraint(next)) return;
-      encodeState(compiled, writer, canonicalize ? canonicalize(next) : next, action.stepKey, expansion.succ, draft);
+      encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
       fingerprint(writer.buf, writer.len);
       if (!table.has(lastFingerprint.hi, lastFingerprint.lo)) {
         this.building = false;
@@ -212,7 +212,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 });
       return;
     }
-    encodeState(compiled, writer, canonicalize ? canonicalize(next) : next, action.stepKey, expansion.succ, draft);
+    encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
     fingerprint(writer.buf, writer.len);
     const owner = this.parent + 2;
     let added: boolean;

@@ -4,22 +4,31 @@
 // declares `symmetry: ["workers"]` has the search keep one state per arrangement of the workers: the
 // one with the workers in the order of their encodings. Sorting gives the exact canonical form here,
 // since the workers are the only permuted part and each is compared whole.
-import { encodeToArray, type Codec } from '../../explorer/codec.ts';
+import type { Codec } from '../../explorer/codec.ts';
+import { IntWriter } from '../../explorer/codec-io.ts';
 import { compareKeys } from '../canonical.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
 import { workerCodec, type Worker } from './state.ts';
 
 const codecs = new WeakMap<IopfParams, Codec<Worker>>();
+const keys = new IntWriter(256);
 
 /** The state with its workers in the order of their encodings (a new state; `s` is not changed). */
 export function sortWorkers(s: State, c: IopfParams): State {
   if (s.workers.length < 2) return s;
   const codec = codecs.get(c) ?? workerCodec(c);
   codecs.set(c, codec);
-  const keyed = s.workers.map((w) => ({ w, key: encodeToArray(codec, w) }));
-  keyed.sort((a, b) => compareKeys(a.key, b.key));
-  return keyed.every((k, i) => k.w === s.workers[i]) ? s : { ...s, workers: keyed.map((k) => k.w) };
+  // The workers' encodings side by side in one reused buffer: this runs on every successor.
+  keys.reset();
+  const bounds = [0];
+  for (const w of s.workers) {
+    codec.encode(w, keys);
+    bounds.push(keys.len);
+  }
+  const key = (i: number): Int32Array => keys.buf.subarray(bounds[i], bounds[i + 1]);
+  const order = s.workers.map((_, i) => i).sort((a, b) => compareKeys(key(a), key(b)));
+  return order.every((k, i) => k === i) ? s : { ...s, workers: order.map((k) => s.workers[k]!) };
 }
 
 /** The symmetry the params declare, for the report, or undefined. */

@@ -49,7 +49,7 @@ describe('successors that copy only what their step touches', () => {
     expect(successorOf(successors(toy), ints, () => undefined).ints).toEqual(ints);
   });
 
-  it('whole copies (a canonicalizing model) share nothing with the parent', () => {
+  it('whole copies share nothing with the parent', () => {
     const r = successorOf(successors(toy, true), ints, (d) => d.queue.push(3));
     expect(r.next.dev).not.toBe(r.parent.dev);
     expect(r.ints).toEqual(encodeToArray(toy, r.next));

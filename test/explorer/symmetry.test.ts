@@ -82,4 +82,9 @@ describe('a canonicalize that is not a symmetry is caught', () => {
     // A real symmetry passes the check.
     expect(explore(compile(counters(3, 2, true), {}), { checkSymmetry: true, continueAfterViolation: true }).stats.distinctStates).toBe(binomial(5, 3));
   });
+
+  it('a canonicalize that sorts in place (the parent shares what a step did not touch) is caught by checkSymmetry', () => {
+    const inPlace = (): Model<Counters, Record<string, never>> => ({ ...counters(3, 2, true), canonicalize: (s: Counters) => (s.c.sort((a, b) => a - b), s) });
+    expect(() => explore(compile(inPlace(), {}), { checkSymmetry: true })).toThrow(/canonicalize is not a symmetry of the state after counter\/inc: it changed the state it was given/);
+  });
 });

@@ -2,7 +2,8 @@
 // v5.11 drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3{,-sva}.c (kernel-notes 1c): CD tables, the
 // SMMU's cached CDs, asid_xa with private and shared CDs, arm_smmu_mmu_notifier, bonds, the TLB,
 // each master's ATC and the command queue.
-// Leaves out, and why: STEs (SVA never rewrites them), two-level CD tables (the L1 write is one
+// Leaves out, and why: STE words (SVA never rewrites STEs; with param `attach` an STE is the domain
+// its master points at, model/arm-smmu-v3/attach.ts), two-level CD tables (the L1 write is one
 // more sync of the same kind), the queues' contents
 // (events are a set of kinds; the PRI queue is model/arm-smmu-v3/priq.ts), TCR/MAIR values
 // (constant per mm), KPTI's ASID halving, and ATS for the private domain.

@@ -13,7 +13,8 @@
 // (__arm_smmu_sva_unbind: "iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put(...)"): the
 // PASID is freed while the notifier still holds mm_count. v5.11 as merged puts the notifier first;
 // that order is the variant `unbind-notifier-put-first` (putFirstTailSteps below).
-// Left out: arm_smmu_disable_ats at detach (the device is not detached here).
+// arm_smmu_disable_ats at detach is the core's attach thread's, with param `attach` (model/sva/attach.ts),
+// which also waits for the group->mutex a bind and an unbind hold.
 import { asid_gen_match, new_context_beyond_bound } from '../mm/context.ts';
 import { arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';

@@ -6,9 +6,9 @@ import { runCli } from '../explorer/cli/main.ts';
 import { catalog } from '../spec/catalog.ts';
 
 export const STEPS_FILE = 'model/STEPS.md';
-const CONFIGS = ['iopf-small', 'iopf-evtq', 'sva-small', 'sva-asid', 'sva-httu', 'msi-geometry'];
+const CONFIGS = ['iopf-small', 'iopf-evtq', 'sva-small', 'sva-asid', 'sva-httu', 'sva-attach', 'msi-geometry'];
 /** Configs listed only for the processes another config of their model lacks. */
-const ONLY_NEW: Readonly<Record<string, string>> = { 'sva-asid': 'sva-small', 'sva-httu': 'sva-small' };
+const ONLY_NEW: Readonly<Record<string, string>> = { 'sva-asid': 'sva-small', 'sva-httu': 'sva-small', 'sva-attach': 'sva-small' };
 /** Configs listed only for the steps another config of their model lacks (iopf-evtq: the event queue's). */
 const ONLY_NEW_STEPS: Readonly<Record<string, string>> = { 'iopf-evtq': 'iopf-small' };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,7 +24,7 @@ arm-smmu-v3.c after the stall patch merged for v5.14; \`hardware\` for the endpo
 and the locks held while it runs. docs/sources.md lists the copies the lines were counted in.
 `;
 
-/** A config's table with only the processes no earlier config listed (sva-asid adds the CPUs, sva-httu the writeback). */
+/** A config's table with only the processes no earlier config listed (sva-asid adds the CPUs, sva-httu the writeback, sva-attach the core's attach). */
 function newProcesses(markdown: string, earlier: string): string {
   const [title, ...sections] = markdown.split(/^(?=#### )/m);
   const fresh = sections.filter((sec) => !earlier.includes(sec.split('\n')[0]!));

@@ -61,6 +61,7 @@ export const catalog: Catalog = {
     'vhe-nh-tlbi': 'spec/variants/sva/vhe-nh-tlbi.ts',
     'btm-without-hyp': 'spec/variants/sva/btm-without-hyp.ts',
     'notifier-per-mm': 'spec/variants/sva/notifier-per-mm.ts',
+    'attach-without-sva-check': 'spec/variants/sva/attach-without-sva-check.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

@@ -34,6 +34,9 @@ const svaParams = iopfParams.extend({
     .array(z.enum(['workers'], { error: "model sva declares only the workers interchangeable: symmetry 'devices' relabels the fault path, not the SMMU side" }))
     .max(1)
     .optional(),
+}).refine((p) => !p.attach || (p.smmus ?? 1) === 1, {
+  error: 'attach moves masters between the domains of one SMMU: it cannot be declared with smmus 2',
+  path: ['attach'],
 });
 
 const sva: Model<State, IopfParams> = {

@@ -73,7 +73,7 @@ export function arm_smmu_share_asid_write_cd(d: SmmuState, domain: DomainId, own
  */
 export function arm_smmu_share_asid_tlb_inv(d: SmmuState, domain: DomainId, owner: number): void {
   const old = seizedAsid(d, domain);
-  if (old !== null) arm_smmu_tlb_inv_asid(d, domainSmmu(domain), old, owner);
+  if (old !== null) arm_smmu_tlb_inv_asid(d, domainSmmu(d, domain), old, owner);
 }
 
 /** xa_erase(&arm_smmu_asid_xa, asid): the seize is over; the old ASID is free for the shared CD. */

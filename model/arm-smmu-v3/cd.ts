@@ -11,7 +11,7 @@
 import { match, P } from 'ts-pattern';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { smmuWarn } from './warn.ts';
-import { domainSmmu, smmuDevice, type Cd, type Features, type SmmuState, type Ttb } from './state.ts';
+import { domainDevices, domainSmmu, steDomain, smmuDevice, type Cd, type Features, type SmmuState, type Ttb } from './state.ts';
 import type { Asid, DeviceId, DomainId } from '../ids.ts';
 
 /** The `cd` argument: NULL (remove), &quiet_cd (quiesce), or a real CD (install or update ASID). */
@@ -36,10 +36,8 @@ export type WriteCdRet = 0 | 'install-pending' | '-E2BIG';
 
 /** arm_smmu_sync_cd: one CFGI_CD per master of the domain (devices_lock), then a CMD_SYNC, on smmu_domain->smmu. */
 export function arm_smmu_sync_cd(d: SmmuState, domain: DomainId, ssid: number, owner: number): void {
-  const q = smmuDevice(d, domainSmmu(domain));
-  d.masters.forEach((m, sid) => {
-    if (m.domain === domain) arm_smmu_cmdq_issue_cmd(q, { op: 'CFGI_CD', sid: sid as DeviceId, ssid });
-  });
+  const q = smmuDevice(d, domainSmmu(d, domain));
+  for (const sid of domainDevices(d, domain)) arm_smmu_cmdq_issue_cmd(q, { op: 'CFGI_CD', sid, ssid });
   arm_smmu_cmdq_issue_sync(q, owner);
 }
 
@@ -110,8 +108,9 @@ export function cd_legal(features: Features, cd: Cd): boolean {
 export function arm_smmu_read_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd | null {
   const cached = d.cdcache[sid]?.[ssid];
   if (cached) return cached;
-  const m = d.masters[sid];
-  const mem = m ? d.domains[m.domain]?.cdtab[ssid] : undefined;
+  const dom = d.masters[sid] ? steDomain(d, sid) : null;
+  // A detached master's STE aborts (arm_smmu_write_strtab_ent with no domain): no CD is read.
+  const mem = dom !== null ? d.domains[dom]?.cdtab[ssid] : undefined;
   return mem ? { ...mem, ttb: mem.ttb && { ...mem.ttb } } : null;
 }
 
@@ -119,6 +118,9 @@ export function arm_smmu_read_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd 
 export function arm_smmu_fetch_cd(d: SmmuState, sid: DeviceId, ssid: number): Cd | null {
   const cd = arm_smmu_read_cd(d, sid, ssid);
   const row = d.cdcache[sid];
-  if (cd && row && !row[ssid] && cd_legal(d.features, cd)) row[ssid] = cd;
+  if (cd && row && !row[ssid] && cd_legal(d.features, cd)) {
+    row[ssid] = cd;
+    if (d.attach) d.attach.ste_cached[sid] = steDomain(d, sid);
+  }
   return cd;
 }

@@ -65,6 +65,13 @@ function arm_smmu_perform(d: SmmuState, q: SmmuDevice, cmd: Cmd): void {
       if (row) row[cmd.ssid] = null;
       return;
     }
+    // The model's SMMU caches a stream's CDs under its STE: an STE invalidation drops them all (as
+    // QEMU's smmuv3 does, smmuv3_flush_config), so a master moved to another CD table re-fetches.
+    case 'CFGI_STE': {
+      d.cdcache[cmd.sid]?.fill(null);
+      if (d.attach) d.attach.ste_cached[cmd.sid] = null;
+      return;
+    }
     // An invalidation of another regime than the streams' STRW matches no entry.
     case 'TLBI_NH_ASID':
     case 'TLBI_EL2_ASID': {

@@ -2,7 +2,10 @@
 // master's domain and limits) are encoded as constants: they never change, so they cost nothing.
 import { array, bool, constant, extendRecord, int, labelSet, list, literal, nullable, record, sharedConstant, tagged, tuple, type Codec } from '../../explorer/codec.ts';
 import {
+  ATTACH_PCS,
+  DOMAIN_STATES,
   IOVA_STATES,
+  type AttachState,
   PRIVATE_TLB_ENTRY,
   SMMU_EVENTS,
   SMMU_WARNINGS,
@@ -26,8 +29,13 @@ export interface SmmuConfig {
   /** SMMUs, each with its TLB and command queue (absent: 1); every one has `features`. */
   readonly nr_smmus?: number;
   readonly masters: readonly { domain: number; ssid_max: number; ats_capable: boolean; iopf_capable: boolean }[];
-  /** One private ASID per domain (may collide with an mm's CPU ASID: that is what seizing is for). */
+  /**
+   * One private ASID per domain (may collide with an mm's CPU ASID: that is what seizing is for);
+   * 0: allocated, not finalised (no master attached yet, param `attach`).
+   */
   readonly domains: readonly { asid: number }[];
+  /** Param `attach`: masters move between domains (model/arm-smmu-v3/attach.ts). */
+  readonly attach?: boolean;
   readonly nr_mms: number;
   readonly nr_pages: number;
   /** IOVA pages of each domain's private io-pgtable (0: its DMA depends only on its CD). */
@@ -49,6 +57,12 @@ const NO_EL2 = {};
 
 export const EMPTY_CD: Cd = { v: false, epd0: false, s: false, r: false, asid: 0, ttb: null };
 
+/**
+ * A DMA domain's private CD as arm_smmu_domain_finalise_s1 writes it at SSID 0 (arm-smmu-v3.c:1905-1960
+ * at 9936a12fcb18): R always, S with STALL_FORCE, its private ASID and io-pgtable.
+ */
+export const privateCd = (features: Features, asid: Asid): Cd => ({ ...EMPTY_CD, v: true, r: true, s: features.stall_force, asid, ttb: { type: 'private' } });
+
 /** A TLB row holds a page of an mm, or an IOVA page of a private io-pgtable. */
 const tlbWidth = (cfg: SmmuConfig): number => Math.max(cfg.nr_pages, cfg.nr_iovas);
 
@@ -58,14 +72,18 @@ const tlb_init = (cfg: SmmuConfig): (TlbEntry | null)[][] =>
 export function smmu_init(cfg: SmmuConfig): SmmuState {
   const nr_smmus = cfg.nr_smmus ?? 1;
   const asid_xa: (AsidEntry | null)[] = Array.from({ length: cfg.max_asid + 1 }, () => null);
-  cfg.domains.forEach((dom, i) => (asid_xa[dom.asid] = { type: 'private', domain: i as DomainId }));
+  cfg.domains.forEach((dom, i) => {
+    if (dom.asid > 0) asid_xa[dom.asid] = { type: 'private', domain: i as DomainId };
+  });
   return {
     features: { ...cfg.features },
     masters: cfg.masters.map((m) => ({
       ...m,
       domain: m.domain as DomainId,
       sva_enabled: false,
-      ats_enabled: false,
+      // With `attach`, the attach at probe enabled ATS (arm_smmu_enable_ats, arm-smmu-v3.c:2286);
+      // without, the driver's arm_smmu_enable_ats step stands for it.
+      ats_enabled: cfg.attach === true && cfg.features.ats && m.ats_capable,
       bonds: Array.from({ length: cfg.nr_mms }, () => null),
     })),
     domains: cfg.domains.map((dom) => ({
@@ -73,11 +91,7 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
       iovas: Array.from({ length: cfg.nr_iovas }, () => 'free' as const),
       // arm_smmu_domain_finalise_s1: the private CD at SSID 0 is live from attach, written by
       // arm_smmu_write_ctx_desc like any CD (R always, S with STALL_FORCE).
-      cdtab: Array.from({ length: cfg.nr_ssids }, (_, ssid) =>
-        ssid === 0
-          ? { ...EMPTY_CD, v: true, r: true, s: cfg.features.stall_force, asid: dom.asid as Asid, ttb: { type: 'private' } }
-          : { ...EMPTY_CD },
-      ),
+      cdtab: Array.from({ length: cfg.nr_ssids }, (_, ssid) => (ssid === 0 && dom.asid > 0 ? privateCd(cfg.features, dom.asid as Asid) : { ...EMPTY_CD })),
     })),
     cdcache: cfg.masters.map(() => Array.from({ length: cfg.nr_ssids }, () => null)),
     asid_xa,
@@ -90,8 +104,23 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
     events: [],
     warnings: [],
     ...(nr_smmus > 1 ? { smmus: Array.from({ length: nr_smmus - 1 }, (): SmmuDevice => ({ tlb: tlb_init(cfg), cmdq: [] })) } : {}),
+    ...(cfg.attach ? { attach: attach_init(cfg) } : {}),
   };
 }
+
+function attach_init(cfg: SmmuConfig): AttachState {
+  return {
+    state: cfg.domains.map((dom) => (dom.asid > 0 ? 'finalised' : 'alloc')),
+    listed: cfg.masters.map((m) => m.domain as DomainId),
+    init_mutex: cfg.domains.map(() => null),
+    ste_cached: cfg.masters.map(() => null),
+    pc: cfg.masters.map(() => 'attach'),
+    moves: cfg.masters.map(() => 0),
+  };
+}
+
+/** The moves an attach thread makes: to the second domain and back. */
+export const ATTACH_MOVES = 2;
 
 export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const nm = cfg.masters.length;
@@ -114,7 +143,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const master = (i: number): Codec<Master> => {
     const m = cfg.masters[i]!;
     return record<Master>({
-      domain: constant(m.domain as DomainId),
+      domain: cfg.attach ? nullable(domId) : constant(m.domain as DomainId),
       ssid_max: constant(m.ssid_max),
       ats_capable: constant(m.ats_capable),
       iopf_capable: constant(m.iopf_capable),
@@ -127,7 +156,7 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   const perMaster = cfg.masters.map((_, i) => master(i));
   const masters: Codec<Master[]> = tuple(perMaster);
   type CmdCodecs = Parameters<typeof tagged<'op', Cmd>>[1];
-  const cmdCodecs: Omit<CmdCodecs, 'TLBI_EL2_ASID' | 'TLBI_EL2_VA'> = {
+  const cmdCodecs: Omit<CmdCodecs, 'TLBI_EL2_ASID' | 'TLBI_EL2_VA' | 'CFGI_STE'> = {
     CFGI_CD: record({ op: constant<'CFGI_CD'>('CFGI_CD'), sid: dev, ssid }),
     TLBI_NH_ASID: record({ op: constant<'TLBI_NH_ASID'>('TLBI_NH_ASID'), asid }),
     TLBI_NH_VA: record({ op: constant<'TLBI_NH_VA'>('TLBI_NH_VA'), asid, page }),
@@ -141,7 +170,12 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
     TLBI_EL2_VA: record({ op: constant<'TLBI_EL2_VA'>('TLBI_EL2_VA'), asid, page }),
   };
   const tlb = array(cfg.max_asid + 1, array(tlbWidth(cfg), nullable(int(PRIVATE_TLB_ENTRY, cfg.nr_mms - 1) as unknown as Codec<TlbEntry>)));
-  const cmdq = list(cfg.cmdq_size, tagged<'op', Cmd>('op', { ...cmdCodecs, ...(cfg.features.e2h ? el2 : (NO_EL2 as typeof el2)) }));
+  // Only `attach` rewrites STEs: without it the union has no tag for CFGI_STE (layouts unchanged).
+  const ste: Pick<CmdCodecs, 'CFGI_STE'> = { CFGI_STE: record({ op: constant<'CFGI_STE'>('CFGI_STE'), sid: dev }) };
+  const cmdq = list(
+    cfg.cmdq_size,
+    tagged<'op', Cmd>('op', { ...cmdCodecs, ...(cfg.features.e2h ? el2 : (NO_EL2 as typeof el2)), ...(cfg.attach ? ste : (NO_EL2 as typeof ste)) }),
+  );
   const base = record<SmmuState>({
     // No function writes the features: every state shares one copy.
     features: sharedConstant({ ...cfg.features }),
@@ -169,5 +203,17 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
   });
   // The other SMMUs' TLBs and queues come after every field of the first: one SMMU keeps its layout.
   const nr_smmus = cfg.nr_smmus ?? 1;
-  return nr_smmus > 1 ? extendRecord(base, { smmus: array(nr_smmus - 1, record<SmmuDevice>({ tlb, cmdq })) }) : base;
+  const withSmmus = nr_smmus > 1 ? extendRecord(base, { smmus: array(nr_smmus - 1, record<SmmuDevice>({ tlb, cmdq })) }) : base;
+  if (!cfg.attach) return withSmmus;
+  const nd = cfg.domains.length;
+  return extendRecord(withSmmus, {
+    attach: record<AttachState>({
+      state: array(nd, literal(DOMAIN_STATES)),
+      listed: array(nm, nullable(domId)),
+      init_mutex: array(nd, nullable(dev)),
+      ste_cached: array(nm, nullable(domId)),
+      pc: array(nm, literal(ATTACH_PCS)),
+      moves: array(nm, int(0, ATTACH_MOVES)),
+    }),
+  });
 }

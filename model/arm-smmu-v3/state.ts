@@ -2,7 +2,8 @@
 // v5.11 drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3{,-sva}.c (kernel-notes 1c): CD tables, the
 // SMMU's cached CDs, asid_xa with private and shared CDs, arm_smmu_mmu_notifier, bonds, the TLB,
 // each master's ATC and the command queue.
-// Leaves out, and why: STEs (SVA never rewrites them), two-level CD tables (the L1 write is one
+// Leaves out, and why: STE words (SVA never rewrites STEs; with param `attach` an STE is the domain
+// its master points at, model/arm-smmu-v3/attach.ts), two-level CD tables (the L1 write is one
 // more sync of the same kind), the queues' contents
 // (events are a set of kinds; the PRI queue is model/arm-smmu-v3/priq.ts), TCR/MAIR values
 // (constant per mm), KPTI's ASID halving, and ATS for the private domain.
@@ -50,8 +51,13 @@ export interface Bond {
 }
 
 export interface Master {
-  /** Static: the domain the master is attached to, and its PASID limit ((1 << ssid_bits) - 1). */
-  domain: DomainId;
+  /**
+   * master->domain: the domain the master is attached to (static without param `attach`); null
+   * between arm_smmu_detach_dev and the attach's install (model/arm-smmu-v3/attach.ts). With
+   * `attach` it is also what the master's STE points at: both are written in one step.
+   * ssid_max: its PASID limit ((1 << ssid_bits) - 1).
+   */
+  domain: DomainId | null;
   ssid_max: number;
   /** Static capabilities: ATS in the PCI function, stall (platform) or PRI for I/O page faults. */
   ats_capable: boolean;
@@ -85,6 +91,8 @@ export interface Domain {
 
 export type Cmd =
   | { op: 'CFGI_CD'; sid: DeviceId; ssid: number }
+  /** CMDQ_OP_CFGI_STE (param `attach` only): the master's cached configuration, STE and CDs, goes. */
+  | { op: 'CFGI_STE'; sid: DeviceId }
   | { op: 'TLBI_NH_ASID'; asid: Asid }
   | { op: 'TLBI_NH_VA'; asid: Asid; page: number }
   /** CMDQ_OP_TLBI_EL2_ASID / _VA (0x21, 0x22): the EL2-E2H regime's entries (ARM_SMMU_FEAT_E2H only). */
@@ -183,6 +191,61 @@ export interface SmmuState {
    * states and saved traces of the configs without `smmus` are as they were.
    */
   smmus?: SmmuDevice[];
+  /**
+   * Param `attach` only (model/arm-smmu-v3/attach.ts): the domains' device lists and init_mutex, and
+   * the IOMMU core's thread per master. Encoded after every other field, so the configs without it
+   * keep their layout.
+   */
+  attach?: AttachState;
+}
+
+/**
+ * An smmu_domain's life: `alloc` (arm_smmu_domain_alloc returned it, smmu_domain->smmu is NULL),
+ * `finalised` (arm_smmu_domain_finalise ran at its first attach: private ASID and CD table), `freed`
+ * (arm_smmu_domain_free: ASID erased, CD table and the structure freed).
+ */
+export const DOMAIN_STATES = ['alloc', 'finalised', 'freed'] as const;
+export type DomainState = (typeof DOMAIN_STATES)[number];
+
+/** Where the IOMMU core's attach thread of a master is (model/sva/attach.ts). */
+export const ATTACH_PCS = [
+  'attach',
+  'detach_list_del',
+  'detach_ste',
+  'init_mutex',
+  'install_ste',
+  'list_add',
+  'enable_ats',
+  'domain_free',
+  'domain_free_asid',
+  'done',
+] as const;
+export type AttachPc = (typeof ATTACH_PCS)[number];
+
+export interface AttachState {
+  /** Per domain: its life (domain 0 is finalised from the start: the master's attach at probe). */
+  state: DomainState[];
+  /** Per master: the domain whose smmu_domain->devices list holds master->domain_head, or null. */
+  listed: (DomainId | null)[];
+  /** Per domain: the master whose attach holds smmu_domain->init_mutex, or null. */
+  init_mutex: (DeviceId | null)[];
+  /**
+   * Per master: the domain whose CD table the STE the SMMU has cached points at, null when none is
+   * cached (the next transaction reads the STE in memory: master->domain). Cached with the first CD
+   * it fetches through it; CFGI_STE drops it with the CDs.
+   */
+  ste_cached: (DomainId | null)[];
+  /** Per master: its attach thread's pc, and the moves it has made (model/sva/attach.ts). */
+  pc: AttachPc[];
+  moves: number[];
+}
+
+/** Has the domain a private CD: finalised and not freed (always, without param `attach`)? */
+export const domainFinalised = (s: SmmuState, domain: number): boolean => s.attach === undefined || s.attach.state[domain] === 'finalised';
+
+/** The domain whose CD table a master's transactions use: its cached STE's, else its STE's; null: the STE aborts. */
+export function steDomain(s: SmmuState, sid: DeviceId): DomainId | null {
+  return s.attach?.ste_cached[sid] ?? s.masters[sid]!.domain;
 }
 
 /** SMMU k's TLB and command queue (`smmuDevice(s, 0)` is the slice itself). */
@@ -198,10 +261,33 @@ export function smmuDevices(s: SmmuState): SmmuDevice[] {
 /**
  * smmu_domain->smmu: the model has one domain per SMMU, domain k on SMMU k (model/sva/config.ts). A
  * domain never spans SMMUs: arm_smmu_attach_dev refuses a master of another SMMU ("cannot attach to
- * SMMU %s (upstream of %s)", -ENXIO; arm-smmu-v3.c at 9936a12fcb18, lines not counted). The
- * model's masters never move between domains.
+ * SMMU %s (upstream of %s)", -ENXIO; arm-smmu-v3.c:2259-2265 at 9936a12fcb18). Masters move
+ * between domains only with param `attach`, which has one SMMU: its extra domains are SMMU 0's.
  */
-export const domainSmmu = (domain: DomainId): SmmuId => (domain as number) as SmmuId;
+export const domainSmmu = (s: Pick<SmmuState, 'attach'>, domain: DomainId): SmmuId => (s.attach ? 0 : (domain as number)) as SmmuId;
 
-/** master->smmu: the SMMU of the master's domain. */
-export const masterSmmu = (s: SmmuState, sid: DeviceId): SmmuId => domainSmmu(s.masters[sid]!.domain);
+/**
+ * master->smmu: the SMMU of the master's domain. A detached master (param `attach`, which the model
+ * allows with one SMMU only) is SMMU 0's.
+ */
+export const masterSmmu = (s: SmmuState, sid: DeviceId): SmmuId => {
+  const dom = s.masters[sid]!.domain;
+  return dom === null ? (0 as SmmuId) : domainSmmu(s, dom);
+};
+
+/** A master's domain where the caller holds what keeps it attached (the group mutex, a bond). */
+export function attachedDomain(s: SmmuState, sid: DeviceId): DomainId {
+  const dom = s.masters[sid]!.domain;
+  if (dom === null) throw new Error(`master ${sid} is detached: its caller must hold the group mutex that keeps it attached`);
+  return dom;
+}
+
+/** The masters on smmu_domain->devices (list_add / list_del under devices_lock): with `attach`, its lists; else every master of the domain. */
+export function domainDevices(s: SmmuState, domain: DomainId): DeviceId[] {
+  const out: DeviceId[] = [];
+  for (let sid = 0; sid < s.masters.length; sid++) {
+    const on = s.attach ? s.attach.listed[sid] === domain : s.masters[sid]!.domain === domain;
+    if (on) out.push(sid as DeviceId);
+  }
+  return out;
+}

@@ -24,7 +24,7 @@ import {
 } from './sva-notifier.ts';
 import type { IoasidHolder } from '../ioasid/ioasid.ts';
 import { smmuWarn } from './warn.ts';
-import type { BindAllocFailure, Features, SmmuState } from './state.ts';
+import { attachedDomain, type BindAllocFailure, type Features, type SmmuState } from './state.ts';
 import type { DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
 import { asidOf } from '../mm/context.ts';
 import { arm_smmu_alloc_shared_cd_end } from './asid.ts';
@@ -106,7 +106,7 @@ export function __arm_smmu_sva_bind(d: SvaView, sid: DeviceId, mm: MmId, opts: S
   if (fail === 'bond') return '-ENOMEM';
   const ret = (opts.iommu_sva_alloc_pasid ?? iommu_sva_alloc_pasid)(d, mm, 1, master.ssid_max, bondHolder(sid));
   if (ret !== 0) return ret; // err_free_bond
-  const mn = arm_smmu_mmu_notifier_get(d, master.domain, mm, opts, fail);
+  const mn = arm_smmu_mmu_notifier_get(d, attachedDomain(d.smmu, sid), mm, opts, fail);
   if (typeof mn === 'object' && 'seizing' in mn) return mn;
   return bindNotifier(d, sid, mm, opts, mn);
 }
@@ -127,7 +127,7 @@ function bindNotifier(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, mn: Ex
  * arm_smmu_mmu_notifier_get (`fail`: kzalloc(smmu_mn)), then the bond.
  */
 export function __arm_smmu_sva_bind_seized(d: SvaView, sid: DeviceId, mm: MmId, opts: SvaOpts, fail: BindAllocFailure = 'none'): Exclude<BindRet, { seizing: unknown }> {
-  const domain = d.smmu.masters[sid]!.domain;
+  const domain = attachedDomain(d.smmu, sid);
   const asid = asidOf(d.cpu_asid, d.mms[mm]!.context.id);
   const cd = arm_smmu_alloc_shared_cd_end(d, mm, asid, sharedCdOpts(opts));
   return bindNotifier(d, sid, mm, opts, typeof cd === 'string' ? cd : arm_smmu_mmu_notifier_get_end(d, domain, mm, cd, fail));

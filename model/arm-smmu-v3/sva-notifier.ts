@@ -133,7 +133,7 @@ export function arm_smmu_mmu_notifier_put_begin(d: SvaView, id: NotifierId, opts
   const pasid = d.mms[mn.mm]!.pasid;
   arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, null, opts);
   if (!mn.cleared) {
-    arm_smmu_tlb_inv_asid(d.smmu, domainSmmu(mn.domain), mn.cd, opts.owner);
+    arm_smmu_tlb_inv_asid(d.smmu, domainSmmu(d.smmu, mn.domain), mn.cd, opts.owner);
     arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
   }
   return true;
@@ -195,7 +195,7 @@ export function arm_smmu_mm_release(d: SvaView, id: NotifierId, opts: ReleaseOpt
   const cd = opts.cd === undefined ? 'quiet_cd' : opts.cd;
   arm_smmu_write_ctx_desc(d.smmu, mn.domain, pasid, cd, opts);
   if (opts.invalidate ?? true) {
-    arm_smmu_tlb_inv_asid(d.smmu, domainSmmu(mn.domain), mn.cd, opts.owner);
+    arm_smmu_tlb_inv_asid(d.smmu, domainSmmu(d.smmu, mn.domain), mn.cd, opts.owner);
     arm_smmu_atc_inv_domain(d.smmu, mn.domain, pasid, -1, opts.owner);
   }
   mn.cleared = true;

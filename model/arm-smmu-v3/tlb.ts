@@ -18,7 +18,7 @@ import { pte_allows, type Access } from '../mm/pgtable.ts';
 import type { MmStruct } from '../mm/mm.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { arm_smmu_fetch_cd, arm_smmu_read_cd, cd_legal } from './cd.ts';
-import { PRIVATE_TLB_ENTRY, arm_smmu_strw, domainSmmu, masterSmmu, smmuDevice, type Regime, type SmmuEvent, type SmmuState } from './state.ts';
+import { PRIVATE_TLB_ENTRY, arm_smmu_strw, domainDevices, domainSmmu, steDomain, masterSmmu, smmuDevice, type Regime, type SmmuEvent, type SmmuState } from './state.ts';
 import type { Asid, DeviceId, DomainId, MmId, SmmuId } from '../ids.ts';
 
 /** The slices a translation touches, as fields of the composed system state. */
@@ -44,6 +44,8 @@ export function smmuEvent(d: SmmuState, e: SmmuEvent): void {
 
 /** One translation of (sid, ssid, page) by the SMMU, with its CD fetch, TLB lookup and walk. */
 export function arm_smmu_translate(d: TranslateView, sid: DeviceId, ssid: number, page: number, access: Access): TranslateResult {
+  // An abort STE (a detached master, param `attach`) terminates the transaction without an event.
+  if (steDomain(d.smmu, sid) === null) return { result: 'fault', stall: false, record: false };
   const cd = arm_smmu_fetch_cd(d.smmu, sid, ssid);
   if (!cd || !cd_legal(d.smmu.features, cd)) {
     smmuEvent(d.smmu, 'C_BAD_CD'); // event 0x0a, "which are not recoverable" (seed 001)
@@ -77,6 +79,7 @@ export type PrivateDmaResult = 'ok' | 'fault' | 'C_BAD_CD';
 
 /** What a DMA without a PASID would meet, read-only. A fault is F_TRANSLATION (recorded if CD.R). */
 export function private_dma_result(s: SmmuState, sid: DeviceId): PrivateDmaResult {
+  if (steDomain(s, sid) === null) return 'fault';
   const cd = arm_smmu_read_cd(s, sid, 0);
   if (!cd || !cd_legal(s.features, cd)) return 'C_BAD_CD';
   return cd.epd0 || cd.ttb?.type !== 'private' ? 'fault' : 'ok';
@@ -91,12 +94,14 @@ export type IovaDmaResult = 'ok' | 'stale' | 'fault' | 'C_BAD_CD';
  * returned) or is another address space's.
  */
 export function arm_smmu_translate_iova(d: SmmuState, sid: DeviceId, iova: number): IovaDmaResult {
+  const dom = steDomain(d, sid);
+  if (dom === null) return 'fault';
   const cd = arm_smmu_fetch_cd(d, sid, 0);
   if (!cd || !cd_legal(d.features, cd)) {
     smmuEvent(d, 'C_BAD_CD');
     return 'C_BAD_CD';
   }
-  const domain = d.domains[d.masters[sid]!.domain]!;
+  const domain = d.domains[dom]!;
   const row = smmuDevice(d, masterSmmu(d, sid)).tlb[cd.asid];
   const hit = row?.[iova];
   if (hit !== undefined && hit !== null) return hit === PRIVATE_TLB_ENTRY && domain.iovas[iova] !== 'free' ? 'ok' : 'stale';
@@ -144,7 +149,7 @@ export function arm_smmu_tlb_inv_asid(d: SmmuState, smmu: SmmuId, asid: Asid, ow
  * opcode by the same rule (:1761-1762).
  */
 export function arm_smmu_tlb_inv_range_asid(d: SmmuState, domain: DomainId, asid: Asid, page: number, owner: number): void {
-  const q = smmuDevice(d, domainSmmu(domain));
+  const q = smmuDevice(d, domainSmmu(d, domain));
   arm_smmu_cmdq_issue_cmd(q, { op: d.features.e2h ? 'TLBI_EL2_VA' : 'TLBI_NH_VA', asid, page });
   arm_smmu_cmdq_issue_sync(q, owner);
 }
@@ -156,9 +161,9 @@ export function arm_smmu_tlb_inv_range_asid(d: SmmuState, domain: DomainId, asid
  */
 export function arm_smmu_atc_inv_domain(d: SmmuState, domain: DomainId, ssid: number, page: number, owner: number): void {
   if (!d.features.ats) return;
-  const targets = d.masters.flatMap((m, sid) => (m.domain === domain && m.ats_enabled ? [sid as DeviceId] : []));
+  const targets = domainDevices(d, domain).filter((sid) => d.masters[sid]!.ats_enabled);
   if (targets.length === 0) return;
-  const q = smmuDevice(d, domainSmmu(domain));
+  const q = smmuDevice(d, domainSmmu(d, domain));
   for (const sid of targets) arm_smmu_cmdq_issue_cmd(q, { op: 'ATC_INV', sid, ssid, page });
   arm_smmu_cmdq_issue_sync(q, owner);
 }

@@ -45,8 +45,15 @@ export const exitOwner = (c: IopfParams, mm: number): number => c.devices + mmCo
 export const dmaApiOwner = (c: IopfParams): number => c.devices + 2 * mmCount(c);
 /** With `httu`, the mms' writeback threads (model/sva/writeback.ts), after the DMA-API thread. */
 export const writebackOwner = (c: IopfParams, mm: number): number => dmaApiOwner(c) + 1 + mm;
+/** The largest owner without `attach`. */
+const maxBaseOwner = (c: IopfParams): number => (c.httu ? writebackOwner(c, mmCount(c) - 1) : dmaApiOwner(c));
+/** With `attach`, the masters' attach threads (model/sva/attach.ts), after every other owner. */
+export const attachOwner = (c: IopfParams, dev: number): number => maxBaseOwner(c) + 1 + dev;
 /** The largest owner. */
-export const maxOwner = (c: IopfParams): number => (c.httu ? writebackOwner(c, mmCount(c) - 1) : dmaApiOwner(c));
+export const maxOwner = (c: IopfParams): number => (c.attach ? attachOwner(c, c.devices - 1) : maxBaseOwner(c));
+
+/** With `attach`: the second DMA domain, the one the attach threads move their masters to. */
+export const ATTACH_DOMAIN = 1;
 
 /** Notifier slots: one per (domain, mm) in the baseline, one per bond with register-not-get, plus one being freed. */
 export const nrNotifiers = (c: IopfParams): number => (c.smmu ? c.devices * mmCount(c) + 1 : 1);
@@ -106,8 +113,10 @@ export function smmuConfig(c: IopfParams): SmmuConfig {
     nr_smmus: nrSmmus(c),
     masters: Array.from({ length: c.devices }, (_, dev) => ({ domain: dev % nrSmmus(c), ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
     // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the
-    // lowest free ASID of the one global xarray, so the second SMMU's domain gets 2.
-    domains: Array.from({ length: nrSmmus(c) }, (_, k) => ({ asid: k + 1 })),
+    // lowest free ASID of the one global xarray, so the second SMMU's domain gets 2. With `attach`
+    // the second domain is allocated but not finalised (ASID 0: none) until a master attaches.
+    domains: [...Array.from({ length: nrSmmus(c) }, (_, k) => ({ asid: k + 1 })), ...(c.attach ? [{ asid: 0 }] : [])],
+    ...(c.attach ? { attach: true } : {}),
     nr_mms: mmCount(c),
     nr_pages: nrPages(c),
     nr_iovas: c.iovas,

@@ -18,6 +18,7 @@ import { step, type AnyStep } from '../../explorer/model.ts';
 import { nrPages } from './config.ts';
 import { seen_dirty } from '../mm/page-writeback.ts';
 import { svaView } from './view.ts';
+import { attachHoldsGroup } from './attach.ts';
 
 const dmaOn = (s: State, dev: number): boolean => s.devices[dev]!.pasid !== 0 && !s.devices[dev]!.dma_stopped;
 const accessOf = (c: IopfParams, page: number): Access => (c.vmas[page] === 'rw' ? 'w' : 'r');
@@ -46,7 +47,8 @@ export function iovaDmaSteps(c: IopfParams): AnyStep<State>[] {
       doc: "the DMA domain's own DMA to an IOVA page (no PASID): the SMMU fetches CD 0 (and may cache it), looks the TLB up by its ASID and walks the private io-pgtable on a miss",
       source: 'hardware (SMMUv3: CD 0 for a transaction without a SubstreamID, TLB tagged by the CD\'s ASID)',
       locks: 'none (the endpoint and the SMMU)',
-      choices: () => iovas,
+      // The driver quiesces its DMA while the core moves the master (model/sva/attach.ts).
+      choices: (s, self) => (attachHoldsGroup(s, self) ? [] : iovas),
       apply: (d, self, iova) => {
         if (arm_smmu_translate_iova(d.arm_smmu, self as DeviceId, iova) === 'stale') d.ghost.dmaStaleTlb = true;
       },
@@ -66,6 +68,7 @@ export function dmaSteps(c: IopfParams): AnyStep<State>[] {
       // A DMA that succeeds changes nothing: offered only when it aborts, so that a device always
       // able to DMA does not hide a stall from the deadlock check.
       enabled: (s, self) => {
+        if (attachHoldsGroup(s, self)) return false;
         const r = private_dma_result(s.arm_smmu, self as DeviceId);
         return r !== 'ok' && !(s.ghost.privateDmaAborted && (r === 'fault' || s.arm_smmu.events.includes('C_BAD_CD')));
       },

@@ -13,7 +13,8 @@
 // (__arm_smmu_sva_unbind: "iommu_sva_free_pasid(bond->mm); kfree(bond); mmu_notifier_put(...)"): the
 // PASID is freed while the notifier still holds mm_count. v5.11 as merged puts the notifier first;
 // that order is the variant `unbind-notifier-put-first` (putFirstTailSteps below).
-// Left out: arm_smmu_disable_ats at detach (the device is not detached here).
+// arm_smmu_disable_ats at detach is the core's attach thread's, with param `attach` (model/sva/attach.ts),
+// which also waits for the group->mutex a bind and an unbind hold.
 import { asid_gen_match, new_context_beyond_bound } from '../mm/context.ts';
 import { arm_smmu_write_ctx_desc_dword0 } from '../arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
@@ -32,7 +33,7 @@ import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { asPasid, type Asid, type DeviceId, type DomainId, type MmId } from '../ids.ts';
-import { BIND_ALLOC_FAILURES, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
+import { BIND_ALLOC_FAILURES, attachedDomain, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
 import { bindableMms, driverOwner } from './config.ts';
@@ -40,6 +41,7 @@ import { freeBondPasid } from './pasid.ts';
 import { FREE_CD_IN, type FreeCdIn } from './processes.ts';
 import { svaView } from './view.ts';
 import { smmu_bind_alloc, smmu_unbind_free } from './tracepoints.ts';
+import { attachHoldsGroup } from './attach.ts';
 
 const go = (d: Draft<State>, self: number, pc: DriverPc): void => {
   d.drivers[self] = pc;
@@ -54,8 +56,10 @@ export const driverOpts = (self: number, over: Partial<SvaOpts> = {}): SvaOpts =
   ...over,
 });
 
-export function enableSteps(): AnyStep<State>[] {
-  return [
+export function enableSteps(c?: IopfParams): AnyStep<State>[] {
+  // With `attach` the master's attach enabled ATS (model/sva/attach.ts): no stand-in step.
+  const afterEnable: DriverPc = c?.attach ? 'bind' : 'enable_ats';
+  const steps: AnyStep<State>[] = [
     step<State>({
       name: 'arm_smmu_dev_enable_feature',
       at: 'enable_sva',
@@ -64,7 +68,7 @@ export function enableSteps(): AnyStep<State>[] {
       locks: 'sva_lock',
       enabled: (s) => s.sva_lock === null,
       apply: (d, self) => {
-        if (arm_smmu_master_enable_sva(d.arm_smmu, self as DeviceId) === 0) return go(d, self, 'enable_ats');
+        if (arm_smmu_master_enable_sva(d.arm_smmu, self as DeviceId) === 0) return go(d, self, afterEnable);
         d.sva[self]!.binds = 0; // the driver gives SVA up: no bind
         go(d, self, 'stop');
       },
@@ -81,6 +85,7 @@ export function enableSteps(): AnyStep<State>[] {
       },
     }),
   ];
+  return c?.attach ? steps.filter((st) => st.at !== 'enable_ats') : steps;
 }
 
 /** A bind: the process whose mm is bound (null: none is live) and which allocation fails. */
@@ -128,7 +133,8 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
     locks: 'sva_lock, taken here and held until the unlock step; iommu_sva_lock and ioasid_allocator_lock for the PASID; arm_smmu_asid_lock for the shared CD',
     choices: (s, self) => bindChoices(c, s, self),
     // At the generations bound, a bind whose arm64_mm_context_get would roll over is not offered.
-    enabled: (s, _self, b) => b.mm === null || (s.sva_lock === null && !pinBeyondBound(s, b.mm)),
+    // iommu_sva_bind_device takes group->mutex first: not while an attach moves the master.
+    enabled: (s, self, b) => !attachHoldsGroup(s, self) && (b.mm === null || (s.sva_lock === null && !pinBeyondBound(s, b.mm))),
     apply: (d, self, { mm, fail }) => {
       if (mm === null) {
         d.sva[self]!.binds = 0;
@@ -145,8 +151,8 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
   });
 }
 
-/** The domain of a driver's master (every master stays in its domain). */
-const domainOf = (s: State, self: number): DomainId => s.arm_smmu.masters[self]!.domain;
+/** The domain of a driver's master: a bind holds the group mutex, which an attach holds while it moves the master. */
+const domainOf = (s: State, self: number): DomainId => attachedDomain(s.arm_smmu, self as DeviceId);
 
 /**
  * The rest of arm_smmu_share_asid's seize (arm-smmu-v3-sva.c:77-88), one step per command batch the
@@ -289,7 +295,8 @@ export function unbindStep(): AnyStep<State> {
     doc: 'iommu_sva_unbind_device → arm_smmu_sva_unbind: sva_lock; refcount_dec_and_test(bond); arm_smmu_mmu_notifier_put: CD removed, TLBI + ATC_INV unless cleared',
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:372-379 (v5.13-rc6); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:281-300 (v5.13-rc6) (arm_smmu_mmu_notifier_put up to the invalidations)',
     locks: 'sva_lock, taken here and held across the CMD_SYNC waits; devices_lock for the CD sync and ATC invalidation',
-    enabled: (s, self) => s.sva_lock === null || s.sva[self]!.handles === 0,
+    // iommu_sva_unbind_device takes group->mutex first: not while an attach moves the master.
+    enabled: (s, self) => !attachHoldsGroup(s, self) && (s.sva_lock === null || s.sva[self]!.handles === 0),
     apply: (d, self) => {
       const h = d.sva[self]!;
       if (h.handles === 0) return go(d, self, 'disable_sva'); // nothing bound
@@ -428,7 +435,7 @@ export function disableSteps(): AnyStep<State>[] {
 
 export function svaDriverSteps(c: IopfParams): { before: AnyStep<State>[]; bind: AnyStep<State>[]; unbind: AnyStep<State>[] } {
   return {
-    before: enableSteps(),
+    before: enableSteps(c),
     bind: [bindStep(c), ...seizeSteps(c), bindRegisterStep(c), ...bindTailSteps()],
     unbind: [unbindStep(), freePasidStep(), ...disableSteps()],
   };

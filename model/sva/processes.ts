@@ -8,6 +8,7 @@
 // adds interleavings. Left out: mmap_lock (one munmap at a time per mm, by the owner), page
 // reclaim, re-mmap of an unmapped page, and exit during munmap (the thread is in a syscall).
 import { dmaApiProcess } from './dma-api.ts';
+import { attachProcess } from './attach.ts';
 import { cpuProcess } from './cpus.ts';
 import { msiProcesses } from '../msi-iommu/model.ts';
 import { focusProcess } from '../../explorer/focus.ts';
@@ -330,6 +331,7 @@ export function mmProcesses(c: IopfParams): Process<State>[] {
     if (c.iovas > 0) processes.push(dmaApiProcess(c));
     if (c.msi) processes.push(...msiProcesses(c.msi).map((p) => focusProcess(p, (s: State) => s.msi[0]!)));
     if (c.httu) processes.push(writebackProcess(c));
+    if (c.attach) processes.push(attachProcess(c));
     processes.push({ name: 'srcu', instances: 1, steps: [srcuFreeStep()] });
     // One consumer per SMMU (instance k performs SMMU k's queue).
     processes.push({

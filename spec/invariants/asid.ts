@@ -3,7 +3,8 @@
 // TLBI by that ASID reach the SMMU TLB entries of that address space, and no other address space.
 import type { Invariant } from '../../explorer/model.ts';
 import { asidOf } from '../../model/mm/context.ts';
-import { PRIVATE_TLB_ENTRY, smmuDevices, type AsidEntry, type Cd, type TlbEntry } from '../../model/arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, smmuDevices, steDomain, type AsidEntry, type Cd, type TlbEntry } from '../../model/arm-smmu-v3/state.ts';
+import type { DeviceId } from '../../model/ids.ts';
 import type { State } from '../../model/state.ts';
 
 /** The ASID CPU `cpu` runs with: active_asids, or the reserved one a rollover took it to. */
@@ -39,8 +40,9 @@ export const pinnedAsidStable: Invariant<State> = {
 
 /**
  * Whether a TLB entry belongs to the owner asid_xa gives its ASID to. A private entry does not say
- * which io-pgtable it came from; xa_alloc gives each domain its own private ASIDs and no domain is
- * freed in these configs, so under a private owner's ASID a private entry is that domain's.
+ * which io-pgtable it came from; xa_alloc gives each domain its own private ASIDs, and a domain freed
+ * (param `attach`) invalidates its ASID (arm_smmu_tlb_inv_context) before arm_smmu_free_asid erases
+ * it, so under a private owner's ASID a private entry is that domain's.
  */
 const entryOf = (owner: AsidEntry, e: TlbEntry): boolean => (owner.type === 'shared' ? e === owner.mm : e === PRIVATE_TLB_ENTRY);
 
@@ -61,7 +63,10 @@ function validCdsAgree(s: State): boolean {
     return firstSpace[cd.asid] === code;
   };
   for (let d = 0; d < smmu.domains.length; d++) for (const cd of smmu.domains[d]!.cdtab) if (!agrees(cd, d)) return false;
-  for (let sid = 0; sid < smmu.cdcache.length; sid++) for (const cd of smmu.cdcache[sid]!) if (!agrees(cd, smmu.masters[sid]!.domain)) return false;
+  for (let sid = 0; sid < smmu.cdcache.length; sid++) {
+    const dom = steDomain(smmu, sid as DeviceId);
+    if (dom !== null) for (const cd of smmu.cdcache[sid]!) if (!agrees(cd, dom)) return false;
+  }
   return true;
 }
 

@@ -4,7 +4,8 @@
 // the SMMU uses, or invalid. The word-level form of the same check, on the driver's bit layout, is
 // model/arm-smmu-v3/entry-hitless.ts (outside the explored state).
 import type { Invariant } from '../../explorer/model.ts';
-import type { Cd, SmmuState } from '../../model/arm-smmu-v3/state.ts';
+import { steDomain, type Cd, type SmmuState } from '../../model/arm-smmu-v3/state.ts';
+import type { DeviceId } from '../../model/ids.ts';
 import type { State } from '../../model/state.ts';
 
 /**
@@ -38,12 +39,14 @@ function cdHasWriter(s: State, dom: number, ssid: number): boolean {
 export function everyFetchableCdWhole(s: State): boolean {
   const smmu = s.arm_smmu;
   for (let dom = 0; dom < smmu.domains.length; dom++) {
-    if (!smmu.masters.some((m) => m.domain === dom)) continue;
+    if (!smmu.masters.some((_, sid) => steDomain(smmu, sid as DeviceId) === dom)) continue;
     const cdtab = smmu.domains[dom]!.cdtab;
     for (let ssid = 0; ssid < cdtab.length; ssid++) if (!cdWhole(smmu, dom, cdtab[ssid]!) && cdHasWriter(s, dom, ssid)) return false;
   }
   for (let sid = 0; sid < smmu.cdcache.length; sid++) {
-    const dom = smmu.masters[sid]!.domain;
+    // A row is cached through the STE the SMMU cached with it (param `attach`), else the master's.
+    const dom = steDomain(smmu, sid as DeviceId);
+    if (dom === null) continue;
     const row = smmu.cdcache[sid]!;
     for (let ssid = 0; ssid < row.length; ssid++) {
       const cd = row[ssid];

@@ -8,6 +8,7 @@ import type { Fairness, Liveness } from '../../explorer/model.ts';
 import type { IopfParams } from '../../model/params.ts';
 import { DRIVER_PCS, type DriverPc, type State } from '../../model/state.ts';
 import { processSteps } from '../../model/sva/processes.ts';
+import { ATTACH_PCS } from '../../model/arm-smmu-v3/state.ts';
 
 /**
  * Where a driver or a process is inside a call (holding sva_lock or dev->iommu->lock, an SRCU read
@@ -16,6 +17,7 @@ import { processSteps } from '../../model/sva/processes.ts';
 const DRIVER_MID_CALL = ['bind_seize_cd', 'bind_seize_tlbi', 'bind_seize_end', 'bind_register', 'bind_dword0', 'bind_unlock', 'flush_priq_wait', 'flush_priq_discard', 'flush_wait', 'unbind_put', 'unbind_free_pasid'];
 const PROCESS_MID_CALL = ['munmap', 'invalidate_wait'];
 const WRITEBACK_MID_CALL = ['range_end', 'invalidate_wait'];
+const ATTACH_MID_CALL = ATTACH_PCS.filter((pc) => pc !== 'attach' && pc !== 'domain_free' && pc !== 'done');
 
 /**
  * The kernel's threads and the hardware of the fault path (and with smmu the SVA side's), and the
@@ -32,6 +34,8 @@ export const kernelThreads = (c: IopfParams): (string | Fairness)[] => [
   ...(c.smmu ? ['srcu', 'smmu_cmdq'] : []),
   // A flusher need not start a writeback, but once it holds the page lock it runs on to ->writepage.
   ...(c.httu ? [{ process: 'writeback', at: WRITEBACK_MID_CALL }] : []),
+  // The core need not begin a domain change or a free, but one begun runs to its end.
+  ...(c.attach ? [{ process: 'attach', at: ATTACH_MID_CALL }] : []),
 ];
 
 /** Whether driver `d` got as far as `pc` in its order (a label a variant adds counts as not yet). */

@@ -24,7 +24,7 @@ export function flushedPage(s: State, mm: MmId): number | null {
 export function notifierOn(s: State, mm: MmId, smmu: SmmuId): boolean {
   return s.mms[mm]!.notifiers.some((n) => {
     const mn = n.linked ? s.arm_smmu.mmu_notifiers[n.id] : null;
-    return mn !== null && mn !== undefined && mn.mm === mm && domainSmmu(mn.domain) === smmu;
+    return mn !== null && mn !== undefined && mn.mm === mm && domainSmmu(s.arm_smmu, mn.domain) === smmu;
   });
 }
 

@@ -2,7 +2,7 @@
 // clause of the issue, each with where it comes from. They read the slices of model/sva/ and
 // presume the `smmu` part is on (the `sva` model's configs). Witnesses: spec/witnesses-sva.ts;
 // each invariant fires on a variant (spec/variants/sva/) or a hand-made state (test/spec/sva-invariants.test.ts).
-import { PRIVATE_TLB_ENTRY, smmuDevices } from '../../model/arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, domainFinalised, smmuDevices } from '../../model/arm-smmu-v3/state.ts';
 import type { Invariant } from '../../explorer/model.ts';
 import { ioasidHolderKey, type IoasidHolder } from '../../model/ioasid/ioasid.ts';
 import { mmHolderKey, type MmHolder } from '../../model/mm/mm.ts';
@@ -258,15 +258,15 @@ export const noMmUseAfterFree: Invariant<State> = {
 export const svaCdOwnership: Invariant<State> = {
   name: 'sva-cd-ownership',
   description:
-    "SVA writes only the CD of its own PASID: each domain's private CD at SSID 0 (the device's DMA without a PASID) keeps its configuration, valid and translating through the domain's io-pgtable",
+    "SVA writes only the CD of its own PASID: each domain's private CD at SSID 0 (the device's DMA without a PASID) keeps its configuration, valid and translating through the domain's io-pgtable, from the domain's finalise to its free",
   source:
     'arm-smmu-v3.c arm_smmu_domain_finalise_s1 (the private CD at SSID 0); seed 001 patch 1 ("invalid PASID = 0"), iommu-sva-lib.c iommu_sva_free_pasid ("mm->pasid = 0" when the last reference goes), arm_smmu_mm_release and arm_smmu_mmu_notifier_put writing the CD at mm->pasid',
   // The ASID is not judged here: the seize rewrites it on purpose, and whether a valid CD's ASID is
   // the one asid_xa gives its table (old or new, mid-seize) is cd-hitless's, for every CD.
   holds: (s) =>
-    s.arm_smmu.domains.every((dom) => {
+    s.arm_smmu.domains.every((dom, i) => {
       const cd = dom.cdtab[0]!;
-      return cd.v && !cd.epd0 && cd.ttb?.type === 'private';
+      return !domainFinalised(s.arm_smmu, i) || (cd.v && !cd.epd0 && cd.ttb?.type === 'private');
     }),
 };
 

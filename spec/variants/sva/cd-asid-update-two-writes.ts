@@ -9,8 +9,8 @@ import type { Draft } from 'immer';
 import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_share_asid_write_cd } from '../../../model/arm-smmu-v3/asid.ts';
-import type { SmmuState } from '../../../model/arm-smmu-v3/state.ts';
-import type { DomainId } from '../../../model/ids.ts';
+import { attachedDomain, type SmmuState } from '../../../model/arm-smmu-v3/state.ts';
+import type { DeviceId, DomainId } from '../../../model/ids.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { DriverPc, State } from '../../../model/state.ts';
 import { driverOwner } from '../../../model/sva/config.ts';
@@ -18,7 +18,7 @@ import { driverOwner } from '../../../model/sva/config.ts';
 /** The driver's label between the two stores. */
 const BIND_SEIZE_CD_SET = 'bind_seize_cd_set' as DriverPc;
 
-const domainOf = (d: Draft<State>, self: number): DomainId => d.arm_smmu.masters[self]!.domain;
+const domainOf = (d: Draft<State>, self: number): DomainId => attachedDomain(d.arm_smmu, self as DeviceId);
 
 /** The first store: `cdptr[0] &= ~CTXDESC_CD_0_ASID` (arm-smmu-v3.c:1006 on the CD itself). */
 function clearCdAsid(d: SmmuState, domain: DomainId): void {

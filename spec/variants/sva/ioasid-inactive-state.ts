@@ -8,7 +8,7 @@ import type { Draft } from 'immer';
 import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_mmu_notifier_get } from '../../../model/arm-smmu-v3/sva-notifier.ts';
-import type { BindAllocFailure } from '../../../model/arm-smmu-v3/state.ts';
+import { attachedDomain, type BindAllocFailure } from '../../../model/arm-smmu-v3/state.ts';
 import { INVALID_IOASID, ioasid_alloc } from '../../../model/ioasid/ioasid.ts';
 import type { DeviceId, MmId, Pasid } from '../../../model/ids.ts';
 import { ioasid_find_proposed, ioasid_free_proposed, ioasid_get_proposed } from '../../../model/ioasid/inactive.ts';
@@ -41,7 +41,7 @@ function bindInactive(d: Draft<State>, self: number, { mm, fail }: { mm: MmId; f
     if (p === INVALID_IOASID) return 'err';
     m.pasid = p;
   }
-  const mn = arm_smmu_mmu_notifier_get(svaView(d), master.domain, mm, driverOpts(self), fail);
+  const mn = arm_smmu_mmu_notifier_get(svaView(d), attachedDomain(d.arm_smmu, self as DeviceId), mm, driverOpts(self), fail);
   // A seize continues in the baseline's steps (with allocFailures, their err_free_pasid is the baseline's).
   if (typeof mn === 'object' && 'seizing' in mn) return 'seizing';
   if (typeof mn === 'string') {

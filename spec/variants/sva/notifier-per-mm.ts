@@ -11,8 +11,8 @@ import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../../../model/arm-smmu-v3/cd.ts';
 import { cmdq_sync_done } from '../../../model/arm-smmu-v3/cmdq.ts';
-import type { SmmuState } from '../../../model/arm-smmu-v3/state.ts';
-import type { DomainId, MmId, NotifierId } from '../../../model/ids.ts';
+import { attachedDomain, type SmmuState } from '../../../model/arm-smmu-v3/state.ts';
+import type { DeviceId, DomainId, MmId, NotifierId } from '../../../model/ids.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { DriverPc, State } from '../../../model/state.ts';
 import { driverOwner } from '../../../model/sva/config.ts';
@@ -27,7 +27,7 @@ function findMnByMm(s: SmmuState, _domain: DomainId, mm: MmId): NotifierId | nul
   return i < 0 ? null : (i as NotifierId);
 }
 
-const ownDomain = (d: Draft<State> | State, self: number): DomainId => d.arm_smmu.masters[self]!.domain;
+const ownDomain = (d: Draft<State> | State, self: number): DomainId => attachedDomain(d.arm_smmu, self as DeviceId);
 
 /** The bond's notifier, for a driver inside a bind. */
 function bondMn(d: Draft<State> | State, self: number) {

@@ -15,7 +15,7 @@ import { invalidateRangeStep } from '../../../model/sva/processes.ts';
 
 /** arm_smmu_tlb_inv_range_asid with `.opcode = CMDQ_OP_TLBI_NH_VA` whatever the features. */
 function nhInvRange(d: SmmuState, domain: DomainId, asid: Asid, page: number, owner: number): void {
-  const q = smmuDevice(d, domainSmmu(domain));
+  const q = smmuDevice(d, domainSmmu(d, domain));
   arm_smmu_cmdq_issue_cmd(q, { op: 'TLBI_NH_VA', asid, page });
   arm_smmu_cmdq_issue_sync(q, owner);
 }

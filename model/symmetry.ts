@@ -16,7 +16,7 @@ import { IntWriter } from '../explorer/codec-io.ts';
 import { HarnessError } from '../explorer/errors.ts';
 import { stateCodec } from './layout.ts';
 import { compareKeys, groupKey } from './canonical.ts';
-import { sortWorkers, workerSymmetry } from './io-pgfault/symmetry.ts';
+import { sortedWorkers, sortWorkers, workerSymmetry } from './io-pgfault/symmetry.ts';
 import type { IopfGroup, IopfQueue, Worker } from './io-pgfault/state.ts';
 import type { IommuFault } from './iommu/state.ts';
 import type { DevIommu } from './iommu/dev-iommu.ts';
@@ -118,24 +118,32 @@ function owner(o: number | null, c: IopfParams, r: Relabel): number | null {
   return o;
 }
 
+/** How each state field that names a device or an mm is relabelled (the others are the same for every device). */
+type FieldRelabel = (s: State, c: IopfParams, r: Relabel) => unknown;
+const RELABEL: Readonly<Partial<Record<keyof State, FieldRelabel>>> = {
+  hwq: (s, _c, r) => ({ ...s.hwq, entries: s.hwq.entries.map((e) => hwqEntry(e, r)) }),
+  priq: (s, _c, r) => ({ ...s.priq, evt: s.priq.evt && hwqEntry(s.priq.evt, r) }),
+  devices: (s, _c, r) => reindex(s.devices, r.dev),
+  dev_iommu: (s, _c, r) => reindex(s.dev_iommu, r.dev, (di) => devIommu(di, r)),
+  drivers: (s, _c, r) => reindex(s.drivers, r.dev),
+  priq_flush: (s, _c, r) => reindex(s.priq_flush, r.dev),
+  queue: (s, _c, r) => queue(s.queue, r),
+  workers: (s, c, r) => {
+    const workers = s.workers.map((w) => worker(w, r));
+    return workerSymmetry(c) === undefined ? workers : sortedWorkers(workers, c);
+  },
+  ioasid: (s, _c, r) => ioasid(s.ioasid, r),
+  mms: (s, _c, r) => reindex(s.mms, r.mm, (m) => mm(m, r)),
+  procs: (s, _c, r) => reindex(s.procs, r.mm),
+  exit_mmap: (s, _c, r) => reindex(s.exit_mmap, r.mm),
+  sva_lock: (s, c, r) => owner(s.sva_lock, c, r),
+  sva: (s, _c, r) => reindex(s.sva, r.dev, (h) => ({ ...h, mm: h.mm === null ? null : (r.mm[h.mm]! as MmId) })),
+};
+
 function relabel(s: State, c: IopfParams, r: Relabel): State {
-  return {
-    ...s,
-    hwq: { ...s.hwq, entries: s.hwq.entries.map((e) => hwqEntry(e, r)) },
-    priq: { ...s.priq, evt: s.priq.evt && hwqEntry(s.priq.evt, r) },
-    devices: reindex(s.devices, r.dev),
-    dev_iommu: reindex(s.dev_iommu, r.dev, (di) => devIommu(di, r)),
-    drivers: reindex(s.drivers, r.dev),
-    priq_flush: reindex(s.priq_flush, r.dev),
-    queue: queue(s.queue, r),
-    workers: s.workers.map((w) => worker(w, r)),
-    ioasid: ioasid(s.ioasid, r),
-    mms: reindex(s.mms, r.mm, (m) => mm(m, r)),
-    procs: reindex(s.procs, r.mm),
-    exit_mmap: reindex(s.exit_mmap, r.mm),
-    sva_lock: owner(s.sva_lock, c, r),
-    sva: reindex(s.sva, r.dev, (h) => ({ ...h, mm: h.mm === null ? null : (r.mm[h.mm]! as MmId) })),
-  };
+  const out: Record<string, unknown> = { ...s };
+  for (const [key, f] of Object.entries(RELABEL)) out[key] = f(s, c, r);
+  return out as unknown as State;
 }
 
 /** Every permutation of 0..n-1. */
@@ -173,38 +181,60 @@ export function deviceRelabels(c: IopfParams): Relabel[] {
 const devicesSymmetric = (c: IopfParams): boolean => (c.symmetry?.includes('devices') ?? false) && c.devices > 1;
 
 const relabelsOf = new WeakMap<IopfParams, Relabel[]>();
-/** The encodings being compared, reused: this runs on every successor. */
-let bestKey = new IntWriter(1024);
-let key = new IntWriter(1024);
-const codecs = new WeakMap<IopfParams, Codec<State>>();
-
-function codecOf(c: IopfParams): Codec<State> {
-  const codec = codecs.get(c) ?? stateCodec(c);
-  codecs.set(c, codec);
-  return codec;
-}
+/** The field encodings being compared, reused: this runs on every successor. */
+const bestKey = new IntWriter(1024);
+const key = new IntWriter(1024);
 
 /** The representative of `s`'s class: workers sorted, and of the devices' relabellings the least encoding. */
 export function canonicalState(s: State, c: IopfParams): State {
   const sorted = workerSymmetry(c) === undefined ? s : sortWorkers(s, c);
   if (!devicesSymmetric(c)) return sorted;
-  const codec = codecOf(c);
   for (const key of Object.keys(s)) if (!KNOWN_FIELDS.has(key)) throw new Error(`symmetry 'devices' does not know the state field '${key}' (a variant's): it cannot relabel it`);
   const relabels = relabelsOf.get(c) ?? deviceRelabels(c);
   relabelsOf.set(c, relabels);
+  const fields = fieldsOf(c);
   let best = sorted;
-  bestKey.reset();
-  codec.encode(sorted, bestKey);
-  for (const r of relabels) {
-    const candidate = sortWorkers(relabel(s, c, r), c);
-    key.reset();
-    codec.encode(candidate, key);
-    if (compareKeys(key.buf.subarray(0, key.len), bestKey.buf.subarray(0, bestKey.len)) < 0) {
-      best = candidate;
-      [bestKey, key] = [key, bestKey];
-    }
-  }
+  for (const r of relabels) if (relabelledFirst(best, s, c, r, fields)) best = relabel(s, c, r);
   return best;
+}
+
+/**
+ * Whether `s` relabelled by `r` comes before `best`, field by field in the codec's order (each
+ * field's encoding compared as a key: a total order, so the least of a class is one state). A
+ * field is relabelled only when the fields before it tie, which they seldom do past the first few.
+ */
+function relabelledFirst(best: State, s: State, c: IopfParams, r: Relabel, fields: readonly Field[]): boolean {
+  for (const { key: k, codec } of fields) {
+    const f = RELABEL[k];
+    const mine = best[k];
+    const theirs = f ? f(s, c, r) : s[k];
+    if (mine === theirs) continue;
+    bestKey.reset();
+    codec.encode(mine, bestKey);
+    key.reset();
+    codec.encode(theirs, key);
+    const d = compareKeys(key.buf.subarray(0, key.len), bestKey.buf.subarray(0, bestKey.len));
+    if (d !== 0) return d < 0;
+  }
+  return false;
+}
+
+interface Field {
+  readonly key: keyof State;
+  readonly codec: Codec<unknown>;
+}
+
+const fieldLists = new WeakMap<IopfParams, Field[]>();
+
+/** The state's fields with their codecs, in the order the state codec encodes them. */
+function fieldsOf(c: IopfParams): Field[] {
+  const cached = fieldLists.get(c);
+  if (cached) return cached;
+  const shape = stateCodec(c).shape;
+  if (shape?.kind !== 'record') throw new Error('the state codec is not a record');
+  const fields = shape.keys.map((key, i) => ({ key: key as keyof State, codec: shape.fields[i] as Codec<unknown> }));
+  fieldLists.set(c, fields);
+  return fields;
 }
 
 /** The symmetry the params declare, for the report, or undefined. */

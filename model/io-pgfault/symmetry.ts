@@ -16,19 +16,25 @@ const keys = new IntWriter(256);
 
 /** The state with its workers in the order of their encodings (a new state; `s` is not changed). */
 export function sortWorkers(s: State, c: IopfParams): State {
-  if (s.workers.length < 2) return s;
+  const workers = sortedWorkers(s.workers, c);
+  return workers === s.workers ? s : { ...s, workers };
+}
+
+/** `workers` in the order of their encodings: the array itself when it is in that order already. */
+export function sortedWorkers(workers: Worker[], c: IopfParams): Worker[] {
+  if (workers.length < 2) return workers;
   const codec = codecs.get(c) ?? workerCodec(c);
   codecs.set(c, codec);
   // The workers' encodings side by side in one reused buffer: this runs on every successor.
   keys.reset();
   const bounds = [0];
-  for (const w of s.workers) {
+  for (const w of workers) {
     codec.encode(w, keys);
     bounds.push(keys.len);
   }
   const key = (i: number): Int32Array => keys.buf.subarray(bounds[i], bounds[i + 1]);
-  const order = s.workers.map((_, i) => i).sort((a, b) => compareKeys(key(a), key(b)));
-  return order.every((k, i) => k === i) ? s : { ...s, workers: order.map((k) => s.workers[k]!) };
+  const order = workers.map((_, i) => i).sort((a, b) => compareKeys(key(a), key(b)));
+  return order.every((k, i) => k === i) ? workers : order.map((k) => workers[k]!);
 }
 
 /** The symmetry the params declare, for the report, or undefined. */

@@ -33,7 +33,7 @@ import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { asPasid, type Asid, type DeviceId, type DomainId, type MmId } from '../ids.ts';
-import { BIND_ALLOC_FAILURES, attachedDomain, type BindAllocFailure } from '../arm-smmu-v3/state.ts';
+import { BIND_ALLOC_FAILURES, attachedDomain, type BindAllocFailure, type SmmuMn } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
 import { bindableMms, driverOwner } from './config.ts';
@@ -248,23 +248,34 @@ export function bindRegisterStep(
   });
 }
 
+/**
+ * The install's second half: dword 0 with V, then the sync. `inDomain` says which domain's CD table
+ * (the bond's notifier's domain, which is the binding master's in the baseline; a variant may differ).
+ */
+export function bindDword0Step(
+  inDomain: (d: Draft<State>, self: number, mn: Draft<SmmuMn>) => DomainId = (_d, _self, mn) => mn.domain,
+  where = '',
+): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_write_ctx_desc/dword0',
+    at: 'bind_dword0',
+    doc: `arm_smmu_write_ctx_desc install, after the first sync: WRITE_ONCE(cdptr[0], V | ASID | ...), arm_smmu_sync_cd${where}`,
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1024-1049 (v5.13-rc6)',
+    locks: 'sva_lock (held); devices_lock for the CD sync',
+    enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
+    apply: (d, self) => {
+      const mm = d.sva[self]!.mm!;
+      const bond = d.arm_smmu.masters[self]!.bonds[mm]!;
+      const mn = d.arm_smmu.mmu_notifiers[bond.smmu_mn]!;
+      arm_smmu_write_ctx_desc_dword0(d.arm_smmu, inDomain(d, self, mn), d.mms[mm]!.pasid, { asid: mn.cd }, { owner: driverOwner(self) });
+      go(d, self, 'bind_unlock');
+    },
+  });
+}
+
 export function bindTailSteps(): AnyStep<State>[] {
   return [
-    step<State>({
-      name: 'arm_smmu_write_ctx_desc/dword0',
-      at: 'bind_dword0',
-      doc: 'arm_smmu_write_ctx_desc install, after the first sync: WRITE_ONCE(cdptr[0], V | ASID | ...), arm_smmu_sync_cd',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1024-1049 (v5.13-rc6)',
-      locks: 'sva_lock (held); devices_lock for the CD sync',
-      enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
-      apply: (d, self) => {
-        const mm = d.sva[self]!.mm!;
-        const bond = d.arm_smmu.masters[self]!.bonds[mm]!;
-        const mn = d.arm_smmu.mmu_notifiers[bond.smmu_mn]!;
-        arm_smmu_write_ctx_desc_dword0(d.arm_smmu, mn.domain, d.mms[mm]!.pasid, { asid: mn.cd }, { owner: driverOwner(self) });
-        go(d, self, 'bind_unlock');
-      },
-    }),
+    bindDword0Step(),
     step<State>({
       name: 'iommu_sva_bind_device/unlock',
       at: 'bind_unlock',

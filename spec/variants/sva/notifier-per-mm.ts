@@ -9,14 +9,13 @@
 import type { Draft } from 'immer';
 import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
-import { arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../../../model/arm-smmu-v3/cd.ts';
-import { cmdq_sync_done } from '../../../model/arm-smmu-v3/cmdq.ts';
+import { arm_smmu_write_ctx_desc } from '../../../model/arm-smmu-v3/cd.ts';
 import { attachedDomain, type SmmuState } from '../../../model/arm-smmu-v3/state.ts';
 import type { DeviceId, DomainId, MmId, NotifierId } from '../../../model/ids.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { DriverPc, State } from '../../../model/state.ts';
 import { driverOwner } from '../../../model/sva/config.ts';
-import { bindStep } from '../../../model/sva/driver-sva.ts';
+import { bindDword0Step, bindStep } from '../../../model/sva/driver-sva.ts';
 
 /** The driver's label where a bind that joined another domain's notifier installs its own CD. */
 const BIND_JOIN = 'bind_join' as DriverPc;
@@ -67,23 +66,6 @@ function joinDomainStep(): AnyStep<State> {
   });
 }
 
-/** The install's second half in the binding master's domain (the baseline's is the notifier's, the same domain there). */
-function dword0OwnDomainStep(): AnyStep<State> {
-  return step<State>({
-    name: 'arm_smmu_write_ctx_desc/dword0',
-    at: 'bind_dword0',
-    doc: "arm_smmu_write_ctx_desc install, after the first sync: WRITE_ONCE(cdptr[0], V | ASID | ...), arm_smmu_sync_cd, in the binding master's domain",
-    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1024-1049 (v5.13-rc6)',
-    locks: 'sva_lock (held); devices_lock for the CD sync',
-    enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
-    apply: (d, self) => {
-      const mm = d.sva[self]!.mm!;
-      arm_smmu_write_ctx_desc_dword0(d.arm_smmu, ownDomain(d, self), d.mms[mm]!.pasid, { asid: bondMn(d, self).cd }, { owner: driverOwner(self) });
-      d.drivers[self] = 'bind_unlock';
-    },
-  });
-}
-
 export default defineVariant<State, IopfParams>({
   id: 'notifier-per-mm',
   title: 'mutation: arm_smmu_mmu_notifier_get finds the mm\'s notifier on any domain, so domains of different SMMUs share one',
@@ -97,7 +79,7 @@ export default defineVariant<State, IopfParams>({
   steps: {
     replace: {
       'driver/__arm_smmu_sva_bind': bindByMmStep,
-      'driver/arm_smmu_write_ctx_desc/dword0': dword0OwnDomainStep(),
+      'driver/arm_smmu_write_ctx_desc/dword0': bindDword0Step((d, self) => ownDomain(d, self), ", in the binding master's domain (the baseline's is the notifier's, the same domain there)"),
     },
     add: { driver: [joinDomainStep()] },
   },

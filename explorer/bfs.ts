@@ -186,7 +186,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       generated++;
       if (atBound) {
         if (constraint && !constraint(next)) return;
-        encodeSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft);
+        encodeSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft, checkSymmetry);
         fingerprint(writer.buf, writer.len);
         // Beyond the depth bound only two facts matter: whether some successor is new (known once
         // `incomplete` is set) and whether any step is enabled (the deadlock check).

@@ -182,8 +182,8 @@ const devicesSymmetric = (c: IopfParams): boolean => (c.symmetry?.includes('devi
 
 const relabelsOf = new WeakMap<IopfParams, Relabel[]>();
 /** The field encodings being compared, reused: this runs on every successor. */
-const bestKey = new IntWriter(1024);
-const key = new IntWriter(1024);
+const bestEncoding = new IntWriter(1024);
+const theirEncoding = new IntWriter(1024);
 
 /** The representative of `s`'s class: workers sorted, and of the devices' relabellings the least encoding. */
 export function canonicalState(s: State, c: IopfParams): State {
@@ -209,11 +209,11 @@ function relabelledFirst(best: State, s: State, c: IopfParams, r: Relabel, field
     const mine = best[k];
     const theirs = f ? f(s, c, r) : s[k];
     if (mine === theirs) continue;
-    bestKey.reset();
-    codec.encode(mine, bestKey);
-    key.reset();
-    codec.encode(theirs, key);
-    const d = compareKeys(key.buf.subarray(0, key.len), bestKey.buf.subarray(0, bestKey.len));
+    bestEncoding.reset();
+    codec.encode(mine, bestEncoding);
+    theirEncoding.reset();
+    codec.encode(theirs, theirEncoding);
+    const d = compareKeys(theirEncoding.buf.subarray(0, theirEncoding.len), bestEncoding.buf.subarray(0, bestEncoding.len));
     if (d !== 0) return d < 0;
   }
   return false;

@@ -17,6 +17,7 @@ import { renderCommand, renderFormat } from './render-command.ts';
 import { renderTrace } from '../trace/render.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { stepsCommand } from './steps-command.ts';
+import { footprintsCommand } from './footprints-command.ts';
 import { validateTraceCommand } from './validate-trace-command.ts';
 
 export const EXIT_OK = 0;
@@ -100,6 +101,16 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--markdown', 'print markdown tables (model/STEPS.md is made this way)')
     .option('--json', 'print one JSON object')
     .action(async (opts) => setExit(await stepsCommand(ctx, opts)));
+
+  targetOptions(program.command('footprints'))
+    .description('what each step was seen to read and write, which steps the properties see, and the partial-order reduction that would allow')
+    .option('--max-depth <n>', 'observe breadth first to this depth', wholeNumber('--max-depth', 0, 1_000), 8)
+    .option('--max-states <n>', 'at most this many states in that search', wholeNumber('--max-states', 1, 10_000_000), 50_000)
+    .option('--walks <n>', 'then this many random walks', wholeNumber('--walks', 0, 1_000_000), 300)
+    .option('--max-length <n>', 'steps per walk', wholeNumber('--max-length', 1, 1_000_000), 400)
+    .option('--seed <n>', "the walks' seed", wholeNumber('--seed', 1, 2 ** 31 - 1), 1)
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => setExit(await footprintsCommand(ctx, opts)));
 
   targetOptions(program.command('validate-trace'))
     .description("is a kernel event log a behaviour of the model? (the model's log format; bounds raised to what the log needs)")

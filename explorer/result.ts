@@ -48,6 +48,8 @@ export interface Stats {
   readonly statesGenerated: number;
   /** Steps on the longest of the shortest paths explored (0 when only initial states). */
   readonly depth: number;
+  /** Distinct states first reached at each depth (index 0: the initial states), for how a cut search was still growing. */
+  readonly levels: readonly number[];
   readonly frontierPeak: number;
   readonly stepCounts: readonly StepCount[];
   readonly neverFired: readonly string[];

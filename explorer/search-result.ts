@@ -6,7 +6,7 @@ import type { FoundRecord } from './checkpoint.ts';
 import { collisionProbability } from './fingerprint.ts';
 import type { ExploreResult, IncompleteReason, Stats, Violation } from './result.ts';
 import type { PackedVec, U32Vec } from './store.ts';
-import { extendTrace, rebuildTrace } from './trace/rebuild.ts';
+import { extendTrace, NO_PARENT, rebuildTrace } from './trace/rebuild.ts';
 import { projectViolation } from './trace/project.ts';
 
 export interface SearchRecord {
@@ -28,6 +28,32 @@ export interface SearchRecord {
   readonly complete: boolean;
 }
 
+/**
+ * The distinct states first reached at each depth, from the parent links: a breadth-first search
+ * stores a level's states after all of the previous level's (one thread or several), so a state's
+ * depth is its parent's plus one, found among the level boundaries so far.
+ */
+export function levelSizes(parents: U32Vec): number[] {
+  const starts: number[] = [0];
+  const levelOf = (id: number): number => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  };
+  for (let id = 0; id < parents.length; id++) {
+    const parent = parents.get(id);
+    if (parent === NO_PARENT) continue;
+    const level = levelOf(parent) + 1;
+    if (level === starts.length) starts.push(id);
+  }
+  return starts.map((start, i) => (starts[i + 1] ?? parents.length) - start);
+}
+
 export function searchStats<S, C>(compiled: Compiled<S, C>, r: SearchRecord): Stats {
   const distinct = r.parents.length;
   const totalGenerated = r.generated + compiled.initStates.length;
@@ -39,6 +65,7 @@ export function searchStats<S, C>(compiled: Compiled<S, C>, r: SearchRecord): St
     distinctStates: distinct,
     statesGenerated: totalGenerated,
     depth: r.deepest,
+    levels: levelSizes(r.parents),
     frontierPeak: r.frontierPeak,
     stepCounts,
     neverFired: stepCounts.filter((s) => s.fired === 0).map((s) => s.step),

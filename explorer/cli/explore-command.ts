@@ -169,7 +169,8 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
       if (file) ctx.io.out(`  counterexample saved: ${file}\n  reproduce: npx sva-check replay ${file}`);
     });
     ctx.io.out(verdictLine(result, findings.map((f) => f.property), recordedMisses(target)));
-    for (const line of [...formatStats(result.stats), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
+    const cut = result.kind === 'incomplete' || (result.kind === 'violation' && result.incomplete !== undefined);
+    for (const line of [...formatStats(result.stats, cut), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
     if (workers.note !== null) ctx.io.out(workers.note);
   }
   if (resumeHint !== null) ctx.io.err(resumeHint);
@@ -193,6 +194,7 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
     // TLC counts the states on the longest shortest path, the initial state included.
     depthTlc: s.depth + 1,
     workers: s.workers ?? 1,
+    levels: s.levels,
     frontierPeak: s.frontierPeak,
     seconds: s.seconds,
     statesPerSecond: s.statesPerSecond,

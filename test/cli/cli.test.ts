@@ -37,7 +37,9 @@ describe('sva-check explore', () => {
   it('exits 0 with "incomplete" when a bound stops the search before any violation', async () => {
     const run = await cli(['explore', '--model', DIEHARD, '--json', '--max-depth', '2', '--no-save']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.out)).toMatchObject({ result: 'incomplete', reason: 'max-depth' });
+    expect(JSON.parse(run.out)).toMatchObject({ result: 'incomplete', reason: 'max-depth', levels: [1, 2, 3] });
+    const text = await cli(['explore', '--model', DIEHARD, '--max-depth', '2', '--no-save']);
+    expect(text.out).toContain('new states at the last depths searched: 1 at depth 0, 2 at depth 1, 3 at depth 2 (×1.73 a level)');
   });
 
   it('runs the catalog default config when none is named: only its known findings fire, so it exits 0, and their saved traces are the shipped ones', async () => {

@@ -28,6 +28,9 @@ describe('breadth-first search on generated graphs', () => {
         const successors = dist.reduce((sum, d, i) => sum + (d >= 0 ? (g.edges[i]?.length ?? 0) : 0), 0);
         expect(result.kind).toBe('ok');
         expect(result.stats.distinctStates).toBe(reachable);
+        const levels: number[] = [];
+        for (const d of dist) if (d >= 0) levels[d] = (levels[d] ?? 0) + 1;
+        expect(result.stats.levels).toEqual(levels);
         expect(result.stats.statesGenerated).toBe(g.initial.length + successors);
         expect(result.stats.depth).toBe(Math.max(...dist));
       }),

@@ -10,6 +10,7 @@ export function summary(r: ExploreResult): unknown {
     distinct: s.distinctStates,
     generated: s.statesGenerated,
     depth: s.depth,
+    levels: s.levels,
     steps: s.stepCounts,
     witnesses: r.witnesses,
     violations: (r.kind === 'violation' ? r.violations : []).map((v) => ({

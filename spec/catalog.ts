@@ -62,6 +62,7 @@ export const catalog: Catalog = {
     'btm-without-hyp': 'spec/variants/sva/btm-without-hyp.ts',
     'notifier-per-mm': 'spec/variants/sva/notifier-per-mm.ts',
     'attach-without-sva-check': 'spec/variants/sva/attach-without-sva-check.ts',
+    'remove-master-domain-last': 'spec/variants/sva/remove-master-domain-last.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

@@ -29,20 +29,16 @@ export function arm_smmu_attach_dev_check(d: SmmuState, sid: DeviceId): 0 | '-EB
 
 /**
  * arm_smmu_disable_ats (arm-smmu-v3.c:2140-2155): without ATS enabled nothing; else pci_disable_ats,
- * then arm_smmu_atc_inv_master (:1605-1618): ATC_INV of SSID 0, size 0 (all) per stream, CMD_SYNC.
- * That command has SSV clear, and "the PCIe TLP is sent without PASID prefix. In that case all ATC
- * entries within the address range are invalidated, including those that were requested with a
- * PASID!" (arm_smmu_atc_inv_to_cmd, ending at :1603; its comment's lines not counted). The model's
- * ATC_INV of SSID 0 invalidates SSID 0's entries alone, as the SVA paths' recorded runs have it (see
- * the report of this change), so this one command is issued here as one ATC_INV per SSID.
- * Returns whether the caller has a sync to wait for.
+ * then arm_smmu_atc_inv_master (:1605-1618): one ATC_INV of SSID 0, size 0 (all) per stream, and
+ * CMD_SYNC. That command has SSV clear, so the invalidation reaches every PASID's entries of the
+ * master's ATC (arm_smmu_perform). Returns whether the caller has a sync to wait for.
  */
 export function arm_smmu_disable_ats(d: SmmuState, sid: DeviceId, owner: number): boolean {
   const m = d.masters[sid]!;
   if (!m.ats_enabled) return false;
   m.ats_enabled = false;
   const q = smmuDevice(d, masterSmmu(d, sid));
-  for (let ssid = 0; ssid < d.atc[sid]!.length; ssid++) arm_smmu_cmdq_issue_cmd(q, { op: 'ATC_INV', sid, ssid, page: -1 });
+  arm_smmu_cmdq_issue_cmd(q, { op: 'ATC_INV', sid, ssid: 0, page: -1 });
   arm_smmu_cmdq_issue_sync(q, owner);
   return true;
 }

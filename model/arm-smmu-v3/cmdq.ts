@@ -86,11 +86,21 @@ function arm_smmu_perform(d: SmmuState, q: SmmuDevice, cmd: Cmd): void {
       if (row && cmd.page < row.length) row[cmd.page] = null;
       return;
     }
+    // An ATC_INV of SSID 0 has SSV clear (arm_smmu_atc_inv_to_cmd: .substream_valid = !!ssid), and the
+    // PCIe invalidation is then sent without a PASID prefix: "all ATC entries within the address range
+    // are invalidated, including those that were requested with a PASID!" (the comment in
+    // arm_smmu_atc_inv_to_cmd, which ends at arm-smmu-v3.c:1603 at 9936a12fcb18). So SSID 0 clears the
+    // page (or all) in every SSID's row of the master's ATC; another SSID, in its own row.
     case 'ATC_INV': {
-      const row = d.atc[cmd.sid]?.[cmd.ssid];
-      if (!row) return;
-      if (cmd.page < 0) row.fill(null);
-      else row[cmd.page] = null;
+      const rows = d.atc[cmd.sid];
+      if (!rows) return;
+      const last = cmd.ssid === 0 ? rows.length - 1 : cmd.ssid;
+      for (let ssid = cmd.ssid; ssid <= last; ssid++) {
+        const row = rows[ssid];
+        if (!row) continue;
+        if (cmd.page < 0) row.fill(null);
+        else row[cmd.page] = null;
+      }
       return;
     }
     case 'CMD_SYNC':

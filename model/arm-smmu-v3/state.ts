@@ -98,7 +98,10 @@ export type Cmd =
   /** CMDQ_OP_TLBI_EL2_ASID / _VA (0x21, 0x22): the EL2-E2H regime's entries (ARM_SMMU_FEAT_E2H only). */
   | { op: 'TLBI_EL2_ASID'; asid: Asid }
   | { op: 'TLBI_EL2_VA'; asid: Asid; page: number }
-  /** page -1: ATC_INV_SIZE_ALL for the SSID (arm_smmu_atc_inv_domain with size 0). */
+  /**
+   * page -1: ATC_INV_SIZE_ALL (arm_smmu_atc_inv_domain with size 0). SSID 0 is SSV clear, which the
+   * endpoint applies to the entries of every PASID (arm_smmu_perform).
+   */
   | { op: 'ATC_INV'; sid: DeviceId; ssid: number; page: number }
   /** owner: the thread that waits for it (the composition's process number). */
   | { op: 'CMD_SYNC'; owner: number };

@@ -157,7 +157,7 @@ export function arm_smmu_tlb_inv_range_asid(d: SmmuState, domain: DomainId, asid
 /**
  * arm_smmu_atc_inv_domain(domain, ssid, iova, size): a no-op without ATS or with no ATS-enabled
  * master ("nr_ats_masters"); else one ATC_INV per such master of the domain, then a sync.
- * `page` -1 is size 0: ATC_INV_SIZE_ALL for that SSID.
+ * `page` -1 is size 0: ATC_INV_SIZE_ALL for that SSID; SSID 0 reaches every SSID's entries (arm_smmu_perform).
  */
 export function arm_smmu_atc_inv_domain(d: SmmuState, domain: DomainId, ssid: number, page: number, owner: number): void {
   if (!d.features.ats) return;

@@ -72,8 +72,12 @@ const go = (d: Draft<State>, self: number, pc: AttachPc): void => {
   attachOf(d).pc[self] = pc;
 };
 
-/** The attach's first step; `check` is arm_smmu_master_sva_enabled's -EBUSY (a variant drops it). */
-export function attachCheckStep(c: IopfParams, check: typeof arm_smmu_attach_dev_check = arm_smmu_attach_dev_check): AnyStep<State> {
+/**
+ * The attach's first step; `check` is arm_smmu_master_sva_enabled's -EBUSY (a variant drops it), and
+ * `next` where the detach goes once arm_smmu_disable_ats has issued its commands: the list_del first,
+ * as v5.13 orders it, or (a variant) the abort STE first.
+ */
+export function attachCheckStep(c: IopfParams, check: typeof arm_smmu_attach_dev_check = arm_smmu_attach_dev_check, next: AttachPc = 'detach_list_del'): AnyStep<State> {
   return step<State>({
     name: 'arm_smmu_attach_dev/arm_smmu_master_sva_enabled',
     at: 'attach',
@@ -85,39 +89,60 @@ export function attachCheckStep(c: IopfParams, check: typeof arm_smmu_attach_dev
       if (check(d.arm_smmu, self as DeviceId) === '-EBUSY') return attachFailed(d, self);
       if (d.arm_smmu.masters[self]!.domain === null) return go(d, self, 'init_mutex');
       arm_smmu_disable_ats(d.arm_smmu, self as DeviceId, attachOwner(c, self));
-      go(d, self, 'detach_list_del');
+      go(d, self, next);
+    },
+  });
+}
+
+/** The attach thread's own CMD_SYNCs have completed. */
+const attachSynced = (c: IopfParams) => (s: State, self: number): boolean => cmdq_sync_done(s.arm_smmu, attachOwner(c, self));
+
+/**
+ * arm_smmu_detach_dev's devices_lock section; `next` is where the thread goes after it: the abort STE,
+ * as v5.13 orders it, or (a variant that installs the STE first) the attach's init_mutex.
+ */
+export function detachListDelStep(c: IopfParams, next: AttachPc = 'detach_ste'): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_detach_dev/list_del',
+    at: 'detach_list_del',
+    doc: 'arm_smmu_disable_ats\'s CMD_SYNC completed (atomic_dec of nr_ats_masters); arm_smmu_detach_dev: spin_lock(devices_lock), list_del(&master->domain_head): the old domain\'s CD syncs and ATC invalidations no longer reach the master',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2153-2154, 2214-2216 (9936a12fcb18, v5.13-rc6)',
+    locks: 'group->mutex (held); the old domain\'s devices_lock',
+    enabled: attachSynced(c),
+    apply: (d, self) => {
+      arm_smmu_detach_list_del(d.arm_smmu, self as DeviceId);
+      go(d, self, next);
+    },
+  });
+}
+
+/**
+ * arm_smmu_detach_dev's abort STE; `next` is where the thread goes after it: the attach's init_mutex,
+ * as v5.13 orders it, or (a variant) the list_del. The guard waits for the thread's previous
+ * CMD_SYNC; in v5.13's order the list_del before it issued none, so it is always true there.
+ */
+export function detachSteStep(c: IopfParams, next: AttachPc = 'init_mutex'): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_detach_dev/install_ste',
+    at: 'detach_ste',
+    doc: 'arm_smmu_detach_dev: master->domain = NULL, master->ats_enabled = false, arm_smmu_install_ste_for_dev: the STE aborts (disable_bypass); CFGI_STE, CMD_SYNC',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2218-2220 (9936a12fcb18, v5.13-rc6); arm_smmu_install_ste_for_dev :2084-2102',
+    locks: 'group->mutex (held)',
+    enabled: attachSynced(c),
+    apply: (d, self) => {
+      arm_smmu_detach_ste(d.arm_smmu, self as DeviceId, attachOwner(c, self));
+      go(d, self, next);
     },
   });
 }
 
 export function attachSteps(c: IopfParams): AnyStep<State>[] {
   const owner = (self: number): number => attachOwner(c, self);
-  const synced = (s: State, self: number): boolean => cmdq_sync_done(s.arm_smmu, owner(self));
+  const synced = attachSynced(c);
   return [
     attachCheckStep(c),
-    step<State>({
-      name: 'arm_smmu_detach_dev/list_del',
-      at: 'detach_list_del',
-      doc: 'arm_smmu_disable_ats\'s CMD_SYNC completed (atomic_dec of nr_ats_masters); arm_smmu_detach_dev: spin_lock(devices_lock), list_del(&master->domain_head): the old domain\'s CD syncs and ATC invalidations no longer reach the master',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2153-2154, 2214-2216 (9936a12fcb18, v5.13-rc6)',
-      locks: 'group->mutex (held); the old domain\'s devices_lock',
-      enabled: synced,
-      apply: (d, self) => {
-        arm_smmu_detach_list_del(d.arm_smmu, self as DeviceId);
-        go(d, self, 'detach_ste');
-      },
-    }),
-    step<State>({
-      name: 'arm_smmu_detach_dev/install_ste',
-      at: 'detach_ste',
-      doc: 'arm_smmu_detach_dev: master->domain = NULL, master->ats_enabled = false, arm_smmu_install_ste_for_dev: the STE aborts (disable_bypass); CFGI_STE, CMD_SYNC',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2218-2220 (9936a12fcb18, v5.13-rc6); arm_smmu_install_ste_for_dev :2084-2102',
-      locks: 'group->mutex (held)',
-      apply: (d, self) => {
-        arm_smmu_detach_ste(d.arm_smmu, self as DeviceId, owner(self));
-        go(d, self, 'init_mutex');
-      },
-    }),
+    detachListDelStep(c),
+    detachSteStep(c),
     step<State>({
       name: 'arm_smmu_attach_dev/arm_smmu_domain_finalise',
       at: 'init_mutex',

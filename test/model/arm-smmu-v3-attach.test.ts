@@ -67,11 +67,14 @@ describe('arm_smmu_attach_dev: -EBUSY while SVA is enabled', () => {
     expect(a.state[D1]).toBe('alloc');
   });
 
-  it('with SVA disabled the same step detaches: ATS off, the ATC invalidated for every SSID (the SSV-clear ATC_INV) and a CMD_SYNC to wait for', () => {
+  it('with SVA disabled the same step detaches: ATS off, one ATC_INV of SSID 0 (SSV clear, which reaches the entries of every SSID: arm_smmu_atc_inv_master) and a CMD_SYNC to wait for', () => {
     const after = produce(initialState(params), (d: Draft<State>) => check.apply(d, 0, undefined));
     expect(after.arm_smmu.attach!.pc[0]).toBe('detach_list_del');
     expect(after.arm_smmu.masters[0]!.ats_enabled).toBe(false);
-    expect(after.arm_smmu.cmdq.map((c) => c.op)).toEqual(['ATC_INV', 'ATC_INV', 'CMD_SYNC']);
+    expect(after.arm_smmu.cmdq).toEqual([
+      { op: 'ATC_INV', sid: 0, ssid: 0, page: -1 },
+      { op: 'CMD_SYNC', owner: OWNER },
+    ]);
     expect(cmdq_sync_done(after.arm_smmu, OWNER)).toBe(false);
   });
 

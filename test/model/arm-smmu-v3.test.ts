@@ -243,6 +243,27 @@ describe('translation, ATS and the caches', () => {
     expect(d.smmu.atc[0]![1]![1]).toBeNull();
   });
 
+  it('ATC_INV of SSID 0 (SSV clear) reaches every SSID\'s entries of the master; another SSID only its own', () => {
+    const { smmu } = system();
+    const fill = (): void => {
+      for (const row of smmu.atc[0]!) row.fill(mmId(1));
+      smmu.atc[1]![1]!.fill(mmId(1));
+    };
+    fill();
+    smmu.cmdq.push({ op: 'ATC_INV', sid: dev(0), ssid: 2, page: 1 });
+    drain(smmu);
+    expect(smmu.atc[0]!.map((row) => row[1])).toEqual([1, 1, null, 1]);
+    smmu.cmdq.push({ op: 'ATC_INV', sid: dev(0), ssid: 0, page: 1 });
+    drain(smmu);
+    expect(smmu.atc[0]).toEqual(smmu.atc[0]!.map(() => [1, null]));
+    expect(smmu.atc[1]![1]).toEqual([1, 1]);
+    fill();
+    smmu.cmdq.push({ op: 'ATC_INV', sid: dev(0), ssid: 0, page: -1 });
+    drain(smmu);
+    expect(smmu.atc[0]!.every((row) => row.every((e) => e === null))).toBe(true);
+    expect(smmu.atc[1]![1]).toEqual([1, 1]);
+  });
+
   it('E2H: the driver issues TLBI_EL2_*, and an invalidation of the other regime removes nothing', () => {
     const d = system({ btm: true, e2h: true });
     live(d);

@@ -31,10 +31,10 @@ describe('attach and detach at sva-attach', () => {
     expect(svaVerdict(svaVariant(attachWithoutSvaCheck), attach, known, recorded)).toEqual(expectedVerdict(attachWithoutSvaCheck.expect, known));
   });
 
-  it('the mutation moves a bound master, whose DMA on its PASID then meets the new domain\'s invalid CD: 31 steps', () => {
+  it('the mutation moves a bound master, whose DMA on its PASID then meets the new domain\'s invalid CD: 30 steps', () => {
     const r = exploreSva(svaVariant(attachWithoutSvaCheck), attach);
     const v = r.kind === 'violation' ? r.violations.find((x) => x.property === 'no-c-bad-cd') : undefined;
-    expect(v?.length).toBe(31);
+    expect(v?.length).toBe(30);
     const steps = v!.trace.map((t) => `${t.move?.process}/${t.move?.step}`);
     expect(steps.indexOf('driver/iommu_sva_bind_device/unlock')).toBeLessThan(steps.indexOf('attach/arm_smmu_attach_dev/arm_smmu_master_sva_enabled'));
     expect(steps.at(-1)).toBe('device/dma_untranslated');

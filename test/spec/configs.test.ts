@@ -2,7 +2,8 @@
 // whose search takes seconds is explored here and must match what its file records, so a model
 // change that moves the state space shows in review. Larger configs are measured by `npm run bench`.
 import { describe, expect, it } from 'vitest';
-import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
+import type { ExploreOptions } from '../../explorer/bfs.ts';
+import { exploreOnce } from '../helpers/explore-once.ts';
 import { resolveTarget } from '../../explorer/cli/target.ts';
 import { configNames, loadConfig } from '../../explorer/load.ts';
 import { verdictOf } from '../../explorer/verdict.ts';
@@ -23,7 +24,7 @@ describe('spec/configs: recorded verdicts and state counts', () => {
 
   it.each(configs.map((c) => [c.name, c] as const))('%s', async (name, config) => {
     const target = await resolveTarget(ws, { config: name });
-    const result = explore(target.compiled, { continueAfterViolation: true, ...(config.bounds as ExploreOptions | undefined) });
+    const result = exploreOnce(target.model, target.params, { continueAfterViolation: true, ...(config.bounds as ExploreOptions | undefined) });
     const expected = config.expect!;
     expect(result.kind === 'violation' ? 'violation' : result.kind).toBe(expected.verdict);
     // Beyond the recorded findings, exactly what the config expects; each finding at its recorded length.

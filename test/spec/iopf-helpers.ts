@@ -1,8 +1,7 @@
 // Shared by the iopf tests: explore a model at a config and list what it violated.
 import { expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
-import { compile } from '../../explorer/compile.ts';
+import { exploreOnce } from '../helpers/explore-once.ts';
 import type { Model } from '../../explorer/model.ts';
 import { applyVariant, type Variant } from '../../explorer/variant.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
@@ -13,8 +12,9 @@ import small from '../../spec/configs/iopf-small.json' with { type: 'json' };
 
 export const smallParams: IopfParams = iopf.params.parse(small.params);
 
-export function exploreAll(model: Model<State, IopfParams>, params: IopfParams = smallParams) {
-  return explore(compile(model, params), { continueAfterViolation: true });
+/** Explores a model at `params` once per test worker (several tests and files look at one result). */
+export function exploreAll(model: Model<State, IopfParams>, params: IopfParams = smallParams): ExploreResult<State> {
+  return exploreOnce(model, params, { continueAfterViolation: true });
 }
 
 export function violated(model: Model<State, IopfParams>, params: IopfParams = smallParams): string[] {
@@ -22,8 +22,13 @@ export function violated(model: Model<State, IopfParams>, params: IopfParams = s
   return r.kind === 'violation' ? r.violations.map((v) => v.property).sort() : [];
 }
 
+const variantModels = new WeakMap<Variant<State, IopfParams>, Model<State, IopfParams>>();
+
+/** The iopf model with `v` applied, one model value per variant so that its searches are shared. */
 export function withVariant(v: Variant<State, IopfParams>): Model<State, IopfParams> {
-  return applyVariant(iopf, v);
+  const m = variantModels.get(v) ?? applyVariant(iopf, v);
+  variantModels.set(v, m);
+  return m;
 }
 
 /** Explores each variant once for the file that asks (several tests look at one variant's result). */

@@ -14,13 +14,15 @@ import sva from '../../spec/sva.ts';
 import config from '../../spec/configs/sva-attach-pair.json' with { type: 'json' };
 import removeMasterDomainLast from '../../spec/variants/sva/remove-master-domain-last.ts';
 import { svaVariant } from './sva-helpers.ts';
+import { exploreOnce } from '../helpers/explore-once.ts';
 
 const params = sva.params.parse(config.params);
 const known = config.expect.findings.map((f) => f.property);
 const bounds = { continueAfterViolation: true, maxDepth: config.bounds.maxDepth };
 
 describe('a detach against a seize at sva-attach-pair', () => {
-  const base = explore(compile(sva, params), bounds);
+  // The search configs.test.ts makes of the config (shared within a worker).
+  const base = exploreOnce(sva, params, bounds);
   const violation = (p: string) => (base.kind === 'violation' ? base.violations.find((v) => v.property === p) : undefined);
 
   it('the baseline: the detaching master leaves the list, the seize rewrites CD 0 for the other master only (cd-hitless, 16 steps)', () => {

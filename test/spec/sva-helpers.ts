@@ -1,7 +1,6 @@
 // Shared by the sva tests: the sva model at sva-small, and at the two-device bounds some variants need.
-import { explore } from '../../explorer/bfs.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
-import { compile } from '../../explorer/compile.ts';
+import { exploreOnce } from '../helpers/explore-once.ts';
 import type { Model, Witness } from '../../explorer/model.ts';
 import { applyVariant, type Variant } from '../../explorer/variant.ts';
 import { verdictOf, type Verdict } from '../../explorer/verdict.ts';
@@ -15,16 +14,9 @@ export const svaSmall: IopfParams = sva.params.parse(small.params);
 /** Config sva-pair (two masters of one domain bound to one mm), with `over` changed. */
 export const svaPair = (over: Partial<IopfParams> = {}): IopfParams => sva.params.parse({ ...pair.params, ...over });
 
-const explored = new WeakMap<Model<State, IopfParams>, Map<string, ExploreResult<State>>>();
-
-/** Explores a model at `params` once per test file (several tests look at one result). */
+/** Explores a model at `params` once per test worker (several tests and files look at one result). */
 export function exploreSva(model: Model<State, IopfParams>, params: IopfParams = svaSmall): ExploreResult<State> {
-  const byParams = explored.get(model) ?? new Map<string, ExploreResult<State>>();
-  explored.set(model, byParams);
-  const key = JSON.stringify(params);
-  const r = byParams.get(key) ?? explore(compile(model, params), { continueAfterViolation: true });
-  byParams.set(key, r);
-  return r;
+  return exploreOnce(model, params, { continueAfterViolation: true });
 }
 
 /** The known findings sva-small records (violations of the baseline's own design). */
@@ -48,11 +40,17 @@ export function violatedSva(model: Model<State, IopfParams>, params: IopfParams 
   return r.kind === 'violation' ? r.violations.map((v) => v.property).sort() : [];
 }
 
-/** The model with only the given witnesses (the sva witnesses are for sva-small's bounds). */
-export const withWitnesses = (m: Model<State, IopfParams>, witnesses: readonly Witness<State>[]): Model<State, IopfParams> => ({
-  ...m,
-  witnesses,
-});
+const witnessed = new WeakMap<Model<State, IopfParams>, Map<string, Model<State, IopfParams>>>();
+
+/** The model with only the given witnesses (the sva witnesses are for sva-small's bounds); one model value per model and witness names, so that its searches are shared. */
+export function withWitnesses(m: Model<State, IopfParams>, witnesses: readonly Witness<State>[]): Model<State, IopfParams> {
+  const byNames = witnessed.get(m) ?? new Map<string, Model<State, IopfParams>>();
+  witnessed.set(m, byNames);
+  const key = witnesses.map((w) => w.name).join('\n');
+  const made = byNames.get(key) ?? { ...m, witnesses };
+  byNames.set(key, made);
+  return made;
+}
 
 const variantModels = new WeakMap<Variant<State, IopfParams>, Model<State, IopfParams>>();
 

@@ -1,0 +1,22 @@
+// One search per model, params and options in a test worker. Vitest runs a worker's files in one
+// module cache (isolate: false), so a config's baseline or a variant that several files explore
+// (configs.test.ts and the spec tests, each with the same options) is searched once per worker, not
+// once per file: the searches are most of the suite's time.
+import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
+import { compile } from '../../explorer/compile.ts';
+import type { Model } from '../../explorer/model.ts';
+import type { ExploreResult } from '../../explorer/result.ts';
+
+const searched = new WeakMap<object, Map<string, ExploreResult<unknown>>>();
+
+/** `explore(compile(model, params), options)`, once per worker for equal params and plain options. */
+export function exploreOnce<S, C>(model: Model<S, C>, params: C, options: ExploreOptions = {}): ExploreResult<S> {
+  const byKey = searched.get(model) ?? new Map<string, ExploreResult<unknown>>();
+  searched.set(model, byKey);
+  const key = JSON.stringify([params, options]);
+  const known = byKey.get(key) as ExploreResult<S> | undefined;
+  if (known) return known;
+  const r = explore(compile(model, params), options);
+  byKey.set(key, r as ExploreResult<unknown>);
+  return r;
+}

@@ -6,7 +6,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { expectationHolds, replayFile } from '../explorer/cli/replay-command.ts';
+import { expectationHolds, fileTarget, replayFile } from '../explorer/cli/replay-command.ts';
 import { ROOT, tempDir, workspace } from './helpers/cli.ts';
 
 const dir = join(ROOT, 'counterexamples');
@@ -43,6 +43,16 @@ describe('counterexamples/', () => {
     const { holds, report } = await expectationHolds(workspace(), join(dir, file));
     const outcome = report.outcome.kind === 'reproduced' ? 'reproduced' : `not reproduced: ${report.outcome.reason}`;
     expect(holds, `${file} (expect ${report.doc['#meta'].expect}): ${outcome}`).toBe(true);
+  });
+
+  it("every file names its property as the model now describes it, so that exploring again writes the same file and no '-2' beside it", async () => {
+    for (const file of files) {
+      const { doc, target } = await fileTarget(workspace(), join(dir, file));
+      const { name, description } = doc['#meta'].property;
+      const m = target.model;
+      const now = [...m.invariants, ...(m.witnesses ?? []), ...(m.actionProperties ?? []), ...(m.liveness ?? [])].find((p) => p.name === name);
+      if (now) expect(description, file).toBe(now.description);
+    }
   });
 
   it("every file is strict ITF: no null, and Quint's ofItf reads every state", () => {

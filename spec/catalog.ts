@@ -63,6 +63,7 @@ export const catalog: Catalog = {
     'notifier-per-mm': 'spec/variants/sva/notifier-per-mm.ts',
     'attach-without-sva-check': 'spec/variants/sva/attach-without-sva-check.ts',
     'remove-master-domain-last': 'spec/variants/sva/remove-master-domain-last.ts',
+    'attach-holds-asid-lock': 'spec/variants/sva/attach-holds-asid-lock.ts',
     'msi-aperture-ordered': 'spec/variants/msi/aperture-ordered.ts',
     'msi-aperture-unordered': 'spec/variants/msi/aperture-unordered.ts',
     'msi-unset-start-max': 'spec/variants/msi/unset-start-max.ts',

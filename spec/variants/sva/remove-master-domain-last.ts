@@ -11,9 +11,10 @@
 // The variant moves that one list_del after the abort STE's CMD_SYNC and leaves the rest of v5.13's
 // attach as it is (disable_ats first, the abort STE, then the new domain's STE and list_add): the
 // model keeps v5.13's per-domain CD tables, where 7497f4211f4f's per-master table goes straight from
-// the old STE to the new one. Not modelled: arm_smmu_asid_lock across the whole attach, which
+// the old STE to the new one. Not modelled here: arm_smmu_asid_lock across the whole attach, which
 // 9f7c68911579 ("Hold arm_smmu_asid_lock during all of attach_dev", v6.9) added first and which
-// alone keeps the seize out of the window; this variant checks the order without that lock.
+// alone keeps the seize out of the window (variant attach-holds-asid-lock); this variant checks the
+// order without that lock.
 import { defineVariant } from '../../../explorer/variant.ts';
 import { arm_smmu_attach_dev_check } from '../../../model/arm-smmu-v3/attach.ts';
 import type { IopfParams } from '../../../model/params.ts';

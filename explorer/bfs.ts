@@ -3,7 +3,7 @@
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
-import { enabledMoves, groupedProcesses, type Action, type Compiled } from './compile.ts';
+import { ALL_FIELDS, enabledMoves, groupedProcesses, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { encodeSuccessor, Expansion, judgeState, type Verdicts } from './expansion.ts';
 import { fingerprint, lastFingerprint } from './fingerprint.ts';
@@ -39,6 +39,8 @@ export interface ExploreOptions {
    * canonical (slower; symmetry-check.ts, canonical-check.ts).
    */
   readonly checkSymmetry?: boolean;
+  /** Check on every state judged that each invariant and witness reads only the top-level fields its `reads` lists. */
+  readonly checkReads?: boolean;
   /** Expand a model's independent process groups alone where they can move (Model.independent; default true). */
   readonly por?: boolean;
   /**
@@ -130,8 +132,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       unreachedWitnesses--;
     },
   };
-  const judge = (s: S, at: At, where: string): void => {
-    judgeState(compiled as Compiled<S, unknown>, s, where, checkSymmetry, verdicts, at);
+  const checkReads = options.checkReads ?? false;
+  const judge = (s: S, at: At, where: string, touched = ALL_FIELDS): void => {
+    judgeState(compiled as Compiled<S, unknown>, s, where, checkSymmetry, verdicts, at, touched, checkReads);
   };
 
   const actionProperties = compiled.actionProperties;
@@ -161,7 +164,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     moves.push(move);
     queue.push(writer.buf, writer.len);
     graph?.mark(s);
-    judge(s, { id }, where);
+    judge(s, { id }, where, draft === undefined ? ALL_FIELDS : succ.touched(draft));
     if (parents.length >= maxStates && !run.stopped) {
       incomplete = 'max-states';
       run.stopped = true;
@@ -198,7 +201,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       }
       fired[action.index]!++;
       if (constraint && !constraint(next)) {
-        judge(next, { id, move }, action.stepKey);
+        judge(next, { id, move }, action.stepKey, succ.touched(draft));
         graph?.edge(OUTSIDE, move);
         return;
       }

@@ -46,6 +46,12 @@ export interface Compiled<S, C> {
   /** The model's properties, `isFinal` and `canonicalize` with the config bound (they take it second). */
   readonly invariants: readonly Invariant<S>[];
   readonly witnesses: readonly Witness<S>[];
+  /**
+   * Per invariant and per witness: the bits of the top-level fields it reads (bit k: the codec's
+   * k-th field; ALL_FIELDS where it does not say, or the state is not a record of at most 31 fields).
+   */
+  readonly invariantReads: readonly number[];
+  readonly witnessReads: readonly number[];
   readonly actionProperties: readonly ActionProperty<S>[];
   readonly liveness: readonly CompiledLiveness<S>[];
   readonly isFinal: ((s: S) => boolean) | undefined;
@@ -106,18 +112,22 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     invariantNames.add(inv.name);
   }
   const instances = groupByInstance(actions);
+  const codec = model.codec(config);
+  const readMask = (p: { readonly reads?: readonly string[] }): number => fieldMask(codec as Codec<unknown>, p.reads);
   // The model's canonicalize reduces the run only where its params declare the symmetry.
   const symmetry = model.canonicalize ? (model.symmetry ? model.symmetry(...cfg) : "symmetry reduction (the model's canonicalize)") : undefined;
   return {
     model,
     config,
-    codec: model.codec(config),
+    codec,
     actions,
     instances,
     stepKeys,
     initStates: model.init(config),
     invariants: model.invariants.map((i) => ({ ...i, holds: bound(i.holds) })),
     witnesses: (model.witnesses ?? []).map((w) => ({ ...w, reached: bound(w.reached) })),
+    invariantReads: model.invariants.map(readMask),
+    witnessReads: (model.witnesses ?? []).map(readMask),
     actionProperties: (model.actionProperties ?? []).map((a) => ({ ...a, holds: (before: S, after: S, step: StepTaken) => a.holds(before, after, step, ...cfg) })),
     liveness: compileLiveness(model.name, model.liveness ?? [], actions, cfg),
     isFinal: model.isFinal && bound(model.isFinal),
@@ -126,6 +136,24 @@ export function compile<S, C>(model: Model<S, C>, config: C): Compiled<S, C> {
     symmetry,
     independent: independentGroups(model, instances, model.independent?.(...cfg) ?? []),
   };
+}
+
+/** Every top-level field: a property that does not say what it reads, or a state that is not a small record. */
+export const ALL_FIELDS = -1;
+
+/**
+ * The bits of `reads` among the top-level fields of `codec`'s states (explorer/copy-on-touch.ts
+ * touches them). A field this config's state lacks (an optional slice) has no bit: no step changes it.
+ */
+function fieldMask(codec: Codec<unknown>, reads: readonly string[] | undefined): number {
+  const shape = codec.shape;
+  if (reads === undefined || shape?.kind !== 'record' || shape.keys.length > 31) return ALL_FIELDS;
+  let mask = 0;
+  for (const key of reads) {
+    const k = shape.keys.indexOf(key);
+    if (k >= 0) mask |= 1 << k;
+  }
+  return mask;
 }
 
 /** The names of the processes in the model's independent groups at this config. */

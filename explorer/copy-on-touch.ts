@@ -20,6 +20,8 @@ export interface Successors<S> {
   done(draft: S): S;
   /** Encodes `next`, the state `done` made of `draft`. */
   encode(draft: S, next: S, out: IntWriter): void;
+  /** The bits of the top-level fields the step got or set on `draft` (all bits: it may have changed any). */
+  touched(draft: S): number;
 }
 
 /** Successors by whole copies: for a codec that is not a record at its root, or on request. */
@@ -31,6 +33,7 @@ function wholeCopies<S>(codec: Codec<S>, clone: CloneFn<S>): Successors<S> {
     draft: () => clone(parent),
     done: (d) => d,
     encode: (_d, next, out) => encode(next, out),
+    touched: () => -1,
   };
 }
 
@@ -39,6 +42,7 @@ interface Generated {
   readonly Draft: new (parent: unknown) => unknown;
   readonly done: (d: unknown) => unknown;
   readonly encode: (d: unknown, src: ArrayLike<number>, marks: Int32Array, out: IntWriter) => void;
+  readonly touched: (d: unknown) => number;
 }
 
 const generated = new WeakMap<Codec<unknown>, Generated>();
@@ -62,6 +66,7 @@ function generate(keys: readonly string[], fields: readonly Codec<unknown>[]): G
 } else { out.len = n; N[${i}](d.$${i}, out); n = out.len; b = out.buf; }`,
     )
     .join('\n');
+  const touchedBits = keys.length > 31 ? 'return -1;' : `let m = 0; ${keys.map((_, i) => `if (d.$${i} !== U) m |= ${(1 << i) | 0};`).join(' ')} return m;`;
   const code = `
 class Draft { constructor(p) { this.$p = p; ${slots} }
 ${accessors} }
@@ -69,7 +74,8 @@ function done(d) { const p = d.$p; return { ${fieldsOf} }; }
 function encode(d, src, m, out) { let b = out.buf, n = out.len;
 ${encodeFields}
 out.len = n; }
-return { Draft, done, encode };`;
+function touched(d) { ${touchedBits} }
+return { Draft, done, encode, touched };`;
   return new Function('U', 'C', 'N', code)(untouched, clones, encodes) as Generated;
 }
 
@@ -92,5 +98,6 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
     draft: () => new g.Draft(parent) as S,
     done: (d) => g.done(d) as S,
     encode: (d, _next, out) => g.encode(d, src, marks, out),
+    touched: (d) => g.touched(d),
   };
 }

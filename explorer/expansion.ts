@@ -6,7 +6,7 @@
 // event for the level barrier) is the sink's, so both searches count, order and judge alike.
 import { encodeToArray, IntWriter, type Codec } from './codec.ts';
 import { successors, type Successors } from './copy-on-touch.ts';
-import { actionsAt, choicesAtLabel, enabledMoves, isEnabled, type Action, type Compiled, type Move } from './compile.ts';
+import { actionsAt, ALL_FIELDS, choicesAtLabel, enabledMoves, isEnabled, type Action, type Compiled, type Move } from './compile.ts';
 import { errorMessage, ModelError, stepError } from './errors.ts';
 import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
@@ -152,27 +152,52 @@ export interface Verdicts<A> {
 }
 
 /** Judges `s`, the state after `where`, by every invariant and witness (and the symmetry, if asked). */
-export function judgeState<S, A>(compiled: Compiled<S, unknown>, s: S, where: string, checkSymmetry: boolean, verdicts: Verdicts<A>, at: A): void {
-  const { invariants, witnesses, model, codec } = compiled;
+/**
+ * Judges a state by the invariants not yet violated and the witnesses not yet reached. `touched`: the
+ * top-level fields its step touched (a successor; ALL_FIELDS for an initial state): a property that
+ * reads none of them keeps its parent's value, which held (or was not reached), and is not evaluated.
+ */
+export function judgeState<S, A>(compiled: Compiled<S, unknown>, s: S, where: string, checkSymmetry: boolean, verdicts: Verdicts<A>, at: A, touched = ALL_FIELDS, checkReads = false): void {
+  const { invariants, witnesses, model, codec, invariantReads, witnessReads } = compiled;
   if (checkSymmetry) {
     checkCanonicalize(compiled, s, `the state after ${where}`);
     checkCanonicalEncoding(model.name, codec, s, `the state after ${where}`);
   }
   for (let i = 0; i < invariants.length; i++) {
-    if (verdicts.violated[i]) continue;
+    if (verdicts.violated[i] || (invariantReads[i]! & touched) === 0) continue;
     const inv = invariants[i]!;
     let holds: boolean;
     try {
-      holds = inv.holds(s);
+      holds = checkReads ? readsChecked(compiled, s, `invariant ${inv.name}`, invariantReads[i]!, inv.holds) : inv.holds(s);
     } catch (e) {
+      if (e instanceof ModelError) throw e;
       throw new ModelError(`model ${model.name}: invariant ${inv.name} threw on the state after ${where}: ${errorMessage(e)}`);
     }
     if (!holds) verdicts.invariantFails(i, at);
   }
   const reached = verdicts.reached;
   for (let i = 0; i < witnesses.length; i++) {
-    if (!reached[i] && witnesses[i]!.reached(s)) verdicts.witnessReached(i, at);
+    if (reached[i] || (witnessReads[i]! & touched) === 0) continue;
+    const w = witnesses[i]!;
+    if (checkReads ? readsChecked(compiled, s, `witness ${w.name}`, witnessReads[i]!, w.reached) : w.reached(s)) verdicts.witnessReached(i, at);
   }
+}
+
+/** `judge(s)`, with each top-level field it gets checked against the fields it says it reads. */
+function readsChecked<S>(compiled: Compiled<S, unknown>, s: S, what: string, mask: number, judge: (s: S) => boolean): boolean {
+  const shape = compiled.codec.shape;
+  if (mask === ALL_FIELDS || shape?.kind !== 'record') return judge(s);
+  const keys = shape.keys;
+  const watched = new Proxy(s as object, {
+    get(target, key, receiver) {
+      const k = typeof key === 'string' ? keys.indexOf(key) : -1;
+      if (k >= 0 && (mask & (1 << k)) === 0) {
+        throw new ModelError(`model ${compiled.model.name}: ${what} reads '${String(key)}', which its reads do not list: it would not be judged after a step that changes only that field`);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  return judge(watched as S);
 }
 
 /**

@@ -64,6 +64,13 @@ export interface Invariant<S, C = unknown> {
   /** Where the rule comes from: a seed, a kernel file and commit, a spec. */
   readonly source: string;
   readonly holds: (s: S, ...config: ConfigArg<C>) => boolean;
+  /**
+   * The state's top-level fields `holds` reads, if it reads fewer than all: the search then leaves it
+   * unevaluated on a successor whose step touched none of them (its parent held it, and it reads
+   * nothing that changed). A field it reads and does not list makes the search miss violations;
+   * the search's `checkReads` option (test/spec) checks the list on every state it judges.
+   */
+  readonly reads?: readonly string[];
 }
 
 /** The step an action property judges: which instance took which step, with which choice. */
@@ -91,6 +98,8 @@ export interface Witness<S, C = unknown> {
   readonly description: string;
   readonly source?: string;
   readonly reached: (s: S, ...config: ConfigArg<C>) => boolean;
+  /** As Invariant.reads: the top-level fields `reached` reads, if fewer than all. */
+  readonly reads?: readonly string[];
 }
 
 /**

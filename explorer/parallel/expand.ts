@@ -208,8 +208,9 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       return;
     }
     this.fired[action.index]!++;
+    const touched = expansion.succ.touched(draft);
     if (constraint && !constraint(next)) {
-      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 });
+      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 }, touched);
       return;
     }
     encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
@@ -224,7 +225,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     const slot = table.slot;
     if (added) {
       this.inserted++;
-      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot });
+      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot }, touched);
     } else if (table.lower(slot, owner)) {
       this.lowered.push(slot);
     } else {

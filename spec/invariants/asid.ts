@@ -76,6 +76,7 @@ export const asidUnique: Invariant<State> = {
     'no ASID is in two valid CDs of the SMMU (in memory or cached) that translate different address spaces, and every TLB entry under an ASID that asid_xa gives out belongs to the address space it is given to',
   source:
     'arm-smmu-v3-sva.c arm_smmu_share_asid ("All devices bound to this mm use the same cd struct"; a private ASID is seized before the mm uses it), arm_smmu_mmu_notifier_put (TLBI of the ASID before arm_smmu_free_shared_cd frees it); kernel-notes 1c-1d',
+  reads: ['arm_smmu'],
   holds: (s) => {
     if (!validCdsAgree(s)) return false;
     // asid_xa is global: on every SMMU an ASID's entries belong to its one owner.
@@ -96,6 +97,7 @@ export const seizedAsidInvalidated: Invariant<State> = {
     "once a shared CD holds an ASID (after arm_smmu_share_asid's xa_erase), no TLB entry under it is a private domain's: the seize invalidated the entries the domain filled under its old ASID",
   source:
     'v5.10 "iommu/arm-smmu-v3: Seize private ASID": arm_smmu_share_asid, "Invalidate TLB entries previously associated with that context" (arm_smmu_tlb_inv_asid, arm-smmu-v3-sva.c:84-85 at v5.13-rc6) before xa_erase',
+  reads: ['arm_smmu'],
   holds: (s) =>
     s.arm_smmu.asid_xa.every((e, asid) => e?.type !== 'shared' || smmuDevices(s.arm_smmu).every(({ tlb }) => !tlb[asid]!.includes(PRIVATE_TLB_ENTRY))),
 };

@@ -75,5 +75,6 @@ export const cdHitless: Invariant<State> = {
     'every CD the SMMU can fetch (in memory for a domain with a master, or in its configuration cache) that a driver may be writing (SSID 0, or the PASID of an mm with a notifier on the domain) is invalid or a whole configuration, old or new: a non-zero ASID, a TTB0, and the ASID is the one asid_xa gives to the table TTB0 points at',
   source:
     'arm-smmu-v3.c arm_smmu_write_ctx_desc (v5.13-rc6, 972-1051): "STE is live, and the SMMU might read dwords of this CD in any order. Ensure that it observes valid values before reading V=1"; "(3) Update ASID of a CD. Atomically write the first 64 bits of the CD"; IHI0070 3.21.3 ("Any single field within an aligned 64-bit span of a structure can be altered without first making the structure invalid")',
+  reads: ['arm_smmu', 'mms'],
   holds: (s) => everyFetchableCdWhole(s),
 };

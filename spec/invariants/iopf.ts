@@ -30,6 +30,7 @@ export const noResponseToFreedGroup: Invariant<State> = {
   description: 'no page response is sent on behalf of an iopf_group that was already freed',
   source:
     'seed 001 iopf_handle_group: iopf_complete_group(group->dev, &group->last_fault, status) before kfree(group); seed 000: the response is built from the pending request',
+  reads: ['ghost'],
   holds: (s) => !s.ghost.responseAfterGroupFree,
 };
 
@@ -75,6 +76,7 @@ export const faultParamLifetime: Invariant<State> = {
   description: "nothing touches a device's fault data after iopf_queue_remove_device (or the unregister) freed it",
   source:
     'kernel-notes 1a.1: "lifetime is by dev->iommu->lock"; seed 004 a74c077b90 "a mutex protected the fault data from use after free"',
+  reads: ['ghost'],
   holds: (s) => !s.ghost.faultDataUseAfterFree,
 };
 
@@ -84,6 +86,7 @@ export const responseCodeValid: Invariant<State> = {
     'only SUCCESS or INVALID come from user space: a page response written to the iommufd fault fd carries one of the two codes',
   source:
     'seed 004 07838f7fd5; "iommufd: Add check on user response code" (Fixes: 07838f7fd529): "All other values are treated by the device as a response code of Response Failure according to PCI spec, section 10.4.2.1. This response disables the Page Request Interface for the Function."',
+  reads: ['iommufd'],
   holds: (s) => !(iommufdOf(s)?.badUserCode ?? false),
 };
 

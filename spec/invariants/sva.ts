@@ -81,6 +81,7 @@ export const noDmaThroughStaleTlb: Invariant<State> = {
     "no DMA uses an SMMU TLB entry that its CD's address space does not map: not an IOVA whose iommu_unmap has returned, nor another address space's entry under the same ASID",
   source:
     'Documentation/core-api/dma-api.rst (after dma_unmap_* the device must not access the buffer); arm-smmu-v3-sva.c arm_smmu_share_asid ("Race with unmap ... We\'ll do an invalidate-all on the old ASID later, so it doesn\'t matter"; "Invalidate TLB entries previously associated with that context")',
+  reads: ['ghost'],
   holds: (s) => !s.ghost.dmaStaleTlb,
 };
 
@@ -240,6 +241,7 @@ export const noCBadCd: Invariant<State> = {
   name: 'no-c-bad-cd',
   description: 'a CD is never made invalid (V = 0) or illegal while the device may still DMA with that PASID: the SMMU raised no C_BAD_CD',
   source: 'seed 001 patch 17 cover: "To avoid any event 0x0a print (C_BAD_CD) we disable translation without clearing CD.V"; kernel-notes 1c case (4)',
+  reads: ['arm_smmu'],
   holds: (s) => !s.arm_smmu.events.includes('C_BAD_CD'),
 };
 
@@ -263,6 +265,7 @@ export const svaCdOwnership: Invariant<State> = {
     'arm-smmu-v3.c arm_smmu_domain_finalise_s1 (the private CD at SSID 0); seed 001 patch 1 ("invalid PASID = 0"), iommu-sva-lib.c iommu_sva_free_pasid ("mm->pasid = 0" when the last reference goes), arm_smmu_mm_release and arm_smmu_mmu_notifier_put writing the CD at mm->pasid',
   // The ASID is not judged here: the seize rewrites it on purpose, and whether a valid CD's ASID is
   // the one asid_xa gives its table (old or new, mid-seize) is cd-hitless's, for every CD.
+  reads: ['arm_smmu'],
   holds: (s) =>
     s.arm_smmu.domains.every((dom, i) => {
       const cd = dom.cdtab[0]!;
@@ -276,6 +279,7 @@ export const privateDmaTranslates: Invariant<State> = {
     "the DMA domain's own DMA (no PASID, through the private CD at SSID 0, to what the driver mapped) is never aborted: SVA's binds, unbinds and releases leave it working",
   source:
     'arm-smmu-v3.c arm_smmu_domain_finalise_s1 (the private CD at SSID 0 serves the DMA API for the device while it is attached); SMMUv3 F_TRANSLATION (0x10) and C_BAD_CD (0x0a)',
+  reads: ['ghost'],
   holds: (s) => !s.ghost.privateDmaAborted,
 };
 

@@ -151,9 +151,9 @@ export interface Verdicts<A> {
   witnessReached(index: number, at: A): void;
 }
 
-/** Judges `s`, the state after `where`, by every invariant and witness (and the symmetry, if asked). */
 /**
- * Judges a state by the invariants not yet violated and the witnesses not yet reached. `touched`: the
+ * Judges `s`, the state after `where`, by the invariants not yet violated and the witnesses not yet
+ * reached (and the symmetry, if asked). `touched`: the
  * top-level fields its step touched (a successor; ALL_FIELDS for an initial state): a property that
  * reads none of them keeps its parent's value, which held (or was not reached), and is not evaluated.
  */

@@ -153,9 +153,9 @@ export interface Verdicts<A> {
 
 /**
  * Judges `s`, the state after `where`, by the invariants not yet violated and the witnesses not yet
- * reached (and the symmetry, if asked). `touched`: the
- * top-level fields its step touched (a successor; ALL_FIELDS for an initial state): a property that
- * reads none of them keeps its parent's value, which held (or was not reached), and is not evaluated.
+ * reached (and the symmetry, if asked). `touched`: the top-level fields its step touched (a
+ * successor; ALL_FIELDS for an initial state): a property that reads none of them keeps its parent's
+ * value, which held (or was not reached), and is not evaluated.
  */
 export function judgeState<S, A>(compiled: Compiled<S, unknown>, s: S, where: string, checkSymmetry: boolean, verdicts: Verdicts<A>, at: A, touched = ALL_FIELDS, checkReads = false): void {
   const { invariants, witnesses, model, codec, invariantReads, witnessReads } = compiled;

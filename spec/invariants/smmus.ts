@@ -42,6 +42,7 @@ export const invalidationReachesEverySmmu: Invariant<State> = {
     "when a munmap's invalidation of a page has completed (every invalidate_range call returned, the frame not yet freed), every SMMU that still holds a TLB or ATC entry of the mm at that page is one the invalidation was sent to: a notifier of the mm is linked on a domain of that SMMU (for the TLB, or the SMMU has BTM and the CPU's TLBI broadcast reached it)",
   source:
     'arm-smmu-v3-sva.c arm_smmu_mmu_notifier_get: "Allocate or get existing MMU notifier for this {domain, mm} pair" (:229 at 9936a12fcb18; the walk of smmu_domain->mmu_notifiers :238-243), arm_smmu_mm_invalidate_range (:180-192: smmu_domain->smmu, arm_smmu_atc_inv_domain); arm-smmu-v3.c arm_smmu_attach_dev (a domain never spans SMMUs); mm/mmu_notifier.h invalidate_range: "after this call the device must not access the range"',
+  reads: ['mms', 'arm_smmu'],
   holds: (s) => {
     const smmus = smmuDevices(s.arm_smmu).length;
     for (let mm = 0 as MmId; mm < s.mms.length; mm++) {

@@ -208,9 +208,8 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       return;
     }
     this.fired[action.index]!++;
-    const touched = expansion.succ.touched(draft);
     if (constraint && !constraint(next)) {
-      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 }, touched);
+      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 }, expansion.succ.touched(draft));
       return;
     }
     encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
@@ -225,7 +224,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     const slot = table.slot;
     if (added) {
       this.inserted++;
-      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot }, touched);
+      judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot }, expansion.succ.touched(draft));
     } else if (table.lower(slot, owner)) {
       this.lowered.push(slot);
     } else {

@@ -83,12 +83,3 @@ export function recording<S>(root: S, fp: Footprint, writable: boolean): S {
   const unwrap = (v: unknown): unknown => (isObject(v) ? (raw.get(v) ?? v) : v);
   return (isObject(root) ? wrap(root, '') : root) as S;
 }
-
-/** A deep copy of plain data (records, arrays, primitives), for a step to mutate under recording. */
-export function plainCopy<T>(v: T): T {
-  if (!isObject(v)) return v;
-  if (Array.isArray(v)) return v.map(plainCopy) as T;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = plainCopy(x);
-  return out as T;
-}

@@ -9,7 +9,8 @@
 // most; it does not prove a reduction sound.
 import { actionsAt, choicesAtLabel, type Action, type Compiled } from './compile.ts';
 import { encodeToArray } from './codec.ts';
-import { covers, Footprint, overlap, plainCopy, recording } from './footprint.ts';
+import { compileClone, type CloneFn } from './codec-gen.ts';
+import { covers, Footprint, overlap, recording } from './footprint.ts';
 
 export interface FootprintOptions {
   /** The breadth-first search's depth. */
@@ -59,10 +60,13 @@ class Observer<S> {
 
   /** Each process instance's actions, in compiled.actions' order. */
   private readonly byInstance: readonly (readonly Action<S>[])[];
+  /** The copy a search hands a step (the codec's), for it to mutate under recording. */
+  private readonly clone: CloneFn<S>;
 
   constructor(private readonly compiled: Compiled<S, unknown>) {
     this.taken = compiled.actions.map(() => undefined);
     this.byInstance = compiled.instances.map((inst) => compiled.actions.filter((a) => a.process === inst.process && a.self === inst.self));
+    this.clone = compileClone(compiled.codec);
   }
 
   offers(s: S): Offer[] {
@@ -85,7 +89,7 @@ class Observer<S> {
   }
 
   take(s: S, action: Action<S>, offer: Offer, choice: unknown): S {
-    const next = plainCopy(s);
+    const next = this.clone(s);
     const fp = (this.taken[action.index] ??= new Footprint());
     for (const r of offer.reads) fp.reads.add(r);
     action.step.apply(recording(next, fp, true) as never, action.self, choice);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { array, int, record } from '../../explorer/codec.ts';
 import { compile, type Compiled } from '../../explorer/compile.ts';
-import { covers, Footprint, overlap, plainCopy, recording } from '../../explorer/footprint.ts';
+import { covers, Footprint, overlap, recording } from '../../explorer/footprint.ts';
 import { measureFootprints } from '../../explorer/footprints.ts';
 import { defineModel, step } from '../../explorer/model.ts';
 import { cli } from '../helpers/cli.ts';
@@ -39,15 +39,13 @@ describe('the recording proxy', () => {
     expect(fp.writes.size).toBe(0);
   });
 
-  it('records a write by its path and a shape change by the object; the plain copy changes, the original does not', () => {
-    const original = { a: { b: 1, c: [1, 2] } };
-    const copy = plainCopy(original);
+  it('records a write by its path and a shape change by the object, on the object it wraps', () => {
+    const copy = { a: { b: 1, c: [1, 2] } };
     const fp = new Footprint();
     const s = recording(copy, fp, true);
     s.a.b = 2;
     s.a.c.push(3);
     expect(copy).toEqual({ a: { b: 2, c: [1, 2, 3] } });
-    expect(original).toEqual({ a: { b: 1, c: [1, 2] } });
     expect([...fp.writes].sort()).toEqual(['a/b', 'a/c', 'a/c/2', 'a/c/length']);
   });
 

@@ -6,6 +6,7 @@ import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
 import { compile } from '../../explorer/compile.ts';
 import type { Model } from '../../explorer/model.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
+import { applyVariant, type Variant } from '../../explorer/variant.ts';
 
 const searched = new WeakMap<object, Map<string, ExploreResult<unknown>>>();
 
@@ -19,4 +20,15 @@ export function exploreOnce<S, C>(model: Model<S, C>, params: C, options: Explor
   const r = explore(compile(model, params), options);
   byKey.set(key, r as ExploreResult<unknown>);
   return r;
+}
+
+const applied = new WeakMap<object, WeakMap<object, unknown>>();
+
+/** `applyVariant(model, v)`, one model value per model and variant, so that its searches are shared too. */
+export function applyOnce<S, C>(model: Model<S, C>, v: Variant<S, C>): Model<S, C> {
+  const byVariant = applied.get(model) ?? new WeakMap<object, unknown>();
+  applied.set(model, byVariant);
+  const m = (byVariant.get(v) as Model<S, C> | undefined) ?? applyVariant(model, v);
+  byVariant.set(v, m);
+  return m;
 }

@@ -1,9 +1,9 @@
 // Shared by the iopf tests: explore a model at a config and list what it violated.
 import { expect, it } from 'vitest';
 import type { ExploreResult } from '../../explorer/result.ts';
-import { exploreOnce } from '../helpers/explore-once.ts';
+import { applyOnce, exploreOnce } from '../helpers/explore-once.ts';
 import type { Model } from '../../explorer/model.ts';
-import { applyVariant, type Variant } from '../../explorer/variant.ts';
+import type { Variant } from '../../explorer/variant.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
 import type { IopfParams } from '../../model/params.ts';
 import type { State } from '../../model/state.ts';
@@ -22,13 +22,9 @@ export function violated(model: Model<State, IopfParams>, params: IopfParams = s
   return r.kind === 'violation' ? r.violations.map((v) => v.property).sort() : [];
 }
 
-const variantModels = new WeakMap<Variant<State, IopfParams>, Model<State, IopfParams>>();
-
 /** The iopf model with `v` applied, one model value per variant so that its searches are shared. */
 export function withVariant(v: Variant<State, IopfParams>): Model<State, IopfParams> {
-  const m = variantModels.get(v) ?? applyVariant(iopf, v);
-  variantModels.set(v, m);
-  return m;
+  return applyOnce(iopf, v);
 }
 
 /** Explores each variant once for the file that asks (several tests look at one variant's result). */

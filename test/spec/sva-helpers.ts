@@ -1,8 +1,8 @@
 // Shared by the sva tests: the sva model at sva-small, and at the two-device bounds some variants need.
 import type { ExploreResult } from '../../explorer/result.ts';
-import { exploreOnce } from '../helpers/explore-once.ts';
+import { applyOnce, exploreOnce } from '../helpers/explore-once.ts';
 import type { Model, Witness } from '../../explorer/model.ts';
-import { applyVariant, type Variant } from '../../explorer/variant.ts';
+import type { Variant } from '../../explorer/variant.ts';
 import { verdictOf, type Verdict } from '../../explorer/verdict.ts';
 import type { IopfParams } from '../../model/params.ts';
 import type { State } from '../../model/state.ts';
@@ -52,11 +52,7 @@ export function withWitnesses(m: Model<State, IopfParams>, witnesses: readonly W
   return made;
 }
 
-const variantModels = new WeakMap<Variant<State, IopfParams>, Model<State, IopfParams>>();
-
 /** The sva model with `v` applied, one model value per variant so that explorations are shared. */
 export function svaVariant(v: Variant<State, IopfParams>): Model<State, IopfParams> {
-  const m = variantModels.get(v) ?? applyVariant(sva, v);
-  variantModels.set(v, m);
-  return m;
+  return applyOnce(sva, v);
 }

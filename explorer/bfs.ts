@@ -5,8 +5,8 @@ import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
 import { ALL_FIELDS, enabledMoves, groupedProcesses, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
-import { encodeSuccessor, Expansion, judgeState, type Verdicts } from './expansion.ts';
-import { fingerprint, lastFingerprint } from './fingerprint.ts';
+import { encodeSuccessor, Expansion, fingerprintSuccessor, judgeState, type Verdicts } from './expansion.ts';
+import { lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
 import { livenessViolations } from './liveness/violations.ts';
@@ -148,16 +148,17 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   };
   /** Stores a new state; returns false for one already seen. */
   const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
+    let added: boolean;
     try {
-      encodeSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft, checkSymmetry);
+      const encoded = fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft, checkSymmetry);
+      added = seen.add(lastFingerprint.hi, lastFingerprint.lo);
+      if (graph && parent !== NO_PARENT) graph.edge((seen as FingerprintIndex).found, move);
+      if (!added) return false;
+      if (!encoded) encodeSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft!);
     } catch (e) {
       if (e instanceof ModelError && parent !== NO_PARENT) e.trace = extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, parent), move, actionBits);
       throw e;
     }
-    fingerprint(writer.buf, writer.len);
-    const added = seen.add(lastFingerprint.hi, lastFingerprint.lo);
-    if (graph && parent !== NO_PARENT) graph.edge((seen as FingerprintIndex).found, move);
-    if (!added) return false;
     const id = parents.length;
     if (parent !== NO_PARENT) deepest = depth + 1;
     parents.push(parent);
@@ -189,8 +190,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       generated++;
       if (atBound) {
         if (constraint && !constraint(next)) return;
-        encodeSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft, checkSymmetry);
-        fingerprint(writer.buf, writer.len);
+        fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft, checkSymmetry);
         // Beyond the depth bound only two facts matter: whether some successor is new (known once
         // `incomplete` is set) and whether any step is enabled (the deadlock check).
         if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) {

@@ -11,7 +11,7 @@ import { HarnessError } from './errors.ts';
 import type { GraphSnapshot } from './liveness/graph.ts';
 import type { PropertyKind } from './result.ts';
 
-export const CHECKPOINT_VERSION = 1;
+export const CHECKPOINT_VERSION = 2;
 const NAME = 'sva-check-checkpoint';
 
 /** What was searched, and how: a resume must search the same. */

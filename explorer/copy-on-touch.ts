@@ -6,10 +6,12 @@
 // parent's. Sharing is safe because nothing mutates a state after its step: properties, constraints
 // and the encoder only read (a model's `canonicalize` returns a new state where it differs, and
 // --check-symmetry checks that it leaves its argument alone). A codec whose root is not a record
-// gets whole copies.
+// gets whole copies. The successor's fingerprint is the parent's with the touched fields' hashes
+// swapped (fingerprint.ts), so a successor already seen, most of them, is never encoded whole.
 import { compileClone, compileEncode, compileMarkingDecode, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
-import type { Codec, IntReader, IntWriter } from './codec-io.ts';
+import { IntWriter, type Codec, type IntReader } from './codec-io.ts';
 import { searchFunctions } from './codec.ts';
+import { fieldLanes, finishFingerprint, fingerprint, fingerprintFields, hashField } from './fingerprint.ts';
 
 export interface Successors<S> {
   /** Decodes the parent; its encoding must stay where `src` reads it while its successors are made. */
@@ -20,19 +22,55 @@ export interface Successors<S> {
   done(draft: S): S;
   /** Encodes `next`, the state `done` made of `draft`. */
   encode(draft: S, next: S, out: IntWriter): void;
+  /** Sets lastFingerprint to the fingerprint of the state `done` made of `draft`. */
+  fingerprint(draft: S): void;
+  /** Encodes a whole state into `out` (reset first) and sets lastFingerprint to its fingerprint. */
+  encodeWhole(s: S, out: IntWriter): void;
   /** The bits of the top-level fields the step got or set on `draft` (all bits: it may have changed any). */
   touched(draft: S): number;
+}
+
+/**
+ * Encodes a whole state into `out`, from its start, and sets lastFingerprint: field by field for a
+ * record (the fingerprint sums its fields' hashes), as one field otherwise.
+ */
+export function wholeEncoder<S>(codec: Codec<S>): (s: S, out: IntWriter) => void {
+  const shape = codec.shape;
+  if (shape?.kind !== 'record') {
+    const { encode } = searchFunctions(codec);
+    return (s, out) => {
+      out.reset();
+      encode(s, out);
+      fingerprint(out.buf, out.len);
+    };
+  }
+  const { keys } = shape;
+  const encodes = shape.fields.map((f) => compileEncode(f as Codec<unknown>));
+  const marks = new Int32Array(keys.length + 1);
+  return (s, out) => {
+    out.reset();
+    for (let i = 0; i < keys.length; i++) {
+      marks[i] = out.len;
+      encodes[i]!((s as Record<string, unknown>)[keys[i]!], out);
+    }
+    marks[keys.length] = out.len;
+    fingerprintFields(out.buf, marks, keys.length);
+  };
 }
 
 /** Successors by whole copies: for a codec that is not a record at its root, or on request. */
 function wholeCopies<S>(codec: Codec<S>, clone: CloneFn<S>): Successors<S> {
   const { encode, decode } = searchFunctions(codec);
+  const encodeWhole = wholeEncoder(codec);
+  const scratch = new IntWriter(256);
   let parent: S;
   return {
     parent: (src) => (parent = decode(src)),
     draft: () => clone(parent),
     done: (d) => d,
     encode: (_d, next, out) => encode(next, out),
+    fingerprint: (d) => encodeWhole(d, scratch),
+    encodeWhole,
     touched: () => -1,
   };
 }
@@ -43,6 +81,8 @@ interface Generated {
   readonly done: (d: unknown) => unknown;
   readonly encode: (d: unknown, src: ArrayLike<number>, marks: Int32Array, out: IntWriter) => void;
   readonly touched: (d: unknown) => number;
+  /** Sets lastFingerprint from the parent's field hashes `pa`/`pb` (sums `sa`/`sb`) and the touched fields' own. */
+  readonly hash: (d: unknown, pa: Int32Array, pb: Int32Array, sa: number, sb: number, scratch: IntWriter) => void;
 }
 
 const generated = new WeakMap<Codec<unknown>, Generated>();
@@ -66,6 +106,12 @@ function generate(keys: readonly string[], fields: readonly Codec<unknown>[]): G
 } else { out.len = n; N[${i}](d.$${i}, out); n = out.len; b = out.buf; }`,
     )
     .join('\n');
+  const hashFields = keys
+    .map(
+      (_, i) => `if (d.$${i} !== U) { s.len = 0; N[${i}](d.$${i}, s); H(${i}, s.buf, 0, s.len);
+  a = (a - pa[${i}] + L.a) | 0; b = (b - pb[${i}] + L.b) | 0; }`,
+    )
+    .join('\n');
   const touchedBits = keys.length > 31 ? 'return -1;' : `let m = 0; ${keys.map((_, i) => `if (d.$${i} !== U) m |= ${(1 << i) | 0};`).join(' ')} return m;`;
   const code = `
 class Draft { constructor(p) { this.$p = p; ${slots} }
@@ -75,8 +121,11 @@ function encode(d, src, m, out) { let b = out.buf, n = out.len;
 ${encodeFields}
 out.len = n; }
 function touched(d) { ${touchedBits} }
-return { Draft, done, encode, touched };`;
-  return new Function('U', 'C', 'N', code)(untouched, clones, encodes) as Generated;
+function hash(d, pa, pb, a, b, s) {
+${hashFields}
+F(a, b); }
+return { Draft, done, encode, touched, hash };`;
+  return new Function('U', 'C', 'N', 'H', 'L', 'F', code)(untouched, clones, encodes, hashField, fieldLanes, finishFingerprint) as Generated;
 }
 
 /** The successors of `codec`'s states; `wholeState` asks for whole copies (the reference a test compares with). */
@@ -88,16 +137,34 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
   const decode = compileMarkingDecode(codec);
   // Where each field's integers start in the parent's encoding, and where the last one ends.
   const marks = new Int32Array(keys.length + 1);
+  // The parent's fields' hashes and their sums: a successor's fingerprint swaps the touched ones.
+  const pa = new Int32Array(keys.length);
+  const pb = new Int32Array(keys.length);
+  let sa = 0;
+  let sb = 0;
+  const scratch = new IntWriter(256);
   let src: ArrayLike<number> = marks;
   let parent: S;
   return {
     parent(r) {
       src = r.src;
-      return (parent = decode(r, marks));
+      parent = decode(r, marks);
+      sa = 0;
+      sb = 0;
+      for (let i = 0; i < keys.length; i++) {
+        hashField(i, src, marks[i]!, marks[i + 1]!);
+        pa[i] = fieldLanes.a;
+        pb[i] = fieldLanes.b;
+        sa = (sa + fieldLanes.a) | 0;
+        sb = (sb + fieldLanes.b) | 0;
+      }
+      return parent;
     },
     draft: () => new g.Draft(parent) as S,
     done: (d) => g.done(d) as S,
     encode: (d, _next, out) => g.encode(d, src, marks, out),
+    fingerprint: (d) => g.hash(d, pa, pb, sa, sb, scratch),
+    encodeWhole: wholeEncoder(codec),
     touched: (d) => g.touched(d),
   };
 }

@@ -201,16 +201,24 @@ function readsChecked<S>(compiled: Compiled<S, unknown>, s: S, what: string, mas
 }
 
 /**
- * Encodes `s` into `writer`: an initial state (no draft), or a successor that `succ` made of
- * `draft`. A state that does not fit the codec is a ModelError that says where.
+ * Sets lastFingerprint to the fingerprint of a successor's representative (the successor itself
+ * without symmetry): from its parent's and its touched fields' hashes, where the state is a
+ * successor (`draft`) and its own representative. Otherwise (an initial state, or canonicalize gave
+ * another state) the representative is encoded whole into `writer`. Returns whether it was: if not,
+ * `encodeSuccessor` encodes it when the search needs the encoding (a new state).
  */
-/**
- * Encodes a successor's representative (the successor itself without symmetry): from the draft, copying
- * what the step left untouched from the parent's encoding, unless canonicalize gave another state.
- */
-export function encodeSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft?: S, checkSymmetry = false): void {
+export function fingerprintSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft?: S, checkSymmetry = false): boolean {
   const rep = compiled.canonicalize ? canonicalOf(compiled, compiled.canonicalize, next, where, checkSymmetry) : next;
-  encodeState(compiled, writer, rep, where, succ, rep === next ? draft : undefined);
+  try {
+    if (rep === next && draft !== undefined) {
+      succ.fingerprint(draft);
+      return false;
+    }
+    succ.encodeWhole(rep, writer);
+    return true;
+  } catch (e) {
+    throw misfit(compiled, rep, where, e);
+  }
 }
 
 /** `canonicalize(next)`; with the symmetry check, also that it left `next` (shared with its parent) alone. */
@@ -224,14 +232,29 @@ function canonicalOf<S>(compiled: Compiled<S, unknown>, canonicalize: (s: S) => 
   return rep;
 }
 
-export function encodeState<S>(compiled: Compiled<S, unknown>, writer: IntWriter, s: S, where: string, succ?: Successors<S>, draft?: S): void {
+/** Encodes the successor `succ` made of `draft`, copying what the step left untouched from the parent's encoding. */
+export function encodeSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft: S): void {
   writer.reset();
   try {
-    if (draft === undefined) compiled.codec.encode(s, writer);
-    else succ!.encode(draft, s, writer);
+    succ.encode(draft, next, writer);
   } catch (e) {
-    throw new ModelError(`model ${compiled.model.name}: the state after ${where} does not fit its codec: ${locateMisfit(compiled.codec as Codec<unknown>, s) ?? errorMessage(e)}`);
+    throw misfit(compiled, next, where, e);
   }
+}
+
+/** Encodes a whole state with `encodeWhole` (copy-on-touch.ts wholeEncoder), which also fingerprints it. */
+export function encodeState<S>(compiled: Compiled<S, unknown>, writer: IntWriter, s: S, where: string, encodeWhole: (s: S, out: IntWriter) => void): void {
+  try {
+    encodeWhole(s, writer);
+  } catch (e) {
+    throw misfit(compiled, s, where, e);
+  }
+}
+
+/** A state that does not fit the codec: a ModelError that says where. */
+function misfit<S>(compiled: Compiled<S, unknown>, s: S, where: string, e: unknown): ModelError {
+  if (e instanceof ModelError) return e;
+  return new ModelError(`model ${compiled.model.name}: the state after ${where} does not fit its codec: ${locateMisfit(compiled.codec as Codec<unknown>, s) ?? errorMessage(e)}`);
 }
 
 /** The moves `expand` makes at `s`: those of the first pass with an enabled step. */

@@ -14,8 +14,9 @@ import { expansionPasses, hidesCycles, livenessSkipped, overMemory, reducing, re
 import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
+import { wholeEncoder } from '../copy-on-touch.ts';
 import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
-import { fingerprint, lastFingerprint } from '../fingerprint.ts';
+import { lastFingerprint } from '../fingerprint.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
 import { foundViolations, searchResult, searchStats } from '../search-result.ts';
 import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
@@ -124,6 +125,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
 
   // Initial states: as bfs.ts, on this thread.
   const writer = new IntWriter(256);
+  const encodeWhole = wholeEncoder(compiled.codec);
   type At = Pick<FoundRecord, 'id' | 'initIndex'>;
   const verdicts: Verdicts<At> = {
     violated: judged.violated,
@@ -143,8 +145,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     if (judged.stop) return;
     const where = `initial state ${i}`;
     if (constraint && !constraint(s)) return judgeInitial(s, { id: 0, initIndex: i }, where);
-    encodeState(compiled, writer, canonicalize ? canonicalize(s) : s, where);
-    fingerprint(writer.buf, writer.len);
+    encodeState(compiled, writer, canonicalize ? canonicalize(s) : s, where, encodeWhole);
     if (!table.insert(lastFingerprint.hi, lastFingerprint.lo, INITIAL_OWNER)) return;
     const id = parents.length;
     parents.push(NO_PARENT);

@@ -6,8 +6,8 @@
 import { IntReader, IntWriter } from '../codec.ts';
 import type { Action, Compiled } from '../compile.ts';
 import { errorMessage, ModelError } from '../errors.ts';
-import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
-import { fingerprint, lastFingerprint } from '../fingerprint.ts';
+import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, fingerprintSuccessor, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
+import { lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { AFTER_ALL, EXPANDED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
 import { SharedTable } from './table.ts';
@@ -199,8 +199,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     const ord = expansion.ord - 1;
     if (level.atBound) {
       if (constraint && !constraint(next)) return;
-      encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
-      fingerprint(writer.buf, writer.len);
+      fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
       if (!table.has(lastFingerprint.hi, lastFingerprint.lo)) {
         this.building = false;
         this.events.push({ kind: 'unseen', parent: this.parent, ord, index: 0, move, slot: -1 });
@@ -212,8 +211,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 }, expansion.succ.touched(draft));
       return;
     }
-    encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
-    fingerprint(writer.buf, writer.len);
+    const encoded = fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
     const owner = this.parent + 2;
     let added: boolean;
     try {
@@ -230,6 +228,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     } else {
       return;
     }
+    if (!encoded) encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft);
     const at = this.states.len;
     this.states.ints(writer.buf, writer.len);
     this.out.uint(ord + 1);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { encodeToArray, int, IntReader, IntWriter, list, record, type Codec } from '../../explorer/codec.ts';
 import { actionsAt, choicesAtLabel, compile, isEnabled } from '../../explorer/compile.ts';
 import { successors, type Successors } from '../../explorer/copy-on-touch.ts';
+import { lastFingerprint } from '../../explorer/fingerprint.ts';
 import sva from '../../spec/sva.ts';
 import { svaSmall } from '../spec/sva-helpers.ts';
 
@@ -21,6 +22,12 @@ function successorOf(s: Successors<Toy>, ints: number[], step: (d: Toy) => void)
   const w = new IntWriter();
   s.encode(d, next, w);
   return { next, ints: w.toArray(), parent: p };
+}
+
+/** The fingerprint `set` leaves in lastFingerprint, as one string. */
+function fingerprintOf(set: () => void): string {
+  set();
+  return `${lastFingerprint.hi}:${lastFingerprint.lo}`;
 }
 
 describe('successors that copy only what their step touches', () => {
@@ -45,6 +52,21 @@ describe('successors that copy only what their step touches', () => {
     expect(r.parent).toEqual(parent);
   });
 
+  it('a successor’s fingerprint is its parent’s with the touched fields’ hashes swapped: the fingerprint of its whole encoding', () => {
+    const s = successors(toy);
+    const steps: ((d: Toy) => void)[] = [() => undefined, (d) => d.queue.push(3), (d) => (d.dev.refs = 2), (d) => (d.lock = d.dev.state - 1)];
+    const prints = steps.map((step) => {
+      s.parent(new IntReader(Int32Array.from(ints)));
+      const d = s.draft();
+      step(d);
+      const incremental = fingerprintOf(() => s.fingerprint(d));
+      expect(incremental).toBe(fingerprintOf(() => s.encodeWhole(s.done(d), new IntWriter())));
+      return incremental;
+    });
+    expect(prints[0]).toBe(fingerprintOf(() => s.encodeWhole(parent, new IntWriter())));
+    expect(new Set(prints).size).toBe(steps.length);
+  });
+
   it('a step that touches nothing encodes to the parent’s integers', () => {
     expect(successorOf(successors(toy), ints, () => undefined).ints).toEqual(ints);
   });
@@ -55,7 +77,7 @@ describe('successors that copy only what their step touches', () => {
     expect(r.ints).toEqual(encodeToArray(toy, r.next));
   });
 
-  it('on sva-small, every move of the first 3,000 states gives the successor a whole copy gives, and leaves its parent alone', () => {
+  it('on sva-small, every move of the first 3,000 states gives the successor and fingerprint a whole copy gives, and leaves its parent alone', () => {
     const c = compile(sva, svaSmall);
     const lazy = successors(c.codec);
     const whole = successors(c.codec, true);
@@ -79,6 +101,7 @@ describe('successors that copy only what their step touches', () => {
             lazy.encode(d, lazy.done(d), out);
             const got = out.toArray();
             if (got.join() !== encodeToArray(c.codec, w).join()) mismatches.push(a.stepKey);
+            if (fingerprintOf(() => lazy.fingerprint(d)) !== fingerprintOf(() => whole.encodeWhole(w, new IntWriter()))) mismatches.push(`${a.stepKey} fingerprint`);
             if (encodeToArray(c.codec, s).join() !== ints.join()) mismatches.push(`${a.stepKey} changed its parent`);
             const key = got.join();
             if (!seen.has(key)) {

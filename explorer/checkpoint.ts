@@ -6,10 +6,11 @@
 // and one file of arrays, replaced atomically (written aside, then renamed).
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Codec, Shape } from './codec.ts';
+import { CodecError, IntReader, type Codec, type Shape } from './codec.ts';
 import { HarnessError } from './errors.ts';
 import type { GraphSnapshot } from './liveness/graph.ts';
 import type { PropertyKind } from './result.ts';
+import { VarintQueue } from './store.ts';
 
 export const CHECKPOINT_VERSION = 2;
 const NAME = 'sva-check-checkpoint';
@@ -160,6 +161,28 @@ export function hasCheckpoint(folder: string): boolean {
 /** Removes the checkpoint a finished search no longer needs (the folder and anything else in it stay). */
 export function removeCheckpoint(folder: string): void {
   rmSync(join(folder, NAME), { recursive: true, force: true });
+}
+
+/**
+ * Why the checkpoint's frontier does not hold states of `codec`'s layout, or null: the search decodes
+ * its own encodings unchecked (codec-gen.ts), so a damaged file is caught here, each state decoded
+ * once with every check.
+ */
+export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['queue']): string | null {
+  const q = VarintQueue.from(queue);
+  const out = { buf: new Int32Array(256), len: 0 };
+  try {
+    for (let i = 0; i < queue.count; i++) {
+      q.shift(out);
+      const r = new IntReader(out.buf, out.len);
+      codec.decode(r);
+      if (r.pos !== out.len) return `frontier state ${i} has ${out.len - r.pos} integers too many`;
+    }
+  } catch (e) {
+    // A codec's check, or the varints running off the end of the bytes.
+    return `a frontier state does not decode (${e instanceof CodecError ? e.message : 'the bytes end early'})`;
+  }
+  return null;
 }
 
 export function readCheckpoint(folder: string): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {

@@ -100,6 +100,37 @@ describe('checkpoints', () => {
     writeFileSync(join(folder, 'sva-check-checkpoint', 'checkpoint.json'), '{ not json');
     expect((await cli(['explore', '--resume', folder])).err).toMatch(/the checkpoint cannot be read/);
   });
+
+  it('refuses a checkpoint whose frontier is damaged, which the search would decode unchecked', async () => {
+    const folder = tempDir();
+    const model = applyVariant(peterson, levelOnly);
+    const compiled = compile(model, { N: 5 });
+    const identity: CheckpointIdentity = {
+      args: { model: 'peterson', variant: 'peterson-level-only', param: { N: 5 } },
+      cwd: ROOT,
+      model: 'peterson',
+      variant: 'peterson-level-only',
+      params: { N: 5 },
+      layout: layoutSignature(compiled.codec as Codec<unknown>),
+      steps: compiled.stepKeys,
+      options: {},
+    };
+    // Stopped after its first 1,024 expansions, with a frontier to go on from.
+    const interrupt = { requested: true };
+    explore(compiled, { checkpoint: { folder, everyMs: 60_000, identity }, interrupt, initialCapacity: 16 });
+    const dir = join(folder, 'sva-check-checkpoint');
+    const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as { arrays: { name: string; offset: number; length: number }[] };
+    const queue = meta.arrays.find((a) => a.name === 'queue')!;
+    expect(queue.length).toBeGreaterThan(40);
+    const blob = readFileSync(join(dir, 'arrays.bin'));
+    // A vector of length 3 whose values are far outside any of the layout's ranges.
+    blob.set([6, 0x7e, 0x7e, 0x7e], queue.offset + 20);
+    writeFileSync(join(dir, 'arrays.bin'), blob);
+    const r = await cli(['explore', '--resume', folder, '--no-save']);
+    expect(r.code).toBe(2);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/the checkpoint is damaged: a frontier state does not decode/);
+  });
 });
 
 /**

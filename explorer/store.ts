@@ -101,7 +101,10 @@ export class PackedVec {
 const QCHUNK = 1 << 22;
 
 /**
- * FIFO of integer vectors; each vector is its length, then its values, as zigzag varints, in
+ * FIFO of integer vectors in fixed-size chunks. A vector is a header, then its values: where every
+ * value is a signed byte (-128..127), as they are in nearly every encoded state, the header is the
+ * varint 2 * length + 1 and the values are raw bytes (read back by an Int8Array view's `set`);
+ * otherwise the header is 2 * length and the values are zigzag varints. Each vector is in
  * fixed-size chunks. With a memory budget, the full chunks between the one being read and the one
  * being written go to a file once the chunks in memory exceed it, and come back one at a time as
  * the reader reaches them: the frontier of a breadth-first search, which outgrows the visited set
@@ -169,14 +172,38 @@ export class VarintQueue {
   }
 
   push(ints: Int32Array, len: number): void {
+    if (allBytes(ints, len)) this.pushBytes(ints, len);
     // A varint takes at most 5 bytes: where the vector surely fits, write it into the chunk directly.
-    if (this.chunkSize - this.writePos >= 5 * (len + 1)) this.writePos = writeVarints(this.chunks[this.writeChunk] as Uint8Array, this.writePos, ints, len);
+    else if (this.chunkSize - this.writePos >= 5 * (len + 1)) this.writePos = writeVarints(this.chunks[this.writeChunk] as Uint8Array, this.writePos, ints, len);
     else {
-      this.writeVarint(len);
+      this.writeUint(2 * len);
       for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
     }
     this.count++;
     this.notePeaks();
+  }
+
+  private pushBytes(ints: Int32Array, len: number): void {
+    this.writeUint(2 * len + 1);
+    let at = 0;
+    while (at < len) {
+      if (this.writePos === this.chunkSize) this.writeByte(ints[at++] as number);
+      const n = Math.min(len - at, this.chunkSize - this.writePos);
+      // A loop: `set` from an Int32Array converts each element on a slow path, several times slower.
+      const chunk = this.chunks[this.writeChunk] as Uint8Array;
+      let pos = this.writePos;
+      for (let end = at + n; at < end; at++) chunk[pos++] = ints[at] as number;
+      this.writePos = pos;
+    }
+  }
+
+  private writeUint(v: number): void {
+    let z = v >>> 0;
+    while (z >= 0x80) {
+      this.writeByte((z & 0x7f) | 0x80);
+      z >>>= 7;
+    }
+    this.writeByte(z);
   }
 
   private notePeaks(): void {
@@ -190,13 +217,37 @@ export class VarintQueue {
 
   /** Reads the next vector into `out` (grown as needed); returns it and its length. */
   shift(out: { buf: Int32Array; len: number }): void {
-    const len = this.readVarint();
+    const header = this.readUint();
+    const len = header >>> 1;
     if (out.buf.length < len) out.buf = new Int32Array(len * 2);
-    if (this.chunkSize - this.readPos >= 5 * len) this.readPos = readVarints(this.chunks[this.readChunk] as Uint8Array, this.readPos, out.buf, len);
+    if ((header & 1) === 1) this.readBytes(out.buf, len);
+    else if (this.chunkSize - this.readPos >= 5 * len) this.readPos = readVarints(this.chunks[this.readChunk] as Uint8Array, this.readPos, out.buf, len);
     else for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
     out.len = len;
     this.count--;
     if (this.count === 0) this.spill?.clear();
+  }
+
+  private readUint(): number {
+    let z = 0;
+    let shift = 0;
+    for (;;) {
+      const b = this.readByte();
+      z |= (b & 0x7f) << shift;
+      if (b < 0x80) return z >>> 0;
+      shift += 7;
+    }
+  }
+
+  private readBytes(out: Int32Array, len: number): void {
+    let at = 0;
+    while (at < len) {
+      if (this.readPos === this.chunkSize) this.nextReadChunk();
+      const n = Math.min(len - at, this.chunkSize - this.readPos);
+      out.set(signedBytes(this.chunks[this.readChunk] as Uint8Array, this.readPos, n), at);
+      this.readPos += n;
+      at += n;
+    }
   }
 
   /**
@@ -224,8 +275,8 @@ export class VarintQueue {
     const most = Math.min(maxCount, this.count);
     const ends = new Float64Array(most);
     const end = this.chunkSize;
-    // A cursor ahead of the reader, measuring one vector after the other: its length, then one
-    // terminal byte (below 0x80) a value.
+    // A cursor ahead of the reader, measuring one vector after the other: its header, then its
+    // length in bytes, or one terminal byte (below 0x80) a value.
     let chunk = this.readChunk;
     let pos = this.readPos;
     let buf = this.chunks[chunk] as Uint8Array;
@@ -248,13 +299,18 @@ export class VarintQueue {
         shift += 7;
         if (b < 0x80) break;
       }
-      for (let left = unzigzag(z); left > 0; ) {
+      const raw = (z & 1) === 1;
+      for (let left = z >>> 1; left > 0; ) {
         if (pos === end) {
           buf = this.chunkAhead(++chunk);
           pos = 0;
         }
         const from = pos;
-        while (pos < end && left > 0) if ((buf[pos++] as number) < 0x80) left--;
+        if (raw) {
+          const n = Math.min(left, end - pos);
+          pos += n;
+          left -= n;
+        } else while (pos < end && left > 0) if ((buf[pos++] as number) < 0x80) left--;
         size += pos - from;
       }
       if (n > 0 && len + size > maxBytes) {
@@ -341,11 +397,22 @@ const unzigzag = (z: number): number => {
   return (u >>> 1) ^ -(u & 1);
 };
 
-/** Writes `len`, then `ints[0..len)`, as zigzag varints at `pos` of a chunk with room for them; returns the end. */
+/** Whether every one of `ints[0..len)` is a signed byte (-128..127): a Uint8Array's `set` stores it in one byte, an Int8Array view reads it back. */
+export function allBytes(ints: Int32Array, len: number): boolean {
+  for (let i = 0; i < len; i++) if (((ints[i] as number) + 128) >>> 8 !== 0) return false;
+  return true;
+}
+
+/** The signed bytes `bytes[from..from + n)`. */
+export function signedBytes(bytes: Uint8Array, from: number, n: number): Int8Array {
+  return new Int8Array(bytes.buffer, bytes.byteOffset + from, n);
+}
+
+/** Writes the header 2 * `len`, then `ints[0..len)`, as varints at `pos` of a chunk with room for them; returns the end. */
 function writeVarints(chunk: Uint8Array, pos: number, ints: Int32Array, len: number): number {
   let p = pos;
   for (let i = -1; i < len; i++) {
-    let z = zigzag(i < 0 ? len : (ints[i] as number));
+    let z = i < 0 ? 2 * len : zigzag(ints[i] as number);
     while (z >= 0x80) {
       chunk[p++] = (z & 0x7f) | 0x80;
       z >>>= 7;

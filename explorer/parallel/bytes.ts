@@ -1,6 +1,7 @@
 // Byte streams of varints for what crosses between threads: a level's frontier (encoded states, as
 // the one-thread search's VarintQueue holds them) and each chunk's results. One flat buffer a
 // chunk costs one copy to move; an object per state would cost a structured clone each.
+import { allBytes, signedBytes } from '../store.ts';
 
 export class ByteWriter {
   buf: Uint8Array;
@@ -30,8 +31,17 @@ export class ByteWriter {
     buf[this.len++] = z;
   }
 
-  /** An encoded state: its length, then its integers, zigzagged as the VarintQueue writes them (store.ts). */
+  /** An encoded state, as the VarintQueue writes it (store.ts): raw bytes where every value is one, zigzag varints otherwise. */
   ints(ints: Int32Array, n: number): void {
+    if (allBytes(ints, n)) {
+      this.uint(n * 2 + 1);
+      if (this.len + n > this.buf.length) this.grow(n);
+      const buf = this.buf;
+      let at = this.len;
+      for (let i = 0; i < n; i++) buf[at++] = ints[i] as number;
+      this.len = at;
+      return;
+    }
     this.uint(n * 2);
     if (this.len + 5 * n > this.buf.length) this.grow(5 * n);
     const buf = this.buf;
@@ -87,13 +97,19 @@ export class ByteReader {
 
   /** Reads an encoded state into `out` (grown as needed). */
   ints(out: { buf: Int32Array; len: number }): void {
-    const n = this.uint() >>> 1;
+    const header = this.uint();
+    const n = header >>> 1;
     if (out.buf.length < n) out.buf = new Int32Array(n * 2);
+    out.len = n;
+    if ((header & 1) === 1) {
+      out.buf.set(signedBytes(this.buf, this.pos, n));
+      this.pos += n;
+      return;
+    }
     const dst = out.buf;
     for (let i = 0; i < n; i++) {
       const z = this.uint();
       dst[i] = (z >>> 1) ^ -(z & 1);
     }
-    out.len = n;
   }
 }

@@ -47,10 +47,14 @@ describe('fingerprint', () => {
   });
 });
 
+/** A vector of signed bytes (stored raw) or of any 32-bit integers (stored as varints), half and half. */
+const vector = (size: { minLength?: number; maxLength: number }) =>
+  fc.oneof(fc.array(fc.integer({ min: -128, max: 127 }), size), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), size));
+
 describe('VarintQueue', () => {
   it('returns the vectors pushed, in order, including negatives and large values', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 40 }), { maxLength: 200 }), (vectors) => {
+      fc.property(fc.array(vector({ maxLength: 40 }), { maxLength: 200 }), (vectors) => {
         const q = new VarintQueue();
         const out = { buf: new Int32Array(1), len: 0 };
         for (const v of vectors) q.push(Int32Array.from(v), v.length);
@@ -65,15 +69,28 @@ describe('VarintQueue', () => {
     );
   });
 
-  it('crosses chunk boundaries', () => {
+  it('crosses chunk boundaries, with vectors of varints and of raw bytes', () => {
     const q = new VarintQueue();
     const v = Int32Array.from({ length: 1000 }, (_, i) => i * 7919);
-    for (let i = 0; i < 6000; i++) q.push(v, v.length);
+    const bytes = Int32Array.from({ length: 999 }, (_, i) => ((i * 31) & 0xff) - 128);
+    for (let i = 0; i < 6000; i++) q.push(i % 3 === 0 ? bytes : v, i % 3 === 0 ? bytes.length : v.length);
     const out = { buf: new Int32Array(1), len: 0 };
     for (let i = 0; i < 6000; i++) {
       q.shift(out);
-      expect(out.buf[999]).toBe(999 * 7919);
+      if (i % 3 === 0) expect([out.len, out.buf[998]]).toEqual([999, ((998 * 31) & 0xff) - 128]);
+      else expect([out.len, out.buf[999]]).toEqual([1000, 999 * 7919]);
     }
+  });
+
+  it('stores a vector of signed bytes in a byte a value', () => {
+    const q = new VarintQueue();
+    q.push(Int32Array.from([0, 127, -1, -128]), 4);
+    expect(q.heldBytes).toBe(5);
+    q.push(Int32Array.from([128]), 1);
+    expect(q.heldBytes).toBe(5 + 3);
+    const out = { buf: new Int32Array(1), len: 0 };
+    q.shift(out);
+    expect(Array.from(out.buf.subarray(0, out.len))).toEqual([0, 127, -1, -128]);
   });
 });
 
@@ -83,7 +100,7 @@ describe('VarintQueue: encoded runs (the parallel search)', () => {
     fc.assert(
       fc.property(
         // Mostly vectors long enough to spill, and some empty ones.
-        fc.array(fc.oneof(fc.constant([]), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 20, maxLength: 300 })), { minLength: 100, maxLength: 300 }),
+        fc.array(fc.oneof(fc.constant([]), vector({ minLength: 20, maxLength: 300 })), { minLength: 100, maxLength: 300 }),
         fc.integer({ min: 1, max: 1 << 13 }),
         (vectors, maxBytes) => {
           const q = new VarintQueue(1 << 13);
@@ -128,7 +145,7 @@ describe('U32Vec and PackedVec', () => {
     let spilled = false;
     fc.assert(
       // One shift for three pushes: the backlog grows well past the budget.
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }).map((k) => k === 0), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { minLength: 20, maxLength: 300 })), { minLength: 100, maxLength: 400 }), (ops) => {
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }).map((k) => k === 0), vector({ minLength: 100, maxLength: 600 })), { minLength: 100, maxLength: 400 }), (ops) => {
         const q = new VarintQueue(1 << 14);
         const model: number[][] = [];
         const out = { buf: new Int32Array(1), len: 0 };

@@ -1,8 +1,11 @@
 // npm run bench: the reference models at about 1e5, 1e6 and 7e6 distinct states (the largest rows of
 // REFERENCE-MODELS.md), each in its own process on one core; prints distinct states per second and
-// bytes per stored state, and checks the counts against SPIN and TLC. `npm run bench -- --quick`
-// skips the 7e6 rows; `--only NAME` runs the rows whose label contains NAME.
+// bytes per stored state, and checks the counts against SPIN and TLC. Then the kernel configs, each
+// against the counts its file records, with transitions per second (the target is 300,000 a core).
+// `npm run bench -- --quick` skips the 7e6 rows and the kernel configs over half a minute; `--only
+// NAME` runs the rows whose label contains NAME.
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 interface Row {
@@ -23,6 +26,14 @@ const ROWS: readonly Row[] = [
   { label: 'iopf D=2 F=2 Q=2 W=3 G=2', file: 'test/models/iopf-pipeline.ts', params: { D: 2, F: 2, Q: 2, W: 3, G: 2 }, expected: [122_836, 533_693] },
   { label: 'iopf D=2 F=2 Q=2 W=2 G=3', file: 'test/models/iopf-pipeline.ts', params: { D: 2, F: 2, Q: 2, W: 2, G: 3 }, expected: [889_497, 3_509_365] },
   { label: 'iopf D=3 F=2 Q=2 W=2 G=2', file: 'test/models/iopf-pipeline.ts', params: { D: 3, F: 2, Q: 2, W: 2, G: 2 }, expected: [7_602_392, 34_144_765], large: true },
+];
+
+/** Kernel configs: spec/configs/NAME.json, explored to its bound if it has one. */
+const KERNEL: readonly { readonly config: string; readonly large?: boolean }[] = [
+  { config: 'iopf-small' },
+  { config: 'sva-small' },
+  { config: 'default' },
+  { config: 'sva-two-smmus-exit', large: true },
 ];
 
 const args = process.argv.slice(2);
@@ -47,7 +58,34 @@ for (const row of rows) {
     `| ${row.label} | ${fmt(r['distinctStates']!)} | ${fmt(r['statesGenerated']!)} | ${same ? 'yes' : 'NO'} | ${r['depth']} | ${fmt(r['seconds']!, 2)} | ${fmt(r['statesPerSecond']!)} | ${fmt(r['bytesPerState']!, 1)} | ${fmt(r['rssMB']!)} |`,
   );
 }
+interface ConfigFile {
+  readonly model: string;
+  readonly params: Record<string, unknown>;
+  readonly bounds?: { readonly maxDepth?: number };
+  readonly expect: { readonly distinctStates?: number; readonly statesGenerated?: number };
+}
+const kernel = KERNEL.filter((k) => (!quick || !k.large) && (only === undefined || k.config.includes(only)));
+if (kernel.length > 0) {
+  console.log('');
+  console.log('| kernel config | distinct states | transitions | = recorded | depth | seconds | transitions/s | bytes/state | RSS MB |');
+  console.log('| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |');
+}
+for (const k of kernel) {
+  const config = JSON.parse(readFileSync(`spec/configs/${k.config}.json`, 'utf8')) as ConfigFile;
+  const bound = config.bounds?.maxDepth === undefined ? {} : { maxDepth: config.bounds.maxDepth };
+  const out = execFileSync(process.execPath, ['bin/run-ts.mjs', 'bench/one.ts', `spec/${config.model}.ts`, JSON.stringify(config.params), '1', JSON.stringify(bound)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
+  const same = r['distinctStates'] === config.expect.distinctStates && (config.expect.statesGenerated === undefined || r['statesGenerated'] === config.expect.statesGenerated);
+  if (!same) mismatches++;
+  const transitions = r['statesGenerated']! / r['seconds']!;
+  console.log(
+    `| ${k.config}${bound.maxDepth === undefined ? '' : ` (depth ${bound.maxDepth})`} | ${fmt(r['distinctStates']!)} | ${fmt(r['statesGenerated']!)} | ${same ? 'yes' : 'NO'} | ${r['depth']} | ${fmt(r['seconds']!, 2)} | ${fmt(transitions)} | ${fmt(r['bytesPerState']!, 1)} | ${fmt(r['rssMB']!)} |`,
+  );
+}
 if (mismatches > 0) {
-  console.log(`${mismatches} row(s) differ from the SPIN/TLC counts`);
+  console.log(`${mismatches} row(s) differ from the SPIN/TLC counts or a config's recorded counts`);
   process.exitCode = 1;
 }

@@ -432,8 +432,9 @@ export function compileDecode<T>(codec: Codec<T>): DecodeFn<T> {
 }
 
 /**
- * The search's own encodings, which its encoder checked: read without the checks (each integer's
- * range, the end of the encoding), which were a fifth of decoding a kernel state.
+ * The search's own encodings, which its encoder checked: read without checking again each integer's
+ * range and the end of the encoding (a record large enough to be a function of its own is still
+ * read by the checked decode).
  */
 const fromTrustedInts: Source = {
   ...fromInts,

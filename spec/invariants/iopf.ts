@@ -40,6 +40,7 @@ export const oneResponsePerGroup: Invariant<State> = {
     'each page request group gets at most one response, and only after its LAST request was reported (or the SMMU auto-answered the lost LAST); no response names a group the device has not outstanding',
   source:
     'seed 000 (PCI PRI: one PRG response per group); kernel-notes 1a.1 "No response is ever owed for a non-last request"; SMMUv3 spec 8.1 (auto-response); PCIe PRI "Unexpected Page Request Group Index"',
+  reads: ['ghost', 'devices'],
   holds: (s) =>
     !s.ghost.responseBeforeLast && s.devices.every((d) => !d.uprgi && d.prgs.every((p) => p.responses <= 1)),
 };
@@ -50,6 +51,7 @@ export const noFaultAfterPasidFree: Invariant<State> = {
     'no queued or running fault is handled against a PASID after it was freed, so it cannot hit the next process that gets the PASID',
   source:
     'seed 001 iopf_queue_flush_dev kdoc: "to ensure that all pending faults for this PASID have been handled, and won\'t hit the address space of the next process that uses this PASID"',
+  reads: ['queue', 'workers', 'iommufd'],
   holds: (s) =>
     s.queue.wq.every((g) => !g.faults.some((f) => f.stale) && !g.last_fault.stale) &&
     s.workers.every((w) => w.pc === 'idle' || w.status !== 'SUCCESS' || !someAhead(w, (f) => f.stale)) &&
@@ -63,6 +65,7 @@ export const partialListIntegrity: Invariant<State> = {
     'no freed fault stays on a partial or pending list, nor on a queued group or ahead of a running walk (where a later list walk would read it)',
   source:
     'seed 001, Lu Baolu on v6 iopf_queue_discard_partial: "iopf is freed but not removed from the list"; Jean-Philippe Brucker: "Ouch yes this is wrong, will fix"',
+  reads: ['dev_iommu', 'queue', 'workers'],
   holds: (s) =>
     s.dev_iommu.every(
       (di) => !(di.iopf_param?.partial.some((f) => f.freed) ?? false) && !(di.fault_param?.faults.some((f) => f.freed) ?? false),

@@ -54,6 +54,7 @@ export const noStaleAtcAfterRelease: Invariant<State> = {
   name: 'no-stale-atc-after-release',
   description: 'once exit_mmap\'s release (or the unbind before it) completed for an mm, no ATC entry of that address space remains',
   source: 'seed 001 patch 17 (arm_smmu_mm_release: "TLB and ATC invalidate"), review of v6 (Jacob Pan: "is it still necessary to invalidate again?"); kernel-notes 1c',
+  reads: ['arm_smmu', 'mms'],
   holds: (s) => everyAtcEntry(s, (_dev, _ssid, _page, mm) => !released(s, mm)),
 };
 
@@ -61,6 +62,7 @@ export const noStaleTlbAfterRelease: Invariant<State> = {
   name: 'no-stale-tlb-after-release',
   description: 'once exit_mmap\'s release completed for an mm, no SMMU TLB entry of that address space remains',
   source: 'seed 001 patch 17 arm_smmu_mm_release: arm_smmu_tlb_inv_asid(smmu_mn->cd->asid); kernel-notes 1c',
+  reads: ['arm_smmu', 'mms'],
   holds: (s) => everyTlbEntry(s, (_asid, _page, mm) => !released(s, mm)),
 };
 
@@ -69,6 +71,7 @@ export const noDmaToUnmappedPage: Invariant<State> = {
   description:
     'after invalidate_range for a page completed (its frame freed: PTE none), no TLB or ATC entry translates it and no DMA used a translation of it',
   source: 'mm/mmu_notifier.h invalidate_range: "after this call the device must not access the range"; seed 001 (ATC invalidation in invalidate_range); kernel-notes 1c',
+  reads: ['ghost', 'arm_smmu', 'mms'],
   holds: (s) =>
     !s.ghost.dmaToFreedPage &&
     everyAtcEntry(s, (_dev, _ssid, page, mm) => s.mms[mm]!.pages[page]!.pte !== 'none') &&
@@ -98,6 +101,7 @@ export const pasidLifetime: Invariant<State> = {
   description:
     'a PASID is not reallocated to another mm while a CD, an ATC entry or a pending fault still names it; mm->pasid is set while any bond of that mm exists',
   source: 'seed 001 patches 2-3 (ioasid references, iommu_sva_free_pasid), iopf_queue_flush_dev kdoc ("won\'t hit the address space of the next process"); kernel-notes 1b',
+  reads: ['ioasid', 'arm_smmu', 'mms', 'dev_iommu', 'queue', 'workers'],
   holds: (s) => {
     const xa = s.ioasid.xa;
     for (let p = 1; p < xa.length; p++) {
@@ -214,6 +218,7 @@ export const refcountsBalancedFor = (free_cd_in: FreeCdIn): Invariant<State> => 
   description:
     'outside sva_lock, each IOASID, bond, notifier, shared-CD, ASID-pin and mm_count reference count equals the number of its holders, every one of which still exists, so each object is freed exactly when its last reference goes (a count dropped below zero is no-kernel-warning)',
   source: 'kernel-notes 1c "Locks and refcounts (v5.11)"; seed 001 patch 2 (ioasid_get/put), mm/mmu_notifier.c (mmgrab in register, mmdrop in free_rcu)',
+  reads: ['sva_lock', 'ioasid', 'arm_smmu', 'mms', 'devices'],
   holds: (s) => s.sva_lock !== null || balanced(s, free_cd_in),
 });
 
@@ -224,6 +229,7 @@ export const oneBondPerDeviceMm: Invariant<State> = {
   description:
     'repeated binds of a (device, mm) pair share one bond: the handles a driver holds are the bond\'s references; at most one live notifier per (domain, mm)',
   source: 'seed 001 iommu_sva_bind_device kdoc ("If bind() was already called for this {dev, mm} pair, reuse it"), patch 17: arm_smmu_bond one per (device, mm), arm_smmu_mmu_notifier one per (domain, mm)',
+  reads: ['sva', 'sva_lock', 'arm_smmu'],
   holds: (s) =>
     s.sva.every((h, dev) => {
       if (h.mm === null || h.handles === 0 || s.sva_lock === dev) return true;

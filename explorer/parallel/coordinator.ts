@@ -167,7 +167,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       const round = frontier.shiftEncoded(levelLeft, roundBytes, (size) => new Uint8Array(new SharedArrayBuffer(size)));
       const count = round.ends.length;
       if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
-        pool = new WorkerPool(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
+        pool = WorkerPool.acquire(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
       }
       const share = pool !== null && pool.failure === null && count >= (par.shareLevelsFrom ?? SHARE_LEVELS_FROM);
       if (share && par.waitForWorkers) await pool!.whenStarted();
@@ -288,9 +288,13 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         depth++;
       }
     }
+  } catch (e) {
+    await pool?.close();
+    pool = null;
+    throw e;
   } finally {
     frontier.close();
-    await pool?.close();
+    await pool?.release();
   }
 
   const complete = !judged.stop && judged.incomplete === undefined && frontier.count === 0;

@@ -8,48 +8,102 @@ import type { WorkerSource } from './source.ts';
 
 type Reply = { type: 'ready'; steps: string[]; layout: string } | { type: 'report'; report: LevelReport } | { type: 'failed'; message: string };
 
+/** What a thread builds its model from; the first is its workerData, a later one a message. */
+export interface PoolLoad {
+  readonly source: WorkerSource;
+  readonly settings: Omit<ExpandSettings, 'stopping'> & { readonly stopping: readonly string[] };
+}
+
+interface Expect {
+  readonly steps: readonly string[];
+  readonly layout: string;
+}
+
+/** Pools a search has finished with, their threads idle, for the next search in this process. */
+const idle: WorkerPool[] = [];
+
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<Worker, (r: Reply) => void>();
   /** Set once every thread has built the model: null, or why the threads cannot be used. */
   failure: string | null = null;
   ready = false;
-  private readonly started: Promise<void>;
+  /** A thread died or failed: the pool is never used again. */
+  private broken = false;
+  private started: Promise<void> = Promise.resolve();
+  /** Threads this process has started, for a test that they are reused. */
+  static threadsStarted = 0;
 
-  constructor(n: number, source: WorkerSource, settings: ExpandSettings, expect: { steps: readonly string[]; layout: string }) {
-    const data = { source, settings: { ...settings, stopping: [...settings.stopping] } };
-    const starts: Promise<void>[] = [];
+  /**
+   * The threads for a search: an idle pool of that size, which builds the search's model (starting
+   * threads is most of a small parallel search's time: they load the TypeScript loader and the
+   * explorer), or new threads.
+   */
+  static acquire(n: number, source: WorkerSource, settings: ExpandSettings, expect: Expect): WorkerPool {
+    const load = toLoad(source, settings);
+    const i = idle.findIndex((p) => p.size === n && !p.broken);
+    if (i < 0) return new WorkerPool(n, load, expect);
+    const pool = idle.splice(i, 1)[0]!;
+    pool.load(load, expect);
+    return pool;
+  }
+
+  private constructor(n: number, load: PoolLoad, expect: Expect) {
     for (let i = 0; i < n; i++) {
       let worker: Worker;
       try {
-        worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: data });
+        worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: load });
       } catch (e) {
         this.failure = `the worker threads could not start (${e instanceof Error ? e.message : String(e)})`;
+        this.broken = true;
         break;
       }
       this.workers.push(worker);
+      WorkerPool.threadsStarted++;
       worker.on('message', (r: Reply) => this.pending.get(worker)?.(r));
-      worker.on('error', (e) => this.pending.get(worker)?.({ type: 'failed', message: e.message }));
-      worker.on('exit', (code) => this.pending.get(worker)?.({ type: 'failed', message: `worker thread exited (code ${code})` }));
-      starts.push(
-        this.next(worker).then((r) => {
-          if (r.type === 'failed') throw new Error(r.message);
-          if (r.type === 'ready' && (r.steps.join() !== expect.steps.join() || r.layout !== expect.layout)) {
-            throw new Error('a worker thread built another model (steps or state layout differ)');
-          }
-        }),
-      );
+      worker.on('error', (e) => {
+        this.broken = true;
+        this.pending.get(worker)?.({ type: 'failed', message: e.message });
+      });
+      worker.on('exit', (code) => {
+        this.broken = true;
+        this.pending.get(worker)?.({ type: 'failed', message: `worker thread exited (code ${code})` });
+      });
     }
+    void this.whenLoaded(expect);
+  }
+
+  /** Makes every thread build the model of `load` (a pool taken from the idle ones). */
+  private load(load: PoolLoad, expect: Expect): void {
+    this.ready = false;
+    this.failure = null;
+    // The answers are awaited before the messages go, so that none is missed.
+    void this.whenLoaded(expect);
+    for (const w of this.workers) w.postMessage({ load });
+  }
+
+  /** Waits for every thread's answer to its load: ready (with the same model) or failed. */
+  private whenLoaded(expect: Expect): Promise<void> {
+    const starts = this.workers.map((worker) =>
+      this.next(worker).then((r) => {
+        if (r.type === 'failed') throw new Error(r.message);
+        if (r.type === 'ready' && (r.steps.join() !== expect.steps.join() || r.layout !== expect.layout)) {
+          throw new Error('a worker thread built another model (steps or state layout differ)');
+        }
+      }),
+    );
     this.started = Promise.all(starts).then(
       () => {
         if (this.failure === null) this.ready = true;
       },
       (e: unknown) => {
+        this.broken = true;
         this.failure = `the worker threads could not load the model (${e instanceof Error ? e.message : String(e)})`;
       },
     );
     // Unused while starting: an unreferenced thread does not keep the process alive.
     for (const w of this.workers) w.unref();
+    return this.started;
   }
 
   get size(): number {
@@ -93,7 +147,21 @@ export class WorkerPool {
     return reports;
   }
 
+  /**
+   * The search is over: a pool whose threads all built its model and answered every level waits,
+   * idle and unreferenced, for the next search in this process (one per size); any other ends.
+   */
+  async release(): Promise<void> {
+    if (!this.ready || this.broken || idle.some((p) => p.size === this.size)) return this.close();
+    idle.push(this);
+  }
+
   async close(): Promise<void> {
+    this.broken = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+function toLoad(source: WorkerSource, settings: ExpandSettings): PoolLoad {
+  return { source, settings: { ...settings, stopping: [...settings.stopping] } };
 }

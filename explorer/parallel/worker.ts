@@ -1,32 +1,43 @@
 // A search worker thread: builds the model from its source, then expands the share of each level it
-// is sent (expand.ts) and posts its results back, the chunks' buffers transferred.
+// is sent (expand.ts) and posts its results back, the chunks' buffers transferred; then, kept for
+// the next search in the process, builds that one's model.
 import { parentPort, workerData } from 'node:worker_threads';
 import { layoutSignature } from '../checkpoint.ts';
 import type { Codec } from '../codec.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
 import type { LevelSpec } from './level.ts';
-import { compileSource, type WorkerSource } from './source.ts';
-
-interface Start {
-  readonly source: WorkerSource;
-  readonly settings: Omit<ExpandSettings, 'stopping'> & { readonly stopping: readonly string[] };
-}
+import type { PoolLoad } from './pool.ts';
+import { compileSource } from './source.ts';
 
 const port = parentPort!;
-const start = workerData as Start;
-try {
-  const compiled = await compileSource(start.source);
-  const settings: ExpandSettings = { ...start.settings, stopping: new Set(start.settings.stopping) };
-  const expander = new Expander(compiled, settings);
-  port.on('message', (level: LevelSpec) => {
-    try {
-      const report = expander.run(level);
-      port.postMessage({ type: 'report', report }, [...report.results, ...report.states, ...report.fired].map((r) => r.buffer as ArrayBuffer));
-    } catch (e) {
-      port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
-    }
-  });
-  port.postMessage({ type: 'ready', steps: compiled.stepKeys, layout: layoutSignature(compiled.codec as Codec<unknown>) });
-} catch (e) {
-  port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+let expander: Expander<unknown> | null = null;
+
+/** Builds the model a search's threads expand, and says so (or why not). */
+async function load(start: PoolLoad): Promise<void> {
+  try {
+    expander = null;
+    const compiled = await compileSource(start.source);
+    const settings: ExpandSettings = { ...start.settings, stopping: new Set(start.settings.stopping) };
+    expander = new Expander(compiled, settings);
+    port.postMessage({ type: 'ready', steps: compiled.stepKeys, layout: layoutSignature(compiled.codec as Codec<unknown>) });
+  } catch (e) {
+    port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
 }
+
+function run(level: LevelSpec): void {
+  try {
+    if (expander === null) throw new Error('no model loaded');
+    const report = expander.run(level);
+    port.postMessage({ type: 'report', report }, [...report.results, ...report.states, ...report.fired].map((r) => r.buffer as ArrayBuffer));
+  } catch (e) {
+    port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+// One message at a time, in order: a later search's load waits for the first one's (pool.ts keeps
+// the threads for the next search in the process).
+let queue = load(workerData as PoolLoad);
+port.on('message', (m: LevelSpec | { load: PoolLoad }) => {
+  queue = queue.then(() => ('load' in m ? load(m.load) : run(m)));
+});

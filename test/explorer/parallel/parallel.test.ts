@@ -8,6 +8,7 @@ import { explore, type ExploreOptions } from '../../../explorer/bfs.ts';
 import { compile, type Compiled } from '../../../explorer/compile.ts';
 import type { AnyModel } from '../../../explorer/model.ts';
 import { exploreParallel } from '../../../explorer/parallel/coordinator.ts';
+import { WorkerPool } from '../../../explorer/parallel/pool.ts';
 import type { WorkerSource } from '../../../explorer/parallel/source.ts';
 import type { ExploreResult } from '../../../explorer/result.ts';
 import { applyVariant, type AnyVariant } from '../../../explorer/variant.ts';
@@ -136,6 +137,15 @@ describe('parallel search: the same result as one thread', () => {
       return '';
     })();
     await expect(exploreParallel(compiled, opts, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(message);
+  });
+
+  it('a later search in the process reuses the threads of an earlier one of the same size, loading its own model into them', async () => {
+    await compare({ model: peterson, file: MODELS.peterson, params: { N: 3 } }, {}, [4]);
+    const started = WorkerPool.threadsStarted;
+    const r = await compare({ model: prodcons, file: MODELS.prodcons, params: { N: 2, K: 3 } }, {}, [4]);
+    await compare({ model: peterson, file: MODELS.peterson, params: { N: 3 }, variant: petersonNoVictim as AnyVariant }, {}, [4]);
+    expect(WorkerPool.threadsStarted).toBe(started);
+    expect(r.stats.distinctStates).toBeGreaterThan(100);
   });
 
   it('a model that throws: the error the one-thread search meets first', async () => {

@@ -146,12 +146,7 @@ export class VarintQueue {
   }
 
   private writeVarint(v: number): void {
-    let z = zigzag(v);
-    while (z >= 0x80) {
-      this.writeByte((z & 0x7f) | 0x80);
-      z >>>= 7;
-    }
-    this.writeByte(z);
+    this.writeUint(zigzag(v));
   }
 
   private readByte(): number {
@@ -160,15 +155,7 @@ export class VarintQueue {
   }
 
   private readVarint(): number {
-    let z = 0;
-    let shift = 0;
-    for (;;) {
-      const b = this.readByte();
-      z |= (b & 0x7f) << shift;
-      if (b < 0x80) break;
-      shift += 7;
-    }
-    return unzigzag(z);
+    return unzigzag(this.readUint());
   }
 
   push(ints: Int32Array, len: number): void {

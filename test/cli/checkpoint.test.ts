@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
 import { layoutSignature, readCheckpoint, type CheckpointIdentity } from '../../explorer/checkpoint.ts';
 import type { Codec } from '../../explorer/codec.ts';
-import { compile } from '../../explorer/compile.ts';
+import { compile, type Compiled } from '../../explorer/compile.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
 import peterson from '../models/peterson.ts';
 import levelOnly from '../models/variants/peterson-level-only.ts';
@@ -24,6 +24,22 @@ const summary = (r: ExploreResult) => ({
   violations: r.kind === 'violation' ? r.violations.map((v) => [v.property, v.length, v.loop]) : [],
   liveness: r.stats.liveness?.checked,
 });
+
+/** Peterson N=5 with the level-only variant, and the identity of its checkpoint (its layout, or `layout`). */
+function levelOnlyCheckpoint(layout?: string): { compiled: Compiled<unknown, unknown>; identity: CheckpointIdentity } {
+  const compiled = compile(applyVariant(peterson, levelOnly), { N: 5 }) as Compiled<unknown, unknown>;
+  const identity: CheckpointIdentity = {
+    args: { model: 'peterson', variant: 'peterson-level-only', param: { N: 5 } },
+    cwd: ROOT,
+    model: 'peterson',
+    variant: 'peterson-level-only',
+    params: { N: 5 },
+    layout: layout ?? layoutSignature(compiled.codec as Codec<unknown>),
+    steps: compiled.stepKeys,
+    options: {},
+  };
+  return { compiled, identity };
+}
 
 describe('checkpoints', () => {
   it('a search stopped midway and resumed ends exactly as one never stopped (with the liveness graph)', () => {
@@ -74,18 +90,7 @@ describe('checkpoints', () => {
 
   it('never writes over a checkpoint, and refuses one that is missing or for another layout', async () => {
     const folder = tempDir();
-    const model = applyVariant(peterson, levelOnly);
-    const compiled = compile(model, { N: 5 });
-    const identity: CheckpointIdentity = {
-      args: { model: 'peterson', variant: 'peterson-level-only', param: { N: 5 } },
-      cwd: ROOT,
-      model: 'peterson',
-      variant: 'peterson-level-only',
-      params: { N: 5 },
-      layout: 'an older layout',
-      steps: compiled.stepKeys,
-      options: {},
-    };
+    const { compiled, identity } = levelOnlyCheckpoint('an older layout');
     const interrupt = { requested: true };
     explore(compiled, { checkpoint: { folder, everyMs: 60_000, identity }, interrupt, initialCapacity: 16 });
     const again = await cli(['explore', '--model', 'peterson', '--checkpoint', folder, '--no-save']);
@@ -103,18 +108,7 @@ describe('checkpoints', () => {
 
   it('refuses a checkpoint whose frontier is damaged, which the search would decode unchecked', async () => {
     const folder = tempDir();
-    const model = applyVariant(peterson, levelOnly);
-    const compiled = compile(model, { N: 5 });
-    const identity: CheckpointIdentity = {
-      args: { model: 'peterson', variant: 'peterson-level-only', param: { N: 5 } },
-      cwd: ROOT,
-      model: 'peterson',
-      variant: 'peterson-level-only',
-      params: { N: 5 },
-      layout: layoutSignature(compiled.codec as Codec<unknown>),
-      steps: compiled.stepKeys,
-      options: {},
-    };
+    const { compiled, identity } = levelOnlyCheckpoint();
     // Stopped after its first 1,024 expansions, with a frontier to go on from.
     const interrupt = { requested: true };
     explore(compiled, { checkpoint: { folder, everyMs: 60_000, identity }, interrupt, initialCapacity: 16 });

@@ -41,7 +41,9 @@ export class WorkerPool {
    */
   static acquire(n: number, source: WorkerSource, settings: ExpandSettings, expect: Expect): WorkerPool {
     const load = toLoad(source, settings);
-    const i = idle.findIndex((p) => p.size === n && !p.broken);
+    // An idle thread that died (an exit, an uncaught error) takes its pool out of use.
+    for (let k = idle.length - 1; k >= 0; k--) if (idle[k]!.broken) idle.splice(k, 1);
+    const i = idle.findIndex((p) => p.size === n);
     if (i < 0) return new WorkerPool(n, load, expect);
     const pool = idle.splice(i, 1)[0]!;
     pool.load(load, expect);

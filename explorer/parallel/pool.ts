@@ -1,6 +1,7 @@
 // The worker threads of a parallel search. They start in the background: the coordinator expands the
 // first, small levels itself and hands levels out once the threads are ready, so a small search
-// never waits for them.
+// never waits for them. A finished search's threads are kept, idle, for the next search of the same
+// size in the process, which has them build its own model.
 import { Worker } from 'node:worker_threads';
 import type { ExpandSettings } from './expand.ts';
 import type { LevelReport, LevelSpec } from './level.ts';

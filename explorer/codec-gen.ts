@@ -345,6 +345,11 @@ const fromValue: Source = {
   },
 };
 
+/** Arrays of at most this many leaves are built as one literal (of other items, at most two). */
+const UNROLL_LIMIT = 8;
+
+const isLeaf = (c: Codec<unknown>): boolean => c.shape?.kind === 'int' || c.shape?.kind === 'bool' || c.shape?.kind === 'literal';
+
 /** Emits the statements that build one value of `codec` from `src`; returns its expression. */
 function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, inline = false, mark = false): string {
   const s = codec.shape;
@@ -357,6 +362,13 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
     case 'array':
     case 'list': {
       const r = g.tmp();
+      // A short array (of leaves, or of one or two of anything) as one literal: no loop, and an
+      // array of its final size at once.
+      if (s.kind === 'array' && s.length <= (isLeaf(s.item) ? UNROLL_LIMIT : 2)) {
+        const items = Array.from({ length: s.length }, (_, k) => buildNode(g, src, s.item, src.bind(g, `${x}[${k}]`)));
+        g.emit(`const ${r} = [${items.join(', ')}];`);
+        return r;
+      }
       const n = src.length(g, s, x);
       const i = g.tmp();
       g.emit(`const ${r} = []; for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);

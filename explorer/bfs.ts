@@ -148,10 +148,9 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   };
   /** Stores a new state; returns false for one already seen. */
   const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
-    let added: boolean;
     try {
       const encoded = fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft, checkSymmetry);
-      added = seen.add(lastFingerprint.hi, lastFingerprint.lo);
+      const added = seen.add(lastFingerprint.hi, lastFingerprint.lo);
       if (graph && parent !== NO_PARENT) graph.edge((seen as FingerprintIndex).found, move);
       if (!added) return false;
       if (!encoded) encodeSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft!);

@@ -8,18 +8,20 @@ import type { Model } from '../../explorer/model.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
 import { applyVariant, type Variant } from '../../explorer/variant.ts';
 
+/** What `make` gives for (`owner`, `key`), made once per worker and kept in `cache`. */
+export function onceFor<V>(cache: WeakMap<object, Map<string, V>>, owner: object, key: string, make: () => V): V {
+  const byKey = cache.get(owner) ?? new Map<string, V>();
+  cache.set(owner, byKey);
+  const made = byKey.get(key) ?? make();
+  byKey.set(key, made);
+  return made;
+}
+
 const searched = new WeakMap<object, Map<string, ExploreResult<unknown>>>();
 
 /** `explore(compile(model, params), options)`, once per worker for equal params and plain options. */
 export function exploreOnce<S, C>(model: Model<S, C>, params: C, options: ExploreOptions = {}): ExploreResult<S> {
-  const byKey = searched.get(model) ?? new Map<string, ExploreResult<unknown>>();
-  searched.set(model, byKey);
-  const key = JSON.stringify([params, options]);
-  const known = byKey.get(key) as ExploreResult<S> | undefined;
-  if (known) return known;
-  const r = explore(compile(model, params), options);
-  byKey.set(key, r as ExploreResult<unknown>);
-  return r;
+  return onceFor(searched, model, JSON.stringify([params, options]), () => explore(compile(model, params), options)) as ExploreResult<S>;
 }
 
 const applied = new WeakMap<object, WeakMap<object, unknown>>();

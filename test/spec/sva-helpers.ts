@@ -1,6 +1,6 @@
 // Shared by the sva tests: the sva model at sva-small, and at the two-device bounds some variants need.
 import type { ExploreResult } from '../../explorer/result.ts';
-import { applyOnce, exploreOnce } from '../helpers/explore-once.ts';
+import { applyOnce, exploreOnce, onceFor } from '../helpers/explore-once.ts';
 import type { Model, Witness } from '../../explorer/model.ts';
 import type { Variant } from '../../explorer/variant.ts';
 import { verdictOf, type Verdict } from '../../explorer/verdict.ts';
@@ -44,12 +44,7 @@ const witnessed = new WeakMap<Model<State, IopfParams>, Map<string, Model<State,
 
 /** The model with only the given witnesses (the sva witnesses are for sva-small's bounds); one model value per model and witness names, so that its searches are shared. */
 export function withWitnesses(m: Model<State, IopfParams>, witnesses: readonly Witness<State>[]): Model<State, IopfParams> {
-  const byNames = witnessed.get(m) ?? new Map<string, Model<State, IopfParams>>();
-  witnessed.set(m, byNames);
-  const key = witnesses.map((w) => w.name).join('\n');
-  const made = byNames.get(key) ?? { ...m, witnesses };
-  byNames.set(key, made);
-  return made;
+  return onceFor(witnessed, m, witnesses.map((w) => w.name).join('\n'), () => ({ ...m, witnesses }));
 }
 
 /** The sva model with `v` applied, one model value per variant so that explorations are shared. */

@@ -62,8 +62,22 @@ export function seizedAsid(d: SmmuState, domain: DomainId): Asid | null {
   return i < 0 ? null : (i as Asid);
 }
 
+/**
+ * The domain being seized: `smmu_domain = container_of(cd, struct arm_smmu_domain, s1_cfg.cd)` of
+ * the CD found at the mm's ASID (arm-smmu-v3-sva.c:62 at 9936a12fcb18), which need not be the
+ * binding master's domain (another master's, or another SMMU's: asid_xa is global). It is the one
+ * domain asid_xa maps two private ASIDs to: arm_smmu_asid_lock, held from the seize's xa_alloc to
+ * its xa_erase, lets one seize run at a time.
+ */
+export function seizingDomain(d: SmmuState): DomainId {
+  const dom = d.domains.findIndex((_, i) => seizedAsid(d, i as DomainId) !== null);
+  if (dom < 0) throw new Error('no domain is mid-seize: arm_smmu_share_asid allocated no new ASID');
+  return dom as DomainId;
+}
+
 /** "Update ASID and invalidate CD in all associated masters": arm_smmu_write_ctx_desc(smmu_domain, 0, cd). */
-export function arm_smmu_share_asid_write_cd(d: SmmuState, domain: DomainId, owner: number): void {
+export function arm_smmu_share_asid_write_cd(d: SmmuState, owner: number): void {
+  const domain = seizingDomain(d);
   arm_smmu_write_ctx_desc(d, domain, 0, { asid: d.domains[domain]!.asid, ttb: { type: 'private' } }, { owner });
 }
 
@@ -71,15 +85,14 @@ export function arm_smmu_share_asid_write_cd(d: SmmuState, domain: DomainId, own
  * "Invalidate TLB entries previously associated with that context": arm_smmu_tlb_inv_asid(smmu,
  * asid), smmu = smmu_domain->smmu (arm-smmu-v3-sva.c:65): the seized domain's SMMU only.
  */
-export function arm_smmu_share_asid_tlb_inv(d: SmmuState, domain: DomainId, owner: number): void {
-  const old = seizedAsid(d, domain);
-  if (old !== null) arm_smmu_tlb_inv_asid(d, domainSmmu(d, domain), old, owner);
+export function arm_smmu_share_asid_tlb_inv(d: SmmuState, owner: number): void {
+  const domain = seizingDomain(d);
+  arm_smmu_tlb_inv_asid(d, domainSmmu(d, domain), seizedAsid(d, domain)!, owner);
 }
 
 /** xa_erase(&arm_smmu_asid_xa, asid): the seize is over; the old ASID is free for the shared CD. */
-export function arm_smmu_share_asid_end(d: SmmuState, domain: DomainId): void {
-  const old = seizedAsid(d, domain);
-  if (old !== null) d.asid_xa[old] = null;
+export function arm_smmu_share_asid_end(d: SmmuState): void {
+  d.asid_xa[seizedAsid(d, seizingDomain(d))!] = null;
 }
 
 export type AllocSharedCdRet = Asid | { seizing: DomainId } | '-ESRCH' | '-ENOMEM' | '-EINVAL' | '-ENOSPC' | '-EBUSY';

@@ -33,7 +33,7 @@ import { mmu_notifier_put, mmu_notifier_synchronized } from '../mm/mmu-notifier.
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
 import { asPasid, type Asid, type DeviceId, type DomainId, type MmId } from '../ids.ts';
-import { BIND_ALLOC_FAILURES, attachedDomain, type BindAllocFailure, type SmmuMn } from '../arm-smmu-v3/state.ts';
+import { BIND_ALLOC_FAILURES, type BindAllocFailure, type SmmuMn } from '../arm-smmu-v3/state.ts';
 import { step, type AnyStep } from '../../explorer/model.ts';
 import type { Draft } from 'immer';
 import { bindableMms, driverOwner } from './config.ts';
@@ -151,9 +151,6 @@ export function bindStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<St
   });
 }
 
-/** The domain of a driver's master: a bind holds the group mutex, which an attach holds while it moves the master. */
-const domainOf = (s: State, self: number): DomainId => attachedDomain(s.arm_smmu, self as DeviceId);
-
 /**
  * The rest of arm_smmu_share_asid's seize (arm-smmu-v3-sva.c:77-88), one step per command batch the
  * binder waits for, as the unmap path (no lock) and the device's DMA may run between them; then the
@@ -168,7 +165,7 @@ export function seizeSteps(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:77-82 (v5.13-rc6); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1024-1049 (v5.13-rc6) (case 3)',
       locks: 'sva_lock, arm_smmu_asid_lock (held); devices_lock for the CD sync',
       apply: (d, self) => {
-        arm_smmu_share_asid_write_cd(d.arm_smmu, domainOf(d as State, self), driverOwner(self));
+        arm_smmu_share_asid_write_cd(d.arm_smmu, driverOwner(self));
         go(d, self, 'bind_seize_tlbi');
       },
     }),
@@ -180,7 +177,7 @@ export function seizeSteps(c: IopfParams, over: Partial<SvaOpts> = {}): AnyStep<
       locks: 'sva_lock, arm_smmu_asid_lock (held)',
       enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
       apply: (d, self) => {
-        arm_smmu_share_asid_tlb_inv(d.arm_smmu, domainOf(d as State, self), driverOwner(self));
+        arm_smmu_share_asid_tlb_inv(d.arm_smmu, driverOwner(self));
         go(d, self, 'bind_seize_end');
       },
     }),
@@ -202,7 +199,7 @@ export function seizeEndStep(c: IopfParams, over: Partial<SvaOpts> = {}): AnySte
     enabled: (s, self) => cmdq_sync_done(s.arm_smmu, driverOwner(self)),
     apply: (d, self, fail) => {
       const mm = d.sva[self]!.mm!;
-      arm_smmu_share_asid_end(d.arm_smmu, domainOf(d as State, self));
+      arm_smmu_share_asid_end(d.arm_smmu);
       const r = __arm_smmu_sva_bind_seized(svaView(d), self as DeviceId, mm, driverOpts(self, over), fail);
       if (typeof r === 'string') {
         if (d.sva[self]!.handles === 0) d.sva[self]!.mm = null;

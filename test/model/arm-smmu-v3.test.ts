@@ -11,6 +11,7 @@ import {
   arm_smmu_share_asid_tlb_inv,
   arm_smmu_share_asid_write_cd,
   seizedAsid,
+  seizingDomain,
   type AsidView,
 } from '../../model/arm-smmu-v3/asid.ts';
 import { arm_smmu_fetch_cd, arm_smmu_write_ctx_desc, arm_smmu_write_ctx_desc_dword0 } from '../../model/arm-smmu-v3/cd.ts';
@@ -147,14 +148,15 @@ describe('ASIDs: share, seize, pin', () => {
     expect(d.smmu.domains[0]!.asid).toBe(2);
     expect(d.smmu.domains[0]!.cdtab[0]!.asid).toBe(1);
     expect(seizedAsid(d.smmu, dom(0))).toBe(1);
-    arm_smmu_share_asid_write_cd(d.smmu, dom(0), 1);
+    expect(seizingDomain(d.smmu)).toBe(0);
+    arm_smmu_share_asid_write_cd(d.smmu, 1);
     expect(d.smmu.domains[0]!.cdtab[0]!.asid).toBe(2);
     expect(d.smmu.cmdq.map((c) => c.op)).toEqual(['CFGI_CD', 'CFGI_CD', 'CMD_SYNC']);
     drain(d.smmu);
-    arm_smmu_share_asid_tlb_inv(d.smmu, dom(0), 1);
+    arm_smmu_share_asid_tlb_inv(d.smmu, 1);
     expect(d.smmu.cmdq).toEqual([{ op: 'TLBI_NH_ASID', asid: 1 }, { op: 'CMD_SYNC', owner: 1 }]);
     drain(d.smmu);
-    arm_smmu_share_asid_end(d.smmu, dom(0));
+    arm_smmu_share_asid_end(d.smmu);
     expect(arm_smmu_alloc_shared_cd_end(d, mmId(0), asid(1), PINNED)).toBe(1);
     expect(d.smmu.asid_xa).toEqual([null, { type: 'shared', mm: 0, refs: 1, mmgrab: false, pinned: true }, { type: 'private', domain: 0 }, null]);
     expect(d.mms[0]!.context.pinned).toBe(1);

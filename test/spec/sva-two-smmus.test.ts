@@ -9,9 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
 import { encodeToArray } from '../../explorer/codec.ts';
 import { compile } from '../../explorer/compile.ts';
+import type { Invariant } from '../../explorer/model.ts';
 import { expectedVerdict, verdictOf } from '../../explorer/verdict.ts';
 import { arm_smmu_cmdq_consume, cmdq_sync_done } from '../../model/arm-smmu-v3/cmdq.ts';
-import { smmuDevice } from '../../model/arm-smmu-v3/state.ts';
+import { seizedAsid, seizingDomain } from '../../model/arm-smmu-v3/asid.ts';
+import { smmuDevice, smmuDevices } from '../../model/arm-smmu-v3/state.ts';
 import { arm_smmu_tlb_inv_range_asid } from '../../model/arm-smmu-v3/tlb.ts';
 import type { Asid, DomainId, MmId, NotifierId, SmmuId } from '../../model/ids.ts';
 import { initialState, stateCodec } from '../../model/layout.ts';
@@ -72,6 +74,41 @@ describe('several SMMUs', () => {
     expect(cmdq_sync_done(s.arm_smmu, 7)).toBe(true);
     expect(smmuDevice(s.arm_smmu, smmu(1)).tlb[ASID]![0]).toBeNull();
     expect(s.arm_smmu.tlb[ASID]![0]).toBe(MM);
+  });
+});
+
+/** A seize's TLBI issued (driver at bind_seize_end): which domain it seized, with the master's and the TLBI's SMMU. */
+function seizeOf(s: State): { binder: number; seized: DomainId; tlbiOn: number[] } | null {
+  const binder = s.drivers.indexOf('bind_seize_end');
+  if (binder < 0) return null;
+  const seized = seizingDomain(s.arm_smmu);
+  const old = seizedAsid(s.arm_smmu, seized);
+  const tlbiOn = smmuDevices(s.arm_smmu).flatMap((q, k) => (q.cmdq.some((c) => c.op === 'TLBI_NH_ASID' && c.asid === old) ? [k] : []));
+  return { binder, seized, tlbiOn };
+}
+
+describe('a bind seizes the private ASID of a domain on another SMMU (arm_smmu_asid_xa is global)', () => {
+  // The first state, breadth-first, where a master binds the mm whose CPU ASID the other SMMU's domain holds.
+  const cross: Invariant<State> = {
+    name: 'no-cross-smmu-seize',
+    description: "a probe: no bind seizes the ASID of a domain other than its master's",
+    source: 'test',
+    holds: (s) => {
+      const x = seizeOf(s);
+      return x === null || x.seized === s.arm_smmu.masters[x.binder]!.domain;
+    },
+  };
+  const r = explore(compile({ ...sva, invariants: [cross], witnesses: [], liveness: [], actionProperties: [] }, params), { maxDepth: config.bounds.maxDepth });
+  const last = r.kind === 'violation' ? (r.violations[0]!.trace.at(-1)!.state as State) : null;
+
+  it("rewrites the other domain's CD 0 with its new ASID and sends the old ASID's TLBI to that domain's SMMU alone", () => {
+    const x = seizeOf(last!)!;
+    const own = last!.arm_smmu.masters[x.binder]!.domain!;
+    expect(x.seized).toBe(1 - own);
+    expect(last!.arm_smmu.domains[x.seized]!.cdtab[0]!.asid).toBe(last!.arm_smmu.domains[x.seized]!.asid);
+    expect(x.tlbiOn).toEqual([x.seized]);
+    // The binder's own domain is untouched: its CD 0 keeps its ASID.
+    expect(last!.arm_smmu.domains[own]!.cdtab[0]!.asid).toBe(last!.arm_smmu.domains[own]!.asid);
   });
 });
 

@@ -5,20 +5,17 @@
 // read-modify-write that is not WRITE_ONCE. Between the two stores the live CD at SSID 0 is valid
 // with ASID 0, neither the old nor the new one, and the SMMU can fetch it.
 // The word-level form (the ASID's bytes stored in two halves) is spec/cd-write-mutations.ts's.
-import type { Draft } from 'immer';
 import { step, type AnyStep } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
-import { arm_smmu_share_asid_write_cd } from '../../../model/arm-smmu-v3/asid.ts';
-import { attachedDomain, type SmmuState } from '../../../model/arm-smmu-v3/state.ts';
-import type { DeviceId, DomainId } from '../../../model/ids.ts';
+import { arm_smmu_share_asid_write_cd, seizingDomain } from '../../../model/arm-smmu-v3/asid.ts';
+import type { SmmuState } from '../../../model/arm-smmu-v3/state.ts';
+import type { DomainId } from '../../../model/ids.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { DriverPc, State } from '../../../model/state.ts';
 import { driverOwner } from '../../../model/sva/config.ts';
 
 /** The driver's label between the two stores. */
 const BIND_SEIZE_CD_SET = 'bind_seize_cd_set' as DriverPc;
-
-const domainOf = (d: Draft<State>, self: number): DomainId => attachedDomain(d.arm_smmu, self as DeviceId);
 
 /** The first store: `cdptr[0] &= ~CTXDESC_CD_0_ASID` (arm-smmu-v3.c:1006 on the CD itself). */
 function clearCdAsid(d: SmmuState, domain: DomainId): void {
@@ -34,7 +31,7 @@ function clearAsidStep(): AnyStep<State> {
     source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3-sva.c:77-82 (v5.13-rc6); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1006 and 1048 (v5.13-rc6), one store made two (labelled mutation)',
     locks: 'sva_lock, arm_smmu_asid_lock (held)',
     apply: (d, self) => {
-      clearCdAsid(d.arm_smmu, domainOf(d, self));
+      clearCdAsid(d.arm_smmu, seizingDomain(d.arm_smmu));
       d.drivers[self] = BIND_SEIZE_CD_SET;
     },
   });
@@ -49,7 +46,7 @@ function setAsidStep(): AnyStep<State> {
     locks: 'sva_lock, arm_smmu_asid_lock (held); devices_lock for the CD sync',
     apply: (d, self) => {
       // With the field cleared, OR-ing the new ASID in stores what the baseline's one store does.
-      arm_smmu_share_asid_write_cd(d.arm_smmu, domainOf(d, self), driverOwner(self));
+      arm_smmu_share_asid_write_cd(d.arm_smmu, driverOwner(self));
       d.drivers[self] = 'bind_seize_tlbi';
     },
   });

@@ -78,9 +78,10 @@ export function fromItfValue(codec: AnyCodec, v: unknown): unknown {
     case 'record': {
       if (!isObject(v)) return v;
       const known = new Set(s.keys);
-      // Fields the layout does not have are kept, so that replay can say the file holds them.
+      // Fields the layout does not have are kept, and fields the file lacks stay missing, so that
+      // replay can say which the file holds or lacks (a file written before the layout changed).
       return Object.fromEntries([
-        ...s.keys.map((k, i) => [k, fromItfValue(s.fields[i], v[k])] as const).filter(([k]) => k in v),
+        ...s.keys.flatMap((k, i) => (k in v ? [[k, fromItfValue(s.fields[i], v[k])] as const] : [])),
         ...Object.entries(v).filter(([k]) => !known.has(k)),
       ]);
     }

@@ -123,8 +123,13 @@ function differs<S, C>(compiled: Compiled<S, C>, actual: S, recorded: unknown, i
   try {
     recordedInts = encodeToArray(compiled.codec, recorded as S);
   } catch (e) {
-    // A state the model cannot even represent is a damaged file, not a changed model.
-    throw new HarnessError(`state ${index} does not fit model ${compiled.model.name} (${(e as Error).message})`);
+    // A state the model cannot represent: a field the file lacks (written before the model's state
+    // had it; JSON has no undefined, so an undefined value is a lacking one too) is named; anything
+    // else is a damaged file.
+    const d = firstDifference(actual, recorded, 'state');
+    const lacks = d !== null && (d.right === ABSENT || d.right === undefined);
+    const why = lacks ? `${d.path} is missing: the model's state has it (a file written before it was added?)` : (e as Error).message;
+    throw new HarnessError(`state ${index} does not fit model ${compiled.model.name} (${why})`);
   }
   const actualInts = encodeToArray(compiled.codec, actual);
   if (actualInts.length === recordedInts.length && actualInts.every((v, i) => v === recordedInts[i])) {

@@ -116,6 +116,18 @@ describe('malformed counterexample files', () => {
     );
   });
 
+  it('a recorded state that lacks a field the model has (a file written before it was added): the field is named', async () => {
+    for (const index of [0, 3]) {
+      const states = (valid['states'] as Record<string, unknown>[]).map((s) => ({ ...s }));
+      delete states[index]!['big'];
+      const file = join(dir, 'old-layout.json');
+      writeFileSync(file, JSON.stringify({ ...valid, states }));
+      const run = await cli(['replay', file]);
+      expectOneLineError(run, 'old-layout.json');
+      expect(run.err).toContain(`state ${index} does not fit model diehard (state.big is missing`);
+    }
+  });
+
   it('any mutation at all gives exit 0, 1 or 2, never an internal error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.nat({ max: 6 }), fc.constantFrom('small', 'big', 'mbt::actionTaken', 'mbt::nondetPicks', '#meta'), fc.jsonValue(), async (index, key, value) => {

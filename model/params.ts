@@ -137,11 +137,11 @@ export const iopfParams = z
      */
     smmus: z.number().int().min(1).max(2).optional(),
     /**
-     * Attach and detach (smmu only, one SMMU): a second DMA domain, allocated and not yet finalised,
-     * and an IOMMU-core thread per master that moves it there with arm_smmu_attach_dev and back, and
-     * frees the second domain once no master is in it (model/sva/attach.ts). Absent: every master
-     * stays in its domain. No default, so the configs and counterexamples recorded before it keep
-     * their params.
+     * Attach and detach (smmu only): one more DMA domain after the SMMUs' own, allocated and not yet
+     * finalised (its SMMU is the first master's to attach to it), and an IOMMU-core thread per master
+     * that moves it there with arm_smmu_attach_dev and back, and frees that domain once no master is
+     * in it (model/sva/attach.ts). Absent: every master stays in its domain. No default, so the
+     * configs and counterexamples recorded before it keep their params.
      */
     attach: z.boolean().optional(),
     /** How the SMMU consumes its command queue: any order up to a CMD_SYNC (faithful) or FIFO. */

@@ -47,6 +47,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'asid-unique': { config: 'sva-seize', variant: 'share-asid-no-tlbi' },
   // One notifier per mm instead of per (domain, mm) (labelled mutation): the second SMMU's domain joins the first's notifier, whose invalidations go to the first SMMU only.
   'invalidation-reaches-every-smmu': { config: 'sva-two-smmus', variant: 'notifier-per-mm' },
+  // F8: v5.13 refuses a master of another SMMU (-ENXIO) after it has detached it; the core keeps group->domain.
+  'attached-to-group-domain': { config: 'sva-attach-two-smmus', variant: null },
   // HTTU: the writeback's invalidate_range returns before its CMD_SYNC (labelled mutation); a DMA through the cached writable translation after clear_page_dirty_for_io.
   'no-lost-dirty': { config: 'sva-httu', variant: 'httu-writeback-no-sync' },
   // 701fac40384f: the unbind after the exit writes the CD at INVALID_IOASID.

@@ -15,6 +15,7 @@ import { asidUnique, pinnedAsidStable, seizedAsidInvalidated } from './invariant
 import { noKernelWarning } from './invariants/warn.ts';
 import { invalidationReachesEverySmmu } from './invariants/smmus.ts';
 import { mmUsersNotRevived } from './invariants/actions.ts';
+import { attachedToGroupDomain } from './invariants/attach.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 import { svaLiveness } from './invariants/liveness.ts';
 import { svaTrace } from '../model/sva/trace.ts';
@@ -34,9 +35,6 @@ const svaParams = iopfParams.extend({
     .array(z.enum(['workers'], { error: "model sva declares only the workers interchangeable: symmetry 'devices' relabels the fault path, not the SMMU side" }))
     .max(1)
     .optional(),
-}).refine((p) => !p.attach || (p.smmus ?? 1) === 1, {
-  error: 'attach moves masters between the domains of one SMMU: it cannot be declared with smmus 2',
-  path: ['attach'],
 });
 
 const sva: Model<State, IopfParams> = {
@@ -48,7 +46,7 @@ const sva: Model<State, IopfParams> = {
   description:
     'SVA bind/unbind on arm-smmu-v3 with the I/O page fault path: IOASID and PASID refcounts, mm lifetime, MMU-notifier release and invalidate_range, TLB and ATC, the device driver life cycle',
   follows: 'seed 001 v6: its arm-smmu-v3-sva.c bind/unbind order and notifiers, PRI patch 25, io-pgfault.c as merged from it (fc36479db74e); iommu-sva-lib.c and ioasid.c with references as in v5.11-v5.13',
-  invariants: [...iopfInvariants, ...svaInvariants, cdHitless, pinnedAsidStable, asidUnique, seizedAsidInvalidated, invalidationReachesEverySmmu, msiComposed, noLostDirty, nothingLeaks, noKernelWarning],
+  invariants: [...iopfInvariants, ...svaInvariants, cdHitless, pinnedAsidStable, asidUnique, seizedAsidInvalidated, invalidationReachesEverySmmu, attachedToGroupDomain, msiComposed, noLostDirty, nothingLeaks, noKernelWarning],
   // The MSI geometry's two users touch only s.msi, which only msi-geometry-never-torn reads.
   independent: (c) => (c.msi ? [['msi_setter', 'msi_reader']] : []),
   witnesses: svaWitnesses,

@@ -2,11 +2,11 @@
 // spec/invariants/sva.ts guards is reached at the sva-small bounds, or the invariant proves nothing.
 import type { Witness } from '../explorer/model.ts';
 import type { State } from '../model/state.ts';
-import { PRIVATE_TLB_ENTRY, masterSmmu, smmuDevices } from '../model/arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, domainSmmu, masterSmmu, smmuDevice, smmuDevices } from '../model/arm-smmu-v3/state.ts';
 import type { DeviceId, MmId } from '../model/ids.ts';
 import type { IopfParams } from '../model/params.ts';
 import { asid_gen_match } from '../model/mm/context.ts';
-import { ATTACH_DOMAIN, smmuConfig } from '../model/sva/config.ts';
+import { attachDomain, smmuConfig } from '../model/sva/config.ts';
 
 const bound = (s: State, mm: number): boolean => s.arm_smmu.masters.some((m) => m.bonds[mm] !== null);
 
@@ -46,18 +46,20 @@ function everySmmuCaches(s: State): boolean {
   );
 }
 
-/** A master is attached to the second domain (param `attach`), which has an ASID of its own. */
-function movedToSecond(s: State): boolean {
+/** A master is attached to the attach domain (param `attach`), which has an ASID of its own. */
+function movedToSecond(s: State, c: IopfParams): boolean {
   const a = s.arm_smmu.attach;
-  if (!a || a.state[ATTACH_DOMAIN] !== 'finalised') return false;
-  const asid = s.arm_smmu.domains[ATTACH_DOMAIN]!.asid;
-  return asid !== s.arm_smmu.domains[0]!.asid && s.arm_smmu.masters.some((m, sid) => m.domain === ATTACH_DOMAIN && a.listed[sid] === ATTACH_DOMAIN);
+  const dom = attachDomain(c);
+  if (!a || a.state[dom] !== 'finalised') return false;
+  const asid = s.arm_smmu.domains[dom]!.asid;
+  return asid !== s.arm_smmu.domains[0]!.asid && s.arm_smmu.masters.some((m, sid) => m.domain === dom && a.listed[sid] === dom);
 }
 
-/** The TLB holds a private entry under the finalised second domain's ASID while a master is in it. */
-function privateEntryInSecond(s: State): boolean {
-  if (!movedToSecond(s)) return false;
-  const row = s.arm_smmu.tlb[s.arm_smmu.domains[ATTACH_DOMAIN]!.asid];
+/** A TLB holds a private entry under the finalised attach domain's ASID while a master is in it. */
+function privateEntryInSecond(s: State, c: IopfParams): boolean {
+  if (!movedToSecond(s, c)) return false;
+  const dom = attachDomain(c);
+  const row = smmuDevice(s.arm_smmu, domainSmmu(s.arm_smmu, dom)).tlb[s.arm_smmu.domains[dom]!.asid];
   return row?.some((e) => e === PRIVATE_TLB_ENTRY) ?? false;
 }
 
@@ -130,23 +132,23 @@ export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
   {
     name: 'master-moved-domains',
     description:
-      "with attach: a master is attached to the second DMA domain (master->domain, its list, a finalised private ASID of the second domain's own), moved there from its first by arm_smmu_attach_dev (guards the invariants that read a master's domain); without attach nothing moves",
+      "with attach: a master is attached to the attach domain (master->domain, its list, a finalised private ASID of the attach domain's own), moved there from its own by arm_smmu_attach_dev (guards the invariants that read a master's domain); without attach nothing moves",
     source: 'arm-smmu-v3.c arm_smmu_attach_dev (:2223-2291 at 9936a12fcb18)',
-    reached: (s, c) => !c.attach || movedToSecond(s),
+    reached: (s, c) => !c.attach || movedToSecond(s, c),
   },
   {
     name: 'private-dma-in-second-domain',
     description:
-      "with attach: a master in the second domain has DMAed without a PASID to an IOVA the driver mapped there: the SMMU TLB holds that io-pgtable's entry under the second domain's own private ASID (guards no-dma-through-stale-tlb and asid-unique across domains)",
+      "with attach: a master in the attach domain has DMAed without a PASID to an IOVA the driver mapped there: the SMMU TLB holds that io-pgtable's entry under the attach domain's own private ASID (guards no-dma-through-stale-tlb and asid-unique across domains)",
     source: 'SMMUv3: CD 0 for a transaction without a SubstreamID; arm-smmu-v3.c arm_smmu_domain_finalise_s1 (each domain its own ASID, :1919-1920 at 9936a12fcb18)',
-    reached: (s, c) => !c.attach || c.iovas === 0 || privateEntryInSecond(s),
+    reached: (s, c) => !c.attach || c.iovas === 0 || privateEntryInSecond(s, c),
   },
   {
     name: 'second-domain-freed',
     description:
-      'with attach: the second domain was freed after its masters left it, its private ASID erased from asid_xa (guards asid-unique through arm_smmu_domain_free); without attach no domain is freed',
+      'with attach: the attach domain was freed after its masters left it, its private ASID erased from asid_xa (guards asid-unique through arm_smmu_domain_free); without attach no domain is freed',
     source: 'arm-smmu-v3.c arm_smmu_domain_free (:1878-1903 at 9936a12fcb18)',
-    reached: (s, c) => !c.attach || s.arm_smmu.attach?.state[ATTACH_DOMAIN] === 'freed',
+    reached: (s, c) => !c.attach || s.arm_smmu.attach?.state[attachDomain(c)] === 'freed',
   },
   {
     name: 'rollover-while-pinned',

@@ -4,13 +4,12 @@
 // A master's STE is its `domain` (the CD table it points at; null: abort), written with
 // master->domain in one step, as arm_smmu_install_ste_for_dev follows the pointer's write each time.
 // Leaves out, and why: the STE's words and the order arm_smmu_write_strtab_ent writes them in (the
-// STE is one value here, written with one CFGI_STE + CMD_SYNC: whether it aborts or which CD table it
-// points at is all the model's translation reads), bypass STEs (disable_bypass),
-// the -ENXIO of another SMMU (one SMMU with `attach`) and the -EINVAL of an SSID-bits mismatch (every
-// master has the same), io-pgtable allocation failures (-ENOMEM of alloc_io_pgtable_ops), and
-// nr_ats_masters (the model's ATC invalidation is sent to the masters with ats_enabled, which is what
-// the count guards: arm_smmu_atc_inv_domain returns at 0).
-import type { Asid, DeviceId, DomainId } from '../ids.ts';
+// STE is one value here, written with one CFGI_STE + CMD_SYNC: whether it aborts or which CD table
+// it points at is all the model's translation reads), bypass STEs (disable_bypass), the -EINVAL of
+// an SSID-bits mismatch (every master has the same), io-pgtable allocation failures (-ENOMEM of
+// alloc_io_pgtable_ops), and nr_ats_masters (the model's ATC invalidation is sent to the masters
+// with ats_enabled, which is what the count guards: arm_smmu_atc_inv_domain returns at 0).
+import type { Asid, DeviceId, DomainId, SmmuId } from '../ids.ts';
 import { arm_smmu_cmdq_issue_cmd, arm_smmu_cmdq_issue_sync } from './cmdq.ts';
 import { EMPTY_CD, privateCd } from './init.ts';
 import { arm_smmu_atc_inv_domain, arm_smmu_tlb_inv_asid } from './tlb.ts';
@@ -77,15 +76,27 @@ export function arm_smmu_detach_ste(d: SmmuState, sid: DeviceId, owner: number):
  * the CD write's syncs find nothing to invalidate and nothing can fetch the CD: they are not waited
  * for here.
  */
-export function arm_smmu_domain_finalise_s1(d: SmmuState, domain: DomainId): 0 | '-EBUSY' {
+export function arm_smmu_domain_finalise_s1(d: SmmuState, domain: DomainId, smmu: SmmuId): 0 | '-EBUSY' {
   const asid = d.asid_xa.findIndex((e, i) => i > 0 && e === null);
   if (asid < 0) return '-EBUSY';
+  // smmu_domain->smmu = smmu before the finalise (:2253); its failure sets it back to NULL (:2256).
+  const a = attachOf(d);
+  if (a.smmu) a.smmu[domain] = smmu;
   d.asid_xa[asid] = { type: 'private', domain };
   const dom = d.domains[domain]!;
   dom.asid = asid as Asid;
   dom.cdtab[0] = privateCd(d.features, asid as Asid);
   attachOf(d).state[domain] = 'finalised';
   return 0;
+}
+
+/**
+ * arm_smmu_attach_dev's check of a finalised domain (:2259-2265): "cannot attach to SMMU %s (upstream
+ * of %s)", -ENXIO, when the domain was finalised for another SMMU than the master's. At 9936a12fcb18
+ * it runs after arm_smmu_detach_dev (:2248), so the refused master is left detached.
+ */
+export function arm_smmu_attach_dev_smmu_check(d: SmmuState, sid: DeviceId, domain: DomainId): 0 | '-ENXIO' {
+  return domainSmmu(d, domain) === masterSmmu(d, sid) ? 0 : '-ENXIO';
 }
 
 /**

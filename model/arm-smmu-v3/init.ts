@@ -22,7 +22,7 @@ import {
   type SmmuWarning,
   type Ttb,
 } from './state.ts';
-import type { Asid, DeviceId, DomainId, MmId, NotifierId } from '../ids.ts';
+import type { Asid, DeviceId, DomainId, MmId, NotifierId, SmmuId } from '../ids.ts';
 
 export interface SmmuConfig {
   readonly features: Features;
@@ -104,11 +104,11 @@ export function smmu_init(cfg: SmmuConfig): SmmuState {
     events: [],
     warnings: [],
     ...(nr_smmus > 1 ? { smmus: Array.from({ length: nr_smmus - 1 }, (): SmmuDevice => ({ tlb: tlb_init(cfg), cmdq: [] })) } : {}),
-    ...(cfg.attach ? { attach: attach_init(cfg) } : {}),
+    ...(cfg.attach ? { attach: attach_init(cfg, nr_smmus) } : {}),
   };
 }
 
-function attach_init(cfg: SmmuConfig): AttachState {
+function attach_init(cfg: SmmuConfig, nr_smmus: number): AttachState {
   return {
     state: cfg.domains.map((dom) => (dom.asid > 0 ? 'finalised' : 'alloc')),
     listed: cfg.masters.map((m) => m.domain as DomainId),
@@ -116,10 +116,14 @@ function attach_init(cfg: SmmuConfig): AttachState {
     ste_cached: cfg.masters.map(() => null),
     pc: cfg.masters.map(() => 'attach'),
     moves: cfg.masters.map(() => 0),
+    // The probe's attach to each master's own domain returned 0.
+    group_domain: cfg.masters.map((m) => m.domain as DomainId),
+    // The SMMUs' own domains were finalised by those attaches, each for its SMMU (domain k, SMMU k).
+    ...(nr_smmus > 1 ? { smmu: cfg.domains.map((dom, i) => (dom.asid > 0 ? (i as SmmuId) : null)) } : {}),
   };
 }
 
-/** The moves an attach thread makes: to the second domain and back. */
+/** The moves an attach thread makes: to the attach domain and back. */
 export const ATTACH_MOVES = 2;
 
 export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
@@ -214,6 +218,8 @@ export function smmuCodec(cfg: SmmuConfig): Codec<SmmuState> {
       ste_cached: array(nm, nullable(domId)),
       pc: array(nm, literal(ATTACH_PCS)),
       moves: array(nm, int(0, ATTACH_MOVES)),
+      group_domain: array(nm, domId),
+      ...(nr_smmus > 1 ? { smmu: array(nd, nullable(int(0, nr_smmus - 1) as unknown as Codec<SmmuId>)) } : {}),
     }),
   });
 }

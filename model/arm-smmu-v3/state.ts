@@ -241,6 +241,18 @@ export interface AttachState {
   /** Per master: its attach thread's pc, and the moves it has made (model/sva/attach.ts). */
   pc: AttachPc[];
   moves: number[];
+  /**
+   * Per master: group->domain, the domain the IOMMU core records for the master's group (one master
+   * a group): __iommu_attach_group sets it when the driver's attach returns 0, and only then (iommu.c
+   * v5.13, lines not counted). iommu_get_domain_for_dev returns it.
+   */
+  group_domain: DomainId[];
+  /**
+   * Per domain: smmu_domain->smmu, null until its first attach finalises it (arm_smmu_attach_dev's
+   * init_mutex section, arm-smmu-v3.c:2250-2258 at 9936a12fcb18). Only with several SMMUs: with one
+   * it is SMMU 0.
+   */
+  smmu?: (SmmuId | null)[];
 }
 
 /** Has the domain a private CD: finalised and not freed (always, without param `attach`)? */
@@ -261,27 +273,39 @@ export function smmuDevices(s: SmmuState): SmmuDevice[] {
   return s.smmus ? [s, ...s.smmus] : [s];
 }
 
-/**
- * smmu_domain->smmu: the model has one domain per SMMU, domain k on SMMU k (model/sva/config.ts). A
- * domain never spans SMMUs: arm_smmu_attach_dev refuses a master of another SMMU ("cannot attach to
- * SMMU %s (upstream of %s)", -ENXIO; arm-smmu-v3.c:2259-2265 at 9936a12fcb18). Masters move
- * between domains only with param `attach`, which has one SMMU: its extra domains are SMMU 0's.
- */
-export const domainSmmu = (s: Pick<SmmuState, 'attach'>, domain: DomainId): SmmuId => (s.attach ? 0 : (domain as number)) as SmmuId;
+/** The number of SMMUs of the slice. */
+export const nrSmmusOf = (s: Pick<SmmuState, 'smmus'>): number => 1 + (s.smmus?.length ?? 0);
 
 /**
- * master->smmu: the SMMU of the master's domain. A detached master (param `attach`, which the model
- * allows with one SMMU only) is SMMU 0's.
+ * smmu_domain->smmu: domain k < the number of SMMUs is SMMU k's own (model/sva/config.ts); the
+ * attach domain after them (param `attach`) is the SMMU its first attach finalised it for, recorded
+ * when there are several (with one, SMMU 0). A domain never spans SMMUs: arm_smmu_attach_dev refuses
+ * a master of another SMMU ("cannot attach to SMMU %s (upstream of %s)", -ENXIO; arm-smmu-v3.c:
+ * 2259-2265 at 9936a12fcb18).
  */
-export const masterSmmu = (s: SmmuState, sid: DeviceId): SmmuId => {
-  const dom = s.masters[sid]!.domain;
-  return dom === null ? (0 as SmmuId) : domainSmmu(s, dom);
-};
+export function domainSmmu(s: Pick<SmmuState, 'attach' | 'smmus'>, domain: DomainId): SmmuId {
+  if (domain < nrSmmusOf(s)) return domain as number as SmmuId;
+  const smmu = s.attach?.smmu === undefined ? 0 : s.attach.smmu[domain];
+  if (smmu === null || smmu === undefined) throw new Error(`domain ${domain} has no SMMU yet: smmu_domain->smmu is set at its first attach`);
+  return smmu as SmmuId;
+}
 
-/** A master's domain where the caller holds what keeps it attached (the group mutex, a bond). */
+/**
+ * master->smmu: the SMMU the master's stream is behind, set once by arm_smmu_probe_device (at
+ * 9936a12fcb18): device d is behind SMMU d % smmus, whatever domain it is attached to, and detached
+ * too.
+ */
+export const masterSmmu = (s: Pick<SmmuState, 'smmus'>, sid: DeviceId): SmmuId => (sid % nrSmmusOf(s)) as SmmuId;
+
+/**
+ * iommu_get_domain_for_dev: the group's domain, which arm_smmu_sva_bind and __arm_smmu_sva_bind
+ * (arm-smmu-v3-sva.c at 9936a12fcb18) take as the master's. With `attach` that is the core's
+ * group->domain, which a failed attach leaves as it was while it may leave the master detached.
+ */
 export function attachedDomain(s: SmmuState, sid: DeviceId): DomainId {
+  if (s.attach) return s.attach.group_domain[sid]!;
   const dom = s.masters[sid]!.domain;
-  if (dom === null) throw new Error(`master ${sid} is detached: its caller must hold the group mutex that keeps it attached`);
+  if (dom === null) throw new Error(`master ${sid} is detached without param attach`);
   return dom;
 }
 

@@ -1,21 +1,27 @@
-// The IOMMU core's domain changes (param `attach`): per master, a thread that attaches it to the second
-// DMA domain (ATTACH_DOMAIN, allocated and not finalised at the start) and back to its own, each by
+// The IOMMU core's domain changes (param `attach`): per master, a thread that attaches it to the attach
+// domain (config.ts attachDomain, allocated and not finalised at the start) and back to its own, each by
 // arm_smmu_attach_dev (arm-smmu-v3.c:2223-2291 at 9936a12fcb18) split at its lock sections and
-// CMD_SYNC waits, then frees the second domain once no master is in it (iommu_domain_free →
+// CMD_SYNC waits, then frees the attach domain once no master is in it (iommu_domain_free →
 // arm_smmu_domain_free). The core holds group->mutex across arm_smmu_attach_dev (__iommu_attach_group
 // in iommu.c), as iommu_sva_bind_device and iommu_sva_unbind_device do across theirs (iommu.c v5.13,
 // lines not counted): that is why the -EBUSY check (arm-smmu-v3.c:2238-2246: "Bonds cannot be removed
 // concurrently since we're holding the group mutex") holds for the whole attach, and why a bind or
 // unbind here waits for a move to end (`attachHoldsGroup`).
-// An attach that fails leaves the thread without further moves: -EBUSY before the detach (the master
-// stays where it was), or the finalise's -EBUSY of a full asid_xa (the master stays detached, as in
-// the kernel). Left out, and why: the device driver's quiescing of its DMA around a domain change is
-// taken as given: the endpoint's DMA without a PASID is not offered during a move (model/sva/dma.ts);
-// a move's target is fixed (the second domain, then back), and a freed domain is not allocated again.
+// An attach that fails leaves the thread without further moves and group->domain as it was: -EBUSY
+// before the detach (the master stays where it was); the finalise's -EBUSY of a full asid_xa, or
+// the -ENXIO of a domain another SMMU's master finalised (with `smmus` 2, both masters move to the
+// one attach domain), both after the detach, which leave the master detached, as the kernel does
+// (invariant attached-to-group-domain). The caller makes no other move after a failure: VFIO type1,
+// whose domain reuse tries another SMMU's domain and attaches a domain of its own when refused
+// (vfio_iommu_type1_attach_group, v5.13), is not modelled. Left out, and why: the device driver's
+// quiescing of its DMA around a domain change is taken as given: the endpoint's DMA without a PASID
+// is not offered during a move (model/sva/dma.ts); a move's target is fixed (the attach domain,
+// then back), and a freed domain is not allocated again.
 import type { Draft } from 'immer';
 import { step, type AnyStep, type Process } from '../../explorer/model.ts';
 import {
   arm_smmu_attach_dev_check,
+  arm_smmu_attach_dev_smmu_check,
   arm_smmu_attach_enable_ats,
   arm_smmu_attach_list_add,
   arm_smmu_attach_ste,
@@ -28,11 +34,11 @@ import {
 } from '../arm-smmu-v3/attach.ts';
 import { cmdq_sync_done } from '../arm-smmu-v3/cmdq.ts';
 import { ATTACH_MOVES } from '../arm-smmu-v3/init.ts';
-import type { AttachPc, AttachState, SmmuState } from '../arm-smmu-v3/state.ts';
+import { masterSmmu, type AttachPc, type AttachState, type SmmuState } from '../arm-smmu-v3/state.ts';
 import type { DeviceId, DomainId } from '../ids.ts';
 import type { IopfParams } from '../params.ts';
 import type { DriverPc, State } from '../state.ts';
-import { ATTACH_DOMAIN, attachOwner } from './config.ts';
+import { attachDomain, attachOwner, ownDomain } from './config.ts';
 
 const attachOf = (s: { arm_smmu: SmmuState }): AttachState => s.arm_smmu.attach!;
 
@@ -51,12 +57,16 @@ const DRIVER_IN_GROUP: readonly DriverPc[] = ['bind_seize_cd', 'bind_seize_tlbi'
 /** Does the driver of master `dev` hold group->mutex (inside a bind or an unbind)? */
 const driverHoldsGroup = (s: State, dev: number): boolean => DRIVER_IN_GROUP.includes(s.drivers[dev]!);
 
-/** The domain move `moves` of master `dev` goes to: the second domain, then its own (domain 0: one SMMU). */
-const target = (s: State, dev: number): DomainId => (attachOf(s).moves[dev] === 0 ? ATTACH_DOMAIN : 0) as DomainId;
+/** The domain move `moves` of master `dev` goes to: the attach domain, then its own. */
+const target = (c: IopfParams, s: State, dev: number): DomainId => (attachOf(s).moves[dev] === 0 ? attachDomain(c) : ownDomain(c, dev));
 
-/** The move is over (done or failed): the next one, or, after the last, the domain's free. */
-function nextMove(d: Draft<State>, self: number): void {
+/**
+ * The attach returned 0: __iommu_attach_group sets group->domain; then the next move, or, after the
+ * last, the domain's free.
+ */
+function attached(d: Draft<State>, self: number, domain: DomainId): void {
   const a = attachOf(d);
+  a.group_domain[self] = domain;
   a.moves[self]!++;
   a.pc[self] = a.moves[self]! < ATTACH_MOVES ? 'attach' : 'domain_free';
 }
@@ -73,11 +83,34 @@ const go = (d: Draft<State>, self: number, pc: AttachPc): void => {
 };
 
 /**
- * The attach's first step; `check` is arm_smmu_master_sva_enabled's -EBUSY (a variant drops it), and
- * `next` where the detach goes once arm_smmu_disable_ats has issued its commands: the list_del first,
- * as v5.13 orders it, or (a variant) the abort STE first.
+ * Where arm_smmu_attach_dev detaches the master: at 9936a12fcb18 between the -EBUSY check and the
+ * init_mutex section (`detach-first`, arm-smmu-v3.c:2248), so a refused attach leaves it detached; at
+ * 9f7c68911579 after both (`checks-first`), so it stays where it was.
  */
-export function attachCheckStep(c: IopfParams, check: typeof arm_smmu_attach_dev_check = arm_smmu_attach_dev_check, next: AttachPc = 'detach_list_del'): AnyStep<State> {
+export type AttachOrder = 'detach-first' | 'checks-first';
+
+/**
+ * arm_smmu_detach_dev up to its devices_lock section: nothing for a master already detached (the
+ * thread goes to `detached`); else arm_smmu_disable_ats, then `next`.
+ */
+function detachStart(c: IopfParams, d: Draft<State>, self: number, next: AttachPc, detached: AttachPc): void {
+  if (d.arm_smmu.masters[self]!.domain === null) return go(d, self, detached);
+  arm_smmu_disable_ats(d.arm_smmu, self as DeviceId, attachOwner(c, self));
+  go(d, self, next);
+}
+
+/**
+ * The attach's first step; `check` is arm_smmu_master_sva_enabled's -EBUSY (a variant drops it),
+ * `next` where the detach goes once arm_smmu_disable_ats has issued its commands: the list_del first,
+ * as v5.13 orders it, or (a variant) the abort STE first; with `order` checks-first the detach waits
+ * for the init_mutex section.
+ */
+export function attachCheckStep(
+  c: IopfParams,
+  check: typeof arm_smmu_attach_dev_check = arm_smmu_attach_dev_check,
+  next: AttachPc = 'detach_list_del',
+  order: AttachOrder = 'detach-first',
+): AnyStep<State> {
   return step<State>({
     name: 'arm_smmu_attach_dev/arm_smmu_master_sva_enabled',
     at: 'attach',
@@ -87,9 +120,8 @@ export function attachCheckStep(c: IopfParams, check: typeof arm_smmu_attach_dev
     enabled: (s, self) => s.sva_lock === null && !driverHoldsGroup(s, self),
     apply: (d, self) => {
       if (check(d.arm_smmu, self as DeviceId) === '-EBUSY') return attachFailed(d, self);
-      if (d.arm_smmu.masters[self]!.domain === null) return go(d, self, 'init_mutex');
-      arm_smmu_disable_ats(d.arm_smmu, self as DeviceId, attachOwner(c, self));
-      go(d, self, next);
+      if (order === 'checks-first') return go(d, self, 'init_mutex');
+      detachStart(c, d, self, next, 'init_mutex');
     },
   });
 }
@@ -136,6 +168,35 @@ export function detachSteStep(c: IopfParams, next: AttachPc = 'init_mutex'): Any
   });
 }
 
+/**
+ * arm_smmu_attach_dev's init_mutex section; with `order` checks-first the detach follows it (when the
+ * master is attached), else the new STE.
+ */
+export function attachInitStep(c: IopfParams, order: AttachOrder = 'detach-first'): AnyStep<State> {
+  return step<State>({
+    name: 'arm_smmu_attach_dev/arm_smmu_domain_finalise',
+    at: 'init_mutex',
+    doc: 'the STE\'s CMD_SYNC completed; arm_smmu_attach_dev: mutex_lock(&smmu_domain->init_mutex); on the first attach (smmu_domain->smmu NULL) smmu_domain->smmu = the master\'s SMMU and arm_smmu_domain_finalise → arm_smmu_domain_finalise_s1 under arm_smmu_asid_lock: xa_alloc of the lowest free private ASID, the CD table, CD 0 written; a full asid_xa fails the attach (smmu_domain->smmu = NULL, out_unlock); a domain finalised for another SMMU fails it with -ENXIO ("cannot attach to SMMU %s (upstream of %s)"); either failure leaves the master detached and group->domain as it was',
+    source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2250-2265 (9936a12fcb18, v5.13-rc6) (the finalise :2252-2258, -ENXIO :2259-2265); arm_smmu_domain_finalise :1988-2060 (finalise_stage_fn at :2052); arm_smmu_domain_finalise_s1 :1905-1960 (asid_lock :1918-1950, xa_alloc :1919-1920, arm_smmu_write_ctx_desc :1946)',
+    locks: 'group->mutex (held); smmu_domain->init_mutex, taken here; arm_smmu_asid_lock around the finalise',
+    enabled: (s, self) => attachSynced(c)(s, self) && attachOf(s).init_mutex[target(c, s, self)] === null,
+    apply: (d, self) => {
+      const t = target(c, d as State, self);
+      const a = attachOf(d);
+      a.init_mutex[t] = self as DeviceId;
+      const sid = self as DeviceId;
+      const ret =
+        a.state[t] === 'alloc' ? arm_smmu_domain_finalise_s1(d.arm_smmu, t, masterSmmu(d.arm_smmu, sid)) : arm_smmu_attach_dev_smmu_check(d.arm_smmu, sid, t);
+      if (ret !== 0) {
+        a.init_mutex[t] = null;
+        return attachFailed(d, self);
+      }
+      if (order === 'detach-first') return go(d, self, 'install_ste');
+      detachStart(c, d, self, 'detach_list_del', 'install_ste');
+    },
+  });
+}
+
 export function attachSteps(c: IopfParams): AnyStep<State>[] {
   const owner = (self: number): number => attachOwner(c, self);
   const synced = attachSynced(c);
@@ -143,32 +204,17 @@ export function attachSteps(c: IopfParams): AnyStep<State>[] {
     attachCheckStep(c),
     detachListDelStep(c),
     detachSteStep(c),
-    step<State>({
-      name: 'arm_smmu_attach_dev/arm_smmu_domain_finalise',
-      at: 'init_mutex',
-      doc: 'the STE\'s CMD_SYNC completed; arm_smmu_attach_dev: mutex_lock(&smmu_domain->init_mutex); on the first attach (smmu_domain->smmu NULL) arm_smmu_domain_finalise → arm_smmu_domain_finalise_s1 under arm_smmu_asid_lock: xa_alloc of the lowest free private ASID, the CD table, CD 0 written; a full asid_xa fails the attach (out_unlock), the master left detached',
-      source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2250-2258 (9936a12fcb18, v5.13-rc6); arm_smmu_domain_finalise :1988-2060 (finalise_stage_fn at :2052); arm_smmu_domain_finalise_s1 :1905-1960 (asid_lock :1918-1950, xa_alloc :1919-1920, arm_smmu_write_ctx_desc :1946)',
-      locks: 'group->mutex (held); smmu_domain->init_mutex, taken here; arm_smmu_asid_lock around the finalise',
-      enabled: (s, self) => synced(s, self) && attachOf(s).init_mutex[target(s, self)] === null,
-      apply: (d, self) => {
-        const t = target(d as State, self);
-        const a = attachOf(d);
-        a.init_mutex[t] = self as DeviceId;
-        if (a.state[t] === 'alloc' && arm_smmu_domain_finalise_s1(d.arm_smmu, t) !== 0) {
-          a.init_mutex[t] = null;
-          return attachFailed(d, self);
-        }
-        go(d, self, 'install_ste');
-      },
-    }),
+    attachInitStep(c),
     step<State>({
       name: 'arm_smmu_attach_dev/install_ste',
       at: 'install_ste',
       doc: 'arm_smmu_attach_dev: master->domain = smmu_domain, master->ats_enabled = arm_smmu_ats_supported, arm_smmu_install_ste_for_dev: the STE points at the new domain\'s CD table; CFGI_STE, CMD_SYNC',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2275-2280 (9936a12fcb18, v5.13-rc6); arm_smmu_ats_supported :2104-2117; arm_smmu_install_ste_for_dev :2084-2102',
       locks: 'group->mutex, init_mutex (held)',
+      // After the init_mutex section nothing is pending; after a detach (checks-first), its abort STE's sync.
+      enabled: synced,
       apply: (d, self) => {
-        arm_smmu_attach_ste(d.arm_smmu, self as DeviceId, target(d as State, self), owner(self));
+        arm_smmu_attach_ste(d.arm_smmu, self as DeviceId, target(c, d as State, self), owner(self));
         go(d, self, 'list_add');
       },
     }),
@@ -180,10 +226,10 @@ export function attachSteps(c: IopfParams): AnyStep<State>[] {
       locks: 'group->mutex, init_mutex (held); the new domain\'s devices_lock',
       enabled: synced,
       apply: (d, self) => {
-        const t = target(d as State, self);
+        const t = target(c, d as State, self);
         if (arm_smmu_attach_list_add(d.arm_smmu, self as DeviceId, t, owner(self))) return go(d, self, 'enable_ats');
         attachOf(d).init_mutex[t] = null;
-        nextMove(d, self);
+        attached(d, self, t);
       },
     }),
     step<State>({
@@ -194,23 +240,24 @@ export function attachSteps(c: IopfParams): AnyStep<State>[] {
       locks: 'group->mutex, init_mutex, released here',
       enabled: synced,
       apply: (d, self) => {
+        const t = target(c, d as State, self);
         arm_smmu_attach_enable_ats(d.arm_smmu, self as DeviceId);
-        attachOf(d).init_mutex[target(d as State, self)] = null;
-        nextMove(d, self);
+        attachOf(d).init_mutex[t] = null;
+        attached(d, self, t);
       },
     }),
     step<State>({
       name: 'arm_smmu_domain_free/free_io_pgtable_ops',
       at: 'domain_free',
-      doc: 'every attach thread is done moving: the core frees the second domain unless a master is still in it (or another thread frees it): iommu_domain_free → arm_smmu_domain_free: free_io_pgtable_ops → arm_smmu_tlb_inv_context: TLBI of the private ASID, CMD_SYNC; a domain never finalised has nothing to invalidate and is freed at once',
+      doc: 'every attach thread is done moving: the core frees the attach domain unless a master is still in it (or another thread frees it): iommu_domain_free → arm_smmu_domain_free: free_io_pgtable_ops → arm_smmu_tlb_inv_context: TLBI of the private ASID, CMD_SYNC; a domain never finalised has nothing to invalidate and is freed at once',
       source: 'drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:1878-1884 (9936a12fcb18, v5.13-rc6) (arm_smmu_domain_free up to free_io_pgtable_ops); arm_smmu_tlb_inv_context :1667-1689 (arm_smmu_tlb_inv_asid :1681, arm_smmu_atc_inv_domain :1688)',
       locks: 'none',
       // The driver frees a domain it has no iommu_unmap in flight on.
       enabled: (s) =>
-        attachOf(s).pc.every((pc) => pc === 'domain_free' || pc === 'domain_free_asid' || pc === 'done') && !s.arm_smmu.domains[ATTACH_DOMAIN]!.iovas.includes('unmapping'),
+        attachOf(s).pc.every((pc) => pc === 'domain_free' || pc === 'domain_free_asid' || pc === 'done') && !s.arm_smmu.domains[attachDomain(c)]!.iovas.includes('unmapping'),
       apply: (d, self) => {
         const a = attachOf(d);
-        const dom = ATTACH_DOMAIN as DomainId;
+        const dom = attachDomain(c);
         const inUse = d.arm_smmu.masters.some((m, sid) => m.domain === dom || a.listed[sid] === dom);
         if (a.state[dom] === 'freed' || a.pc.includes('domain_free_asid') || inUse) return go(d, self, 'done');
         if (a.state[dom] === 'alloc') {
@@ -229,7 +276,7 @@ export function attachSteps(c: IopfParams): AnyStep<State>[] {
       locks: 'arm_smmu_asid_lock',
       enabled: synced,
       apply: (d, self) => {
-        arm_smmu_domain_free_asid(d.arm_smmu, ATTACH_DOMAIN as DomainId);
+        arm_smmu_domain_free_asid(d.arm_smmu, attachDomain(c));
         go(d, self, 'done');
       },
     }),

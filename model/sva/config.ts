@@ -5,8 +5,10 @@
 // d % smmus in its domain: with one SMMU all masters sit in one domain, and the notifier and CD
 // sharing of seed 001 happens between masters of a domain; with two, devices 0 and 1 are in
 // different domains (arm_smmu_attach_dev refuses a master of another SMMU), each domain gets its own
-// notifier for an mm, and they share the mm's one shared CD (asid_xa is global). The domains' private ASIDs and the mms' CPU ASIDs come from two
-// allocators over the same ASID space, so they collide (the seize of arm_smmu_share_asid).
+// notifier for an mm, and they share the mm's one shared CD (asid_xa is global). With `attach` one
+// more domain follows them, whose SMMU is the first master's to attach to it. The domains' private
+// ASIDs and the mms' CPU ASIDs come from two allocators over the same ASID space, so they collide
+// (the seize of arm_smmu_share_asid).
 import { vocabulary } from '../../explorer/vocabulary.ts';
 import { IOASID_WARNINGS, type IoasidConfig } from '../ioasid/ioasid.ts';
 import { MM_WARNINGS, type MmConfig, type Perm } from '../mm/mm.ts';
@@ -14,7 +16,7 @@ import type { SmmuConfig } from '../arm-smmu-v3/init.ts';
 import { maxContextId, numUserAsids, type CpuAsidConfig } from '../mm/context.ts';
 import { SMMU_WARNINGS } from '../arm-smmu-v3/state.ts';
 import type { IopfParams } from '../params.ts';
-import type { MmId } from '../ids.ts';
+import type { DomainId, MmId } from '../ids.ts';
 
 /** Number of mms: `mms` processes (smmu configs) or one per PASID plus the next process's. */
 export const mmCount = (c: IopfParams): number => (c.mms > 0 ? c.mms : c.pasids + (c.nextProcess ? 1 : 0));
@@ -52,8 +54,15 @@ export const attachOwner = (c: IopfParams, dev: number): number => maxBaseOwner(
 /** The largest owner. */
 export const maxOwner = (c: IopfParams): number => (c.attach ? attachOwner(c, c.devices - 1) : maxBaseOwner(c));
 
-/** With `attach`: the second DMA domain, the one the attach threads move their masters to. */
-export const ATTACH_DOMAIN = 1;
+/**
+ * With `attach`: the DMA domain the attach threads move their masters to, after each SMMU's own
+ * (domain k, on SMMU k). Allocated and not finalised at the start: its smmu_domain->smmu is set by
+ * the first attach, and arm_smmu_attach_dev refuses a master of another SMMU (-ENXIO).
+ */
+export const attachDomain = (c: IopfParams): DomainId => nrSmmus(c) as DomainId;
+
+/** Device d's own DMA domain: its SMMU's (device d is behind SMMU d % smmus, domain k on SMMU k). */
+export const ownDomain = (c: IopfParams, dev: number): DomainId => (dev % nrSmmus(c)) as DomainId;
 
 /** Notifier slots: one per (domain, mm) in the baseline, one per bond with register-not-get, plus one being freed. */
 export const nrNotifiers = (c: IopfParams): number => (c.smmu ? c.devices * mmCount(c) + 1 : 1);
@@ -111,10 +120,10 @@ export function smmuConfig(c: IopfParams): SmmuConfig {
       ...(c.vhe && (c.hyp ?? true) ? { e2h: true } : {}),
     },
     nr_smmus: nrSmmus(c),
-    masters: Array.from({ length: c.devices }, (_, dev) => ({ domain: dev % nrSmmus(c), ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
+    masters: Array.from({ length: c.devices }, (_, dev) => ({ domain: ownDomain(c, dev), ssid_max: c.pasids, ats_capable: true, iopf_capable: true })),
     // arm_smmu_domain_finalise_s1 at attach: xa_alloc(&arm_smmu_asid_xa, ..., XA_LIMIT(1, ...)), the
     // lowest free ASID of the one global xarray, so the second SMMU's domain gets 2. With `attach`
-    // the second domain is allocated but not finalised (ASID 0: none) until a master attaches.
+    // the attach domain is allocated but not finalised (ASID 0: none) until a master attaches.
     domains: [...Array.from({ length: nrSmmus(c) }, (_, k) => ({ asid: k + 1 })), ...(c.attach ? [{ asid: 0 }] : [])],
     ...(c.attach ? { attach: true } : {}),
     nr_mms: mmCount(c),

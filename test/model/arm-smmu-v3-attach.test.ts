@@ -21,14 +21,14 @@ import type { DeviceId, DomainId, SmmuId } from '../../model/ids.ts';
 import { initialState } from '../../model/layout.ts';
 import type { State } from '../../model/state.ts';
 import { attachCheckStep } from '../../model/sva/attach.ts';
-import { ATTACH_DOMAIN, attachOwner, smmuConfig } from '../../model/sva/config.ts';
+import { attachDomain, attachOwner, smmuConfig } from '../../model/sva/config.ts';
 import sva from '../../spec/sva.ts';
 import attachConfig from '../../spec/configs/sva-attach.json' with { type: 'json' };
 
 const params = sva.params.parse({ ...attachConfig.params, iovas: 1 });
 const M0 = 0 as DeviceId;
 const D0 = 0 as DomainId;
-const D1 = ATTACH_DOMAIN as DomainId;
+const D1 = attachDomain(params);
 const OWNER = attachOwner(params, 0);
 
 /** The SMMU performs its whole queue, in order. */
@@ -43,7 +43,7 @@ function moveToSecond(d: Draft<SmmuState>): void {
   arm_smmu_detach_list_del(d, M0);
   arm_smmu_detach_ste(d, M0, OWNER);
   drain(d);
-  expect(arm_smmu_domain_finalise_s1(d, D1)).toBe(0);
+  expect(arm_smmu_domain_finalise_s1(d, D1, 0 as SmmuId)).toBe(0);
   arm_smmu_attach_ste(d, M0, D1, OWNER);
   drain(d);
   arm_smmu_attach_list_add(d, M0, D1, OWNER);

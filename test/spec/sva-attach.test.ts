@@ -50,7 +50,11 @@ describe('attach and detach at sva-attach', () => {
     expect(initialState(attach).arm_smmu.attach?.state).toEqual(['finalised', 'alloc']);
   });
 
-  it('attach is refused with two SMMUs', () => {
-    expect(sva.params.safeParse({ ...attachConfig.params, smmus: 2 }).success).toBe(false);
+  it("with two SMMUs the attach domain comes after the SMMUs' own, with no SMMU until its first attach (sva-attach-two-smmus)", () => {
+    const two = initialState(sva.params.parse({ ...attachConfig.params, devices: 2, smmus: 2 }));
+    expect(two.arm_smmu.domains).toHaveLength(3);
+    expect(two.arm_smmu.attach!.smmu).toEqual([0, 1, null]);
+    // With one SMMU there is no smmu field: the attach domain is SMMU 0's.
+    expect('smmu' in initialState(sva.params.parse(attachConfig.params)).arm_smmu.attach!).toBe(false);
   });
 });

@@ -25,18 +25,20 @@
 // meanwhile (the attach takes no sva_lock under asid_lock: the check at 2584 is before it), so the
 // model's behaviours include the kernel's.
 //
-// Left as v5.13 has it: the order inside the attach. At 9f7c68911579 the finalise (with its own
-// asid_lock section, arm_smmu_domain_finalise_s1 at 2287-2308) and the init_mutex section end before
-// the attach's asid_lock section; the model keeps v5.13's finalise after the detach and init_mutex
-// held to the end, so here the finalise's asid_lock section is part of the attach's, and a finalise
-// that fails (-EBUSY of a full asid_xa) leaves the master detached where 9f7c68911579 leaves it on its
-// old domain. Which steps can run inside the detach's window is what the lock decides, and that does
-// not depend on where the finalise is.
+// The checks come first, as at 9f7c68911579: the -EBUSY check, then the init_mutex section (the
+// finalise of a new domain, or -ENXIO for a domain of another SMMU), then the detach and the attach.
+// So a refused attach leaves the master attached where it was, with group->domain (invariant
+// attached-to-group-domain, which v5.13 fails at sva-attach-two-smmus). Left as v5.13 has it: the
+// order after the detach (at 9f7c68911579 list_add comes before the new CD and STE, 10e4968cd511) and
+// init_mutex held to the end of the attach (9f7c68911579 drops it after the section); the model's
+// asid_lock is taken at the attach's first step, before the init_mutex section, where
+// 9f7c68911579 takes it after (2609): the finalise's own asid_lock section is in that window either
+// way, and the -EBUSY check takes no lock the seize needs.
 import { defineVariant } from '../../../explorer/variant.ts';
 import type { AnyStep } from '../../../explorer/model.ts';
 import type { IopfParams } from '../../../model/params.ts';
 import type { DriverPc, State } from '../../../model/state.ts';
-import { attachCheckStep, attachHoldsGroup, attachSteps } from '../../../model/sva/attach.ts';
+import { attachCheckStep, attachHoldsGroup, attachInitStep, attachSteps, detachSteStep } from '../../../model/sva/attach.ts';
 import { bindStep } from '../../../model/sva/driver-sva.ts';
 
 const COMMIT = '9f7c68911579 "iommu/arm-smmu-v3: Hold arm_smmu_asid_lock during all of attach_dev" (v6.9)';
@@ -58,23 +60,37 @@ function attachStep(c: IopfParams, name: string, over: Pick<AnyStep<State>, 'doc
 
 export default defineVariant<State, IopfParams>({
   id: 'attach-holds-asid-lock',
-  title: 'arm_smmu_attach_dev holds arm_smmu_asid_lock from before arm_smmu_detach_dev to its end (9f7c68911579)',
+  title: 'arm_smmu_attach_dev checks the domain before it detaches the master, and holds arm_smmu_asid_lock from before arm_smmu_detach_dev to its end (9f7c68911579)',
   source: `${COMMIT}: drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2564-2658 at 9f7c68911579 (arm_smmu_attach_dev: mutex_lock(&arm_smmu_asid_lock) at 2609 before arm_smmu_detach_dev at 2611, mutex_unlock at out_unlock 2655-2656), against 2204-2221 and 2223-2291 at 9936a12fcb18 (v5.13-rc6)`,
   description:
-    "The attach thread holds arm_smmu_asid_lock across the detach and the attach, so a bind of the other master cannot seize the old domain's private ASID between the detach's list_del and its abort STE's CMD_SYNC: the seize runs before the attach (the detaching master still listed, its CD 0 synced) or after it (its STE no longer points at the old domain). Fixes cd-hitless and asid-unique at sva-attach-pair; F4 (the seize against the unmap path, which takes no asid_lock) stays.",
+    "The attach checks the domain (the finalise, or the refusal of another SMMU's domain) before it detaches the master, and holds arm_smmu_asid_lock across the detach and the attach. So a refused attach leaves the master in group->domain (fixes attached-to-group-domain at sva-attach-two-smmus), and a bind of the other master cannot seize the old domain's private ASID between the detach's list_del and its abort STE's CMD_SYNC: the seize runs before the attach (the detaching master still listed, its CD 0 synced) or after it (its STE no longer points at the old domain). Fixes cd-hitless and asid-unique at sva-attach-pair; F4 (the seize against the unmap path, which takes no asid_lock) stays.",
   model: 'sva',
   expect: { violates: [], fixes: ['cd-hitless', 'asid-unique'], config: 'sva-attach-pair' },
   steps: {
     replace: {
       'attach/arm_smmu_attach_dev/arm_smmu_master_sva_enabled': (c: IopfParams) => {
-        const base = attachCheckStep(c);
+        const base = attachCheckStep(c, undefined, undefined, 'checks-first');
         return {
           ...base,
-          doc: `${base.doc}. ${COMMIT}: mutex_lock(&arm_smmu_asid_lock) before arm_smmu_detach_dev, held to the end of the attach; so this step waits while a seize holds the lock (a driver between arm_smmu_alloc_shared_cd and its xa_insert) or another master's attach does`,
-          source: `${base.source}; drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2603-2611 (${COMMIT}) (mutex_lock(&arm_smmu_asid_lock), arm_smmu_detach_dev)`,
+          doc: "the core's attach to the next domain (group->mutex held from here to the end of the attach) → arm_smmu_attach_dev: arm_smmu_master_sva_enabled under sva_lock, -EBUSY if SVA is enabled; else on to the init_mutex section, the master still attached. " +
+            `${COMMIT}: mutex_lock(&arm_smmu_asid_lock) before arm_smmu_detach_dev, held to the end of the attach; so this step waits while a seize holds the lock (a driver between arm_smmu_alloc_shared_cd and its xa_insert) or another master's attach does`,
+          source: `drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2584-2587 (${COMMIT}) (the -EBUSY check); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2603-2611 (${COMMIT}) (mutex_lock(&arm_smmu_asid_lock), arm_smmu_detach_dev)`,
           locks: 'group->mutex and arm_smmu_asid_lock, taken here and held to the end of the attach; sva_lock around the check',
           enabled: (s: State, self: number) => base.enabled!(s, self, undefined) && asidLockFreeForAttach(s, self),
         };
+      },
+      'attach/arm_smmu_attach_dev/arm_smmu_domain_finalise': (c: IopfParams) => {
+        const base = attachInitStep(c, 'checks-first');
+        return {
+          ...base,
+          doc: "arm_smmu_attach_dev: mutex_lock(&smmu_domain->init_mutex); on the first attach smmu_domain->smmu = the master's SMMU and arm_smmu_domain_finalise (the private ASID, the CD table, CD 0); a full asid_xa or a domain of another SMMU fails the attach with the master untouched; else arm_smmu_detach_dev → arm_smmu_disable_ats (ATC_INV SSID 0 all, CMD_SYNC), or, for a master already detached, on to the new STE",
+          source: `drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2589-2601 (${COMMIT}) (the init_mutex section: finalise, -EINVAL for another SMMU); :2611 (arm_smmu_detach_dev); drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c:2204-2212, :2140-2155 (9936a12fcb18) (arm_smmu_detach_dev up to arm_smmu_disable_ats)`,
+          locks: 'group->mutex, arm_smmu_asid_lock (held); smmu_domain->init_mutex, taken here',
+        };
+      },
+      'attach/arm_smmu_detach_dev/install_ste': (c: IopfParams) => {
+        const base = detachSteStep(c, 'install_ste');
+        return { ...base, doc: `${base.doc}; then the new STE (the init_mutex section came before the detach)` };
       },
       'attach/arm_smmu_attach_dev/list_add': (c: IopfParams) =>
         attachStep(c, 'arm_smmu_attach_dev/list_add', {

@@ -34,6 +34,7 @@ const KERNEL: readonly { readonly config: string; readonly large?: boolean }[] =
   { config: 'sva-small' },
   { config: 'default' },
   { config: 'sva-two-smmus-exit', large: true },
+  { config: 'sva-attach-two-smmus', large: true },
 ];
 
 const args = process.argv.slice(2);

@@ -1,8 +1,9 @@
-// npm run bench:peers: SPIN and sva-check on the same reference models and sizes, in one run, on one
-// core each in turn: SPIN 6.5 with -DNOREDUCE -DSAFETY on the Promela versions in bench/peers/ (one
-// d_step per step, every variable global, so it stores exactly the model's states) and sva-check on
-// test/models/. Checks that both report the same distinct states and transitions, and prints the
-// time ratio as a markdown table (bench/RESULTS.md keeps it). Installs Debian's `spin` where it is
+// npm run bench:peers: SPIN and sva-check on the same reference models and sizes, in one run, in turn:
+// SPIN 6.5 with -DNOREDUCE -DSAFETY on the Promela versions in bench/peers/ (one d_step per step,
+// every variable global, so it stores exactly the model's states) on one core, and sva-check on
+// test/models/ with one thread and with two (the issue's target is the 2-thread time against SPIN's).
+// Checks that all report the same distinct states and transitions, and prints the time ratios as a
+// markdown table (bench/RESULTS.md keeps it). Installs Debian's `spin` where it is
 // missing. `-- --large` adds the 6-7 million state rows; `--only NAME` runs the rows whose label
 // contains NAME. SPIN's time is its search (`pan`), not the generation and compilation of pan.c.
 import { execFileSync } from 'node:child_process';
@@ -70,8 +71,9 @@ function spin(row: Row): Count {
   }
 }
 
-function svaCheck(row: Row): Count {
-  const out = run(process.execPath, ['bin/run-ts.mjs', 'bench/one.ts', row.model, JSON.stringify(row.params)]);
+/** sva-check on `threads` threads (bench/one.ts: one process, its own heap and JIT). */
+function svaCheck(row: Row, threads: number): Count {
+  const out = run(process.execPath, ['bin/run-ts.mjs', 'bench/one.ts', row.model, JSON.stringify(row.params), String(threads)]);
   const r = JSON.parse(out.trim().split('\n').pop()!) as Record<string, number>;
   return { states: r['distinctStates']!, transitions: r['statesGenerated']!, seconds: r['seconds']! };
 }
@@ -79,16 +81,18 @@ function svaCheck(row: Row): Count {
 const fmt = (x: number, digits = 0): string => x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const version = ensureSpin();
 console.log(`sva-check bench:peers: ${version}, node ${process.version}, ${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores`);
-console.log('| model | distinct states | transitions | same counts | SPIN (s) | sva-check (s) | sva-check / SPIN |');
-console.log('| --- | ---: | ---: | :---: | ---: | ---: | ---: |');
+console.log('| model | distinct states | transitions | same counts | SPIN (s) | sva-check 1 thread (s) | / SPIN | sva-check 2 threads (s) | / SPIN |');
+console.log('| --- | ---: | ---: | :---: | ---: | ---: | ---: | ---: | ---: |');
 let mismatches = 0;
 for (const row of rows) {
   const s = spin(row);
-  const v = svaCheck(row);
-  const same = s.states === v.states && s.transitions === v.transitions;
+  const v = svaCheck(row, 1);
+  const v2 = svaCheck(row, 2);
+  const same = [v, v2].every((x) => s.states === x.states && s.transitions === x.transitions);
   if (!same) mismatches++;
-  const counts = same ? `${fmt(v.states)} | ${fmt(v.transitions)} | yes` : `SPIN ${fmt(s.states)}, sva-check ${fmt(v.states)} | SPIN ${fmt(s.transitions)}, sva-check ${fmt(v.transitions)} | NO`;
-  console.log(`| ${row.label} | ${counts} | ${fmt(s.seconds, 2)} | ${fmt(v.seconds, 2)} | ${fmt(v.seconds / s.seconds, 1)}x |`);
+  const counts = same ? `${fmt(v.states)} | ${fmt(v.transitions)} | yes` : `SPIN ${fmt(s.states)}, sva-check ${fmt(v.states)}/${fmt(v2.states)} | SPIN ${fmt(s.transitions)}, sva-check ${fmt(v.transitions)}/${fmt(v2.transitions)} | NO`;
+  const ratio = (x: Count): string => `${fmt(x.seconds / s.seconds, 2)}x`;
+  console.log(`| ${row.label} | ${counts} | ${fmt(s.seconds, 2)} | ${fmt(v.seconds, 2)} | ${ratio(v)} | ${fmt(v2.seconds, 2)} | ${ratio(v2)} |`);
 }
 if (mismatches > 0) {
   console.error(`${mismatches} row(s) where SPIN and sva-check disagree`);

@@ -1,10 +1,12 @@
-// Two SMMUs (param smmus): the layout of one-SMMU configs is as it was, each SMMU has its own TLB and
-// queue, invalidation-reaches-every-smmu on hand-made states, and at sva-two-smmus the mutation
-// notifier-per-mm (one notifier for the mm, on the first SMMU's domain) leaves the second SMMU's
-// entry behind when munmap's flush completes, and at sva-two-smmus-exit exit_mmap's release, called
-// once for the one notifier, leaves the second SMMU's TLB and its master's ATC. The baseline's count
-// and verdict at sva-two-smmus are test/spec/configs.test.ts's; sva-two-smmus-exit is exhaustive
-// and takes half a minute, so its baseline is measured with the benchmarks (bench/RESULTS.md).
+// Two SMMUs (param smmus): the layout of one-SMMU configs is as it was, each SMMU has its own TLB
+// and queue, a bind on one SMMU's master seizes the other SMMU's private ASID (asid_xa is global)
+// on that domain and SMMU, invalidation-reaches-every-smmu on hand-made states, and at
+// sva-two-smmus the mutation notifier-per-mm (one notifier for the mm, on the first SMMU's domain)
+// leaves the second SMMU's entry behind when munmap's flush completes, and at sva-two-smmus-exit
+// exit_mmap's release, called once for the one notifier, leaves the second SMMU's TLB and its
+// master's ATC. The baseline's count and verdict at sva-two-smmus are test/spec/configs.test.ts's;
+// sva-two-smmus-exit is exhaustive and takes over half a minute, so its baseline is measured with
+// the benchmarks (bench/RESULTS.md).
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
 import { encodeToArray } from '../../explorer/codec.ts';

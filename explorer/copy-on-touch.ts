@@ -11,7 +11,7 @@
 import { compileClone, compileEncode, compileMarkingDecode, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
 import { IntWriter, type Codec, type IntReader } from './codec-io.ts';
 import { searchFunctions } from './codec.ts';
-import { fieldLanes, finishFingerprint, fingerprint, fingerprintFields, hashField } from './fingerprint.ts';
+import { fieldLanes, finishFingerprint, fingerprint, hashField, hashFields } from './fingerprint.ts';
 
 export interface Successors<S> {
   /** Decodes the parent; its encoding must stay where `src` reads it while its successors are made. */
@@ -47,6 +47,8 @@ export function wholeEncoder<S>(codec: Codec<S>): (s: S, out: IntWriter) => void
   const { keys } = shape;
   const encodes = shape.fields.map((f) => compileEncode(f as Codec<unknown>));
   const marks = new Int32Array(keys.length + 1);
+  const a = new Int32Array(keys.length);
+  const b = new Int32Array(keys.length);
   return (s, out) => {
     out.reset();
     for (let i = 0; i < keys.length; i++) {
@@ -54,7 +56,8 @@ export function wholeEncoder<S>(codec: Codec<S>): (s: S, out: IntWriter) => void
       encodes[i]!((s as Record<string, unknown>)[keys[i]!], out);
     }
     marks[keys.length] = out.len;
-    fingerprintFields(out.buf, marks, keys.length);
+    hashFields(out.buf, marks, keys.length, a, b);
+    finishFingerprint(fieldLanes.a, fieldLanes.b);
   };
 }
 
@@ -149,15 +152,9 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
     parent(r) {
       src = r.src;
       parent = decode(r, marks);
-      sa = 0;
-      sb = 0;
-      for (let i = 0; i < keys.length; i++) {
-        hashField(i, src, marks[i]!, marks[i + 1]!);
-        pa[i] = fieldLanes.a;
-        pb[i] = fieldLanes.b;
-        sa = (sa + fieldLanes.a) | 0;
-        sb = (sb + fieldLanes.b) | 0;
-      }
+      hashFields(src, marks, keys.length, pa, pb);
+      sa = fieldLanes.a;
+      sb = fieldLanes.b;
       return parent;
     },
     draft: () => new g.Draft(parent) as S,

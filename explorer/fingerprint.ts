@@ -63,16 +63,22 @@ export function fingerprint(ints: ArrayLike<number>, len: number): void {
   finishFingerprint(fieldLanes.a, fieldLanes.b);
 }
 
-/** The fingerprint of a record's encoding whose field `f` is `ints[marks[f]..marks[f + 1])`, for `fields` fields. */
-export function fingerprintFields(ints: ArrayLike<number>, marks: ArrayLike<number>, fields: number): void {
-  let a = 0;
-  let b = 0;
+/**
+ * Hashes a record's encoding, field `f` being `ints[marks[f]..marks[f + 1])`, for `fields` fields:
+ * each field's lanes into `a[f]` and `b[f]`, and their lane-wise sums into `fieldLanes`.
+ */
+export function hashFields(ints: ArrayLike<number>, marks: ArrayLike<number>, fields: number, a: Int32Array, b: Int32Array): void {
+  let sa = 0;
+  let sb = 0;
   for (let f = 0; f < fields; f++) {
     hashField(f, ints, marks[f] as number, marks[f + 1] as number);
-    a = (a + fieldLanes.a) | 0;
-    b = (b + fieldLanes.b) | 0;
+    a[f] = fieldLanes.a;
+    b[f] = fieldLanes.b;
+    sa = (sa + fieldLanes.a) | 0;
+    sb = (sb + fieldLanes.b) | 0;
   }
-  finishFingerprint(a, b);
+  fieldLanes.a = sa;
+  fieldLanes.b = sb;
 }
 
 /** TLC's estimate of the chance that two distinct states shared a fingerprint in this run. */

@@ -183,8 +183,8 @@ export function attachInitStep(c: IopfParams, order: AttachOrder = 'detach-first
     apply: (d, self) => {
       const t = target(c, d as State, self);
       const a = attachOf(d);
-      a.init_mutex[t] = self as DeviceId;
       const sid = self as DeviceId;
+      a.init_mutex[t] = sid;
       const ret =
         a.state[t] === 'alloc' ? arm_smmu_domain_finalise_s1(d.arm_smmu, t, masterSmmu(d.arm_smmu, sid)) : arm_smmu_attach_dev_smmu_check(d.arm_smmu, sid, t);
       if (ret !== 0) {

@@ -82,6 +82,24 @@ describe('VarintQueue', () => {
     }
   });
 
+  it('reuses the chunks it has read for the ones it writes, without losing a vector', () => {
+    // 64 KB chunks; read as it is written, as a search's frontier is, through some 200 of them.
+    const q = new VarintQueue(1 << 18);
+    const vector = (k: number): Int32Array => Int32Array.from({ length: 40 + (k % 60) }, (_, i) => (k % 3 === 0 ? ((k + i) & 0x7f) - 64 : k * 1000 + i));
+    const out = { buf: new Int32Array(1), len: 0 };
+    let next = 0;
+    let expected = 0;
+    for (; next < 300; next++) q.push(vector(next), vector(next).length);
+    for (let round = 0; round < 60_000; round++) {
+      q.shift(out);
+      expect(Array.from(out.buf.subarray(0, out.len))).toEqual(Array.from(vector(expected++)));
+      q.push(vector(next), vector(next).length);
+      next++;
+    }
+    expect(q.peakSpilledBytes).toBe(0);
+    expect(q.count).toBe(300);
+  });
+
   it('stores a vector of signed bytes in a byte a value', () => {
     const q = new VarintQueue();
     q.push(Int32Array.from([0, 127, -1, -128]), 4);

@@ -82,10 +82,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const heapLimit = getHeapStatistics().heap_size_limit * 0.9;
   const progressEvery = options.progressIntervalMs ?? 1000;
 
-  // Liveness needs the graph, so the ids of states seen again; symmetry reduction permutes the
-  // instances that fairness names, so it is not checked there.
-  const livenessWanted = compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options);
-  const graph = livenessWanted ? new StateGraph(compiled.liveness) : null;
+  const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
   if (graph && snap?.graph) graph.restore(snap.graph);
   const capacity = options.initialCapacity ?? 1 << 10;
   const seen = graph
@@ -331,6 +328,15 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   }
   if (reducing(compiled, options)) stats = { ...stats, reduction: [stats.reduction, reductionNote(compiled)].filter((r) => r !== undefined).join('; ') };
   return searchResult(compiled, record, stats, violations);
+}
+
+/**
+ * Whether the search keeps the state graph, to check the model's liveness properties on it. Liveness
+ * needs the graph, so the ids of states seen again; symmetry reduction permutes the instances that
+ * fairness names, so it is not checked there.
+ */
+export function keepsGraph<S, C>(compiled: Compiled<S, C>, options: ExploreOptions): boolean {
+  return compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options);
 }
 
 export function livenessSkipped(options: ExploreOptions, symmetric: boolean, reduced = false): string {

@@ -16,6 +16,16 @@ export interface GraphSnapshot {
   readonly current: number;
 }
 
+/** Which properties' `from` (bit 2k) and `to` (bit 2k + 1) hold in `s`. */
+export function markBits<S>(properties: readonly CompiledLiveness<S>[], s: S): number {
+  let bits = 0;
+  properties.forEach((p, k) => {
+    if (p.from === undefined || p.from(s)) bits |= 1 << (2 * k);
+    if (p.to(s)) bits |= 2 << (2 * k);
+  });
+  return bits >>> 0;
+}
+
 export class StateGraph<S> {
   private rowStart = new U32Vec();
   private targets = new U32Vec();
@@ -39,11 +49,11 @@ export class StateGraph<S> {
 
   /** Called once per stored state, in id order. */
   mark(s: S): void {
-    let bits = 0;
-    this.properties.forEach((p, k) => {
-      if (p.from === undefined || p.from(s)) bits |= 1 << (2 * k);
-      if (p.to(s)) bits |= 2 << (2 * k);
-    });
+    this.marks.push(markBits(this.properties, s));
+  }
+
+  /** `mark` with the bits `markBits` gave for the state (computed on another thread). */
+  markWith(bits: number): void {
     this.marks.push(bits >>> 0);
   }
 

@@ -10,22 +10,25 @@
 // finds) and the verdicts are the same with any number of threads and any budget.
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
-import { expansionPasses, hidesCycles, livenessSkipped, overMemory, reducing, reductionNote } from '../bfs.ts';
+import { expansionPasses, hidesCycles, keepsGraph, livenessSkipped, overMemory, reducing, reductionNote } from '../bfs.ts';
 import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
 import { wholeEncoder } from '../copy-on-touch.ts';
 import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
+import { OUTSIDE, StateGraph } from '../liveness/graph.ts';
+import { livenessViolations } from '../liveness/violations.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
 import { foundViolations, searchResult, searchStats } from '../search-result.ts';
 import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
 import { NO_PARENT } from '../trace/rebuild.ts';
 import { replayEvents, type Judged } from './events.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
-import { CONTROL_WORDS, EXPANDED, HALT, HALT_FULL, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
+import { ByteReader } from './bytes.ts';
+import { CONTROL_WORDS, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_FULL, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
 import { WorkerPool } from './pool.ts';
-import { collectWinners } from './resolve.ts';
+import { collectWinners, type Winners } from './resolve.ts';
 import { addFired } from './fired.ts';
 import type { WorkerSource } from './source.ts';
 import { INITIAL_OWNER, SharedTable } from './table.ts';
@@ -58,11 +61,8 @@ const ROUND_SHARE = 8;
 const MAX_LOAD = 0.9;
 
 /** Why a search cannot run on several threads yet, or null when it can. */
-export function parallelUnsupported(compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
+export function parallelUnsupported(_compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
   if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
-  if (compiled.liveness.length > 0 && (options.liveness ?? true) && !compiled.canonicalize && !hidesCycles(compiled, options)) {
-    return 'liveness needs the whole state graph, which the one-thread search keeps (--no-liveness to check safety on more)';
-  }
   return null;
 }
 
@@ -92,6 +92,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let nextMemoryCheck = started;
 
   let table = SharedTable.create(options.initialCapacity ?? 1 << 10);
+  // Liveness: the graph is built at each level's end, in the one-thread search's order (addLevel).
+  const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
   const parents = new U32Vec();
   const moves = new PackedVec();
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
@@ -148,6 +150,10 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     encodeState(compiled, writer, canonicalize ? canonicalize(s) : s, where, encodeWhole);
     if (!table.insert(lastFingerprint.hi, lastFingerprint.lo, INITIAL_OWNER)) return;
     const id = parents.length;
+    if (graph) {
+      table.setId(table.slot, id);
+      graph.mark(s);
+    }
     parents.push(NO_PARENT);
     moves.push(i);
     frontier.push(writer.buf, writer.len);
@@ -159,6 +165,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     }
   });
 
+  const initialStored = parents.length;
   const expander = new Expander(compiled as Compiled<unknown, unknown>, settings);
   let pool: WorkerPool | null = null;
   let threadsUsed = 1;
@@ -214,6 +221,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           maxNew: maxStates - parents.length,
           deadline,
           maxLoad: MAX_LOAD,
+          graph: graph !== null,
         };
         const theirs = sharing ? pool!.run(spec) : Promise.resolve([]);
         const c = control;
@@ -252,7 +260,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
 
       const wanted = new Set<number>();
       for (const r of reports) for (const e of r.events) if (e.slot >= 0) wanted.add(e.slot);
-      const winners = collectWinners(reports, table, { firstId: first, count, chunkSize, chunks }, wanted);
+      const winners = collectWinners(reports, table, { firstId: first, count, chunkSize, chunks, graph: graph !== null }, wanted);
       const outcome = replayEvents(compiled, judged, reports, winners, {
         // At the bound, an earlier round's unseen successor is the first (bfs.ts).
         unseenEarlier: atBound && judged.incomplete === 'max-depth',
@@ -273,6 +281,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         moves.push(winners.move[w]!);
       }
       if (outcome.committed > 0) deepest = depth + 1;
+      const idBase = parents.length - outcome.committed;
       frontier.pushEncoded(winners.bytes.buf, 0, outcome.committed > 0 ? winners.ends[outcome.committed - 1]! : 0, outcome.committed);
       frontierPeak = Math.max(frontierPeak, frontier.count + count);
       const halt = Atomics.load(control, HALT);
@@ -281,6 +290,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         judged.stop = true;
       }
       if (winners.chunksDone < chunks && !judged.stop) throw new Error('parallel search: a level was cut short without a reason');
+      // A search that stops has an incomplete graph, which is not checked.
+      if (graph && !judged.stop) addLevel(graph, table, reports, winners, idBase, { firstId: first, count, chunkSize });
       first += count;
       levelLeft -= count;
       if (levelLeft === 0) {
@@ -309,7 +320,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     deepest,
     frontierPeak,
     seconds: (performance.now() - started) / 1000,
-    bytes: table.capacity * 12 + (4 + moves.bytesPerEntry) * parents.length + frontier.peakMemoryBytes + roundPeakBytes,
+    bytes: table.capacity * 12 + (4 + moves.bytesPerEntry) * parents.length + frontier.peakMemoryBytes + roundPeakBytes + (graph?.bytes ?? 0),
     incomplete: judged.incomplete,
     complete,
   };
@@ -318,7 +329,50 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     workers: threadsUsed,
     ...(frontier.peakSpilledBytes > 0 ? { frontierSpilledBytes: frontier.peakSpilledBytes } : {}),
   };
-  if (compiled.liveness.length > 0) stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
+  const violations = foundViolations(compiled, record);
+  if (graph && complete) {
+    const t0 = performance.now();
+    graph.finish();
+    violations.push(...livenessViolations(compiled, graph, { parents, moves, actionBits }, initialStored));
+    stats = { ...stats, liveness: { checked: true, edges: graph.edges, seconds: (performance.now() - t0) / 1000 } };
+  } else if (compiled.liveness.length > 0) {
+    stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
+  }
   if (reducing(compiled, options)) stats = { ...stats, reduction: [stats.reduction, reductionNote(compiled)].filter((r) => r !== undefined).join('; ') };
-  return searchResult(compiled, record, stats, foundViolations(compiled, record));
+  return searchResult(compiled, record, stats, violations);
+}
+
+/**
+ * Adds a whole round to the graph as the one-thread search builds it: the new states' marks in id
+ * order (each slot then holds its state's id), then each expanded state's row, in id order, each
+ * edge naming its target by the id in the target's slot.
+ */
+function addLevel<S>(
+  graph: StateGraph<S>,
+  table: SharedTable,
+  reports: readonly LevelReport[],
+  winners: Winners,
+  idBase: number,
+  level: { readonly firstId: number; readonly count: number; readonly chunkSize: number },
+): void {
+  for (let w = 0; w < winners.count; w++) {
+    table.setId(winners.slot[w]!, idBase + w);
+    graph.markWith(winners.marks[w]!);
+  }
+  const edgesOf: Uint8Array[] = [];
+  for (const r of reports) r.chunks.forEach((c, i) => (edgesOf[c] = r.edges[i]!));
+  for (let c = 0; c < winners.chunksDone; c++) {
+    const reader = new ByteReader(edgesOf[c]!);
+    const first = c * level.chunkSize;
+    const n = Math.min(level.chunkSize, level.count - first);
+    for (let k = 0; k < n; k++) {
+      graph.begin(level.firstId + first + k);
+      for (let code = reader.uint(); code !== EDGE_END; code = reader.uint()) {
+        const move = reader.uint();
+        const target = code === EDGE_OUTSIDE ? OUTSIDE : table.idAt(code - EDGE_SLOT);
+        if (target < 0) throw new Error('parallel search: a step to a state with no id');
+        graph.edge(target, move);
+      }
+    }
+  }
 }

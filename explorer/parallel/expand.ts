@@ -4,12 +4,13 @@
 // with their ordinal, slot, move and encoding. It judges the states it inserted; the coordinator
 // decides, in the one-thread order, which of the judgements count (coordinator.ts).
 import { IntReader, IntWriter } from '../codec.ts';
-import type { Action, Compiled } from '../compile.ts';
+import { enabledMoves, type Action, type Compiled } from '../compile.ts';
 import { errorMessage, ModelError } from '../errors.ts';
 import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, fingerprintSuccessor, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
-import { AFTER_ALL, EXPANDED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
+import { markBits } from '../liveness/graph.ts';
+import { AFTER_ALL, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
 import { SharedTable } from './table.ts';
 
 export interface ExpandSettings extends ExpansionPlan {
@@ -36,6 +37,8 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
   /** Each chunk's claims and states are written here, then copied out at their size. */
   private readonly out = new ByteWriter(1 << 16);
   private readonly states = new ByteWriter(1 << 16);
+  /** Keeping the graph: each chunk's edges (LevelReport.edges). */
+  private readonly edges = new ByteWriter(1 << 16);
 
   // The chunk being expanded, and the state of it being expanded (SuccessorSink, Verdicts).
   building = true;
@@ -70,6 +73,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     const chunks: number[] = [];
     const results: Uint8Array[] = [];
     const stateBuffers: Uint8Array[] = [];
+    const edgeBuffers: Uint8Array[] = [];
     let claims = 0;
     const fired: Float64Array[] = [];
     this.level = level;
@@ -90,6 +94,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       }
       this.out.len = 0;
       this.states.len = 0;
+      this.edges.len = 0;
       const first = c * level.chunkSize;
       const n = Math.min(level.chunkSize, level.count - first);
       this.fired = new Float64Array(this.compiled.actions.length);
@@ -108,6 +113,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       chunks.push(c);
       results.push(this.out.take());
       stateBuffers.push(this.states.take());
+      if (level.graph) edgeBuffers.push(this.edges.take());
       claims += this.claims;
       fired.push(this.fired);
       Atomics.add(control, EXPANDED, n);
@@ -116,7 +122,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       if (level.firstId + level.count + total > limitLoad) Atomics.store(control, HALT, HALT_FULL);
       between?.();
     }
-    return { chunks, results, states: stateBuffers, claims, events: this.events, fired, lowered: this.lowered };
+    return { chunks, results, states: stateBuffers, edges: edgeBuffers, claims, events: this.events, fired, lowered: this.lowered };
   }
 
   private expandChunk(reader: ByteReader, first: number, n: number): void {
@@ -142,6 +148,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       }
       this.out.uint(0);
       this.out.uint(expansion.ord);
+      if (level.graph) this.endEdges(s, anyEnabled);
       if (!anyEnabled && settings.checkDeadlock && !level.deadlockFound && !(compiled.isFinal?.(s) ?? false)) {
         const detail = compiled.model.explainDeadlock?.(s);
         this.events.push({ kind: 'deadlock', parent, ord: AFTER_ALL, index: 0, move: -1, slot: -1, ...(detail === undefined ? {} : { detail }) });
@@ -170,6 +177,23 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     if (!level.atBound) lowerLimit(this.control, this.chunk + 1);
     this.out.uint(0);
     this.out.uint(expansion.ord);
+    if (level.graph) this.edges.uint(EDGE_END);
+  }
+
+  /**
+   * Ends the state's edges: after its successors' (written as they come), the steps the reduction
+   * left out, as edges out of the graph (bfs.ts markSkipped).
+   */
+  private endEdges(s: S, anyEnabled: boolean): void {
+    const { expansion, settings, compiled, edges } = this;
+    const passes = settings.passes;
+    if (anyEnabled && expansion.pass < passes.length - 1) {
+      for (const m of enabledMoves(compiled, s, passes.slice(expansion.pass + 1).flat())) {
+        edges.uint(EDGE_OUTSIDE);
+        edges.uint((m.choiceIndex * (1 << expansion.actionBits) + m.action.index) >>> 0);
+      }
+    }
+    edges.uint(EDGE_END);
   }
 
   // At the bound an action property past the first unseen successor is not the one-thread
@@ -209,6 +233,10 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     this.fired[action.index]!++;
     if (constraint && !constraint(next)) {
       judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot: -1 }, expansion.succ.touched(draft));
+      if (level.graph) {
+        this.edges.uint(EDGE_OUTSIDE);
+        this.edges.uint(move);
+      }
       return;
     }
     const encoded = fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
@@ -220,6 +248,10 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       throw new TableFull();
     }
     const slot = table.slot;
+    if (level.graph) {
+      this.edges.uint(slot + EDGE_SLOT);
+      this.edges.uint(move);
+    }
     if (added) {
       this.inserted++;
       judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot }, expansion.succ.touched(draft));
@@ -235,6 +267,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     this.out.uint(slot);
     this.out.uint(move);
     this.out.uint(this.states.len - at);
+    if (level.graph) this.out.uint(markBits(compiled.liveness, next));
     this.claims++;
   }
 }

@@ -42,6 +42,11 @@ export interface LevelSpec {
   readonly deadline: number;
   /** Table load above which the level halts to be redone with a larger table. */
   readonly maxLoad: number;
+  /**
+   * The search keeps the state graph (liveness): each claim also carries the state's liveness marks,
+   * and each chunk's edges are reported.
+   */
+  readonly graph: boolean;
 }
 
 export type EventKind = 'action' | 'invariant' | 'witness' | 'deadlock' | 'unseen' | 'error';
@@ -63,6 +68,11 @@ export interface LevelEvent {
   readonly error?: { readonly message: string; readonly model: boolean; readonly trace: boolean };
 }
 
+/** Codes of a chunk's edge list (LevelReport.edges). */
+export const EDGE_END = 0;
+export const EDGE_OUTSIDE = 1;
+export const EDGE_SLOT = 2;
+
 /** Ordinal of a parent's deadlock: after all its successors. */
 export const AFTER_ALL = 0x7fffffff;
 
@@ -71,9 +81,15 @@ export interface LevelReport {
   readonly chunks: readonly number[];
   /**
    * Each chunk's claims: per parent, for each successor claimed, its ordinal + 1, slot, move and the
-   * size of its encoding; then 0 and the number of successors generated (expand.ts).
+   * size of its encoding (and, keeping the graph, its liveness marks); then 0 and the number of
+   * successors generated (expand.ts).
    */
   readonly results: readonly Uint8Array[];
+  /**
+   * Keeping the graph, each chunk's edges: per parent, for each step taken, EDGE_OUTSIDE or its
+   * state's slot + EDGE_SLOT, then its move; then EDGE_END. Empty otherwise.
+   */
+  readonly edges: readonly Uint8Array[];
   /** Each chunk's claimed states' encodings, one after the other, in the order of the claims. */
   readonly states: readonly Uint8Array[];
   /** Claims in all chunks. */

@@ -12,6 +12,9 @@ export interface Winners {
   readonly parent: Float64Array;
   readonly ord: Uint32Array;
   readonly move: Uint32Array;
+  /** Each winner's table slot, and (keeping the graph) its liveness marks. */
+  readonly slot: Uint32Array;
+  readonly marks: Uint32Array;
   /** The winners' encodings, one after the other (the next level's frontier), and where each ends. */
   readonly bytes: ByteWriter;
   readonly ends: Float64Array;
@@ -26,7 +29,7 @@ export interface Winners {
 export function collectWinners(
   reports: readonly LevelReport[],
   table: SharedTable,
-  level: { readonly firstId: number; readonly count: number; readonly chunkSize: number; readonly chunks: number },
+  level: { readonly firstId: number; readonly count: number; readonly chunkSize: number; readonly chunks: number; readonly graph: boolean },
   slotsWanted: ReadonlySet<number>,
 ): Winners {
   const claimsOf = new Array<Uint8Array | undefined>(level.chunks);
@@ -48,6 +51,8 @@ export function collectWinners(
   const parent = new Float64Array(claims);
   const ord = new Uint32Array(claims);
   const move = new Uint32Array(claims);
+  const slots = new Uint32Array(claims);
+  const marks = new Uint32Array(level.graph ? claims : 0);
   const ends = new Float64Array(claims);
   const bytes = new ByteWriter(Math.max(1 << 12, stateBytes));
   const generated = new Uint32Array(level.count);
@@ -74,6 +79,7 @@ export function collectWinners(
         const slot = reader.uint();
         const m = reader.uint();
         const size = reader.uint();
+        const bits = level.graph ? reader.uint() : 0;
         at += size;
         if (contested.size > 0 && contested.has(slot) && table.owner(slot) !== p + 2) {
           bytes.bytes(states, runFrom, at - size);
@@ -84,11 +90,13 @@ export function collectWinners(
         parent[w] = p;
         ord[w] = v - 1;
         move[w] = m;
+        slots[w] = slot;
+        if (level.graph) marks[w] = bits;
         ends[w] = bytes.len + (at - runFrom);
         w++;
       }
     }
     bytes.bytes(states, runFrom, at);
   }
-  return { count: w, parent, ord, move, bytes, ends, generated, chunksDone, ofSlot };
+  return { count: w, parent, ord, move, slot: slots, marks, bytes, ends, generated, chunksDone, ofSlot };
 }

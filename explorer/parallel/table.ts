@@ -9,6 +9,10 @@
 // parent plus 2 (1 for an initial state), and a thread that reaches a state already inserted in the
 // current level from a parent of lower id lowers it. When the level is over, the owner of each new
 // state is the parent the breadth-first order meets first.
+//
+// A search that keeps the state graph then replaces the owner by the state's own id, stored as
+// -(id + 1): negative, so never lowered again (an owner is positive), and read back to name the
+// state a step leads to (coordinator.ts).
 
 const WORDS = 3;
 
@@ -90,13 +94,25 @@ export class SharedTable {
   /** Makes `owner` the slot's owner if it is lower than the present one; returns whether it did. */
   lower(slot: number, owner: number): boolean {
     const at = slot * WORDS + 2;
-    let cur = Atomics.load(this.words, at) >>> 0;
+    let cur = Atomics.load(this.words, at);
+    // A state's id (setId) is final.
     while (owner < cur) {
-      const was = Atomics.compareExchange(this.words, at, cur | 0, owner | 0) >>> 0;
+      const was = Atomics.compareExchange(this.words, at, cur, owner | 0);
       if (was === cur) return true;
       cur = was;
     }
     return false;
+  }
+
+  /** Replaces the slot's owner by the id of its state. Only between levels. */
+  setId(slot: number, id: number): void {
+    this.words[slot * WORDS + 2] = -(id + 1);
+  }
+
+  /** The id setId gave the slot's state, or -1. */
+  idAt(slot: number): number {
+    const w = this.words[slot * WORDS + 2] as number;
+    return w < 0 ? -w - 1 : -1;
   }
 
   /**
@@ -111,7 +127,8 @@ export class SharedTable {
     const mask = next.mask;
     for (let j = 0; j < src.length; j += WORDS) {
       const lo = src[j + 1] as number;
-      if (lo === 0 || (src[j + 2] as number) >>> 0 >= dropFrom) continue;
+      // An id (negative) is of an earlier level: kept.
+      if (lo === 0 || (src[j + 2] as number) >= dropFrom) continue;
       const hi = src[j] as number;
       let i = hi & mask;
       while (dst[i * WORDS + 1] !== 0) i = (i + 1) & mask;

@@ -29,7 +29,7 @@ function run(level: LevelSpec): void {
   try {
     if (expander === null) throw new Error('no model loaded');
     const report = expander.run(level);
-    port.postMessage({ type: 'report', report }, [...report.results, ...report.states, ...report.fired].map((r) => r.buffer as ArrayBuffer));
+    port.postMessage({ type: 'report', report }, [...report.results, ...report.states, ...report.edges, ...report.fired].map((r) => r.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
   }

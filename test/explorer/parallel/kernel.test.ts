@@ -8,8 +8,14 @@ import { workspace } from '../../helpers/cli.ts';
 import { summary } from './summary.ts';
 import alloc from '../../../spec/configs/sva-alloc.json' with { type: 'json' };
 
-async function compare(config: string, options: ExploreOptions & { knownFindings?: boolean }, workers = 2): Promise<ReturnType<typeof explore>> {
-  const target = await resolveTarget(workspace(), { config });
+interface CompareOptions extends ExploreOptions {
+  readonly knownFindings?: boolean;
+  readonly variant?: string;
+  readonly params?: Record<string, unknown>;
+}
+
+async function compare(config: string, options: CompareOptions, workers = 2): Promise<ReturnType<typeof explore>> {
+  const target = await resolveTarget(workspace(), { config, ...(options.variant ? { variant: options.variant } : {}), ...(options.params ? { param: options.params } : {}) });
   const source = { modelFile: target.modelFile, variantFile: target.variantFile, params: target.params };
   const known = options.knownFindings ? { known: (target.config?.expect?.findings ?? []).map((f) => f.property) } : {};
   const opts: ExploreOptions = { liveness: false, ...known, ...options };
@@ -40,6 +46,12 @@ describe('parallel search on the kernel configs', () => {
       ['msi-geometry-never-torn', 4],
       ['no-dma-through-stale-tlb', 14],
     ]);
+  });
+
+  it('liveness on the whole state graph: the same lasso of flush-returns under priq-drained-no-wake-up', async () => {
+    const r = await compare('iopf-small', { liveness: true, continueAfterViolation: true, variant: 'priq-drained-no-wake-up', params: { groups: 1, requests: 1, nextProcess: false } });
+    expect(r.stats.liveness).toMatchObject({ checked: true, edges: 3_927 });
+    expect(r.kind === 'violation' && r.violations.find((v) => v.property === 'flush-returns')?.length).toBe(10);
   });
 
   it('iopf-small stops at its first violation, the same shortest trace', async () => {

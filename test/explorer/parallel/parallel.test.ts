@@ -99,6 +99,20 @@ describe('parallel search: the same result as one thread', () => {
     expect(r.kind === 'violation' && r.violations[0]!.length).toBe(6);
   });
 
+  it('liveness: the same state graph, checked, and the same lassos', async () => {
+    const live = await compare({ model: peterson, file: MODELS.peterson, params: { N: 3 } }, { liveness: true }, [2, 3]);
+    expect(live.stats.liveness).toMatchObject({ checked: true, edges: expect.any(Number) as number });
+    const broken = await compare({ model: peterson, file: MODELS.peterson, params: { N: 3 }, variant: petersonNoVictim as AnyVariant }, { liveness: true, continueAfterViolation: true }, [2]);
+    expect(broken.stats.liveness?.checked).toBe(true);
+    // Stopped by a safety violation, the graph is not complete, nor checked, on any number of threads.
+    const stopped = await compare({ model: peterson, file: MODELS.peterson, params: { N: 3 }, variant: petersonNoVictim as AnyVariant }, { liveness: true }, [2]);
+    expect(stopped.stats.liveness?.checked).toBe(false);
+    // A level that overflows the table is expanded again: the ids kept in it stay.
+    const { compiled, source } = setup({ model: peterson, file: MODELS.peterson, params: { N: 3 } });
+    const again = await exploreParallel(compiled, { initialCapacity: 16 }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true, growAhead: false });
+    expect(summary(again)).toEqual(summary(explore(compiled, {})));
+  });
+
   it('bounds: max-depth, max-states', async () => {
     const depth = await compare({ model: peterson, file: MODELS.peterson, params: { N: 4 } }, { maxDepth: 12 });
     expect(depth.kind === 'incomplete' && depth.reason).toBe('max-depth');

@@ -1,5 +1,6 @@
 // What two searches must agree on: everything a search reports that depends neither on timing nor on
-// how the frontier was held (the frontier's peak, bytes per state).
+// how the frontier was held (the frontier's peak, bytes per state), the liveness check's graph and
+// verdicts included.
 import type { ExploreResult } from '../../../explorer/result.ts';
 
 export function summary(r: ExploreResult): unknown {
@@ -13,6 +14,7 @@ export function summary(r: ExploreResult): unknown {
     levels: s.levels,
     steps: s.stepCounts,
     witnesses: r.witnesses,
+    liveness: s.liveness && (s.liveness.checked ? { checked: true, edges: s.liveness.edges } : s.liveness),
     violations: (r.kind === 'violation' ? r.violations : []).map((v) => ({
       property: v.property,
       kind: v.kind,

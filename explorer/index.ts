@@ -10,7 +10,7 @@ export type { Variant, VariantExpectation } from './variant.ts';
 export { vocabulary } from './vocabulary.ts';
 export { compile } from './compile.ts';
 export { explore, type ExploreOptions } from './bfs.ts';
-export { exploreParallel, parallelUnsupported, type ParallelSettings } from './parallel/coordinator.ts';
+export { exploreParallel, type ParallelSettings } from './parallel/coordinator.ts';
 export type { WorkerSource } from './parallel/source.ts';
 export { simulate, type SimulateOptions, type SimulateResult } from './simulate.ts';
 export type { ExploreResult, Violation, Stats, TraceState, TraceMove } from './result.ts';

@@ -1,7 +1,7 @@
 // `sva-check explore`: exhaustive search of one model, config and variant.
 import { availableParallelism, freemem, totalmem } from 'node:os';
 import { explore, type ExploreOptions } from '../bfs.ts';
-import { exploreParallel, parallelUnsupported } from '../parallel/coordinator.ts';
+import { exploreParallel } from '../parallel/coordinator.ts';
 import { checkpointPlan, type CheckpointCliOptions } from './checkpoint-plan.ts';
 import { exploreOnThread } from '../thread/search-thread.ts';
 import { pickReporter } from '../reporter.ts';
@@ -54,39 +54,29 @@ export function exploreTarget(ctx: CliContext, target: Target, cliOptions: Bound
   return result;
 }
 
-/** How many threads a search runs on, and why fewer than asked for. */
-export interface WorkersPlan {
-  readonly workers: number;
-  readonly note: string | null;
-}
-
-export function workersPlan(target: Target, options: ExploreOptions, asked: number | undefined): WorkersPlan {
-  const wanted = asked ?? availableParallelism();
-  if (wanted <= 1) return { workers: 1, note: null };
-  const why = parallelUnsupported(target.compiled, options);
-  return why === null ? { workers: wanted, note: null } : { workers: 1, note: `one worker: ${why}` };
-}
-
-/** `exploreTarget` on `plan.workers` threads (explorer/parallel/), the same result as on one. */
+/**
+ * `exploreTarget` on `asked` threads (default: the cores; explorer/parallel/), the same result as on
+ * one. A checkpointed search runs on a thread of its own, so that Ctrl-C reaches it and it writes
+ * its checkpoint (thread/search-thread.ts), with its worker threads beside it.
+ */
 export async function exploreTargetOn(
   ctx: CliContext,
   target: Target,
   cliOptions: BoundOptions & { json?: boolean; quiet?: boolean },
   extra: Partial<ExploreOptions>,
   asked: number | undefined,
-): Promise<{ result: ExploreResult; plan: WorkersPlan }> {
+): Promise<ExploreResult> {
   const { options, reporter } = searchSetup(ctx, target, cliOptions, extra);
-  const plan = workersPlan(target, options, asked);
+  const workers = asked ?? availableParallelism();
   const source = { modelFile: target.modelFile, variantFile: target.variantFile, params: target.params };
   const onInterrupt = (): void => ctx.io.err('interrupted: the search stops at its next check and writes its checkpoint (Ctrl-C again quits without it)');
-  const result =
-    plan.workers > 1
-      ? await exploreParallel(target.compiled, options, { workers: plan.workers, source })
-      : options.checkpoint
-        ? await exploreOnThread(source, options, { onInterrupt })
-        : explore(target.compiled, options);
+  const result = options.checkpoint
+    ? await exploreOnThread(source, options, { onInterrupt }, workers)
+    : workers > 1
+      ? await exploreParallel(target.compiled, options, { workers, source })
+      : explore(target.compiled, options);
   reporter.done();
-  return { result, plan };
+  return result;
 }
 
 function searchSetup(ctx: CliContext, target: Target, cliOptions: BoundOptions & { json?: boolean; quiet?: boolean }, extra: Partial<ExploreOptions>) {
@@ -146,7 +136,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
   const plan = await checkpointPlan(ctx, options);
   const target = plan.target;
   options = plan.options;
-  const { result, plan: workers } = await exploreTargetOn(ctx, target, options, plan.explore, options.workers);
+  const result = await exploreTargetOn(ctx, target, options, plan.explore, options.workers);
   const resumeHint = plan.finish(result);
   const violations = result.kind === 'violation' ? result.violations : [];
   const files = options.save === false ? violations.map(() => null) : saveViolations(ctx.ws, target, violations, options.out);
@@ -154,7 +144,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     for (const v of violations) if (v.trace.length > 0) ctx.io.out(renderViolation(ctx, target, v, options.render));
     ctx.io.err(verdictLine(result, knownFindings(target).map((f) => f.property), recordedMisses(target)));
   } else if (options.json) {
-    ctx.io.out(JSON.stringify({ ...resultJson(target, result, files), ...(workers.note === null ? {} : { workersNote: workers.note }) }));
+    ctx.io.out(JSON.stringify(resultJson(target, result, files)));
   } else {
     ctx.io.out(`sva-check explore: ${describeTarget(target)}`);
     const findings = knownFindings(target);
@@ -171,7 +161,6 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
     ctx.io.out(verdictLine(result, findings.map((f) => f.property), recordedMisses(target)));
     const cut = result.kind === 'incomplete' || (result.kind === 'violation' && result.incomplete !== undefined);
     for (const line of [...formatStats(result.stats, cut), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
-    if (workers.note !== null) ctx.io.out(workers.note);
   }
   if (resumeHint !== null) ctx.io.err(resumeHint);
   return newViolations(target, result).length > 0 ? 1 : 0;

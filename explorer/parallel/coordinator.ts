@@ -11,7 +11,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
 import { expansionPasses, hidesCycles, keepsGraph, livenessSkipped, overMemory, reducing, reductionNote } from '../bfs.ts';
-import { layoutSignature, type FoundRecord } from '../checkpoint.ts';
+import { layoutSignature, writeCheckpoint, type FoundRecord, type SearchSnapshot } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
 import { wholeEncoder } from '../copy-on-touch.ts';
@@ -26,9 +26,10 @@ import { NO_PARENT } from '../trace/rebuild.ts';
 import { replayEvents, type Judged } from './events.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
 import { ByteReader } from './bytes.ts';
-import { CONTROL_WORDS, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_FULL, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
+import { CONTROL_WORDS, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_CHECKPOINT, HALT_FULL, HALT_INTERRUPT, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
 import { WorkerPool } from './pool.ts';
 import { collectWinners, type Winners } from './resolve.ts';
+import { frontierSnapshot, remainderOf, type Remainder } from './resume.ts';
 import { addFired } from './fired.ts';
 import type { WorkerSource } from './source.ts';
 import { INITIAL_OWNER, SharedTable } from './table.ts';
@@ -60,16 +61,10 @@ const ROUND_SHARE = 8;
 /** A level halts, to be expanded again with a table twice as large, above this load. */
 const MAX_LOAD = 0.9;
 
-/** Why a search cannot run on several threads yet, or null when it can. */
-export function parallelUnsupported(_compiled: Compiled<unknown, unknown>, options: ExploreOptions): string | null {
-  if (options.checkpoint !== undefined || options.resume !== undefined) return 'checkpoints are written and resumed by the one-thread search';
-  return null;
-}
-
 export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options: ExploreOptions, par: ParallelSettings): Promise<ExploreResult<S>> {
-  const unsupported = parallelUnsupported(compiled as Compiled<unknown, unknown>, options);
-  if (unsupported !== null) throw new Error(`parallel search: ${unsupported}`);
-  const started = performance.now();
+  const snap = options.resume;
+  // Seconds run before the checkpoint count in the report.
+  const started = performance.now() - (snap?.counters.elapsedSeconds ?? 0) * 1000;
   const { codec, actions, invariants, witnesses, model, constraint, canonicalize } = compiled;
   const keepGoing = options.continueAfterViolation ?? false;
   const known = new Set(options.known ?? []);
@@ -90,26 +85,32 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   const progressEvery = options.progressIntervalMs ?? 1000;
   let nextProgress = started + progressEvery;
   let nextMemoryCheck = started;
+  let nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
+  let lastCheckpoint: string | undefined;
 
-  let table = SharedTable.create(options.initialCapacity ?? 1 << 10);
   // Liveness: the graph is built at each level's end, in the one-thread search's order (addLevel).
   const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
-  const parents = new U32Vec();
-  const moves = new PackedVec();
+  if (graph && snap?.graph) graph.restore(snap.graph);
+  let table = snap ? SharedTable.fromSnapshot(snap.seen, graph !== null) : SharedTable.create(options.initialCapacity ?? 1 << 10);
+  const parents = snap ? U32Vec.from(snap.parents) : new U32Vec();
+  const moves = snap ? PackedVec.from(snap.moves) : new PackedVec();
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
-  const fired = new Float64Array(actions.length);
+  const fired = snap ? Float64Array.from(snap.fired) : new Float64Array(actions.length);
   const judged: Judged = {
-    violated: new Array<boolean>(invariants.length).fill(false),
-    stepViolated: new Array<boolean>(compiled.actionProperties.length).fill(false),
-    reached: new Array<boolean>(witnesses.length).fill(false),
-    deadlockFound: false,
-    found: [] as FoundRecord[],
+    violated: snap ? [...snap.violated] : new Array<boolean>(invariants.length).fill(false),
+    stepViolated: snap ? [...snap.stepViolated] : new Array<boolean>(compiled.actionProperties.length).fill(false),
+    reached: snap ? [...snap.reached] : new Array<boolean>(witnesses.length).fill(false),
+    deadlockFound: snap?.counters.deadlockFound ?? false,
+    found: snap ? [...snap.found] : ([] as FoundRecord[]),
     stop: false,
     incomplete: undefined as IncompleteReason | undefined,
   };
-  let generated = 0;
-  let depth = 0;
-  let deepest = 0;
+  let generated = snap?.counters.generated ?? 0;
+  // The one-thread search moves to the next level when it takes its first state: a checkpoint
+  // written at a level's end holds the level just done.
+  const atLevelEnd = snap !== undefined && snap.counters.expanded === snap.counters.levelEnd;
+  let depth = (snap?.counters.depth ?? 0) + (atLevelEnd ? 1 : 0);
+  let deepest = snap?.counters.deepest ?? 0;
   let frontierPeak = 0;
   let roundPeakBytes = 0;
   // New states per expanded state in the last level (the table is sized by it).
@@ -119,11 +120,13 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   // expanded, then the next level so far, held to the same memory budget. A level is handed out in
   // rounds of consecutive states that fit in a share of the budget (all of it when there is none).
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
-  const frontier = new VarintQueue(frontierBudget);
+  const frontier = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
   const roundBytes = Number.isFinite(frontierBudget) ? Math.max(1, frontierBudget / ROUND_SHARE) : Infinity;
   // States of the level being expanded not handed out yet, and the id of the next one.
-  let levelLeft = 0;
-  let first = 0;
+  let first = snap?.counters.expanded ?? 0;
+  let levelLeft = snap ? (atLevelEnd ? parents.length : snap.counters.levelEnd) - first : 0;
+  // The rest of a round cut for a checkpoint: the next round.
+  let rest: Remainder | null = null;
 
   // Initial states: as bfs.ts, on this thread.
   const writer = new IntWriter(256);
@@ -144,7 +147,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   };
   const judgeInitial = (s: S, at: At, where: string): void => judgeState(compiled, s, where, settings.checkSymmetry, verdicts, at);
   compiled.initStates.forEach((s, i) => {
-    if (judged.stop) return;
+    if (judged.stop || snap) return;
     const where = `initial state ${i}`;
     if (constraint && !constraint(s)) return judgeInitial(s, { id: 0, initIndex: i }, where);
     encodeState(compiled, writer, canonicalize ? canonicalize(s) : s, where, encodeWhole);
@@ -165,13 +168,48 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     }
   });
 
-  const initialStored = parents.length;
+  const initialStored = snap?.counters.initialStored ?? parents.length;
+  const snapshotNow = (): SearchSnapshot => ({
+    counters: {
+      generated,
+      depth,
+      deepest,
+      levelEnd: first + levelLeft,
+      expanded: first,
+      initialStored,
+      unreachedWitnesses: judged.reached.filter((r) => !r).length,
+      deadlockFound: judged.deadlockFound,
+      elapsedSeconds: (performance.now() - started) / 1000,
+    },
+    fired: Array.from(fired),
+    violated: judged.violated,
+    reached: judged.reached,
+    stepViolated: judged.stepViolated,
+    found: judged.found,
+    seen: table.snapshot(graph !== null, parents.length),
+    parents: parents.snapshot(),
+    moves: moves.snapshot(),
+    queue: frontierSnapshot(frontier, rest),
+    graph: graph?.snapshot() ?? null,
+  });
+  const saveCheckpoint = (): void => {
+    if (options.checkpoint) lastCheckpoint = writeCheckpoint(options.checkpoint.folder, options.checkpoint.identity, snapshotNow());
+    nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
+  };
   const expander = new Expander(compiled as Compiled<unknown, unknown>, settings);
   let pool: WorkerPool | null = null;
   let threadsUsed = 1;
   try {
-    while (!judged.stop && frontier.count > 0) {
-      const round = frontier.shiftEncoded(levelLeft, roundBytes, (size) => new Uint8Array(new SharedArrayBuffer(size)));
+    while (!judged.stop && (frontier.count > 0 || rest !== null)) {
+      // Between two rounds the search is whole: the frontier (and a cut round's rest) holds what is left.
+      if (options.interrupt?.requested) {
+        saveCheckpoint();
+        judged.incomplete = 'interrupted';
+        break;
+      }
+      if (performance.now() >= nextCheckpoint) saveCheckpoint();
+      const round = rest ?? frontier.shiftEncoded(levelLeft, roundBytes, (size) => new Uint8Array(new SharedArrayBuffer(size)));
+      rest = null;
       const count = round.ends.length;
       if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
         pool = WorkerPool.acquire(par.workers - 1, par.source, settings, { steps: compiled.stepKeys, layout: layoutSignature(codec as Codec<unknown>) });
@@ -242,6 +280,9 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
             nextMemoryCheck = now + 250;
             if (overMemory(maxMemory, heapLimit)) Atomics.store(c, HALT, HALT_MEMORY);
           }
+          // A checkpoint cuts the level after the chunks started, without halting it for good.
+          if (options.interrupt?.requested) Atomics.compareExchange(c, HALT, 0, HALT_INTERRUPT);
+          else if (now >= nextCheckpoint) Atomics.compareExchange(c, HALT, 0, HALT_CHECKPOINT);
         };
         let mine: LevelReport;
         try {
@@ -285,15 +326,18 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       frontier.pushEncoded(winners.bytes.buf, 0, outcome.committed > 0 ? winners.ends[outcome.committed - 1]! : 0, outcome.committed);
       frontierPeak = Math.max(frontierPeak, frontier.count + count);
       const halt = Atomics.load(control, HALT);
-      if (halt !== 0 && !judged.stop) {
+      const forCheckpoint = (halt === HALT_CHECKPOINT || halt === HALT_INTERRUPT) && !judged.stop;
+      if (halt !== 0 && !judged.stop && !forCheckpoint) {
         judged.incomplete = halt === HALT_SECONDS ? 'max-seconds' : 'memory';
         judged.stop = true;
       }
-      if (winners.chunksDone < chunks && !judged.stop) throw new Error('parallel search: a level was cut short without a reason');
+      if (winners.chunksDone < chunks && !judged.stop && !forCheckpoint) throw new Error('parallel search: a level was cut short without a reason');
       // A search that stops has an incomplete graph, which is not checked.
       if (graph && !judged.stop) addLevel(graph, table, reports, winners, idBase, { firstId: first, count, chunkSize });
-      first += count;
-      levelLeft -= count;
+      const done = forCheckpoint ? Math.min(count, winners.chunksDone * chunkSize) : count;
+      if (done < count) rest = remainderOf(round, done);
+      first += done;
+      levelLeft -= done;
       if (levelLeft === 0) {
         levelLeft = frontier.count;
         depth++;
@@ -327,6 +371,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let stats: Stats = {
     ...searchStats(compiled, record),
     workers: threadsUsed,
+    ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
     ...(frontier.peakSpilledBytes > 0 ? { frontierSpilledBytes: frontier.peakSpilledBytes } : {}),
   };
   const violations = foundViolations(compiled, record);

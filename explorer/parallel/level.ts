@@ -18,6 +18,10 @@ export const CONTROL_WORDS = 5;
 export const HALT_SECONDS = 1;
 export const HALT_FULL = 2;
 export const HALT_MEMORY = 3;
+/** Cut for a checkpoint: the level goes on in the next round (coordinator.ts, resume.ts). */
+export const HALT_CHECKPOINT = 4;
+/** Cut for a checkpoint on Ctrl-C, after which the search stops. */
+export const HALT_INTERRUPT = 5;
 
 export interface LevelSpec {
   readonly frontier: SharedArrayBuffer;

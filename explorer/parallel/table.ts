@@ -116,6 +116,36 @@ export class SharedTable {
   }
 
   /**
+   * The table as the one-thread search's set holds it, for a checkpoint (fpset.ts): each fingerprint
+   * at the same slot (the same hashing and probing), with its state's id beside it where `withIds`
+   * (FingerprintIndex, for a search that keeps the graph: every stored state has its id by then).
+   */
+  snapshot(withIds: boolean, size: number): { size: number; slots: Uint32Array } {
+    const width = withIds ? 3 : 2;
+    const slots = new Uint32Array(this.capacity * width);
+    const w = this.words;
+    for (let i = 0, j = 0; j < w.length; i += width, j += WORDS) {
+      if (w[j + 1] === 0) continue;
+      slots[i] = w[j]!;
+      slots[i + 1] = w[j + 1]!;
+      if (withIds) slots[i + 2] = this.idAt(j / WORDS);
+    }
+    return { size, slots };
+  }
+
+  /** The table a checkpoint's set (`snapshot`) holds: its states all of earlier levels. */
+  static fromSnapshot(s: { readonly slots: Uint32Array }, withIds: boolean): SharedTable {
+    const width = withIds ? 3 : 2;
+    const table = SharedTable.create(s.slots.length / width);
+    for (let i = 0; i < s.slots.length; i += width) {
+      if (s.slots[i + 1] === 0) continue;
+      table.insert(s.slots[i]!, s.slots[i + 1]!, INITIAL_OWNER);
+      if (withIds) table.setId(table.slot, s.slots[i + 2]!);
+    }
+    return table;
+  }
+
+  /**
    * A table of `capacity` slots holding these entries but those whose owner is at least `dropFrom`
    * (the states a level inserted, when that level is to be expanded again). Only while no other
    * thread touches either table.

@@ -1,7 +1,7 @@
-// A checkpointed one-thread search runs on a thread of its own, so that Ctrl-C reaches it: on the
-// main thread a signal handler would run only once the search is over. The first Ctrl-C asks the
-// search to stop at its next check (about every thousand states) and write its checkpoint; a second
-// one ends the process at once.
+// A checkpointed search runs on a thread of its own (the parallel one with its worker threads beside
+// it), so that Ctrl-C reaches it: on the main thread a signal handler would run only once the search
+// is over. The first Ctrl-C asks the search to stop at its next check (about every thousand states,
+// or the next chunk of a level) and write its checkpoint; a second one ends the process at once.
 import { Worker } from 'node:worker_threads';
 import type { ExploreOptions } from '../bfs.ts';
 import { HarnessError, ModelError } from '../errors.ts';
@@ -14,6 +14,8 @@ export interface ThreadStart {
   readonly options: Omit<ExploreOptions, 'onProgress' | 'interrupt'>;
   /** One Int32: non-zero once Ctrl-C asked the search to stop. */
   readonly interrupt: SharedArrayBuffer;
+  /** Threads that expand states: above one, the parallel search runs on this thread with its workers. */
+  readonly workers: number;
 }
 
 type Message =
@@ -26,10 +28,10 @@ export interface ThreadHooks {
   readonly onInterrupt?: () => void;
 }
 
-export function exploreOnThread(source: WorkerSource, options: ExploreOptions, hooks: ThreadHooks = {}): Promise<ExploreResult> {
+export function exploreOnThread(source: WorkerSource, options: ExploreOptions, hooks: ThreadHooks = {}, workers = 1): Promise<ExploreResult> {
   const { onProgress, interrupt: _mainThreadOnly, ...rest } = options;
   const flag = new SharedArrayBuffer(4);
-  const start: ThreadStart = { source, options: rest, interrupt: flag };
+  const start: ThreadStart = { source, options: rest, interrupt: flag, workers };
   const worker = new Worker(new URL('./worker.mjs', import.meta.url), { workerData: start });
   const onSigint = (): void => {
     if (Atomics.exchange(new Int32Array(flag), 0, 1) !== 0) process.exit(130);

@@ -1,8 +1,10 @@
-// The search thread: builds the model from its source and runs the one-thread search, reading its
-// interrupt request from memory the main thread shares, and posting progress and the result back.
+// The search thread: builds the model from its source and runs the search (with worker threads of
+// its own when asked for more than one), reading its interrupt request from memory the main thread
+// shares, and posting progress and the result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { explore, type ExploreOptions } from '../bfs.ts';
 import { errorMessage, ModelError } from '../errors.ts';
+import { exploreParallel } from '../parallel/coordinator.ts';
 import { compileSource } from '../parallel/source.ts';
 import type { ThreadStart } from './search-thread.ts';
 
@@ -20,7 +22,8 @@ try {
     },
     onProgress: (progress) => port.postMessage({ type: 'progress', progress }),
   };
-  port.postMessage({ type: 'done', result: explore(compiled, options) });
+  const result = start.workers > 1 ? await exploreParallel(compiled, options, { workers: start.workers, source: start.source }) : explore(compiled, options);
+  port.postMessage({ type: 'done', result });
 } catch (e) {
   const trace = e instanceof ModelError ? e.trace : undefined;
   port.postMessage({ type: 'failed', name: e instanceof Error ? e.name : 'Error', message: errorMessage(e), trace });

@@ -69,7 +69,8 @@ describe('checkpoints', () => {
     const folder = tempDir();
     const written = join(folder, 'sva-check-checkpoint', 'checkpoint.json');
     const expandedIn = (): number => (JSON.parse(readFileSync(written, 'utf8')) as { counters: { expanded: number } }).counters.expanded;
-    const first = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=7', '--checkpoint', folder, '--checkpoint-every', '1', '--no-save', '-q'];
+    // Written on two threads (the parallel search cuts a level for it), resumed on two, then on one.
+    const first = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=7', '--checkpoint', folder, '--checkpoint-every', '1', '--workers', '2', '--no-save', '-q'];
     const interrupted = await stopAfterCheckpoint(first, written, 'SIGINT');
     expect(interrupted.code).toBe(0);
     expect(interrupted.err).toMatch(/^interrupted: the search stops at its next check and writes its checkpoint/m);
@@ -77,10 +78,10 @@ describe('checkpoints', () => {
     const atInterrupt = expandedIn();
     expect(atInterrupt).toBeGreaterThan(interrupted.expandedBefore);
     // The resumed run writes a periodic checkpoint beyond the interrupted one, and is killed there.
-    const killed = await stopAfterCheckpoint(['explore', '--resume', folder, '--no-save', '-q'], written, 'SIGKILL', atInterrupt);
+    const killed = await stopAfterCheckpoint(['explore', '--resume', folder, '--workers', '2', '--no-save', '-q'], written, 'SIGKILL', atInterrupt);
     expect(killed.code).toBe(null);
     expect(expandedIn()).toBeGreaterThan(atInterrupt);
-    const resumed = await cli(['explore', '--resume', folder, '--json', '--no-save']);
+    const resumed = await cli(['explore', '--resume', folder, '--workers', '1', '--json', '--no-save']);
     const report = JSON.parse(resumed.out) as { result: string; distinctStates: number; statesGenerated: number };
     expect(report).toMatchObject({ result: 'ok', distinctStates: 839_680, statesGenerated: 2_518_849 });
     // A finished search no longer needs its checkpoint; the folder stays.

@@ -1,5 +1,5 @@
-// `explore --workers N`: checked at the edge, the same report with any N (liveness included), how
-// many threads ran in the report, and one line saying why a search that needs one thread ran on one.
+// `explore --workers N`: checked at the edge, the same report with any N (liveness included; for
+// checkpoints see checkpoint.test.ts), and how many threads ran in the report.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -71,12 +71,4 @@ describe('explore --workers', () => {
     expect(liveness(one)).toMatchObject({ checked: true });
   });
 
-  it('says in one line why a search with checkpoints runs on one thread', async () => {
-    const dir = join(tempDir(), 'ckpt');
-    const run = await cli(['explore', ...PRODCONS, '--workers', '2', '--no-save', '--checkpoint', dir]);
-    expect(run.out).toContain('\none worker: checkpoints are written and resumed by the one-thread search');
-    const json = JSON.parse((await cli(['explore', ...PRODCONS, '--workers', '2', '--no-save', '--json', '--checkpoint', join(tempDir(), 'ckpt')])).out) as Record<string, unknown>;
-    expect(json['workers']).toBe(1);
-    expect(json['workersNote']).toMatch(/^one worker: checkpoints/);
-  });
 });

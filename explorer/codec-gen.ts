@@ -53,8 +53,15 @@ const E = {
   },
 };
 
-/** A record or tuple whose inlined code is longer than this becomes a function of its own. */
-const INLINE_LIMIT = 3000;
+/**
+ * A record or tuple whose inlined code is longer than this becomes a function of its own. Small
+ * functions, because V8 optimizes a function whole and again whenever it deoptimizes: a step that
+ * first puts an object where a field was always null deoptimizes the function that reads it. With
+ * one function per kernel state (at 3000) `default`'s decode was compiled a dozen times at 125-250 ms
+ * each, on background threads that took most of a second core; at 300 the search took 10-15% less
+ * CPU, and 15-20% less time on two threads.
+ */
+const INLINE_LIMIT = 300;
 
 class Emitter {
   readonly lines: string[] = [];
@@ -445,12 +452,17 @@ export function compileDecode<T>(codec: Codec<T>): DecodeFn<T> {
 
 /**
  * The search's own encodings, which its encoder checked: read without checking again each integer's
- * range and the end of the encoding (a record large enough to be a function of its own is still
- * read by the checked decode).
+ * range and the end of the encoding, a record large enough to be a function of its own by a trusted
+ * decode of its own.
  */
 const fromTrustedInts: Source = {
   ...fromInts,
   prologue: 'const a = src.src; let p = src.pos;',
+  call(g, codec) {
+    const t = g.tmp();
+    g.emit(`src.pos = p; const ${t} = ${g.konst(compileTrustedDecode(codec))}(src); p = src.pos;`);
+    return t;
+  },
   leaf(g, s) {
     const t = g.tmp();
     g.emit(`const ${t} = a[p++];`);
@@ -475,6 +487,13 @@ const fromTrustedInts: Source = {
     return t;
   },
 };
+
+const trustedDecoders = cache<DecodeFn<unknown>>();
+
+/** The unchecked decode of a part of the search's own encodings (fromTrustedInts). */
+function compileTrustedDecode<T>(codec: Codec<T>): DecodeFn<T> {
+  return compileBuild('decode', codec as Codec<unknown>, fromTrustedInts, 'src', trustedDecoders) as DecodeFn<T>;
+}
 
 /**
  * One decode function for a record's layout that also notes in `marks` where each of its fields'

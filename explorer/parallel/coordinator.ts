@@ -25,7 +25,7 @@ import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
 import { NO_PARENT } from '../trace/rebuild.ts';
 import { replayEvents, type Judged } from './events.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
-import { ByteReader } from './bytes.ts';
+import { ByteReader, ByteWriter } from './bytes.ts';
 import { CONTROL_WORDS, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_CHECKPOINT, HALT_FULL, HALT_INTERRUPT, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
 import { WorkerPool } from './pool.ts';
 import { collectWinners, type Winners } from './resolve.ts';
@@ -169,6 +169,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   });
 
   const initialStored = snap?.counters.initialStored ?? parents.length;
+  const buffers = new LevelBuffers();
   const snapshotNow = (): SearchSnapshot => ({
     counters: {
       generated,
@@ -208,7 +209,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         break;
       }
       if (performance.now() >= nextCheckpoint) saveCheckpoint();
-      const round = rest ?? frontier.shiftEncoded(levelLeft, roundBytes, (size) => new Uint8Array(new SharedArrayBuffer(size)));
+      const round = rest ?? frontier.shiftEncoded(levelLeft, roundBytes, (size) => buffers.round(size));
       rest = null;
       const count = round.ends.length;
       if (pool === null && par.workers > 1 && parents.length >= (par.startWorkersAt ?? START_WORKERS_AT)) {
@@ -301,7 +302,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
 
       const wanted = new Set<number>();
       for (const r of reports) for (const e of r.events) if (e.slot >= 0) wanted.add(e.slot);
-      const winners = collectWinners(reports, table, { firstId: first, count, chunkSize, chunks, graph: graph !== null }, wanted);
+      const winners = collectWinners(reports, table, { firstId: first, count, chunkSize, chunks, graph: graph !== null }, wanted, buffers.winners);
       const outcome = replayEvents(compiled, judged, reports, winners, {
         // At the bound, an earlier round's unseen successor is the first (bfs.ts).
         unseenEarlier: atBound && judged.incomplete === 'max-depth',
@@ -419,5 +420,22 @@ function addLevel<S>(
         graph.edge(target, move);
       }
     }
+  }
+}
+
+/**
+ * The two buffers a round fills, its states and its winners' encodings, kept from one round to the
+ * next: a round is over (its winners in the frontier) before the next one takes them. Fresh memory
+ * costs a page fault per 4 KB page when first touched (17 µs each on the development VM), which
+ * a new pair of buffers per level paid on every state of the search twice.
+ */
+class LevelBuffers {
+  private shared = new SharedArrayBuffer(0);
+  readonly winners = new ByteWriter(1 << 12);
+
+  /** A view of `size` bytes of the shared buffer, grown as needed. */
+  round(size: number): Uint8Array {
+    if (size > this.shared.byteLength) this.shared = new SharedArrayBuffer(Math.max(size, Math.ceil(this.shared.byteLength * 1.5)));
+    return new Uint8Array(this.shared, 0, size);
   }
 }

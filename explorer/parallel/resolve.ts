@@ -31,6 +31,8 @@ export function collectWinners(
   table: SharedTable,
   level: { readonly firstId: number; readonly count: number; readonly chunkSize: number; readonly chunks: number; readonly graph: boolean },
   slotsWanted: ReadonlySet<number>,
+  /** Where the winners' encodings go (emptied first): the coordinator keeps it from round to round. */
+  bytes = new ByteWriter(1 << 12),
 ): Winners {
   const claimsOf = new Array<Uint8Array | undefined>(level.chunks);
   const statesOf = new Array<Uint8Array | undefined>(level.chunks);
@@ -54,7 +56,8 @@ export function collectWinners(
   const slots = new Uint32Array(claims);
   const marks = new Uint32Array(level.graph ? claims : 0);
   const ends = new Float64Array(claims);
-  const bytes = new ByteWriter(Math.max(1 << 12, stateBytes));
+  bytes.len = 0;
+  bytes.reserve(stateBytes);
   const generated = new Uint32Array(level.count);
   const ofSlot = new Map<number, number>();
   let w = 0;

@@ -58,6 +58,12 @@ const SHARE_LEVELS_FROM = 500;
  * winners' copy are held besides the frontier's own share.
  */
 const ROUND_SHARE = 8;
+/**
+ * And a round is at most this large: a level's states, the threads' claims and the winners' copy are
+ * held at once for a round, three times a whole level's encodings where the level is handed out in
+ * one (`full`'s last level: 2.96 GB resident against 0.9 GB on one thread).
+ */
+const ROUND_MAX_BYTES = 32 * 2 ** 20;
 /** A level halts, to be expanded again with a table twice as large, above this load. */
 const MAX_LOAD = 0.9;
 
@@ -121,7 +127,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   // rounds of consecutive states that fit in a share of the budget (all of it when there is none).
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
   const frontier = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
-  const roundBytes = Number.isFinite(frontierBudget) ? Math.max(1, frontierBudget / ROUND_SHARE) : Infinity;
+  const roundBytes = Math.min(ROUND_MAX_BYTES, Number.isFinite(frontierBudget) ? Math.max(1, frontierBudget / ROUND_SHARE) : Infinity);
   // States of the level being expanded not handed out yet, and the id of the next one.
   let first = snap?.counters.expanded ?? 0;
   let levelLeft = snap ? (atLevelEnd ? parents.length : snap.counters.levelEnd) - first : 0;

@@ -312,16 +312,25 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     complete,
   };
   queue.close();
-  let stats: Stats = {
+  const stats: Stats = {
     ...searchStats(compiled, record),
     ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
     ...(queue.peakSpilledBytes > 0 ? { frontierSpilledBytes: queue.peakSpilledBytes } : {}),
   };
+  return concludeSearch(compiled, options, record, stats, graph, initialStored);
+}
+
+/**
+ * The end of a search on one thread or several: liveness checked on the graph of a complete search
+ * (or why not), the reduction said, the result built.
+ */
+export function concludeSearch<S, C>(compiled: Compiled<S, C>, options: ExploreOptions, record: SearchRecord, found: Stats, graph: StateGraph<S> | null, initialStored: number): ExploreResult<S> {
+  let stats = found;
   const violations = foundViolations(compiled, record);
-  if (graph && complete) {
+  if (graph && record.complete) {
     const t0 = performance.now();
     graph.finish();
-    violations.push(...livenessViolations(compiled, graph, { parents, moves, actionBits }, initialStored));
+    violations.push(...livenessViolations(compiled, graph, record, initialStored));
     stats = { ...stats, liveness: { checked: true, edges: graph.edges, seconds: (performance.now() - t0) / 1000 } };
   } else if (compiled.liveness.length > 0) {
     stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };

@@ -10,7 +10,7 @@
 // finds) and the verdicts are the same with any number of threads and any budget.
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
-import { expansionPasses, hidesCycles, keepsGraph, livenessSkipped, overMemory, reducing, reductionNote } from '../bfs.ts';
+import { concludeSearch, expansionPasses, keepsGraph, overMemory } from '../bfs.ts';
 import { layoutSignature, writeCheckpoint, type FoundRecord, type SearchSnapshot } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
@@ -18,9 +18,8 @@ import { wholeEncoder } from '../copy-on-touch.ts';
 import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
 import { OUTSIDE, StateGraph } from '../liveness/graph.ts';
-import { livenessViolations } from '../liveness/violations.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
-import { foundViolations, searchResult, searchStats } from '../search-result.ts';
+import { searchStats } from '../search-result.ts';
 import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
 import { NO_PARENT } from '../trace/rebuild.ts';
 import { replayEvents, type Judged } from './events.ts';
@@ -375,23 +374,13 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     incomplete: judged.incomplete,
     complete,
   };
-  let stats: Stats = {
+  const stats: Stats = {
     ...searchStats(compiled, record),
     workers: threadsUsed,
     ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
     ...(frontier.peakSpilledBytes > 0 ? { frontierSpilledBytes: frontier.peakSpilledBytes } : {}),
   };
-  const violations = foundViolations(compiled, record);
-  if (graph && complete) {
-    const t0 = performance.now();
-    graph.finish();
-    violations.push(...livenessViolations(compiled, graph, { parents, moves, actionBits }, initialStored));
-    stats = { ...stats, liveness: { checked: true, edges: graph.edges, seconds: (performance.now() - t0) / 1000 } };
-  } else if (compiled.liveness.length > 0) {
-    stats = { ...stats, liveness: { checked: false, reason: livenessSkipped(options, compiled.canonicalize !== undefined, hidesCycles(compiled, options)) } };
-  }
-  if (reducing(compiled, options)) stats = { ...stats, reduction: [stats.reduction, reductionNote(compiled)].filter((r) => r !== undefined).join('; ') };
-  return searchResult(compiled, record, stats, violations);
+  return concludeSearch(compiled, options, record, stats, graph, initialStored);
 }
 
 /**

@@ -1,13 +1,15 @@
 // Parallel exhaustive search: breadth first, one level at a time, each level handed out in rounds
-// of consecutive states (the whole level unless the frontier has a memory budget, whose queue
-// spills to disk as the one-thread search's does). The coordinator (this thread) puts a round's
+// of consecutive states (at most 32 MB of them, and a share of the frontier's memory budget, whose
+// queue spills to disk as the one-thread search's does). The coordinator (this thread) puts a round's
 // states in a shared buffer; it and the worker threads expand chunks of it and insert the
 // successors' fingerprints in one shared table (table.ts). A round's parents all come after the
 // previous round's, so the owner a state gets in the table is still the parent the breadth-first
 // order meets first. At the round's end the coordinator takes the new states in the one-thread
 // search's order (resolve.ts), numbers them, and replays what the threads judged in that order
 // (events.ts), so that the distinct states, the counterexamples (shortest, and the very ones bfs.ts
-// finds) and the verdicts are the same with any number of threads and any budget.
+// finds) and the verdicts are the same with any number of threads and any budget. A search that
+// keeps the state graph (liveness) gets it edge for edge as bfs.ts builds it (addRound); checkpoints
+// are written between two rounds in bfs.ts's format (resume.ts).
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
 import { concludeSearch, expansionPasses, keepsGraph, overMemory } from '../bfs.ts';
@@ -93,7 +95,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
   let lastCheckpoint: string | undefined;
 
-  // Liveness: the graph is built at each level's end, in the one-thread search's order (addLevel).
+  // Liveness: the graph is built at each level's end, in the one-thread search's order (addRound).
   const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
   if (graph && snap?.graph) graph.restore(snap.graph);
   let table = snap ? SharedTable.fromSnapshot(snap.seen, graph !== null) : SharedTable.create(options.initialCapacity ?? 1 << 10);
@@ -339,7 +341,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       }
       if (winners.chunksDone < chunks && !judged.stop && !forCheckpoint) throw new Error('parallel search: a level was cut short without a reason');
       // A search that stops has an incomplete graph, which is not checked.
-      if (graph && !judged.stop) addLevel(graph, table, reports, winners, idBase, { firstId: first, count, chunkSize });
+      if (graph && !judged.stop) addRound(graph, table, reports, winners, idBase, { firstId: first, count, chunkSize });
       const done = forCheckpoint ? Math.min(count, winners.chunksDone * chunkSize) : count;
       if (done < count) rest = remainderOf(round, done);
       first += done;
@@ -388,7 +390,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
  * order (each slot then holds its state's id), then each expanded state's row, in id order, each
  * edge naming its target by the id in the target's slot.
  */
-function addLevel<S>(
+function addRound<S>(
   graph: StateGraph<S>,
   table: SharedTable,
   reports: readonly LevelReport[],

@@ -95,7 +95,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
   let lastCheckpoint: string | undefined;
 
-  // Liveness: the graph is built at each level's end, in the one-thread search's order (addRound).
+  // Liveness: the graph is built at each round's end, in the one-thread search's order (addRound).
   const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
   if (graph && snap?.graph) graph.restore(snap.graph);
   let table = snap ? SharedTable.fromSnapshot(snap.seen, graph !== null) : SharedTable.create(options.initialCapacity ?? 1 << 10);

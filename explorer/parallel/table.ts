@@ -104,7 +104,7 @@ export class SharedTable {
     return false;
   }
 
-  /** Replaces the slot's owner by the id of its state. Only between levels. */
+  /** Replaces the slot's owner by the id of its state. Only between rounds. */
   setId(slot: number, id: number): void {
     this.words[slot * WORDS + 2] = -(id + 1);
   }

@@ -54,6 +54,12 @@ describe('parallel search on the kernel configs', () => {
     expect(r.kind === 'violation' && r.violations.find((v) => v.property === 'flush-returns')?.length).toBe(10);
   });
 
+  it("liveness with the partial-order reduction: the MSI users' left-out steps leave the graph alike", async () => {
+    const r = await compare('sva-alloc', { liveness: true, continueAfterViolation: true, params: { allocFailures: false, exit: false, msi: { sets: 1, reads: 1 } } });
+    expect(r.stats.reduction).toMatch(/independent processes expanded alone/);
+    expect(r.stats.liveness).toMatchObject({ checked: true });
+  });
+
   it('iopf-small stops at its first violation, the same shortest trace', async () => {
     const r = await compare('iopf-small', {});
     expect(r.kind === 'violation' && r.violations.map((v) => [v.property, v.length])).toEqual([['no-fault-after-pasid-free', 17]]);

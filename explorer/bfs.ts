@@ -3,9 +3,9 @@
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
-import { ALL_FIELDS, enabledMoves, groupedProcesses, type Action, type Compiled } from './compile.ts';
+import { ALL_FIELDS, groupedProcesses, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
-import { encodeSuccessor, Expansion, fingerprintSuccessor, judgeState, type Verdicts } from './expansion.ts';
+import { encodeSuccessor, Expansion, fingerprintSuccessor, judgeState, skippedMoves, type Verdicts } from './expansion.ts';
 import { lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
@@ -138,11 +138,6 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const stepViolated = snap ? [...snap.stepViolated] : new Array<boolean>(actionProperties.length).fill(false);
 
   const constraint = compiled.constraint;
-  // Liveness judges a stutter by the steps enabled where it happens: the ones the reduction did not
-  // expand are still there, as edges out of the graph.
-  const markSkipped = (s: S, from: number): void => {
-    for (const m of enabledMoves(compiled, s, passes.slice(from).flat())) graph!.edge(OUTSIDE, (m.choiceIndex * (1 << actionBits) + m.action.index) >>> 0);
-  };
   /** Stores a new state; returns false for one already seen. */
   const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
     try {
@@ -249,7 +244,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     atBound = depth >= maxDepth;
     run.building = !(atBound && incomplete !== undefined);
     const anyEnabled = expansion.expand(s, run);
-    if (graph && anyEnabled && !run.stopped && expansion.pass < passes.length - 1) markSkipped(s, expansion.pass + 1);
+    if (graph && anyEnabled && !run.stopped) for (const move of skippedMoves(compiled as Compiled<S, unknown>, s, passes, expansion.pass, actionBits)) graph.edge(OUTSIDE, move);
 
     if (!anyEnabled && checkDeadlock && !deadlockFound && !run.stopped && !(compiled.isFinal?.(s) ?? false)) {
       deadlockFound = true;

@@ -257,6 +257,16 @@ function misfit<S>(compiled: Compiled<S, unknown>, s: S, where: string, e: unkno
   return new ModelError(`model ${compiled.model.name}: the state after ${where} does not fit its codec: ${locateMisfit(compiled.codec as Codec<unknown>, s) ?? errorMessage(e)}`);
 }
 
+/**
+ * The packed moves enabled at `s` in the passes after the one `expand` expanded: the steps the
+ * reduction left out, which liveness still sees as edges out of the graph (a stutter is judged by
+ * the steps enabled where it happens). None where every pass was tried.
+ */
+export function skippedMoves<S>(compiled: Compiled<S, unknown>, s: S, passes: readonly (readonly number[])[], expanded: number, actionBits: number): number[] {
+  if (expanded >= passes.length - 1) return [];
+  return enabledMoves(compiled, s, passes.slice(expanded + 1).flat()).map((m) => (m.choiceIndex * (1 << actionBits) + m.action.index) >>> 0);
+}
+
 /** The moves `expand` makes at `s`: those of the first pass with an enabled step. */
 export function expandedMoves<S>(compiled: Compiled<S, unknown>, s: S, passes: readonly (readonly number[])[]): Move<S>[] {
   for (const pass of passes) {

@@ -4,9 +4,9 @@
 // with their ordinal, slot, move and encoding. It judges the states it inserted; the coordinator
 // decides, in the one-thread order, which of the judgements count (coordinator.ts).
 import { IntReader, IntWriter } from '../codec.ts';
-import { enabledMoves, type Action, type Compiled } from '../compile.ts';
+import type { Action, Compiled } from '../compile.ts';
 import { errorMessage, ModelError } from '../errors.ts';
-import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, fingerprintSuccessor, IN_SUCCESSOR, judgeState, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
+import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, fingerprintSuccessor, IN_SUCCESSOR, judgeState, skippedMoves, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { markBits } from '../liveness/graph.ts';
@@ -180,17 +180,13 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     if (level.graph) this.edges.uint(EDGE_END);
   }
 
-  /**
-   * Ends the state's edges: after its successors' (written as they come), the steps the reduction
-   * left out, as edges out of the graph (bfs.ts markSkipped).
-   */
+  /** Ends the state's edges: after its successors' (written as they come), the steps the reduction left out. */
   private endEdges(s: S, anyEnabled: boolean): void {
     const { expansion, settings, compiled, edges } = this;
-    const passes = settings.passes;
-    if (anyEnabled && expansion.pass < passes.length - 1) {
-      for (const m of enabledMoves(compiled, s, passes.slice(expansion.pass + 1).flat())) {
+    if (anyEnabled) {
+      for (const move of skippedMoves(compiled, s, settings.passes, expansion.pass, expansion.actionBits)) {
         edges.uint(EDGE_OUTSIDE);
-        edges.uint((m.choiceIndex * (1 << expansion.actionBits) + m.action.index) >>> 0);
+        edges.uint(move);
       }
     }
     edges.uint(EDGE_END);

@@ -33,6 +33,7 @@ const KERNEL: readonly { readonly config: string; readonly large?: boolean }[] =
   { config: 'iopf-small' },
   { config: 'sva-small' },
   { config: 'default' },
+  { config: 'sva' },
   { config: 'sva-two-smmus-exit', large: true },
   { config: 'sva-attach-two-smmus', large: true },
 ];

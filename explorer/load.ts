@@ -205,6 +205,13 @@ export async function loadVariant(ws: Workspace, idOrPath: string): Promise<{ fi
 export function parseParams(model: AnyModel, params: unknown, where: string): unknown {
   const parsed = model.params.safeParse(params);
   if (!parsed.success) throw new HarnessError(`${where}: params for model ${model.name}: ${formatZodError(parsed.error)}`);
+  // A symmetry the params declare and the model cannot reduce by is a fault of these params too.
+  try {
+    model.symmetry?.(parsed.data);
+  } catch (e) {
+    if (e instanceof HarnessError) throw new HarnessError(`${where}: params for model ${model.name}: ${e.message.replace(/^params: /, '')}`);
+    throw e;
+  }
   return parsed.data;
 }
 

@@ -31,10 +31,6 @@ const msiComposed: Invariant<State> = { ...msiGeometryNeverTorn, holds: (s) => s
 const svaParams = iopfParams.extend({
   smmu: z.literal(true, { error: 'model sva is the arm-smmu-v3 SVA side and needs smmu: true (model iopf checks the stand-in)' }).default(true),
   mms: z.number().int().min(1).max(2).default(1),
-  symmetry: z
-    .array(z.enum(['workers'], { error: "model sva declares only the workers interchangeable: symmetry 'devices' relabels the fault path, not the SMMU side" }))
-    .max(1)
-    .optional(),
 });
 
 const sva: Model<State, IopfParams> = {

@@ -71,7 +71,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--checkpoint <dir>', 'write the search to DIR every few minutes and on Ctrl-C, so that --resume DIR can go on')
     .option('--checkpoint-every <seconds>', 'seconds between two checkpoints (default 300)', wholeNumber('--checkpoint-every', 1, 86_400))
     .option('--resume <dir>', 'go on with the search a checkpoint in DIR holds, to the same result as a run never stopped')
-    .option('--workers <n>', 'threads to expand states on (default: the number of cores; one where the search needs it: liveness, checkpoints)', wholeNumber('--workers', 1, 256))
+    .option('--workers <n>', 'threads to expand states on (default: the number of cores)', wholeNumber('--workers', 1, 256))
     .action(async (opts) => setExit(await exploreCommand(ctx, opts)));
 
   outputOptions(targetOptions(program.command('simulate')))

@@ -225,8 +225,9 @@ describe('bounds of the ASID allocator, the IOVAs, the MSI geometry, VHE, the ev
     ['sva-small', 'msi=5', /sva-small\.json: params for model sva: msi: Invalid input: expected object/],
     ['sva-small', 'vhe=maybe', /sva-small\.json: params for model sva: vhe: Invalid input: expected boolean/],
     ['iopf-small', 'evtq=1', /iopf-small\.json: params for model iopf: evtq: Invalid input: expected boolean/],
-    ['iopf-stall', 'symmetry=["pasids"]', /iopf-stall\.json: params for model iopf: symmetry\.0: Invalid option: expected one of "workers"\|"devices"/],
-    ['sva-pair', 'symmetry=["devices"]', /sva-pair\.json: params for model sva: symmetry\.0: model sva declares only the workers interchangeable/],
+    ['iopf-stall', 'symmetry=["pasids"]', /iopf-stall\.json: params for model iopf: symmetry\.0: Invalid option: expected one of "workers"\|"devices"\|"mms"/],
+    ['sva-two-smmus', 'symmetry=["devices"]', /sva-two-smmus\.json: params for model sva: symmetry 'devices' cannot be declared with smmus or attach/],
+    ['iopf-stall', 'symmetry=["mms"]', /iopf-stall\.json: params for model iopf: symmetry 'mms' needs smmu/],
     ['iopf-stall', 'symmetry=3', /iopf-stall\.json: params for model iopf: symmetry: Invalid input: expected array/],
   ])('%s -p %s: one line, exit 2', async (config, param, message) => {
     const run = await cli(['explore', '--config', config, '-p', param, '--no-save']);

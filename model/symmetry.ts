@@ -216,13 +216,14 @@ const inAnyOrder = (c: IopfParams): boolean => c.cmdq !== 'fifo';
 /** How each state field that names a device or an mm is relabelled (the others are the same for every device). */
 type FieldRelabel = (s: State, c: IopfParams, r: Relabel) => unknown;
 const RELABEL: Readonly<Partial<Record<keyof State, FieldRelabel>>> = {
-  hwq: (s, _c, r) => ({ ...s.hwq, entries: s.hwq.entries.map((e) => hwqEntry(e, r)) }),
-  priq: (s, _c, r) => ({ ...s.priq, evt: s.priq.evt && hwqEntry(s.priq.evt, r) }),
+  // An empty queue names no device: the same object, which the comparison then skips.
+  hwq: (s, _c, r) => (s.hwq.entries.length === 0 ? s.hwq : { ...s.hwq, entries: s.hwq.entries.map((e) => hwqEntry(e, r)) }),
+  priq: (s, _c, r) => (s.priq.evt === null ? s.priq : { ...s.priq, evt: hwqEntry(s.priq.evt, r) }),
   devices: (s, _c, r) => reindex(s.devices, r.dev),
   dev_iommu: (s, _c, r) => reindex(s.dev_iommu, r.dev, (di) => devIommu(di, r)),
   drivers: (s, _c, r) => reindex(s.drivers, r.dev),
   priq_flush: (s, _c, r) => reindex(s.priq_flush, r.dev),
-  queue: (s, _c, r) => queue(s.queue, r),
+  queue: (s, _c, r) => (s.queue.devices.length === 0 && s.queue.wq.length === 0 ? s.queue : queue(s.queue, r)),
   workers: (s, c, r) => {
     const workers = s.workers.map((w) => worker(w, r));
     return workerSymmetry(c) === undefined ? workers : sortedWorkers(workers, c);

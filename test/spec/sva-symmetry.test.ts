@@ -90,6 +90,16 @@ describe('symmetry reduction of the SMMU side', () => {
     expect(walkChecking(compiled, 40, 120)).toBeGreaterThan(3000);
   });
 
+  it('the search with the check catches a relabelling that leaves the masters where they were', () => {
+    const c = params(twoDevices, ['devices']);
+    const compiled = compile(sva, c);
+    const forgetful = (s: State): State => {
+      const rep = canonicalState(s, c);
+      return rep === s ? s : { ...rep, arm_smmu: { ...rep.arm_smmu, masters: s.arm_smmu.masters } };
+    };
+    expect(() => explore({ ...compiled, canonicalize: forgetful }, { checkSymmetry: true, maxDepth: 12 })).toThrow(/canonicalize is not a symmetry of the state after/);
+  });
+
   it('the check catches a relabelling that leaves the ATCs where they were', () => {
     const c = params(svaConfig.params, ['devices', 'mms']);
     const compiled = compile(sva, c);

@@ -230,7 +230,7 @@ function canonicalOf<S>(compiled: Compiled<S, unknown>, canonicalize: (s: S) => 
     throw new ModelError(`model ${compiled.model.name}: canonicalize is not a symmetry of the state after ${where}: it changed the state it was given (it must return a new one)`);
   }
   // The search keeps representatives only: here, before it drops the successor, is where one that is not its own is seen.
-  if (rep !== next) checkCanonicalize(compiled, next, `the state after ${where}`);
+  if (rep !== next) checkCanonicalize(compiled, next, `the state after ${where}`, rep);
   return rep;
 }
 

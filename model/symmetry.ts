@@ -179,7 +179,7 @@ const byCommand = (a: Cmd, b: Cmd): number => compareKeys(commandKey(a), command
  * otherwise hold its CFGI_CD and ATC_INV in an order no path of the model writes. `q` itself when
  * its segments are sorted.
  */
-export function sortedSegments(q: readonly Cmd[]): readonly Cmd[] {
+export function sortedSegments(q: Cmd[]): Cmd[] {
   let sorted = true;
   for (let i = 1; i < q.length && sorted; i++) sorted = q[i]!.op === 'CMD_SYNC' || q[i - 1]!.op === 'CMD_SYNC' || byCommand(q[i - 1]!, q[i]!) <= 0;
   if (sorted) return q;
@@ -206,7 +206,7 @@ function smmu(a: SmmuState, c: IopfParams, r: Relabel): SmmuState {
     mmu_notifiers: a.mmu_notifiers.map((n) => n && { ...n, mm: mm(n.mm) }),
     tlb: a.tlb.map((row) => row.map((e) => (e === null || e === PRIVATE_TLB_ENTRY ? e : mm(e)))),
     atc: reindex(a.atc, r.dev, (ssids) => ssids.map((pages) => pages.map((e) => e && mm(e)))),
-    cmdq: inAnyOrder(c) ? [...sortedSegments(a.cmdq.map((x) => command(x, c, r)))] : a.cmdq.map((x) => command(x, c, r)),
+    cmdq: inAnyOrder(c) ? sortedSegments(a.cmdq.map((x) => command(x, c, r))) : a.cmdq.map((x) => command(x, c, r)),
   };
 }
 
@@ -310,7 +310,7 @@ const theirEncoding = new IntWriter(1024);
 function withSortedQueue(s: State, c: IopfParams): State {
   if (!c.smmu || !inAnyOrder(c)) return s;
   const cmdq = sortedSegments(s.arm_smmu.cmdq);
-  return cmdq === s.arm_smmu.cmdq ? s : { ...s, arm_smmu: { ...s.arm_smmu, cmdq: [...cmdq] } };
+  return cmdq === s.arm_smmu.cmdq ? s : { ...s, arm_smmu: { ...s.arm_smmu, cmdq } };
 }
 
 /** The representative of `s`'s class: workers sorted, and of the devices' and mms' relabellings the least encoding. */

@@ -5,19 +5,17 @@
 // on every state.
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
-import { compile } from '../../explorer/compile.ts';
-import { applyWithImmer, enabledMoves } from '../../explorer/compile.ts';
+import { applyWithImmer, compile, enabledMoves } from '../../explorer/compile.ts';
 import { encodeToArray } from '../../explorer/codec.ts';
-import type { ExploreResult } from '../../explorer/result.ts';
 import type { State } from '../../model/state.ts';
 import iopf from '../../spec/iopf.ts';
 import stall from '../../spec/configs/iopf-stall.json' with { type: 'json' };
 import completeGroupAfterFree from '../../spec/variants/iopf/complete-group-after-free.ts';
 import { withVariant } from './iopf-helpers.ts';
+import { expectConcretePath, safety } from '../helpers/symmetry.ts';
 
 const twoWorkers = iopf.params.parse({ ...stall.params, workers: 2 });
 const symmetric = iopf.params.parse({ ...stall.params, workers: 2, symmetry: ['workers'] });
-const safety = (r: ExploreResult<State>) => (r.kind === 'violation' ? r.violations.filter((v) => v.kind !== 'liveness').map((v) => [v.property, v.length]).sort() : []);
 
 describe('symmetry reduction of the iopf workers', () => {
   const full = explore(compile(iopf, twoWorkers), { continueAfterViolation: true });
@@ -40,12 +38,7 @@ describe('symmetry reduction of the iopf workers', () => {
     const u = explore(plain, { continueAfterViolation: true });
     const w = u.kind === 'violation' ? u.violations.find((x) => x.property === 'no-response-to-freed-group') : undefined;
     expect(v?.length).toBe(w?.length);
-    for (let i = 1; i < v!.trace.length; i++) {
-      const before = v!.trace[i - 1]!.state;
-      const after = encodeToArray(plain.codec, v!.trace[i]!.state).join();
-      const step = enabledMoves(plain, before).some((m) => encodeToArray(plain.codec, applyWithImmer(m.action, before, m.choice)).join() === after);
-      expect(step, `step ${i}`).toBe(true);
-    }
+    expectConcretePath(plain, v!);
   });
 });
 

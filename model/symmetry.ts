@@ -205,7 +205,7 @@ function smmu(a: SmmuState, c: IopfParams, r: Relabel): SmmuState {
     asid_xa: a.asid_xa.map((e) => (e?.type === 'shared' ? { ...e, mm: mm(e.mm) } : e)),
     mmu_notifiers: a.mmu_notifiers.map((n) => n && { ...n, mm: mm(n.mm) }),
     tlb: a.tlb.map((row) => row.map((e) => (e === null || e === PRIVATE_TLB_ENTRY ? e : mm(e)))),
-    atc: reindex(a.atc, r.dev, (ssids) => ssids.map((pages) => pages.map((e) => e && mm(e)))),
+    atc: reindex(a.atc, r.dev, (ssids) => ssids.map((pages) => pages.map((e) => (e === null ? e : mm(e))))),
     cmdq: inAnyOrder(c) ? sortedSegments(a.cmdq.map((x) => command(x, c, r))) : a.cmdq.map((x) => command(x, c, r)),
   };
 }

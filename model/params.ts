@@ -36,12 +36,13 @@ export const iopfParams = z
      */
     reads: z.boolean().optional(),
     /**
-     * Interchangeable parts the search keeps one arrangement of (symmetry reduction, model/symmetry.ts):
+     * Interchangeable parts the search keeps one arrangement of (symmetry reduction, model/symmetry/symmetry.ts):
      * 'workers', the iopf workqueue's; 'devices', the devices (with the mms they bind where the
-     * fixed rule binds them); 'mms', the SMMU side's processes. Liveness is then not checked. No default, so that the configs and
+     * fixed rule binds them); 'mms', the SMMU side's processes; 'pages', the pages of every mm, where
+     * they are alike. Liveness is then not checked. No default, so that the configs and
      * counterexamples recorded before it keep their params.
      */
-    symmetry: z.array(z.enum(['workers', 'devices', 'mms'])).max(3).optional(),
+    symmetry: z.array(z.enum(['workers', 'devices', 'mms', 'pages'])).max(4).optional(),
     /** Devices may also issue page requests without a PASID (on the RID), before and after IOPF is enabled. */
     ridRequests: z.boolean().default(true),
     /** kzalloc/kmemdup in the report path may fail (-ENOMEM), as a nondeterministic choice. */

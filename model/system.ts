@@ -23,7 +23,7 @@
 // The arm64 ASID allocator is model/mm/context.ts, with CPUs switching between processes
 // (model/sva/cpus.ts) where a config asks for them. The invariants and witnesses live in spec/ (spec/iopf.ts and
 // spec/sva.ts put them on this model); this module is the kernel alone.
-import { canonicalState, declaredSymmetry } from './symmetry.ts';
+import { canonicalState, declaredSymmetry } from './symmetry/symmetry.ts';
 import { match } from 'ts-pattern';
 import { defineModel, step, type AnyStep, type Model, type Process } from '../explorer/model.ts';
 import { priqProcess } from './arm-smmu-v3/priq.ts';

@@ -228,6 +228,7 @@ describe('bounds of the ASID allocator, the IOVAs, the MSI geometry, VHE, the ev
     ['iopf-stall', 'symmetry=["pasids"]', /iopf-stall\.json: params for model iopf: symmetry\.0: Invalid option: expected one of "workers"\|"devices"\|"mms"/],
     ['sva-two-smmus', 'symmetry=["devices"]', /sva-two-smmus\.json: params for model sva: symmetry 'devices' cannot be declared with smmus or attach/],
     ['iopf-stall', 'symmetry=["mms"]', /iopf-stall\.json: params for model iopf: symmetry 'mms' needs smmu/],
+    ['iopf-stall', 'symmetry=["pages"]', /iopf-stall\.json: params for model iopf: symmetry 'pages' needs smmu/],
     ['iopf-stall', 'symmetry=3', /iopf-stall\.json: params for model iopf: symmetry: Invalid input: expected array/],
   ])('%s -p %s: one line, exit 2', async (config, param, message) => {
     const run = await cli(['explore', '--config', config, '-p', param, '--no-save']);

@@ -159,7 +159,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
       if (file) ctx.io.out(`  counterexample saved: ${file}\n  reproduce: npx sva-check replay ${file}`);
     });
     ctx.io.out(verdictLine(result, findings.map((f) => f.property), recordedMisses(target)));
-    const cut = result.kind === 'incomplete' || (result.kind === 'violation' && result.incomplete !== undefined);
+    const cut = result.kind === 'incomplete' ? result.reason : result.kind === 'violation' ? result.incomplete : undefined;
     for (const line of [...formatStats(result.stats, cut), ...formatWitnesses(result.witnesses)]) ctx.io.out(line);
   }
   if (resumeHint !== null) ctx.io.err(resumeHint);

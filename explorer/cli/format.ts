@@ -1,27 +1,31 @@
 // The final report of a search, as TLC prints it: verdict, counts, rates, step coverage.
-import type { ExploreResult, Stats, WitnessReport } from '../result.ts';
+import type { ExploreResult, IncompleteReason, Stats, WitnessReport } from '../result.ts';
 
 const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 /**
  * How a search cut by a bound was still growing: the states new at its last depths and their ratio a
- * level, so a user sees whether a deeper bound is minutes or years away.
+ * level, so a user sees whether a deeper bound is minutes or years away. A search stopped within a
+ * level (by time, states or memory, not by its depth bound) has that level partial: shown as such
+ * and left out of the ratio.
  */
-export function formatGrowth(levels: readonly number[]): string {
+export function formatGrowth(levels: readonly number[], lastPartial = false): string {
   const last = levels.slice(-5);
   const from = levels.length - last.length;
-  const growth = last.length >= 2 && last[0]! > 0 ? (last.at(-1)! / last[0]!) ** (1 / (last.length - 1)) : undefined;
-  const each = last.map((k, i) => `${n(k)} at depth ${from + i}`).join(', ');
+  const whole = lastPartial ? last.slice(0, -1) : last;
+  const growth = whole.length >= 2 && whole[0]! > 0 ? (whole.at(-1)! / whole[0]!) ** (1 / (whole.length - 1)) : undefined;
+  const each = last.map((k, i) => `${n(k)} at depth ${from + i}${lastPartial && i === last.length - 1 ? ' (partial)' : ''}`).join(', ');
   return `new states at the last depths searched: ${each}${growth === undefined ? '' : ` (×${growth.toFixed(2)} a level)`}`;
 }
 
-export function formatStats(stats: Stats, cut = false): string[] {
+/** `cut`: why the search stopped before its end, if it did. */
+export function formatStats(stats: Stats, cut?: IncompleteReason): string[] {
   const lines = [
     `${n(stats.distinctStates)} distinct states, ${n(stats.statesGenerated)} states generated, depth ${stats.depth} (TLC: ${stats.depth + 1}), frontier peak ${n(stats.frontierPeak)}`,
     `${n(stats.statesPerSecond)} distinct states/s, ${stats.bytesPerState.toFixed(1)} bytes per stored state, ${stats.seconds.toFixed(2)} s${stats.workers === undefined ? '' : ` on ${stats.workers} thread${stats.workers === 1 ? '' : 's'}`}; fingerprint collision probability ${stats.collisionProbability.toExponential(1)}`,
     `steps fired: ${stats.stepCounts.map((s) => `${s.step} ${n(s.fired)}`).join(', ')}`,
   ];
-  if (cut && stats.levels.length > 1) lines.push(formatGrowth(stats.levels));
+  if (cut !== undefined && stats.levels.length > 1) lines.push(formatGrowth(stats.levels, cut !== 'max-depth'));
   if (stats.reduction !== undefined) lines.push(stats.reduction);
   if (stats.frontierSpilledBytes !== undefined) lines.push(`frontier spilled to disk: ${(stats.frontierSpilledBytes / 2 ** 20).toFixed(1)} MB there at the peak (in memory: a quarter of --max-memory)`);
   if (stats.liveness?.checked) {

@@ -42,6 +42,11 @@ describe('sva-check explore', () => {
     expect(text.out).toContain('new states at the last depths searched: 1 at depth 0, 2 at depth 1, 3 at depth 2 (×1.73 a level)');
   });
 
+  it('marks the last depth partial, and leaves it out of the growth, when the search stopped within it', async () => {
+    const run = await cli(['explore', '--model', DIEHARD, '--max-states', '5', '--no-save']);
+    expect(run.out).toContain('new states at the last depths searched: 1 at depth 0, 2 at depth 1, 2 at depth 2 (partial) (×2.00 a level)');
+  });
+
   it('runs the catalog default config when none is named: only its known findings fire, so it exits 0, and their saved traces are the shipped ones', async () => {
     // The Quick start's `npm run explore` must find the counterexamples/ files it would write already
     // there. Its whole search is the benchmark's (about 40 s); 20 steps reach two of its findings.

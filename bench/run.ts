@@ -31,6 +31,7 @@ const ROWS: readonly Row[] = [
 /** Kernel configs: spec/configs/NAME.json, explored to its bound if it has one. */
 const KERNEL: readonly { readonly config: string; readonly large?: boolean }[] = [
   { config: 'iopf-small' },
+  { config: 'iopf', large: true },
   { config: 'sva-small' },
   { config: 'default' },
   { config: 'sva' },

@@ -63,7 +63,6 @@ const mmsSymmetric = (c: IopfParams): boolean => (c.symmetry?.includes('mms') ??
 /** Whether they declare the pages interchangeable (every one with the same VMA, each a device's access: refusePages). */
 const pagesSymmetric = (c: IopfParams): boolean => (c.symmetry?.includes('pages') ?? false) && nrPages(c) > 1;
 
-
 /**
  * The relabellings the params declare. With the fixed rule (device d binds mm d % pasids) a device's
  * mm goes with it (deviceRelabels); where every driver may bind any of `mms` processes, the devices,
@@ -72,10 +71,7 @@ const pagesSymmetric = (c: IopfParams): boolean => (c.symmetry?.includes('pages'
  */
 export function relabelsOf(c: IopfParams): Arrangement[] {
   if (c.mms === 0) return devicesSymmetric(c) ? deviceRelabels(c).map((r) => arrangement({ ...r, page: identity(nrPages(c)) })) : [];
-  const devs = devicesSymmetric(c) ? permutations(c.devices) : [identity(c.devices)];
-  const mms = mmsSymmetric(c) ? permutations(mmCount(c)) : [identity(mmCount(c))];
-  const pages = pagesSymmetric(c) ? permutations(nrPages(c)) : [identity(nrPages(c))];
-  return devs.flatMap((dev) => mms.flatMap((mm) => pages.map((page) => arrangement({ dev, mm, page })))).filter((r) => r.moved.size > 0);
+  return relabelTable(c).at.flat(2).filter((r): r is Arrangement => r !== null);
 }
 
 /**
@@ -104,7 +100,6 @@ class FieldEncodings {
     return w;
   }
 }
-
 
 /** Every relabelling the params declare, by the permutations of devices, mms and pages it is made of (null: the identity). */
 interface RelabelTable {
@@ -220,7 +215,6 @@ function relabelledFirst(best: State, s: State, c: IopfParams, r: Arrangement, f
   }
   return false;
 }
-
 
 function compareEncodings(a: IntWriter, b: IntWriter): number {
   const n = Math.min(a.len, b.len);

@@ -287,6 +287,6 @@ function refuseUnrelabelled(c: IopfParams): void {
   };
   if (c.evtq || c.httu || c.cpus > 0) refuse('cannot be declared with evtq, httu or cpus (their slices name devices, mms and pages it does not relabel)');
   if (!c.smmu) return;
-  if (nrSmmus(c) > 1 || c.attach) refuse('cannot be declared with smmus or attach: the devices sit in different domains or move between them');
+  if (nrSmmus(c) > 1 || c.attach) refuse('cannot be declared with smmus or attach: the relabelling covers one SMMU and its one domain, where every device sits for good');
   if (devicesSymmetric(c) && !inAnyOrder(c)) refuse("cannot relabel the devices with cmdq 'fifo': the SMMU performs a domain's CFGI_CD and ATC_INV in StreamID order");
 }

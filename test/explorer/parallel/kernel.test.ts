@@ -60,6 +60,12 @@ describe('parallel search on the kernel configs', () => {
     expect(r.stats.liveness).toMatchObject({ checked: true });
   });
 
+  it('sva with its devices, mms and pages symmetric, to depth 17: the same representatives on every thread', async () => {
+    const r = await compare('sva', { maxDepth: 17 });
+    expect(r.stats.reduction).toMatch(/the 2 devices, the 2 mms and the 2 pages are interchangeable \(8 arrangements/);
+    expect(r.stats.distinctStates).toBe(30_717);
+  });
+
   it('iopf-small stops at its first violation, the same shortest trace', async () => {
     const r = await compare('iopf-small', {});
     expect(r.kind === 'violation' && r.violations.map((v) => [v.property, v.length])).toEqual([['no-fault-after-pasid-free', 17]]);

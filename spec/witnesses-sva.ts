@@ -8,6 +8,14 @@ import type { IopfParams } from '../model/params.ts';
 import { asid_gen_match } from '../model/mm/context.ts';
 import { attachDomain, smmuConfig } from '../model/sva/config.ts';
 
+const privateAsidsOf = new WeakMap<IopfParams, readonly number[]>();
+/** The ASID each domain is given at attach (smmuConfig builds the whole SMMU configuration: this runs on every state). */
+function privateAsids(c: IopfParams): readonly number[] {
+  let asids = privateAsidsOf.get(c);
+  if (!asids) privateAsidsOf.set(c, (asids = smmuConfig(c).domains.map((dom) => dom.asid)));
+  return asids;
+}
+
 const bound = (s: State, mm: number): boolean => s.arm_smmu.masters.some((m) => m.bonds[mm] !== null);
 
 /**
@@ -106,7 +114,7 @@ export const svaWitnesses: readonly Witness<State, IopfParams>[] = [
     name: 'private-asid-seized',
     description: "a shared CD holds the ASID a private domain was given at attach: arm_smmu_share_asid seized it (guards cd-hitless, sva-cd-ownership and private-dma-translates through the seize)",
     source: 'v5.10 "iommu/arm-smmu-v3: Seize private ASID" (arm_smmu_share_asid); kernel-notes 1c',
-    reached: (s, c) => smmuConfig(c).domains.some((dom) => s.arm_smmu.asid_xa[dom.asid]?.type === 'shared'),
+    reached: (s, c) => privateAsids(c).some((asid) => s.arm_smmu.asid_xa[asid]?.type === 'shared'),
   },
   {
     name: 'cd-install-half-written',

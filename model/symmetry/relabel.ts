@@ -1,12 +1,13 @@
 // A relabelling of the state (model/symmetry/symmetry.ts): devices, mms and pages to new indexes.
 // What relabels: every array indexed by device, mm or page, every field naming one (a fault's
 // device and address, a group's flush bits, a worker's mm, an IOASID's private mm and its bond
-// holders, an mm_count bond holder, sva_lock's and a CMD_SYNC's owner number, a munmap's page; a
-// master's bonds and ATC, the cached CDs, a CD's, TLB entry's, notifier's and shared ASID's mm, a
-// command's StreamID and page), and the sets sorted by them. Identities the kernel allocates
-// (PASIDs, ASIDs, notifiers) stay: their allocators hand out the lowest free one whatever asks. The
-// CPUs, HTTU, the event queue, several SMMUs, attach and the DMA domain's IOVAs are left out, so
-// params refuse the symmetry with them.
+// holders, an mm_count bond holder, sva_lock's and a CMD_SYNC's owner number, a munmap's page, a
+// CPU's current mm; a master's bonds and ATC, the cached CDs, a CD's, TLB entry's, notifier's and
+// shared ASID's mm, a command's StreamID and page, each SMMU's TLB and command queue alike), and
+// the sets sorted by them. Identities the kernel allocates (PASIDs, ASIDs, notifiers) stay: their
+// allocators hand out the lowest free one whatever asks; a CPU's ASID state holds context ids,
+// which move with their mm. HTTU, the event queue and attach are left out, so params refuse the
+// symmetry with them.
 import { compareKeys, groupKey } from '../canonical.ts';
 import { sortedWorkers, workerSymmetry } from '../io-pgfault/symmetry.ts';
 import type { IopfGroup, IopfQueue, Worker } from '../io-pgfault/state.ts';
@@ -16,7 +17,7 @@ import type { IoasidState } from '../ioasid/ioasid.ts';
 import { ioasidHolderKey } from '../ioasid/ioasid.ts';
 import { mmHolderKey, type MmStruct } from '../mm/mm.ts';
 import type { HwqEntry } from '../arm-smmu-v3/priq-state.ts';
-import { PRIVATE_TLB_ENTRY, type Cd, type Cmd, type SmmuState } from '../arm-smmu-v3/state.ts';
+import { PRIVATE_TLB_ENTRY, type Cd, type Cmd, type SmmuState, type TlbEntry } from '../arm-smmu-v3/state.ts';
 import { driverOwner, exitOwner, mmCount, procOwner } from '../sva/config.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
@@ -212,7 +213,7 @@ export function sortedSegments(q: Cmd[]): Cmd[] {
   return out;
 }
 
-/** The SMMU slice relabelled: masters, their bonds and ATCs, cached CDs by device; every CD, TLB entry, notifier and shared ASID naming an mm; TLB and ATC entries and commands by page. */
+/** The SMMU slice relabelled: masters, their bonds and ATCs, cached CDs by device; every CD, TLB entry, notifier and shared ASID naming an mm; TLB and ATC entries and commands by page; the other SMMUs' TLBs and queues alike. */
 function smmu(a: SmmuState, c: IopfParams, r: Relabel): SmmuState {
   const mm = (m: MmId): MmId => r.mm[m]! as MmId;
   return {
@@ -222,11 +223,19 @@ function smmu(a: SmmuState, c: IopfParams, r: Relabel): SmmuState {
     cdcache: reindex(a.cdcache, r.dev, (row) => row.map((x) => x && cd(x, r))),
     asid_xa: a.asid_xa.map((e) => (e?.type === 'shared' ? { ...e, mm: mm(e.mm) } : e)),
     mmu_notifiers: a.mmu_notifiers.map((n) => n && { ...n, mm: mm(n.mm) }),
-    tlb: a.tlb.map((row) => reindex(row, r.page, (e) => (e === null || e === PRIVATE_TLB_ENTRY ? e : mm(e)))),
+    tlb: a.tlb.map((row) => tlbRow(row, r)),
     atc: reindex(a.atc, r.dev, (ssids) => ssids.map((pages) => reindex(pages, r.page, (e) => (e === null ? e : mm(e))))),
-    cmdq: inAnyOrder(c) ? sortedSegments(a.cmdq.map((x) => command(x, c, r))) : a.cmdq.map((x) => command(x, c, r)),
+    cmdq: commands(a.cmdq, c, r),
+    ...(a.smmus ? { smmus: a.smmus.map((x) => ({ tlb: x.tlb.map((row) => tlbRow(row, r)), cmdq: commands(x.cmdq, c, r) })) } : {}),
   };
 }
+
+/** A TLB row (an ASID's) relabelled: its pages, and the mm of each entry. */
+const tlbRow = (row: (TlbEntry | null)[], r: Relabel): (TlbEntry | null)[] =>
+  reindex(row, r.page, (e) => (e === null || e === PRIVATE_TLB_ENTRY ? e : (r.mm[e]! as MmId)));
+
+/** A command queue relabelled, its segments between CMD_SYNCs sorted where the SMMU performs them in any order. */
+const commands = (q: Cmd[], c: IopfParams, r: Relabel): Cmd[] => (inAnyOrder(c) ? sortedSegments(q.map((x) => command(x, c, r))) : q.map((x) => command(x, c, r)));
 
 /** The SMMU performs the commands up to a CMD_SYNC in any order (param cmdq), which the device relabelling needs. */
 export const inAnyOrder = (c: IopfParams): boolean => c.cmdq !== 'fifo';
@@ -256,6 +265,7 @@ const RELABEL: Readonly<Partial<Record<keyof State, { readonly names: readonly P
   ioasid: { names: ['dev', 'mm'], f: (s, _c, r) => ioasid(s.ioasid, r) },
   mms: { names: ['dev', 'mm', 'page'], f: (s, _c, r) => reindex(s.mms, r.mm, (m) => mm(m, r)) },
   procs: { names: ['mm'], f: (s, _c, r) => reindex(s.procs, r.mm) },
+  cpu_mm: { names: ['mm'], f: (s, _c, r) => mapSame(s.cpu_mm, (x) => (x.kind === 'mm' ? { kind: 'mm' as const, mm: r.mm[x.mm]! as MmId } : x)) },
   exit_mmap: { names: ['mm'], f: (s, _c, r) => reindex(s.exit_mmap, r.mm) },
   sva_lock: { names: ['dev', 'mm'], f: (s, c, r) => owner(s.sva_lock, c, r) },
   sva: { names: ['dev', 'mm'], f: (s, _c, r) => reindex(s.sva, r.dev, (h) => ({ ...h, mm: h.mm === null ? null : (r.mm[h.mm]! as MmId) })) },

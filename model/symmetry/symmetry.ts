@@ -9,7 +9,8 @@
 // domain with the same capabilities: the devices and the mms relabel independently. The SMMU
 // walks a domain's masters in StreamID order (domainDevices), which a relabelling turns around;
 // the SMMU performs the commands up to a CMD_SYNC in any order, so the representative holds them
-// sorted (sortedSegments), and a FIFO command queue refuses the devices' symmetry.
+// sorted (sortedSegments), and a FIFO command queue refuses the devices' symmetry. With several
+// SMMUs device d sits behind SMMU d in a domain of its own, so only the mms and pages relabel.
 // Pages with the same VMA, each an access a device may request, are alike too: a step takes any
 // page as a choice (a DMA, a page request's address, a CPU fault, a munmap). A page is relabelled
 // in every mm at once, since an ASID's TLB row may hold two mms' entries (a seized ASID) and
@@ -285,8 +286,9 @@ function refuseUnrelabelled(c: IopfParams): void {
   const refuse = (why: string): never => {
     throw new HarnessError(`params: symmetry '${c.symmetry!.join("', '")}' ${why}`);
   };
-  if (c.evtq || c.httu || c.cpus > 0) refuse('cannot be declared with evtq, httu or cpus (their slices name devices, mms and pages it does not relabel)');
+  if (c.evtq || c.httu) refuse('cannot be declared with evtq or httu (their slices name devices, mms and pages it does not relabel)');
   if (!c.smmu) return;
-  if (nrSmmus(c) > 1 || c.attach) refuse('cannot be declared with smmus or attach: the relabelling covers one SMMU and its one domain, where every device sits for good');
+  if (c.attach) refuse('cannot be declared with attach: the relabelling covers devices that sit in one domain for good');
+  if (devicesSymmetric(c) && nrSmmus(c) > 1) refuse('cannot be declared with smmus: device d sits behind SMMU d, in its own domain');
   if (devicesSymmetric(c) && !inAnyOrder(c)) refuse("cannot relabel the devices with cmdq 'fifo': the SMMU performs a domain's CFGI_CD and ATC_INV in StreamID order");
 }

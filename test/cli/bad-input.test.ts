@@ -226,7 +226,7 @@ describe('bounds of the ASID allocator, the IOVAs, the MSI geometry, VHE, the ev
     ['sva-small', 'vhe=maybe', /sva-small\.json: params for model sva: vhe: Invalid input: expected boolean/],
     ['iopf-small', 'evtq=1', /iopf-small\.json: params for model iopf: evtq: Invalid input: expected boolean/],
     ['iopf-stall', 'symmetry=["pasids"]', /iopf-stall\.json: params for model iopf: symmetry\.0: Invalid option: expected one of "workers"\|"devices"\|"mms"/],
-    ['sva-two-smmus', 'symmetry=["devices"]', /sva-two-smmus\.json: params for model sva: symmetry 'devices' cannot be declared with smmus or attach/],
+    ['sva-two-smmus', 'symmetry=["devices"]', /sva-two-smmus\.json: params for model sva: symmetry 'devices' cannot be declared with smmus: device d sits behind SMMU d/],
     ['iopf-stall', 'symmetry=["mms"]', /iopf-stall\.json: params for model iopf: symmetry 'mms' needs smmu/],
     ['iopf-stall', 'symmetry=["pages"]', /iopf-stall\.json: params for model iopf: symmetry 'pages' needs smmu/],
     ['iopf-stall', 'symmetry=3', /iopf-stall\.json: params for model iopf: symmetry: Invalid input: expected array/],

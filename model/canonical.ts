@@ -16,11 +16,12 @@ export function groupKey(g: IopfGroup): number[] {
   return out;
 }
 
-export function compareKeys(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  const n = Math.min(a.length, b.length);
+/** Keys compared element by element, then by length; `aLength` and `bLength` take a prefix (a reused buffer's). */
+export function compareKeys(a: ArrayLike<number>, b: ArrayLike<number>, aLength = a.length, bLength = b.length): number {
+  const n = Math.min(aLength, bLength);
   for (let i = 0; i < n; i++) {
     const d = (a[i] as number) - (b[i] as number);
     if (d !== 0) return d;
   }
-  return a.length - b.length;
+  return aLength - bLength;
 }

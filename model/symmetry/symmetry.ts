@@ -23,6 +23,7 @@ import type { Codec } from '../../explorer/codec.ts';
 import { IntWriter } from '../../explorer/codec-io.ts';
 import { HarnessError } from '../../explorer/errors.ts';
 import { stateCodec } from '../layout.ts';
+import { compareKeys } from '../canonical.ts';
 import { sortWorkers, workerSymmetry } from '../io-pgfault/symmetry.ts';
 import { mmCount, nrPages, nrSmmus } from '../sva/config.ts';
 import type { IopfParams } from '../params.ts';
@@ -125,7 +126,6 @@ function relabelTable(c: IopfParams): RelabelTable {
   return { dev, mm, page, at };
 }
 
-const relabelCache = new WeakMap<IopfParams, Arrangement[]>();
 /** The field encodings being compared, reused: this runs on every successor. */
 const bestEncodings = new FieldEncodings();
 const theirEncoding = new IntWriter(1024);
@@ -141,19 +141,42 @@ function withSortedQueue(s: State, c: IopfParams): State {
 export function canonicalState(s: State, c: IopfParams): State {
   const sorted = workerSymmetry(c) === undefined ? s : sortWorkers(s, c);
   if (!relabelling(c)) return sorted;
-  let relabels = relabelCache.get(c);
-  if (!relabels) {
-    // Every state of a run has the fields of its initial state: a variant's is refused at the first.
-    for (const key of Object.keys(s)) if (!KNOWN_FIELDS.has(key)) throw new Error(`symmetry '${c.symmetry!.join("', '")}' does not know the state field '${key}' (a variant's): it cannot relabel it`);
-    relabelCache.set(c, (relabels = relabelsOf(c)));
-  }
+  const plan = planOf(s, c);
   const base = withSortedQueue(sorted, c);
-  return c.mms === 0 ? leastOfCoupled(base, s, c, relabels) : leastInOrder(base, s, c);
+  return plan.kind === 'coupled' ? leastOfCoupled(base, s, c, plan) : leastInOrder(base, s, c, plan);
+}
+
+/**
+ * What canonicalState needs of the params, made at their first state: without the SMMU side the
+ * identity (null) and each relabelling by which the devices carry their mms, with its devices'
+ * permutation; with it, the relabellings by the permutations of each part.
+ */
+type Plan = { readonly fields: readonly Field[] } & (
+  | { readonly kind: 'coupled'; readonly all: readonly (Arrangement | null)[]; readonly devs: readonly (readonly number[])[] }
+  | { readonly kind: 'parts'; readonly table: RelabelTable }
+);
+
+const plans = new WeakMap<IopfParams, Plan>();
+
+function planOf(s: State, c: IopfParams): Plan {
+  const cached = plans.get(c);
+  if (cached) return cached;
+  // Every state of a run has the fields of its initial state: a variant's is refused at the first.
+  for (const key of Object.keys(s)) if (!KNOWN_FIELDS.has(key)) throw new Error(`symmetry '${c.symmetry!.join("', '")}' does not know the state field '${key}' (a variant's): it cannot relabel it`);
+  const fields = fieldsOf(c);
+  let plan: Plan;
+  if (c.mms === 0) {
+    const all = [null, ...relabelsOf(c)];
+    plan = { fields, kind: 'coupled', all, devs: all.map((r) => r?.dev ?? identity(c.devices)) };
+  } else {
+    plan = { fields, kind: 'parts', table: relabelTable(c) };
+  }
+  plans.set(c, plan);
+  return plan;
 }
 
 /** Of `base` (the identity's) and `s` relabelled by each of `relabels`, the least encoding. */
-function leastOf(base: State, s: State, c: IopfParams, relabels: readonly Arrangement[]): State {
-  const fields = fieldsOf(c);
+function leastOf(base: State, s: State, c: IopfParams, relabels: readonly Arrangement[], fields: readonly Field[]): State {
   let best = base;
   bestEncodings.reset();
   for (const r of relabels) {
@@ -165,36 +188,24 @@ function leastOf(base: State, s: State, c: IopfParams, relabels: readonly Arrang
 }
 
 /** Of the candidates (null: the identity's `base`), the least encoding. */
-function leastAmong(base: State, s: State, c: IopfParams, candidates: readonly (Arrangement | null)[]): State {
+function leastAmong(base: State, s: State, c: IopfParams, candidates: readonly (Arrangement | null)[], fields: readonly Field[]): State {
   const relabels = candidates.filter((r): r is Arrangement => r !== null);
-  if (relabels.length < candidates.length) return leastOf(base, s, c, relabels);
-  return leastOf(relabel(s, c, relabels[0]!), s, c, relabels.slice(1));
+  if (relabels.length < candidates.length) return leastOf(base, s, c, relabels, fields);
+  return leastOf(relabel(s, c, relabels[0]!), s, c, relabels.slice(1), fields);
 }
-
-const coupledCache = new WeakMap<readonly Arrangement[], { readonly all: readonly (Arrangement | null)[]; readonly devs: readonly (readonly number[])[] }>();
 
 /** Without the SMMU side (each device's mm relabelled with it): of the relabellings that leave the devices in their least order, the least encoding. */
-function leastOfCoupled(base: State, s: State, c: IopfParams, relabels: readonly Arrangement[]): State {
-  let cached = coupledCache.get(relabels);
-  if (!cached) {
-    const all = [null, ...relabels];
-    coupledCache.set(relabels, (cached = { all, devs: all.map((r) => r?.dev ?? identity(c.devices)) }));
-  }
-  const { all, devs } = cached;
-  return leastAmong(base, s, c, leastOrdered(s, devs, deviceOrder).map((i) => all[i]!));
+function leastOfCoupled(base: State, s: State, c: IopfParams, { all, devs, fields }: Extract<Plan, { kind: 'coupled' }>): State {
+  return leastAmong(base, s, c, leastOrdered(s, devs, deviceOrder).map((i) => all[i]!), fields);
 }
 
-const tables = new WeakMap<IopfParams, RelabelTable>();
-
 /** With the SMMU side: of the relabellings that leave devices, mms and pages each in its least order (PartOrder), the least encoding. */
-function leastInOrder(base: State, s: State, c: IopfParams): State {
-  let t = tables.get(c);
-  if (!t) tables.set(c, (t = relabelTable(c)));
+function leastInOrder(base: State, s: State, c: IopfParams, { table: t, fields }: Extract<Plan, { kind: 'parts' }>): State {
   const mms = leastOrdered(s, t.mm, mmOrder);
   const pages = leastOrdered(s, t.page, pageOrder);
   const candidates: (Arrangement | null)[] = [];
   for (const d of leastOrdered(s, t.dev, deviceOrder)) for (const m of mms) for (const p of pages) candidates.push(t.at[d]![m]![p]!);
-  return leastAmong(base, s, c, candidates);
+  return leastAmong(base, s, c, candidates, fields);
 }
 
 /**
@@ -211,16 +222,10 @@ function relabelledFirst(best: State, s: State, c: IopfParams, r: Arrangement, f
     const encoded = bestEncodings.of(i, codec, mine);
     theirEncoding.reset();
     codec.encode(theirs, theirEncoding);
-    const d = compareEncodings(theirEncoding, encoded);
+    const d = compareKeys(theirEncoding.buf, encoded.buf, theirEncoding.len, encoded.len);
     if (d !== 0) return d < 0;
   }
   return false;
-}
-
-function compareEncodings(a: IntWriter, b: IntWriter): number {
-  const n = Math.min(a.len, b.len);
-  for (let i = 0; i < n; i++) if (a.buf[i] !== b.buf[i]) return a.buf[i]! - b.buf[i]!;
-  return a.len - b.len;
 }
 
 interface Field {
@@ -228,17 +233,11 @@ interface Field {
   readonly codec: Codec<unknown>;
 }
 
-const fieldLists = new WeakMap<IopfParams, Field[]>();
-
 /** The state's fields with their codecs, in the order the state codec encodes them. */
 function fieldsOf(c: IopfParams): Field[] {
-  const cached = fieldLists.get(c);
-  if (cached) return cached;
   const shape = stateCodec(c).shape;
   if (shape?.kind !== 'record') throw new Error('the state codec is not a record');
-  const fields = shape.keys.map((key, i) => ({ key: key as keyof State, codec: shape.fields[i] as Codec<unknown> }));
-  fieldLists.set(c, fields);
-  return fields;
+  return shape.keys.map((key, i) => ({ key: key as keyof State, codec: shape.fields[i] as Codec<unknown> }));
 }
 
 /** The symmetry the params declare, for the report, or undefined. */

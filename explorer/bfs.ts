@@ -1,5 +1,5 @@
 // Exhaustive breadth-first search. States are stored only as 64-bit fingerprints plus a parent link
-// and the move that reached them; the frontier holds encoded states. A counterexample is rebuilt by
+// and the move that reached them (on disk in a large search); the frontier holds encoded states. A counterexample is rebuilt by
 // re-executing the stored moves from the initial state, so it is a shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
@@ -12,7 +12,7 @@ import { OUTSIDE, StateGraph } from './liveness/graph.ts';
 import { livenessViolations } from './liveness/violations.ts';
 import type { ExploreResult, IncompleteReason, Progress, Stats } from './result.ts';
 import { foundViolations, searchResult, searchStats, type SearchRecord } from './search-result.ts';
-import { PackedVec, U32Vec, VarintQueue } from './store.ts';
+import { U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
 import { writeCheckpoint, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
 
@@ -88,8 +88,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const seen = graph
     ? snap ? FingerprintIndex.from(snap.seen) : new FingerprintIndex(capacity)
     : snap ? FingerprintSet.from(snap.seen) : new FingerprintSet(capacity);
-  const parents = snap ? U32Vec.from(snap.parents) : new U32Vec();
-  const moves = snap ? PackedVec.from(snap.moves) : new PackedVec();
+  const parents = snap ? U32Vec.from(snap.parents, true) : new U32Vec(true);
+  const moves = snap ? U32Vec.from(snap.moves, true) : new U32Vec(true);
   // A move is (choice << actionBits) | action, so that most models store it in 16 bits.
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
@@ -302,7 +302,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     deepest,
     frontierPeak: queue.peakCount,
     seconds: (performance.now() - started) / 1000,
-    bytes: seen.bytes + (4 + moves.bytesPerEntry) * parents.length + queue.peakMemoryBytes + (graph?.bytes ?? 0),
+    bytes: seen.bytes + parents.bytes + moves.bytes + queue.peakMemoryBytes + (graph?.bytes ?? 0),
     incomplete,
     complete,
   };
@@ -311,6 +311,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     ...searchStats(compiled, record),
     ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
     ...(queue.peakSpilledBytes > 0 ? { frontierSpilledBytes: queue.peakSpilledBytes } : {}),
+    ...(parents.fileBytes > 0 ? { traceFileBytes: parents.fileBytes + moves.fileBytes } : {}),
   };
   return concludeSearch(compiled, options, record, stats, graph, initialStored);
 }
@@ -320,6 +321,15 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
  * (or why not), the reduction said, the result built.
  */
 export function concludeSearch<S, C>(compiled: Compiled<S, C>, options: ExploreOptions, record: SearchRecord, found: Stats, graph: StateGraph<S> | null, initialStored: number): ExploreResult<S> {
+  try {
+    return conclude(compiled, options, record, found, graph, initialStored);
+  } finally {
+    record.parents.close();
+    record.moves.close();
+  }
+}
+
+function conclude<S, C>(compiled: Compiled<S, C>, options: ExploreOptions, record: SearchRecord, found: Stats, graph: StateGraph<S> | null, initialStored: number): ExploreResult<S> {
   let stats = found;
   const violations = foundViolations(compiled, record);
   if (graph && record.complete) {

@@ -5,14 +5,14 @@ import type { Compiled } from './compile.ts';
 import type { FoundRecord } from './checkpoint.ts';
 import { collisionProbability } from './fingerprint.ts';
 import type { ExploreResult, IncompleteReason, Stats, Violation } from './result.ts';
-import type { PackedVec, U32Vec } from './store.ts';
+import type { U32Vec } from './store.ts';
 import { extendTrace, NO_PARENT, rebuildTrace } from './trace/rebuild.ts';
 import { projectViolation } from './trace/project.ts';
 
 export interface SearchRecord {
   readonly found: readonly FoundRecord[];
   readonly parents: U32Vec;
-  readonly moves: PackedVec;
+  readonly moves: U32Vec;
   readonly actionBits: number;
   readonly fired: Float64Array;
   readonly reached: readonly boolean[];

@@ -1,5 +1,6 @@
-// Compact storage for the search: per-state parent links (two Uint32 per state, chunked so growth
-// never copies) and the frontier as a FIFO of zigzag varint bytes, read back in insertion order.
+// Compact storage for the search: per-state parent links and moves (Uint32 vectors chunked so growth
+// never copies, on disk but for the last chunk in a large search) and the frontier as a FIFO of zigzag varint
+// bytes, read back in insertion order.
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,76 +8,72 @@ import { join } from 'node:path';
 const CHUNK_BITS = 20;
 const CHUNK = 1 << CHUNK_BITS;
 
-/** A growable Uint32 vector in fixed chunks. */
+/**
+ * A growable Uint32 vector in fixed chunks, so growth never copies. With a file (`onDisk`), each
+ * chunk that fills goes there and its memory takes the next entries: the search's parent links and
+ * moves, read back only to rebuild a trace and to count the levels, live on disk as TLC's trace file
+ * does, all but the last million in memory.
+ */
 export class U32Vec {
-  private chunks: Uint32Array[] = [];
-  /** The chunk being filled, and how many of its slots are used (CHUNK: full, or none yet). */
-  private tail = new Uint32Array(0);
+  private readonly list: (Uint32Array | null)[] = [];
+  private tail = new Uint32Array(CHUNK);
   private used = CHUNK;
+  private readonly file: TempFile | null;
   length = 0;
+  /** A chunk read back from the file for a scan, and where the last read from the file was. */
+  private cached: { c: number; chunk: Uint32Array } | null = null;
+  private lastRead = -2;
+
+  constructor(onDisk = false) {
+    this.file = onDisk ? new TempFile('sva-check-trace-') : null;
+  }
 
   push(v: number): void {
-    if (this.used === CHUNK) {
-      this.tail = new Uint32Array(CHUNK);
-      this.chunks.push(this.tail);
-      this.used = 0;
-    }
+    if (this.used === CHUNK) this.nextChunk();
     this.tail[this.used++] = v;
     this.length++;
   }
 
+  private nextChunk(): void {
+    const full = this.list.length - 1;
+    if (this.file !== null && full >= 0) {
+      writeSync(this.file.fd(), this.tail, 0, this.tail.byteLength, full * CHUNK * 4);
+      this.list[full] = null;
+    } else if (full >= 0) this.tail = new Uint32Array(CHUNK);
+    this.list.push(this.tail);
+    this.used = 0;
+  }
+
   get(i: number): number {
-    return (this.chunks[i >>> CHUNK_BITS] as Uint32Array)[i & (CHUNK - 1)] as number;
+    const chunk = this.list[i >>> CHUNK_BITS];
+    if (chunk !== null && chunk !== undefined) return chunk[i & (CHUNK - 1)] as number;
+    return this.fromFile(i);
   }
 
-  get bytes(): number {
-    return this.chunks.length * CHUNK * 4;
-  }
-
-  /** The entries, copied out (for a checkpoint). */
-  snapshot(): Uint32Array {
-    const out = new Uint32Array(this.length);
-    this.chunks.forEach((c, i) => out.set(c.subarray(0, Math.min(CHUNK, this.length - i * CHUNK)), i * CHUNK));
-    return out;
-  }
-
-  static from(entries: Uint32Array): U32Vec {
-    const v = new U32Vec();
-    for (let i = 0; i < entries.length; i++) v.push(entries[i] as number);
-    return v;
-  }
-}
-
-/**
- * A growable vector of small unsigned integers: 16 bits per entry until a value needs more, then
- * 32 (the stored entries are widened once). Moves almost always fit in 16 bits.
- */
-export class PackedVec {
-  private narrow: Uint16Array[] | null = [];
-  private wide: Uint32Array[] = [];
-  length = 0;
-
-  push(v: number): void {
-    if (this.narrow !== null && v > 0xffff) this.widen();
-    const c = this.length >>> CHUNK_BITS;
-    const i = this.length & (CHUNK - 1);
-    if (this.narrow !== null) {
-      if (c === this.narrow.length) this.narrow.push(new Uint16Array(CHUNK));
-      (this.narrow[c] as Uint16Array)[i] = v;
-    } else {
-      if (c === this.wide.length) this.wide.push(new Uint32Array(CHUNK));
-      (this.wide[c] as Uint32Array)[i] = v;
+  /** An entry in the file: a scan (the entry after the last one read) reads its whole chunk once. */
+  private fromFile(i: number): number {
+    const c = i >>> CHUNK_BITS;
+    const sequential = i === this.lastRead + 1;
+    this.lastRead = i;
+    if (this.cached?.c !== c && sequential) {
+      const chunk = this.cached?.chunk ?? new Uint32Array(CHUNK);
+      readSync(this.file!.fd(), chunk, 0, chunk.byteLength, c * CHUNK * 4);
+      this.cached = { c, chunk };
     }
-    this.length++;
+    if (this.cached?.c === c) return this.cached.chunk[i & (CHUNK - 1)] as number;
+    const one = new Uint32Array(1);
+    readSync(this.file!.fd(), one, 0, 4, i * 4);
+    return one[0] as number;
   }
 
-  get(i: number): number {
-    const chunks = this.narrow ?? this.wide;
-    return (chunks[i >>> CHUNK_BITS] as Uint16Array | Uint32Array)[i & (CHUNK - 1)] as number;
+  /** Bytes in memory. */
+  get bytes(): number {
+    return (this.list.filter((c) => c !== null).length + (this.cached === null ? 0 : 1)) * CHUNK * 4;
   }
 
-  get bytesPerEntry(): number {
-    return this.narrow === null ? 4 : 2;
+  /** Bytes in the file. */
+  get fileBytes(): number {
+    return this.list.filter((c) => c === null).length * CHUNK * 4;
   }
 
   /** The entries, copied out (for a checkpoint). */
@@ -86,15 +83,15 @@ export class PackedVec {
     return out;
   }
 
-  static from(entries: Uint32Array): PackedVec {
-    const v = new PackedVec();
-    for (let i = 0; i < entries.length; i++) v.push(entries[i] as number);
-    return v;
+  /** Deletes its file, if it has one (the search's traces are built). */
+  close(): void {
+    this.file?.close();
   }
 
-  private widen(): void {
-    this.wide = (this.narrow ?? []).map((chunk) => Uint32Array.from(chunk));
-    this.narrow = null;
+  static from(entries: Uint32Array, onDisk = false): U32Vec {
+    const v = new U32Vec(onDisk);
+    for (let i = 0; i < entries.length; i++) v.push(entries[i] as number);
+    return v;
   }
 }
 
@@ -441,9 +438,7 @@ const SPILLED = new Uint8Array(0);
 
 /** The file a queue's middle chunks go to: chunk c at offset c * chunkSize (a sparse file). */
 class Spill {
-  private dir: string | null = null;
-  private fd = -1;
-  private onExit: (() => void) | null = null;
+  private readonly file = new TempFile('sva-check-frontier-');
   /** Chunks on disk now. */
   onDisk = 0;
 
@@ -458,7 +453,7 @@ class Spill {
     if (inMemory <= this.budget) return;
     for (let c = readChunk + 1; c < writeChunk; c++) {
       if (chunks[c] === SPILLED) continue;
-      writeSync(this.open(), chunks[c] as Uint8Array, 0, this.chunkSize, c * this.chunkSize);
+      writeSync(this.file.fd(), chunks[c] as Uint8Array, 0, this.chunkSize, c * this.chunkSize);
       chunks[c] = SPILLED;
       this.onDisk++;
     }
@@ -472,31 +467,48 @@ class Spill {
 
   read(c: number): Uint8Array {
     const chunk = new Uint8Array(this.chunkSize);
-    readSync(this.fd, chunk, 0, this.chunkSize, c * this.chunkSize);
+    readSync(this.file.fd(), chunk, 0, this.chunkSize, c * this.chunkSize);
     return chunk;
-  }
-
-  private open(): number {
-    if (this.fd >= 0) return this.fd;
-    this.dir = mkdtempSync(join(tmpdir(), 'sva-check-frontier-'));
-    this.fd = openSync(join(this.dir, 'frontier'), 'w+');
-    // A search that ends with the process (an error, Ctrl-C) leaves no file behind either.
-    this.onExit = () => this.close();
-    process.once('exit', this.onExit);
-    return this.fd;
   }
 
   /** The queue is empty: the file's space is given back (chunk offsets keep growing; the file stays sparse). */
   clear(): void {
-    if (this.fd >= 0) ftruncateSync(this.fd, 0);
+    this.file.truncate();
   }
 
   close(): void {
-    if (this.fd < 0) return;
-    closeSync(this.fd);
+    this.file.close();
+  }
+}
+
+/** A file in a folder of its own under the system's temporary one, made at the first write, deleted by `close` or when the process ends. */
+class TempFile {
+  private dir: string | null = null;
+  private handle = -1;
+  private onExit: (() => void) | null = null;
+
+  constructor(private readonly prefix: string) {}
+
+  fd(): number {
+    if (this.handle >= 0) return this.handle;
+    this.dir = mkdtempSync(join(tmpdir(), this.prefix));
+    this.handle = openSync(join(this.dir, 'data'), 'w+');
+    // A search that ends with the process (an error, Ctrl-C) leaves no file behind either.
+    this.onExit = () => this.close();
+    process.once('exit', this.onExit);
+    return this.handle;
+  }
+
+  truncate(): void {
+    if (this.handle >= 0) ftruncateSync(this.handle, 0);
+  }
+
+  close(): void {
+    if (this.handle < 0) return;
+    closeSync(this.handle);
     rmSync(this.dir!, { recursive: true, force: true });
     if (this.onExit) process.off('exit', this.onExit);
-    this.fd = -1;
+    this.handle = -1;
     this.dir = null;
     this.onExit = null;
   }

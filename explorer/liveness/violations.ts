@@ -2,7 +2,7 @@
 // stem and cycle re-executed step by step, like every other trace.
 import type { Compiled } from '../compile.ts';
 import type { Violation, TraceState } from '../result.ts';
-import type { PackedVec, U32Vec } from '../store.ts';
+import type { U32Vec } from '../store.ts';
 import { extendTrace, rebuildTrace } from '../trace/rebuild.ts';
 import { findLassos } from './check.ts';
 import type { StateGraph } from './graph.ts';
@@ -10,7 +10,7 @@ import type { StateGraph } from './graph.ts';
 export function livenessViolations<S, C>(
   compiled: Compiled<S, C>,
   graph: StateGraph<S>,
-  tree: { readonly parents: U32Vec; readonly moves: PackedVec; readonly actionBits: number },
+  tree: { readonly parents: U32Vec; readonly moves: U32Vec; readonly actionBits: number },
   initialStates: number,
 ): Violation<S>[] {
   const { parents, moves, actionBits } = tree;

@@ -19,10 +19,11 @@ import type { Compiled } from '../compile.ts';
 import { wholeEncoder } from '../copy-on-touch.ts';
 import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
+import { grownCapacity, MAX_LOAD as GROW_AT } from '../fpset.ts';
 import { OUTSIDE, StateGraph } from '../liveness/graph.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
 import { searchStats } from '../search-result.ts';
-import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
+import { U32Vec, VarintQueue } from '../store.ts';
 import { NO_PARENT } from '../trace/rebuild.ts';
 import { replayEvents, type Judged } from './events.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
@@ -99,8 +100,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
   if (graph && snap?.graph) graph.restore(snap.graph);
   let table = snap ? SharedTable.fromSnapshot(snap.seen, graph !== null) : SharedTable.create(options.initialCapacity ?? 1 << 10);
-  const parents = snap ? U32Vec.from(snap.parents) : new U32Vec();
-  const moves = snap ? PackedVec.from(snap.moves) : new PackedVec();
+  const parents = snap ? U32Vec.from(snap.parents, true) : new U32Vec(true);
+  const moves = snap ? U32Vec.from(snap.moves, true) : new U32Vec(true);
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const fired = snap ? Float64Array.from(snap.fired) : new Float64Array(actions.length);
   const judged: Judged = {
@@ -234,7 +235,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       // shrink gradually; the highest growth of the first levels would double the table for
       // nothing late in a search); a level that stores more than MAX_LOAD allows is expanded again.
       let capacity = table.capacity;
-      while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * 0.75) capacity *= 2;
+      while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * GROW_AT) capacity = grownCapacity(capacity);
       if (capacity > table.capacity) table = table.rehash(capacity);
 
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
@@ -372,7 +373,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     deepest,
     frontierPeak,
     seconds: (performance.now() - started) / 1000,
-    bytes: table.capacity * 12 + (4 + moves.bytesPerEntry) * parents.length + frontier.peakMemoryBytes + roundPeakBytes + (graph?.bytes ?? 0),
+    bytes: table.capacity * 12 + parents.bytes + moves.bytes + frontier.peakMemoryBytes + roundPeakBytes + (graph?.bytes ?? 0),
     incomplete: judged.incomplete,
     complete,
   };
@@ -381,6 +382,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     workers: threadsUsed,
     ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
     ...(frontier.peakSpilledBytes > 0 ? { frontierSpilledBytes: frontier.peakSpilledBytes } : {}),
+    ...(parents.fileBytes > 0 ? { traceFileBytes: parents.fileBytes + moves.fileBytes } : {}),
   };
   return concludeSearch(compiled, options, record, stats, graph, initialStored);
 }

@@ -7,7 +7,7 @@ import type { FoundRecord } from '../checkpoint.ts';
 import type { Compiled } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import type { IncompleteReason } from '../result.ts';
-import type { PackedVec, U32Vec } from '../store.ts';
+import type { U32Vec } from '../store.ts';
 import { extendTrace, rebuildTrace } from '../trace/rebuild.ts';
 import { AFTER_ALL, type LevelEvent, type LevelReport } from './level.ts';
 import type { Winners } from './resolve.ts';
@@ -42,7 +42,7 @@ export interface LevelContext {
   readonly maxStates: number;
   readonly stopsTheSearch: (name: string) => boolean;
   readonly parents: U32Vec;
-  readonly moves: PackedVec;
+  readonly moves: U32Vec;
   readonly actionBits: number;
 }
 

@@ -14,6 +14,8 @@
 // -(id + 1): negative, so never lowered again (an owner is positive), and read back to name the
 // state a step leads to (coordinator.ts).
 
+import { home } from '../fpset.ts';
+
 const WORDS = 3;
 
 /** Owner word of an initial state; a state reached from the state of id p has owner p + 2. */
@@ -21,32 +23,27 @@ export const INITIAL_OWNER = 1;
 
 export class SharedTable {
   readonly words: Int32Array;
-  readonly mask: number;
+  readonly capacity: number;
   /** After `insert` or `has`: the slot of the fingerprint. */
   slot = 0;
 
   constructor(readonly buffer: SharedArrayBuffer) {
     this.words = new Int32Array(buffer);
-    this.mask = this.words.length / WORDS - 1;
+    this.capacity = this.words.length / WORDS;
   }
 
   static create(capacity: number): SharedTable {
-    let cap = 1 << 10;
-    while (cap < capacity) cap *= 2;
+    const cap = Math.max(1 << 10, Math.ceil(capacity / 16) * 16);
     return new SharedTable(new SharedArrayBuffer(cap * WORDS * 4));
-  }
-
-  get capacity(): number {
-    return this.mask + 1;
   }
 
   /** Inserts with this owner; returns false (and sets `slot`) when the fingerprint was present. */
   insert(hi: number, lo: number, owner: number): boolean {
     const w = this.words;
-    const mask = this.mask;
+    const cap = this.capacity;
     const lo32 = lo | 0;
-    let i = hi & mask;
-    for (let probes = 0; probes <= mask; probes++) {
+    let i = home(hi, cap);
+    for (let probes = 0; probes < cap; probes++) {
       const j = i * WORDS;
       let l = w[j + 1] as number;
       if (l === 0) {
@@ -62,21 +59,22 @@ export class SharedTable {
         this.slot = i;
         return false;
       }
-      i = (i + 1) & mask;
+      if (++i === cap) i = 0;
     }
     throw new Error('the shared fingerprint table is full');
   }
 
   has(hi: number, lo: number): boolean {
     const w = this.words;
+    const cap = this.capacity;
     const lo32 = lo | 0;
-    let i = hi & this.mask;
-    for (let probes = 0; probes <= this.mask; probes++) {
+    let i = home(hi, cap);
+    for (let probes = 0; probes < cap; probes++) {
       const j = i * WORDS;
       const l = Atomics.load(w, j + 1);
       if (l === 0) return false;
       if (l === lo32 && this.highAt(j) === (hi | 0)) return true;
-      i = (i + 1) & this.mask;
+      if (++i === cap) i = 0;
     }
     return false;
   }
@@ -154,14 +152,14 @@ export class SharedTable {
     const next = SharedTable.create(capacity);
     const src = this.words;
     const dst = next.words;
-    const mask = next.mask;
+    const cap = next.capacity;
     for (let j = 0; j < src.length; j += WORDS) {
       const lo = src[j + 1] as number;
       // An id (negative) is of an earlier level: kept.
       if (lo === 0 || (src[j + 2] as number) >= dropFrom) continue;
       const hi = src[j] as number;
-      let i = hi & mask;
-      while (dst[i * WORDS + 1] !== 0) i = (i + 1) & mask;
+      let i = home(hi, cap);
+      while (dst[i * WORDS + 1] !== 0) if (++i === cap) i = 0;
       dst[i * WORDS] = hi;
       dst[i * WORDS + 1] = lo;
       dst[i * WORDS + 2] = src[j + 2] as number;

@@ -11,7 +11,7 @@ import { actionsAt, choicesAtLabel, isEnabled, type Compiled } from '../compile.
 import { ModelError } from '../errors.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
 import { FingerprintSet } from '../fpset.ts';
-import { PackedVec, U32Vec, VarintQueue } from '../store.ts';
+import { U32Vec, VarintQueue } from '../store.ts';
 import type { EmittedEvent, ModelTrace, Tracepoint } from './events.ts';
 import { LogNames, matchEvent } from './match.ts';
 import { Renaming, type Binding } from './renaming.ts';
@@ -59,7 +59,7 @@ export function validateTrace<S, C>(compiled: Compiled<S, C>, trace: ModelTrace<
 
   const seen = new FingerprintSet(1 << 12);
   const parents = new U32Vec();
-  const moves = new PackedVec();
+  const moves = new U32Vec();
   const positions = new U32Vec();
   const renamingOf = new U32Vec();
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));

@@ -3,7 +3,7 @@
 // emitted event is shown in the log's names.
 import { cloner } from '../codec.ts';
 import { choicesOf, showChoice, type Compiled } from '../compile.ts';
-import type { PackedVec, U32Vec } from '../store.ts';
+import type { U32Vec } from '../store.ts';
 import type { EmittedEvent, LoggedEvent } from './events.ts';
 import type { Binding, Renaming } from './renaming.ts';
 
@@ -71,7 +71,7 @@ export function render(event: EmittedEvent, r: Renaming): string {
 }
 
 /** The steps from an initial state to `node`, re-executed, each with the log line it printed. */
-export function rebuild<S, C>(compiled: Compiled<S, C>, node: number, parents: U32Vec, moves: PackedVec, positions: U32Vec, actionBits: number): MatchedStep[] {
+export function rebuild<S, C>(compiled: Compiled<S, C>, node: number, parents: U32Vec, moves: U32Vec, positions: U32Vec, actionBits: number): MatchedStep[] {
   const path: number[] = [];
   for (let at = node; parents.get(at) !== 0xffffffff; at = parents.get(at)) path.push(at);
   path.reverse();

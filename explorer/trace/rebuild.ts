@@ -7,7 +7,7 @@ import { encodeToArray } from '../codec.ts';
 import { applyWithImmer, choicesOf, enabledMoves, isEnabled, pcOf, showChoice, type Action, type Compiled } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import type { TraceState } from '../result.ts';
-import type { PackedVec, U32Vec } from '../store.ts';
+import type { U32Vec } from '../store.ts';
 
 export const NO_PARENT = 0xffffffff;
 
@@ -49,7 +49,7 @@ export function extendTrace<S, C>(compiled: Compiled<S, C>, trace: TraceState<S>
 export function rebuildTrace<S, C>(
   compiled: Compiled<S, C>,
   parents: U32Vec,
-  moves: PackedVec,
+  moves: U32Vec,
   actionBits: number,
   id: number,
 ): TraceState<S>[] {

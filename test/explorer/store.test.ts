@@ -1,9 +1,11 @@
 // The compact stores the search keeps its states in: what goes in comes out, in order.
+import { readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FingerprintSet } from '../../explorer/fpset.ts';
+import { FingerprintIndex, FingerprintSet, grownCapacity, home, MAX_LOAD } from '../../explorer/fpset.ts';
 import { fingerprint, lastFingerprint } from '../../explorer/fingerprint.ts';
-import { PackedVec, U32Vec, VarintQueue } from '../../explorer/store.ts';
+import { U32Vec, VarintQueue } from '../../explorer/store.ts';
 
 describe('FingerprintSet', () => {
   it('behaves as a set of 64-bit pairs across growth', () => {
@@ -21,6 +23,74 @@ describe('FingerprintSet', () => {
       }),
       { numRuns: 50 },
     );
+  });
+
+  it('grows in place without losing a fingerprint whose cluster wraps round or starts at the first slots', () => {
+    const edge = fc.oneof(fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 0xffffffff - 200_000, max: 0xffffffff }), fc.nat({ max: 0xffffffff }));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(edge, fc.integer({ min: 1, max: 0xffffffff })), { minLength: 100, maxLength: 2000 }), (pairs) => {
+        const set = new FingerprintSet(16);
+        const index = new FingerprintIndex(16);
+        const ids = new Map<string, number>();
+        for (const [hi, lo] of pairs) {
+          set.add(hi, lo);
+          index.add(hi, lo);
+          if (!ids.has(`${hi}:${lo}`)) ids.set(`${hi}:${lo}`, ids.size);
+        }
+        for (const [hi, lo] of pairs) {
+          expect(set.has(hi, lo)).toBe(true);
+          expect(index.add(hi, lo)).toBe(false);
+          expect(index.found).toBe(ids.get(`${hi}:${lo}`));
+        }
+        expect([set.size, index.size]).toEqual([ids.size, ids.size]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('keeps its load between 0.6 and 0.75 once it has grown, on a table of any size', () => {
+    const set = new FingerprintSet(16);
+    let grown = 0;
+    let least = 1;
+    let most = 0;
+    for (let i = 1; i <= 200_000; i++) {
+      const cap = set.capacity;
+      set.add(Math.imul(i, 0x9e3779b1) >>> 0, i);
+      if (set.capacity !== cap) grown++;
+      if (set.capacity >= 1024) least = Math.min(least, set.size / set.capacity);
+      most = Math.max(most, set.size / set.capacity);
+    }
+    expect(least).toBeGreaterThanOrEqual(0.59);
+    expect(most).toBeLessThanOrEqual(MAX_LOAD);
+    expect(grown).toBeGreaterThan(20);
+    expect(set.capacity % 16).toBe(0);
+    expect(set.capacity & (set.capacity - 1)).not.toBe(0);
+  });
+
+  it('comes back from a snapshot of a table that is not a power of two, finding what it held', () => {
+    const set = new FingerprintSet(1000);
+    const index = new FingerprintIndex(1000);
+    for (let i = 1; i <= 5000; i++) {
+      set.add((Math.imul(i, 0x85ebca6b) >>> 0), i);
+      index.add((Math.imul(i, 0x85ebca6b) >>> 0), i);
+    }
+    const again = FingerprintSet.from(set.snapshot());
+    const againIndex = FingerprintIndex.from(index.snapshot());
+    expect(again.capacity).toBe(set.capacity);
+    for (let i = 1; i <= 5000; i++) {
+      expect(again.add((Math.imul(i, 0x85ebca6b) >>> 0), i)).toBe(false);
+      expect(againIndex.add((Math.imul(i, 0x85ebca6b) >>> 0), i)).toBe(false);
+      expect(againIndex.found).toBe(i - 1);
+    }
+    expect(again.add(1, 5001)).toBe(true);
+  });
+
+  it('sends every high lane to a slot of the table, the extremes included', () => {
+    for (const cap of [16, 1000, grownCapacity(1 << 20), 2 ** 30 + 16])
+      for (const hi of [0, 1, 0x7fffffff, -1, 0xffffffff, -0x80000000]) {
+        const h = home(hi, cap);
+        expect(Number.isInteger(h) && h >= 0 && h < cap).toBe(true);
+      }
   });
 });
 
@@ -145,20 +215,35 @@ describe('VarintQueue: encoded runs (the parallel search)', () => {
   });
 });
 
-describe('U32Vec and PackedVec', () => {
-  it('keep what is pushed; PackedVec widens to 32 bits without losing earlier entries', () => {
+describe('U32Vec', () => {
+  it('keeps what is pushed, across chunks', () => {
     const u = new U32Vec();
-    const p = new PackedVec();
-    for (let i = 0; i < 70_000; i++) {
-      u.push(i * 3);
-      p.push(i & 0xffff);
-    }
-    expect(p.bytesPerEntry).toBe(2);
-    p.push(0x12345678);
-    expect(p.bytesPerEntry).toBe(4);
-    expect([u.get(0), u.get(69_999), p.get(65_535), p.get(69_999), p.get(70_000)]).toEqual([0, 209_997, 65_535, 69_999 & 0xffff, 0x12345678]);
+    for (let i = 0; i < 1_100_000; i++) u.push((i * 3) >>> 0);
+    expect([u.length, u.get(0), u.get(1_048_575), u.get(1_048_576), u.get(1_099_999)]).toEqual([1_100_000, 0, 3_145_725, 3_145_728, 3_299_997]);
+    expect(u.fileBytes).toBe(0);
   });
 
+  it('on disk, keeps all but its last chunk in a file and reads any entry back, in order or not', () => {
+    const n = 2_500_000; // two full chunks of 2^20, then part of a third
+    const u = new U32Vec(true);
+    for (let i = 0; i < n; i++) u.push(Math.imul(i, 2654435761) >>> 0);
+    expect(u.fileBytes).toBe(2 * 2 ** 20 * 4);
+    expect(u.bytes).toBe(2 ** 20 * 4);
+    for (const i of [0, 1_048_575, 1_048_576, 2_000_000, 17, n - 1, 3]) expect(u.get(i)).toBe(Math.imul(i, 2654435761) >>> 0);
+    let wrong = 0;
+    for (let i = 0; i < n; i++) if (u.get(i) !== Math.imul(i, 2654435761) >>> 0) wrong++;
+    expect(wrong).toBe(0);
+    const snap = U32Vec.from(u.snapshot(), true);
+    expect([snap.length, snap.get(1_234_567), snap.fileBytes]).toEqual([n, Math.imul(1_234_567, 2654435761) >>> 0, 2 * 2 ** 20 * 4]);
+    const files = () => readdirSync(tmpdir()).filter((f) => f.startsWith('sva-check-trace-')).length;
+    const before = files();
+    u.close();
+    snap.close();
+    expect(files()).toBe(before - 2);
+  });
+});
+
+describe('VarintQueue: memory budget', () => {
   it('with a memory budget, spills its middle to a file and reads it back in order, interleaved pushes and shifts included', () => {
     let spilled = false;
     fc.assert(

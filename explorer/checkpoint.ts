@@ -12,7 +12,7 @@ import type { GraphSnapshot } from './liveness/graph.ts';
 import type { PropertyKind } from './result.ts';
 import { VarintQueue } from './store.ts';
 
-export const CHECKPOINT_VERSION = 4;
+export const CHECKPOINT_VERSION = 5;
 const NAME = 'sva-check-checkpoint';
 
 /** What was searched, and how: a resume must search the same. */

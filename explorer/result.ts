@@ -62,7 +62,7 @@ export interface Stats {
   readonly workers?: number;
   /** Peak bytes of the frontier held on disk (ExploreOptions.frontierMemoryBytes); absent: none. */
   readonly frontierSpilledBytes?: number;
-  /** Bytes of parent links and moves in their file (all but the last million states'); absent: none. */
+  /** Bytes of parent links and moves in their file (all but the last 262,144 states'); absent: none. */
   readonly traceFileBytes?: number;
   /** The checkpoint the search last wrote (--checkpoint), if any. */
   readonly checkpoint?: string;

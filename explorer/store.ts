@@ -5,14 +5,14 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const CHUNK_BITS = 20;
+const CHUNK_BITS = 18;
 const CHUNK = 1 << CHUNK_BITS;
 
 /**
  * A growable Uint32 vector in fixed chunks, so growth never copies. With a file (`onDisk`), each
  * chunk that fills goes there and its memory takes the next entries: the search's parent links and
  * moves, read back only to rebuild a trace and to count the levels, live on disk as TLC's trace file
- * does, all but the last million in memory.
+ * does, all but the last 262,144 in memory.
  */
 export class U32Vec {
   private readonly list: (Uint32Array | null)[] = [];
@@ -105,11 +105,11 @@ const QCHUNK = 1 << 22;
 const SPARE_CHUNKS = 4;
 
 /**
- * FIFO of integer vectors in fixed-size chunks. A vector is a header, then its values: where every
- * value is a signed byte (-128..127), as they are in nearly every encoded state, the header is the
- * varint 2 * length + 1 and the values are raw bytes (read back by an Int8Array view's `set`);
- * otherwise the header is 2 * length and the values are zigzag varints. Each vector is in
- * fixed-size chunks. With a memory budget, the full chunks between the one being read and the one
+ * FIFO of integer vectors in fixed-size chunks. A vector is a header, the varint 4 * length + its
+ * form, then its values in that form: where every value is a nibble (-8..7), as in nearly every
+ * state of the reference models, two to a byte (NIBBLES); where every value is a signed byte
+ * (-128..127), as in nearly every state of the kernel models, raw bytes (BYTES, read back by an
+ * Int8Array view's `set`); otherwise zigzag varints (VARINTS). Each vector is in fixed-size chunks. With a memory budget, the full chunks between the one being read and the one
  * being written go to a file once the chunks in memory exceed it, and come back one at a time as
  * the reader reaches them: the frontier of a breadth-first search, which outgrows the visited set
  * by far (a whole encoded state per entry against 8 bytes of fingerprint), then lives on disk but
@@ -124,6 +124,8 @@ export class VarintQueue {
   private readChunk = 0;
   private readPos = 0;
   private readonly spill: Spill | null;
+  /** Where a vector of nibbles that crosses a chunk's end is packed. */
+  private scratch = new Uint8Array(256);
   /** Vectors pushed and not yet shifted. */
   count = 0;
   /** Largest number of bytes and of vectors held at once (on disk or not). */
@@ -164,19 +166,35 @@ export class VarintQueue {
   }
 
   push(ints: Int32Array, len: number): void {
-    if (allBytes(ints, len)) this.pushBytes(ints, len);
+    const form = formOf(ints, len);
+    if (form === NIBBLES) this.pushNibbles(ints, len);
+    else if (form === BYTES) this.pushBytes(ints, len);
     // A varint takes at most 5 bytes: where the vector surely fits, write it into the chunk directly.
     else if (this.chunkSize - this.writePos >= 5 * (len + 1)) this.writePos = writeVarints(this.chunks[this.writeChunk] as Uint8Array, this.writePos, ints, len);
     else {
-      this.writeUint(2 * len);
+      this.writeUint(4 * len + VARINTS);
       for (let i = 0; i < len; i++) this.writeVarint(ints[i] as number);
     }
     this.count++;
     this.notePeaks();
   }
 
+  private pushNibbles(ints: Int32Array, len: number): void {
+    this.writeUint(4 * len + NIBBLES);
+    const size = nibbleBytes(len);
+    if (this.chunkSize - this.writePos >= size) {
+      packNibbles(ints, len, this.chunks[this.writeChunk] as Uint8Array, this.writePos);
+      this.writePos += size;
+      return;
+    }
+    // Across a chunk's end: packed aside, then a byte at a time.
+    if (this.scratch.length < size) this.scratch = new Uint8Array(size * 2);
+    packNibbles(ints, len, this.scratch);
+    for (let i = 0; i < size; i++) this.writeByte(this.scratch[i] as number);
+  }
+
   private pushBytes(ints: Int32Array, len: number): void {
-    this.writeUint(2 * len + 1);
+    this.writeUint(4 * len + BYTES);
     let at = 0;
     while (at < len) {
       if (this.writePos === this.chunkSize) this.writeByte(ints[at++] as number);
@@ -210,9 +228,11 @@ export class VarintQueue {
   /** Reads the next vector into `out` (grown as needed); returns it and its length. */
   shift(out: { buf: Int32Array; len: number }): void {
     const header = this.readUint();
-    const len = header >>> 1;
+    const len = header >>> 2;
+    const form = header & 3;
     if (out.buf.length < len) out.buf = new Int32Array(len * 2);
-    if ((header & 1) === 1) this.readBytes(out.buf, len);
+    if (form === NIBBLES) this.readNibbles(out.buf, len);
+    else if (form === BYTES) this.readBytes(out.buf, len);
     else if (this.chunkSize - this.readPos >= 5 * len) this.readPos = readVarints(this.chunks[this.readChunk] as Uint8Array, this.readPos, out.buf, len);
     else for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
     out.len = len;
@@ -229,6 +249,19 @@ export class VarintQueue {
       if (b < 0x80) return z >>> 0;
       shift += 7;
     }
+  }
+
+  private readNibbles(out: Int32Array, len: number): void {
+    const size = nibbleBytes(len);
+    if (size > 0 && this.readPos === this.chunkSize) this.nextReadChunk();
+    if (this.chunkSize - this.readPos >= size) {
+      unpackNibbles(this.chunks[this.readChunk] as Uint8Array, this.readPos, out, len);
+      this.readPos += size;
+      return;
+    }
+    if (this.scratch.length < size) this.scratch = new Uint8Array(size * 2);
+    for (let i = 0; i < size; i++) this.scratch[i] = this.readByte();
+    unpackNibbles(this.scratch, 0, out, len);
   }
 
   private readBytes(out: Int32Array, len: number): void {
@@ -291,8 +324,9 @@ export class VarintQueue {
         shift += 7;
         if (b < 0x80) break;
       }
-      const raw = (z & 1) === 1;
-      for (let left = z >>> 1; left > 0; ) {
+      const form = z & 3;
+      const raw = form !== VARINTS;
+      for (let left = form === NIBBLES ? nibbleBytes(z >>> 2) : z >>> 2; left > 0; ) {
         if (pos === end) {
           buf = this.chunkAhead(++chunk);
           pos = 0;
@@ -391,10 +425,45 @@ const unzigzag = (z: number): number => {
   return (u >>> 1) ^ -(u & 1);
 };
 
-/** Whether every one of `ints[0..len)` is a signed byte (-128..127): a Uint8Array's `set` stores it in one byte, an Int8Array view reads it back. */
-export function allBytes(ints: Int32Array, len: number): boolean {
-  for (let i = 0; i < len; i++) if (((ints[i] as number) + 128) >>> 8 !== 0) return false;
-  return true;
+/** The forms of an encoded vector (VarintQueue), the low two bits of its header. */
+export const VARINTS = 0;
+export const BYTES = 1;
+export const NIBBLES = 2;
+
+/** The most compact form `ints[0..len)` fits. */
+export function formOf(ints: Int32Array, len: number): number {
+  let form = NIBBLES;
+  for (let i = 0; i < len; i++) {
+    const v = ints[i] as number;
+    if ((v + 8) >>> 4 === 0) continue;
+    if ((v + 128) >>> 8 !== 0) return VARINTS;
+    form = BYTES;
+  }
+  return form;
+}
+
+/** Bytes that `len` nibbles take. */
+export function nibbleBytes(len: number): number {
+  return (len + 1) >>> 1;
+}
+
+/** Packs `ints[0..len)`, each -8..7, two to a byte (the first in the low half) into `out`. */
+export function packNibbles(ints: Int32Array, len: number, out: Uint8Array, at = 0): void {
+  let i = 0;
+  for (; i + 1 < len; i += 2) out[at++] = ((ints[i] as number) & 15) | (((ints[i + 1] as number) & 15) << 4);
+  if (i < len) out[at] = (ints[i] as number) & 15;
+}
+
+/** Unpacks `len` nibbles packed at `bytes[from..)` into `out`, sign and all. */
+export function unpackNibbles(bytes: Uint8Array, from: number, out: Int32Array, len: number): void {
+  let at = from;
+  let i = 0;
+  for (; i + 1 < len; i += 2) {
+    const b = bytes[at++] as number;
+    out[i] = (b << 28) >> 28;
+    out[i + 1] = (b << 24) >> 28;
+  }
+  if (i < len) out[i] = ((bytes[at] as number) << 28) >> 28;
 }
 
 /** The signed bytes `bytes[from..from + n)`. */
@@ -402,11 +471,11 @@ export function signedBytes(bytes: Uint8Array, from: number, n: number): Int8Arr
   return new Int8Array(bytes.buffer, bytes.byteOffset + from, n);
 }
 
-/** Writes the header 2 * `len`, then `ints[0..len)`, as varints at `pos` of a chunk with room for them; returns the end. */
+/** Writes the header 4 * `len` + VARINTS, then `ints[0..len)`, as varints at `pos` of a chunk with room for them; returns the end. */
 function writeVarints(chunk: Uint8Array, pos: number, ints: Int32Array, len: number): number {
   let p = pos;
   for (let i = -1; i < len; i++) {
-    let z = i < 0 ? 2 * len : zigzag(ints[i] as number);
+    let z = i < 0 ? 4 * len + VARINTS : zigzag(ints[i] as number);
     while (z >= 0x80) {
       chunk[p++] = (z & 0x7f) | 0x80;
       z >>>= 7;

@@ -1,7 +1,7 @@
 // Byte streams of varints for what crosses between threads: a level's frontier (encoded states, as
 // the one-thread search's VarintQueue holds them) and each chunk's results. One flat buffer a
 // chunk costs one copy to move; an object per state would cost a structured clone each.
-import { allBytes, signedBytes } from '../store.ts';
+import { BYTES, formOf, NIBBLES, nibbleBytes, packNibbles, signedBytes, unpackNibbles, VARINTS } from '../store.ts';
 
 export class ByteWriter {
   buf: Uint8Array;
@@ -36,10 +36,19 @@ export class ByteWriter {
     buf[this.len++] = z;
   }
 
-  /** An encoded state, as the VarintQueue writes it (store.ts): raw bytes where every value is one, zigzag varints otherwise. */
+  /** An encoded state, as the VarintQueue writes it (store.ts): nibbles, raw bytes or zigzag varints, the most compact that fits. */
   ints(ints: Int32Array, n: number): void {
-    if (allBytes(ints, n)) {
-      this.uint(n * 2 + 1);
+    const form = formOf(ints, n);
+    if (form === NIBBLES) {
+      this.uint(n * 4 + NIBBLES);
+      const size = nibbleBytes(n);
+      if (this.len + size > this.buf.length) this.grow(size);
+      packNibbles(ints, n, this.buf, this.len);
+      this.len += size;
+      return;
+    }
+    if (form === BYTES) {
+      this.uint(n * 4 + BYTES);
       if (this.len + n > this.buf.length) this.grow(n);
       const buf = this.buf;
       let at = this.len;
@@ -47,7 +56,7 @@ export class ByteWriter {
       this.len = at;
       return;
     }
-    this.uint(n * 2);
+    this.uint(n * 4 + VARINTS);
     if (this.len + 5 * n > this.buf.length) this.grow(5 * n);
     const buf = this.buf;
     let at = this.len;
@@ -103,10 +112,16 @@ export class ByteReader {
   /** Reads an encoded state into `out` (grown as needed). */
   ints(out: { buf: Int32Array; len: number }): void {
     const header = this.uint();
-    const n = header >>> 1;
+    const n = header >>> 2;
+    const form = header & 3;
     if (out.buf.length < n) out.buf = new Int32Array(n * 2);
     out.len = n;
-    if ((header & 1) === 1) {
+    if (form === NIBBLES) {
+      unpackNibbles(this.buf, this.pos, out.buf, n);
+      this.pos += nibbleBytes(n);
+      return;
+    }
+    if (form === BYTES) {
       out.buf.set(signedBytes(this.buf, this.pos, n));
       this.pos += n;
       return;

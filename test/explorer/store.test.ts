@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { FingerprintIndex, FingerprintSet, grownCapacity, home, MAX_LOAD } from '../../explorer/fpset.ts';
 import { fingerprint, lastFingerprint } from '../../explorer/fingerprint.ts';
 import { U32Vec, VarintQueue } from '../../explorer/store.ts';
+import { ByteReader, ByteWriter } from '../../explorer/parallel/bytes.ts';
 
 describe('FingerprintSet', () => {
   it('behaves as a set of 64-bit pairs across growth', () => {
@@ -117,9 +118,13 @@ describe('fingerprint', () => {
   });
 });
 
-/** A vector of signed bytes (stored raw) or of any 32-bit integers (stored as varints), half and half. */
+/** A vector of nibbles (stored two to a byte), of signed bytes (stored raw) or of any 32-bit integers (stored as varints). */
 const vector = (size: { minLength?: number; maxLength: number }) =>
-  fc.oneof(fc.array(fc.integer({ min: -128, max: 127 }), size), fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), size));
+  fc.oneof(
+    fc.array(fc.integer({ min: -8, max: 7 }), size),
+    fc.array(fc.integer({ min: -128, max: 127 }), size),
+    fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), size),
+  );
 
 describe('VarintQueue', () => {
   it('returns the vectors pushed, in order, including negatives and large values', () => {
@@ -170,19 +175,46 @@ describe('VarintQueue', () => {
     expect(q.count).toBe(300);
   });
 
-  it('stores a vector of signed bytes in a byte a value', () => {
+  it('stores a vector of nibbles in half a byte a value, of signed bytes in a byte a value', () => {
     const q = new VarintQueue();
+    q.push(Int32Array.from([0, 7, -8, -1, 3]), 5);
+    expect(q.heldBytes).toBe(1 + 3);
     q.push(Int32Array.from([0, 127, -1, -128]), 4);
-    expect(q.heldBytes).toBe(5);
+    expect(q.heldBytes).toBe(4 + 5);
     q.push(Int32Array.from([128]), 1);
-    expect(q.heldBytes).toBe(5 + 3);
+    expect(q.heldBytes).toBe(4 + 5 + 3);
     const out = { buf: new Int32Array(1), len: 0 };
+    q.shift(out);
+    expect(Array.from(out.buf.subarray(0, out.len))).toEqual([0, 7, -8, -1, 3]);
     q.shift(out);
     expect(Array.from(out.buf.subarray(0, out.len))).toEqual([0, 127, -1, -128]);
   });
 });
 
 describe('VarintQueue: encoded runs (the parallel search)', () => {
+  it("writes each vector as the threads' byte streams do, and reads theirs", () => {
+    fc.assert(
+      fc.property(fc.array(vector({ maxLength: 70 }), { maxLength: 40 }), (vectors) => {
+        const w = new ByteWriter(16);
+        const q = new VarintQueue();
+        for (const v of vectors) {
+          w.ints(Int32Array.from(v), v.length);
+          q.push(Int32Array.from(v), v.length);
+        }
+        const bytes = w.take();
+        expect(Array.from(q.shiftEncoded(vectors.length + 1, Infinity).bytes)).toEqual(Array.from(bytes));
+        const r = new ByteReader(bytes);
+        const out = { buf: new Int32Array(1), len: 0 };
+        for (const v of vectors) {
+          r.ints(out);
+          expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
+        }
+        expect(r.pos).toBe(bytes.length);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('takes back as bytes the vectors pushed, and vectors the bytes pushed, in order, through a spilled middle', () => {
     let spilled = false;
     fc.assert(
@@ -224,17 +256,17 @@ describe('U32Vec', () => {
   });
 
   it('on disk, keeps all but its last chunk in a file and reads any entry back, in order or not', () => {
-    const n = 2_500_000; // two full chunks of 2^20, then part of a third
+    const n = 2_500_000; // nine full chunks of 2^18, then part of a tenth
     const u = new U32Vec(true);
     for (let i = 0; i < n; i++) u.push(Math.imul(i, 2654435761) >>> 0);
-    expect(u.fileBytes).toBe(2 * 2 ** 20 * 4);
-    expect(u.bytes).toBe(2 ** 20 * 4);
-    for (const i of [0, 1_048_575, 1_048_576, 2_000_000, 17, n - 1, 3]) expect(u.get(i)).toBe(Math.imul(i, 2654435761) >>> 0);
+    expect(u.fileBytes).toBe(9 * 2 ** 18 * 4);
+    expect(u.bytes).toBe(2 ** 18 * 4);
+    for (const i of [0, 262_143, 262_144, 2_000_000, 17, n - 1, 3]) expect(u.get(i)).toBe(Math.imul(i, 2654435761) >>> 0);
     let wrong = 0;
     for (let i = 0; i < n; i++) if (u.get(i) !== Math.imul(i, 2654435761) >>> 0) wrong++;
     expect(wrong).toBe(0);
     const snap = U32Vec.from(u.snapshot(), true);
-    expect([snap.length, snap.get(1_234_567), snap.fileBytes]).toEqual([n, Math.imul(1_234_567, 2654435761) >>> 0, 2 * 2 ** 20 * 4]);
+    expect([snap.length, snap.get(1_234_567), snap.fileBytes]).toEqual([n, Math.imul(1_234_567, 2654435761) >>> 0, 9 * 2 ** 18 * 4]);
     const files = () => readdirSync(tmpdir()).filter((f) => f.startsWith('sva-check-trace-')).length;
     const before = files();
     u.close();

@@ -107,9 +107,11 @@ const SPARE_CHUNKS = 4;
 /**
  * FIFO of integer vectors in fixed-size chunks. A vector is a header, the varint 4 * length + its
  * form, then its values in that form: where every value is a nibble (-8..7), as in nearly every
- * state of the reference models, two to a byte (NIBBLES); where every value is a signed byte
- * (-128..127), as in nearly every state of the kernel models, raw bytes (BYTES, read back by an
- * Int8Array view's `set`); otherwise zigzag varints (VARINTS). Each vector is in fixed-size chunks. With a memory budget, the full chunks between the one being read and the one
+ * state of the reference models, two to a byte (NIBBLES); where every value is a signed byte and
+ * nearly all are nibbles, as in the kernel models' states (99% of their values), nibbles with the
+ * rest escaped (ESCAPED, its length counted in nibbles); where every value is a signed byte
+ * (-128..127), raw bytes (BYTES, read back by an Int8Array view's `set`); otherwise zigzag varints
+ * (VARINTS). Each vector is in fixed-size chunks. With a memory budget, the full chunks between the one being read and the one
  * being written go to a file once the chunks in memory exceed it, and come back one at a time as
  * the reader reaches them: the frontier of a breadth-first search, which outgrows the visited set
  * by far (a whole encoded state per entry against 8 bytes of fingerprint), then lives on disk but
@@ -167,7 +169,7 @@ export class VarintQueue {
 
   push(ints: Int32Array, len: number): void {
     const form = formOf(ints, len);
-    if (form === NIBBLES) this.pushNibbles(ints, len);
+    if (form === NIBBLES || form === ESCAPED) this.pushNibbles(ints, len, form);
     else if (form === BYTES) this.pushBytes(ints, len);
     // A varint takes at most 5 bytes: where the vector surely fits, write it into the chunk directly.
     else if (this.chunkSize - this.writePos >= 5 * (len + 1)) this.writePos = writeVarints(this.chunks[this.writeChunk] as Uint8Array, this.writePos, ints, len);
@@ -179,17 +181,18 @@ export class VarintQueue {
     this.notePeaks();
   }
 
-  private pushNibbles(ints: Int32Array, len: number): void {
-    this.writeUint(4 * len + NIBBLES);
-    const size = nibbleBytes(len);
+  private pushNibbles(ints: Int32Array, len: number, form: number): void {
+    const nibbles = form === NIBBLES ? len : escapedNibbles;
+    this.writeUint(4 * nibbles + form);
+    const size = nibbleBytes(nibbles);
     if (this.chunkSize - this.writePos >= size) {
-      packNibbles(ints, len, this.chunks[this.writeChunk] as Uint8Array, this.writePos);
+      packAs(form, ints, len, this.chunks[this.writeChunk] as Uint8Array, this.writePos);
       this.writePos += size;
       return;
     }
     // Across a chunk's end: packed aside, then a byte at a time.
     if (this.scratch.length < size) this.scratch = new Uint8Array(size * 2);
-    packNibbles(ints, len, this.scratch);
+    packAs(form, ints, len, this.scratch, 0);
     for (let i = 0; i < size; i++) this.writeByte(this.scratch[i] as number);
   }
 
@@ -231,11 +234,11 @@ export class VarintQueue {
     const len = header >>> 2;
     const form = header & 3;
     if (out.buf.length < len) out.buf = new Int32Array(len * 2);
-    if (form === NIBBLES) this.readNibbles(out.buf, len);
+    out.len = len;
+    if (form === NIBBLES || form === ESCAPED) out.len = this.readNibbles(out.buf, len, form);
     else if (form === BYTES) this.readBytes(out.buf, len);
     else if (this.chunkSize - this.readPos >= 5 * len) this.readPos = readVarints(this.chunks[this.readChunk] as Uint8Array, this.readPos, out.buf, len);
     else for (let i = 0; i < len; i++) out.buf[i] = this.readVarint();
-    out.len = len;
     this.count--;
     if (this.count === 0) this.spill?.clear();
   }
@@ -251,17 +254,18 @@ export class VarintQueue {
     }
   }
 
-  private readNibbles(out: Int32Array, len: number): void {
-    const size = nibbleBytes(len);
+  /** Reads `nibbles` nibbles of the form into `out`; returns the values read. */
+  private readNibbles(out: Int32Array, nibbles: number, form: number): number {
+    const size = nibbleBytes(nibbles);
     if (size > 0 && this.readPos === this.chunkSize) this.nextReadChunk();
     if (this.chunkSize - this.readPos >= size) {
-      unpackNibbles(this.chunks[this.readChunk] as Uint8Array, this.readPos, out, len);
+      const at = this.readPos;
       this.readPos += size;
-      return;
+      return unpackAs(form, this.chunks[this.readChunk] as Uint8Array, at, out, nibbles);
     }
     if (this.scratch.length < size) this.scratch = new Uint8Array(size * 2);
     for (let i = 0; i < size; i++) this.scratch[i] = this.readByte();
-    unpackNibbles(this.scratch, 0, out, len);
+    return unpackAs(form, this.scratch, 0, out, nibbles);
   }
 
   private readBytes(out: Int32Array, len: number): void {
@@ -326,7 +330,7 @@ export class VarintQueue {
       }
       const form = z & 3;
       const raw = form !== VARINTS;
-      for (let left = form === NIBBLES ? nibbleBytes(z >>> 2) : z >>> 2; left > 0; ) {
+      for (let left = form === NIBBLES || form === ESCAPED ? nibbleBytes(z >>> 2) : z >>> 2; left > 0; ) {
         if (pos === end) {
           buf = this.chunkAhead(++chunk);
           pos = 0;
@@ -429,17 +433,82 @@ const unzigzag = (z: number): number => {
 export const VARINTS = 0;
 export const BYTES = 1;
 export const NIBBLES = 2;
+export const ESCAPED = 3;
+
+/** The nibble that says the next two hold a signed byte, in an ESCAPED vector. */
+const ESCAPE = 8;
+
+/** After `formOf` said ESCAPED: the nibbles the vector takes. */
+export let escapedNibbles = 0;
 
 /** The most compact form `ints[0..len)` fits. */
 export function formOf(ints: Int32Array, len: number): number {
-  let form = NIBBLES;
+  // Values outside -8..7, and outside -7..7 (the escape takes -8's nibble).
+  let wide = 0;
+  let escaped = 0;
   for (let i = 0; i < len; i++) {
     const v = ints[i] as number;
-    if ((v + 8) >>> 4 === 0) continue;
+    if (v >= -7 && v <= 7) continue;
+    escaped++;
+    if (v === -8) continue;
     if ((v + 128) >>> 8 !== 0) return VARINTS;
-    form = BYTES;
+    wide++;
   }
-  return form;
+  if (wide === 0) return NIBBLES;
+  escapedNibbles = len + 2 * escaped;
+  return escapedNibbles < 2 * len ? ESCAPED : BYTES;
+}
+
+/** Packs `ints[0..len)` at `out[at..)` in the form (NIBBLES or ESCAPED). */
+export function packAs(form: number, ints: Int32Array, len: number, out: Uint8Array, at: number): void {
+  if (form === NIBBLES) packNibbles(ints, len, out, at);
+  else packEscaped(ints, len, out, at);
+}
+
+/** Unpacks `nibbles` nibbles of the form (NIBBLES or ESCAPED) at `bytes[from..)` into `out`; returns the values. */
+export function unpackAs(form: number, bytes: Uint8Array, from: number, out: Int32Array, nibbles: number): number {
+  if (form === NIBBLES) {
+    unpackNibbles(bytes, from, out, nibbles);
+    return nibbles;
+  }
+  return unpackEscaped(bytes, from, out, nibbles);
+}
+
+/** Packs `ints[0..len)`, each a signed byte, as nibbles: -7..7 in one, any other as ESCAPE and its two halves. */
+function packEscaped(ints: Int32Array, len: number, out: Uint8Array, at: number): void {
+  let k = 0;
+  for (let i = 0; i < len; i++) {
+    const v = ints[i] as number;
+    if (v >= -7 && v <= 7) k = putNibble(out, at, k, v & 15);
+    else {
+      k = putNibble(out, at, k, ESCAPE);
+      k = putNibble(out, at, k, v & 15);
+      k = putNibble(out, at, k, (v >> 4) & 15);
+    }
+  }
+}
+
+/** Writes nibble `k` of a run at `out[at..)`; returns k + 1. An even nibble starts its byte. */
+function putNibble(out: Uint8Array, at: number, k: number, n: number): number {
+  const j = at + (k >> 1);
+  out[j] = (k & 1) === 0 ? n : (out[j] as number) | (n << 4);
+  return k + 1;
+}
+
+function unpackEscaped(bytes: Uint8Array, from: number, out: Int32Array, nibbles: number): number {
+  let i = 0;
+  for (let k = 0; k < nibbles; ) {
+    const n = ((bytes[from + (k >> 1)] as number) >> ((k & 1) << 2)) & 15;
+    k++;
+    if (n !== ESCAPE) out[i++] = (n << 28) >> 28;
+    else {
+      const lo = ((bytes[from + (k >> 1)] as number) >> ((k & 1) << 2)) & 15;
+      const hi = ((bytes[from + ((k + 1) >> 1)] as number) >> (((k + 1) & 1) << 2)) & 15;
+      k += 2;
+      out[i++] = ((lo | (hi << 4)) << 24) >> 24;
+    }
+  }
+  return i;
 }
 
 /** Bytes that `len` nibbles take. */

@@ -1,7 +1,7 @@
 // Byte streams of varints for what crosses between threads: a level's frontier (encoded states, as
 // the one-thread search's VarintQueue holds them) and each chunk's results. One flat buffer a
 // chunk costs one copy to move; an object per state would cost a structured clone each.
-import { BYTES, formOf, NIBBLES, nibbleBytes, packNibbles, signedBytes, unpackNibbles, VARINTS } from '../store.ts';
+import { BYTES, ESCAPED, escapedNibbles, formOf, NIBBLES, nibbleBytes, packAs, signedBytes, unpackAs, VARINTS } from '../store.ts';
 
 export class ByteWriter {
   buf: Uint8Array;
@@ -39,11 +39,12 @@ export class ByteWriter {
   /** An encoded state, as the VarintQueue writes it (store.ts): nibbles, raw bytes or zigzag varints, the most compact that fits. */
   ints(ints: Int32Array, n: number): void {
     const form = formOf(ints, n);
-    if (form === NIBBLES) {
-      this.uint(n * 4 + NIBBLES);
-      const size = nibbleBytes(n);
+    if (form === NIBBLES || form === ESCAPED) {
+      const nibbles = form === NIBBLES ? n : escapedNibbles;
+      this.uint(nibbles * 4 + form);
+      const size = nibbleBytes(nibbles);
       if (this.len + size > this.buf.length) this.grow(size);
-      packNibbles(ints, n, this.buf, this.len);
+      packAs(form, ints, n, this.buf, this.len);
       this.len += size;
       return;
     }
@@ -116,8 +117,8 @@ export class ByteReader {
     const form = header & 3;
     if (out.buf.length < n) out.buf = new Int32Array(n * 2);
     out.len = n;
-    if (form === NIBBLES) {
-      unpackNibbles(this.buf, this.pos, out.buf, n);
+    if (form === NIBBLES || form === ESCAPED) {
+      out.len = unpackAs(form, this.buf, this.pos, out.buf, n);
       this.pos += nibbleBytes(n);
       return;
     }

@@ -118,10 +118,12 @@ describe('fingerprint', () => {
   });
 });
 
-/** A vector of nibbles (stored two to a byte), of signed bytes (stored raw) or of any 32-bit integers (stored as varints). */
+/** A vector of nibbles (stored two to a byte), of mostly nibbles, of signed bytes (stored raw) or of any 32-bit integers (stored as varints). */
 const vector = (size: { minLength?: number; maxLength: number }) =>
   fc.oneof(
     fc.array(fc.integer({ min: -8, max: 7 }), size),
+    // Mostly nibbles, a few bytes: escaped nibbles (or raw bytes, where escapes would not be shorter).
+    fc.array(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: -8, max: 7 }) }, { weight: 1, arbitrary: fc.integer({ min: -128, max: 127 }) }), size),
     fc.array(fc.integer({ min: -128, max: 127 }), size),
     fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), size),
   );
@@ -175,7 +177,7 @@ describe('VarintQueue', () => {
     expect(q.count).toBe(300);
   });
 
-  it('stores a vector of nibbles in half a byte a value, of signed bytes in a byte a value', () => {
+  it('stores a vector of nibbles in half a byte a value, of mostly nibbles with the rest escaped, of signed bytes in a byte a value', () => {
     const q = new VarintQueue();
     q.push(Int32Array.from([0, 7, -8, -1, 3]), 5);
     expect(q.heldBytes).toBe(1 + 3);
@@ -183,11 +185,17 @@ describe('VarintQueue', () => {
     expect(q.heldBytes).toBe(4 + 5);
     q.push(Int32Array.from([128]), 1);
     expect(q.heldBytes).toBe(4 + 5 + 3);
+    // Eight nibbles and a byte escaped: 11 nibbles in 6 bytes, after a header of one.
+    q.push(Int32Array.from([1, 2, 3, -7, 7, 0, 0, 5, 100]), 9);
+    expect(q.heldBytes).toBe(4 + 5 + 3 + 7);
     const out = { buf: new Int32Array(1), len: 0 };
     q.shift(out);
     expect(Array.from(out.buf.subarray(0, out.len))).toEqual([0, 7, -8, -1, 3]);
     q.shift(out);
     expect(Array.from(out.buf.subarray(0, out.len))).toEqual([0, 127, -1, -128]);
+    q.shift(out);
+    q.shift(out);
+    expect(Array.from(out.buf.subarray(0, out.len))).toEqual([1, 2, 3, -7, 7, 0, 0, 5, 100]);
   });
 });
 

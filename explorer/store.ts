@@ -66,9 +66,9 @@ export class U32Vec {
     return one[0] as number;
   }
 
-  /** Bytes in memory. */
+  /** Bytes of the entries held in memory, counted by entry as the other stores are (a chunk is 1 MB at most). */
   get bytes(): number {
-    return (this.list.filter((c) => c !== null).length + (this.cached === null ? 0 : 1)) * CHUNK * 4;
+    return this.length * 4 - this.fileBytes;
   }
 
   /** Bytes in the file. */

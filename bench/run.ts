@@ -2,7 +2,7 @@
 // REFERENCE-MODELS.md), each in its own process on one core; prints distinct states and transitions
 // per second, bytes per stored state and the peak resident bytes per state, and checks the counts against SPIN and TLC. Then the kernel configs, each
 // against the counts its file records, with transitions per second (the target is 300,000 a core).
-// `npm run bench -- --quick` skips the 7e6 rows and the kernel configs over half a minute; `--only
+// `npm run bench -- --quick` skips the 7e6 and 9e6 rows and the kernel configs over half a minute; `--only
 // NAME` runs the rows whose label contains NAME.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';

@@ -31,9 +31,19 @@ function tableSize(initial: number): number {
   return Math.max(16, Math.ceil(initial / 16) * 16);
 }
 
-/** Slots an array for a table of `capacity` slots has room for; a typed array holds at most 2^32 - 1 words. */
-function roomFor(capacity: number, width: number): number {
-  return Math.min(capacity * 4, Math.floor((2 ** 32 - 1) / width));
+/**
+ * An array for a table of `capacity` slots of `width` words, with room to grow: four times as many
+ * slots (a typed array holds at most 2^32 - 1 words), or as many as the system will reserve, or none.
+ */
+function allocate(capacity: number, width: number): Uint32Array {
+  for (let room = Math.min(capacity * 4, Math.floor((2 ** 32 - 1) / width)); room > capacity; room = Math.floor(room / 2)) {
+    try {
+      return new Uint32Array(room * width);
+    } catch {
+      // Refused (the kernel will not overcommit so much): less room.
+    }
+  }
+  return new Uint32Array(capacity * width);
 }
 
 /**
@@ -75,7 +85,7 @@ function growInPlace(slots: Uint32Array, width: number, from: number, to: number
 function grown(slots: Uint32Array, width: number, from: number, to: number): Uint32Array {
   let out = slots;
   if (to * width > slots.length) {
-    out = new Uint32Array(roomFor(to, width) * width);
+    out = allocate(to, width);
     out.set(slots.subarray(0, from * width));
   }
   growInPlace(out, width, from, to);
@@ -89,7 +99,7 @@ export class FingerprintSet {
 
   constructor(initialCapacity = 1 << 16) {
     this.capacity = tableSize(initialCapacity);
-    this.slots = new Uint32Array(roomFor(this.capacity, 2) * 2);
+    this.slots = allocate(this.capacity, 2);
   }
 
   /** Bytes of the table (the room beyond it is never touched, so never resident). */
@@ -162,7 +172,7 @@ export class FingerprintIndex {
 
   constructor(initialCapacity = 1 << 16) {
     this.capacity = tableSize(initialCapacity);
-    this.slots = new Uint32Array(roomFor(this.capacity, 3) * 3);
+    this.slots = allocate(this.capacity, 3);
   }
 
   get bytes(): number {

@@ -1,6 +1,6 @@
 // Compact storage for the search: per-state parent links and moves (Uint32 vectors chunked so growth
-// never copies, on disk but for the last chunk in a large search) and the frontier as a FIFO of zigzag varint
-// bytes, read back in insertion order.
+// never copies, on disk but for the last chunk in a large search) and the frontier as a FIFO of
+// encoded states (nibbles, bytes or varints), read back in insertion order.
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,8 @@ const CHUNK = 1 << CHUNK_BITS;
  */
 export class U32Vec {
   private readonly list: (Uint32Array | null)[] = [];
-  private tail = new Uint32Array(CHUNK);
+  /** The chunk being filled, and how many of its slots are used (CHUNK: full, or none yet). */
+  private tail = new Uint32Array(0);
   private used = CHUNK;
   private readonly file: TempFile | null;
   length = 0;
@@ -39,7 +40,7 @@ export class U32Vec {
     if (this.file !== null && full >= 0) {
       writeSync(this.file.fd(), this.tail, 0, this.tail.byteLength, full * CHUNK * 4);
       this.list[full] = null;
-    } else if (full >= 0) this.tail = new Uint32Array(CHUNK);
+    } else this.tail = new Uint32Array(CHUNK);
     this.list.push(this.tail);
     this.used = 0;
   }

@@ -1,6 +1,7 @@
 // Checkpoints: a search stopped midway (killed, or asked to stop) and resumed from its checkpoint
 // reaches the same final counts, depth, verdicts and shortest traces as a search never stopped; a
-// checkpoint is never overwritten by another run, and one written for another model is refused.
+// checkpoint is never overwritten by another run, and one written for another model is refused. A search
+// large enough to keep its parent links on disk resumes with them.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,8 @@ import { compile, type Compiled } from '../../explorer/compile.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
 import peterson from '../models/peterson.ts';
 import levelOnly from '../models/variants/peterson-level-only.ts';
+import prodcons from '../models/prodcons.ts';
+import lifo from '../models/variants/prodcons-lifo.ts';
 import { applyVariant } from '../../explorer/variant.ts';
 import { cli, ROOT, tempDir } from '../helpers/cli.ts';
 
@@ -63,6 +66,32 @@ describe('checkpoints', () => {
     const { snapshot } = readCheckpoint(folder);
     const resumed = explore(compiled, { continueAfterViolation: true, resume: snapshot });
     expect(summary(resumed)).toEqual(summary(whole));
+  });
+
+  it('a search past its parent links in memory, stopped and resumed, ends as one never stopped, its trace read back from the file', () => {
+    // 323,392 states: the parent links of the first 262,144 are on disk, the trace's among them.
+    const compiled = compile(applyVariant(prodcons, lifo), { N: 3, K: 4 }) as Compiled<unknown, unknown>;
+    const whole = explore(compiled, { continueAfterViolation: true, liveness: false });
+    expect(whole.stats.traceFileBytes).toBeGreaterThan(0);
+    const folder = tempDir();
+    const identity: CheckpointIdentity = { args: {}, cwd: ROOT, model: 'prodcons', variant: 'prodcons-lifo', params: { N: 3, K: 4 }, layout: layoutSignature(compiled.codec as Codec<unknown>), steps: compiled.stepKeys, options: {} };
+    const interrupt = { requested: false };
+    const stopped = explore(compiled, {
+      continueAfterViolation: true,
+      liveness: false,
+      checkpoint: { folder, everyMs: 60_000, identity },
+      interrupt,
+      progressIntervalMs: 0,
+      onProgress: (p) => {
+        if (p.distinctStates > 280_000) interrupt.requested = true;
+      },
+    });
+    expect(stopped.stats.distinctStates).toBeLessThan(whole.stats.distinctStates);
+    const resumed = explore(compiled, { continueAfterViolation: true, liveness: false, resume: readCheckpoint(folder).snapshot });
+    expect(summary(resumed)).toEqual(summary(whole));
+    const moves = (r: ExploreResult) => (r.kind === 'violation' ? r.violations.map((v) => v.trace.map((t) => JSON.stringify(t.move))) : []);
+    expect(moves(resumed)).toEqual(moves(whole));
+    expect(moves(whole)[0]).toHaveLength(6);
   });
 
   it('Ctrl-C writes the checkpoint where the search is; a resumed run killed midway resumes from its last periodic one; both end at the counts SPIN and TLC give', async () => {

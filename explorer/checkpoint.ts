@@ -4,7 +4,7 @@
 // layout and the step table), so that a resume on a changed model is refused instead of giving wrong
 // counts. Written as a directory `sva-check-checkpoint/` inside the folder the user names: a JSON file
 // and one file of arrays, replaced atomically (written aside, then renamed).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodecError, IntReader, type Codec, type Shape } from './codec.ts';
 import { HarnessError } from './errors.ts';
@@ -108,7 +108,28 @@ interface ArrayEntry {
   readonly length: number;
 }
 
-export function writeCheckpoint(folder: string, identity: CheckpointIdentity, snapshot: SearchSnapshot): string {
+/** Bytes a single read or write moves at most (Node refuses 2 GiB and more in one call). */
+const PIECE = 2 ** 30;
+
+/** The bytes of `a` written at `position` of the file, a piece at a time. */
+function writeAt(fd: number, a: Uint8Array, position: number, piece: number): void {
+  for (let at = 0; at < a.length; at += piece) writeSync(fd, a, at, Math.min(piece, a.length - at), position + at);
+}
+
+/** Fills `a` from `position` of the file, a piece at a time; false where the file ends first. */
+function readAt(fd: number, a: Uint8Array, position: number, piece: number): boolean {
+  for (let at = 0; at < a.length; ) {
+    const n = readSync(fd, a, at, Math.min(piece, a.length - at), position + at);
+    if (n === 0) return false;
+    at += n;
+  }
+  return true;
+}
+
+const bytesOf = (a: Uint32Array | Uint8Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
+/** `piece`: the most bytes one write moves (a test makes it small). */
+export function writeCheckpoint(folder: string, identity: CheckpointIdentity, snapshot: SearchSnapshot, piece = PIECE): string {
   const arrays: [string, Uint32Array | Uint8Array][] = [
     ['seen', snapshot.seen.slots],
     ['parents', snapshot.parents],
@@ -122,8 +143,6 @@ export function writeCheckpoint(folder: string, identity: CheckpointIdentity, sn
     table.push({ name, type: a instanceof Uint8Array ? 'u8' : 'u32', offset, length: a.length });
     offset += Math.ceil(a.byteLength / 4) * 4;
   }
-  const blob = new Uint8Array(offset);
-  arrays.forEach(([, a], i) => blob.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), table[i]!.offset));
   const meta = {
     version: CHECKPOINT_VERSION,
     identity,
@@ -143,7 +162,15 @@ export function writeCheckpoint(folder: string, identity: CheckpointIdentity, sn
   const aside = join(folder, `.${NAME}.writing`);
   rmSync(aside, { recursive: true, force: true });
   mkdirSync(aside);
-  writeFileSync(join(aside, 'arrays.bin'), blob);
+  // Each array written where the table says, not copied into one buffer: a large search's frontier
+  // alone is gigabytes.
+  const fd = openSync(join(aside, 'arrays.bin'), 'w');
+  try {
+    arrays.forEach(([, a], i) => writeAt(fd, bytesOf(a), table[i]!.offset, piece));
+    ftruncateSync(fd, offset);
+  } finally {
+    closeSync(fd);
+  }
   writeFileSync(join(aside, 'checkpoint.json'), `${JSON.stringify(meta)}\n`);
   const old = join(folder, `.${NAME}.old`);
   rmSync(old, { recursive: true, force: true });
@@ -185,25 +212,35 @@ export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['que
   return null;
 }
 
-export function readCheckpoint(folder: string): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
+/** `piece`: the most bytes one read moves (a test makes it small). */
+export function readCheckpoint(folder: string, piece = PIECE): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
   const dir = join(folder, NAME);
   if (!existsSync(join(dir, 'checkpoint.json'))) throw new HarnessError(`${folder}: no checkpoint there (${NAME}/checkpoint.json)`);
   let meta: Record<string, unknown>;
-  let blob: Buffer;
+  let fd: number;
   try {
     meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
-    blob = readFileSync(join(dir, 'arrays.bin'));
+    fd = openSync(join(dir, 'arrays.bin'), 'r');
   } catch (e) {
     throw new HarnessError(`${folder}: the checkpoint cannot be read (${e instanceof Error ? e.message : String(e)})`);
   }
+  try {
+    return checkpointOf(folder, meta, fd, piece);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkpointOf(folder: string, meta: Record<string, unknown>, fd: number, piece: number): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
   if (meta['version'] !== CHECKPOINT_VERSION) throw new HarnessError(`${folder}: checkpoint version ${String(meta['version'])}, this sva-check reads ${CHECKPOINT_VERSION}`);
-  const bytes = new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength).slice();
+  const size = fstatSync(fd).size;
   const table = meta['arrays'] as ArrayEntry[];
   const get = (name: string): Uint32Array | Uint8Array | undefined => {
     const e = table.find((t) => t.name === name);
     if (!e) return undefined;
-    if (e.offset + e.length * (e.type === 'u32' ? 4 : 1) > bytes.length) throw new HarnessError(`${folder}: the checkpoint's arrays are cut short`);
-    return e.type === 'u32' ? new Uint32Array(bytes.buffer, e.offset, e.length) : new Uint8Array(bytes.buffer, e.offset, e.length);
+    const a = e.type === 'u32' ? new Uint32Array(e.length) : new Uint8Array(e.length);
+    if (e.offset + a.byteLength > size || !readAt(fd, bytesOf(a), e.offset, piece)) throw new HarnessError(`${folder}: the checkpoint's arrays are cut short`);
+    return a;
   };
   const u32 = (name: string): Uint32Array => {
     const a = get(name);

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
-import { layoutSignature, readCheckpoint, type CheckpointIdentity } from '../../explorer/checkpoint.ts';
+import { layoutSignature, readCheckpoint, writeCheckpoint, type CheckpointIdentity } from '../../explorer/checkpoint.ts';
 import type { Codec } from '../../explorer/codec.ts';
 import { compile, type Compiled } from '../../explorer/compile.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
@@ -66,6 +66,10 @@ describe('checkpoints', () => {
     const { snapshot } = readCheckpoint(folder);
     const resumed = explore(compiled, { continueAfterViolation: true, resume: snapshot });
     expect(summary(resumed)).toEqual(summary(whole));
+    // Written and read a few bytes a call, as gigabytes are a gigabyte a call: the same snapshot.
+    const again = tempDir();
+    writeCheckpoint(again, identity, snapshot, 7);
+    expect(readCheckpoint(again, 5).snapshot).toEqual(snapshot);
   });
 
   it('a search past its parent links in memory, stopped and resumed, ends as one never stopped, its trace read back from the file', () => {

@@ -1,6 +1,7 @@
 // Exhaustive breadth-first search. States are stored only as 64-bit fingerprints plus a parent link
-// and the move that reached them (on disk in a large search); the frontier holds encoded states. A counterexample is rebuilt by
-// re-executing the stored moves from the initial state, so it is a shortest path by construction.
+// and the move that reached them (on disk in a large search); the frontier holds encoded states. A
+// counterexample is rebuilt by re-executing the stored moves from the initial state, so it is a
+// shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
 import { ALL_FIELDS, groupedProcesses, type Action, type Compiled } from './compile.ts';
@@ -90,7 +91,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     : snap ? FingerprintSet.from(snap.seen) : new FingerprintSet(capacity);
   const parents = snap ? U32Vec.from(snap.parents, true) : new U32Vec(true);
   const moves = snap ? U32Vec.from(snap.moves, true) : new U32Vec(true);
-  // A move is (choice << actionBits) | action, so that most models store it in 16 bits.
+  // A move is (choice << actionBits) | action: one 32-bit word.
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
   const queue = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);

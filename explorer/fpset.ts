@@ -27,7 +27,7 @@ export function grownCapacity(capacity: number): number {
 }
 
 /** At least `initial` slots, at least 16, in whole cache lines. */
-function tableSize(initial: number): number {
+export function tableSize(initial: number): number {
   return Math.max(16, Math.ceil(initial / 16) * 16);
 }
 

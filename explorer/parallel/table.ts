@@ -14,7 +14,7 @@
 // -(id + 1): negative, so never lowered again (an owner is positive), and read back to name the
 // state a step leads to (coordinator.ts).
 
-import { home } from '../fpset.ts';
+import { home, tableSize } from '../fpset.ts';
 
 const WORDS = 3;
 
@@ -33,7 +33,7 @@ export class SharedTable {
   }
 
   static create(capacity: number): SharedTable {
-    const cap = Math.max(1 << 10, Math.ceil(capacity / 16) * 16);
+    const cap = tableSize(Math.max(1 << 10, capacity));
     return new SharedTable(new SharedArrayBuffer(cap * WORDS * 4));
   }
 

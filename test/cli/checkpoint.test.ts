@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explore } from '../../explorer/bfs.ts';
+import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
 import { layoutSignature, readCheckpoint, writeCheckpoint, type CheckpointIdentity } from '../../explorer/checkpoint.ts';
 import type { Codec } from '../../explorer/codec.ts';
 import { compile, type Compiled } from '../../explorer/compile.ts';
@@ -44,22 +44,36 @@ function levelOnlyCheckpoint(layout?: string): { compiled: Compiled<unknown, unk
   return { compiled, identity };
 }
 
+/**
+ * The search stopped once it stores more than `after` states, its checkpoint written to a new folder;
+ * `identity` names the search (`model`, its variant and params).
+ */
+function stopAfter(
+  compiled: Compiled<unknown, unknown>,
+  identity: Pick<CheckpointIdentity, 'model' | 'variant' | 'params'>,
+  after: number,
+  options: ExploreOptions,
+): { stopped: ExploreResult; folder: string; identity: CheckpointIdentity } {
+  const folder = tempDir();
+  const full: CheckpointIdentity = { args: {}, cwd: ROOT, ...identity, layout: layoutSignature(compiled.codec as Codec<unknown>), steps: compiled.stepKeys, options: {} };
+  const interrupt = { requested: false };
+  const stopped = explore(compiled, {
+    ...options,
+    checkpoint: { folder, everyMs: 60_000, identity: full },
+    interrupt,
+    progressIntervalMs: 0,
+    onProgress: (p) => {
+      if (p.distinctStates > after) interrupt.requested = true;
+    },
+  });
+  return { stopped, folder, identity: full };
+}
+
 describe('checkpoints', () => {
   it('a search stopped midway and resumed ends exactly as one never stopped (with the liveness graph)', () => {
-    const compiled = compile(peterson, { N: 4 });
+    const compiled = compile(peterson, { N: 4 }) as Compiled<unknown, unknown>;
     const whole = explore(compiled, { continueAfterViolation: true });
-    const folder = tempDir();
-    const identity: CheckpointIdentity = { args: {}, cwd: ROOT, model: 'peterson', variant: null, params: { N: 4 }, layout: layoutSignature(compiled.codec as Codec<unknown>), steps: compiled.stepKeys, options: {} };
-    const interrupt = { requested: false };
-    const stopped = explore(compiled, {
-      continueAfterViolation: true,
-      checkpoint: { folder, everyMs: 60_000, identity },
-      interrupt,
-      progressIntervalMs: 0,
-      onProgress: (p) => {
-        if (p.distinctStates > 3000) interrupt.requested = true;
-      },
-    });
+    const { stopped, folder, identity } = stopAfter(compiled, { model: 'peterson', variant: null, params: { N: 4 } }, 3000, { continueAfterViolation: true });
     expect(stopped.kind === 'incomplete' || stopped.kind === 'violation').toBe(true);
     expect(stopped.stats.distinctStates).toBeLessThan(whole.stats.distinctStates);
     expect(stopped.stats.checkpoint).toBe(join(folder, 'sva-check-checkpoint'));
@@ -77,19 +91,7 @@ describe('checkpoints', () => {
     const compiled = compile(applyVariant(prodcons, lifo), { N: 3, K: 4 }) as Compiled<unknown, unknown>;
     const whole = explore(compiled, { continueAfterViolation: true, liveness: false });
     expect(whole.stats.traceFileBytes).toBeGreaterThan(0);
-    const folder = tempDir();
-    const identity: CheckpointIdentity = { args: {}, cwd: ROOT, model: 'prodcons', variant: 'prodcons-lifo', params: { N: 3, K: 4 }, layout: layoutSignature(compiled.codec as Codec<unknown>), steps: compiled.stepKeys, options: {} };
-    const interrupt = { requested: false };
-    const stopped = explore(compiled, {
-      continueAfterViolation: true,
-      liveness: false,
-      checkpoint: { folder, everyMs: 60_000, identity },
-      interrupt,
-      progressIntervalMs: 0,
-      onProgress: (p) => {
-        if (p.distinctStates > 280_000) interrupt.requested = true;
-      },
-    });
+    const { stopped, folder } = stopAfter(compiled, { model: 'prodcons', variant: 'prodcons-lifo', params: { N: 3, K: 4 } }, 280_000, { continueAfterViolation: true, liveness: false });
     expect(stopped.stats.distinctStates).toBeLessThan(whole.stats.distinctStates);
     const resumed = explore(compiled, { continueAfterViolation: true, liveness: false, resume: readCheckpoint(folder).snapshot });
     expect(summary(resumed)).toEqual(summary(whole));

@@ -15,7 +15,7 @@ import type { ExploreResult, IncompleteReason, Progress, Stats } from './result.
 import { foundViolations, searchResult, searchStats, type SearchRecord } from './search-result.ts';
 import { U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
-import { writeCheckpoint, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
+import { Checkpoints, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -212,7 +212,6 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   const initialStored = snap?.counters.initialStored ?? parents.length;
   let levelEnd = snap?.counters.levelEnd ?? parents.length;
   let expanded = snap?.counters.expanded ?? 0;
-  let lastCheckpoint: string | undefined;
   let nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
   const snapshotNow = (): SearchSnapshot => ({
     counters: { generated, depth, deepest, levelEnd, expanded, initialStored, unreachedWitnesses, deadlockFound, elapsedSeconds: (performance.now() - started) / 1000 },
@@ -227,9 +226,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
     queue: queue.snapshot(),
     graph: graph?.snapshot() ?? null,
   });
-  const saveCheckpoint = (): void => {
-    if (options.checkpoint) lastCheckpoint = writeCheckpoint(options.checkpoint.folder, options.checkpoint.identity, snapshotNow());
-  };
+  const checkpoints = new Checkpoints(options.checkpoint);
+  const saveCheckpoint = (): void => checkpoints.write(snapshotNow);
   while (queue.count > 0 && !run.stopped) {
     if (expanded === levelEnd) {
       depth++;
@@ -310,7 +308,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   queue.close();
   const stats: Stats = {
     ...searchStats(compiled, record),
-    ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
+    ...checkpoints.stats,
     ...(queue.peakSpilledBytes > 0 ? { frontierSpilledBytes: queue.peakSpilledBytes } : {}),
     ...(parents.fileBytes > 0 ? { traceFileBytes: parents.fileBytes + moves.fileBytes } : {}),
   };

@@ -4,15 +4,19 @@
 // layout and the step table), so that a resume on a changed model is refused instead of giving wrong
 // counts. Written as a directory `sva-check-checkpoint/` inside the folder the user names: a JSON file
 // and one file of arrays, replaced atomically (written aside, then renamed).
-import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodecError, IntReader, type Codec, type Shape } from './codec.ts';
 import { HarnessError } from './errors.ts';
 import type { GraphSnapshot } from './liveness/graph.ts';
+import { byteLength, piecesOf, PIECE, READ_PIECE, typeOf, type ArraySource, type FileArray } from './pieces.ts';
 import type { PropertyKind } from './result.ts';
 import { VarintQueue } from './store.ts';
 
 export const CHECKPOINT_VERSION = 5;
+/** Bytes of the frontier its check reads at a time, and more than any one state's encoding takes. */
+const MISFIT_PIECE = 2 ** 26;
+const MAX_STATE_BYTES = 2 ** 20;
 const NAME = 'sva-check-checkpoint';
 
 /** What was searched, and how: a resume must search the same. */
@@ -45,7 +49,11 @@ export interface FoundRecord {
   readonly detail?: string;
 }
 
-/** The search between two expansions. */
+/**
+ * The search between two expansions. Its large arrays are sources (pieces.ts): a search writes its
+ * stores' chunks as they are, and a checkpoint read back leaves them in its file until the resumed
+ * search's stores take them in, a piece at a time.
+ */
 export interface SearchSnapshot {
   readonly counters: {
     readonly generated: number;
@@ -63,10 +71,10 @@ export interface SearchSnapshot {
   readonly reached: readonly boolean[];
   readonly stepViolated: readonly boolean[];
   readonly found: readonly FoundRecord[];
-  readonly seen: { readonly size: number; readonly slots: Uint32Array };
-  readonly parents: Uint32Array;
-  readonly moves: Uint32Array;
-  readonly queue: { readonly bytes: Uint8Array; readonly count: number; readonly peakBytes: number; readonly peakCount: number };
+  readonly seen: { readonly size: number; readonly slots: ArraySource };
+  readonly parents: ArraySource;
+  readonly moves: ArraySource;
+  readonly queue: { readonly bytes: ArraySource; readonly count: number; readonly peakBytes: number; readonly peakCount: number };
   readonly graph: GraphSnapshot | null;
 }
 
@@ -108,40 +116,24 @@ interface ArrayEntry {
   readonly length: number;
 }
 
-/** Bytes a single read or write moves at most (Node refuses 2 GiB and more in one call). */
-const PIECE = 2 ** 30;
-
-/** The bytes of `a` written at `position` of the file, a piece at a time. */
-function writeAt(fd: number, a: Uint8Array, position: number, piece: number): void {
-  for (let at = 0; at < a.length; at += piece) writeSync(fd, a, at, Math.min(piece, a.length - at), position + at);
+function writeAll(fd: number, bytes: Uint8Array, position: number): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at, position + at);
 }
-
-/** Fills `a` from `position` of the file, a piece at a time; false where the file ends first. */
-function readAt(fd: number, a: Uint8Array, position: number, piece: number): boolean {
-  for (let at = 0; at < a.length; ) {
-    const n = readSync(fd, a, at, Math.min(piece, a.length - at), position + at);
-    if (n === 0) return false;
-    at += n;
-  }
-  return true;
-}
-
-const bytesOf = (a: Uint32Array | Uint8Array): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /** `piece`: the most bytes one write moves (a test makes it small). */
 export function writeCheckpoint(folder: string, identity: CheckpointIdentity, snapshot: SearchSnapshot, piece = PIECE): string {
-  const arrays: [string, Uint32Array | Uint8Array][] = [
+  const arrays: [string, ArraySource][] = [
     ['seen', snapshot.seen.slots],
     ['parents', snapshot.parents],
     ['moves', snapshot.moves],
     ['queue', snapshot.queue.bytes],
-    ...(snapshot.graph ? ([['graph.rowStart', snapshot.graph.rowStart], ['graph.targets', snapshot.graph.targets], ['graph.moves', snapshot.graph.moves], ['graph.marks', snapshot.graph.marks]] as [string, Uint32Array][]) : []),
+    ...(snapshot.graph ? ([['graph.rowStart', snapshot.graph.rowStart], ['graph.targets', snapshot.graph.targets], ['graph.moves', snapshot.graph.moves], ['graph.marks', snapshot.graph.marks]] as [string, ArraySource][]) : []),
   ];
   const table: ArrayEntry[] = [];
   let offset = 0;
   for (const [name, a] of arrays) {
-    table.push({ name, type: a instanceof Uint8Array ? 'u8' : 'u32', offset, length: a.length });
-    offset += Math.ceil(a.byteLength / 4) * 4;
+    table.push({ name, type: typeOf(a), offset, length: a.length });
+    offset += Math.ceil(byteLength(a) / 4) * 4;
   }
   const meta = {
     version: CHECKPOINT_VERSION,
@@ -161,23 +153,65 @@ export function writeCheckpoint(folder: string, identity: CheckpointIdentity, sn
   const final = join(folder, NAME);
   const aside = join(folder, `.${NAME}.writing`);
   rmSync(aside, { recursive: true, force: true });
-  mkdirSync(aside);
-  // Each array written where the table says, not copied into one buffer: a large search's frontier
-  // alone is gigabytes.
-  const fd = openSync(join(aside, 'arrays.bin'), 'w');
   try {
-    arrays.forEach(([, a], i) => writeAt(fd, bytesOf(a), table[i]!.offset, piece));
-    ftruncateSync(fd, offset);
-  } finally {
-    closeSync(fd);
+    writeArrays(aside, arrays, table, offset, piece);
+    writeFileSync(join(aside, 'checkpoint.json'), `${JSON.stringify(meta)}\n`);
+  } catch (e) {
+    // A full disk, say: the part written goes, the last checkpoint stays.
+    rmSync(aside, { recursive: true, force: true });
+    throw e;
   }
-  writeFileSync(join(aside, 'checkpoint.json'), `${JSON.stringify(meta)}\n`);
   const old = join(folder, `.${NAME}.old`);
   rmSync(old, { recursive: true, force: true });
   if (existsSync(final)) renameSync(final, old);
   renameSync(aside, final);
   rmSync(old, { recursive: true, force: true });
   return final;
+}
+
+/** Each array written where the table says, a piece at a time. */
+function writeArrays(aside: string, arrays: readonly [string, ArraySource][], table: readonly ArrayEntry[], size: number, piece: number): void {
+  mkdirSync(aside);
+  const fd = openSync(join(aside, 'arrays.bin'), 'w');
+  try {
+    arrays.forEach(([, a], i) => {
+      let at = table[i]!.offset;
+      for (const p of piecesOf(a, piece)) {
+        writeAll(fd, p, at);
+        at += p.length;
+      }
+    });
+    ftruncateSync(fd, size);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A search's checkpoints: the last one written, and why the last try failed if it did. A failure (a
+ * full disk, say) does not end the search: the next one is tried at its time, and the one before
+ * stays to resume from.
+ */
+export class Checkpoints {
+  private last: string | undefined;
+  private failed: string | undefined;
+
+  constructor(private readonly plan: { readonly folder: string; readonly identity: CheckpointIdentity } | undefined) {}
+
+  write(snapshot: () => SearchSnapshot): void {
+    if (this.plan === undefined) return;
+    try {
+      this.last = writeCheckpoint(this.plan.folder, this.plan.identity, snapshot());
+      this.failed = undefined;
+    } catch (e) {
+      this.failed = e instanceof Error ? e.message : String(e);
+    }
+  }
+
+  /** For the search's stats. */
+  get stats(): { checkpoint?: string; checkpointFailed?: string } {
+    return { ...(this.last === undefined ? {} : { checkpoint: this.last }), ...(this.failed === undefined ? {} : { checkpointFailed: this.failed }) };
+  }
 }
 
 /** Whether the folder holds a checkpoint. */
@@ -193,58 +227,71 @@ export function removeCheckpoint(folder: string): void {
 /**
  * Why the checkpoint's frontier does not hold states of `codec`'s layout, or null: the search decodes
  * its own encodings unchecked (codec-gen.ts), so a damaged file is caught here, each state decoded
- * once with every check.
+ * once with every check. `piece` and `maxStateBytes`: the bytes read at a time, and the bytes past a
+ * state's start held before it is decoded (a test makes them small).
  */
-export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['queue']): string | null {
-  const q = VarintQueue.from(queue);
+export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['queue'], piece = MISFIT_PIECE, maxStateBytes = MAX_STATE_BYTES): string | null {
+  // Read a piece at a time: a state is decoded once `maxStateBytes` past its start are in (a megabyte,
+  // far more than any state's encoding at 5 bytes a value at most), and its bytes leave the queue.
+  const q = new VarintQueue();
   const out = { buf: new Int32Array(256), len: 0 };
-  try {
-    for (let i = 0; i < queue.count; i++) {
+  let i = 0;
+  const decodeWhile = (more: () => boolean): string | null => {
+    for (; i < queue.count && more(); i++) {
       q.shift(out);
       const r = new IntReader(out.buf, out.len);
       codec.decode(r);
       if (r.pos !== out.len) return `frontier state ${i} has ${out.len - r.pos} integers too many`;
     }
+    return null;
+  };
+  try {
+    let first = true;
+    for (const bytes of piecesOf(queue.bytes, piece)) {
+      q.pushEncoded(bytes, 0, bytes.length, first ? queue.count : 0);
+      first = false;
+      const misfit = decodeWhile(() => q.heldBytes >= maxStateBytes);
+      if (misfit !== null) return misfit;
+    }
+    const misfit = decodeWhile(() => q.heldBytes > 0);
+    if (misfit !== null) return misfit;
+    if (i < queue.count) return `the frontier ends after ${i} of its ${queue.count} states`;
+    return q.heldBytes > 0 ? 'the frontier has bytes past its last state' : null;
   } catch (e) {
     // A codec's check, or the varints running off the end of the bytes.
     return `a frontier state does not decode (${e instanceof CodecError ? e.message : 'the bytes end early'})`;
   }
-  return null;
 }
 
-/** `piece`: the most bytes one read moves (a test makes it small). */
-export function readCheckpoint(folder: string, piece = PIECE): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
+/**
+ * The checkpoint in `folder`: its large arrays stay in its file (FileArray) until a search takes them
+ * in. `piece`: the most bytes one read moves (a test makes it small).
+ */
+export function readCheckpoint(folder: string, piece = READ_PIECE): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
   const dir = join(folder, NAME);
   if (!existsSync(join(dir, 'checkpoint.json'))) throw new HarnessError(`${folder}: no checkpoint there (${NAME}/checkpoint.json)`);
+  const file = join(dir, 'arrays.bin');
   let meta: Record<string, unknown>;
-  let fd: number;
+  let size: number;
   try {
     meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8')) as Record<string, unknown>;
-    fd = openSync(join(dir, 'arrays.bin'), 'r');
+    const fd = openSync(file, 'r');
+    size = fstatSync(fd).size;
+    closeSync(fd);
   } catch (e) {
     throw new HarnessError(`${folder}: the checkpoint cannot be read (${e instanceof Error ? e.message : String(e)})`);
   }
-  try {
-    return checkpointOf(folder, meta, fd, piece);
-  } finally {
-    closeSync(fd);
-  }
+  return checkpointOf(folder, meta, { file, size, piece });
 }
 
-function checkpointOf(folder: string, meta: Record<string, unknown>, fd: number, piece: number): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
+function checkpointOf(folder: string, meta: Record<string, unknown>, arrays: { file: string; size: number; piece: number }): { identity: CheckpointIdentity; snapshot: SearchSnapshot } {
   if (meta['version'] !== CHECKPOINT_VERSION) throw new HarnessError(`${folder}: checkpoint version ${String(meta['version'])}, this sva-check reads ${CHECKPOINT_VERSION}`);
-  const size = fstatSync(fd).size;
   const table = meta['arrays'] as ArrayEntry[];
-  const get = (name: string): Uint32Array | Uint8Array | undefined => {
+  const get = (name: string, type: 'u8' | 'u32'): FileArray => {
     const e = table.find((t) => t.name === name);
-    if (!e) return undefined;
-    const a = e.type === 'u32' ? new Uint32Array(e.length) : new Uint8Array(e.length);
-    if (e.offset + a.byteLength > size || !readAt(fd, bytesOf(a), e.offset, piece)) throw new HarnessError(`${folder}: the checkpoint's arrays are cut short`);
-    return a;
-  };
-  const u32 = (name: string): Uint32Array => {
-    const a = get(name);
-    if (!(a instanceof Uint32Array)) throw new HarnessError(`${folder}: the checkpoint has no ${name}`);
+    if (e?.type !== type) throw new HarnessError(`${folder}: the checkpoint has no ${name}`);
+    const a: FileArray = { file: arrays.file, offset: e.offset, type, length: e.length, piece: arrays.piece };
+    if (e.offset + byteLength(a) > arrays.size) throw new HarnessError(`${folder}: the checkpoint's arrays are cut short`);
     return a;
   };
   const queue = meta['queue'] as { count: number; peakBytes: number; peakCount: number };
@@ -258,14 +305,14 @@ function checkpointOf(folder: string, meta: Record<string, unknown>, fd: number,
       reached: meta['reached'] as boolean[],
       stepViolated: meta['stepViolated'] as boolean[],
       found: meta['found'] as FoundRecord[],
-      seen: { size: meta['seenSize'] as number, slots: u32('seen') },
-      parents: u32('parents'),
-      moves: u32('moves'),
-      queue: { ...queue, bytes: (get('queue') as Uint8Array | undefined) ?? new Uint8Array(0) },
+      seen: { size: meta['seenSize'] as number, slots: get('seen', 'u32') },
+      parents: get('parents', 'u32'),
+      moves: get('moves', 'u32'),
+      queue: { ...queue, bytes: get('queue', 'u8') },
       graph:
         graphCurrent === null
           ? null
-          : { rowStart: u32('graph.rowStart'), targets: u32('graph.targets'), moves: u32('graph.moves'), marks: u32('graph.marks'), current: graphCurrent },
+          : { rowStart: get('graph.rowStart', 'u32'), targets: get('graph.targets', 'u32'), moves: get('graph.moves', 'u32'), marks: get('graph.marks', 'u32'), current: graphCurrent },
     },
   };
 }

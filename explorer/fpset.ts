@@ -10,6 +10,8 @@
 // a 4 KB page on this project's virtual machines, so a copy into a new array at every growth by a
 // quarter took two seconds of a seven-million-state search, and in place it touches each page once.
 
+import { wholeU32, type ArraySource } from './pieces.ts';
+
 /** Largest load before the table grows. */
 export const MAX_LOAD = 0.75;
 
@@ -107,15 +109,16 @@ export class FingerprintSet {
     return this.capacity * 8;
   }
 
-  /** The table, copied out (for a checkpoint). */
+  /** The table, for a checkpoint: a view of it, valid until the next `add`. */
   snapshot(): { size: number; slots: Uint32Array } {
-    return { size: this.size, slots: this.slots.slice(0, this.capacity * 2) };
+    return { size: this.size, slots: this.slots.subarray(0, this.capacity * 2) };
   }
 
-  static from(s: { size: number; slots: Uint32Array }): FingerprintSet {
+  /** The set a snapshot holds; it takes an array in memory as its own. */
+  static from(s: { size: number; slots: ArraySource }): FingerprintSet {
     const set = new FingerprintSet(16);
-    set.slots = s.slots;
-    set.capacity = s.slots.length / 2;
+    set.slots = wholeU32(s.slots);
+    set.capacity = set.slots.length / 2;
     set.size = s.size;
     return set;
   }
@@ -180,13 +183,13 @@ export class FingerprintIndex {
   }
 
   snapshot(): { size: number; slots: Uint32Array } {
-    return { size: this.size, slots: this.slots.slice(0, this.capacity * 3) };
+    return { size: this.size, slots: this.slots.subarray(0, this.capacity * 3) };
   }
 
-  static from(s: { size: number; slots: Uint32Array }): FingerprintIndex {
+  static from(s: { size: number; slots: ArraySource }): FingerprintIndex {
     const index = new FingerprintIndex(16);
-    index.slots = s.slots;
-    index.capacity = s.slots.length / 3;
+    index.slots = wholeU32(s.slots);
+    index.capacity = index.slots.length / 3;
     index.size = s.size;
     return index;
   }

@@ -67,6 +67,11 @@ export interface Stats {
   /** The checkpoint the search last wrote (--checkpoint), if any. */
   readonly checkpoint?: string;
   /**
+   * Why the search's last try at a checkpoint failed (a full disk, say), if it did: the search went
+   * on, and `checkpoint` is the last one written, if any.
+   */
+  readonly checkpointFailed?: string;
+  /**
    * The reductions the search applied (symmetry, partial-order), said in a line (absent: none; the
    * counts are of all states).
    */

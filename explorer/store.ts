@@ -4,6 +4,7 @@
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { bytesOf, forEachWord, piecesOf, type ArraySource, type Pieces } from './pieces.ts';
 
 const CHUNK_BITS = 18;
 const CHUNK = 1 << CHUNK_BITS;
@@ -77,11 +78,27 @@ export class U32Vec {
     return this.list.filter((c) => c === null).length * CHUNK * 4;
   }
 
-  /** The entries, copied out (for a checkpoint). */
-  snapshot(): Uint32Array {
-    const out = new Uint32Array(this.length);
-    for (let i = 0; i < this.length; i++) out[i] = this.get(i);
-    return out;
+  /** The entries in order, for a checkpoint: the file's chunks read back one at a time, then the tail. */
+  snapshot(): Pieces {
+    const length = this.length;
+    const list = this.list;
+    const file = this.file;
+    return {
+      type: 'u32',
+      length,
+      *pieces() {
+        const buf = new Uint32Array(CHUNK);
+        for (let c = 0; c * CHUNK < length; c++) {
+          const n = Math.min(CHUNK, length - c * CHUNK);
+          const chunk = list[c];
+          if (chunk !== null && chunk !== undefined) yield bytesOf(chunk.subarray(0, n));
+          else {
+            readSync(file!.fd(), buf, 0, n * 4, c * CHUNK * 4);
+            yield bytesOf(buf.subarray(0, n));
+          }
+        }
+      },
+    };
   }
 
   /** Deletes its file, if it has one (the search's traces are built). */
@@ -89,9 +106,9 @@ export class U32Vec {
     this.file?.close();
   }
 
-  static from(entries: Uint32Array, onDisk = false): U32Vec {
+  static from(entries: ArraySource, onDisk = false): U32Vec {
     const v = new U32Vec(onDisk);
-    for (let i = 0; i < entries.length; i++) v.push(entries[i] as number);
+    forEachWord(entries, (w) => v.push(w));
     return v;
   }
 }
@@ -397,23 +414,25 @@ export class VarintQueue {
     this.spill?.close();
   }
 
-  /** The unread bytes, copied out (for a checkpoint), with the counts. */
-  snapshot(): { bytes: Uint8Array; count: number; peakBytes: number; peakCount: number } {
-    const bytes = new Uint8Array(this.heldBytes);
-    let at = 0;
-    for (let c = this.readChunk; c <= this.writeChunk; c++) {
-      const from = c === this.readChunk ? this.readPos : 0;
-      const to = c === this.writeChunk ? this.writePos : this.chunkSize;
-      const chunk = this.chunks[c] === SPILLED ? this.spill!.read(c) : (this.chunks[c] as Uint8Array);
-      bytes.set(chunk.subarray(from, to), at);
-      at += to - from;
-    }
+  /** The unread bytes, for a checkpoint (a chunk at a time, those on disk read back), with the counts. */
+  snapshot(): { bytes: Pieces; count: number; peakBytes: number; peakCount: number } {
+    const { readChunk, readPos, writeChunk, writePos, chunkSize, chunks, spill } = this;
+    const bytes: Pieces = {
+      type: 'u8',
+      length: this.heldBytes,
+      *pieces() {
+        for (let c = readChunk; c <= writeChunk; c++) {
+          const chunk = chunks[c] === SPILLED ? spill!.read(c) : (chunks[c] as Uint8Array);
+          yield chunk.subarray(c === readChunk ? readPos : 0, c === writeChunk ? writePos : chunkSize);
+        }
+      },
+    };
     return { bytes, count: this.count, peakBytes: this.peakBytes, peakCount: this.peakCount };
   }
 
-  static from(s: { bytes: Uint8Array; count: number; peakBytes: number; peakCount: number }, memoryBudget = Infinity): VarintQueue {
+  static from(s: { bytes: ArraySource; count: number; peakBytes: number; peakCount: number }, memoryBudget = Infinity): VarintQueue {
     const q = new VarintQueue(memoryBudget);
-    for (let i = 0; i < s.bytes.length; i++) q.writeByte(s.bytes[i] as number);
+    for (const piece of piecesOf(s.bytes)) q.pushEncoded(piece, 0, piece.length, 0);
     q.count = s.count;
     q.peakBytes = s.peakBytes;
     q.peakCount = s.peakCount;

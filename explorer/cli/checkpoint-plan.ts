@@ -33,6 +33,16 @@ export interface CheckpointPlan<O> {
   finish(result: ExploreResult): string | null;
 }
 
+/** This run's output options as flags, for the command that goes on (a resume takes its own anew). */
+function outputFlags(options: Readonly<Record<string, unknown>>): string {
+  const flags: string[] = [];
+  if (options['save'] === false) flags.push('--no-save');
+  if (options['out'] !== undefined && options['out'] !== 'counterexamples') flags.push(`--out ${String(options['out'])}`);
+  if (options['workers'] !== undefined) flags.push(`--workers ${String(options['workers'])}`);
+  if (options['json'] === true) flags.push('--json');
+  return flags.map((f) => ` ${f}`).join('');
+}
+
 export async function checkpointPlan<O extends TargetOptions & CheckpointCliOptions>(ctx: CliContext, options: O): Promise<CheckpointPlan<O>> {
   if (options.resume !== undefined && options.checkpoint !== undefined) throw new HarnessError('--resume DIR goes on writing to DIR: give it without --checkpoint');
   const folderArg = options.resume ?? options.checkpoint;
@@ -79,7 +89,7 @@ export async function checkpointPlan<O extends TargetOptions & CheckpointCliOpti
     explore,
     finish: (result) => {
       const stopped = result.kind === 'incomplete' || (result.kind === 'violation' && result.incomplete !== undefined);
-      if (stopped && result.stats.checkpoint) return `search written to ${shown}; go on with: npx sva-check explore --resume ${folderArg}`;
+      if (stopped && result.stats.checkpoint) return `search written to ${shown}; go on with: npx sva-check explore --resume ${folderArg}${outputFlags(runOptions as Readonly<Record<string, unknown>>)}`;
       if (!stopped) removeCheckpoint(folder);
       return null;
     },

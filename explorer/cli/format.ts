@@ -28,6 +28,9 @@ export function formatStats(stats: Stats, cut?: IncompleteReason): string[] {
   if (cut !== undefined && stats.levels.length > 1) lines.push(formatGrowth(stats.levels, cut !== 'max-depth'));
   if (stats.reduction !== undefined) lines.push(stats.reduction);
   if (stats.traceFileBytes !== undefined) lines.push(`parent links on disk: ${(stats.traceFileBytes / 2 ** 20).toFixed(1)} MB (read back for traces; not in the bytes per stored state)`);
+  if (stats.checkpointFailed !== undefined) {
+    lines.push(`warning: the last checkpoint could not be written (${stats.checkpointFailed}); ${stats.checkpoint === undefined ? 'none was' : `the one before is in ${stats.checkpoint}`}`);
+  }
   if (stats.frontierSpilledBytes !== undefined) lines.push(`frontier spilled to disk: ${(stats.frontierSpilledBytes / 2 ** 20).toFixed(1)} MB there at the peak (in memory: a quarter of --max-memory)`);
   if (stats.liveness?.checked) {
     lines.push(`liveness checked on the whole state graph (${n(stats.liveness.edges)} edges) in ${stats.liveness.seconds.toFixed(2)} s`);

@@ -2,6 +2,7 @@
 // expanded state (in compressed rows: states are expanded in id order) and, per state, which
 // properties' `from` and `to` hold there.
 import { U32Vec } from '../store.ts';
+import type { ArraySource } from '../pieces.ts';
 import type { CompiledLiveness } from './fairness.ts';
 
 /** A successor outside the model's constraint: not stored, but its step was enabled. */
@@ -9,10 +10,10 @@ export const OUTSIDE = 0xffffffff;
 
 /** A graph's vectors, copied out for a checkpoint. */
 export interface GraphSnapshot {
-  readonly rowStart: Uint32Array;
-  readonly targets: Uint32Array;
-  readonly moves: Uint32Array;
-  readonly marks: Uint32Array;
+  readonly rowStart: ArraySource;
+  readonly targets: ArraySource;
+  readonly moves: ArraySource;
+  readonly marks: ArraySource;
   readonly current: number;
 }
 

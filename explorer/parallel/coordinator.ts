@@ -13,7 +13,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
 import { concludeSearch, expansionPasses, keepsGraph, overMemory } from '../bfs.ts';
-import { layoutSignature, writeCheckpoint, type FoundRecord, type SearchSnapshot } from '../checkpoint.ts';
+import { Checkpoints, layoutSignature, type FoundRecord, type SearchSnapshot } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
 import { wholeEncoder } from '../copy-on-touch.ts';
@@ -94,7 +94,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   let nextProgress = started + progressEvery;
   let nextMemoryCheck = started;
   let nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
-  let lastCheckpoint: string | undefined;
+  const checkpoints = new Checkpoints(options.checkpoint);
 
   // Liveness: the graph is built at each round's end, in the one-thread search's order (addRound).
   const graph = keepsGraph(compiled, options) ? new StateGraph(compiled.liveness) : null;
@@ -202,7 +202,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     graph: graph?.snapshot() ?? null,
   });
   const saveCheckpoint = (): void => {
-    if (options.checkpoint) lastCheckpoint = writeCheckpoint(options.checkpoint.folder, options.checkpoint.identity, snapshotNow());
+    checkpoints.write(snapshotNow);
     nextCheckpoint = performance.now() + (options.checkpoint?.everyMs ?? Infinity);
   };
   const expander = new Expander(compiled as Compiled<unknown, unknown>, settings);
@@ -380,7 +380,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   const stats: Stats = {
     ...searchStats(compiled, record),
     workers: threadsUsed,
-    ...(lastCheckpoint === undefined ? {} : { checkpoint: lastCheckpoint }),
+    ...checkpoints.stats,
     ...(frontier.peakSpilledBytes > 0 ? { frontierSpilledBytes: frontier.peakSpilledBytes } : {}),
     ...(parents.fileBytes > 0 ? { traceFileBytes: parents.fileBytes + moves.fileBytes } : {}),
   };

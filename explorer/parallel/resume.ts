@@ -4,6 +4,7 @@
 // periodic one), the chunks done are a prefix and the rest of the round goes back to the front of the
 // frontier, as the one-thread search's queue holds the rest of its level.
 import type { SearchSnapshot } from '../checkpoint.ts';
+import type { Pieces } from '../pieces.ts';
 import type { VarintQueue } from '../store.ts';
 
 /** The rest of a cut round: its states from `done` on, as a round of their own. */
@@ -26,9 +27,15 @@ export function remainderOf(round: { readonly bytes: Uint8Array; readonly ends: 
 export function frontierSnapshot(frontier: VarintQueue, rest: Remainder | null): SearchSnapshot['queue'] {
   const q = frontier.snapshot();
   if (rest === null) return q;
-  const bytes = new Uint8Array(rest.bytes.length + q.bytes.length);
-  bytes.set(rest.bytes);
-  bytes.set(q.bytes, rest.bytes.length);
+  const queued = q.bytes;
+  const bytes: Pieces = {
+    type: 'u8',
+    length: rest.bytes.length + queued.length,
+    *pieces() {
+      yield rest.bytes;
+      yield* queued.pieces();
+    },
+  };
   const count = q.count + rest.ends.length;
   return { bytes, count, peakBytes: Math.max(q.peakBytes, bytes.length), peakCount: Math.max(q.peakCount, count) };
 }

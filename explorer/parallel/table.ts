@@ -15,6 +15,7 @@
 // state a step leads to (coordinator.ts).
 
 import { home, tableSize } from '../fpset.ts';
+import { forEachWord, type ArraySource } from '../pieces.ts';
 
 const WORDS = 3;
 
@@ -132,14 +133,20 @@ export class SharedTable {
   }
 
   /** The table a checkpoint's set (`snapshot`) holds: its states all of earlier levels. */
-  static fromSnapshot(s: { readonly slots: Uint32Array }, withIds: boolean): SharedTable {
+  static fromSnapshot(s: { readonly slots: ArraySource }, withIds: boolean): SharedTable {
     const width = withIds ? 3 : 2;
     const table = SharedTable.create(s.slots.length / width);
-    for (let i = 0; i < s.slots.length; i += width) {
-      if (s.slots[i + 1] === 0) continue;
-      table.insert(s.slots[i]!, s.slots[i + 1]!, INITIAL_OWNER);
-      if (withIds) table.setId(table.slot, s.slots[i + 2]!);
-    }
+    // A slot's words, gathered as they come a piece at a time.
+    const slot = [0, 0, 0];
+    let k = 0;
+    forEachWord(s.slots, (w) => {
+      slot[k++] = w;
+      if (k < width) return;
+      k = 0;
+      if (slot[1] === 0) return;
+      table.insert(slot[0]!, slot[1]!, INITIAL_OWNER);
+      if (withIds) table.setId(table.slot, slot[2]!);
+    });
     return table;
   }
 

@@ -7,10 +7,12 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
-import { layoutSignature, readCheckpoint, writeCheckpoint, type CheckpointIdentity } from '../../explorer/checkpoint.ts';
+import { layoutSignature, readCheckpoint, writeCheckpoint, type CheckpointIdentity, type SearchSnapshot } from '../../explorer/checkpoint.ts';
+import { wholeOf } from '../../explorer/pieces.ts';
 import type { Codec } from '../../explorer/codec.ts';
 import { compile, type Compiled } from '../../explorer/compile.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
+import { formatStats } from '../../explorer/cli/format.ts';
 import peterson from '../models/peterson.ts';
 import levelOnly from '../models/variants/peterson-level-only.ts';
 import prodcons from '../models/prodcons.ts';
@@ -69,6 +71,16 @@ function stopAfter(
   return { stopped, folder, identity: full };
 }
 
+/** A snapshot with its arrays read into memory, to compare two. */
+const inMemory = (s: SearchSnapshot) => ({
+  ...s,
+  seen: { size: s.seen.size, slots: Array.from(wholeOf(s.seen.slots)) },
+  parents: Array.from(wholeOf(s.parents)),
+  moves: Array.from(wholeOf(s.moves)),
+  queue: { ...s.queue, bytes: Array.from(wholeOf(s.queue.bytes)) },
+  graph: s.graph && { ...s.graph, rowStart: Array.from(wholeOf(s.graph.rowStart)), targets: Array.from(wholeOf(s.graph.targets)), moves: Array.from(wholeOf(s.graph.moves)), marks: Array.from(wholeOf(s.graph.marks)) },
+});
+
 describe('checkpoints', () => {
   it('a search stopped midway and resumed ends exactly as one never stopped (with the liveness graph)', () => {
     const compiled = compile(peterson, { N: 4 }) as Compiled<unknown, unknown>;
@@ -83,7 +95,34 @@ describe('checkpoints', () => {
     // Written and read a few bytes a call, as gigabytes are a gigabyte a call: the same snapshot.
     const again = tempDir();
     writeCheckpoint(again, identity, snapshot, 7);
-    expect(readCheckpoint(again, 5).snapshot).toEqual(snapshot);
+    const reread = readCheckpoint(again, 5).snapshot;
+    expect(inMemory(reread)).toEqual(inMemory(snapshot));
+    expect(wholeOf(reread.queue.bytes).length).toBeGreaterThan(0);
+  });
+
+  it('a checkpoint that cannot be written does not end the search; the last one written stays to resume from', () => {
+    // Tried every 1,024 states expanded: 9 times.
+    const compiled = compile(peterson, { N: 4 }) as Compiled<unknown, unknown>;
+    const whole = explore(compiled, { liveness: false });
+    expect(whole.stats.distinctStates).toBeGreaterThan(9_000);
+    const { identity } = levelOnlyCheckpoint();
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const r = explore(compiled, { liveness: false, checkpoint: { folder: join(file, 'under'), everyMs: 0, identity } });
+    expect(summary(r)).toEqual(summary(whole));
+    expect(r.stats.checkpoint).toBeUndefined();
+    expect(r.stats.checkpointFailed).toMatch(/ENOTDIR|EEXIST/);
+    expect(formatStats(r.stats).join('\n')).toMatch(/warning: the last checkpoint could not be written \(.*\); none was/);
+    // Written once, then failing: the one written is named, and is whole.
+    const folder = tempDir();
+    let writes = 0;
+    const flaky = { folder, everyMs: 0, identity: { ...identity, get options() { if (++writes > 1) throw new Error('ENOSPC: no space left on device'); return {}; } } };
+    const r2 = explore(compiled, { liveness: false, checkpoint: flaky });
+    expect(summary(r2)).toEqual(summary(whole));
+    expect(r2.stats.checkpointFailed).toBe('ENOSPC: no space left on device');
+    expect(r2.stats.checkpoint).toBe(join(folder, 'sva-check-checkpoint'));
+    expect(readCheckpoint(folder).snapshot.counters.expanded).toBeGreaterThan(0);
+    expect(formatStats(r2.stats).join('\n')).toMatch(/the one before is in .*sva-check-checkpoint/);
   });
 
   it('a search past its parent links in memory, stopped and resumed, ends as one never stopped, its trace read back from the file', () => {
@@ -109,7 +148,7 @@ describe('checkpoints', () => {
     const interrupted = await stopAfterCheckpoint(first, written, 'SIGINT');
     expect(interrupted.code).toBe(0);
     expect(interrupted.err).toMatch(/^interrupted: the search stops at its next check and writes its checkpoint/m);
-    expect(interrupted.err).toMatch(/go on with: npx sva-check explore --resume /);
+    expect(interrupted.err).toMatch(/go on with: npx sva-check explore --resume \S+ --no-save --workers 2$/m);
     const atInterrupt = expandedIn();
     expect(atInterrupt).toBeGreaterThan(interrupted.expandedBefore);
     // The resumed run writes a periodic checkpoint beyond the interrupted one, and is killed there.

@@ -2,7 +2,8 @@
 // when it is time for one, or on Ctrl-C), in the one-thread search's format, so that a search stopped
 // on N threads resumes on any number, one included, and the other way round, to the very result of a
 // search never stopped, liveness graph included.
-import { resolve } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../../explorer/bfs.ts';
 import { layoutSignature, readCheckpoint, type CheckpointIdentity } from '../../../explorer/checkpoint.ts';
@@ -63,6 +64,17 @@ describe('checkpoints on several threads', () => {
     const { snapshot } = readCheckpoint(folder);
     expect(snapshot.counters.expanded).toBeGreaterThan(0);
     expect(summary(await exploreParallel(compiled, { liveness: false, resume: snapshot }, { workers: 3, source, ...shared }))).toEqual(summary(whole));
+  });
+
+  it('a checkpoint that cannot be written is said, and the search goes on to its end', async () => {
+    const { compiled, identity, source } = setup(peterson, 'test/models/peterson.ts', { N: 3 });
+    const whole = explore(compiled, {});
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const r = await exploreParallel(compiled, { checkpoint: { folder: join(file, 'under'), everyMs: 0, identity } }, { workers: 2, source, ...shared });
+    expect(summary(r)).toEqual(summary(whole));
+    expect(r.stats.checkpoint).toBeUndefined();
+    expect(r.stats.checkpointFailed).toMatch(/ENOTDIR|EEXIST/);
   });
 
   it('a checkpoint after every chunk cuts every level and goes on: the same search', async () => {

@@ -6,7 +6,7 @@ import { getHeapStatistics } from 'node:v8';
 import { IntReader, IntWriter } from './codec.ts';
 import { ALL_FIELDS, groupedProcesses, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
-import { encodeSuccessor, Expansion, fingerprintSuccessor, judgeState, skippedMoves, type Verdicts } from './expansion.ts';
+import { encodeSuccessor, ENCODED, Expansion, fingerprintSuccessor, judgeState, skippedMoves, type Verdicts } from './expansion.ts';
 import { lastFingerprint } from './fingerprint.ts';
 import { FingerprintIndex, FingerprintSet } from './fpset.ts';
 import { OUTSIDE, StateGraph } from './liveness/graph.ts';
@@ -142,11 +142,11 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   /** Stores a new state; returns false for one already seen. */
   const admit = (s: S, parent: number, move: number, where: string, draft?: S): boolean => {
     try {
-      const encoded = fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft, checkSymmetry);
+      const how = fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft, checkSymmetry, expansion.cache);
       const added = seen.add(lastFingerprint.hi, lastFingerprint.lo);
       if (graph && parent !== NO_PARENT) graph.edge((seen as FingerprintIndex).found, move);
       if (!added) return false;
-      if (!encoded) encodeSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft!);
+      if (how !== ENCODED) encodeSuccessor(compiled as Compiled<S, unknown>, writer, s, where, succ, draft!, how);
     } catch (e) {
       if (e instanceof ModelError && parent !== NO_PARENT) e.trace = extendTrace(compiled, rebuildTrace(compiled, parents, moves, actionBits, parent), move, actionBits);
       throw e;
@@ -182,7 +182,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       generated++;
       if (atBound) {
         if (constraint && !constraint(next)) return;
-        fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft, checkSymmetry);
+        fingerprintSuccessor(compiled as Compiled<S, unknown>, writer, next, action.stepKey, succ, draft, checkSymmetry, expansion.cache);
         // Beyond the depth bound only two facts matter: whether some successor is new (known once
         // `incomplete` is set) and whether any step is enabled (the deadlock check).
         if (!seen.has(lastFingerprint.hi, lastFingerprint.lo)) {

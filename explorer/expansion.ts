@@ -12,6 +12,8 @@ import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
 import { checkCanonicalEncoding } from './canonical-check.ts';
 import { checkIndependence } from './independence-check.ts';
+import { lastFingerprint } from './fingerprint.ts';
+import { RepresentativeCache } from './representatives.ts';
 
 /** What a search does with the successors of the state being expanded. */
 export interface SuccessorSink<S> {
@@ -50,11 +52,15 @@ export class Expansion<S> {
   /** The pass expanded: the last one tried. */
   pass = 0;
 
+  /** Representatives' fingerprints by their successors' (symmetry reduction only). */
+  readonly cache: RepresentativeCache | undefined;
+
   constructor(
     private readonly compiled: Compiled<S, unknown>,
     private readonly plan: ExpansionPlan,
   ) {
     this.succ = successors(compiled.codec);
+    this.cache = compiled.canonicalize ? new RepresentativeCache() : undefined;
     this.actionBits = Math.max(1, Math.ceil(Math.log2(compiled.actions.length + 1)));
   }
 
@@ -200,25 +206,59 @@ function readsChecked<S>(compiled: Compiled<S, unknown>, s: S, what: string, mas
   return judge(watched as S);
 }
 
+/** How fingerprintSuccessor left a successor: not encoded (encodeSuccessor encodes it from its draft). */
+export const NOT_ENCODED = 0;
+/** Its representative, another state, encoded whole into the writer. */
+export const ENCODED = 1;
+/** Its representative's fingerprint remembered (RepresentativeCache): the representative not made. */
+export const REMEMBERED = 2;
+export type Fingerprinted = typeof NOT_ENCODED | typeof ENCODED | typeof REMEMBERED;
+
 /**
  * Sets lastFingerprint to the fingerprint of a successor's representative (the successor itself
  * without symmetry): from its parent's and its touched fields' hashes, where the state is a
  * successor (`draft`) and its own representative. Otherwise (an initial state, or canonicalize gave
- * another state) the representative is encoded whole into `writer`. Returns whether it was: if not,
- * `encodeSuccessor` encodes it when the search needs the encoding (a new state).
+ * another state) the representative is encoded whole into `writer`. With `cache`, a successor whose
+ * representative's fingerprint is remembered is not canonicalized. Says which it did: unless
+ * ENCODED, `encodeSuccessor` encodes the representative when the search needs it (a new state).
  */
-export function fingerprintSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft?: S, checkSymmetry = false): boolean {
+export function fingerprintSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft?: S, checkSymmetry = false, cache?: RepresentativeCache): Fingerprinted {
+  if (cache !== undefined && draft !== undefined && compiled.canonicalize && !checkSymmetry) return viaCache(compiled, compiled.canonicalize, writer, next, where, succ, draft, cache);
   const rep = compiled.canonicalize ? canonicalOf(compiled, compiled.canonicalize, next, where, checkSymmetry) : next;
   try {
     if (rep === next && draft !== undefined) {
       succ.fingerprint(draft);
-      return false;
+      return NOT_ENCODED;
     }
     succ.encodeWhole(rep, writer);
-    return true;
+    return ENCODED;
   } catch (e) {
     throw misfit(compiled, rep, where, e);
   }
+}
+
+function viaCache<S>(compiled: Compiled<S, unknown>, canonicalize: (s: S) => S, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft: S, cache: RepresentativeCache): Fingerprinted {
+  try {
+    succ.fingerprint(draft);
+  } catch (e) {
+    throw misfit(compiled, next, where, e);
+  }
+  const { hi, lo } = lastFingerprint;
+  if (cache.find(hi, lo)) return REMEMBERED;
+  const rep = canonicalize(next);
+  if (rep === next) {
+    lastFingerprint.hi = hi;
+    lastFingerprint.lo = lo;
+    cache.remember(hi, lo, hi, lo);
+    return NOT_ENCODED;
+  }
+  try {
+    succ.encodeWhole(rep, writer);
+  } catch (e) {
+    throw misfit(compiled, rep, where, e);
+  }
+  cache.remember(hi, lo, lastFingerprint.hi, lastFingerprint.lo);
+  return ENCODED;
 }
 
 /** `canonicalize(next)`; with the symmetry check, also that it left `next` (shared with its parent) alone. */
@@ -234,13 +274,21 @@ function canonicalOf<S>(compiled: Compiled<S, unknown>, canonicalize: (s: S) => 
   return rep;
 }
 
-/** Encodes the successor `succ` made of `draft`, copying what the step left untouched from the parent's encoding. */
-export function encodeSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft: S): void {
-  writer.reset();
+/**
+ * Encodes the representative of the successor made of `draft` into `writer`, as fingerprintSuccessor
+ * left it (`how`): nothing to do where it encoded it; from the draft, copying what the step left
+ * untouched from the parent's encoding, where the successor is its own representative; made again
+ * where only its fingerprint was remembered.
+ */
+export function encodeSuccessor<S>(compiled: Compiled<S, unknown>, writer: IntWriter, next: S, where: string, succ: Successors<S>, draft: S, how: Fingerprinted): void {
+  if (how === ENCODED) return;
+  const rep = how === REMEMBERED ? compiled.canonicalize!(next) : next;
   try {
+    if (rep !== next) return succ.encodeWhole(rep, writer);
+    writer.reset();
     succ.encode(draft, next, writer);
   } catch (e) {
-    throw misfit(compiled, next, where, e);
+    throw misfit(compiled, rep, where, e);
   }
 }
 

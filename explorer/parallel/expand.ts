@@ -6,7 +6,7 @@
 import { IntReader, IntWriter } from '../codec.ts';
 import type { Action, Compiled } from '../compile.ts';
 import { errorMessage, ModelError } from '../errors.ts';
-import { AFTER_SUCCESSORS, encodeSuccessor, Expansion, fingerprintSuccessor, IN_SUCCESSOR, judgeState, skippedMoves, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
+import { AFTER_SUCCESSORS, encodeSuccessor, ENCODED, Expansion, fingerprintSuccessor, IN_SUCCESSOR, judgeState, skippedMoves, type ExpansionPlan, type SuccessorSink, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { markBits } from '../liveness/graph.ts';
@@ -219,7 +219,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     const ord = expansion.ord - 1;
     if (level.atBound) {
       if (constraint && !constraint(next)) return;
-      fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
+      fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry, expansion.cache);
       if (!table.has(lastFingerprint.hi, lastFingerprint.lo)) {
         this.building = false;
         this.events.push({ kind: 'unseen', parent: this.parent, ord, index: 0, move, slot: -1 });
@@ -235,7 +235,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       }
       return;
     }
-    const encoded = fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry);
+    const how = fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry, expansion.cache);
     const owner = this.parent + 2;
     let added: boolean;
     try {
@@ -256,7 +256,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     } else {
       return;
     }
-    if (!encoded) encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft);
+    if (how !== ENCODED) encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, how);
     const at = this.states.len;
     this.states.ints(writer.buf, writer.len);
     this.out.uint(ord + 1);

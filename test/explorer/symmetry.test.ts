@@ -7,6 +7,8 @@ import { explore } from '../../explorer/bfs.ts';
 import { array, int, record } from '../../explorer/codec.ts';
 import { applyWithImmer, compile, enabledMoves } from '../../explorer/compile.ts';
 import { defineModel, step, type Model } from '../../explorer/model.ts';
+import { lastFingerprint } from '../../explorer/fingerprint.ts';
+import { RepresentativeCache } from '../../explorer/representatives.ts';
 
 interface Counters {
   c: number[];
@@ -42,6 +44,39 @@ describe('symmetry reduction', () => {
     expect(full.stats.distinctStates).toBe((K + 1) ** N);
     expect(reduced.stats.distinctStates).toBe(binomial(N + K, N));
     expect(reduced.kind === 'violation' && reduced.violations[0]!.length).toBe(N * K);
+  });
+
+  it("remembers representatives' fingerprints: fewer successors canonicalized, the same counts", () => {
+    const model = counters(4, 3, true);
+    let calls = 0;
+    const canonicalize = model.canonicalize!;
+    // Without the invariant: a counterexample's trace is rebuilt through canonicalize too.
+    const counted = { ...model, invariants: [], canonicalize: (s: Counters, c: Record<string, never>) => (calls++, canonicalize(s, c)) };
+    const r = explore(compile(counted, {}));
+    expect(r.stats.distinctStates).toBe(binomial(7, 4));
+    // One call a successor (and one for the initial state) without the cache.
+    expect(calls).toBeLessThan(r.stats.statesGenerated * 0.8);
+    // The symmetry check canonicalizes every successor, the cache bypassed: the same search.
+    calls = 0;
+    const checked = explore(compile(counted, {}), { checkSymmetry: true });
+    expect(calls).toBeGreaterThanOrEqual(checked.stats.statesGenerated);
+    expect([checked.stats.distinctStates, checked.stats.statesGenerated]).toEqual([r.stats.distinctStates, r.stats.statesGenerated]);
+  });
+
+  it('a remembered representative is found by the fingerprint it was remembered under, and only by it', () => {
+    const cache = new RepresentativeCache(4);
+    cache.remember(7, 9, 11, 13);
+    expect(cache.find(7, 9)).toBe(true);
+    expect([lastFingerprint.hi, lastFingerprint.lo]).toEqual([11, 13]);
+    expect(cache.find(8, 9)).toBe(false);
+    expect(cache.find(7, 25)).toBe(false);
+    // Same slot (the low lane modulo 16): the later one replaces the earlier.
+    cache.remember(1, 25, 3, 5);
+    expect(cache.find(7, 9)).toBe(false);
+    expect(cache.find(1, 25)).toBe(true);
+    // An empty slot matches no fingerprint (a low lane is odd).
+    expect(new RepresentativeCache(4).find(0, 1)).toBe(false);
+    expect(new RepresentativeCache(4).find(0, 17)).toBe(false);
   });
 
   it('a counterexample found through representatives is a concrete, enabled path', () => {

@@ -87,8 +87,9 @@ describe('parallel search: the same result as one thread', () => {
     await compare({ model: counters, file: MODELS.counters, params: { M: 12, T: 20, S: 30, C: 7 } }, { known: ['SumIsNotT', 'NoLeapAtS'] });
   });
 
-  it('symmetry reduction (canonicalize), checked with --check-symmetry', async () => {
+  it('symmetry reduction (canonicalize), checked with --check-symmetry, and with the representatives remembered', async () => {
     await compare({ model: counters, file: MODELS.counters, params: { M: 14, T: 25, sym: true } }, { continueAfterViolation: true, checkSymmetry: true });
+    await compare({ model: counters, file: MODELS.counters, params: { M: 14, T: 25, sym: true } }, { continueAfterViolation: true });
   });
 
   it('the broken variants: the same shortest counterexamples', async () => {

@@ -15,9 +15,11 @@
 // state a step leads to (coordinator.ts).
 
 import { home, tableSize } from '../fpset.ts';
-import { forEachWord, type ArraySource } from '../pieces.ts';
+import { forEachWord, type ArraySource, type Pieces } from '../pieces.ts';
 
 const WORDS = 3;
+/** Slots a checkpoint's copy of the table takes at a time. */
+const SNAPSHOT_BLOCK = 1 << 16;
 
 /** Owner word of an initial state; a state reached from the state of id p has owner p + 2. */
 export const INITIAL_OWNER = 1;
@@ -119,16 +121,30 @@ export class SharedTable {
    * at the same slot (the same hashing and probing), with its state's id beside it where `withIds`
    * (FingerprintIndex, for a search that keeps the graph: every stored state has its id by then).
    */
-  snapshot(withIds: boolean, size: number): { size: number; slots: Uint32Array } {
+  snapshot(withIds: boolean, size: number): { size: number; slots: Pieces } {
     const width = withIds ? 3 : 2;
-    const slots = new Uint32Array(this.capacity * width);
+    const capacity = this.capacity;
     const w = this.words;
-    for (let i = 0, j = 0; j < w.length; i += width, j += WORDS) {
-      if (w[j + 1] === 0) continue;
-      slots[i] = w[j]!;
-      slots[i + 1] = w[j + 1]!;
-      if (withIds) slots[i + 2] = this.idAt(j / WORDS);
-    }
+    const table = this;
+    // A block of slots at a time: the table is gigabytes in a large search.
+    const slots: Pieces = {
+      type: 'u32',
+      length: capacity * width,
+      *pieces() {
+        const block = new Uint32Array(Math.min(capacity, SNAPSHOT_BLOCK) * width);
+        for (let first = 0; first < capacity; first += SNAPSHOT_BLOCK) {
+          const n = Math.min(SNAPSHOT_BLOCK, capacity - first);
+          block.fill(0);
+          for (let k = 0, j = first * WORDS; k < n * width; k += width, j += WORDS) {
+            if (w[j + 1] === 0) continue;
+            block[k] = w[j]!;
+            block[k + 1] = w[j + 1]!;
+            if (withIds) block[k + 2] = table.idAt(j / WORDS);
+          }
+          yield new Uint8Array(block.buffer, 0, n * width * 4);
+        }
+      },
+    };
     return { size, slots };
   }
 

@@ -123,29 +123,25 @@ export class SharedTable {
    */
   snapshot(withIds: boolean, size: number): { size: number; slots: Pieces } {
     const width = withIds ? 3 : 2;
+    return { size, slots: { type: 'u32', length: this.capacity * width, pieces: () => this.slotBlocks(width) } };
+  }
+
+  /** The slots in the one-thread set's layout, a block at a time: the table is gigabytes in a large search. */
+  private *slotBlocks(width: number): Generator<Uint8Array> {
     const capacity = this.capacity;
     const w = this.words;
-    const table = this;
-    // A block of slots at a time: the table is gigabytes in a large search.
-    const slots: Pieces = {
-      type: 'u32',
-      length: capacity * width,
-      *pieces() {
-        const block = new Uint32Array(Math.min(capacity, SNAPSHOT_BLOCK) * width);
-        for (let first = 0; first < capacity; first += SNAPSHOT_BLOCK) {
-          const n = Math.min(SNAPSHOT_BLOCK, capacity - first);
-          block.fill(0);
-          for (let k = 0, j = first * WORDS; k < n * width; k += width, j += WORDS) {
-            if (w[j + 1] === 0) continue;
-            block[k] = w[j]!;
-            block[k + 1] = w[j + 1]!;
-            if (withIds) block[k + 2] = table.idAt(j / WORDS);
-          }
-          yield new Uint8Array(block.buffer, 0, n * width * 4);
-        }
-      },
-    };
-    return { size, slots };
+    const block = new Uint32Array(Math.min(capacity, SNAPSHOT_BLOCK) * width);
+    for (let first = 0; first < capacity; first += SNAPSHOT_BLOCK) {
+      const n = Math.min(SNAPSHOT_BLOCK, capacity - first);
+      block.fill(0);
+      for (let k = 0, j = first * WORDS; k < n * width; k += width, j += WORDS) {
+        if (w[j + 1] === 0) continue;
+        block[k] = w[j]!;
+        block[k + 1] = w[j + 1]!;
+        if (width === 3) block[k + 2] = this.idAt(j / WORDS);
+      }
+      yield new Uint8Array(block.buffer, 0, n * width * 4);
+    }
   }
 
   /** The table a checkpoint's set (`snapshot`) holds: its states all of earlier levels. */

@@ -11,8 +11,22 @@ export interface Reporter {
 
 export const silentReporter: Reporter = { progress: () => undefined, done: () => undefined };
 
-function progressLine(p: Progress): string {
-  const rate = p.seconds > 0 ? Math.round(p.distinctStates / p.seconds) : 0;
+/**
+ * States a second since the last line shown, as TLC's progress reports its rates: the search's pace
+ * now, not its average (a resumed search's seconds count the runs before it). The first line: since
+ * the search began.
+ */
+function rateMeter(): (p: Progress) => number {
+  let last = { distinctStates: 0, seconds: 0 };
+  return (p) => {
+    const dt = p.seconds - last.seconds;
+    const rate = dt > 0 ? Math.round((p.distinctStates - last.distinctStates) / dt) : 0;
+    last = p;
+    return rate;
+  };
+}
+
+function progressLine(p: Progress, rate: number): string {
   return (
     `${p.distinctStates.toLocaleString('en-US')} distinct, ${p.statesGenerated.toLocaleString('en-US')} generated, ` +
     `depth ${p.depth}, frontier ${p.frontier.toLocaleString('en-US')}, ${rate.toLocaleString('en-US')} states/s, ${p.seconds.toFixed(0)} s`
@@ -21,9 +35,10 @@ function progressLine(p: Progress): string {
 
 export function ttyReporter(write: (s: string) => void): Reporter {
   let shown = false;
+  const rate = rateMeter();
   return {
     progress(p) {
-      write(`\r\x1b[K${progressLine(p)}`);
+      write(`\r\x1b[K${progressLine(p, rate(p))}`);
       shown = true;
     },
     done() {
@@ -39,10 +54,11 @@ export const LOG_EVERY_SECONDS = 10;
 /** One line per LOG_EVERY_SECONDS of search time, each ending in a newline: what a CI log can hold. */
 export function logReporter(write: (s: string) => void): Reporter {
   let next = LOG_EVERY_SECONDS;
+  const rate = rateMeter();
   return {
     progress(p) {
       if (p.seconds < next) return;
-      write(`progress: ${progressLine(p)}\n`);
+      write(`progress: ${progressLine(p, rate(p))}\n`);
       next = p.seconds + LOG_EVERY_SECONDS;
     },
     done: () => undefined,

@@ -96,7 +96,7 @@ export function wholeU32(a: ArraySource): Uint32Array {
 /** Each 32-bit word of `a`, in order. */
 export function forEachWord(a: ArraySource, f: (word: number) => void): void {
   for (const p of piecesOf(a)) {
-    // A piece read from a file shares a buffer whose offset need not be word-aligned: read by DataView.
+    // Whatever the piece's place in its buffer: a DataView reads words at any offset.
     const view = new DataView(p.buffer, p.byteOffset, p.byteLength);
     for (let at = 0; at < p.byteLength; at += 4) f(view.getUint32(at, true));
   }

@@ -286,6 +286,7 @@ describe('U32Vec', () => {
 describe('VarintQueue: memory budget', () => {
   it('with a memory budget, spills its middle to a file and reads it back in order, interleaved pushes and shifts included', () => {
     let spilled = false;
+    let respilled = false;
     fc.assert(
       // One shift for three pushes: the backlog grows well past the budget.
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }).map((k) => k === 0), vector({ minLength: 100, maxLength: 600 })), { minLength: 100, maxLength: 400 }), (ops) => {
@@ -306,17 +307,25 @@ describe('VarintQueue: memory budget', () => {
         spilled ||= q.peakSpilledBytes > 0;
         const snap = q.snapshot();
         const copy = VarintQueue.from(snap);
+        // Restored under the same budget (a resumed search's): spilled again as it is read in.
+        const spilledCopy = VarintQueue.from(snap, 1 << 14);
+        expect(spilledCopy.heldBytes - spilledCopy.spilledBytes).toBeLessThanOrEqual((1 << 14) + 2 * (1 << 12));
+        respilled ||= spilledCopy.spilledBytes > 0;
         for (const v of model) {
           q.shift(out);
           expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
           copy.shift(out);
           expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
+          spilledCopy.shift(out);
+          expect(Array.from(out.buf.subarray(0, out.len))).toEqual(v);
         }
         q.close();
+        spilledCopy.close();
       }),
       { numRuns: 30 },
     );
     expect(spilled).toBe(true);
+    expect(respilled).toBe(true);
   });
 
   it('spills once the chunks in memory exceed the budget, and deletes its file when closed', () => {

@@ -263,6 +263,8 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
       if (now > deadline) {
         incomplete = 'max-seconds';
         run.stopped = true;
+        // A checkpointed search stopped by its time goes on from here when resumed: a long search in slices.
+        saveCheckpoint();
       }
       // Between two expansions the search is whole: the frontier holds what is left to expand.
       if (options.interrupt?.requested && !run.stopped) {

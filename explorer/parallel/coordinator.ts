@@ -88,6 +88,9 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   const maxDepth = options.maxDepth ?? Infinity;
   const maxStates = options.maxStates ?? Infinity;
   const deadline = Date.now() + (options.maxSeconds ?? 1e9) * 1000;
+  // A checkpointed search stopped by its time writes its checkpoint, as on Ctrl-C: the main thread
+  // cuts the level at its time, and the threads do not halt on it themselves.
+  const timeUp = (): boolean => options.checkpoint !== undefined && Date.now() > deadline;
   const maxMemory = options.maxMemoryBytes ?? Infinity;
   const heapLimit = getHeapStatistics().heap_size_limit * 0.9;
   const progressEvery = options.progressIntervalMs ?? 1000;
@@ -211,9 +214,9 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   try {
     while (!judged.stop && (frontier.count > 0 || rest !== null)) {
       // Between two rounds the search is whole: the frontier (and a cut round's rest) holds what is left.
-      if (options.interrupt?.requested) {
+      if (options.interrupt?.requested || timeUp()) {
         saveCheckpoint();
-        judged.incomplete = 'interrupted';
+        judged.incomplete = options.interrupt?.requested ? 'interrupted' : 'max-seconds';
         break;
       }
       if (performance.now() >= nextCheckpoint) saveCheckpoint();
@@ -266,7 +269,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           reached: judged.reached,
           deadlockFound: judged.deadlockFound,
           maxNew: maxStates - parents.length,
-          deadline,
+          deadline: options.checkpoint === undefined ? deadline : Infinity,
           maxLoad: MAX_LOAD,
           graph: graph !== null,
         };
@@ -290,7 +293,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
             if (overMemory(maxMemory, heapLimit)) Atomics.store(c, HALT, HALT_MEMORY);
           }
           // A checkpoint cuts the level after the chunks started, without halting it for good.
-          if (options.interrupt?.requested) Atomics.compareExchange(c, HALT, 0, HALT_INTERRUPT);
+          if (options.interrupt?.requested || timeUp()) Atomics.compareExchange(c, HALT, 0, HALT_INTERRUPT);
           else if (now >= nextCheckpoint) Atomics.compareExchange(c, HALT, 0, HALT_CHECKPOINT);
         };
         let mine: LevelReport;

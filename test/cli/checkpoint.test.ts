@@ -125,6 +125,19 @@ describe('checkpoints', () => {
     expect(formatStats(r2.stats).join('\n')).toMatch(/the one before is in .*sva-check-checkpoint/);
   });
 
+  it('a checkpointed search stopped by --max-seconds writes its checkpoint there, and goes on from it: a search in slices', () => {
+    const compiled = compile(peterson, { N: 4 }) as Compiled<unknown, unknown>;
+    const whole = explore(compiled, { continueAfterViolation: true });
+    const { identity } = levelOnlyCheckpoint();
+    const folder = tempDir();
+    const slice = explore(compiled, { continueAfterViolation: true, maxSeconds: 0, checkpoint: { folder, everyMs: 60_000, identity } });
+    expect(slice.kind === 'incomplete' ? slice.reason : slice.kind === 'violation' && slice.incomplete).toBe('max-seconds');
+    expect(slice.stats.checkpoint).toBe(join(folder, 'sva-check-checkpoint'));
+    const { snapshot } = readCheckpoint(folder);
+    expect(snapshot.counters.expanded).toBeGreaterThan(0);
+    expect(summary(explore(compiled, { continueAfterViolation: true, resume: snapshot }))).toEqual(summary(whole));
+  });
+
   it('a search past its parent links in memory, stopped and resumed, ends as one never stopped, its trace read back from the file', () => {
     // 323,392 states: the parent links of the first 262,144 are on disk, the trace's among them.
     const compiled = compile(applyVariant(prodcons, lifo), { N: 3, K: 4 }) as Compiled<unknown, unknown>;

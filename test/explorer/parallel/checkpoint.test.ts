@@ -66,6 +66,18 @@ describe('checkpoints on several threads', () => {
     expect(summary(await exploreParallel(compiled, { liveness: false, resume: snapshot }, { workers: 3, source, ...shared }))).toEqual(summary(whole));
   });
 
+  it('stopped by --max-seconds, a checkpointed search on 2 threads writes its checkpoint there and resumes from it', async () => {
+    const { compiled, identity, source } = setup(peterson, 'test/models/peterson.ts', { N: 4 });
+    const options: ExploreOptions = { continueAfterViolation: true };
+    const whole = explore(compiled, options);
+    const folder = tempDir();
+    const slice = await exploreParallel(compiled, { ...options, maxSeconds: 0, checkpoint: { folder, everyMs: 60_000, identity } }, { workers: 2, source, ...shared });
+    expect(slice.kind === 'incomplete' ? slice.reason : slice.kind === 'violation' && slice.incomplete).toBe('max-seconds');
+    expect(slice.stats.checkpoint).toBe(resolve(folder, 'sva-check-checkpoint'));
+    const { snapshot } = readCheckpoint(folder);
+    expect(summary(await exploreParallel(compiled, { ...options, resume: snapshot }, { workers: 2, source, ...shared }))).toEqual(summary(whole));
+  });
+
   it('a checkpoint that cannot be written is said, and the search goes on to its end', async () => {
     const { compiled, identity, source } = setup(peterson, 'test/models/peterson.ts', { N: 3 });
     const whole = explore(compiled, {});

@@ -204,5 +204,7 @@ export function resultJson(target: Target, result: ExploreResult, files: readonl
     })),
     ...(s.liveness === undefined ? {} : { liveness: s.liveness }),
     ...(s.reduction === undefined ? {} : { reduction: s.reduction }),
+    ...(s.checkpoint === undefined ? {} : { checkpoint: s.checkpoint }),
+    ...(s.checkpointFailed === undefined ? {} : { checkpointFailed: s.checkpointFailed }),
   };
 }

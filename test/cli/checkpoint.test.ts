@@ -138,6 +138,19 @@ describe('checkpoints', () => {
     expect(summary(explore(compiled, { continueAfterViolation: true, resume: snapshot }))).toEqual(summary(whole));
   });
 
+  it('--json says where the checkpoint is, or why it could not be written', async () => {
+    const folder = tempDir();
+    const args = ['explore', '--model', 'peterson', '-p', 'N=4', '--max-seconds', '0.001', '--no-save', '--json', '--workers', '1'];
+    const written = await cli([...args, '--checkpoint', folder]);
+    expect(written.code).toBe(0);
+    expect(JSON.parse(written.out)).toMatchObject({ result: 'incomplete', reason: 'max-seconds', checkpoint: join(folder, 'sva-check-checkpoint') });
+    const file = join(tempDir(), 'a-file');
+    writeFileSync(file, '');
+    const failed = await cli([...args, '--checkpoint', join(file, 'under')]);
+    expect(JSON.parse(failed.out)).toMatchObject({ reason: 'max-seconds', checkpointFailed: expect.stringMatching(/ENOTDIR|EEXIST/) as string });
+    expect(JSON.parse(failed.out)).not.toHaveProperty('checkpoint');
+  });
+
   it('a search past its parent links in memory, stopped and resumed, ends as one never stopped, its trace read back from the file', () => {
     // 323,392 states: the parent links of the first 262,144 are on disk, the trace's among them.
     const compiled = compile(applyVariant(prodcons, lifo), { N: 3, K: 4 }) as Compiled<unknown, unknown>;

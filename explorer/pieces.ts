@@ -2,6 +2,7 @@
 // whole. A large search's frontier alone is gigabytes; a whole copy of it to write a checkpoint, or
 // a whole read of it to resume, doubles the search's memory for as long as the copy is held.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { HarnessError } from './errors.ts';
 
 /** Bytes a single write moves at most (Node refuses 2 GiB and more in one call). */
 export const PIECE = 2 ** 30;
@@ -63,7 +64,8 @@ function* filePieces(a: FileArray): Generator<Uint8Array> {
       let got = 0;
       while (got < want) {
         const n = readSync(fd, buf, got, want - got, a.offset + at + got);
-        if (n === 0) throw new Error(`${a.file}: ends before byte ${a.offset + at + got}`);
+        // A checkpoint cut short after it was read (its size is checked then): bad input, not a bug.
+        if (n === 0) throw new HarnessError(`${a.file}: ends before byte ${a.offset + at + got}`);
         got += n;
       }
       yield buf.subarray(0, want);

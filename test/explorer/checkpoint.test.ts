@@ -5,6 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { frontierMisfit } from '../../explorer/checkpoint.ts';
+import { HarnessError } from '../../explorer/errors.ts';
 import { encodeToArray, type Codec } from '../../explorer/codec.ts';
 import { applyWithImmer, compile, enabledMoves, type Compiled } from '../../explorer/compile.ts';
 import { forEachWord, piecesOf, wholeOf, type FileArray } from '../../explorer/pieces.ts';
@@ -41,7 +42,9 @@ describe('checkpoint arrays in pieces', () => {
     const seen: number[] = [];
     forEachWord(a, (x) => seen.push(x));
     expect(seen).toEqual(Array.from(words));
-    expect(() => wholeOf({ ...a, length: words.length + 1 })).toThrow(/ends before/);
+    // Bad input (a checkpoint cut short), reported in one line, not an internal error.
+    expect(() => wholeOf({ ...a, length: words.length + 1 })).toThrow(HarnessError);
+    expect(() => wholeOf({ ...a, length: words.length + 1 })).toThrow(/a\.bin: ends before byte 4012/);
   });
 
   it('hands a vector on disk back a chunk at a time, and one built from those pieces is the same', () => {

@@ -3,7 +3,7 @@
 // counterexample is rebuilt by re-executing the stored moves from the initial state, so it is a
 // shortest path by construction.
 import { getHeapStatistics } from 'node:v8';
-import { IntReader, IntWriter } from './codec.ts';
+import { IntReader, IntWriter, type Codec } from './codec.ts';
 import { ALL_FIELDS, groupedProcesses, type Action, type Compiled } from './compile.ts';
 import { ModelError } from './errors.ts';
 import { encodeSuccessor, ENCODED, Expansion, fingerprintSuccessor, judgeState, skippedMoves, type Verdicts } from './expansion.ts';
@@ -15,7 +15,7 @@ import type { ExploreResult, IncompleteReason, Progress, Stats } from './result.
 import { foundViolations, searchResult, searchStats, type SearchRecord } from './search-result.ts';
 import { U32Vec, VarintQueue } from './store.ts';
 import { extendTrace, rebuildTrace, NO_PARENT } from './trace/rebuild.ts';
-import { Checkpoints, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
+import { Checkpoints, restoreFrontier, type CheckpointIdentity, type FoundRecord, type SearchSnapshot } from './checkpoint.ts';
 
 export interface ExploreOptions {
   /** Explore paths of at most this many steps. */
@@ -94,7 +94,7 @@ export function explore<S, C>(compiled: Compiled<S, C>, options: ExploreOptions 
   // A move is (choice << actionBits) | action: one 32-bit word.
   const actionBits = Math.max(1, Math.ceil(Math.log2(actions.length + 1)));
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
-  const queue = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
+  const queue = snap ? restoreFrontier(compiled.codec as Codec<unknown>, snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
   const writer = new IntWriter(256);
   const passes = expansionPasses(compiled, options);
   const expansion = new Expansion(compiled as Compiled<S, unknown>, { passes, checkIndependence: options.checkIndependence ?? false });

@@ -228,9 +228,9 @@ export function removeCheckpoint(folder: string): void {
  * Why the checkpoint's frontier does not hold states of `codec`'s layout, or null: the search decodes
  * its own encodings unchecked (codec-gen.ts), so a damaged file is caught here, each state decoded
  * once with every check. `piece` and `maxStateBytes`: the bytes read at a time, and the bytes past a
- * state's start held before it is decoded (a test makes them small).
+ * state's start held before it is decoded (a test makes them small); `copyTo` gets every piece too.
  */
-export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['queue'], piece = MISFIT_PIECE, maxStateBytes = MAX_STATE_BYTES): string | null {
+export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['queue'], piece = MISFIT_PIECE, maxStateBytes = MAX_STATE_BYTES, copyTo?: VarintQueue): string | null {
   // Read a piece at a time: a state is decoded once `maxStateBytes` past its start are in (a megabyte,
   // far more than any state's encoding at 5 bytes a value at most), and its bytes leave the queue.
   const q = new VarintQueue();
@@ -249,6 +249,7 @@ export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['que
     let first = true;
     for (const bytes of piecesOf(queue.bytes, piece)) {
       q.pushEncoded(bytes, 0, bytes.length, first ? queue.count : 0);
+      copyTo?.pushEncoded(bytes, 0, bytes.length, first ? queue.count : 0);
       first = false;
       const misfit = decodeWhile(() => q.heldBytes >= maxStateBytes);
       if (misfit !== null) return misfit;
@@ -261,6 +262,24 @@ export function frontierMisfit(codec: Codec<unknown>, queue: SearchSnapshot['que
     // A codec's check, or the varints running off the end of the bytes.
     return `a frontier state does not decode (${e instanceof CodecError ? e.message : 'the bytes end early'})`;
   }
+}
+
+/**
+ * A resumed search's frontier: the checkpoint's, in a queue under the search's memory budget, each
+ * state checked as it is read in (frontierMisfit), so that the file is read once.
+ */
+export function restoreFrontier(codec: Codec<unknown>, queue: SearchSnapshot['queue'], memoryBudget: number): VarintQueue {
+  const q = new VarintQueue(memoryBudget);
+  const misfit = frontierMisfit(codec, queue, MISFIT_PIECE, MAX_STATE_BYTES, q);
+  if (misfit !== null) {
+    q.close();
+    const bytes = queue.bytes;
+    const where = 'file' in bytes ? bytes.file : 'the checkpoint';
+    throw new HarnessError(`${where}: the checkpoint is damaged: ${misfit}`);
+  }
+  q.peakBytes = queue.peakBytes;
+  q.peakCount = queue.peakCount;
+  return q;
 }
 
 /**

@@ -4,7 +4,7 @@
 import { closeSync, ftruncateSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bytesOf, forEachWord, piecesOf, type ArraySource, type Pieces } from './pieces.ts';
+import { bytesOf, forEachWord, type ArraySource, type Pieces } from './pieces.ts';
 
 const CHUNK_BITS = 18;
 const CHUNK = 1 << CHUNK_BITS;
@@ -428,15 +428,6 @@ export class VarintQueue {
       },
     };
     return { bytes, count: this.count, peakBytes: this.peakBytes, peakCount: this.peakCount };
-  }
-
-  static from(s: { bytes: ArraySource; count: number; peakBytes: number; peakCount: number }, memoryBudget = Infinity): VarintQueue {
-    const q = new VarintQueue(memoryBudget);
-    for (const piece of piecesOf(s.bytes)) q.pushEncoded(piece, 0, piece.length, 0);
-    q.count = s.count;
-    q.peakBytes = s.peakBytes;
-    q.peakCount = s.peakCount;
-    return q;
   }
 }
 

@@ -4,7 +4,7 @@
 // Ctrl-C writes its checkpoint (thread/search-thread.ts); a run killed otherwise resumes from its last
 // periodic checkpoint.
 import type { ExploreOptions } from '../bfs.ts';
-import { frontierMisfit, hasCheckpoint, layoutSignature, readCheckpoint, removeCheckpoint, type CheckpointIdentity } from '../checkpoint.ts';
+import { hasCheckpoint, layoutSignature, readCheckpoint, removeCheckpoint, type CheckpointIdentity } from '../checkpoint.ts';
 import type { Codec } from '../codec.ts';
 import { HarnessError } from '../errors.ts';
 import { displayPath } from '../load.ts';
@@ -61,8 +61,6 @@ export async function checkpointPlan<O extends TargetOptions & CheckpointCliOpti
     if (target.model.name !== identity.model || now !== identity.layout || target.compiled.stepKeys.join() !== identity.steps.join()) {
       throw new HarnessError(`${shown}: the checkpoint was written for another version of model ${identity.model} (its state layout or steps differ); it cannot be resumed`);
     }
-    const misfit = frontierMisfit(target.compiled.codec as Codec<unknown>, read.snapshot.queue);
-    if (misfit !== null) throw new HarnessError(`${shown}: the checkpoint is damaged: ${misfit}`);
     // The saved run's options, with this command's output options.
     const output = Object.fromEntries(Object.entries(options).filter(([k]) => OUTPUT_ONLY.has(k) && k !== 'resume'));
     runOptions = { ...identity.options, ...output } as O;

@@ -13,7 +13,7 @@
 import { getHeapStatistics } from 'node:v8';
 import type { ExploreOptions } from '../bfs.ts';
 import { concludeSearch, expansionPasses, keepsGraph, overMemory } from '../bfs.ts';
-import { Checkpoints, layoutSignature, type FoundRecord, type SearchSnapshot } from '../checkpoint.ts';
+import { Checkpoints, layoutSignature, restoreFrontier, type FoundRecord, type SearchSnapshot } from '../checkpoint.ts';
 import { IntWriter, type Codec } from '../codec.ts';
 import type { Compiled } from '../compile.ts';
 import { wholeEncoder } from '../copy-on-touch.ts';
@@ -131,7 +131,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
   // expanded, then the next level so far, held to the same memory budget. A level is handed out in
   // rounds of consecutive states that fit in a share of the budget (all of it when there is none).
   const frontierBudget = options.frontierMemoryBytes ?? Infinity;
-  const frontier = snap ? VarintQueue.from(snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
+  const frontier = snap ? restoreFrontier(codec as Codec<unknown>, snap.queue, frontierBudget) : new VarintQueue(frontierBudget);
   const roundBytes = Math.min(ROUND_MAX_BYTES, Number.isFinite(frontierBudget) ? Math.max(1, frontierBudget / ROUND_SHARE) : Infinity);
   // States of the level being expanded not handed out yet, and the id of the next one.
   let first = snap?.counters.expanded ?? 0;

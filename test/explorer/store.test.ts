@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FingerprintIndex, FingerprintSet, grownCapacity, home, MAX_LOAD } from '../../explorer/fpset.ts';
 import { fingerprint, lastFingerprint } from '../../explorer/fingerprint.ts';
+import { piecesOf } from '../../explorer/pieces.ts';
 import { U32Vec, VarintQueue } from '../../explorer/store.ts';
 import { ByteReader, ByteWriter } from '../../explorer/parallel/bytes.ts';
 
@@ -284,6 +285,17 @@ describe('U32Vec', () => {
 });
 
 describe('VarintQueue: memory budget', () => {
+  /** A queue filled from another's snapshot a piece at a time, as a resumed search's frontier is (checkpoint.ts restoreFrontier). */
+  const restored = (snap: ReturnType<VarintQueue['snapshot']>, memoryBudget = Infinity): VarintQueue => {
+    const q = new VarintQueue(memoryBudget);
+    let first = true;
+    for (const piece of piecesOf(snap.bytes)) {
+      q.pushEncoded(piece, 0, piece.length, first ? snap.count : 0);
+      first = false;
+    }
+    return q;
+  };
+
   it('with a memory budget, spills its middle to a file and reads it back in order, interleaved pushes and shifts included', () => {
     let spilled = false;
     let respilled = false;
@@ -306,9 +318,9 @@ describe('VarintQueue: memory budget', () => {
         }
         spilled ||= q.peakSpilledBytes > 0;
         const snap = q.snapshot();
-        const copy = VarintQueue.from(snap);
+        const copy = restored(snap);
         // Restored under the same budget (a resumed search's): spilled again as it is read in.
-        const spilledCopy = VarintQueue.from(snap, 1 << 14);
+        const spilledCopy = restored(snap, 1 << 14);
         expect(spilledCopy.heldBytes - spilledCopy.spilledBytes).toBeLessThanOrEqual((1 << 14) + 2 * (1 << 12));
         respilled ||= spilledCopy.spilledBytes > 0;
         for (const v of model) {

@@ -57,11 +57,7 @@ export class U32Vec {
     const c = i >>> CHUNK_BITS;
     const sequential = i === this.lastRead + 1;
     this.lastRead = i;
-    if (this.cached?.c !== c && sequential) {
-      const chunk = this.cached?.chunk ?? new Uint32Array(CHUNK);
-      readSync(this.file!.fd(), chunk, 0, chunk.byteLength, c * CHUNK * 4);
-      this.cached = { c, chunk };
-    }
+    if (this.cached?.c !== c && sequential) this.cached = { c, chunk: this.readChunk(c, this.cached?.chunk ?? new Uint32Array(CHUNK)) };
     if (this.cached?.c === c) return this.cached.chunk[i & (CHUNK - 1)] as number;
     const one = new Uint32Array(1);
     readSync(this.file!.fd(), one, 0, 4, i * 4);
@@ -78,27 +74,24 @@ export class U32Vec {
     return this.list.filter((c) => c === null).length * CHUNK * 4;
   }
 
+  /** Chunk `c` of the file, read into `into`. */
+  private readChunk(c: number, into: Uint32Array): Uint32Array {
+    readSync(this.file!.fd(), into, 0, into.byteLength, c * CHUNK * 4);
+    return into;
+  }
+
   /** The entries in order, for a checkpoint: the file's chunks read back one at a time, then the tail. */
   snapshot(): Pieces {
-    const length = this.length;
-    const list = this.list;
-    const file = this.file;
-    return {
-      type: 'u32',
-      length,
-      *pieces() {
-        const buf = new Uint32Array(CHUNK);
-        for (let c = 0; c * CHUNK < length; c++) {
-          const n = Math.min(CHUNK, length - c * CHUNK);
-          const chunk = list[c];
-          if (chunk !== null && chunk !== undefined) yield bytesOf(chunk.subarray(0, n));
-          else {
-            readSync(file!.fd(), buf, 0, n * 4, c * CHUNK * 4);
-            yield bytesOf(buf.subarray(0, n));
-          }
-        }
-      },
-    };
+    return { type: 'u32', length: this.length, pieces: () => this.chunksInOrder(this.length) };
+  }
+
+  private *chunksInOrder(length: number): Generator<Uint8Array> {
+    const buf = new Uint32Array(CHUNK);
+    for (let c = 0; c * CHUNK < length; c++) {
+      const n = Math.min(CHUNK, length - c * CHUNK);
+      const chunk = this.list[c] ?? this.readChunk(c, buf);
+      yield bytesOf(chunk.subarray(0, n));
+    }
   }
 
   /** Deletes its file, if it has one (the search's traces are built). */

@@ -36,16 +36,18 @@ export function tableSize(initial: number): number {
 /**
  * An array for a table of `capacity` slots of `width` words, with room to grow: four times as many
  * slots (a typed array holds at most 2^32 - 1 words), or as many as the system will reserve, or none.
+ * `shared`: on a SharedArrayBuffer, for the threads of a parallel search (parallel/table.ts).
  */
-function allocate(capacity: number, width: number): Uint32Array {
+export function allocate(capacity: number, width: number, shared = false): Uint32Array {
+  const make = (slots: number): Uint32Array => (shared ? new Uint32Array(new SharedArrayBuffer(slots * width * 4)) : new Uint32Array(slots * width));
   for (let room = Math.min(capacity * 4, Math.floor((2 ** 32 - 1) / width)); room > capacity; room = Math.floor(room / 2)) {
     try {
-      return new Uint32Array(room * width);
+      return make(room);
     } catch {
       // Refused (the kernel will not overcommit so much): less room.
     }
   }
-  return new Uint32Array(capacity * width);
+  return make(capacity);
 }
 
 /**
@@ -61,8 +63,11 @@ function growInPlace(slots: Uint32Array, width: number, from: number, to: number
     const j = p * width;
     const lo = slots[j + 1] as number;
     if (lo === 0) continue;
-    slots[j + 1] = 0;
     const hi = slots[j] as number;
+    const third = width === 3 ? (slots[j + 2] as number) : 0;
+    // The whole slot is emptied: a parallel search's reader takes a slot whose third word (its
+    // owner) is set for published (parallel/table.ts).
+    for (let w = 0; w < width; w++) slots[j + w] = 0;
     let s = home(hi, to);
     let placed = s > p;
     while (placed && slots[s * width + 1] !== 0) if (++s === to) placed = false;
@@ -70,11 +75,9 @@ function growInPlace(slots: Uint32Array, width: number, from: number, to: number
       const t = s * width;
       slots[t] = hi;
       slots[t + 1] = lo;
-      if (width === 3) slots[t + 2] = slots[j + 2] as number;
-    } else {
-      later.push(hi, lo);
-      for (let w = 2; w < width; w++) later.push(slots[j + w] as number);
-    }
+      if (width === 3) slots[t + 2] = third;
+    } else if (width === 3) later.push(hi, lo, third);
+    else later.push(hi, lo);
   }
   for (let k = 0; k < later.length; k += width) {
     let s = home(later[k] as number, to);
@@ -84,10 +87,10 @@ function growInPlace(slots: Uint32Array, width: number, from: number, to: number
 }
 
 /** A table's array after growing to `to` slots: the same one when it has room, else a larger copy. */
-function grown(slots: Uint32Array, width: number, from: number, to: number): Uint32Array {
+export function grown(slots: Uint32Array, width: number, from: number, to: number, shared = false): Uint32Array {
   let out = slots;
   if (to * width > slots.length) {
-    out = allocate(to, width);
+    out = allocate(to, width, shared);
     out.set(slots.subarray(0, from * width));
   }
   growInPlace(out, width, from, to);

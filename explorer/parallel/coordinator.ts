@@ -239,7 +239,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       // nothing late in a search); a level that stores more than MAX_LOAD allows is expanded again.
       let capacity = table.capacity;
       while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * GROW_AT) capacity = grownCapacity(capacity);
-      if (capacity > table.capacity) table = table.rehash(capacity);
+      if (capacity > table.capacity) table = table.grow(capacity);
 
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
       const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));
@@ -263,6 +263,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           firstId: first,
           atBound,
           table: table.buffer,
+          tableCapacity: table.capacity,
           control: control.buffer as SharedArrayBuffer,
           violated: judged.violated,
           stepViolated: judged.stepViolated,

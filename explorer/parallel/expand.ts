@@ -65,7 +65,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
 
   /** Takes and expands chunks until none is left or the level is halted. */
   run(level: LevelSpec, between?: () => void): LevelReport {
-    if (this.table?.buffer !== level.table) this.table = new SharedTable(level.table);
+    if (this.table?.buffer !== level.table || this.table.capacity !== level.tableCapacity) this.table = new SharedTable(level.table, level.tableCapacity);
     const control = new Int32Array(level.control);
     const starts = new Float64Array(level.chunkStarts);
     const frontier = new Uint8Array(level.frontier);

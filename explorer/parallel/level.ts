@@ -34,6 +34,8 @@ export interface LevelSpec {
   /** The depth bound is reached: successors are only looked up, never stored. */
   readonly atBound: boolean;
   readonly table: SharedArrayBuffer;
+  /** Slots of the table (its buffer has room to grow beyond them). */
+  readonly tableCapacity: number;
   readonly control: SharedArrayBuffer;
   /** Properties already violated, witnesses already reached: not evaluated again. */
   readonly violated: readonly boolean[];

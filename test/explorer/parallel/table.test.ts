@@ -32,3 +32,31 @@ describe('the shared table in a checkpoint', () => {
     }
   });
 });
+
+describe('the shared table grown between two levels', () => {
+  it('grows in its own buffer, each entry keeping its owner or id, each emptied slot wholly empty', () => {
+    let table = SharedTable.create(4096);
+    const buffer = table.buffer;
+    const n = 2_900;
+    for (let i = 0; i < n; i++) {
+      table.insert(...fp(i), i + 2);
+      if (i % 3 === 0) table.setId(table.slot, i);
+    }
+    while (table.capacity < 3 * 4096) {
+      table = table.grow(Math.ceil((table.capacity * 1.25) / 16) * 16);
+      expect(table.buffer).toBe(buffer);
+      for (let i = 0; i < n; i++) {
+        expect(table.insert(...fp(i), 1)).toBe(false);
+        if (i % 3 === 0) expect(table.idAt(table.slot)).toBe(i);
+        else expect(table.owner(table.slot)).toBe(i + 2);
+      }
+      // A thread that meets a slot whose low lane it looks for reads its owner as published: an
+      // emptied slot with its owner left would be read as another fingerprint's (a duplicate state).
+      for (let j = 0; j < table.capacity * 3; j += 3) if (table.words[j + 1] === 0) expect([table.words[j], table.words[j + 2]]).toEqual([0, 0]);
+    }
+    // Past its room, a larger buffer.
+    table = table.grow(table.capacity * 2);
+    expect(table.buffer).not.toBe(buffer);
+    for (let i = 0; i < n; i += 5) expect(table.has(...fp(i))).toBe(true);
+  });
+});

@@ -28,7 +28,7 @@ import { NO_PARENT } from '../trace/rebuild.ts';
 import { replayEvents, type Judged } from './events.ts';
 import { Expander, type ExpandSettings } from './expand.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
-import { CONTROL_WORDS, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_CHECKPOINT, HALT_FULL, HALT_INTERRUPT, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
+import { CONTROL_WORDS, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, FINISHED, HALT, HALT_CHECKPOINT, HALT_FULL, HALT_INTERRUPT, HALT_MEMORY, HALT_SECONDS, INSERTED, LIMIT, type LevelReport, type LevelSpec } from './level.ts';
 import { WorkerPool } from './pool.ts';
 import { collectWinners, type Winners } from './resolve.ts';
 import { frontierSnapshot, remainderOf, type Remainder } from './resume.ts';
@@ -240,6 +240,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       let capacity = table.capacity;
       while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * GROW_AT) capacity = grownCapacity(capacity);
       if (capacity > table.capacity) table = table.grow(capacity);
+      table.clearContested();
 
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
       const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));
@@ -264,6 +265,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           atBound,
           table: table.buffer,
           tableCapacity: table.capacity,
+          contested: table.contestedBuffer,
           control: control.buffer as SharedArrayBuffer,
           violated: judged.violated,
           stepViolated: judged.stepViolated,
@@ -273,6 +275,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           deadline: options.checkpoint === undefined ? deadline : Infinity,
           maxLoad: MAX_LOAD,
           graph: graph !== null,
+          threads,
         };
         const theirs = sharing ? pool!.run(spec) : Promise.resolve([]);
         const c = control;
@@ -306,7 +309,9 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           await theirs.catch(() => undefined);
           throw e;
         }
-        reports = [mine, ...(await theirs)];
+        // The threads resolve their own chunks once all are done with the level: this one too.
+        await allFinished(c, threads, theirs);
+        reports = [expander.resolve(mine, spec), ...(await theirs)];
         if (Atomics.load(control, HALT) !== HALT_FULL) break;
         // The level stored more than the table was sized for: drop what it stored, and again.
         table = table.rehash(table.capacity * 2, first + 2);
@@ -314,7 +319,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
 
       const wanted = new Set<number>();
       for (const r of reports) for (const e of r.events) if (e.slot >= 0) wanted.add(e.slot);
-      const winners = collectWinners(reports, table, { firstId: first, count, chunkSize, chunks, graph: graph !== null }, wanted, buffers.winners);
+      const winners = collectWinners(reports, { firstId: first, count, chunkSize, chunks, graph: graph !== null }, wanted, buffers.winners);
       const outcome = replayEvents(compiled, judged, reports, winners, {
         // At the bound, an earlier round's unseen successor is the first (bfs.ts).
         unseenEarlier: atBound && judged.incomplete === 'max-depth',
@@ -389,6 +394,17 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
     ...(parents.fileBytes > 0 ? { traceFileBytes: parents.fileBytes + moves.fileBytes } : {}),
   };
   return concludeSearch(compiled, options, record, stats, graph, initialStored);
+}
+
+/**
+ * Waits, without blocking this thread (whose events say when a worker thread fails), until every
+ * thread has finished the level. A wait ends after 50 ms at most, so that none is left pending.
+ */
+async function allFinished(control: Int32Array, threads: number, theirs: Promise<unknown>): Promise<void> {
+  for (let done = Atomics.load(control, FINISHED); done < threads; done = Atomics.load(control, FINISHED)) {
+    const wait = Atomics.waitAsync(control, FINISHED, done, 50);
+    if (wait.async) await Promise.race([wait.value, theirs]);
+  }
 }
 
 /**

@@ -1,7 +1,8 @@
 // One thread's share of a level: it takes chunks of the level's states, expands each state as the
 // one-thread search does (bfs.ts), inserts the successors' fingerprints in the shared table, and
 // writes, per chunk, the successors it claimed (inserted, or took over from a parent of higher id)
-// with their ordinal, slot, move and encoding. It judges the states it inserted; the coordinator
+// with their ordinal, slot, move and encoding. When every thread is done with the level, it keeps
+// in its chunks the claims that won (resolve.ts). It judges the states it inserted; the coordinator
 // decides, in the one-thread order, which of the judgements count (coordinator.ts).
 import { IntReader, IntWriter } from '../codec.ts';
 import type { Action, Compiled } from '../compile.ts';
@@ -10,7 +11,8 @@ import { AFTER_SUCCESSORS, encodeSuccessor, ENCODED, Expansion, fingerprintSucce
 import { lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { markBits } from '../liveness/graph.ts';
-import { AFTER_ALL, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
+import { AFTER_ALL, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, FINISHED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
+import { ChunkClaims, resolveChunk } from './resolve.ts';
 import { SharedTable } from './table.ts';
 
 export interface ExpandSettings extends ExpansionPlan {
@@ -32,10 +34,8 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
   private readonly writer = new IntWriter(256);
   private readonly current = { buf: new Int32Array(256), len: 0 };
   private table: SharedTable | null = null;
-  /** Claims written in the chunk being expanded. */
-  private claims = 0;
   /** Each chunk's claims and states are written here, then copied out at their size. */
-  private readonly out = new ByteWriter(1 << 16);
+  private claims = new ChunkClaims(false);
   private readonly states = new ByteWriter(1 << 16);
   /** Keeping the graph: each chunk's edges (LevelReport.edges). */
   private readonly edges = new ByteWriter(1 << 16);
@@ -52,9 +52,10 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
   private chunk = 0;
   private events: LevelEvent[] = [];
   private fired = new Float64Array(0);
-  private lowered: number[] = [];
   private inserted = 0;
   private parent = 0;
+  /** The parent's place in its chunk. */
+  private at = 0;
 
   constructor(
     private readonly compiled: Compiled<S, unknown>,
@@ -63,23 +64,47 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     this.expansion = new Expansion(compiled, settings);
   }
 
-  /** Takes and expands chunks until none is left or the level is halted. */
+  /**
+   * Takes and expands chunks until none is left or the level is halted; then counts this thread as
+   * finished with the level (also when it throws), for `resolve`.
+   */
   run(level: LevelSpec, between?: () => void): LevelReport {
-    if (this.table?.buffer !== level.table || this.table.capacity !== level.tableCapacity) this.table = new SharedTable(level.table, level.tableCapacity);
+    try {
+      return this.expandLevel(level, between);
+    } finally {
+      const control = new Int32Array(level.control);
+      Atomics.add(control, FINISHED, 1);
+      Atomics.notify(control, FINISHED);
+    }
+  }
+
+  /**
+   * Keeps, in each of the report's chunks, the claims that won, once every thread has finished the
+   * level (`finished`): the owners are final then. A level that overflowed the table is not resolved.
+   */
+  resolve(report: LevelReport, level: LevelSpec): LevelReport {
+    const control = new Int32Array(level.control);
+    if (Atomics.load(control, HALT) === HALT_FULL) return report;
+    const table = this.table!;
+    const states = report.chunks.map((c, i) => resolveChunk(report.claims[i]!, report.states[i]!, table, level.firstId + c * level.chunkSize, level.graph));
+    return { ...report, states };
+  }
+
+  private expandLevel(level: LevelSpec, between?: () => void): LevelReport {
+    if (this.table?.buffer !== level.table || this.table.capacity !== level.tableCapacity) this.table = new SharedTable(level.table, level.tableCapacity, level.contested);
     const control = new Int32Array(level.control);
     const starts = new Float64Array(level.chunkStarts);
     const frontier = new Uint8Array(level.frontier);
     const nChunks = starts.length - 1;
     const chunks: number[] = [];
-    const results: Uint8Array[] = [];
+    const claims: Uint32Array[] = [];
     const stateBuffers: Uint8Array[] = [];
     const edgeBuffers: Uint8Array[] = [];
-    let claims = 0;
+    if (this.claims.graph !== level.graph) this.claims = new ChunkClaims(level.graph);
     const fired: Float64Array[] = [];
     this.level = level;
     this.control = control;
     this.events = [];
-    this.lowered = [];
     this.stepViolated = level.stepViolated;
     this.violated = level.violated;
     this.reached = level.reached;
@@ -92,13 +117,12 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
         Atomics.store(control, HALT, HALT_SECONDS);
         break;
       }
-      this.out.len = 0;
       this.states.len = 0;
       this.edges.len = 0;
       const first = c * level.chunkSize;
       const n = Math.min(level.chunkSize, level.count - first);
       this.fired = new Float64Array(this.compiled.actions.length);
-      this.claims = 0;
+      this.claims.begin(n);
       this.inserted = 0;
       this.chunk = c;
       try {
@@ -111,10 +135,9 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
         throw e;
       }
       chunks.push(c);
-      results.push(this.out.take());
+      claims.push(this.claims.take(n));
       stateBuffers.push(this.states.take());
       if (level.graph) edgeBuffers.push(this.edges.take());
-      claims += this.claims;
       fired.push(this.fired);
       Atomics.add(control, EXPANDED, n);
       const total = Atomics.add(control, INSERTED, this.inserted) + this.inserted;
@@ -122,7 +145,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
       if (level.firstId + level.count + total > limitLoad) Atomics.store(control, HALT, HALT_FULL);
       between?.();
     }
-    return { chunks, results, states: stateBuffers, edges: edgeBuffers, claims, events: this.events, fired, lowered: this.lowered };
+    return { chunks, claims, states: stateBuffers, edges: edgeBuffers, events: this.events, fired };
   }
 
   private expandChunk(reader: ByteReader, first: number, n: number): void {
@@ -133,6 +156,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     for (let k = 0; k < n; k++) {
       const parent = level.firstId + first + k;
       this.parent = parent;
+      this.at = k;
       reader.ints(current);
       decoder.src = current.buf;
       decoder.end = current.len;
@@ -146,8 +170,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
         this.modelError(e);
         continue;
       }
-      this.out.uint(0);
-      this.out.uint(expansion.ord);
+      this.claims.generatedBy(k, expansion.ord);
       if (level.graph) this.endEdges(s, anyEnabled);
       if (!anyEnabled && settings.checkDeadlock && !level.deadlockFound && !(compiled.isFinal?.(s) ?? false)) {
         const detail = compiled.model.explainDeadlock?.(s);
@@ -175,8 +198,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     });
     // Past the depth bound the one-thread search may never have met it (bfs.ts): let the level end.
     if (!level.atBound) lowerLimit(this.control, this.chunk + 1);
-    this.out.uint(0);
-    this.out.uint(expansion.ord);
+    this.claims.generatedBy(this.at, expansion.ord);
     if (level.graph) this.edges.uint(EDGE_END);
   }
 
@@ -251,20 +273,13 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     if (added) {
       this.inserted++;
       judgeState(compiled, next, action.stepKey, this.settings.checkSymmetry, this, { ord, move, slot }, expansion.succ.touched(draft));
-    } else if (table.lower(slot, owner)) {
-      this.lowered.push(slot);
-    } else {
+    } else if (!table.lower(slot, owner)) {
       return;
     }
     if (how !== ENCODED) encodeSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, how);
     const at = this.states.len;
     this.states.ints(writer.buf, writer.len);
-    this.out.uint(ord + 1);
-    this.out.uint(slot);
-    this.out.uint(move);
-    this.out.uint(this.states.len - at);
-    if (level.graph) this.out.uint(markBits(compiled.liveness, next));
-    this.claims++;
+    this.claims.add(this.at, ord, move, slot, this.states.len - at, level.graph ? markBits(compiled.liveness, next) : 0);
   }
 }
 
@@ -278,4 +293,13 @@ export function lowerLimit(control: Int32Array, to: number): void {
     if (was === cur) return;
     cur = was;
   }
+}
+
+/**
+ * Blocks a worker thread until every thread has finished the level (`Expander.run`). It waits a
+ * tenth of a second at a time, so that a thread ended meanwhile (the pool closed) is not held.
+ */
+export function awaitFinished(level: LevelSpec): void {
+  const control = new Int32Array(level.control);
+  for (let done = Atomics.load(control, FINISHED); done < level.threads; done = Atomics.load(control, FINISHED)) Atomics.wait(control, FINISHED, done, 100);
 }

@@ -13,7 +13,9 @@ export const HALT = 2;
 export const INSERTED = 3;
 /** Level states expanded so far (for progress lines). */
 export const EXPANDED = 4;
-export const CONTROL_WORDS = 5;
+/** Threads done expanding the level: at `threads`, the owners are final and the chunks are resolved. */
+export const FINISHED = 5;
+export const CONTROL_WORDS = 6;
 
 export const HALT_SECONDS = 1;
 export const HALT_FULL = 2;
@@ -36,6 +38,8 @@ export interface LevelSpec {
   readonly table: SharedArrayBuffer;
   /** Slots of the table (its buffer has room to grow beyond them). */
   readonly tableCapacity: number;
+  /** The table's bitmap of contested slots. */
+  readonly contested: SharedArrayBuffer;
   readonly control: SharedArrayBuffer;
   /** Properties already violated, witnesses already reached: not evaluated again. */
   readonly violated: readonly boolean[];
@@ -53,6 +57,8 @@ export interface LevelSpec {
    * and each chunk's edges are reported.
    */
   readonly graph: boolean;
+  /** Threads expanding the level, this one included: each resolves its chunks when all are done. */
+  readonly threads: number;
 }
 
 export type EventKind = 'action' | 'invariant' | 'witness' | 'deadlock' | 'unseen' | 'error';
@@ -86,26 +92,18 @@ export interface LevelReport {
   /** Chunk numbers done by this thread. */
   readonly chunks: readonly number[];
   /**
-   * Each chunk's claims: per parent, for each successor claimed, its ordinal + 1, slot, move and the
-   * size of its encoding (and, keeping the graph, its liveness marks); then 0 and the number of
-   * successors generated (expand.ts).
+   * Each chunk's claims (resolve.ts, ChunkClaims): every successor the thread inserted or took over
+   * from a parent of higher id, then, once resolved, those whose parent owns the slot.
    */
-  readonly results: readonly Uint8Array[];
+  readonly claims: readonly Uint32Array[];
   /**
    * Keeping the graph, each chunk's edges: per parent, for each step taken, EDGE_OUTSIDE or its
    * state's slot + EDGE_SLOT, then its move; then EDGE_END. Empty otherwise.
    */
   readonly edges: readonly Uint8Array[];
-  /** Each chunk's claimed states' encodings, one after the other, in the order of the claims. */
+  /** Each chunk's claimed states' encodings, one after the other, in the order of the claims (once resolved, the winners'). */
   readonly states: readonly Uint8Array[];
-  /** Claims in all chunks. */
-  readonly claims: number;
   readonly events: readonly LevelEvent[];
   /** Per chunk, successors counted per action (the one-thread search's `fired`). */
   readonly fired: readonly Float64Array[];
-  /**
-   * Slots whose owner this thread lowered. Only a new state in one of them may be owned by another
-   * claim than its insertion, so only these are looked up in the table at the level's end.
-   */
-  readonly lowered: readonly number[];
 }

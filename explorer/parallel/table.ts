@@ -14,6 +14,10 @@
 // -(id + 1): negative, so never lowered again (an owner is positive), and read back to name the
 // state a step leads to (coordinator.ts).
 //
+// A thread that lowers a slot's owner marks the slot contested, in a bitmap beside the table: at
+// the level's end only a claim on a contested slot may have lost, and the threads resolving their
+// chunks look up the owner of those alone (resolve.ts), not of every claim (a cache miss each).
+//
 // The buffer has room for four times the table, untouched (so not resident) until the table grows
 // into it in place between two levels, as the one-thread set does (fpset.ts): a copy into a new
 // buffer at every growth by a quarter touched fresh pages worth five times the final table, 2.6 s
@@ -35,18 +39,26 @@ export class SharedTable {
   /** After `insert` or `has`: the slot of the fingerprint. */
   slot = 0;
 
-  /** The table of `capacity` slots at the start of `buffer` (which may have room beyond it). */
+  private readonly contestedBits: Int32Array;
+
+  /**
+   * The table of `capacity` slots at the start of `buffer` (which may have room beyond it), and the
+   * bitmap of its contested slots.
+   */
   constructor(
     readonly buffer: SharedArrayBuffer,
-    capacity = buffer.byteLength / (WORDS * 4),
+    capacity: number,
+    readonly contestedBuffer: SharedArrayBuffer,
   ) {
     this.words = new Int32Array(buffer);
     this.capacity = capacity;
+    this.contestedBits = new Int32Array(contestedBuffer);
   }
 
   static create(capacity: number): SharedTable {
     const cap = tableSize(Math.max(1 << 10, capacity));
-    return new SharedTable(allocate(cap, WORDS, true).buffer as SharedArrayBuffer, cap);
+    const buffer = allocate(cap, WORDS, true).buffer as SharedArrayBuffer;
+    return new SharedTable(buffer, cap, bitmapFor(buffer));
   }
 
   /**
@@ -55,7 +67,8 @@ export class SharedTable {
    */
   grow(capacity: number): SharedTable {
     const to = tableSize(capacity);
-    return new SharedTable(grown(new Uint32Array(this.buffer), WORDS, this.capacity, to, true).buffer as SharedArrayBuffer, to);
+    const buffer = grown(new Uint32Array(this.buffer), WORDS, this.capacity, to, true).buffer as SharedArrayBuffer;
+    return new SharedTable(buffer, to, buffer === this.buffer ? this.contestedBuffer : bitmapFor(buffer));
   }
 
   /** Inserts with this owner; returns false (and sets `slot`) when the fingerprint was present. */
@@ -117,10 +130,23 @@ export class SharedTable {
     // A state's id (setId) is final.
     while (owner < cur) {
       const was = Atomics.compareExchange(this.words, at, cur, owner | 0);
-      if (was === cur) return true;
+      if (was === cur) {
+        Atomics.or(this.contestedBits, slot >>> 5, 1 << (slot & 31));
+        return true;
+      }
       cur = was;
     }
     return false;
+  }
+
+  /** Whether a thread lowered the slot's owner since `clearContested`. */
+  contested(slot: number): boolean {
+    return ((this.contestedBits[slot >>> 5] as number) & (1 << (slot & 31))) !== 0;
+  }
+
+  /** Forgets the contested slots (before a round). Only while no other thread touches the table. */
+  clearContested(): void {
+    this.contestedBits.fill(0, 0, Math.ceil(this.capacity / 32));
   }
 
   /** Replaces the slot's owner by the id of its state. Only between rounds. */
@@ -203,4 +229,9 @@ export class SharedTable {
     }
     return next;
   }
+}
+
+/** A bitmap of a slot per bit for every slot a table's buffer has room for. */
+function bitmapFor(buffer: SharedArrayBuffer): SharedArrayBuffer {
+  return new SharedArrayBuffer(Math.ceil(buffer.byteLength / (WORDS * 4) / 32) * 4);
 }

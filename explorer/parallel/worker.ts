@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { layoutSignature } from '../checkpoint.ts';
 import type { Codec } from '../codec.ts';
-import { Expander, type ExpandSettings } from './expand.ts';
+import { awaitFinished, Expander, type ExpandSettings } from './expand.ts';
 import type { LevelSpec } from './level.ts';
 import type { PoolLoad } from './pool.ts';
 import { compileSource } from './source.ts';
@@ -28,8 +28,10 @@ async function load(start: PoolLoad): Promise<void> {
 function run(level: LevelSpec): void {
   try {
     if (expander === null) throw new Error('no model loaded');
-    const report = expander.run(level);
-    port.postMessage({ type: 'report', report }, [...report.results, ...report.states, ...report.edges, ...report.fired].map((r) => r.buffer as ArrayBuffer));
+    const expanded = expander.run(level);
+    awaitFinished(level);
+    const report = expander.resolve(expanded, level);
+    port.postMessage({ type: 'report', report }, [...report.claims, ...report.states, ...report.edges, ...report.fired].map((r) => r.buffer as ArrayBuffer));
   } catch (e) {
     port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
   }

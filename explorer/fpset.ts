@@ -36,11 +36,12 @@ export function tableSize(initial: number): number {
 /**
  * An array for a table of `capacity` slots of `width` words, with room to grow: four times as many
  * slots (a typed array holds at most 2^32 - 1 words), or as many as the system will reserve, or none.
- * `shared`: on a SharedArrayBuffer, for the threads of a parallel search (parallel/table.ts).
+ * `shared`: on a SharedArrayBuffer, for the threads of a parallel search (parallel/table.ts), with
+ * room for at least `minRoom` slots.
  */
-export function allocate(capacity: number, width: number, shared = false): Uint32Array {
+export function allocate(capacity: number, width: number, shared = false, minRoom = 0): Uint32Array {
   const make = (slots: number): Uint32Array => (shared ? new Uint32Array(new SharedArrayBuffer(slots * width * 4)) : new Uint32Array(slots * width));
-  for (let room = Math.min(capacity * 4, Math.floor((2 ** 32 - 1) / width)); room > capacity; room = Math.floor(room / 2)) {
+  for (let room = Math.min(Math.max(capacity * 4, minRoom), Math.floor((2 ** 32 - 1) / width)); room > capacity; room = Math.floor(room / 2)) {
     try {
       return make(room);
     } catch {
@@ -87,10 +88,10 @@ function growInPlace(slots: Uint32Array, width: number, from: number, to: number
 }
 
 /** A table's array after growing to `to` slots: the same one when it has room, else a larger copy. */
-export function grown(slots: Uint32Array, width: number, from: number, to: number, shared = false): Uint32Array {
+export function grown(slots: Uint32Array, width: number, from: number, to: number, shared = false, minRoom = 0): Uint32Array {
   let out = slots;
   if (to * width > slots.length) {
-    out = allocate(to, width, shared);
+    out = allocate(to, width, shared, minRoom);
     out.set(slots.subarray(0, from * width));
   }
   growInPlace(out, width, from, to);

@@ -19,7 +19,6 @@ import type { Compiled } from '../compile.ts';
 import { wholeEncoder } from '../copy-on-touch.ts';
 import { encodeState, judgeState, type Verdicts } from '../expansion.ts';
 import { lastFingerprint } from '../fingerprint.ts';
-import { grownCapacity, MAX_LOAD as GROW_AT } from '../fpset.ts';
 import { OUTSIDE, StateGraph } from '../liveness/graph.ts';
 import type { ExploreResult, IncompleteReason, Stats } from '../result.ts';
 import { searchStats } from '../search-result.ts';
@@ -34,7 +33,7 @@ import { collectWinners, type Winners } from './resolve.ts';
 import { frontierSnapshot, remainderOf, type Remainder } from './resume.ts';
 import { addFired } from './fired.ts';
 import type { WorkerSource } from './source.ts';
-import { INITIAL_OWNER, SharedTable } from './table.ts';
+import { capacityAhead, INITIAL_OWNER, SharedTable } from './table.ts';
 
 export interface ParallelSettings {
   /** Threads expanding states, this one included. */
@@ -234,12 +233,11 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       const threads = sharing ? pool!.size + 1 : 1;
       if (sharing) threadsUsed = Math.max(threadsUsed, threads);
       const atBound = depth >= maxDepth;
-      // Room for what the round may store at half again the last round's growth (levels grow and
-      // shrink gradually; the highest growth of the first levels would double the table for
-      // nothing late in a search); a level that stores more than MAX_LOAD allows is expanded again.
-      let capacity = table.capacity;
-      while ((par.growAhead ?? true) && parents.length + count * growth * 1.5 > capacity * GROW_AT) capacity = grownCapacity(capacity);
+      // Room for what the round may store (a worker thread grew it after the last round, when it
+      // could); a level that stores more than MAX_LOAD allows is expanded again.
+      const capacity = (par.growAhead ?? true) ? capacityAhead(parents.length, count, growth, table.capacity) : table.capacity;
       if (capacity > table.capacity) table = table.grow(capacity);
+      const growAfter = sharing && graph === null && !atBound && (par.growAhead ?? true);
       table.clearContested();
 
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
@@ -251,6 +249,7 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       roundPeakBytes = Math.max(roundPeakBytes, round.bytes.length);
 
       let reports: LevelReport[];
+      let growing: Promise<number> | null = null;
       let control: Int32Array;
       let spec: LevelSpec;
       for (;;) {
@@ -276,6 +275,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
           maxLoad: MAX_LOAD,
           graph: graph !== null,
           threads,
+          growAfter,
+          next: { stored: parents.length, rest: levelLeft - count, queued: frontier.count - (levelLeft - count), maxCount: Math.floor(roundBytes / Math.max(1, round.bytes.length / count)) },
         };
         const theirs = sharing ? pool!.run(spec) : Promise.resolve([]);
         const c = control;
@@ -312,7 +313,15 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         // The threads resolve their own chunks once all are done with the level: this one too.
         await allFinished(c, threads, theirs);
         reports = [expander.resolve(mine, spec), ...(await theirs)];
+        // A worker thread grows the table meanwhile, while this one takes in the round.
+        if (growAfter) {
+          growing = pool!.grown();
+          // Awaited at the round's end; a search that throws before then does not leave it unhandled.
+          growing.catch(() => undefined);
+        }
         if (Atomics.load(control, HALT) !== HALT_FULL) break;
+        await growing;
+        growing = null;
         // The level stored more than the table was sized for: drop what it stored, and again.
         table = table.rehash(table.capacity * 2, first + 2);
       }
@@ -360,6 +369,8 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
         levelLeft = frontier.count;
         depth++;
       }
+      if (growing !== null) table = table.withCapacity(await growing);
+      growing = null;
     }
   } catch (e) {
     await pool?.close();

@@ -11,9 +11,9 @@ import { AFTER_SUCCESSORS, encodeSuccessor, ENCODED, Expansion, fingerprintSucce
 import { lastFingerprint } from '../fingerprint.ts';
 import { ByteReader, ByteWriter } from './bytes.ts';
 import { markBits } from '../liveness/graph.ts';
-import { AFTER_ALL, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, FINISHED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
+import { AFTER_ALL, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, FINISHED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, RESOLVED, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
 import { ChunkClaims, resolveChunk } from './resolve.ts';
-import { SharedTable } from './table.ts';
+import { capacityAhead, SharedTable } from './table.ts';
 
 export interface ExpandSettings extends ExpansionPlan {
   readonly checkDeadlock: boolean;
@@ -84,10 +84,34 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
    */
   resolve(report: LevelReport, level: LevelSpec): LevelReport {
     const control = new Int32Array(level.control);
-    if (Atomics.load(control, HALT) === HALT_FULL) return report;
+    try {
+      if (Atomics.load(control, HALT) === HALT_FULL) return report;
+      const table = this.table!;
+      const states = report.chunks.map((c, i) => resolveChunk(report.claims[i]!, report.states[i]!, table, level.firstId + c * level.chunkSize, level.graph));
+      return { ...report, states };
+    } finally {
+      Atomics.add(control, RESOLVED, 1);
+      Atomics.notify(control, RESOLVED);
+    }
+  }
+
+  /**
+   * On the worker thread that grows the table after the level (LevelSpec.growAfter), once every
+   * thread has resolved its chunks: the table grown in place for what the next round may hold, as
+   * the coordinator would grow it before that round; its capacity. A table without the room, or a
+   * level that overflowed it, is left to the coordinator.
+   */
+  growAfter(level: LevelSpec): number {
+    const control = new Int32Array(level.control);
+    waitFor(control, RESOLVED, level.threads);
     const table = this.table!;
-    const states = report.chunks.map((c, i) => resolveChunk(report.claims[i]!, report.states[i]!, table, level.firstId + c * level.chunkSize, level.graph));
-    return { ...report, states };
+    if (Atomics.load(control, HALT) === HALT_FULL) return table.capacity;
+    const inserted = Atomics.load(control, INSERTED);
+    const { stored, rest, queued, maxCount } = level.next;
+    const to = capacityAhead(stored + inserted, Math.min(rest > 0 ? rest : queued + inserted, maxCount), Math.max(1, inserted / level.count), table.capacity);
+    if (to <= table.capacity || to > table.room) return table.capacity;
+    this.table = table.grow(to);
+    return to;
   }
 
   private expandLevel(level: LevelSpec, between?: () => void): LevelReport {
@@ -295,11 +319,15 @@ export function lowerLimit(control: Int32Array, to: number): void {
   }
 }
 
-/**
- * Blocks a worker thread until every thread has finished the level (`Expander.run`). It waits a
- * tenth of a second at a time, so that a thread ended meanwhile (the pool closed) is not held.
- */
+/** Blocks a worker thread until every thread has finished the level (`Expander.run`). */
 export function awaitFinished(level: LevelSpec): void {
-  const control = new Int32Array(level.control);
-  for (let done = Atomics.load(control, FINISHED); done < level.threads; done = Atomics.load(control, FINISHED)) Atomics.wait(control, FINISHED, done, 100);
+  waitFor(new Int32Array(level.control), FINISHED, level.threads);
+}
+
+/**
+ * Blocks a worker thread until the control word reaches `count`. It waits a tenth of a second at a
+ * time, so that a thread ended meanwhile (the pool closed) is not held.
+ */
+function waitFor(control: Int32Array, word: number, count: number): void {
+  for (let done = Atomics.load(control, word); done < count; done = Atomics.load(control, word)) Atomics.wait(control, word, done, 100);
 }

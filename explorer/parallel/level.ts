@@ -15,7 +15,9 @@ export const INSERTED = 3;
 export const EXPANDED = 4;
 /** Threads done expanding the level: at `threads`, the owners are final and the chunks are resolved. */
 export const FINISHED = 5;
-export const CONTROL_WORDS = 6;
+/** Threads done resolving their chunks: at `threads`, the table may grow (`LevelSpec.growAfter`). */
+export const RESOLVED = 6;
+export const CONTROL_WORDS = 7;
 
 export const HALT_SECONDS = 1;
 export const HALT_FULL = 2;
@@ -59,6 +61,25 @@ export interface LevelSpec {
   readonly graph: boolean;
   /** Threads expanding the level, this one included: each resolves its chunks when all are done. */
   readonly threads: number;
+  /**
+   * Once every thread has resolved its chunks, one worker thread (`grower`, set by pool.ts) grows
+   * the table in place for the next round, while the coordinator takes in this one's results:
+   * `next` says what the next round may hold (table.ts, capacityAhead).
+   */
+  readonly growAfter: boolean;
+  readonly grower?: boolean;
+  readonly next: NextRound;
+}
+
+/** What a round after this one may hold, as far as it is known before this round. */
+export interface NextRound {
+  /** States stored before this round. */
+  readonly stored: number;
+  /** States of this level left after this round, and of the next level queued before it. */
+  readonly rest: number;
+  readonly queued: number;
+  /** Most states a round holds at this round's bytes a state (Infinity: no bound). */
+  readonly maxCount: number;
 }
 
 export type EventKind = 'action' | 'invariant' | 'witness' | 'deadlock' | 'unseen' | 'error';

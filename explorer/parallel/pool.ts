@@ -7,7 +7,7 @@ import type { ExpandSettings } from './expand.ts';
 import type { LevelReport, LevelSpec } from './level.ts';
 import type { WorkerSource } from './source.ts';
 
-type Reply = { type: 'ready'; steps: string[]; layout: string } | { type: 'report'; report: LevelReport } | { type: 'failed'; message: string };
+type Reply = { type: 'ready'; steps: string[]; layout: string } | { type: 'report'; report: LevelReport } | { type: 'grown'; capacity: number } | { type: 'failed'; message: string };
 
 /** What a thread builds its model from; the first is its workerData, a later one a message. */
 export interface PoolLoad {
@@ -26,6 +26,8 @@ const idle: WorkerPool[] = [];
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly pending = new Map<Worker, (r: Reply) => void>();
+  /** Replies that came before they were awaited (a thread's second reply to a level). */
+  private readonly inbox = new Map<Worker, Reply[]>();
   /** Set once every thread has built the model: null, or why the threads cannot be used. */
   failure: string | null = null;
   ready = false;
@@ -63,14 +65,14 @@ export class WorkerPool {
       }
       this.workers.push(worker);
       WorkerPool.threadsStarted++;
-      worker.on('message', (r: Reply) => this.pending.get(worker)?.(r));
+      worker.on('message', (r: Reply) => this.deliver(worker, r));
       worker.on('error', (e) => {
         this.broken = true;
-        this.pending.get(worker)?.({ type: 'failed', message: e.message });
+        this.deliver(worker, { type: 'failed', message: e.message });
       });
       worker.on('exit', (code) => {
         this.broken = true;
-        this.pending.get(worker)?.({ type: 'failed', message: `worker thread exited (code ${code})` });
+        this.deliver(worker, { type: 'failed', message: `worker thread exited (code ${code})` });
       });
     }
     void this.whenLoaded(expect);
@@ -128,17 +130,28 @@ export class WorkerPool {
     }
   }
 
+  private deliver(worker: Worker, r: Reply): void {
+    const take = this.pending.get(worker);
+    if (take) take(r);
+    else this.inbox.set(worker, [...(this.inbox.get(worker) ?? []), r]);
+  }
+
   private next(worker: Worker): Promise<Reply> {
+    const waiting = this.inbox.get(worker);
+    if (waiting?.length) return Promise.resolve(waiting.shift()!);
     return new Promise((resolve) => this.pending.set(worker, (r) => {
       this.pending.delete(worker);
       resolve(r);
     }));
   }
 
-  /** Sends the level to every thread; resolves with their reports once all are done. */
+  /**
+   * Sends the level to every thread; resolves with their reports once all are done. The first
+   * thread grows the table after the level where `level.growAhead` (`grown`).
+   */
   async run(level: LevelSpec): Promise<LevelReport[]> {
     const replies = this.workers.map((w) => this.next(w));
-    for (const w of this.workers) w.postMessage(level);
+    this.workers.forEach((w, i) => w.postMessage({ ...level, grower: i === 0 }));
     this.hold(true);
     const all = await Promise.all(replies);
     this.hold(false);
@@ -148,6 +161,15 @@ export class WorkerPool {
       reports.push(r.report);
     }
     return reports;
+  }
+
+  /** The table's capacity once the first thread has grown it after the level (`run`). */
+  async grown(): Promise<number> {
+    this.hold(true);
+    const r = await this.next(this.workers[0]!);
+    this.hold(false);
+    if (r.type !== 'grown') throw new Error(`a worker thread failed: ${r.type === 'failed' ? r.message : 'unexpected reply'}`);
+    return r.capacity;
   }
 
   /**

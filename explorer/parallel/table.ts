@@ -18,15 +18,23 @@
 // the level's end only a claim on a contested slot may have lost, and the threads resolving their
 // chunks look up the owner of those alone (resolve.ts), not of every claim (a cache miss each).
 //
-// The buffer has room for four times the table, untouched (so not resident) until the table grows
-// into it in place between two levels, as the one-thread set does (fpset.ts): a copy into a new
-// buffer at every growth by a quarter touched fresh pages worth five times the final table, 2.6 s
-// of a 22-second two-thread search of the 7.6-million-state reference, with the other thread idle.
+// The buffer has room for four times the table (and at least MIN_ROOM slots), untouched (so not
+// resident) until the table grows into it in place between two levels, as the one-thread set does
+// (fpset.ts): a copy into a new buffer at every growth by a quarter touched fresh pages worth five
+// times the final table, 2.6 s of a 22-second two-thread search of the 7.6-million-state
+// reference, with the other thread idle. A worker thread grows it after a round while the
+// coordinator takes the round in (expand.ts, growAfter).
 
-import { allocate, grown, home, tableSize } from '../fpset.ts';
+import { allocate, grown, grownCapacity, home, MAX_LOAD, tableSize } from '../fpset.ts';
 import { forEachWord, type ArraySource, type Pieces } from '../pieces.ts';
 
 const WORDS = 3;
+/**
+ * A table's buffer has room for at least this many slots (192 MB of address space, not resident
+ * until used): the 7.6-million-state reference then never copies its table into a larger buffer,
+ * the one growth the worker threads cannot do in place.
+ */
+const MIN_ROOM = 1 << 24;
 /** Slots a checkpoint's copy of the table takes at a time. */
 const SNAPSHOT_BLOCK = 1 << 16;
 
@@ -57,8 +65,18 @@ export class SharedTable {
 
   static create(capacity: number): SharedTable {
     const cap = tableSize(Math.max(1 << 10, capacity));
-    const buffer = allocate(cap, WORDS, true).buffer as SharedArrayBuffer;
+    const buffer = allocate(cap, WORDS, true, MIN_ROOM).buffer as SharedArrayBuffer;
     return new SharedTable(buffer, cap, bitmapFor(buffer));
+  }
+
+  /** Slots the buffer has room for. */
+  get room(): number {
+    return this.words.length / WORDS;
+  }
+
+  /** This table after another thread grew it in place to `capacity` slots. */
+  withCapacity(capacity: number): SharedTable {
+    return new SharedTable(this.buffer, capacity, this.contestedBuffer);
   }
 
   /**
@@ -67,7 +85,7 @@ export class SharedTable {
    */
   grow(capacity: number): SharedTable {
     const to = tableSize(capacity);
-    const buffer = grown(new Uint32Array(this.buffer), WORDS, this.capacity, to, true).buffer as SharedArrayBuffer;
+    const buffer = grown(new Uint32Array(this.buffer), WORDS, this.capacity, to, true, MIN_ROOM).buffer as SharedArrayBuffer;
     return new SharedTable(buffer, to, buffer === this.buffer ? this.contestedBuffer : bitmapFor(buffer));
   }
 
@@ -234,4 +252,16 @@ export class SharedTable {
 /** A bitmap of a slot per bit for every slot a table's buffer has room for. */
 function bitmapFor(buffer: SharedArrayBuffer): SharedArrayBuffer {
   return new SharedArrayBuffer(Math.ceil(buffer.byteLength / (WORDS * 4) / 32) * 4);
+}
+
+/**
+ * The capacity a table of `capacity` slots grows to before a round of `count` states when `stored`
+ * are stored: room for what the round may store at half again `growth` new states a state (levels
+ * grow and shrink gradually; the highest growth of the first levels would double the table for
+ * nothing late in a search), by a quarter at a time.
+ */
+export function capacityAhead(stored: number, count: number, growth: number, capacity: number): number {
+  let c = capacity;
+  while (stored + count * growth * 1.5 > c * MAX_LOAD) c = grownCapacity(c);
+  return c;
 }

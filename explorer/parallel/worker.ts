@@ -32,6 +32,7 @@ function run(level: LevelSpec): void {
     awaitFinished(level);
     const report = expander.resolve(expanded, level);
     port.postMessage({ type: 'report', report }, [...report.claims, ...report.states, ...report.edges, ...report.fired].map((r) => r.buffer as ArrayBuffer));
+    if (level.grower === true && level.growAfter) port.postMessage({ type: 'grown', capacity: expander.growAfter(level) });
   } catch (e) {
     port.postMessage({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
   }

@@ -203,6 +203,15 @@ describe('parallel search: the same result as one thread', () => {
     expect(kept.stats.frontierSpilledBytes).toBeUndefined();
   });
 
+  it('a table grown by a worker thread after each round, while the coordinator takes the round in: the same search', async () => {
+    const { compiled, source } = setup({ model: iopf, file: MODELS.iopf, params: { D: 2, F: 2, Q: 2, W: 1, G: 2 } });
+    const one = explore(compiled, { liveness: false });
+    for (const workers of [2, 3]) {
+      const many = await exploreParallel(compiled, { liveness: false, initialCapacity: 16 }, { workers, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true });
+      expect(summary(many), `${workers} threads`).toEqual(summary(one));
+    }
+  });
+
   it('a level that overflows the table is expanded again with a larger one, to the same counts', async () => {
     const { compiled, source } = setup({ model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 } });
     const one = explore(compiled, { liveness: false });

@@ -8,7 +8,7 @@ import { CodecError, IntReader, IntWriter, type Codec, type Shape } from './code
 export type EncodeFn<T> = (value: T, out: IntWriter) => void;
 export type DecodeFn<T> = (src: IntReader) => T;
 export type CloneFn<T> = (value: T) => T;
-export type MarkingDecodeFn<T> = (src: IntReader, marks: Int32Array) => T;
+export type MarkingDecodeFn<T> = (src: IntReader, marks: Int32Array, nestedMarks?: readonly Int32Array[]) => T;
 
 /** Error raisers the generated code calls, so each message is written once. */
 const E = {
@@ -358,7 +358,7 @@ const UNROLL_LIMIT = 8;
 const isLeaf = (c: Codec<unknown>): boolean => c.shape?.kind === 'int' || c.shape?.kind === 'bool' || c.shape?.kind === 'literal';
 
 /** Emits the statements that build one value of `codec` from `src`; returns its expression. */
-function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, inline = false, mark = false): string {
+function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, inline = false, mark: Marking = 'none'): string {
   const s = codec.shape;
   if (!s) return src.opaque(g, codec, x);
   switch (s.kind) {
@@ -407,12 +407,13 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
       const body = g.sub();
       const r = body.tmp();
       const items = s.kind === 'record' ? s.keys.map((k, i) => [k, prop(x, k), s.fields[i]!] as const) : s.items.map((c, i) => ['', `${x}[${i}]`, c] as const);
+      const nested = mark === 'nested' ? nestedFields(codec) : [];
       const parts = items.map(([key, get, c], i) => {
-        if (mark) body.emit(`M[${i}] = p;`);
-        const v = buildNode(body, src, c, src.bind(body, get));
+        if (mark !== 'none') body.emit(`M[${i}] = p;`);
+        const v = nested[i] ? nestedMarkingCall(body, c, i) : buildNode(body, src, c, src.bind(body, get));
         return s.kind === 'record' ? `${JSON.stringify(key)}: ${v}` : v;
       });
-      if (mark) body.emit(`M[${items.length}] = p;`);
+      if (mark !== 'none') body.emit(`M[${items.length}] = p;`);
       // One object literal per record: every record of a layout built here shares one hidden class.
       body.emit(s.kind === 'record' ? `const ${r} = { ${parts.join(', ')} };` : `const ${r} = [${parts.join(', ')}];`);
       if (!inline && body.size > INLINE_LIMIT) return src.call(g, codec, x);
@@ -422,8 +423,32 @@ function buildNode(g: Emitter, src: Source, codec: Codec<unknown>, x: string, in
   }
 }
 
-function compileBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, cache: Cache<F>, mark = false): F {
+function compileBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, cache: Cache<F>, mark: Marking = 'none'): F {
   return perLayout(cache.byCodec, cache.byLayout, codec, () => generateBuild<F>(name, codec, src, params, mark));
+}
+
+/**
+ * Where a marking decode (of the search's own encodings) notes where fields start: nowhere, at the
+ * root record's fields, or also at the fields of its `nestedFields` (each its own marks, `S[i]`).
+ */
+type Marking = 'none' | 'marks' | 'nested';
+
+/**
+ * The top-level fields of a record codec that copy-on-touch drafts one level further down
+ * (copy-on-touch.ts): records whose fields all have shapes, so that a successor encodes their
+ * untouched fields by copying the parent's integers.
+ */
+export function nestedFields(codec: Codec<unknown>): boolean[] {
+  const s = codec.shape;
+  if (s?.kind !== 'record') return [];
+  return s.fields.map((f) => f.shape?.kind === 'record' && f.shape.fields.every((x) => x.shape !== undefined));
+}
+
+/** Decodes nested field `i` by its own marking decode, which notes where its fields start in S[i]. */
+function nestedMarkingCall(g: Emitter, codec: Codec<unknown>, i: number): string {
+  const t = g.tmp();
+  g.emit(`src.pos = p; const ${t} = ${g.konst(compileMarkingDecode(codec))}(src, S[${i}]); p = src.pos;`);
+  return t;
 }
 
 interface Cache<F> {
@@ -433,7 +458,7 @@ interface Cache<F> {
 
 const cache = <F>(): Cache<F> => ({ byCodec: new WeakMap(), byLayout: new Map() });
 
-function generateBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, mark: boolean): F {
+function generateBuild<F>(name: string, codec: Codec<unknown>, src: Source, params: string, mark: Marking): F {
   const consts: unknown[] = [];
   const g = new Emitter(consts, { n: 0 });
   const r = buildNode(g, src, codec, src.root, true, mark);
@@ -443,6 +468,7 @@ function generateBuild<F>(name: string, codec: Codec<unknown>, src: Source, para
 
 const decoders = cache<DecodeFn<unknown>>();
 const markingDecoders = cache<MarkingDecodeFn<unknown>>();
+const nestingDecoders = cache<MarkingDecodeFn<unknown>>();
 const cloners = cache<CloneFn<unknown>>();
 
 /** One decode function for the whole layout of `codec`. */
@@ -499,9 +525,10 @@ function compileTrustedDecode<T>(codec: Codec<T>): DecodeFn<T> {
  * One decode function for a record's layout that also notes in `marks` where each of its fields'
  * integers start, and where the last one's end.
  */
-export function compileMarkingDecode<T>(codec: Codec<T>): MarkingDecodeFn<T> {
+export function compileMarkingDecode<T>(codec: Codec<T>, nested = false): MarkingDecodeFn<T> {
   if (codec.shape?.kind !== 'record') throw new CodecError('a marking decode needs a record at the root');
-  return compileBuild('decode', codec as Codec<unknown>, fromTrustedInts, 'src, M', markingDecoders, true) as MarkingDecodeFn<T>;
+  if (nested) return compileBuild('decode', codec as Codec<unknown>, fromTrustedInts, 'src, M, S', nestingDecoders, 'nested') as MarkingDecodeFn<T>;
+  return compileBuild('decode', codec as Codec<unknown>, fromTrustedInts, 'src, M', markingDecoders, 'marks') as MarkingDecodeFn<T>;
 }
 
 /**

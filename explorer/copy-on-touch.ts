@@ -8,7 +8,7 @@
 // --check-symmetry checks that it leaves its argument alone). A codec whose root is not a record
 // gets whole copies. The successor's fingerprint is the parent's with the touched fields' hashes
 // swapped (fingerprint.ts), so a successor already seen, most of them, is never encoded whole.
-import { compileClone, compileEncode, compileMarkingDecode, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
+import { compileClone, compileEncode, compileMarkingDecode, nestedFields, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
 import { IntWriter, type Codec, type IntReader } from './codec-io.ts';
 import { searchFunctions } from './codec.ts';
 import { fieldLanes, finishFingerprint, fingerprint, hashField, hashFields } from './fingerprint.ts';
@@ -82,49 +82,83 @@ function wholeCopies<S>(codec: Codec<S>, clone: CloneFn<S>): Successors<S> {
 interface Generated {
   readonly Draft: new (parent: unknown) => unknown;
   readonly done: (d: unknown) => unknown;
-  readonly encode: (d: unknown, src: ArrayLike<number>, marks: Int32Array, out: IntWriter) => void;
+  readonly encode: (d: unknown, src: ArrayLike<number>, marks: Int32Array, nested: readonly Int32Array[], out: IntWriter) => void;
   readonly touched: (d: unknown) => number;
   /** Sets lastFingerprint from the parent's field hashes `pa`/`pb` (sums `sa`/`sb`) and the touched fields' own. */
-  readonly hash: (d: unknown, pa: Int32Array, pb: Int32Array, sa: number, sb: number, scratch: IntWriter) => void;
+  readonly hash: (d: unknown, pa: Int32Array, pb: Int32Array, sa: number, sb: number, scratch: IntWriter, src: ArrayLike<number>, nested: readonly Int32Array[]) => void;
 }
 
 const generated = new WeakMap<Codec<unknown>, Generated>();
 const generatedByLayout = new Map<string, Generated>();
 
-function generate(keys: readonly string[], fields: readonly Codec<unknown>[]): Generated {
-  const clones: CloneFn<unknown>[] = fields.map((f) => compileClone(f));
-  const encodes: EncodeFn<unknown>[] = fields.map((f) => compileEncode(f));
-  const untouched = {};
+/** Copies the parent's integers from..to into `out` (the generated code's `n` and `b`). */
+const copyInts = (from: string, to: string): string => `{ const f = ${from}, t = ${to};
+  while (n + t - f > b.length) { out.len = n; out.grow(); b = out.buf; }
+  for (let j = f; j < t; j++) b[n++] = src[j]; }`;
+
+/**
+ * A draft class over a record's fields (`$0`, `$1`, ...: U until the step gets or sets the field; a
+ * get copies the parent's), and the code of the function that encodes such a draft, copying the
+ * integers of the fields left untouched from the parent's encoding (marks `m`).
+ */
+function draftClass(name: string, keys: readonly string[], get: (i: number) => string): string {
   const k = (i: number): string => JSON.stringify(keys[i]);
   const slots = keys.map((_, i) => `this.$${i} = U;`).join(' ');
-  const accessors = keys
-    .map((_, i) => `get [${k(i)}]() { const v = this.$${i}; return v !== U ? v : (this.$${i} = C[${i}](this.$p[${k(i)}])); } set [${k(i)}](v) { this.$${i} = v; }`)
-    .join('\n');
-  const fieldsOf = keys.map((_, i) => `${k(i)}: d.$${i} !== U ? d.$${i} : p[${k(i)}]`).join(', ');
-  const encodeFields = keys
-    .map(
-      (_, i) => `if (d.$${i} === U) { const from = m[${i}], to = m[${i + 1}];
-  while (n + to - from > b.length) { out.len = n; out.grow(); b = out.buf; }
-  for (let j = from; j < to; j++) b[n++] = src[j];
-} else { out.len = n; N[${i}](d.$${i}, out); n = out.len; b = out.buf; }`,
+  const accessors = keys.map((_, i) => `get [${k(i)}]() { const v = this.$${i}; return v !== U ? v : (this.$${i} = ${get(i)}); } set [${k(i)}](v) { this.$${i} = v; }`).join('\n');
+  return `class ${name} { constructor(p) { this.$p = p; ${slots} }\n${accessors} }`;
+}
+
+/**
+ * The draft of a state: a record whose fields are copied when the step first gets them, and, for a
+ * field that is itself a record of shaped fields (codec-gen.ts nestedFields: the SMMU's state, the
+ * fault queue, the ASID allocator), a draft of that record in turn, so that a step that gets the
+ * SMMU's command queue copies and encodes the queue alone, not the stream table, the context
+ * descriptors and the TLB beside it.
+ */
+function generate(keys: readonly string[], fields: readonly Codec<unknown>[], nested: readonly boolean[]): Generated {
+  const untouched = {};
+  const k = (i: number): string => JSON.stringify(keys[i]);
+  const sub = fields.map((f, i) => (nested[i] ? (f.shape as Extract<Codec<unknown>['shape'], { kind: 'record' }>) : null));
+  // C[i]: field i's clone, or for a nested field, its fields' clones; N likewise with encodes.
+  const clones = fields.map((f, i) => (sub[i] ? sub[i].fields.map((x) => compileClone(x)) : compileClone(f)));
+  const encodes = fields.map((f, i) => (sub[i] ? [compileEncode(f), ...sub[i].fields.map((x) => compileEncode(x))] : compileEncode(f)));
+  const classes = sub.map((r, i) => (r ? draftClass(`D${i}`, r.keys, (j) => `C[${i}][${j}](this.$p[${JSON.stringify(r.keys[j])}])`) : '')).join('\n');
+  const root = draftClass('Draft', keys, (i) => (sub[i] ? `new D${i}(this.$p[${k(i)}])` : `C[${i}](this.$p[${k(i)}])`));
+  // A nested draft whose step got none of its fields is its parent's record.
+  const nestedDone = sub
+    .map((r, i) =>
+      r
+        ? `function done${i}(x) { if (${r.keys.map((_, j) => `x.$${j} === U`).join(' && ')}) return x.$p; const q = x.$p; return { ${r.keys.map((key, j) => `${JSON.stringify(key)}: x.$${j} !== U ? x.$${j} : q[${JSON.stringify(key)}]`).join(', ')} }; }
+function encode${i}(x, src, m, out) { let b = out.buf, n = out.len;
+${r.keys.map((_, j) => `if (x.$${j} === U) ${copyInts(`m[${j}]`, `m[${j + 1}]`)} else { out.len = n; N[${i}][${j + 1}](x.$${j}, out); n = out.len; b = out.buf; }`).join('\n')}
+out.len = n; }`
+        : '',
     )
+    .join('\n');
+  const fieldsOf = keys.map((_, i) => `${k(i)}: d.$${i} === U ? p[${k(i)}] : ${sub[i] ? `d.$${i} instanceof D${i} ? done${i}(d.$${i}) : d.$${i}` : `d.$${i}`}`).join(', ');
+  // Field i's encoding into `out` from the draft's value v (not U).
+  const encodeField = (i: number, v: string): string =>
+    sub[i] ? `if (${v} instanceof D${i}) encode${i}(${v}, src, S[${i}], out); else N[${i}][0](${v}, out);` : `N[${i}](${v}, out);`;
+  const encodeFields = keys
+    .map((_, i) => `if (d.$${i} === U) ${copyInts(`m[${i}]`, `m[${i + 1}]`)} else { out.len = n; ${encodeField(i, `d.$${i}`)} n = out.len; b = out.buf; }`)
     .join('\n');
   const hashFields = keys
     .map(
-      (_, i) => `if (d.$${i} !== U) { s.len = 0; N[${i}](d.$${i}, s); H(${i}, s.buf, 0, s.len);
+      (_, i) => `if (d.$${i} !== U) { const out = s; s.len = 0; ${encodeField(i, `d.$${i}`)} H(${i}, s.buf, 0, s.len);
   a = (a - pa[${i}] + L.a) | 0; b = (b - pb[${i}] + L.b) | 0; }`,
     )
     .join('\n');
   const touchedBits = keys.length > 31 ? 'return -1;' : `let m = 0; ${keys.map((_, i) => `if (d.$${i} !== U) m |= ${(1 << i) | 0};`).join(' ')} return m;`;
   const code = `
-class Draft { constructor(p) { this.$p = p; ${slots} }
-${accessors} }
+${classes}
+${root}
+${nestedDone}
 function done(d) { const p = d.$p; return { ${fieldsOf} }; }
-function encode(d, src, m, out) { let b = out.buf, n = out.len;
+function encode(d, src, m, S, out) { let b = out.buf, n = out.len;
 ${encodeFields}
 out.len = n; }
 function touched(d) { ${touchedBits} }
-function hash(d, pa, pb, a, b, s) {
+function hash(d, pa, pb, a, b, s, src, S) {
 ${hashFields}
 F(a, b); }
 return { Draft, done, encode, touched, hash };`;
@@ -136,10 +170,13 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
   const shape = codec.shape;
   if (wholeState || shape?.kind !== 'record' || !shape.fields.every((f) => f.shape)) return wholeCopies(codec, compileClone(codec));
   const { keys, fields } = shape;
-  const g = perLayout(generated, generatedByLayout, codec as Codec<unknown>, () => generate(keys, fields as readonly Codec<unknown>[]));
-  const decode = compileMarkingDecode(codec);
-  // Where each field's integers start in the parent's encoding, and where the last one ends.
+  const nested = nestedFields(codec as Codec<unknown>);
+  const g = perLayout(generated, generatedByLayout, codec as Codec<unknown>, () => generate(keys, fields as readonly Codec<unknown>[], nested));
+  const decode = compileMarkingDecode(codec, true);
+  // Where each field's integers start in the parent's encoding, and where the last one ends; and
+  // the same within each nested field.
   const marks = new Int32Array(keys.length + 1);
+  const nestedMarks = fields.map((f, i) => new Int32Array(nested[i] ? (f.shape as { keys: readonly string[] }).keys.length + 1 : 0));
   // The parent's fields' hashes and their sums: a successor's fingerprint swaps the touched ones.
   const pa = new Int32Array(keys.length);
   const pb = new Int32Array(keys.length);
@@ -151,7 +188,7 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
   return {
     parent(r) {
       src = r.src;
-      parent = decode(r, marks);
+      parent = decode(r, marks, nestedMarks);
       hashFields(src, marks, keys.length, pa, pb);
       sa = fieldLanes.a;
       sb = fieldLanes.b;
@@ -159,8 +196,8 @@ export function successors<S>(codec: Codec<S>, wholeState = false): Successors<S
     },
     draft: () => new g.Draft(parent) as S,
     done: (d) => g.done(d) as S,
-    encode: (d, _next, out) => g.encode(d, src, marks, out),
-    fingerprint: (d) => g.hash(d, pa, pb, sa, sb, scratch),
+    encode: (d, _next, out) => g.encode(d, src, marks, nestedMarks, out),
+    fingerprint: (d) => g.hash(d, pa, pb, sa, sb, scratch, src, nestedMarks),
     encodeWhole: wholeEncoder(codec),
     touched: (d) => g.touched(d),
   };

@@ -37,14 +37,20 @@ export interface IssueChoice {
   pasid: Pasid;
 }
 
+/** Whether the next request of a group with `sent` sent may be its last, must be, or may not be. */
+function lastsAfter(c: IopfParams, sent: number): readonly boolean[] {
+  return sent + 1 >= c.requests ? LAST_ONLY : LAST_OR_NOT;
+}
+const LAST_ONLY = [true] as const;
+const LAST_OR_NOT = [false, true] as const;
+
 export function issueChoices(c: IopfParams, s: State, dev: number): IssueChoice[] {
   const device = s.devices[dev]!;
   if (device.pri !== 'on' || device.dma_stopped) return [];
   const sending = device.prgs.find((p) => p.state === 'sending');
-  const lasts = (sent: number): boolean[] => (sent + 1 >= c.requests ? [true] : [false, true]);
   const out: IssueChoice[] = [];
   if (sending) {
-    for (let a = 0; a < accessTable(c).length; a++) for (const last of lasts(sending.sent)) out.push({ access: a, last, pasid: sending.pasid });
+    for (let a = 0; a < accessTable(c).length; a++) for (const last of lastsAfter(c, sending.sent)) out.push({ access: a, last, pasid: sending.pasid });
     return out;
   }
   if (!device.prgs.some((p) => p.state === 'unused')) return [];
@@ -52,7 +58,7 @@ export function issueChoices(c: IopfParams, s: State, dev: number): IssueChoice[
   if (device.pasid !== 0) pasids.push(device.pasid);
   if (c.ridRequests) pasids.push(asPasid(0));
   for (const pasid of pasids) {
-    for (let a = 0; a < accessTable(c).length; a++) for (const last of lasts(0)) out.push({ access: a, last, pasid });
+    for (let a = 0; a < accessTable(c).length; a++) for (const last of lastsAfter(c, 0)) out.push({ access: a, last, pasid });
   }
   return out;
 }

@@ -32,8 +32,7 @@ export function sortedWorkers(workers: Worker[], c: IopfParams): Worker[] {
     codec.encode(w, keys);
     bounds.push(keys.len);
   }
-  const key = (i: number): Int32Array => keys.buf.subarray(bounds[i], bounds[i + 1]);
-  const order = workers.map((_, i) => i).sort((a, b) => compareKeys(key(a), key(b)));
+  const order = workers.map((_, i) => i).sort((a, b) => compareKeys(keys.buf.subarray(bounds[a], bounds[a + 1]), keys.buf.subarray(bounds[b], bounds[b + 1])));
   return order.every((k, i) => k === i) ? workers : order.map((k) => workers[k]!);
 }
 

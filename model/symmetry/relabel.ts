@@ -215,20 +215,23 @@ export function sortedSegments(q: Cmd[]): Cmd[] {
 
 /** The SMMU slice relabelled: masters, their bonds and ATCs, cached CDs by device; every CD, TLB entry, notifier and shared ASID naming an mm; TLB and ATC entries and commands by page; the other SMMUs' TLBs and queues alike. */
 function smmu(a: SmmuState, c: IopfParams, r: Relabel): SmmuState {
-  const mm = (m: MmId): MmId => r.mm[m]! as MmId;
   return {
     ...a,
     masters: reindex(a.masters, r.dev, (m) => ({ ...m, bonds: reindex(m.bonds, r.mm) })),
     domains: a.domains.map((d) => ({ ...d, cdtab: d.cdtab.map((x) => cd(x, r)) })),
     cdcache: reindex(a.cdcache, r.dev, (row) => row.map((x) => x && cd(x, r))),
-    asid_xa: a.asid_xa.map((e) => (e?.type === 'shared' ? { ...e, mm: mm(e.mm) } : e)),
-    mmu_notifiers: a.mmu_notifiers.map((n) => n && { ...n, mm: mm(n.mm) }),
+    asid_xa: a.asid_xa.map((e) => (e?.type === 'shared' ? { ...e, mm: relabelMm(e.mm, r) } : e)),
+    mmu_notifiers: a.mmu_notifiers.map((n) => n && { ...n, mm: relabelMm(n.mm, r) }),
     tlb: a.tlb.map((row) => tlbRow(row, r)),
-    atc: reindex(a.atc, r.dev, (ssids) => ssids.map((pages) => reindex(pages, r.page, (e) => (e === null ? e : mm(e))))),
+    atc: reindex(a.atc, r.dev, (ssids) => ssids.map((pages) => reindex(pages, r.page, (e) => (e === null ? e : relabelMm(e, r))))),
     cmdq: commands(a.cmdq, c, r),
     ...(a.smmus ? { smmus: a.smmus.map((x) => ({ tlb: x.tlb.map((row) => tlbRow(row, r)), cmdq: commands(x.cmdq, c, r) })) } : {}),
   };
 }
+
+// Named closures inside a function run on every successor are hoisted: the TypeScript loader
+// (tsx, keepNames) names each one as it is made, a defineProperty a call.
+const relabelMm = (m: MmId, r: Relabel): MmId => r.mm[m]! as MmId;
 
 /** A TLB row (an ASID's) relabelled: its pages, and the mm of each entry. */
 const tlbRow = (row: (TlbEntry | null)[], r: Relabel): (TlbEntry | null)[] =>

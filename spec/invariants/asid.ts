@@ -52,16 +52,18 @@ const spaceCode = (cd: Cd, domain: number): number => (cd.ttb!.type === 'mm' ? c
 /** Per ASID, the space of the first valid CD seen with it in this state (0: none); reused, as this runs on every state. */
 const firstSpace = new Int32Array(1 << 8);
 
+/** Whether a valid CD agrees with the first seen with its ASID (firstSpace) on its address space. */
+function agrees(cd: Cd | null, domain: number): boolean {
+  if (!cd?.v || cd.ttb === null || cd.asid >= firstSpace.length) return true;
+  const code = spaceCode(cd, domain);
+  if (firstSpace[cd.asid] === 0) firstSpace[cd.asid] = code;
+  return firstSpace[cd.asid] === code;
+}
+
 /** Whether the valid CDs the SMMU can use, in memory and in its configuration cache, agree per ASID on one address space. */
 function validCdsAgree(s: State): boolean {
   const smmu = s.arm_smmu;
   firstSpace.fill(0, 0, smmu.asid_xa.length);
-  const agrees = (cd: Cd | null, domain: number): boolean => {
-    if (!cd?.v || cd.ttb === null || cd.asid >= firstSpace.length) return true;
-    const code = spaceCode(cd, domain);
-    if (firstSpace[cd.asid] === 0) firstSpace[cd.asid] = code;
-    return firstSpace[cd.asid] === code;
-  };
   for (let d = 0; d < smmu.domains.length; d++) for (const cd of smmu.domains[d]!.cdtab) if (!agrees(cd, d)) return false;
   for (let sid = 0; sid < smmu.cdcache.length; sid++) {
     const dom = steDomain(smmu, sid as DeviceId);

@@ -8,7 +8,7 @@
 // --check-symmetry checks that it leaves its argument alone). A codec whose root is not a record
 // gets whole copies. The successor's fingerprint is the parent's with the touched fields' hashes
 // swapped (fingerprint.ts), so a successor already seen, most of them, is never encoded whole.
-import { compileClone, compileEncode, compileMarkingDecode, nestedFields, perLayout, type CloneFn, type EncodeFn } from './codec-gen.ts';
+import { compileClone, compileEncode, compileMarkingDecode, nestedFields, perLayout, type CloneFn } from './codec-gen.ts';
 import { IntWriter, type Codec, type IntReader } from './codec-io.ts';
 import { searchFunctions } from './codec.ts';
 import { fieldLanes, finishFingerprint, fingerprint, hashField, hashFields } from './fingerprint.ts';
@@ -97,9 +97,8 @@ const copyInts = (from: string, to: string): string => `{ const f = ${from}, t =
   for (let j = f; j < t; j++) b[n++] = src[j]; }`;
 
 /**
- * A draft class over a record's fields (`$0`, `$1`, ...: U until the step gets or sets the field; a
- * get copies the parent's), and the code of the function that encodes such a draft, copying the
- * integers of the fields left untouched from the parent's encoding (marks `m`).
+ * The code of a draft class over a record's fields: `$0`, `$1`, ... are U until the step gets or sets
+ * the field, and a get makes the field's draft (`get(i)`: a copy of the parent's, or a nested draft).
  */
 function draftClass(name: string, keys: readonly string[], get: (i: number) => string): string {
   const k = (i: number): string => JSON.stringify(keys[i]);

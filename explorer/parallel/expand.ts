@@ -80,7 +80,8 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
 
   /**
    * Keeps, in each of the report's chunks, the claims that won, once every thread has finished the
-   * level (`finished`): the owners are final then. A level that overflowed the table is not resolved.
+   * level (`awaitFinished`; the coordinator's `allFinished`): the owners are final then. A level that
+   * overflowed the table is not resolved.
    */
   resolve(report: LevelReport, level: LevelSpec): LevelReport {
     const control = new Int32Array(level.control);

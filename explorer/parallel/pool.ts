@@ -147,7 +147,7 @@ export class WorkerPool {
 
   /**
    * Sends the level to every thread; resolves with their reports once all are done. The first
-   * thread grows the table after the level where `level.growAhead` (`grown`).
+   * thread grows the table after the level where `level.growAfter` (`grown`).
    */
   async run(level: LevelSpec): Promise<LevelReport[]> {
     const replies = this.workers.map((w) => this.next(w));

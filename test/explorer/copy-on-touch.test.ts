@@ -79,8 +79,8 @@ describe('successors that copy only what their step touches', () => {
     const read = successorOf(s, ints, (d) => void d.dev);
     expect(read.next.dev).toBe(read.parent.dev);
     expect(read.ints).toEqual(ints);
-    // Replaced whole, or set to a part of itself, and fingerprinted as its whole encoding is.
-    for (const step of [(d: Toy) => (d.dev = { refs: 7, state: 1 }), (d: Toy) => (d.dev = d.dev), (d: Toy) => (d.dev.state = d.dev.refs)]) {
+    // Replaced whole, set to its own draft, or changed within, and fingerprinted as its whole encoding is.
+    for (const step of [(d: Toy) => (d.dev = { refs: 7, state: 1 }), (d: Toy) => { const dev = d.dev; d.dev = dev; }, (d: Toy) => (d.dev.state = d.dev.refs)]) {
       s.parent(new IntReader(Int32Array.from(ints)));
       const d = s.draft();
       step(d);

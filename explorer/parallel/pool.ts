@@ -153,14 +153,12 @@ export class WorkerPool {
     const replies = this.workers.map((w) => this.next(w));
     this.workers.forEach((w, i) => w.postMessage({ ...level, grower: i === 0 }));
     this.hold(true);
-    const all = await Promise.all(replies);
-    this.hold(false);
-    const reports: LevelReport[] = [];
-    for (const r of all) {
-      if (r.type !== 'report') throw new Error(`a worker thread failed: ${r.type === 'failed' ? r.message : 'unexpected reply'}`);
-      reports.push(r.report);
+    try {
+      // At the first failure: the other threads wait at the level's end for the one that failed.
+      return await Promise.all(replies.map((p) => p.then(reportOf)));
+    } finally {
+      this.hold(false);
     }
-    return reports;
   }
 
   /** The table's capacity once the first thread has grown it after the level (`run`). */
@@ -185,6 +183,11 @@ export class WorkerPool {
     this.broken = true;
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+function reportOf(r: Reply): LevelReport {
+  if (r.type !== 'report') throw new Error(`a worker thread failed: ${r.type === 'failed' ? r.message : 'unexpected reply'}`);
+  return r.report;
 }
 
 function toLoad(source: WorkerSource, settings: ExpandSettings): PoolLoad {

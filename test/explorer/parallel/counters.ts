@@ -2,6 +2,7 @@
 // step with choices), stuck once all three are at M (a deadlock at the last level), with an
 // invariant that fails on a whole level at once (sum = T), an action property that fails on many
 // steps of one level, a witness, an optional constraint and an optional symmetry (sorted counters).
+import { isMainThread } from 'node:worker_threads';
 import { z } from 'zod';
 import { array, int, record } from '../../../explorer/codec.ts';
 import { defineModel, step } from '../../../explorer/model.ts';
@@ -21,6 +22,8 @@ const Params = z
     C: z.number().int().default(99),
     /** A climb to a sum of E throws (a broken model; never when E < 0). */
     E: z.number().int().default(-1),
+    /** A climb to a sum of X or more ends the worker thread it runs on (a thread that dies; never when X < 0). */
+    X: z.number().int().default(-1),
     sym: z.boolean().default(false),
   })
   .strict();
@@ -47,6 +50,7 @@ export default defineModel<Counters, Config>({
           apply: (d, i, by) => {
             d.n[i]! += by;
             if (d.n[0]! + d.n[1]! + d.n[2]! === c.E) throw new Error(`climbed to ${d.n.join(',')}`);
+            if (c.X >= 0 && d.n[0]! + d.n[1]! + d.n[2]! >= c.X && !isMainThread) process.exit(7);
           },
         }),
       ],

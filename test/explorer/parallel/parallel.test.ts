@@ -178,6 +178,14 @@ describe('parallel search: the same result as one thread', () => {
     await expect(exploreParallel(compiled, { liveness: false }, { workers: 2, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true })).rejects.toThrow(error.message);
   });
 
+  it('a worker thread that dies mid-search: the search fails, naming it, and no thread is left waiting at a level’s end', async () => {
+    const c = { model: counters, file: MODELS.counters, params: { M: 12, X: 10 } };
+    const { compiled, source } = setup(c);
+    for (const workers of [2, 3]) {
+      await expect(exploreParallel(compiled, { liveness: false }, { workers, source, startWorkersAt: 0, shareLevelsFrom: 1, waitForWorkers: true }), `${workers} threads`).rejects.toThrow(/worker thread exited \(code 7\)/);
+    }
+  });
+
   it('a frontier past its memory budget spills to disk and comes back in rounds: the same search as with no budget', async () => {
     const budget = 1 << 13;
     const lifo = { model: prodcons, file: MODELS.prodcons, params: { N: 3, K: 3 }, variant: prodconsLifo as AnyVariant };

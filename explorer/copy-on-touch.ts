@@ -118,7 +118,8 @@ function generate(keys: readonly string[], fields: readonly Codec<unknown>[], ne
   const untouched = {};
   const k = (i: number): string => JSON.stringify(keys[i]);
   const sub = fields.map((f, i) => (nested[i] ? (f.shape as Extract<Codec<unknown>['shape'], { kind: 'record' }>) : null));
-  // C[i]: field i's clone, or for a nested field, its fields' clones; N likewise with encodes.
+  // C[i]: field i's clone, or for a nested field, its fields' clones. N[i]: field i's encode, or for a
+  // nested field, its whole encode (a step that set it whole) then its fields' encodes.
   const clones = fields.map((f, i) => (sub[i] ? sub[i].fields.map((x) => compileClone(x)) : compileClone(f)));
   const encodes = fields.map((f, i) => (sub[i] ? [compileEncode(f), ...sub[i].fields.map((x) => compileEncode(x))] : compileEncode(f)));
   const classes = sub.map((r, i) => (r ? draftClass(`D${i}`, r.keys, (j) => `C[${i}][${j}](this.$p[${JSON.stringify(r.keys[j])}])`) : '')).join('\n');

@@ -235,10 +235,13 @@ export async function exploreParallel<S>(compiled: Compiled<S, unknown>, options
       const atBound = depth >= maxDepth;
       // Room for what the round may store (a worker thread grew it after the last round, when it
       // could); a level that stores more than MAX_LOAD allows is expanded again.
-      const capacity = (par.growAhead ?? true) ? capacityAhead(parents.length, count, growth, table.capacity) : table.capacity;
+      const growAhead = par.growAhead ?? true;
+      const capacity = growAhead ? capacityAhead(parents.length, count, growth, table.capacity) : table.capacity;
       if (capacity > table.capacity) table = table.grow(capacity);
-      const growAfter = sharing && graph === null && !atBound && (par.growAhead ?? true);
-      table.clearContested();
+      const growAfter = sharing && graph === null && !atBound && growAhead;
+      // Only several threads lower owners. A bit left from an earlier round costs a round expanded
+      // here alone one needless owner lookup, where clearing is a pass over the whole bitmap.
+      if (sharing) table.clearContested();
 
       // Small enough that the threads finish a level close together, large enough that taking one is cheap.
       const chunkSize = Math.min(512, Math.max(16, Math.ceil(count / (threads * 32))));

@@ -78,7 +78,7 @@ export interface NextRound {
   /** States of this level left after this round, and of the next level queued before it. */
   readonly rest: number;
   readonly queued: number;
-  /** Most states a round holds at this round's bytes a state (Infinity: no bound). */
+  /** Most states a round holds at this round's bytes a state. */
   readonly maxCount: number;
 }
 

@@ -18,6 +18,7 @@ import { renderTrace } from '../trace/render.ts';
 import { simulateCommand } from './simulate-command.ts';
 import { stepsCommand } from './steps-command.ts';
 import { footprintsCommand } from './footprints-command.ts';
+import { redundancyCommand } from './redundancy-command.ts';
 import { validateTraceCommand } from './validate-trace-command.ts';
 
 export const EXIT_OK = 0;
@@ -111,6 +112,13 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--seed <n>', "the walks' seed", wholeNumber('--seed', 1, 2 ** 31 - 1), 1)
     .option('--json', 'print one JSON object')
     .action(async (opts) => setExit(await footprintsCommand(ctx, opts)));
+
+  targetOptions(program.command('redundancy'))
+    .description("how much of a config's whole state space is dead data, and how much an exact reduction keeping its properties could merge")
+    .option('--max-states <n>', 'refuse a config with more reachable states', wholeNumber('--max-states', 1, 10_000_000), 300_000)
+    .option('--places <n>', 'measure this many places one at a time', wholeNumber('--places', 0, 1_000), 12)
+    .option('--json', 'print one JSON object')
+    .action(async (opts) => setExit(await redundancyCommand(ctx, opts)));
 
   targetOptions(program.command('validate-trace'))
     .description("is a kernel event log a behaviour of the model? (the model's log format; bounds raised to what the log needs)")

@@ -46,7 +46,7 @@ export interface Redundancy {
   readonly paths: number;
   /** Distinct states once every dead place is masked: what an exact dead-data reduction keeps. */
   readonly deadMasked: number;
-  /** Classes of strong bisimulation, steps labelled by their name, states by every property's value. */
+  /** Classes of strong bisimulation, each move labelled by its step and process instance, each state by every property's value. */
   readonly bisimilar: number;
   /** The same with the steps unlabelled: invariants, witnesses and deadlocks alone. */
   readonly propertyBisimilar: number;

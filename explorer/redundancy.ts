@@ -37,6 +37,8 @@ export interface PlaceGain {
   readonly statesLeft: number;
   /** Nothing ever read it, in any state: a place only written (a record no step or property consults). */
   readonly neverRead: boolean;
+  /** The steps after which it becomes dead (its last read, or a write no path reads), most often first, with their share; at most two. */
+  readonly diesAfter: readonly { readonly step: string; readonly share: number }[];
 }
 
 export interface Redundancy {
@@ -268,6 +270,39 @@ function bisimulationClasses(g: Graph<unknown>, labelled: boolean): number {
   }
 }
 
+/**
+ * Per place, the actions after which it becomes dead, and how often: a move from a state where a
+ * path of the place is live to one where it is dead (the move read it last), or that writes it
+ * where it is dead (a value no path reads).
+ */
+function deathsByPlace(g: Graph<unknown>, live: readonly Uint32Array[], placeOf: Int32Array): Map<number, Map<number, number>> {
+  const deaths = new Map<number, Map<number, number>>();
+  const died = new Set<number>();
+  g.edges.forEach((edges, i) => {
+    const before = live[i]!;
+    for (const e of edges) {
+      const after = live[e.to]!;
+      died.clear();
+      for (let j = 0; j < before.length; j++) {
+        let bits = (before[j]! & ~after[j]!) >>> 0;
+        while (bits !== 0) {
+          const low = bits & -bits;
+          died.add(j * 32 + 31 - Math.clz32(low));
+          bits = (bits ^ low) >>> 0;
+        }
+      }
+      for (const w of e.writes) if (!isLive(after, w)) died.add(w);
+      for (const p of died) {
+        const place = placeOf[p]!;
+        let byAction = deaths.get(place);
+        if (byAction === undefined) deaths.set(place, (byAction = new Map()));
+        byAction.set(e.step, (byAction.get(e.step) ?? 0) + 1);
+      }
+    }
+  });
+  return deaths;
+}
+
 /** A place with its indices written `[]`. */
 const generic = (path: string): string => path.replace(/(^|\/)\d+(?=\/|$)/g, '$1[]');
 
@@ -332,11 +367,17 @@ export function measureRedundancy<S>(compiled: Compiled<S, unknown>, options: Re
     return distinct(a, b);
   };
   const read = new Set([...g.everRead].map((p) => placeOf[p]!));
+  const deaths = deathsByPlace(g as Graph<unknown>, live, placeOf);
+  const diesAfter = (place: number): { step: string; share: number }[] => {
+    const byStep = [...(deaths.get(place) ?? new Map<number, number>())].sort((x, y) => y[1] - x[1] || x[0] - y[0]);
+    const total = byStep.reduce((t, [, k]) => t + k, 0);
+    return byStep.slice(0, 2).map(([a, k]) => ({ step: compiled.actions[a]!.stepKey, share: k / total }));
+  };
   // Only a place whose dead values vary can merge states.
   const measured = byPlace
     .map((at, p) => ({ at, place: places.names[p]! }))
     .filter(({ at }) => at.values.size > 1)
-    .map(({ at, place }) => ({ place, deadIn: at.states.length, statesLeft: alone(at), neverRead: !read.has(places.id(place)) }))
+    .map(({ at, place }) => ({ place, deadIn: at.states.length, statesLeft: alone(at), neverRead: !read.has(places.id(place)), diesAfter: diesAfter(places.id(place)) }))
     .sort((x, y) => x.statesLeft - y.statesLeft || x.place.localeCompare(y.place))
     .slice(0, options.places);
   return {

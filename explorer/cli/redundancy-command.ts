@@ -23,7 +23,10 @@ export async function redundancyCommand(ctx: CliContext, options: TargetOptions 
   ctx.io.out(`bisimilar by the properties alone: ${count(r.propertyBisimilar)} classes (${ratio(r.states, r.propertyBisimilar)})`);
   if (r.places.length > 0) {
     ctx.io.out('places whose dead values vary, each masked alone:');
-    for (const p of r.places) ctx.io.out(`  ${p.place}: dead in ${count(p.deadIn)} states; ${count(p.statesLeft)} states left (${ratio(r.states, p.statesLeft)})${p.neverRead ? '; never read by any step or property' : ''}`);
+    for (const p of r.places) {
+      const dies = p.diesAfter.map((d) => `${d.step} (${Math.round(100 * d.share)}%)`).join(', ');
+      ctx.io.out(`  ${p.place}: dead in ${count(p.deadIn)} states; ${count(p.statesLeft)} states left (${ratio(r.states, p.statesLeft)})${p.neverRead ? '; never read by any step or property' : ''}${dies === '' ? '' : `; dies after ${dies}`}`);
+    }
   }
   ctx.io.out('reads are observed in every state, so the dead places are exact for this config; a variant or a larger config may read more');
   return 0;

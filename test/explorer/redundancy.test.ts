@@ -19,12 +19,13 @@ describe('measureRedundancy', () => {
     expect(r).toMatchObject({ states: 13, transitions: 14, deadMasked: 11, bisimilar: 7, propertyBisimilar: 7 });
   });
 
-  it('measures each place whose dead values vary alone, and says which nothing reads', () => {
+  it('measures each place whose dead values vary alone, says which nothing reads and after which step each dies', () => {
     const { places } = measure();
     expect(places).toEqual([
       // job: 0 in the initial state, then 1 or 2 in each of the four idle states after a job.
-      { place: 'job', deadIn: 5, statesLeft: 13, neverRead: false },
-      { place: 'log', deadIn: 13, statesLeft: 13, neverRead: true },
+      // The job's last read is the finish; the log is dead as soon as a take writes it.
+      { place: 'job', deadIn: 5, statesLeft: 13, neverRead: false, diesAfter: [{ step: 'worker/finish', share: 1 }] },
+      { place: 'log', deadIn: 13, statesLeft: 13, neverRead: true, diesAfter: [{ step: 'worker/take', share: 1 }] },
     ]);
   });
 
@@ -38,7 +39,7 @@ describe('measureRedundancy', () => {
     expect(run.code).toBe(0);
     expect(run.out).toContain('13 states, 14 transitions');
     expect(run.out).toContain('dead data masked: 11 distinct states (1.18x fewer)');
-    expect(run.out).toContain('log: dead in 13 states; 13 states left (1.00x); never read by any step or property');
+    expect(run.out).toContain('log: dead in 13 states; 13 states left (1.00x); never read by any step or property; dies after worker/take (100%)');
     const big = await cli(['redundancy', '--model', 'test/explorer/job.ts', '--max-states', '3']);
     expect(big.code).toBe(2);
     expect(big.err.trim().split('\n')).toEqual([expect.stringMatching(/more than 3 reachable states/)]);

@@ -11,6 +11,10 @@ export type Path = string;
 export class Footprint {
   readonly reads = new Set<Path>();
   readonly writes = new Set<Path>();
+  /** The places assigned or deleted, each replacing what was below it (a shape change alone, as a push's, is in `writes` only). */
+  readonly assigned = new Set<Path>();
+  /** Objects of the state assigned to another place (from, to): their contents moved there without a read of each. */
+  readonly moves: [Path, Path][] = [];
 }
 
 /** Whether a write at `w` can change what was read (or written) at `r`: w is r or above it. */
@@ -37,9 +41,11 @@ function isObject(v: unknown): v is object {
  */
 export function recording<S>(root: S, fp: Footprint, writable: boolean): S {
   const proxies = new Map<Path, { target: object; proxy: object }>();
+  const pathOf = new WeakMap<object, Path>();
   const wrap = (target: object, path: Path): object => {
     const known = proxies.get(path);
     if (known?.target === target) return known.proxy;
+    pathOf.set(target, path);
     const proxy = new Proxy(target, {
       get(t, key, receiver) {
         const v: unknown = Reflect.get(t, key, receiver);
@@ -65,12 +71,17 @@ export function recording<S>(root: S, fp: Footprint, writable: boolean): S {
         if (!writable) throw new Error(`footprint: a read-only evaluation wrote ${join(path, String(key))}`);
         if (typeof key === 'symbol') return Reflect.set(t, key, v);
         if (!Object.prototype.hasOwnProperty.call(t, key) || key === 'length') fp.writes.add(path);
-        fp.writes.add(join(path, key));
+        const to = join(path, key);
+        fp.writes.add(to);
+        fp.assigned.add(to);
+        const from = isObject(v) ? pathOf.get(unwrap(v) as object) : undefined;
+        if (from !== undefined && from !== to) fp.moves.push([from, to]);
         return Reflect.set(t, key, unwrap(v));
       },
       deleteProperty(t, key) {
         if (!writable) throw new Error(`footprint: a read-only evaluation deleted ${join(path, String(key))}`);
         fp.writes.add(path);
+        if (typeof key !== 'symbol') fp.assigned.add(join(path, key));
         return Reflect.deleteProperty(t, key);
       },
     });

@@ -60,7 +60,10 @@ interface Edge {
   readonly to: number;
   readonly step: number;
   readonly reads: Int32Array;
-  readonly writes: Int32Array;
+  /** The places the step assigned: what was below each is replaced (Footprint.assigned). */
+  readonly assigned: Int32Array;
+  /** Pairs (from, to): objects the step moved, whose contents live at `to` after it were live at `from` before. */
+  readonly moves: Int32Array;
 }
 
 /** Interns paths and values as small integers. */
@@ -167,7 +170,7 @@ class Graph<S> {
     const ids = (ps: ReadonlySet<string>): Int32Array => Int32Array.from([...ps].map((p) => this.paths.id(p)));
     const reads = ids(fp.reads);
     for (const r of reads) this.everRead.add(r);
-    return { to, step: action.index, reads, writes: ids(fp.writes) };
+    return { to, step: action.index, reads, assigned: ids(fp.assigned), moves: Int32Array.from(fp.moves.flat().map((p) => this.paths.id(p))) };
   }
 }
 
@@ -183,7 +186,12 @@ function flatten(v: unknown, path: string, paths: Names, values: Names, out: num
   out.push(paths.id(path), values.id(typeof v === 'string' ? `"${v}"` : String(v)));
 }
 
-/** The least live sets: read here, or by a step taken here, or live after a step that does not write it. */
+const isLive = (bits: Uint32Array, p: number): boolean => (bits[p >>> 5]! & (1 << (p & 31))) !== 0;
+
+/**
+ * The least live sets: read here, or by a step taken here, or live after a step that does not
+ * assign it, or live after it below the place a step moved an object to.
+ */
 function liveSets(g: Graph<unknown>): Uint32Array[] {
   const n = g.paths.names.length;
   const words = (n + 31) >>> 5;
@@ -196,6 +204,22 @@ function liveSets(g: Graph<unknown>): Uint32Array[] {
       covered.set(w, c);
     }
     return c;
+  };
+  // For a move (from, to): each path below `to` with its counterpart below `from`.
+  const moved = new Map<string, Int32Array>();
+  const movedBy = (from: number, to: number): Int32Array => {
+    const key = `${from}>${to}`;
+    let m = moved.get(key);
+    if (m === undefined) {
+      const src = g.paths.names[from]!;
+      const dst = g.paths.names[to]!;
+      m = Int32Array.from([...coveredBy(to)].flatMap((x) => {
+        const y = g.paths.ids.get(src + g.paths.names[x]!.slice(dst.length));
+        return y === undefined ? [] : [x, y];
+      }));
+      moved.set(key, m);
+    }
+    return m;
   };
   const live = g.states.map((_, i) => {
     const bits = new Uint32Array(words);
@@ -210,8 +234,15 @@ function liveSets(g: Graph<unknown>): Uint32Array[] {
     for (let i = g.states.length - 1; i >= 0; i--) {
       const mine = live[i]!;
       for (const e of g.edges[i]!) {
-        after.set(live[e.to]!);
-        for (const w of e.writes) for (const x of coveredBy(w)) after[x >>> 5] = (after[x >>> 5]! & ~(1 << (x & 31))) >>> 0;
+        const next = live[e.to]!;
+        after.set(next);
+        for (const w of e.assigned) for (const x of coveredBy(w)) after[x >>> 5] = (after[x >>> 5]! & ~(1 << (x & 31))) >>> 0;
+        // What a moved object holds where it is live after the step was live where it came from
+        // (as if the step then changed none of it: more live, never less).
+        for (let k = 0; k < e.moves.length; k += 2) {
+          const pairs = movedBy(e.moves[k]!, e.moves[k + 1]!);
+          for (let q = 0; q < pairs.length; q += 2) if (isLive(next, pairs[q]!)) after[pairs[q + 1]! >>> 5] = (after[pairs[q + 1]! >>> 5]! | (1 << (pairs[q + 1]! & 31))) >>> 0;
+        }
         for (let j = 0; j < words; j++) {
           const v = (mine[j]! | after[j]!) >>> 0;
           if (v !== mine[j]) {
@@ -225,7 +256,6 @@ function liveSets(g: Graph<unknown>): Uint32Array[] {
   return live;
 }
 
-const isLive = (bits: Uint32Array, p: number): boolean => (bits[p >>> 5]! & (1 << (p & 31))) !== 0;
 
 /** One place's value as two 32-bit lanes; a state's hash is the lane-wise sum over its places, so masking a place adjusts it. */
 function entryLanes(path: number, value: number): [number, number] {
@@ -291,7 +321,7 @@ function deathsByPlace(g: Graph<unknown>, live: readonly Uint32Array[], placeOf:
           bits = (bits ^ low) >>> 0;
         }
       }
-      for (const w of e.writes) if (!isLive(after, w)) died.add(w);
+      for (const w of e.assigned) if (!isLive(after, w)) died.add(w);
       for (const p of died) {
         const place = placeOf[p]!;
         let byAction = deaths.get(place);

@@ -47,6 +47,19 @@ describe('the recording proxy', () => {
     s.a.c.push(3);
     expect(copy).toEqual({ a: { b: 2, c: [1, 2, 3] } });
     expect([...fp.writes].sort()).toEqual(['a/b', 'a/c', 'a/c/2', 'a/c/length']);
+    // A push changes the array's shape, but replaces none of what it held.
+    expect([...fp.assigned].sort()).toEqual(['a/b', 'a/c/2', 'a/c/length']);
+  });
+
+  it('records an object of the state assigned elsewhere as a move', () => {
+    const copy = { x: null as { v: number } | null, y: { v: 1 } as { v: number } | null };
+    const fp = new Footprint();
+    const s = recording(copy, fp, true);
+    s.x = s.y;
+    s.y = null;
+    expect(fp.moves).toEqual([['y', 'x']]);
+    expect(copy.x).toEqual({ v: 1 });
+    expect([...fp.assigned].sort()).toEqual(['x', 'y']);
   });
 
   it('gives the same proxy for the same place, and refuses a write where it only reads', () => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, type Compiled } from '../../explorer/compile.ts';
 import { HarnessError } from '../../explorer/errors.ts';
 import { measureRedundancy } from '../../explorer/redundancy.ts';
+import handoff from './handoff.ts';
 import job from './job.ts';
 import { cli } from '../helpers/cli.ts';
 
@@ -27,6 +28,13 @@ describe('measureRedundancy', () => {
       { place: 'job', deadIn: 5, statesLeft: 13, neverRead: false, diesAfter: [{ step: 'worker/finish', share: 1 }] },
       { place: 'log', deadIn: 13, statesLeft: 13, neverRead: true, diesAfter: [{ step: 'worker/take', share: 1 }] },
     ]);
+  });
+
+  it('keeps live what a step moves whole to where it is read', () => {
+    // Put 1 or 2, hand the box on, read it: seven states, none merged. Without the move, the slot's
+    // value (never read in the slot) would be dead there, and the two states after a put would merge.
+    const r = measureRedundancy(compile(handoff, {}) as unknown as Compiled<unknown, unknown>, { maxStates: 100, places: 10 });
+    expect(r).toMatchObject({ states: 7, deadMasked: 7 });
   });
 
   it('refuses a config larger than its bound, in one line', () => {

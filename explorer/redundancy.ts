@@ -8,8 +8,10 @@
 // Reads are observed through the recording proxy (footprint.ts) in every state: the pcs, choices
 // and guards of every step, each recipe taken, the invariants, witnesses, liveness predicates,
 // action properties and isFinal. A place is live in a state if it is read there, or read by the
-// recipe of a step taken there, or live in the step's successor and not written by the step; the
-// least such sets, by a backward fixpoint over the graph. The search is unreduced (no symmetry, no
+// recipe of a step taken there, or live in the step's successor and not assigned by the step, or,
+// below an object the step moved whole to another place, live below that place after it; the
+// least such sets, by a backward fixpoint over the graph. Liveness is over-approximated where a
+// recipe reads what it wrote, or changes what it moved, never under: a place called dead is dead. The search is unreduced (no symmetry, no
 // partial-order reduction) and visits the states explore visits without them: it does not expand
 // a state outside the constraint, and goes on past a violation, as explore does past a known
 // finding.

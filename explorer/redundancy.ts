@@ -1,7 +1,7 @@
 // How many of a config's reachable states an exact reduction could merge, measured on its whole
-// state graph: dead data (a place no path reads again before writing it, as SPIN's dead-variable
-// reduction clears a local), and strong bisimulation (states with the same future, told apart by
-// the properties alone). Dead data cleared where it dies keeps every verdict and every trace; the
+// state graph: dead data (a place no path reads again before a step assigns it anew, as SPIN's
+// dead-variable reduction clears a local), and strong bisimulation (states with the same future,
+// told apart by the properties alone). Dead data cleared where it dies keeps every verdict and every trace; the
 // bisimulation quotient bounds what any exact reduction keeping the properties could reach, which
 // is how much of a state space is data no property depends on.
 //

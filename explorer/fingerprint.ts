@@ -16,7 +16,8 @@ const C2 = 0x1b873593;
 const P2 = 0x85ebca77;
 const P3 = 0xc2b2ae3d;
 
-function fmix32(h: number): number {
+/** murmur3's 32-bit finalizer. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -19,6 +19,7 @@ import { actionsAt, choicesAtLabel, type Action, type Compiled } from './compile
 import { encodeToArray } from './codec.ts';
 import { compileClone } from './codec-gen.ts';
 import { HarnessError } from './errors.ts';
+import { fmix32 } from './fingerprint.ts';
 import { covers, Footprint, recording } from './footprint.ts';
 import { markBits } from './liveness/graph.ts';
 
@@ -151,17 +152,16 @@ class Graph<S> {
         const next = this.clone(s);
         const fp = new Footprint();
         action.step.apply(recording(next, fp, true) as never, action.self, choice);
+        // An action property's reads of the successor count as the successor's own.
+        const after = new Footprint();
         if (compiled.actionProperties.length > 0) {
           const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
-          const after = new Footprint();
           const rn = recording(next, after, false);
           for (const p of compiled.actionProperties) p.holds(rs, rn, taken);
-          const to = this.add(next);
-          this.read(after, this.stateReads[to]!);
-          out.push(this.edge(to, action, fp));
-        } else {
-          out.push(this.edge(this.add(next), action, fp));
         }
+        const to = this.add(next);
+        this.read(after, this.stateReads[to]!);
+        out.push(this.edge(to, action, fp));
       }
     }
     this.read(here, this.stateReads[i]!);
@@ -189,6 +189,8 @@ function flatten(v: unknown, path: string, paths: Names, values: Names, out: num
 }
 
 const isLive = (bits: Uint32Array, p: number): boolean => (bits[p >>> 5]! & (1 << (p & 31))) !== 0;
+const setLive = (bits: Uint32Array, p: number): void => void (bits[p >>> 5] = (bits[p >>> 5]! | (1 << (p & 31))) >>> 0);
+const setDead = (bits: Uint32Array, p: number): void => void (bits[p >>> 5] = (bits[p >>> 5]! & ~(1 << (p & 31))) >>> 0);
 
 /**
  * The least live sets: read here, or by a step taken here, or live after a step that does not
@@ -225,9 +227,8 @@ function liveSets(g: Graph<unknown>): Uint32Array[] {
   };
   const live = g.states.map((_, i) => {
     const bits = new Uint32Array(words);
-    const mark = (r: number): void => void (bits[r >>> 5] = (bits[r >>> 5]! | (1 << (r & 31))) >>> 0);
-    for (const r of g.stateReads[i]!) mark(r);
-    for (const e of g.edges[i]!) for (const r of e.reads) mark(r);
+    for (const r of g.stateReads[i]!) setLive(bits, r);
+    for (const e of g.edges[i]!) for (const r of e.reads) setLive(bits, r);
     return bits;
   });
   const after = new Uint32Array(words);
@@ -238,12 +239,12 @@ function liveSets(g: Graph<unknown>): Uint32Array[] {
       for (const e of g.edges[i]!) {
         const next = live[e.to]!;
         after.set(next);
-        for (const w of e.assigned) for (const x of coveredBy(w)) after[x >>> 5] = (after[x >>> 5]! & ~(1 << (x & 31))) >>> 0;
+        for (const w of e.assigned) for (const x of coveredBy(w)) setDead(after, x);
         // What a moved object holds where it is live after the step was live where it came from
         // (as if the step then changed none of it: more live, never less).
         for (let k = 0; k < e.moves.length; k += 2) {
           const pairs = movedBy(e.moves[k]!, e.moves[k + 1]!);
-          for (let q = 0; q < pairs.length; q += 2) if (isLive(next, pairs[q]!)) after[pairs[q + 1]! >>> 5] = (after[pairs[q + 1]! >>> 5]! | (1 << (pairs[q + 1]! & 31))) >>> 0;
+          for (let q = 0; q < pairs.length; q += 2) if (isLive(next, pairs[q]!)) setLive(after, pairs[q + 1]!);
         }
         for (let j = 0; j < words; j++) {
           const v = (mine[j]! | after[j]!) >>> 0;
@@ -258,17 +259,9 @@ function liveSets(g: Graph<unknown>): Uint32Array[] {
   return live;
 }
 
-
 /** One place's value as two 32-bit lanes; a state's hash is the lane-wise sum over its places, so masking a place adjusts it. */
 function entryLanes(path: number, value: number): [number, number] {
-  const mix = (h: number): number => {
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    return (h ^ (h >>> 16)) | 0;
-  };
-  return [mix(Math.imul(path + 1, 0x9e3779b1) ^ mix(value + 0x632be5ab)), mix(Math.imul(value + 1, 0x85ebca77) ^ mix(path + 0x27d4eb2f))];
+  return [fmix32(Math.imul(path + 1, 0x9e3779b1) ^ fmix32(value + 0x632be5ab)) | 0, fmix32(Math.imul(value + 1, 0x85ebca77) ^ fmix32(path + 0x27d4eb2f)) | 0];
 }
 
 /** Distinct states by their lanes (a 64-bit hash, as the search's fingerprints). */
@@ -304,7 +297,7 @@ function bisimulationClasses(g: Graph<unknown>, labelled: boolean): number {
 
 /**
  * Per place, the actions after which it becomes dead, and how often: a move from a state where a
- * path of the place is live to one where it is dead (the move read it last), or that writes it
+ * path of the place is live to one where it is dead (the move read it last), or that assigns it
  * where it is dead (a value no path reads).
  */
 function deathsByPlace(g: Graph<unknown>, live: readonly Uint32Array[], placeOf: Int32Array): Map<number, Map<number, number>> {
@@ -407,9 +400,9 @@ export function measureRedundancy<S>(compiled: Compiled<S, unknown>, options: Re
   };
   // Only a place whose dead values vary can merge states.
   const measured = byPlace
-    .map((at, p) => ({ at, place: places.names[p]! }))
+    .map((at, p) => ({ at, p }))
     .filter(({ at }) => at.values.size > 1)
-    .map(({ at, place }) => ({ place, deadIn: at.states.length, statesLeft: alone(at), neverRead: !read.has(places.id(place)), diesAfter: diesAfter(places.id(place)) }))
+    .map(({ at, p }) => ({ place: places.names[p]!, deadIn: at.states.length, statesLeft: alone(at), neverRead: !read.has(p), diesAfter: diesAfter(p) }))
     .sort((x, y) => x.statesLeft - y.statesLeft || x.place.localeCompare(y.place))
     .slice(0, options.places);
   return {

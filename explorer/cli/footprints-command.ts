@@ -4,6 +4,7 @@
 // which state a step touches beside the locks it holds.
 import { covers } from '../footprint.ts';
 import { measureFootprints, type FootprintOptions, type ReductionCount } from '../footprints.ts';
+import { n as count } from './format.ts';
 import type { CliContext } from './io.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
 import { describeTarget } from './explore-command.ts';
@@ -14,7 +15,6 @@ function outermost(paths: ReadonlySet<string>): string[] {
   return all.filter((p) => !all.some((q) => q !== p && covers(q, p))).sort();
 }
 
-const count = (n: number): string => n.toLocaleString('en-US');
 const share = (r: ReductionCount): string => `${count(r.reducible)} of ${count(r.branching)} states with two or more enabled steps`;
 
 export async function footprintsCommand(ctx: CliContext, options: TargetOptions & FootprintOptions & { json?: boolean }): Promise<number> {

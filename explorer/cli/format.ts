@@ -1,7 +1,8 @@
 // The final report of a search, as TLC prints it: verdict, counts, rates, step coverage.
 import type { ExploreResult, IncompleteReason, Stats, WitnessReport } from '../result.ts';
 
-const n = (x: number): string => Math.round(x).toLocaleString('en-US');
+/** A count as the reports print it: rounded, with thousands separators. */
+export const n = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 /**
  * How a search cut by a bound was still growing: the states new at its last depths and their ratio a

@@ -2,11 +2,11 @@
 // reduction keeping its properties could merge (explorer/redundancy.ts). It tells a model's author
 // which places to clear where the kernel frees them or returns, and what that would gain.
 import { measureRedundancy, type RedundancyOptions } from '../redundancy.ts';
+import { n as count } from './format.ts';
 import type { CliContext } from './io.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
 import { describeTarget } from './explore-command.ts';
 
-const count = (n: number): string => n.toLocaleString('en-US');
 const ratio = (of: number, left: number): string => `${(of / left).toFixed(2)}x`;
 
 export async function redundancyCommand(ctx: CliContext, options: TargetOptions & RedundancyOptions & { json?: boolean }): Promise<number> {

@@ -91,6 +91,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--baseline', 'replay under the baseline model instead of the recorded variant')
     .option('--json', 'print one JSON object')
     .option('--render <format>', "print the file's trace as text, ftrace, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat)
+    .option('--rebase', "re-execute the file's steps on the model as it is now and save the trace with the states it now reaches beside the file, under a new name")
     .action(async (file: string, opts) => setExit(await replayCommand(ctx, file, opts)));
 
   outputOptions(boundOptions(targetOptions(program.command('diff'))))

@@ -1,11 +1,13 @@
 // `sva-check replay FILE`: re-execute a saved counterexample and say whether it still violates.
-import { resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { displayPath, readJsonFile, type Workspace } from '../load.ts';
-import { CounterexampleSchema, variantOf, type CounterexampleFile } from '../trace/itf.ts';
+import { CounterexampleSchema, toItf, variantOf, type CounterexampleFile } from '../trace/itf.ts';
 import { fromItfValue } from '../trace/itf-value.ts';
-import { replayTrace, type ReplayOutcome } from '../trace/replay.ts';
+import { rebaseTrace, replayTrace, type ReplayOutcome } from '../trace/replay.ts';
+import { saveCounterexample } from '../trace/save.ts';
 import { formatZodError } from '../zod-errors.ts';
+import type { Codec } from '../codec.ts';
 import type { CliContext } from './io.ts';
 import { resolveTarget, type Target } from './target.ts';
 import type { RenderFormat } from '../render/input.ts';
@@ -78,14 +80,15 @@ export async function expectationHolds(ws: Workspace, path: string): Promise<{ h
   return { holds: fixed ? !reproduced : reproduced, report };
 }
 
-export async function replayCommand(ctx: CliContext, path: string, options: { baseline?: boolean; json?: boolean; render?: RenderFormat }): Promise<number> {
+export async function replayCommand(ctx: CliContext, path: string, options: { baseline?: boolean; json?: boolean; render?: RenderFormat; rebase?: boolean }): Promise<number> {
+  if (options.rebase) return rebaseCommand(ctx, path, options);
   const { doc, outcome, underVariant } = await replayFile(ctx.ws, path, options);
   const meta = doc['#meta'];
   const under = underVariant && meta.variant ? `variant ${meta.variant.id}` : 'the baseline';
   // Under the model it was recorded on, a file that stops matching is stale or edited: bad input.
   // Under --baseline a trace of a variant may well leave the baseline's paths: that is how a fix shows.
   if (outcome.kind === 'diverged' && !options.baseline) {
-    throw new HarnessError(`${path}: no longer matches ${under} of model ${meta.model.name} (${outcome.reason}); explore again to record a current trace`);
+    throw new HarnessError(`${path}: no longer matches ${under} of model ${meta.model.name} (${outcome.reason}); explore again to record a current trace, or replay it with --rebase to record this path with the states the model now reaches`);
   }
   if (options.render) {
     ctx.io.err(`${path}: ${outcome.kind.replace('-', ' ')} under ${under} after ${outcome.steps} steps`);
@@ -100,4 +103,47 @@ export async function replayCommand(ctx: CliContext, path: string, options: { ba
     ctx.io.out(`${path}: ${meta.property.name} does not reproduce under ${under}: its path leaves the model there (${outcome.reason}).`);
   }
   return outcome.kind === 'reproduced' ? 1 : 0;
+}
+
+/**
+ * `replay FILE --rebase`: the file's path re-executed on the model as it is now and saved beside it
+ * with the states the model now reaches (a new name: the file itself is never overwritten), when
+ * every step still applies and the property still fails at its end.
+ */
+async function rebaseCommand(ctx: CliContext, path: string, options: { baseline?: boolean; json?: boolean; render?: RenderFormat }): Promise<number> {
+  if (options.baseline || options.json || options.render) throw new HarnessError('replay: --rebase takes none of --baseline, --json, --render');
+  const { file, doc, target } = await fileTarget(ctx.ws, path);
+  let rebased;
+  try {
+    rebased = rebaseTrace(target.compiled, doc);
+  } catch (e) {
+    if (e instanceof HarnessError) throw new HarnessError(`${displayPath(ctx.ws, file)}: ${e.message}`);
+    throw e;
+  }
+  const { outcome, trace, first } = rebased;
+  const meta = doc['#meta'];
+  if (outcome.kind !== 'reproduced') {
+    const why = outcome.kind === 'diverged' ? `its path leaves the model (${outcome.reason})` : `${meta.property.name} no longer fails (${outcome.reason})`;
+    throw new HarnessError(`${path}: not rebased: ${why}`);
+  }
+  if (first < 0) {
+    ctx.io.out(`${path}: already matches model ${meta.model.name} as it is now; nothing written.`);
+    return 0;
+  }
+  const property = [...target.model.invariants, ...(target.model.actionProperties ?? []), ...(target.model.liveness ?? [])].find((p) => p.name === meta.property.name);
+  // Only the states are new: the file's metadata stays, but for what the model now says of itself.
+  const { vars, states } = toItf(trace, { model: { name: meta.model.name, follows: '' }, config: { name: null, params: null }, variant: null, property: meta.property }, doc.states[0]!['#meta'].initIndex ?? 0, target.compiled.codec as Codec<unknown>);
+  const next: CounterexampleFile = {
+    ...doc,
+    '#meta': {
+      ...meta,
+      model: { ...meta.model, follows: target.model.follows },
+      property: { ...meta.property, description: property?.description ?? meta.property.description },
+    },
+    vars,
+    states,
+  };
+  const written = saveCounterexample(dirname(file), next, (p) => `npx sva-check replay ${relative(ctx.ws.cwd, p)}`);
+  ctx.io.out(`${path}: rebased on model ${meta.model.name} as it is now: the same ${outcome.steps} steps, states from ${first} on as the model now reaches them; written to ${relative(ctx.ws.cwd, written)} (the file itself is unchanged).`);
+  return 0;
 }

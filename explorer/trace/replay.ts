@@ -3,11 +3,12 @@
 // applies step by step but the violation no longer happens at its end; or the trace no longer
 // applies (a step the model lacks or does not enable, a recorded state that differs from the
 // re-executed one, or holds what the model's state does not: a field it lacks, an edited constant).
-import { applyWithImmer, choicesOf, enabledMoves, isEnabled, type Compiled } from '../compile.ts';
+import { applyWithImmer, choicesOf, enabledMoves, isEnabled, pcOf, showChoice, type Compiled } from '../compile.ts';
 import { decodeFromArray, encodeToArray, type Codec } from '../codec.ts';
 import { HarnessError } from '../errors.ts';
 import { choiceOf, stateOf, type CounterexampleFile } from './itf.ts';
 import type { StepTaken } from '../model.ts';
+import type { TraceState } from '../result.ts';
 import { ABSENT, firstDifference, show, type Difference } from '../simulate/equal.ts';
 import { lassoCloses, lassoFails } from '../liveness/lasso.ts';
 
@@ -19,6 +20,35 @@ export type ReplayOutcome =
   | { readonly kind: 'diverged'; readonly steps: number; readonly reason: string };
 
 export function replayTrace<S, C>(compiled: Compiled<S, C>, file: CounterexampleFile): ReplayOutcome {
+  return reexecute(compiled, file, true).outcome;
+}
+
+/**
+ * The file's steps and choices re-executed on the model as it is now, its recorded states not
+ * compared: the trace a file written before a change of the model's state (a field removed, data
+ * cleared where it dies) becomes, when its path still applies. `first` is the first state that
+ * differs from the recorded one (-1: none).
+ */
+export function rebaseTrace<S, C>(compiled: Compiled<S, C>, file: CounterexampleFile): { outcome: ReplayOutcome; trace: TraceState<S>[]; first: number } {
+  const { outcome, trace } = reexecute(compiled, file, false);
+  const same = (k: number): boolean => {
+    try {
+      return k < file.states.length && differs(compiled, trace[k]!.state, stateOf(file, k, compiled.codec as Codec<unknown>), k) === '';
+    } catch {
+      return false;
+    }
+  };
+  const first = trace.findIndex((_, k) => !same(k));
+  return { outcome, trace, first };
+}
+
+function reexecute<S, C>(compiled: Compiled<S, C>, file: CounterexampleFile, check: boolean): { outcome: ReplayOutcome; trace: TraceState<S>[] } {
+  const trace: TraceState<S>[] = [];
+  const outcome = reexecuteInto(compiled, file, check, trace);
+  return { outcome, trace };
+}
+
+function reexecuteInto<S, C>(compiled: Compiled<S, C>, file: CounterexampleFile, check: boolean, trace: TraceState<S>[]): ReplayOutcome {
   const property = file['#meta'].property;
   if (property.kind === 'witness') {
     throw new HarnessError(`a witness failure has no trace to replay (${property.name})`);
@@ -28,14 +58,16 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
   const init = compiled.initStates[initIndex];
   if (init === undefined) return diverged(0, `the model has no initial state #${initIndex}`);
   let state: S = init;
-  const stray = strayField(file);
-  if (stray) return diverged(stray.index, `state ${stray.index} holds '${stray.key}', which is neither a variable of the file nor trace metadata`);
-  const initDiff = differs(compiled, state, stateOf(file, 0, compiled.codec as Codec<unknown>), 0);
-  if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
+  trace.push({ move: null, state });
+  if (check) {
+    const stray = strayField(file);
+    if (stray) return diverged(stray.index, `state ${stray.index} holds '${stray.key}', which is neither a variable of the file nor trace metadata`);
+    const initDiff = differs(compiled, state, stateOf(file, 0, compiled.codec as Codec<unknown>), 0);
+    if (initDiff) return diverged(0, `the initial state differs from the recorded one (${initDiff})`);
+  }
   // The last step and the state it started from, for an action property.
   let before: { state: S; step: StepTaken } | undefined;
-  // Every state and the action taken to it, for a liveness property's lasso.
-  const states: S[] = [state];
+  // The action taken to each state, for a liveness property's lasso.
   const actions: number[] = [-1];
 
   for (let k = 1; k < file.states.length; k++) {
@@ -56,9 +88,11 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     const choice: unknown = choices[choiceIndex];
     if (!isEnabled(action, state, choice)) return diverged(k, `step ${k}: ${taken}[${self}] is not enabled`);
     before = { state, step: { process: action.process.name, self: action.self, step: action.step.name, choice } };
+    const pc = pcOf(action, state);
     state = applyWithImmer(action, state, choice);
-    states.push(state);
     actions.push(action.index);
+    trace.push({ move: { ...before.step, choiceIndex, pc, shown: showChoice(action, choice) }, state });
+    if (!check) continue;
     const diff = differs(compiled, state, stateOf(file, k, compiled.codec as Codec<unknown>), k);
     if (diff) return diverged(k, `step ${k}: ${taken}[${self}] reaches a different state (${diff})`);
   }
@@ -73,6 +107,7 @@ export function replayTrace<S, C>(compiled: Compiled<S, C>, file: Counterexample
     if (instances.length === 0) return diverged(steps, `the model has no liveness property ${property.name}`);
     const loop = file.loop;
     if (loop === undefined || loop > steps) return diverged(steps, 'a liveness counterexample needs the index its cycle starts at (loop)');
+    const states = trace.map((t) => t.state);
     if (!lassoCloses(compiled, states, loop)) return diverged(steps, `the last state is not state ${loop} again, so the cycle does not close`);
     // Violated when any instance of the property fails on the lasso.
     const why = instances.map((p) => lassoFails(compiled, p, states, actions, loop));

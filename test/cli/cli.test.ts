@@ -162,6 +162,54 @@ describe('counterexample files', () => {
     }
   });
 
+  it('replay --rebase records the same path with the states the model now reaches, beside the file, which stays as it was', async () => {
+    const out = tempDir();
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    const name = readdirSync(out)[0]!;
+    const file = join(out, name);
+    const current = JSON.parse(readFileSync(file, 'utf8')) as { vars: string[]; states: Record<string, unknown>[] };
+    // As a file written before the model dropped a variable and changed what one step leaves.
+    const old = structuredClone(current);
+    old.vars.push('spare');
+    for (const st of old.states) st['spare'] = 0;
+    old.states[3]!['small'] = 1;
+    const oldText = JSON.stringify(old);
+    writeFileSync(file, oldText);
+    expect((await cli(['replay', file])).err).toMatch(/or replay it with --rebase/);
+
+    const rebase = await cli(['replay', file, '--rebase']);
+    expect(rebase.code).toBe(0);
+    const rebased = name.replace(/\.json$/, '-2.json');
+    expect(rebase.out).toMatch(new RegExp(`the same 6 steps, states from 0 on as the model now reaches them; written to .*${rebased}`));
+    expect(readFileSync(file, 'utf8')).toBe(oldText);
+    const next = JSON.parse(readFileSync(join(out, rebased), 'utf8')) as typeof current & { '#meta': { reproduce: string } };
+    expect(next.vars).toEqual(current.vars);
+    expect(next.states).toEqual(current.states);
+    expect(next['#meta'].reproduce).toMatch(new RegExp(`replay .*${rebased}$`));
+    expect((await cli(['replay', join(out, rebased)])).code).toBe(1);
+    // A current file is left alone.
+    const again = await cli(['replay', join(out, rebased), '--rebase']);
+    expect(again.out).toMatch(/already matches model diehard as it is now; nothing written/);
+    expect(readdirSync(out)).toHaveLength(2);
+  });
+
+  it('replay --rebase refuses a path the model no longer takes, and --baseline with it (exit 2, one line, nothing written)', async () => {
+    const out = tempDir();
+    await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);
+    const file = join(out, readdirSync(out)[0]!);
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as { states: Record<string, unknown>[] };
+    doc.states[2]!['mbt::actionTaken'] = 'jugs/PourIntoTheSea';
+    writeFileSync(file, JSON.stringify(doc));
+    const gone = await cli(['replay', file, '--rebase']);
+    expect(gone.code).toBe(2);
+    expect(gone.err.split('\n')).toHaveLength(1);
+    expect(gone.err).toMatch(/not rebased: its path leaves the model \(step 2: the model has no step jugs\/PourIntoTheSea for instance 0\)/);
+    const both = await cli(['replay', file, '--rebase', '--baseline']);
+    expect(both.code).toBe(2);
+    expect(both.err).toMatch(/--rebase takes none of --baseline, --json, --render/);
+    expect(readdirSync(out)).toHaveLength(1);
+  });
+
   it('a trace that still applies but no longer violates says so (exit 0)', async () => {
     const out = tempDir();
     await cli(['explore', '--model', DIEHARD, '--out', out, '-q']);

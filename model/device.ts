@@ -99,7 +99,7 @@ export function deviceSteps(c: IopfParams): AnyStep<State>[] {
           freed: false,
         };
         prg.sent++;
-        if (choice.last) prg.state = 'waiting';
+        if (choice.last) Object.assign(prg, { state: 'waiting', sent: 0 });
         const entry: HwqEntry = { kind: 'ppr', fault };
         postToHwq(d, entry, c.queue);
       },

@@ -105,8 +105,6 @@ export interface Ghost {
   faultDataUseAfterFree: boolean;
   /** A DMA used a translation (TLB or ATC) of a page whose frame was freed (pte none). */
   dmaToFreedPage: boolean;
-  /** An iopf worker found the mm of a PASID after one of its bonds was unbound while another remained. */
-  faultAfterSharedUnbind: boolean;
   /** The DMA domain's own DMA (no PASID, through SSID 0) was aborted: C_BAD_CD or a translation fault. */
   privateDmaAborted: boolean;
   /**

@@ -74,7 +74,7 @@ function smmuFault(c: IopfParams, d: Draft<State>, dev: DeviceId, choice: Transa
   const busy = new Set(device.prgs.filter((p) => p.state === 'waiting').map((p) => p.grpid));
   let stag = 0;
   while (busy.has(asGrpId(stag))) stag++;
-  device.prgs[seq] = { ...prg_init(), state: 'waiting', grpid: asGrpId(stag), pasid: choice.pasid, sent: 1 };
+  device.prgs[seq] = { ...prg_init(), state: 'waiting', grpid: asGrpId(stag), pasid: choice.pasid };
   const access = accessTable(c)[choice.access]!;
   const fault: IommuFault = {
     dev,
@@ -209,7 +209,7 @@ export function nobodyCaredStep(mutex: StreamsMutex): AnyStep<State> {
     apply: (d) => {
       const t = evtqOf(d).thread;
       const evt = t.evt!;
-      if (evt.kind === 'stall') arm_smmu_page_response(d, t.master!, evt.fault.grpid, 'FAILURE');
+      if (evt.kind === 'stall') arm_smmu_page_response(d, t.master!, evt.fault.grpid); // FAILURE: CMD_RESUME ABORT
       unlockAfter(d, mutex);
       t.pc = 'log';
     },

@@ -3,36 +3,38 @@
 // thread that reports. drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.c at blob 85e103bf021d ([PATCH v14
 // 10/10], 395ad89d11fd).
 import type { Draft } from 'immer';
-import { prg_init } from '../pci/endpoint.ts';
+import { prg_init, type Prg } from '../pci/endpoint.ts';
 import type { State } from '../state.ts';
-import type { RespCode } from '../types.ts';
 import type { DeviceId, GrpId } from '../ids.ts';
 import { evtqOf } from './evtq-state.ts';
 
 /**
  * The SMMU consumes CMD_RESUME: the transaction it stalled with this StreamID and STAG is retried
  * (the access may then succeed or fault again) or aborted; one matching nothing stalled is ignored.
- * The device sees RETRY as SUCCESS and ABORT as INVALID (an abort does not disable anything).
+ * The device sees RETRY as SUCCESS and ABORT as INVALID (an abort does not disable anything): either
+ * way the group it waited for is answered and what it accesses next is its free choice
+ * (model/device.ts), so the model keeps no record of which it was.
  */
-export function arm_smmu_cmd_resume(d: Draft<State>, sid: number, stag: GrpId, retry: boolean): void {
+export function arm_smmu_cmd_resume(d: Draft<State>, sid: number, stag: GrpId): void {
   for (let dev = 0; dev < evtqOf(d).masters.length; dev++) {
     if (evtqOf(d).masters[dev]!.sid !== sid) continue;
     const prg = d.devices[dev]!.prgs.find((p) => p.state === 'waiting' && p.grpid === stag);
     if (!prg) continue;
-    const code: RespCode = retry ? 'SUCCESS' : 'INVALID';
-    Object.assign(prg, { ...prg_init(), state: 'answered', code, responses: Math.min(prg.responses + 1, 2) });
+    const answered: Prg = { ...prg_init(), state: 'answered', responses: Math.min(prg.responses + 1, 2) };
+    Object.assign(prg, answered);
     return;
   }
 }
 
 /**
  * arm_smmu_page_response(dev, evt, resp) (:887-923) for a stall master: CMD_RESUME with the master's
- * StreamID and the STAG, RETRY on SUCCESS, ABORT otherwise. Without stall_enabled: -ENODEV.
+ * StreamID and the STAG, RETRY on SUCCESS, ABORT otherwise (which one acts on nothing the model
+ * keeps: arm_smmu_cmd_resume). Without stall_enabled: -ENODEV.
  */
-export function arm_smmu_page_response(d: Draft<State>, dev: DeviceId, grpid: GrpId, code: RespCode): 0 | '-ENODEV' {
+export function arm_smmu_page_response(d: Draft<State>, dev: DeviceId, grpid: GrpId): 0 | '-ENODEV' {
   const m = evtqOf(d).masters[dev]!;
   if (!m.stall_enabled) return '-ENODEV';
-  arm_smmu_cmd_resume(d, m.sid, grpid, code === 'SUCCESS');
+  arm_smmu_cmd_resume(d, m.sid, grpid);
   return 0;
 }
 

@@ -101,7 +101,6 @@ export function workerSteps(release: ReleaseWalked = forgetWalked, complete: Com
         if (!hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) return next(w, 'INVALID', release);
         const mm = findPasidMm(d, f.pasid, get);
         if (mm === null) return next(w, 'INVALID', release);
-        if (d.ioasid_shared_put[f.pasid]) d.ghost.faultAfterSharedUnbind = true;
         w.mm = mm;
         w.pc = 'fault';
       },

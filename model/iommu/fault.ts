@@ -104,7 +104,7 @@ export function iommu_page_response(d: Draft<State>, dev: DeviceId, msg: IommuPa
  */
 export function ops_page_response(d: Draft<State>, dev: DeviceId, evt: IommuFault, msg: IommuPageResponse): void {
   if (isStallMaster(d, dev)) {
-    arm_smmu_page_response(d, dev, msg.grpid, msg.code);
+    arm_smmu_page_response(d, dev, msg.grpid);
     return;
   }
   pci_prg_response(d, dev, { grpid: msg.grpid, pasid: msg.pasid, code: msg.code, private_data: evt.private_data });

@@ -4,7 +4,6 @@ import { array, bool, brandedInt, int, labelSet, literal, record, type Codec } f
 import { vocabulary } from '../../explorer/vocabulary.ts';
 import type { IopfParams } from '../params.ts';
 import { asGrpId, asPasid, type GrpId, type Pasid } from '../ids.ts';
-import { RESPONSE_CODES, type RespCode } from '../types.ts';
 
 export const PRG_STATES = ['unused', 'sending', 'waiting', 'answered'] as const;
 export type PrgState = (typeof PRG_STATES)[number];
@@ -14,9 +13,12 @@ export interface Prg {
   state: PrgState;
   grpid: GrpId;
   pasid: Pasid;
-  /** Requests of this group posted so far. */
+  /**
+   * Requests of this group posted so far, while it is `sending`: once its LAST request is posted the
+   * endpoint counts nothing more, and the count goes (a count kept there would tell apart states
+   * that nothing reads the difference of).
+   */
   sent: number;
-  code: RespCode | 'NONE';
   /** Ghost: responses the IOMMU side sent meaning this group (by the private data they carry). */
   responses: number;
   /** Ghost: the group's LAST request went through iommu_report_device_fault. */
@@ -53,7 +55,6 @@ function prgCodec(c: IopfParams): Codec<Prg> {
     grpid: brandedInt<GrpId>(0, c.groups - 1),
     pasid: brandedInt<Pasid>(0, c.pasids),
     sent: int(0, c.requests),
-    code: literal([...RESPONSE_CODES, 'NONE'] as const),
     responses: int(0, 2),
     reported: bool,
     autoResponded: bool,
@@ -77,7 +78,6 @@ export const prg_init = (): Prg => ({
   grpid: asGrpId(0),
   pasid: asPasid(0),
   sent: 0,
-  code: 'NONE',
   responses: 0,
   reported: false,
   autoResponded: false,

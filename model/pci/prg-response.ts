@@ -36,12 +36,12 @@ export function pci_prg_response(d: Draft<State>, dev: DeviceId, resp: PrgRespon
     device.uprgi = true;
     return;
   }
-  // An answered group keeps only what the invariants still read: its response count and code.
+  // An answered group keeps only what the invariants still read: its response count. What the
+  // response said acts at once (Response Failure below, a retry or a give-up by the device's next
+  // choice) and the endpoint keeps no record of it.
   prg.state = 'answered';
-  prg.code = resp.code;
   prg.grpid = asGrpId(0);
   prg.pasid = asPasid(0);
-  prg.sent = 0;
   prg.reported = false;
   prg.autoResponded = false;
   if (resp.code !== 'FAILURE') return;
@@ -50,6 +50,6 @@ export function pci_prg_response(d: Draft<State>, dev: DeviceId, resp: PrgRespon
   device.pri = 'failed';
   for (const p of device.prgs) {
     if (p.state !== 'sending') continue;
-    Object.assign(p, { state: 'answered', grpid: 0, pasid: 0, sent: 0, code: 'NONE', reported: false, autoResponded: false });
+    Object.assign(p, { state: 'answered', grpid: 0, pasid: 0, sent: 0, reported: false, autoResponded: false });
   }
 }

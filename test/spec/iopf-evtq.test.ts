@@ -3,7 +3,7 @@
 // hands it to the stream's new owner, and answers stalls with CMD_RESUME; find-master-unlocked (the
 // patch up to v12) hands an event to a master that was released after the lookup.
 import { describe, expect, it } from 'vitest';
-import type { Invariant, Model } from '../../explorer/model.ts';
+import type { ActionProperty, Invariant, Model, StepTaken } from '../../explorer/model.ts';
 import type { ExploreResult } from '../../explorer/result.ts';
 import type { IopfParams } from '../../model/params.ts';
 import type { State } from '../../model/state.ts';
@@ -24,6 +24,25 @@ const byKind = (r: ExploreResult<State>, kind: string): string[] =>
 const withProbe = (model: Model<State, IopfParams>, name: string, never: (s: State) => boolean): Model<State, IopfParams> => {
   const probe: Invariant<State> = { name, description: name, source: 'test', holds: (s) => !never(s) };
   return { ...model, invariants: [...model.invariants, probe] };
+};
+
+/**
+ * The model with one more action property: `never` must fail on some step for that step to be
+ * reachable. What a response said leaves nothing in the endpoint's state (it acts at once), so a
+ * probe of it looks at the step that sent it.
+ */
+const withStepProbe = (model: Model<State, IopfParams>, name: string, never: (before: State, after: State, step: StepTaken) => boolean): Model<State, IopfParams> => {
+  const probe: ActionProperty<State> = { name, description: name, source: 'test', holds: (b, a, step) => !never(b, a, step) };
+  return { ...model, actionProperties: [...(model.actionProperties ?? []), probe] };
+};
+
+/** Groups device 1 waits for a response to. */
+const waiting = (s: State): number => s.devices[1]!.prgs.filter((p) => p.state === 'waiting').length;
+/** The step answered one of device 1's stalls: with SUCCESS from the iopf worker, or otherwise. */
+const answered = (b: State, a: State): boolean => waiting(a) < waiting(b);
+const workerSucceeded = (b: State, step: StepTaken): boolean => {
+  const w = b.workers[step.self];
+  return step.step === 'iopf_complete_group' && w !== undefined && w.pc === 'complete' && w.status === 'SUCCESS';
 };
 
 const stallDelivered = (s: State): boolean => evtqOf(s).thread.pc === 'report' && evtqOf(s).thread.evt?.kind === 'stall';
@@ -49,16 +68,16 @@ describe('iopf-evtq: the event queue, the SID->master tree and CMD_RESUME', () =
   });
 
   it('a stall is reported, handled by the iopf worker and retried by CMD_RESUME', () => {
-    const retried = (s: State): boolean => s.devices[1]!.prgs.some((p) => p.state === 'answered' && p.code === 'SUCCESS');
-    const v = firstViolation(withProbe(iopf, 'retried', retried), evtqParams, 'retried');
+    const retried = (b: State, a: State, step: StepTaken): boolean => answered(b, a) && workerSucceeded(b, step);
+    const v = firstViolation(withStepProbe(iopf, 'retried', retried), evtqParams, 'retried');
     expect(v?.trace.map((t) => t.move?.step)).toEqual(
       expect.arrayContaining(['iommu_register_device_fault_handler', 'arm_smmu_handle_evt/iommu_report_device_fault', 'iopf_complete_group']),
     );
   });
 
   it('a stall before IOPF is enabled: nobody cared, CMD_RESUME aborts it', () => {
-    const aborted = (s: State): boolean => s.devices[1]!.prgs.some((p) => p.state === 'answered' && p.code === 'INVALID');
-    const v = firstViolation(withProbe(iopf, 'aborted', aborted), evtqParams, 'aborted');
+    const aborted = (b: State, a: State, step: StepTaken): boolean => answered(b, a) && !workerSucceeded(b, step);
+    const v = firstViolation(withStepProbe(iopf, 'aborted', aborted), evtqParams, 'aborted');
     const steps = v?.trace.map((t) => t.move?.step);
     expect(steps).toContain('arm_smmu_handle_evt/nobody_cared');
     expect(steps).not.toContain('iommu_register_device_fault_handler');

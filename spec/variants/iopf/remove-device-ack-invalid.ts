@@ -4,9 +4,11 @@
 // its response is dropped ("no pending PRQ"), so the device is answered exactly once. On the v5.13
 // structure the pending list lives in fault_param (merged into one struct by 15fc60cdd2 before this
 // commit), which the unregister just before freed only if it was empty.
-// Compare with the baseline: same verdict, fewer states. A LAST request reported after the flush
+// Compare with the baseline: same verdict, as many states. A LAST request reported after the flush
 // (the baseline's known finding F1) can still be pending when remove_device runs; the variant
-// answers it there, so the group's own later response finds nothing pending.
+// answers it there, so the group's own later response finds nothing pending. The device has stopped
+// its DMA and keeps no record of the code, so answering sooner changes when, not what, and each
+// state of one search has its counterpart in the other.
 import { step } from '../../../explorer/model.ts';
 import { defineVariant } from '../../../explorer/variant.ts';
 import { ops_page_response } from '../../../model/iommu/fault.ts';

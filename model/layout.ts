@@ -66,7 +66,6 @@ function baseCodec(c: IopfParams): Codec<State> {
     workers: array(c.workers, workerCodec(c)),
     ioasid: ioasidCodec(ioasidConfig(c)),
     ioasid_reused: array(c.pasids + 1, bool),
-    ioasid_shared_put: array(c.pasids + 1, bool),
     mms: array(mmCount(c), mmCodec(mmConfig(c))),
     procs: array(mmCount(c), record<Proc>({ pc: literal(['running', 'munmap', 'invalidate_wait', 'exited'] as const), reader: nullable(nid) })),
     exit_mmap: array(mmCount(c), record<ExitMmap>({ pc: literal(['idle', 'release', 'release_wait'] as const), reader: nullable(nid) })),
@@ -120,7 +119,6 @@ export function initialState(c: IopfParams): State {
     workers: Array.from({ length: c.workers }, worker_init),
     ioasid: ioasid_init(ioasidConfig(c)),
     ioasid_reused: Array.from({ length: c.pasids + 1 }, () => false),
-    ioasid_shared_put: Array.from({ length: c.pasids + 1 }, () => false),
     mms: Array.from({ length: mmCount(c) }, (_, i) => {
       const mm = mm_init(mmConfig(c), vmLayout(c));
       // The next process's mm does not exist yet: no users, no count (its step creates it).

@@ -134,8 +134,6 @@ export interface State {
   ioasid: IoasidState;
   /** Ghost, per ioasid: freed at least once (a next process may get it). */
   ioasid_reused: boolean[];
-  /** Ghost, per ioasid: a bond of its mm was unbound while another bond kept it allocated. */
-  ioasid_shared_put: boolean[];
   mms: MmStruct[];
   procs: Proc[];
   exit_mmap: ExitMmap[];

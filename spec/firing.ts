@@ -55,6 +55,8 @@ export const firing: Readonly<Record<string, Firing>> = {
   'no-kernel-warning': { config: 'sva-small', variant: 'pasid-freed-at-mmput' },
   // A property of steps: mmget where iommu_sva_find has mmget_not_zero.
   'mm-users-not-revived': { config: 'iopf-small', variant: 'sva-find-mmget' },
+  // Jacob Pan's inactive state (seed 001 review): one device's unbind makes the PASID unfindable for the other.
+  'sva-find-serves-bound-device': { config: 'sva-pair', variant: 'ioasid-inactive-state', params: { dma: false } },
   // Liveness, each a lasso on the whole state graph, so at smaller bounds than the configs': a request
   // dropped without an answer; a lost wake-up; a PASID reference kept.
   'prg-answered': { config: 'iopf-small', variant: 'report-fault-void', params: { groups: 1, requests: 1, nextProcess: false } },

@@ -10,14 +10,14 @@ import { eventsToTheirMaster } from './invariants/evtq.ts';
 import { noKernelWarning } from './invariants/warn.ts';
 import { nothingLeaksFaultPath } from './invariants/lifetime.ts';
 import { iopfWitnesses } from './witnesses.ts';
-import { mmUsersNotRevived } from './invariants/actions.ts';
+import { mmUsersNotRevived, svaFindServesBoundDevice } from './invariants/actions.ts';
 import { iopfLiveness } from './invariants/liveness.ts';
 
 const iopf: Model<State, IopfParams> = {
   ...iopfKernel,
   invariants: [...iopfInvariants, eventsToTheirMaster, nothingLeaksFaultPath, noKernelWarning],
   witnesses: iopfWitnesses,
-  actionProperties: [mmUsersNotRevived],
+  actionProperties: [mmUsersNotRevived, svaFindServesBoundDevice],
   liveness: iopfLiveness,
 };
 

@@ -14,7 +14,7 @@ import { cdHitless } from './invariants/cd.ts';
 import { asidUnique, pinnedAsidStable, seizedAsidInvalidated } from './invariants/asid.ts';
 import { noKernelWarning } from './invariants/warn.ts';
 import { invalidationReachesEverySmmu } from './invariants/smmus.ts';
-import { mmUsersNotRevived } from './invariants/actions.ts';
+import { mmUsersNotRevived, svaFindServesBoundDevice } from './invariants/actions.ts';
 import { attachedToGroupDomain } from './invariants/attach.ts';
 import { svaWitnesses } from './witnesses-sva.ts';
 import { svaLiveness } from './invariants/liveness.ts';
@@ -46,7 +46,7 @@ const sva: Model<State, IopfParams> = {
   // The MSI geometry's two users touch only s.msi, which only msi-geometry-never-torn reads.
   independent: (c) => (c.msi ? [['msi_setter', 'msi_reader']] : []),
   witnesses: svaWitnesses,
-  actionProperties: [mmUsersNotRevived],
+  actionProperties: [mmUsersNotRevived, svaFindServesBoundDevice],
   liveness: svaLiveness,
   // seed 001's event log, for validate-trace: its parser and the steps that print it.
   trace: svaTrace,

@@ -45,8 +45,7 @@ export function allocBondPasid(d: Draft<State>, c: IopfParams, dev: DeviceId, mm
 /**
  * iommu_sva_free_pasid(mm) for the bond of device `dev` (`if (ioasid_put(mm->pasid)) mm->pasid = 0`),
  * then the ghosts of notePasidPut: when the value is freed, every request still in flight for it
- * becomes stale and the value is marked reused; when a reference goes but the value stays (another
- * bond), it is marked shared-put.
+ * becomes stale and the value is marked reused.
  */
 export function freeBondPasid(d: Draft<State>, dev: DeviceId, mm: MmId): void {
   const pasid = d.mms[mm]!.pasid;
@@ -57,18 +56,14 @@ export function freeBondPasid(d: Draft<State>, dev: DeviceId, mm: MmId): void {
 
 /**
  * Ghost bookkeeping after ioasid_put on a PASID: freed, it may be handed to another mm, and every
- * fault still naming it is stale; still referenced, only this mm's share of it went.
+ * fault still naming it is stale; still referenced (another bond), nothing to note.
  */
 export function notePasidPut(d: Draft<State>, pasid: number, freed: boolean): void {
-  if (freed) {
-    d.ioasid_reused[pasid] = true;
-    d.ioasid_shared_put[pasid] = false;
-    forEachFault(d, (f) => {
-      if (f.pasid === pasid && hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) f.stale = true;
-    });
-  } else {
-    d.ioasid_shared_put[pasid] = true;
-  }
+  if (!freed) return;
+  d.ioasid_reused[pasid] = true;
+  forEachFault(d, (f) => {
+    if (f.pasid === pasid && hasFlag(f.flags, IOMMU_FAULT_PAGE_REQUEST_PASID_VALID)) f.stale = true;
+  });
 }
 
 /**

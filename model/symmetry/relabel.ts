@@ -41,7 +41,7 @@ export interface Arrangement extends Relabel {
 /** The state fields this file relabels or leaves alone (identical for every device); any other is a variant's. */
 export const KNOWN_FIELDS = new Set([
   'smmu', 'hwq', 'priq', 'devices', 'dev_iommu', 'drivers', 'priq_flush', 'queue', 'workers', 'ioasid', 'ioasid_reused',
-  'ioasid_shared_put', 'mms', 'procs', 'exit_mmap', 'next_process', 'cpu_asid', 'cpu_mm', 'other_processes', 'arm_smmu',
+  'mms', 'procs', 'exit_mmap', 'next_process', 'cpu_asid', 'cpu_mm', 'other_processes', 'arm_smmu',
   'sva_lock', 'sva', 'msi', 'ghost',
 ]);
 

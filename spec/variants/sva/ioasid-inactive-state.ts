@@ -126,9 +126,9 @@ export default defineVariant<State, IopfParams>({
   title: 'ioasid_free marks the PASID inactive: later ioasid_get and ioasid_find fail',
   source: 'seed 001: Jacob Pan\'s review of patch 2 (30 Apr and 4 May 2020); model/ioasid/inactive.ts',
   description:
-    'Every safety invariant still holds: the PASID is still reclaimed only at the last put. What changes is service: once one device unbound an mm that another device still uses, that device\'s faults on the PASID are answered INVALID (ioasid_find fails) and a further bind of the mm fails with -EINVAL. So the witness `fault-after-shared-unbind` (a fault handled SUCCESS on a PASID after one of its two bonds went) is reachable in the baseline and not with the proposal (test/spec/sva-variants.test.ts, at sva-pair).',
+    'Every safety invariant still holds: the PASID is still reclaimed only at the last put. What changes is service: once one device unbound an mm that another device still uses, that device\'s faults on the PASID are answered INVALID (ioasid_find fails) and a further bind of the mm fails with -EINVAL. So with two masters of one mm (sva-pair, without DMA) `sva-find-serves-bound-device` fails: a fault of the device still bound is refused after the other device unbound; with one device nothing changes (test/spec/sva-variants.test.ts).',
   model: 'sva',
-  expect: { violates: [] },
+  expect: { violates: ['sva-find-serves-bound-device'] },
   steps: {
     replace: {
       'driver/__arm_smmu_sva_bind': (c: IopfParams) => bindStepInactive(c),

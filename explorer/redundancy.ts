@@ -22,10 +22,13 @@ import { HarnessError } from './errors.ts';
 import { fmix32 } from './fingerprint.ts';
 import { covers, Footprint, recording } from './footprint.ts';
 import { markBits } from './liveness/graph.ts';
+import { getHeapStatistics } from 'node:v8';
 
 export interface RedundancyOptions {
   /** The analysis refuses a config with more reachable states (it holds every state and its reads). */
   readonly maxStates: number;
+  /** The share of the process's heap limit the graph may fill before the analysis stops in one line (default 0.8). */
+  readonly heapShare?: number;
   /** How many of the places measured one at a time to report, those that merge most first. */
   readonly places: number;
 }
@@ -100,6 +103,7 @@ class Graph<S> {
   constructor(
     private readonly compiled: Compiled<S, unknown>,
     private readonly maxStates: number,
+    private readonly heapShare: number,
   ) {
     this.clone = compileClone(compiled.codec);
     this.byInstance = compiled.instances.map((inst) => compiled.actions.filter((a) => a.process === inst.process && a.self === inst.self));
@@ -113,10 +117,21 @@ class Graph<S> {
     if (id !== undefined) return id;
     if (this.states.length >= this.maxStates) throw new HarnessError(`redundancy: the config has more than ${this.maxStates.toLocaleString('en-US')} reachable states; the analysis holds them all (raise --max-states, or use a smaller config)`);
     id = this.states.length;
+    if ((id & 1023) === 0) this.checkHeap(id);
     this.index.set(key, id);
     this.states.push(s);
     this.stateReads.push(new Set());
     return id;
+  }
+
+  /** Stop in one line before V8 runs out of heap: the graph and its reads grow with every state. */
+  private checkHeap(states: number): void {
+    const { used_heap_size: used, heap_size_limit: limit } = getHeapStatistics();
+    if (used < this.heapShare * limit) return;
+    const gb = (b: number): string => (b / 2 ** 30).toFixed(1);
+    throw new HarnessError(
+      `redundancy: the graph filled ${gb(used)} of this process's ${gb(limit)} GB heap at ${states.toLocaleString('en-US')} states; give node a larger heap (NODE_OPTIONS=--max-old-space-size=MB: about 35 MB per 1,000 states of a kernel config) or use a smaller config`,
+    );
   }
 
   private read(fp: Footprint, into: Set<number>): void {
@@ -332,7 +347,7 @@ function deathsByPlace(g: Graph<unknown>, live: readonly Uint32Array[], placeOf:
 const generic = (path: string): string => path.replace(/(^|\/)\d+(?=\/|$)/g, '$1[]');
 
 export function measureRedundancy<S>(compiled: Compiled<S, unknown>, options: RedundancyOptions): Redundancy {
-  const g = new Graph(compiled, options.maxStates);
+  const g = new Graph(compiled, options.maxStates, options.heapShare ?? 0.8);
   const values = new Names();
   const flats = g.states.map((s) => {
     const out: number[] = [];

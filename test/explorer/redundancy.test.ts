@@ -37,6 +37,12 @@ describe('measureRedundancy', () => {
     expect(r).toMatchObject({ states: 7, deadMasked: 7 });
   });
 
+  it('stops in one line before the graph outgrows the heap', () => {
+    const tight = (): unknown => measureRedundancy(compile(job, {}) as unknown as Compiled<unknown, unknown>, { maxStates: 100, places: 10, heapShare: 1e-6 });
+    expect(tight).toThrow(HarnessError);
+    expect(tight).toThrow(/^redundancy: the graph filled [\d.]+ of this process's [\d.]+ GB heap at 0 states; give node a larger heap \(NODE_OPTIONS=--max-old-space-size=MB/);
+  });
+
   it('refuses a config larger than its bound, in one line', () => {
     expect(() => measure(12)).toThrow(HarnessError);
     expect(() => measure(12)).toThrow(/more than 12 reachable states/);

@@ -99,7 +99,11 @@ export function deviceSteps(c: IopfParams): AnyStep<State>[] {
           freed: false,
         };
         prg.sent++;
-        if (choice.last) Object.assign(prg, { state: 'waiting', sent: 0 });
+        if (choice.last) {
+          // The group is whole: the endpoint counts nothing more until the response (Prg.sent).
+          prg.state = 'waiting';
+          prg.sent = 0;
+        }
         const entry: HwqEntry = { kind: 'ppr', fault };
         postToHwq(d, entry, c.queue);
       },

@@ -2,7 +2,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { HarnessError } from '../errors.ts';
 import { displayPath, readJsonFile, type Workspace } from '../load.ts';
-import { CounterexampleSchema, toItf, variantOf, type CounterexampleFile } from '../trace/itf.ts';
+import { CounterexampleSchema, itfStates, variantOf, type CounterexampleFile } from '../trace/itf.ts';
 import { fromItfValue } from '../trace/itf-value.ts';
 import { rebaseTrace, replayTrace, type ReplayOutcome } from '../trace/replay.ts';
 import { saveCounterexample } from '../trace/save.ts';
@@ -132,7 +132,7 @@ async function rebaseCommand(ctx: CliContext, path: string, options: { baseline?
   }
   const property = [...target.model.invariants, ...(target.model.actionProperties ?? []), ...(target.model.liveness ?? [])].find((p) => p.name === meta.property.name);
   // Only the states are new: the file's metadata stays, but for what the model now says of itself.
-  const { vars, states } = toItf(trace, { model: { name: meta.model.name, follows: '' }, config: { name: null, params: null }, variant: null, property: meta.property }, doc.states[0]!['#meta'].initIndex ?? 0, target.compiled.codec as Codec<unknown>);
+  const { vars, states } = itfStates(trace, doc.states[0]!['#meta'].initIndex ?? 0, target.compiled.codec as Codec<unknown>);
   const next: CounterexampleFile = {
     ...doc,
     '#meta': {

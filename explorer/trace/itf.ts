@@ -92,21 +92,7 @@ function varCodecs(codec: Codec<unknown>, vars: readonly string[]): Map<string, 
  * variable named `state`.
  */
 export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex: number, codec: Codec<unknown>): CounterexampleFile {
-  const first = trace[0]?.state;
-  const vars = isRecord(first) ? Object.keys(first) : [STATE_VAR];
-  const codecs = varCodecs(codec, vars);
-  const states = trace.map((t, index) => {
-    const values = isRecord(t.state) ? t.state : { [STATE_VAR]: t.state };
-    const meta = t.move
-      ? { index, process: t.move.process, self: t.move.self, pc: t.move.pc }
-      : { index, initIndex };
-    return {
-      '#meta': meta,
-      'mbt::actionTaken': t.move ? `${t.move.process}/${t.move.step}` : 'init',
-      'mbt::nondetPicks': t.move && t.move.choice !== undefined ? { choice: toItfValue(undefined, t.move.choice), choiceIndex: t.move.choiceIndex } : {},
-      ...Object.fromEntries(vars.map((v) => [v, toItfValue(codecs.get(v), values[v])])),
-    };
-  });
+  const { vars, states } = itfStates(trace, initIndex, codec);
   return {
     '#meta': {
       format: 'ITF',
@@ -124,6 +110,26 @@ export function toItf(trace: readonly TraceState[], ctx: TraceContext, initIndex
     states,
     ...(ctx.loop === undefined ? {} : { loop: ctx.loop }),
   };
+}
+
+/** A trace's variables and state records, each with its move (strict ITF values). */
+export function itfStates(trace: readonly TraceState[], initIndex: number, codec: Codec<unknown>): Pick<CounterexampleFile, 'vars' | 'states'> {
+  const first = trace[0]?.state;
+  const vars = isRecord(first) ? Object.keys(first) : [STATE_VAR];
+  const codecs = varCodecs(codec, vars);
+  const states = trace.map((t, index) => {
+    const values = isRecord(t.state) ? t.state : { [STATE_VAR]: t.state };
+    const meta = t.move
+      ? { index, process: t.move.process, self: t.move.self, pc: t.move.pc }
+      : { index, initIndex };
+    return {
+      '#meta': meta,
+      'mbt::actionTaken': t.move ? `${t.move.process}/${t.move.step}` : 'init',
+      'mbt::nondetPicks': t.move && t.move.choice !== undefined ? { choice: toItfValue(undefined, t.move.choice), choiceIndex: t.move.choiceIndex } : {},
+      ...Object.fromEntries(vars.map((v) => [v, toItfValue(codecs.get(v), values[v])])),
+    };
+  });
+  return { vars, states };
 }
 
 /** The state a record holds, rebuilt from its variables through the model's codec. */

@@ -126,28 +126,44 @@ export class Walker<S, C> {
     return null;
   }
 
-  /** Encodes `s` and checks that decoding gives it back; returns the encoding. */
   private roundTrip(s: S, where: string): number[] {
-    const ints = this.encode(s, where);
-    const back = this.guard(() => decodeFromArray(this.compiled.codec, ints), `${where} does not decode from its own encoding`);
-    const diff = firstDifference(s, back);
-    if (diff !== null) {
-      throw new ModelError(`model ${this.compiled.model.name}: the codec is lossy: ${where} changes under encode and decode ${describeDifference(diff)}`);
-    }
-    return ints;
+    return roundTrip(this.compiled, s, where);
   }
 
   private encode(s: S, where: string): number[] {
-    return this.guard(() => encodeToArray(this.compiled.codec, s), `${where} does not fit its codec`);
+    return encodeOrThrow(this.compiled, s, where);
   }
 
   private guard<T>(f: () => T, what: string): T {
-    try {
-      return f();
-    } catch (e) {
-      if (e instanceof ModelError) throw e;
-      throw new ModelError(`model ${this.compiled.model.name}: ${what}: ${e instanceof Error ? e.message : String(e)}`);
-    }
+    return guarded(this.compiled.model.name, f, what);
+  }
+}
+
+/**
+ * Encodes `s` and checks that decoding gives it back: the codec holds the whole state (a field the
+ * layout lacks, or a value out of its range, is a model bug); returns the encoding.
+ */
+export function roundTrip<S, C>(compiled: Compiled<S, C>, s: S, where: string): number[] {
+  const ints = encodeOrThrow(compiled, s, where);
+  const back = guarded(compiled.model.name, () => decodeFromArray(compiled.codec, ints), `${where} does not decode from its own encoding`);
+  const diff = firstDifference(s, back);
+  if (diff !== null) {
+    throw new ModelError(`model ${compiled.model.name}: the codec is lossy: ${where} changes under encode and decode ${describeDifference(diff)}`);
+  }
+  return ints;
+}
+
+function encodeOrThrow<S, C>(compiled: Compiled<S, C>, s: S, where: string): number[] {
+  return guarded(compiled.model.name, () => encodeToArray(compiled.codec, s), `${where} does not fit its codec`);
+}
+
+/** `f()`, any error but a ModelError turned into one naming the model and `what` was being done. */
+function guarded<T>(modelName: string, f: () => T, what: string): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ModelError) throw e;
+    throw new ModelError(`model ${modelName}: ${what}: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

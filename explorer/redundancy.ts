@@ -15,7 +15,7 @@
 // partial-order reduction) and visits the states explore visits without them: it does not expand
 // a state outside the constraint, and goes on past a violation, as explore does past a known
 // finding.
-import { actionsAt, choicesAtLabel, type Action, type Compiled } from './compile.ts';
+import { enabledMoves, type Action, type Compiled } from './compile.ts';
 import { encodeToArray } from './codec.ts';
 import { compileClone } from './codec-gen.ts';
 import { HarnessError } from './errors.ts';
@@ -98,7 +98,6 @@ class Graph<S> {
   readonly everRead = new Set<number>();
   private readonly index = new Map<string, number>();
   private readonly clone: (s: S) => S;
-  private readonly byInstance: readonly (readonly Action<S>[])[];
 
   constructor(
     private readonly compiled: Compiled<S, unknown>,
@@ -106,7 +105,6 @@ class Graph<S> {
     private readonly heapShare: number,
   ) {
     this.clone = compileClone(compiled.codec);
-    this.byInstance = compiled.instances.map((inst) => compiled.actions.filter((a) => a.process === inst.process && a.self === inst.self));
     for (const s of compiled.initStates) this.add(s);
     for (let i = 0; i < this.states.length; i++) this.expand(i);
   }
@@ -151,14 +149,7 @@ class Graph<S> {
     const reached = compiled.witnesses.map((w) => w.reached(rs));
     const marks = markBits(compiled.liveness, rs);
     const inside = compiled.constraint === undefined || compiled.constraint(rs);
-    const moves: { action: Action<S>; choice: unknown }[] = [];
-    compiled.instances.forEach((inst, k) => {
-      const at = new Set(actionsAt(inst, rs));
-      for (const action of this.byInstance[k]!) {
-        if (!at.has(action)) continue;
-        for (const choice of choicesAtLabel(action, rs)) if (!action.step.enabled || action.step.enabled(rs, action.self, choice)) moves.push({ action, choice });
-      }
-    });
+    const moves = enabledMoves(compiled, rs);
     const final = moves.length === 0 && (compiled.isFinal?.(rs) ?? false);
     this.labels.push(`${moves.length === 0 ? (final ? 'F' : 'D') : 'E'}${inside ? '' : 'C'}:${holds.map(Number).join('')}:${reached.map(Number).join('')}:${marks}`);
     const out: Edge[] = [];

@@ -3,13 +3,13 @@
 // terminal (a CI log), nothing with --quiet or --json.
 import type { Progress } from './result.ts';
 
-export interface Reporter {
-  progress(p: Progress): void;
+export interface Reporter<P = Progress> {
+  progress(p: P): void;
   /** Clears whatever the reporter left on screen, before the final report is printed. */
   done(): void;
 }
 
-export const silentReporter: Reporter = { progress: () => undefined, done: () => undefined };
+export const silentReporter: Reporter<never> = { progress: () => undefined, done: () => undefined };
 
 /**
  * States a second since the last line shown, as TLC's progress reports its rates: the search's pace
@@ -33,12 +33,22 @@ function progressLine(p: Progress, rate: number): string {
   );
 }
 
-export function ttyReporter(write: (s: string) => void): Reporter {
-  let shown = false;
+/** A search's progress line, with its current pace. */
+function searchLine(): (p: Progress) => string {
   const rate = rateMeter();
+  return (p) => progressLine(p, rate(p));
+}
+
+export function ttyReporter(write: (s: string) => void): Reporter {
+  return ttyLines(write, searchLine());
+}
+
+/** `line(p)` rewritten in place. */
+function ttyLines<P>(write: (s: string) => void, line: (p: P) => string): Reporter<P> {
+  let shown = false;
   return {
     progress(p) {
-      write(`\r\x1b[K${progressLine(p, rate(p))}`);
+      write(`\r\x1b[K${line(p)}`);
       shown = true;
     },
     done() {
@@ -53,19 +63,34 @@ export const LOG_EVERY_SECONDS = 10;
 
 /** One line per LOG_EVERY_SECONDS of search time, each ending in a newline: what a CI log can hold. */
 export function logReporter(write: (s: string) => void): Reporter {
+  return logLines(write, searchLine());
+}
+
+function logLines<P extends { readonly seconds: number }>(write: (s: string) => void, line: (p: P) => string): Reporter<P> {
   let next = LOG_EVERY_SECONDS;
-  const rate = rateMeter();
   return {
     progress(p) {
       if (p.seconds < next) return;
-      write(`progress: ${progressLine(p, rate(p))}\n`);
+      write(`progress: ${line(p)}\n`);
       next = p.seconds + LOG_EVERY_SECONDS;
     },
     done: () => undefined,
   };
 }
 
-export function pickReporter(options: { quiet: boolean; json: boolean; isTTY: boolean; write: (s: string) => void }): Reporter {
+export interface ReporterChoice {
+  readonly quiet: boolean;
+  readonly json: boolean;
+  readonly isTTY: boolean;
+  readonly write: (s: string) => void;
+}
+
+export function pickReporter(options: ReporterChoice): Reporter {
+  return pickLineReporter(options, searchLine);
+}
+
+/** As pickReporter, for progress of another kind, each shown by a line `makeLine()` gives. */
+export function pickLineReporter<P extends { readonly seconds: number }>(options: ReporterChoice, makeLine: () => (p: P) => string): Reporter<P> {
   if (options.quiet || options.json) return silentReporter;
-  return options.isTTY ? ttyReporter(options.write) : logReporter(options.write);
+  return options.isTTY ? ttyLines(options.write, makeLine()) : logLines(options.write, makeLine());
 }

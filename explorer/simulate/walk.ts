@@ -1,7 +1,9 @@
 // One random walk, driven by a list of integer picks: the first chooses the initial state, each
-// later one a move among those enabled (modulo their number). Every state is judged and its codec
-// checked; a step is also replayed on a decoded private copy, as bfs applies it, and must agree
-// with immer. Disagreements are model bugs (ModelError), not verdicts.
+// later one a move among those enabled (modulo their number); or by the moves themselves, for the
+// shortening of a violating walk. Every state is judged and its codec checked; a step is also
+// replayed on a decoded private copy, as bfs applies it, and must agree with immer. Disagreements
+// are model bugs (ModelError), not verdicts. Each state and step is checked the first time a walk
+// meets it, and remembered.
 import type { Draft } from 'immer';
 import { cloner, decodeFromArray, encodeToArray } from '../codec.ts';
 import { applyWithImmer, choicesOf, isEnabled, pcOf, showChoice, type Compiled, type Move } from '../compile.ts';
@@ -23,10 +25,49 @@ export interface WalkEnd<S> {
   readonly failure: WalkFailure | null;
 }
 
+/** A state a walk reached: its encoding, its verdict, its moves and the successors taken by index into them. */
+interface Seen<S> {
+  readonly ints: readonly number[];
+  failure: WalkFailure | null;
+  moves: Move<S>[] | null;
+  readonly next: Taken<S>[];
+}
+
+/** One move taken from a state: its pc there, the successor, and the action property it breaks. */
+interface Taken<S> {
+  readonly pc: string;
+  readonly state: S;
+  readonly seen: Seen<S>;
+  readonly badStep: WalkFailure | null;
+}
+
+/** A move by what it is (its action's index, its choice as JSON), not by its place among a state's moves. */
+export interface MoveKey {
+  readonly action: number;
+  readonly choice: string;
+}
+
+/** A walk's end, the picks that make it, and its moves by what they are. */
+export interface Walked<S> {
+  readonly end: WalkEnd<S>;
+  readonly picks: readonly number[];
+  readonly keys: readonly MoveKey[];
+  /** The moves enabled where it ended (none where it ended in a violation). */
+  readonly enabled: readonly MoveKey[];
+}
+
+const keysOf = <S>(moves: readonly Move<S>[]): MoveKey[] => moves.map((m) => ({ action: m.action.index, choice: choiceKey(m.choice) }));
+
+export const choiceKey = (choice: unknown): string => String(JSON.stringify(choice));
+
+/** The states a walker remembers at most (a shrink's candidates share most of their walk). */
+export const MEMO_STATES = 50_000;
+
 export class Walker<S, C> {
   /** Moves taken per action index, over every walk so far. */
   readonly fired: Float64Array;
   steps = 0;
+  private readonly memo = new Map<string, Seen<S>>();
   private readonly clone: (s: S) => S;
   private readonly checkDeadlock: boolean;
 
@@ -41,66 +82,139 @@ export class Walker<S, C> {
   }
 
   walk(picks: readonly number[]): WalkEnd<S> {
+    return this.walkPicks(picks).end;
+  }
+
+  /** `walk(picks)`, with the moves it took by what they are. */
+  walkPicks(picks: readonly number[]): Walked<S> {
+    return this.follow(picks[0] ?? 0, (moves, k) => {
+      const pick = picks[k];
+      return pick === undefined ? undefined : pick % moves.length;
+    });
+  }
+
+  /**
+   * The walk from initial state `initIndex` that takes the moves `keys` names, in order, each where
+   * it is enabled and skipped where it is not; with the picks that make it (for `walk`).
+   */
+  walkMoves(initIndex: number, keys: readonly MoveKey[]): Walked<S> {
+    let next = 0;
+    return this.follow(initIndex, (moves) => {
+      while (next < keys.length) {
+        const { action, choice } = keys[next++]!;
+        const m = moves.findIndex((x) => x.action.index === action && choiceKey(x.choice) === choice);
+        if (m >= 0) return m;
+      }
+      return undefined;
+    });
+  }
+
+  /** The walk from initial state `initIndex` whose k-th move is the `pick(moves, k)`-th of those enabled, up to an undefined pick or a failure. */
+  private follow(initIndex: number, pick: (moves: readonly Move<S>[], k: number) => number | undefined): Walked<S> {
     const { initStates, model } = this.compiled;
     if (initStates.length === 0) throw new ModelError(`model ${model.name}: no initial state`);
-    const initIndex = (picks[0] ?? 0) % initStates.length;
-    let state = initStates[initIndex] as S;
-    let ints = this.roundTrip(state, `initial state ${initIndex}`);
+    const init = initIndex % initStates.length;
+    let state = initStates[init] as S;
+    let seen = this.visit(state, this.roundTrip(state, `initial state ${init}`), `initial state ${init}`);
     const trace: TraceState<S>[] = [{ move: null, state }];
+    const picks = [init];
+    const keys: MoveKey[] = [];
+    const end = (failure: WalkFailure | null): Walked<S> => ({ end: { trace, failure }, picks, keys, enabled: failure === null ? keysOf(seen.moves ?? []) : [] });
     for (let k = 1; ; k++) {
-      const where = k === 1 ? `initial state ${initIndex}` : `the state after step ${k - 1} of the walk`;
-      // The symmetry and the canonical encoding the search trusts are checked on every state a walk visits.
-      this.guard(() => checkCanonicalize(this.compiled, state, where), `canonicalize threw on ${where}`);
-      checkCanonicalEncoding(model.name, this.compiled.codec, state, where);
-      const broken = this.judge(state, where);
-      if (broken !== null) return { trace, failure: broken };
-      // Outside the model's constraint a state is judged but not explored further (as explore does).
-      if (this.compiled.constraint && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`)) return { trace, failure: null };
-      const moves = this.movesIn(state);
-      if (moves.length === 0) {
-        const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
-        if (!this.checkDeadlock || final) return { trace, failure: null };
-        const detail = this.guard(() => model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
-        const failure: WalkFailure = {
-          property: 'deadlock',
-          kind: 'deadlock',
-          description: 'a state with no enabled step that the model does not accept as final',
-          ...(detail === undefined ? {} : { detail }),
-        };
-        return { trace, failure };
-      }
-      const pick = picks[k];
-      if (pick === undefined) return { trace, failure: null };
-      const { action, choice, choiceIndex } = moves[pick % moves.length]!;
-      const stepName = `step ${k} of the walk (${action.stepKey}${action.process.instances > 1 ? `[${action.self}]` : ''})`;
-      const pc = pcOf(action, state);
-      const next = this.guard(() => applyWithImmer(action, state, choice), `${stepName} threw in its recipe`);
-      const nextInts = this.roundTrip(next, `the state after ${stepName}`);
-      const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
-      const badStep = this.compiled.actionProperties.find((p) => !this.guard(() => p.holds(state, next, taken), `action property ${p.name} threw on ${stepName}`));
-      // bfs applies the recipe to a copy (cloner) of the decoded parent, mutating it in place: it must
-      // land on the same state.
-      const copy = this.clone(decodeFromArray(this.compiled.codec, ints));
-      this.guard(() => action.step.apply(copy as Draft<S>, action.self, choice), `${stepName} threw on a decoded copy of the state`);
-      const copyInts = this.encode(copy, `${stepName} applied to a decoded copy`);
-      if (!sameInts(copyInts, nextInts)) {
-        const diff = firstDifference(next, copy);
-        throw new ModelError(
-          `model ${model.name}: ${stepName} gives a different state on a decoded copy than through immer` +
-            ` (${diff === null ? `${show(nextInts)} vs ${show(copyInts)}` : describeDifference(diff, 'immer gives', 'the copy')});` +
-            ' a recipe must only mutate its draft and not depend on object identity',
-        );
-      }
+      if (seen.failure !== null) return end(seen.failure);
+      const moves = seen.moves;
+      if (moves === null) return end(null);
+      const m = pick(moves, k);
+      if (m === undefined) return end(null);
+      picks.push(m);
+      keys.push(keysOf([moves[m]!])[0]!);
+      const taken = (seen.next[m] ??= this.take(state, seen, moves[m]!, k));
+      const { action, choice, choiceIndex } = moves[m]!;
       this.fired[action.index]!++;
       this.steps++;
-      state = next;
-      ints = nextInts;
       trace.push({
-        move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc, shown: showChoice(action, choice) },
-        state,
+        move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc: taken.pc, shown: showChoice(action, choice) },
+        state: taken.state,
       });
-      if (badStep) return { trace, failure: { property: badStep.name, kind: 'action', description: badStep.description } };
+      if (taken.badStep !== null) return end(taken.badStep);
+      state = taken.state;
+      seen = taken.seen;
     }
+  }
+
+  /**
+   * What a walk needs of a state, worked out the first time a walk reaches it: its checks, its
+   * judgement and its moves (null: none to take). A walk is a function of its picks, so a walk
+   * that comes back to a state (a shrink's candidate runs the prefix of the walk it shrinks again)
+   * finds them here. At most MEMO_STATES are kept; past that, the memory starts afresh.
+   */
+  private visit(state: S, ints: readonly number[], where: string): Seen<S> {
+    const key = ints.join(',');
+    const known = this.memo.get(key);
+    if (known !== undefined) return known;
+    // Remembered once every check has passed: a state whose check threw is checked again.
+    const seen = this.check(state, ints, where);
+    if (this.memo.size >= MEMO_STATES) this.memo.clear();
+    this.memo.set(key, seen);
+    return seen;
+  }
+
+  private check(state: S, ints: readonly number[], where: string): Seen<S> {
+    const seen: Seen<S> = { ints, failure: null, moves: null, next: [] };
+    const { model } = this.compiled;
+    // The symmetry and the canonical encoding the search trusts are checked on every state a walk visits.
+    this.guard(() => checkCanonicalize(this.compiled, state, where), `canonicalize threw on ${where}`);
+    checkCanonicalEncoding(model.name, this.compiled.codec, state, where);
+    seen.failure = this.judge(state, where);
+    if (seen.failure !== null) return seen;
+    // Outside the model's constraint a state is judged but not explored further (as explore does).
+    if (this.compiled.constraint && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`)) return seen;
+    const moves = this.movesIn(state);
+    if (moves.length > 0) {
+      seen.moves = moves;
+      return seen;
+    }
+    const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
+    if (!this.checkDeadlock || final) return seen;
+    const detail = this.guard(() => model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
+    seen.failure = {
+      property: 'deadlock',
+      kind: 'deadlock',
+      description: 'a state with no enabled step that the model does not accept as final',
+      ...(detail === undefined ? {} : { detail }),
+    };
+    return seen;
+  }
+
+  /** Step `k` of a walk, `move` from `state`, applied and checked the first time a walk takes it. */
+  private take(state: S, seen: Seen<S>, move: Move<S>, k: number): Taken<S> {
+    const { model } = this.compiled;
+    const { action, choice } = move;
+    const stepName = `step ${k} of the walk (${action.stepKey}${action.process.instances > 1 ? `[${action.self}]` : ''})`;
+    const pc = pcOf(action, state);
+    const next = this.guard(() => applyWithImmer(action, state, choice), `${stepName} threw in its recipe`);
+    const nextInts = this.roundTrip(next, `the state after ${stepName}`);
+    const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
+    const badStep = this.compiled.actionProperties.find((p) => !this.guard(() => p.holds(state, next, taken), `action property ${p.name} threw on ${stepName}`));
+    // bfs applies the recipe to a copy (cloner) of the decoded parent, mutating it in place: it must
+    // land on the same state.
+    const copy = this.clone(decodeFromArray(this.compiled.codec, seen.ints));
+    this.guard(() => action.step.apply(copy as Draft<S>, action.self, choice), `${stepName} threw on a decoded copy of the state`);
+    const copyInts = this.encode(copy, `${stepName} applied to a decoded copy`);
+    if (!sameInts(copyInts, nextInts)) {
+      const diff = firstDifference(next, copy);
+      throw new ModelError(
+        `model ${model.name}: ${stepName} gives a different state on a decoded copy than through immer` +
+          ` (${diff === null ? `${show(nextInts)} vs ${show(copyInts)}` : describeDifference(diff, 'immer gives', 'the copy')});` +
+          ' a recipe must only mutate its draft and not depend on object identity',
+      );
+    }
+    return {
+      pc,
+      state: next,
+      seen: this.visit(next, nextInts, `the state after step ${k} of the walk`),
+      badStep: badStep ? { property: badStep.name, kind: 'action', description: badStep.description } : null,
+    };
   }
 
   private movesIn(s: S): Move<S>[] {

@@ -266,6 +266,25 @@ describe('sva-check simulate', () => {
     expect(report.violations[0]!.property).toBe('NotSolved');
     expect(report.violations[0]!.length).toBeLessThanOrEqual(8);
   });
+
+  it('says how far it shortened the walk, and keeps it as found with --shrink-walks 0', async () => {
+    const run = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--no-save', '--shrink-walks', '0']);
+    expect(run.code).toBe(1);
+    const found = /violated after (\d+) steps \(found after (\d+) steps, shrunk over 0 walks, where --shrink-walks stopped it: perhaps not the shortest\)/.exec(run.out);
+    expect(found).not.toBeNull();
+    expect(found![1]).toBe(found![2]);
+    expect(run.out).toContain('--shrink-walks 0');
+    const json = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--no-save', '--json']);
+    const report = JSON.parse(json.out) as { shrink: { from: number; walks: number; cut: boolean }; violations: { length: number }[] };
+    expect(report.shrink.from).toBe(Number(found![2]));
+    expect(report.shrink.cut).toBe(false);
+    expect(report.shrink.walks).toBeGreaterThan(0);
+    expect(report.violations[0]!.length).toBeLessThan(report.shrink.from);
+    const bad = await cli(['simulate', '--model', DIEHARD, '--shrink-walks', 'many']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(bad.err).toContain('--shrink-walks');
+  });
 });
 
 describe('models from any path', () => {

@@ -4,8 +4,11 @@ import { bool, int, record, type Codec } from '../../explorer/codec.ts';
 import { applyWithImmer, compile, type Compiled } from '../../explorer/compile.ts';
 import { HarnessError, ModelError } from '../../explorer/errors.ts';
 import { defineModel, step, type Model } from '../../explorer/model.ts';
-import { simulate, type SimulateResult } from '../../explorer/simulate.ts';
+import { simulate, type SimulateProgress, type SimulateResult } from '../../explorer/simulate.ts';
+import { Walker } from '../../explorer/simulate/walk.ts';
+import { resolveTarget } from '../../explorer/cli/target.ts';
 import diehard from '../models/diehard.ts';
+import { workspace } from '../helpers/cli.ts';
 
 const withoutSeconds = <S>(r: SimulateResult<S>): unknown => ({ ...r, seconds: 0 });
 
@@ -113,6 +116,82 @@ function counter(overrides: Partial<Model<Counter, Record<string, never>>> = {})
     ...overrides,
   });
 }
+
+describe('simulate: the violating walk shortened a move at a time', () => {
+  const compiled = compile(diehard, {});
+
+  it('leaves a walk from which no single move can go, nor be swapped for a shorter walk', () => {
+    const r = simulate(compiled, { walks: 2000, seed: 7 });
+    if (r.kind !== 'violation') throw new Error('expected a violation');
+    expect(r.foundLength).toBeGreaterThan(r.violation.length);
+    expect(r.shrinkTried).toBeGreaterThan(0);
+    expect(r.shrinkCut).toBe(false);
+    // Rebuilt from its moves by a walker of its own: every walk with one move fewer is no shorter violation.
+    const walker = new Walker(compiled, true);
+    const moves = r.violation.trace.slice(1).map((t) => {
+      const m = t.move!;
+      return { action: compiled.actions.findIndex((a) => a.process.name === m.process && a.self === m.self && a.step.name === m.step), choice: JSON.stringify(m.choice) ?? 'undefined' };
+    });
+    expect(walker.walkMoves(0, moves).end.failure?.property).toBe('NotSolved');
+    for (let i = 0; i < moves.length; i++) {
+      const w = walker.walkMoves(0, [...moves.slice(0, i), ...moves.slice(i + 1)]);
+      expect(w.end.failure !== null && w.keys.length < moves.length).toBe(false);
+    }
+  });
+
+  it('stops after shrinkWalks walks with the shortest walk found, the same for a seed', () => {
+    const none = simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 0 });
+    if (none.kind !== 'violation') throw new Error('expected a violation');
+    expect(none).toMatchObject({ shrinkTried: 0, shrinkCut: true });
+    expect(none.violation.length).toBe(none.foundLength);
+    const few = simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 5 });
+    if (few.kind !== 'violation') throw new Error('expected a violation');
+    expect(few).toMatchObject({ shrinkTried: 5, shrinkCut: true, foundLength: none.foundLength });
+    expect(few.violation.length).toBeLessThan(none.foundLength);
+    expect(withoutSeconds(simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 5 }))).toEqual(withoutSeconds(few));
+    expect(() => simulate(compiled, { shrinkWalks: -1 })).toThrow(HarnessError);
+  });
+
+  it('reports progress while it walks and while it shortens', () => {
+    const seen: SimulateProgress[] = [];
+    simulate(compiled, { walks: 2000, seed: 7, progressEvery: 0, onProgress: (p) => seen.push(p) });
+    const walking = seen.filter((p) => p.phase === 'walking');
+    const shrinking = seen.filter((p) => p.phase === 'shrinking');
+    expect(walking.length).toBeGreaterThan(0);
+    expect(walking.every((p) => p.failing === null && p.tried === 0)).toBe(true);
+    expect(shrinking.length).toBeGreaterThan(0);
+    expect(shrinking.at(-1)!.tried).toBeGreaterThan(shrinking[0]!.tried);
+    expect(shrinking.at(-1)!.failing).toBeLessThan(shrinking[0]!.failing!);
+  });
+
+  it('at sva, shortens a walk of some 70 steps to the 41 of the shortest counterexample', async () => {
+    // Breadth first, sva-cd-ownership (F2) is first violated at depth 41 (docs/scaling.md).
+    const { compiled: sva } = await resolveTarget(workspace(), { config: 'sva' });
+    const r = simulate(sva, { walks: 50, seed: 1, shrinkWalks: 5000 });
+    if (r.kind !== 'violation') throw new Error('expected a violation');
+    expect(r.violation.property).toBe('sva-cd-ownership');
+    expect(r.foundLength).toBeGreaterThan(60);
+    expect(r.violation.length).toBe(41);
+    expect(r.shrinkCut).toBe(false);
+  }, 60_000);
+});
+
+describe('simulate: a walker remembers the states it has checked', () => {
+  it('walks as a walker that has seen nothing', async () => {
+    const { compiled: small } = await resolveTarget(workspace(), { config: 'sva-small' });
+    const shared = new Walker(small, true);
+    let x = 12345;
+    const next = (): number => (x = (x * 1103515245 + 12345) & 0x7fffffff);
+    for (let w = 0; w < 40; w++) {
+      // A walk that goes back over the one before it, as a shrink's candidates do, and one of its own.
+      const picks = Array.from({ length: 60 }, () => next() % 7);
+      for (const p of [picks, [...picks.slice(0, 30), ...picks.slice(31)]]) {
+        const fresh = new Walker(small, true).walkPicks(p);
+        expect(shared.walkPicks(p)).toEqual(fresh);
+      }
+    }
+  }, 60_000);
+});
 
 describe('simulate: deadlocks', () => {
   it('reports a state with no enabled step as a deadlock, with the shortest walk', () => {

@@ -29,12 +29,12 @@ export interface SimulateOptions {
   readonly progressEvery?: number;
 }
 
-/** Where a simulation is: walking, or shrinking the first violating walk. */
+/** Where a simulation is: walking, or shortening the first violating walk. */
 export interface SimulateProgress {
-  readonly phase: 'walking' | 'shrinking';
+  readonly phase: 'walking' | 'shortening';
   /** Walks run, shrink candidates included. */
   readonly walks: number;
-  /** Of them, the walks tried while shrinking. */
+  /** Of them, the walks tried while shortening. */
   readonly tried: number;
   readonly steps: number;
   /** The length of the violating walk as shortened so far, null before one is found. */
@@ -222,7 +222,7 @@ class Tally {
     const { onProgress, progressEvery = 1 } = this.options;
     if (onProgress === undefined || now - this.lastReport < progressEvery * 1000) return;
     this.lastReport = now;
-    onProgress({ phase: this.failing === null ? 'walking' : 'shrinking', walks: this.walks, tried: this.tried, steps, failing: this.failing, seconds: (now - this.started) / 1000 });
+    onProgress({ phase: this.failing === null ? 'walking' : 'shortening', walks: this.walks, tried: this.tried, steps, failing: this.failing, seconds: (now - this.started) / 1000 });
   }
 }
 

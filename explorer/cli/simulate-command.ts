@@ -90,8 +90,8 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
   return 1;
 }
 
-/** How the walk was shrunk: from how many steps, over how many walks, and whether the budget cut it short. */
+/** How the walk was shortened: from how many steps, over how many walks, and whether the budget cut it short. */
 function shrunk(r: Extract<ReturnType<typeof simulate>, { kind: 'violation' }>): string {
-  const from = `found after ${n(r.foundLength)} steps, shrunk over ${n(r.shrinkTried)} walks`;
+  const from = `found after ${n(r.foundLength)} steps, shortened over ${n(r.shrinkTried)} walks`;
   return r.shrinkCut ? `${from}, where --shrink-walks stopped it: perhaps not the shortest` : from;
 }

@@ -270,7 +270,7 @@ describe('sva-check simulate', () => {
   it('says how far it shortened the walk, and keeps it as found with --shrink-walks 0', async () => {
     const run = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--no-save', '--shrink-walks', '0']);
     expect(run.code).toBe(1);
-    const found = /violated after (\d+) steps \(found after (\d+) steps, shrunk over 0 walks, where --shrink-walks stopped it: perhaps not the shortest\)/.exec(run.out);
+    const found = /violated after (\d+) steps \(found after (\d+) steps, shortened over 0 walks, where --shrink-walks stopped it: perhaps not the shortest\)/.exec(run.out);
     expect(found).not.toBeNull();
     expect(found![1]).toBe(found![2]);
     expect(run.out).toContain('--shrink-walks 0');

@@ -156,12 +156,12 @@ describe('simulate: the violating walk shortened a move at a time', () => {
     const seen: SimulateProgress[] = [];
     simulate(compiled, { walks: 2000, seed: 7, progressEvery: 0, onProgress: (p) => seen.push(p) });
     const walking = seen.filter((p) => p.phase === 'walking');
-    const shrinking = seen.filter((p) => p.phase === 'shrinking');
+    const shortening = seen.filter((p) => p.phase === 'shortening');
     expect(walking.length).toBeGreaterThan(0);
     expect(walking.every((p) => p.failing === null && p.tried === 0)).toBe(true);
-    expect(shrinking.length).toBeGreaterThan(0);
-    expect(shrinking.at(-1)!.tried).toBeGreaterThan(shrinking[0]!.tried);
-    expect(shrinking.at(-1)!.failing).toBeLessThan(shrinking[0]!.failing!);
+    expect(shortening.length).toBeGreaterThan(0);
+    expect(shortening.at(-1)!.tried).toBeGreaterThan(shortening[0]!.tried);
+    expect(shortening.at(-1)!.failing).toBeLessThan(shortening[0]!.failing!);
   });
 
   it('at sva, shortens a walk of some 70 steps to the 41 of the shortest counterexample', async () => {

@@ -40,6 +40,9 @@ describe('sva-check explore', () => {
     expect(JSON.parse(run.out)).toMatchObject({ result: 'incomplete', reason: 'max-depth', levels: [1, 2, 3] });
     const text = await cli(['explore', '--model', DIEHARD, '--max-depth', '2', '--no-save']);
     expect(text.out).toContain('new states at the last depths searched: 1 at depth 0, 2 at depth 1, 3 at depth 2 (×1.73 a level)');
+    expect(text.out).toContain('past the bound: `sva-check simulate` with the same target');
+    const whole = await cli(['explore', '--model', DIEHARD, '--no-save']);
+    expect(whole.out).not.toContain('past the bound');
   });
 
   it('marks the last depth partial, and leaves it out of the growth, when the search stopped within it', async () => {

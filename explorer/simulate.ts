@@ -24,6 +24,11 @@ export interface SimulateOptions {
    * the same counterexample on every machine.
    */
   readonly shrinkWalks?: number;
+  /**
+   * Go on walking after a violation, as explore's --continue: the first violating walk of each
+   * property is kept and shortened (default false: the first violation ends the walks).
+   */
+  readonly continueAfterViolation?: boolean;
   /** Called at most once every `progressEvery` seconds (default 1) while the walks run and shrink. */
   readonly onProgress?: (p: SimulateProgress) => void;
   readonly progressEvery?: number;
@@ -54,21 +59,31 @@ export type SimulateResult<S = unknown> =
     }
   | {
       readonly kind: 'violation';
-      /** The shrunk counterexample. */
-      readonly violation: Violation<S>;
-      /** Walks run up to and including the first failing one. */
+      /** One for each property violated, in the order their first walks were found. */
+      readonly violations: readonly SimulatedViolation<S>[];
+      /** Walks run up to and including the last one that ended the walks. */
       readonly walks: number;
       readonly seed: number;
-      /** Pass with `seed` to replay this counterexample. */
-      readonly path: string;
-      /** The length of the violating walk as found, before shortening. */
-      readonly foundLength: number;
-      /** Walks tried while shortening it. */
-      readonly shrinkTried: number;
-      /** Whether `shrinkWalks` stopped the shortening: the walk is the shortest found by then, perhaps not 1-minimal. */
-      readonly shrinkCut: boolean;
       readonly seconds: number;
     };
+
+/** A violation and the walk that shows it, shortened. */
+export interface SimulatedViolation<S = unknown> {
+  readonly violation: Violation<S>;
+  /**
+   * Pass with the seed to replay this walk (as found, then shortened again); null for a walk that
+   * went on past other properties' violations (continueAfterViolation): its saved trace replays it.
+   */
+  readonly path: string | null;
+  /** The properties whose violations the walk went on past, found by earlier walks (continueAfterViolation). */
+  readonly past: readonly string[];
+  /** The length of the violating walk as found, before shortening. */
+  readonly foundLength: number;
+  /** Walks tried while shortening it. */
+  readonly shrinkTried: number;
+  /** Whether `shrinkWalks` stopped the shortening: the walk is the shortest found by then, perhaps not 1-minimal. */
+  readonly shrinkCut: boolean;
+}
 
 export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOptions = {}): SimulateResult<S> {
   const started = performance.now();
@@ -87,12 +102,21 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
   const walker = new Walker(compiled, options.checkDeadlock ?? true);
   let modelError: ModelError | null = null;
   const tally = new Tally(started, options);
+  // With continueAfterViolation, each property's first violating walk: the index of its run, and the
+  // properties found before it, which that walk went on past.
+  const firsts = new Map<string, { picks: number[]; run: number; past: ReadonlySet<string> }>();
+  let runs = 0;
   const picks = fc.array(fc.nat(), { minLength: 1, maxLength: maxLength + 1, size: 'max' });
   const property = fc.property(picks, (p) => {
     try {
       const end = walker.walk(p);
       tally.walked(walker.steps, end.failure === null ? null : end.trace.length - 1);
-      return end.failure === null;
+      const run = runs++;
+      // A replayed path names one walk: it ends there, continued or not.
+      if (end.failure === null || !options.continueAfterViolation || options.path !== undefined) return end.failure === null;
+      firsts.set(end.failure.property, { picks: [...p], run, past: walker.ignored });
+      walker.ignored = new Set([...walker.ignored, end.failure.property]);
+      return true;
     } catch (e) {
       if (e instanceof ModelError) modelError = e;
       throw e;
@@ -108,25 +132,44 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
     ...(options.path === undefined ? {} : { path: options.path }),
   });
   if (modelError !== null) throw modelError;
-  if (!details.failed) {
+  // The run's index replays a walk that went past nothing; one that went past other properties'
+  // violations is replayed from its saved trace.
+  const found: Found[] = [...firsts.values()].map((f) => ({ picks: f.picks, path: f.past.size === 0 ? String(f.run) : null, past: f.past }));
+  if (details.failed) {
+    const counterexample = details.counterexample?.[0];
+    if (counterexample === undefined || details.counterexamplePath === null) throw details.errorInstance;
+    found.push({ picks: counterexample, path: details.counterexamplePath, past: new Set() });
+  }
+  if (found.length === 0) {
     const stepCounts = compiled.stepKeys.map((step) => ({ step, fired: 0 }));
     compiled.actions.forEach((a, i) => {
       (stepCounts[a.stepIndex] as { fired: number }).fired += walker.fired[i]!;
     });
     return { kind: 'ok', walks: details.numRuns, steps: walker.steps, seed: details.seed, seconds: (performance.now() - started) / 1000, stepCounts };
   }
-  const counterexample = details.counterexample?.[0];
-  if (counterexample === undefined || details.counterexamplePath === null) throw details.errorInstance;
+  const violations = found.map((f) => shortenedViolation(compiled, walker, f, tally, options.shrinkWalks ?? Infinity));
+  return { kind: 'violation', violations, walks: details.numRuns, seed: details.seed, seconds: (performance.now() - started) / 1000 };
+}
+
+/** A violating walk: its picks, the path that replays it (null: none), and the properties it went on past. */
+interface Found {
+  readonly picks: readonly number[];
+  readonly path: string | null;
+  readonly past: ReadonlySet<string>;
+}
+
+/** The violation the walk `f` ends in, its walk shortened within `budget` walks of its own, going past what `f` went past. */
+function shortenedViolation<S, C>(compiled: Compiled<S, C>, walker: Walker<S, C>, { picks, path, past }: Found, tally: Tally, budget: number): SimulatedViolation<S> {
+  walker.ignored = past;
   // Walks are deterministic, so re-running the picks rebuilds the walk fast-check judged.
-  const found = walker.walkPicks(counterexample);
-  const short = found.end.failure === null ? found : shortened(walker, found, tally, options.shrinkWalks ?? Infinity);
+  const found = walker.walkPicks(picks);
+  tally.startShortening();
+  const short = found.end.failure === null ? found : shortened(walker, found, tally, budget);
   const { failure, trace } = short.end;
   if (failure === null) {
     throw new ModelError(`model ${compiled.model.name} is not deterministic: a failing walk passed when replayed`);
   }
-  const seconds = (performance.now() - started) / 1000;
   return {
-    kind: 'violation',
     violation: {
       property: failure.property,
       kind: failure.kind,
@@ -135,13 +178,11 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
       length: trace.length - 1,
       ...(failure.detail === undefined ? {} : { detail: failure.detail }),
     },
-    walks: details.numRuns,
-    seed: details.seed,
-    path: details.counterexamplePath,
+    path,
+    past: [...past],
     foundLength: found.end.trace.length - 1,
     shrinkTried: tally.tried,
     shrinkCut: tally.cut,
-    seconds,
   };
 }
 
@@ -193,7 +234,7 @@ function shortened<S, C>(walker: Walker<S, C>, found: Walked<S>, tally: Tally, b
   return best;
 }
 
-/** The walks' progress, and the walks tried while shortening. */
+/** The walks' progress, and the walks tried while shortening the walk being shortened. */
 class Tally {
   tried = 0;
   cut = false;
@@ -206,6 +247,12 @@ class Tally {
     private readonly options: SimulateOptions,
   ) {
     this.lastReport = started;
+  }
+
+  /** The next walk's shortening begins: its own count and budget. */
+  startShortening(): void {
+    this.tried = 0;
+    this.cut = false;
   }
 
   /** The shortening keeps `w`, shorter than the walk it had. */

@@ -82,6 +82,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--seed <n>', 'seed to replay a run', wholeNumber('--seed', 0, 2 ** 31 - 1))
     .option('--path <path>', 'fast-check path printed with a failure, to replay just that walk')
     .option('--shrink-walks <n>', 'walks to try while shortening a violating walk (0: keep it as found)', wholeNumber('--shrink-walks', 0, 100_000_000), SHRINK_WALKS)
+    .option('--continue', 'keep walking after a violation: the first walk of each property violated, shortened')
     .option('--no-deadlock', 'do not report states with no enabled step')
     .action(async (opts) => setExit(await simulateCommand(ctx, opts)));
 

@@ -1,6 +1,6 @@
 // `sva-check simulate`: seeded random walks with fast-check; a violating walk is shortened, printed
 // with the seed and path that replay it, and saved like any counterexample.
-import { simulate, type SimulateProgress } from '../simulate.ts';
+import { simulate, type SimulatedViolation, type SimulateProgress } from '../simulate.ts';
 import { pickLineReporter } from '../reporter.ts';
 import { renderTrace } from '../trace/render.ts';
 import { describeTarget } from './explore-command.ts';
@@ -16,6 +16,7 @@ export interface SimulateCommandOptions extends TargetOptions {
   readonly seed?: number;
   readonly path?: string;
   readonly shrinkWalks: number;
+  readonly continue?: boolean;
   readonly deadlock?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -47,6 +48,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
     maxLength: options.maxLength,
     checkDeadlock: options.deadlock ?? true,
     shrinkWalks: options.shrinkWalks,
+    continueAfterViolation: options.continue ?? false,
     onProgress: (p) => reporter.progress(p),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),
@@ -63,10 +65,9 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
     }
     return 0;
   }
-  const v = result.violation;
-  const [file] = options.save === false ? [null] : saveViolations(ctx.ws, target, [v], options.out);
+  const files = options.save === false ? result.violations.map(() => null) : saveViolations(ctx.ws, target, result.violations.map((x) => x.violation), options.out);
   if (options.render) {
-    ctx.io.out(renderViolation(ctx, target, v, options.render));
+    for (const x of result.violations) ctx.io.out(renderViolation(ctx, target, x.violation, options.render));
   } else if (options.json) {
     ctx.io.out(
       JSON.stringify({
@@ -75,23 +76,34 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
         variant: target.variant?.id ?? null,
         result: 'violation',
         seed: result.seed,
-        path: result.path,
-        shrink: { from: result.foundLength, walks: result.shrinkTried, cut: result.shrinkCut },
-        violations: [{ property: v.property, kind: v.kind, length: v.length, file: file ?? null }],
+        walks: result.walks,
+        violations: result.violations.map(({ violation: v, path, foundLength, shrinkTried, shrinkCut }, i) => ({
+          property: v.property,
+          kind: v.kind,
+          length: v.length,
+          path,
+          shrink: { from: foundLength, walks: shrinkTried, cut: shrinkCut },
+          file: files[i] ?? null,
+        })),
       }),
     );
   } else {
     ctx.io.out(`sva-check simulate: ${describeTarget(target)}`);
-    ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `${v.kind === 'action' ? 'Action property' : 'Invariant'} ${v.property} violated`} after ${v.length} steps (${shrunk(result)}): ${v.description}`);
-    ctx.io.out(renderTrace(v.trace, v.loop));
-    if (file) ctx.io.out(`  counterexample saved: ${file}`);
-    ctx.io.out(`  replay this walk: the same simulate command with ${replayFlags(result.seed, result.path)}`);
+    result.violations.forEach((x, i) => {
+      const v = x.violation;
+      ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `${v.kind === 'action' ? 'Action property' : 'Invariant'} ${v.property} violated`} after ${v.length} steps (${shrunk(x)}): ${v.description}`);
+      ctx.io.out(renderTrace(v.trace, v.loop));
+      if (files[i]) ctx.io.out(`  counterexample saved: ${files[i]}`);
+      if (x.path !== null) ctx.io.out(`  replay this walk: the same simulate command with ${replayFlags(result.seed, x.path)}`);
+      else ctx.io.out(`  this walk went on past ${[...x.past].join(', ')}: ${files[i] ? 'its saved file replays it' : 'without --no-save, its saved file would replay it'}`);
+    });
+    if (options.continue) ctx.io.out(`${n(result.walks)} random walks (seed ${result.seed}, ${result.seconds.toFixed(2)} s): ${result.violations.length} propert${result.violations.length === 1 ? 'y' : 'ies'} violated.`);
   }
   return 1;
 }
 
 /** How the walk was shortened: from how many steps, over how many walks, and whether the budget cut it short. */
-function shrunk(r: Extract<ReturnType<typeof simulate>, { kind: 'violation' }>): string {
+function shrunk(r: SimulatedViolation): string {
   const from = `found after ${n(r.foundLength)} steps, shortened over ${n(r.shrinkTried)} walks`;
   return r.shrinkCut ? `${from}, where --shrink-walks stopped it: perhaps not the shortest` : from;
 }

@@ -25,20 +25,24 @@ export interface WalkEnd<S> {
   readonly failure: WalkFailure | null;
 }
 
-/** A state a walk reached: its encoding, its verdict, its moves and the successors taken by index into them. */
+/** A state a walk reached: its encoding, the invariants it breaks, its moves and the successors taken by index into them. */
 interface Seen<S> {
   readonly ints: readonly number[];
-  failure: WalkFailure | null;
-  moves: Move<S>[] | null;
+  /** Every invariant it violates. */
+  readonly broken: readonly WalkFailure[];
+  /** Worked out when a walk first goes on from it (undefined before); null: none to take. */
+  moves: Move<S>[] | null | undefined;
+  /** Where it has no move and is not final. */
+  deadlock: WalkFailure | null;
   readonly next: Taken<S>[];
 }
 
-/** One move taken from a state: its pc there, the successor, and the action property it breaks. */
+/** One move taken from a state: its pc there, the successor, and every action property it breaks. */
 interface Taken<S> {
   readonly pc: string;
   readonly state: S;
   readonly seen: Seen<S>;
-  readonly badStep: WalkFailure | null;
+  readonly badSteps: readonly WalkFailure[];
 }
 
 /** A move by what it is (its action's index, its choice as JSON), not by its place among a state's moves. */
@@ -67,6 +71,8 @@ export class Walker<S, C> {
   /** Moves taken per action index, over every walk so far. */
   readonly fired: Float64Array;
   steps = 0;
+  /** Properties a walk goes on past (a simulation that continues after their first violation). */
+  ignored: ReadonlySet<string> = new Set();
   private readonly memo = new Map<string, Seen<S>>();
   private readonly clone: (s: S) => S;
   private readonly checkDeadlock: boolean;
@@ -120,10 +126,12 @@ export class Walker<S, C> {
     const picks = [init];
     const keys: MoveKey[] = [];
     const end = (failure: WalkFailure | null): Walked<S> => ({ end: { trace, failure }, picks, keys, enabled: failure === null ? keysOf(seen.moves ?? []) : [] });
+    const heeded = (failures: readonly WalkFailure[]): WalkFailure | undefined => failures.find((f) => !this.ignored.has(f.property));
     for (let k = 1; ; k++) {
-      if (seen.failure !== null) return end(seen.failure);
-      const moves = seen.moves;
-      if (moves === null) return end(null);
+      const broken = heeded(seen.broken);
+      if (broken !== undefined) return end(broken);
+      const moves = this.movesOf(seen, state, k === 1 ? `initial state ${init}` : `the state after step ${k - 1} of the walk`);
+      if (moves === null) return end((seen.deadlock && heeded([seen.deadlock])) ?? null);
       const m = pick(moves, k);
       if (m === undefined) return end(null);
       picks.push(m);
@@ -136,7 +144,8 @@ export class Walker<S, C> {
         move: { process: action.process.name, self: action.self, step: action.step.name, choice, choiceIndex, pc: taken.pc, shown: showChoice(action, choice) },
         state: taken.state,
       });
-      if (taken.badStep !== null) return end(taken.badStep);
+      const bad = heeded(taken.badSteps);
+      if (bad !== undefined) return end(bad);
       state = taken.state;
       seen = taken.seen;
     }
@@ -160,30 +169,31 @@ export class Walker<S, C> {
   }
 
   private check(state: S, ints: readonly number[], where: string): Seen<S> {
-    const seen: Seen<S> = { ints, failure: null, moves: null, next: [] };
-    const { model } = this.compiled;
     // The symmetry and the canonical encoding the search trusts are checked on every state a walk visits.
     this.guard(() => checkCanonicalize(this.compiled, state, where), `canonicalize threw on ${where}`);
-    checkCanonicalEncoding(model.name, this.compiled.codec, state, where);
-    seen.failure = this.judge(state, where);
-    if (seen.failure !== null) return seen;
+    checkCanonicalEncoding(this.compiled.model.name, this.compiled.codec, state, where);
+    return { ints, broken: this.judge(state, where), moves: undefined, deadlock: null, next: [] };
+  }
+
+  /** The moves a walk may take from `seen` (null: none), and whether it is a deadlock, worked out the first time a walk goes on from it. */
+  private movesOf(seen: Seen<S>, state: S, where: string): Move<S>[] | null {
+    if (seen.moves !== undefined) return seen.moves;
+    seen.moves = null;
+    const { model } = this.compiled;
     // Outside the model's constraint a state is judged but not explored further (as explore does).
-    if (this.compiled.constraint && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`)) return seen;
+    if (this.compiled.constraint && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`)) return null;
     const moves = this.movesIn(state);
-    if (moves.length > 0) {
-      seen.moves = moves;
-      return seen;
-    }
+    if (moves.length > 0) return (seen.moves = moves);
     const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
-    if (!this.checkDeadlock || final) return seen;
+    if (!this.checkDeadlock || final) return null;
     const detail = this.guard(() => model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
-    seen.failure = {
+    seen.deadlock = {
       property: 'deadlock',
       kind: 'deadlock',
       description: 'a state with no enabled step that the model does not accept as final',
       ...(detail === undefined ? {} : { detail }),
     };
-    return seen;
+    return null;
   }
 
   /** Step `k` of a walk, `move` from `state`, applied and checked the first time a walk takes it. */
@@ -195,7 +205,9 @@ export class Walker<S, C> {
     const next = this.guard(() => applyWithImmer(action, state, choice), `${stepName} threw in its recipe`);
     const nextInts = this.roundTrip(next, `the state after ${stepName}`);
     const taken = { process: action.process.name, self: action.self, step: action.step.name, choice };
-    const badStep = this.compiled.actionProperties.find((p) => !this.guard(() => p.holds(state, next, taken), `action property ${p.name} threw on ${stepName}`));
+    const badSteps = this.compiled.actionProperties
+      .filter((p) => !this.guard(() => p.holds(state, next, taken), `action property ${p.name} threw on ${stepName}`))
+      .map((p): WalkFailure => ({ property: p.name, kind: 'action', description: p.description }));
     // bfs applies the recipe to a copy (cloner) of the decoded parent, mutating it in place: it must
     // land on the same state.
     const copy = this.clone(decodeFromArray(this.compiled.codec, seen.ints));
@@ -213,7 +225,7 @@ export class Walker<S, C> {
       pc,
       state: next,
       seen: this.visit(next, nextInts, `the state after step ${k} of the walk`),
-      badStep: badStep ? { property: badStep.name, kind: 'action', description: badStep.description } : null,
+      badSteps,
     };
   }
 
@@ -231,13 +243,11 @@ export class Walker<S, C> {
     return moves;
   }
 
-  private judge(s: S, where: string): WalkFailure | null {
-    for (const inv of this.compiled.invariants) {
-      if (!this.guard(() => inv.holds(s), `invariant ${inv.name} threw on ${where}`)) {
-        return { property: inv.name, kind: 'invariant', description: inv.description };
-      }
-    }
-    return null;
+  /** Every invariant `s` violates, in their order. */
+  private judge(s: S, where: string): WalkFailure[] {
+    return this.compiled.invariants
+      .filter((inv) => !this.guard(() => inv.holds(s), `invariant ${inv.name} threw on ${where}`))
+      .map((inv): WalkFailure => ({ property: inv.name, kind: 'invariant', description: inv.description }));
   }
 
   private roundTrip(s: S, where: string): number[] {

@@ -278,11 +278,12 @@ describe('sva-check simulate', () => {
     expect(found![1]).toBe(found![2]);
     expect(run.out).toContain('--shrink-walks 0');
     const json = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--no-save', '--json']);
-    const report = JSON.parse(json.out) as { shrink: { from: number; walks: number; cut: boolean }; violations: { length: number }[] };
-    expect(report.shrink.from).toBe(Number(found![2]));
-    expect(report.shrink.cut).toBe(false);
-    expect(report.shrink.walks).toBeGreaterThan(0);
-    expect(report.violations[0]!.length).toBeLessThan(report.shrink.from);
+    const [report] = (JSON.parse(json.out) as { violations: { length: number; path: string; shrink: { from: number; walks: number; cut: boolean } }[] }).violations;
+    expect(report!.shrink.from).toBe(Number(found![2]));
+    expect(report!.shrink.cut).toBe(false);
+    expect(report!.shrink.walks).toBeGreaterThan(0);
+    expect(report!.length).toBeLessThan(report!.shrink.from);
+    expect(run.out).toContain(`--path ${report!.path} `);
     const bad = await cli(['simulate', '--model', DIEHARD, '--shrink-walks', 'many']);
     expect(bad.code).toBe(2);
     expect(bad.err.trim().split('\n')).toHaveLength(1);

@@ -53,7 +53,7 @@ describe('action properties', () => {
     // The step leads back to the initial state: no new state, only a wrong step (n = 0..3 stored).
     expect(r.stats.distinctStates).toBe(4);
     const sim = simulate(compile(model, { max: 3 }), { walks: 20, seed: 3 });
-    expect(sim.kind === 'violation' && [sim.violation.property, sim.violation.kind]).toEqual(['only-up', 'action']);
+    expect(sim.kind === 'violation' && sim.violations.map(({ violation: w }) => [w.property, w.kind])).toEqual([['only-up', 'action']]);
   });
 
   it('is saved and replayed from its file', async () => {

@@ -4,13 +4,20 @@ import { bool, int, record, type Codec } from '../../explorer/codec.ts';
 import { applyWithImmer, compile, type Compiled } from '../../explorer/compile.ts';
 import { HarnessError, ModelError } from '../../explorer/errors.ts';
 import { defineModel, step, type Model } from '../../explorer/model.ts';
-import { simulate, type SimulateProgress, type SimulateResult } from '../../explorer/simulate.ts';
+import { simulate, type SimulatedViolation, type SimulateProgress, type SimulateResult } from '../../explorer/simulate.ts';
 import { Walker } from '../../explorer/simulate/walk.ts';
 import { resolveTarget } from '../../explorer/cli/target.ts';
 import diehard from '../models/diehard.ts';
 import { workspace } from '../helpers/cli.ts';
 
 const withoutSeconds = <S>(r: SimulateResult<S>): unknown => ({ ...r, seconds: 0 });
+
+/** The one violation a simulation that stops at the first reports. */
+function only<S>(r: SimulateResult<S>): SimulatedViolation<S> {
+  if (r.kind !== 'violation') throw new Error(`expected a violation, got ${r.kind}`);
+  expect(r.violations).toHaveLength(1);
+  return r.violations[0]!;
+}
 
 /** Each move of a trace, re-applied to the state before it, gives the state after it. */
 function expectReplayable<S, C>(compiled: Compiled<S, C>, trace: readonly { move: unknown; state: S }[]): void {
@@ -29,9 +36,7 @@ describe('simulate on diehard', () => {
 
   it('finds NotSolved and shrinks the walk', () => {
     const r = simulate(compiled, { walks: 2000, seed: 7 });
-    expect(r.kind).toBe('violation');
-    if (r.kind !== 'violation') return;
-    const { violation } = r;
+    const { violation, path } = only(r);
     expect(violation.property).toBe('NotSolved');
     expect(violation.kind).toBe('invariant');
     expect(violation.length).toBe(violation.trace.length - 1);
@@ -43,18 +48,16 @@ describe('simulate on diehard', () => {
     }
     expectReplayable(compiled, violation.trace);
     expect(r.seed).toBe(7);
-    expect(r.path).toMatch(/^\d+(:\d+)*$/);
+    expect(path).toMatch(/^\d+(:\d+)*$/);
   });
 
   it('is deterministic for a seed, and replays a counterexample from seed and path', () => {
     const a = simulate(compiled, { walks: 500, seed: 123 });
     const b = simulate(compiled, { walks: 500, seed: 123 });
     expect(withoutSeconds(a)).toEqual(withoutSeconds(b));
-    if (a.kind !== 'violation') throw new Error('expected a violation');
-    const replay = simulate(compiled, { walks: 500, seed: a.seed, path: a.path });
-    expect(replay.kind).toBe('violation');
-    if (replay.kind !== 'violation') return;
-    expect(replay.violation).toEqual(a.violation);
+    const found = only(a);
+    const replay = simulate(compiled, { walks: 500, seed: 123, path: found.path! });
+    expect(only(replay)).toEqual(found);
     expect(replay.walks).toBe(1);
   });
 
@@ -121,8 +124,7 @@ describe('simulate: the violating walk shortened a move at a time', () => {
   const compiled = compile(diehard, {});
 
   it('leaves a walk from which no single move can go, nor be swapped for a shorter walk', () => {
-    const r = simulate(compiled, { walks: 2000, seed: 7 });
-    if (r.kind !== 'violation') throw new Error('expected a violation');
+    const r = only(simulate(compiled, { walks: 2000, seed: 7 }));
     expect(r.foundLength).toBeGreaterThan(r.violation.length);
     expect(r.shrinkTried).toBeGreaterThan(0);
     expect(r.shrinkCut).toBe(false);
@@ -140,15 +142,13 @@ describe('simulate: the violating walk shortened a move at a time', () => {
   });
 
   it('stops after shrinkWalks walks with the shortest walk found, the same for a seed', () => {
-    const none = simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 0 });
-    if (none.kind !== 'violation') throw new Error('expected a violation');
+    const none = only(simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 0 }));
     expect(none).toMatchObject({ shrinkTried: 0, shrinkCut: true });
     expect(none.violation.length).toBe(none.foundLength);
-    const few = simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 5 });
-    if (few.kind !== 'violation') throw new Error('expected a violation');
+    const few = only(simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 5 }));
     expect(few).toMatchObject({ shrinkTried: 5, shrinkCut: true, foundLength: none.foundLength });
     expect(few.violation.length).toBeLessThan(none.foundLength);
-    expect(withoutSeconds(simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 5 }))).toEqual(withoutSeconds(few));
+    expect(only(simulate(compiled, { walks: 2000, seed: 7, shrinkWalks: 5 }))).toEqual(few);
     expect(() => simulate(compiled, { shrinkWalks: -1 })).toThrow(HarnessError);
   });
 
@@ -167,8 +167,7 @@ describe('simulate: the violating walk shortened a move at a time', () => {
   it('at sva, shortens a walk of some 70 steps to the 41 of the shortest counterexample', async () => {
     // Breadth first, sva-cd-ownership (F2) is first violated at depth 41 (docs/scaling.md).
     const { compiled: sva } = await resolveTarget(workspace(), { config: 'sva' });
-    const r = simulate(sva, { walks: 50, seed: 1, shrinkWalks: 5000 });
-    if (r.kind !== 'violation') throw new Error('expected a violation');
+    const r = only(simulate(sva, { walks: 50, seed: 1, shrinkWalks: 5000 }));
     expect(r.violation.property).toBe('sva-cd-ownership');
     expect(r.foundLength).toBeGreaterThan(60);
     expect(r.violation.length).toBe(41);
@@ -196,10 +195,8 @@ describe('simulate: a walker remembers the states it has checked', () => {
 describe('simulate: deadlocks', () => {
   it('reports a state with no enabled step as a deadlock, with the shortest walk', () => {
     const r = simulate(compile(counter({ explainDeadlock: (s) => `n is ${s.n}` }), {}), { walks: 200, seed: 3 });
-    expect(r.kind).toBe('violation');
-    if (r.kind !== 'violation') return;
-    expect(r.violation).toMatchObject({ property: 'deadlock', kind: 'deadlock', length: 3, detail: 'n is 3' });
-    expect(r.violation.trace.map((t) => t.move?.step ?? null)).toEqual([null, 'Inc', 'Inc', 'Inc']);
+    expect(only(r).violation).toMatchObject({ property: 'deadlock', kind: 'deadlock', length: 3, detail: 'n is 3' });
+    expect(only(r).violation.trace.map((t) => t.move?.step ?? null)).toEqual([null, 'Inc', 'Inc', 'Inc']);
   });
 
   it('accepts final states and honours checkDeadlock: false', () => {
@@ -214,7 +211,39 @@ describe('simulate: deadlocks', () => {
       invariants: [{ name: 'NoFlag', description: 'flag is never set', source: 'test', holds: (s) => !s.flag }],
     });
     const r = simulate(compile(model, {}), { walks: 200, seed: 9 });
-    expect(r.kind === 'violation' && r.violation.trace).toEqual([{ move: null, state: { n: 1, flag: true } }]);
+    expect(only(r).violation.trace).toEqual([{ move: null, state: { n: 1, flag: true } }]);
+  });
+});
+
+describe('simulate: going on after a violation', () => {
+  // Two invariants, each met by some walks and not others.
+  const model = counter({
+    invariants: [
+      { name: 'NoFlag', description: 'flag is never set', source: 'test', holds: (s) => !s.flag },
+      { name: 'BelowTwo', description: 'n stays below 2', source: 'test', holds: (s) => s.n < 2 },
+    ],
+  });
+  const compiled = compile(model, {});
+
+  it('keeps the first walk of each property, each going on past the violations found before it, shortened', () => {
+    const r = simulate(compiled, { walks: 300, seed: 5, continueAfterViolation: true });
+    if (r.kind !== 'violation') throw new Error('expected violations');
+    expect(r.walks).toBe(300);
+    // Past NoFlag and BelowTwo, a walk reaches n = 3, where nothing is enabled.
+    const lengths = Object.fromEntries(r.violations.map((v) => [v.violation.property, v.violation.length]));
+    expect(lengths).toEqual({ NoFlag: 1, BelowTwo: 2, deadlock: 3 });
+    const [first, ...later] = r.violations;
+    // The first went past nothing: its path replays it alone, continued or not.
+    expect(only(simulate(compiled, { walks: 300, seed: 5, path: first!.path! }))).toEqual(first);
+    expect(only(simulate(compiled, { walks: 300, seed: 5, path: first!.path!, continueAfterViolation: true }))).toEqual(first);
+    // The later ones went past it: their traces replay, and end where their property fails.
+    for (const v of later) {
+      expect(v.path).toBeNull();
+      expectReplayable(compiled, v.violation.trace);
+    }
+    expect(r.violations.find((v) => v.violation.property === 'deadlock')!.violation.trace.at(-1)!.state.n).toBe(3);
+    // Without it, the first of them ends the walks.
+    expect(only(simulate(compiled, { walks: 300, seed: 5 })).violation.property).toBe(first!.violation.property);
   });
 });
 

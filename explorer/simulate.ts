@@ -37,12 +37,14 @@ export interface SimulateOptions {
 /** Where a simulation is: walking, or shortening the first violating walk. */
 export interface SimulateProgress {
   readonly phase: 'walking' | 'shortening';
-  /** Walks run, shrink candidates included. */
+  /** Walks run, shortening's candidates included. */
   readonly walks: number;
+  /** Of the walks, those that ended in a violation (with continueAfterViolation, each of a property not met before). */
+  readonly violated: number;
   /** Of them, the walks tried while shortening. */
   readonly tried: number;
   readonly steps: number;
-  /** The length of the violating walk as shortened so far, null before one is found. */
+  /** The length of the walk being shortened, as shortened so far; null while the walks run. */
   readonly failing: number | null;
   readonly seconds: number;
 }
@@ -110,7 +112,7 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
   const property = fc.property(picks, (p) => {
     try {
       const end = walker.walk(p);
-      tally.walked(walker.steps, end.failure === null ? null : end.trace.length - 1);
+      tally.walked(walker.steps, end.failure !== null);
       const run = runs++;
       // A replayed path names one walk: it ends there, continued or not.
       if (end.failure === null || !options.continueAfterViolation || options.path !== undefined) return end.failure === null;
@@ -163,7 +165,7 @@ function shortenedViolation<S, C>(compiled: Compiled<S, C>, walker: Walker<S, C>
   walker.ignored = past;
   // Walks are deterministic, so re-running the picks rebuilds the walk fast-check judged.
   const found = walker.walkPicks(picks);
-  tally.startShortening();
+  tally.startShortening(found.end.trace.length - 1);
   const short = found.end.failure === null ? found : shortened(walker, found, tally, budget);
   const { failure, trace } = short.end;
   if (failure === null) {
@@ -205,7 +207,7 @@ function shortened<S, C>(walker: Walker<S, C>, found: Walked<S>, tally: Tally, b
     }
     const w = walker.walkMoves(best.picks[0]!, keys);
     tally.tried++;
-    tally.walked(walker.steps, null);
+    tally.walked(walker.steps, false);
     return w;
   };
   for (let improved = true; improved && !tally.cut; ) {
@@ -239,6 +241,8 @@ class Tally {
   tried = 0;
   cut = false;
   private walks = 0;
+  private violated = 0;
+  /** The length of the walk being shortened, null while the walks run. */
   private failing: number | null = null;
   private lastReport: number;
 
@@ -249,10 +253,11 @@ class Tally {
     this.lastReport = started;
   }
 
-  /** The next walk's shortening begins: its own count and budget. */
-  startShortening(): void {
+  /** The shortening of a walk of `length` steps begins: its own count and budget. */
+  startShortening(length: number): void {
     this.tried = 0;
     this.cut = false;
+    this.failing = length;
   }
 
   /** The shortening keeps `w`, shorter than the walk it had. */
@@ -261,15 +266,16 @@ class Tally {
     return w;
   }
 
-  /** A walk ran, `steps` steps over all walks so far; `failed`: its length if it is the first to violate something. */
-  walked(steps: number, failed: number | null): void {
+  /** A walk ran, `steps` steps over all walks so far; `violating`: it ended in a violation. */
+  walked(steps: number, violating: boolean): void {
     this.walks++;
-    if (failed !== null && this.failing === null) this.failing = failed;
+    if (violating) this.violated++;
     const now = performance.now();
     const { onProgress, progressEvery = 1 } = this.options;
     if (onProgress === undefined || now - this.lastReport < progressEvery * 1000) return;
     this.lastReport = now;
-    onProgress({ phase: this.failing === null ? 'walking' : 'shortening', walks: this.walks, tried: this.tried, steps, failing: this.failing, seconds: (now - this.started) / 1000 });
+    const phase = this.failing === null ? 'walking' : 'shortening';
+    onProgress({ phase, walks: this.walks, violated: this.violated, tried: this.tried, steps, failing: this.failing, seconds: (now - this.started) / 1000 });
   }
 }
 

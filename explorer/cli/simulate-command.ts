@@ -36,7 +36,7 @@ const n = (x: number): string => x.toLocaleString('en-US');
 function progressLine(): (p: SimulateProgress) => string {
   return (p) =>
     p.phase === 'walking'
-      ? `${n(p.walks)} walks, ${n(p.steps)} steps, no violation yet, ${p.seconds.toFixed(0)} s`
+      ? `${n(p.walks)} walks, ${n(p.steps)} steps, ${p.violated === 0 ? 'no violation yet' : `${n(p.violated)} violating`}, ${p.seconds.toFixed(0)} s`
       : `shortening a violating walk: ${n(p.tried)} walks tried, the shortest ${n(p.failing ?? 0)} steps, ${p.seconds.toFixed(0)} s`;
 }
 

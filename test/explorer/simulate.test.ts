@@ -159,6 +159,8 @@ describe('simulate: the violating walk shortened a move at a time', () => {
     const shortening = seen.filter((p) => p.phase === 'shortening');
     expect(walking.length).toBeGreaterThan(0);
     expect(walking.every((p) => p.failing === null && p.tried === 0)).toBe(true);
+    // The last walk reported as walking is the one that found the violation.
+    expect([walking[0]!.violated, walking.at(-1)!.violated]).toEqual([0, 1]);
     expect(shortening.length).toBeGreaterThan(0);
     expect(shortening.at(-1)!.tried).toBeGreaterThan(shortening[0]!.tried);
     expect(shortening.at(-1)!.failing).toBeLessThan(shortening[0]!.failing!);

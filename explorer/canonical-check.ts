@@ -8,28 +8,42 @@ import { encodeToArray, type Codec } from './codec.ts';
 import { ModelError } from './errors.ts';
 
 export function checkCanonicalEncoding<S>(modelName: string, codec: Codec<S>, s: S, where: string): void {
-  const problem = misplaced(codec as Codec<unknown>, s, 'state');
+  const problem = misplaced(codec as Codec<unknown>, s);
   if (problem !== null) {
-    throw new ModelError(`model ${modelName}: the encoding is not canonical on ${where}: ${problem}; two equal states would be counted as two`);
+    throw new ModelError(`model ${modelName}: the encoding is not canonical on ${where}: ${problem.at('state')}; two equal states would be counted as two`);
   }
 }
 
-function misplaced(codec: Codec<unknown>, value: unknown, path: string): string | null {
+/**
+ * What is out of place, said of the place it is at. The place is named on the way out of the
+ * recursion, so a state in order (every state but one, in a run that finds one) builds no names:
+ * this runs on every state a walk meets.
+ */
+class Misplaced {
+  private readonly inside: string[] = [];
+
+  constructor(private readonly say: (path: string) => string) {}
+
+  /** The same problem, one step further out: `step` is `.key` or `[i]`. */
+  within(step: string): this {
+    this.inside.push(step);
+    return this;
+  }
+
+  at(root: string): string {
+    return this.say(root + [...this.inside].reverse().join(''));
+  }
+}
+
+function misplaced(codec: Codec<unknown>, value: unknown): Misplaced | null {
   const s = codec.shape;
   if (!s) {
     const reordered = reorder(value);
     if (encodeToArray(codec, reordered).join() !== encodeToArray(codec, value).join()) {
-      return `${path}: its codec (written by hand) encodes the same value differently when its sets, maps or keys are listed in another order`;
+      return new Misplaced((path) => `${path}: its codec (written by hand) encodes the same value differently when its sets, maps or keys are listed in another order`);
     }
     return null;
   }
-  const first = <T>(xs: readonly T[], f: (x: T, i: number) => string | null): string | null => {
-    for (let i = 0; i < xs.length; i++) {
-      const r = f(xs[i]!, i);
-      if (r !== null) return r;
-    }
-    return null;
-  };
   switch (s.kind) {
     case 'int':
     case 'bool':
@@ -37,10 +51,16 @@ function misplaced(codec: Codec<unknown>, value: unknown, path: string): string 
     case 'constant':
       return null;
     case 'nullable':
-      return value === null ? null : misplaced(s.item, value, path);
+      return value === null ? null : misplaced(s.item, value);
     case 'array':
-    case 'tuple':
-      return first(value as unknown[], (x, i) => misplaced(s.kind === 'tuple' ? s.items[i]! : s.item, x, `${path}[${i}]`));
+    case 'tuple': {
+      const items = value as unknown[];
+      for (let i = 0; i < items.length; i++) {
+        const r = misplaced(s.kind === 'tuple' ? s.items[i]! : s.item, items[i]);
+        if (r !== null) return r.within(`[${i}]`);
+      }
+      return null;
+    }
     case 'list': {
       const items = value as unknown[];
       if (s.set) {
@@ -49,19 +69,31 @@ function misplaced(codec: Codec<unknown>, value: unknown, path: string): string 
           const c = order(items[i], items[i + 1]);
           if (c >= 0) {
             const sorted = JSON.stringify([...items].sort(order));
-            return c === 0
-              ? `${path} holds the set ${JSON.stringify(items)} with ${JSON.stringify(items[i])} twice`
-              : `${path} holds the set ${JSON.stringify(items)} out of its canonical order (${sorted})`;
+            return new Misplaced((path) =>
+              c === 0
+                ? `${path} holds the set ${JSON.stringify(items)} with ${JSON.stringify(items[i])} twice`
+                : `${path} holds the set ${JSON.stringify(items)} out of its canonical order (${sorted})`,
+            );
           }
         }
       }
-      return first(items, (x, i) => misplaced(s.item, x, `${path}[${i}]`));
+      for (let i = 0; i < items.length; i++) {
+        const r = misplaced(s.item, items[i]);
+        if (r !== null) return r.within(`[${i}]`);
+      }
+      return null;
     }
-    case 'record':
-      return first(s.keys, (k, i) => misplaced(s.fields[i]!, (value as Record<string, unknown>)[k], `${path}.${k}`));
+    case 'record': {
+      const record = value as Record<string, unknown>;
+      for (let i = 0; i < s.keys.length; i++) {
+        const r = misplaced(s.fields[i]!, record[s.keys[i]!]);
+        if (r !== null) return r.within(`.${s.keys[i]!}`);
+      }
+      return null;
+    }
     case 'tagged': {
       const k = s.tags.indexOf((value as Record<string, unknown>)[s.key] as string);
-      return misplaced(s.variants[k]!, value, path);
+      return misplaced(s.variants[k]!, value);
     }
   }
 }

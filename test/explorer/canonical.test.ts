@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { explore } from '../../explorer/bfs.ts';
-import { int, record, set, type Codec } from '../../explorer/codec.ts';
+import { array, int, record, set, type Codec } from '../../explorer/codec.ts';
+import { checkCanonicalEncoding } from '../../explorer/canonical-check.ts';
 import { compile } from '../../explorer/compile.ts';
 import { defineModel, step, type Model } from '../../explorer/model.ts';
 import { simulate } from '../../explorer/simulate.ts';
@@ -90,5 +91,13 @@ describe('canonical encoding', () => {
       isFinal: () => true,
     });
     expect(() => explore(compile(model, {}), { checkSymmetry: true })).toThrow(/state\.items: its codec \(written by hand\) encodes the same value differently/);
+  });
+
+  it('names a set out of order deep in the state by its whole path', () => {
+    const deep = record<{ banks: { prepared: number[] }[] }>({ banks: array(2, record({ prepared: set(3, int(0, 2)) })) });
+    expect(() => checkCanonicalEncoding('deep', deep, { banks: [{ prepared: [0, 2] }, { prepared: [2, 1] }] }, 'a test state')).toThrow(
+      /not canonical on a test state: state\.banks\[1\]\.prepared holds the set \[2,1\] out of its canonical order \(\[1,2\]\)/,
+    );
+    expect(() => checkCanonicalEncoding('deep', deep, { banks: [{ prepared: [0, 2] }, { prepared: [1, 2] }] }, 'a test state')).not.toThrow();
   });
 });

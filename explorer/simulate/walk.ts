@@ -65,7 +65,7 @@ const keysOf = <S>(moves: readonly Move<S>[]): MoveKey[] => moves.map((m) => ({ 
 export const choiceKey = (choice: unknown): string => String(JSON.stringify(choice));
 
 /** The states a walker remembers at most (a shrink's candidates share most of their walk). */
-export const MEMO_STATES = 50_000;
+export const MEMO_STATES = 20_000;
 
 export class Walker<S, C> {
   /** Moves taken per action index, over every walk so far. */

@@ -104,9 +104,10 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
   const walker = new Walker(compiled, options.checkDeadlock ?? true);
   let modelError: ModelError | null = null;
   const tally = new Tally(started, options);
-  // With continueAfterViolation, each property's first violating walk: the index of its run, and the
-  // properties found before it, which that walk went on past.
-  const firsts = new Map<string, { picks: number[]; run: number; past: ReadonlySet<string> }>();
+  // With continueAfterViolation, each property's first violating walk. The run's index replays a
+  // walk that went past nothing; one that went past other properties' violations is replayed from
+  // its saved trace.
+  const firsts = new Map<string, Found>();
   let runs = 0;
   const picks = fc.array(fc.nat(), { minLength: 1, maxLength: maxLength + 1, size: 'max' });
   const property = fc.property(picks, (p) => {
@@ -116,7 +117,7 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
       const run = runs++;
       // A replayed path names one walk: it ends there, continued or not.
       if (end.failure === null || !options.continueAfterViolation || options.path !== undefined) return end.failure === null;
-      firsts.set(end.failure.property, { picks: [...p], run, past: walker.ignored });
+      firsts.set(end.failure.property, { picks: [...p], path: walker.ignored.size === 0 ? String(run) : null, past: walker.ignored });
       walker.ignored = new Set([...walker.ignored, end.failure.property]);
       return true;
     } catch (e) {
@@ -134,9 +135,7 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
     ...(options.path === undefined ? {} : { path: options.path }),
   });
   if (modelError !== null) throw modelError;
-  // The run's index replays a walk that went past nothing; one that went past other properties'
-  // violations is replayed from its saved trace.
-  const found: Found[] = [...firsts.values()].map((f) => ({ picks: f.picks, path: f.past.size === 0 ? String(f.run) : null, past: f.past }));
+  const found = [...firsts.values()];
   if (details.failed) {
     const counterexample = details.counterexample?.[0];
     if (counterexample === undefined || details.counterexamplePath === null) throw details.errorInstance;

@@ -168,7 +168,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
 }
 
 /** Where a search stopped short: the walks that go past its bound (bench/RESULTS.md: at `sva`, F2 in 5 s at breadth first's length). */
-export const PAST_THE_BOUND =
+const PAST_THE_BOUND =
   'past the bound: `sva-check simulate` with the same target takes random walks beyond it, and shortens the first violation it meets (it proves nothing of the walks it does not take)';
 
 export function resultJson(target: Target, result: ExploreResult, files: readonly (string | null)[]): Record<string, unknown> {

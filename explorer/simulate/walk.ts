@@ -32,6 +32,8 @@ interface Seen<S> {
   readonly broken: readonly WalkFailure[];
   /** Worked out when a walk first goes on from it (undefined before); null: none to take. */
   moves: Move<S>[] | null | undefined;
+  /** The same moves by what they are. */
+  keys: readonly MoveKey[];
   /** Where it has no move and is not final. */
   deadlock: WalkFailure | null;
   readonly next: Taken<S>[];
@@ -62,7 +64,7 @@ export interface Walked<S> {
 
 const keysOf = <S>(moves: readonly Move<S>[]): MoveKey[] => moves.map((m) => ({ action: m.action.index, choice: choiceKey(m.choice) }));
 
-export const choiceKey = (choice: unknown): string => String(JSON.stringify(choice));
+const choiceKey = (choice: unknown): string => String(JSON.stringify(choice));
 
 /** The states a walker remembers at most (a shrink's candidates share most of their walk). */
 export const MEMO_STATES = 20_000;
@@ -93,9 +95,9 @@ export class Walker<S, C> {
 
   /** `walk(picks)`, with the moves it took by what they are. */
   walkPicks(picks: readonly number[]): Walked<S> {
-    return this.follow(picks[0] ?? 0, (moves, k) => {
+    return this.follow(picks[0] ?? 0, (here, k) => {
       const pick = picks[k];
-      return pick === undefined ? undefined : pick % moves.length;
+      return pick === undefined ? undefined : pick % here.length;
     });
   }
 
@@ -105,18 +107,18 @@ export class Walker<S, C> {
    */
   walkMoves(initIndex: number, keys: readonly MoveKey[]): Walked<S> {
     let next = 0;
-    return this.follow(initIndex, (moves) => {
+    return this.follow(initIndex, (here) => {
       while (next < keys.length) {
         const { action, choice } = keys[next++]!;
-        const m = moves.findIndex((x) => x.action.index === action && choiceKey(x.choice) === choice);
+        const m = here.findIndex((x) => x.action === action && x.choice === choice);
         if (m >= 0) return m;
       }
       return undefined;
     });
   }
 
-  /** The walk from initial state `initIndex` whose k-th move is the `pick(moves, k)`-th of those enabled, up to an undefined pick or a failure. */
-  private follow(initIndex: number, pick: (moves: readonly Move<S>[], k: number) => number | undefined): Walked<S> {
+  /** The walk from initial state `initIndex` whose k-th move is the `pick(here, k)`-th of those enabled (`here`: their keys), up to an undefined pick or a failure. */
+  private follow(initIndex: number, pick: (here: readonly MoveKey[], k: number) => number | undefined): Walked<S> {
     const { initStates, model } = this.compiled;
     if (initStates.length === 0) throw new ModelError(`model ${model.name}: no initial state`);
     const init = initIndex % initStates.length;
@@ -125,17 +127,17 @@ export class Walker<S, C> {
     const trace: TraceState<S>[] = [{ move: null, state }];
     const picks = [init];
     const keys: MoveKey[] = [];
-    const end = (failure: WalkFailure | null): Walked<S> => ({ end: { trace, failure }, picks, keys, enabled: failure === null ? keysOf(seen.moves ?? []) : [] });
+    const end = (failure: WalkFailure | null): Walked<S> => ({ end: { trace, failure }, picks, keys, enabled: failure === null ? seen.keys : [] });
     const heeded = (failures: readonly WalkFailure[]): WalkFailure | undefined => failures.find((f) => !this.ignored.has(f.property));
     for (let k = 1; ; k++) {
       const broken = heeded(seen.broken);
       if (broken !== undefined) return end(broken);
       const moves = this.movesOf(seen, state, k === 1 ? `initial state ${init}` : `the state after step ${k - 1} of the walk`);
       if (moves === null) return end((seen.deadlock && heeded([seen.deadlock])) ?? null);
-      const m = pick(moves, k);
+      const m = pick(seen.keys, k);
       if (m === undefined) return end(null);
       picks.push(m);
-      keys.push(keysOf([moves[m]!])[0]!);
+      keys.push(seen.keys[m]!);
       const taken = (seen.next[m] ??= this.take(state, seen, moves[m]!, k));
       const { action, choice, choiceIndex } = moves[m]!;
       this.fired[action.index]!++;
@@ -172,28 +174,34 @@ export class Walker<S, C> {
     // The symmetry and the canonical encoding the search trusts are checked on every state a walk visits.
     this.guard(() => checkCanonicalize(this.compiled, state, where), `canonicalize threw on ${where}`);
     checkCanonicalEncoding(this.compiled.model.name, this.compiled.codec, state, where);
-    return { ints, broken: this.judge(state, where), moves: undefined, deadlock: null, next: [] };
+    return { ints, broken: this.judge(state, where), moves: undefined, keys: [], deadlock: null, next: [] };
   }
 
   /** The moves a walk may take from `seen` (null: none), and whether it is a deadlock, worked out the first time a walk goes on from it. */
   private movesOf(seen: Seen<S>, state: S, where: string): Move<S>[] | null {
-    if (seen.moves !== undefined) return seen.moves;
-    seen.moves = null;
-    const { model } = this.compiled;
-    // Outside the model's constraint a state is judged but not explored further (as explore does).
-    if (this.compiled.constraint && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`)) return null;
-    const moves = this.movesIn(state);
-    if (moves.length > 0) return (seen.moves = moves);
+    if (seen.moves === undefined) {
+      // Outside the model's constraint a state is judged but not explored further (as explore does).
+      const outside = this.compiled.constraint !== undefined && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`);
+      const moves = outside ? [] : this.movesIn(state);
+      // Set once all of it is worked out: a state where something threw is worked out again.
+      seen.deadlock = outside || moves.length > 0 ? null : this.deadlockAt(state, where);
+      seen.keys = keysOf(moves);
+      seen.moves = moves.length > 0 ? moves : null;
+    }
+    return seen.moves;
+  }
+
+  /** The deadlock a state with no moves is, unless it is final (or deadlocks are not checked). */
+  private deadlockAt(state: S, where: string): WalkFailure | null {
     const final = this.guard(() => this.compiled.isFinal?.(state) ?? false, `isFinal threw on ${where}`);
     if (!this.checkDeadlock || final) return null;
-    const detail = this.guard(() => model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
-    seen.deadlock = {
+    const detail = this.guard(() => this.compiled.model.explainDeadlock?.(state), `explainDeadlock threw on ${where}`);
+    return {
       property: 'deadlock',
       kind: 'deadlock',
       description: 'a state with no enabled step that the model does not accept as final',
       ...(detail === undefined ? {} : { detail }),
     };
-    return null;
   }
 
   /** Step `k` of a walk, `move` from `state`, applied and checked the first time a walk takes it. */

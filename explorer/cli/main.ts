@@ -76,7 +76,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .action(async (opts) => setExit(await exploreCommand(ctx, opts)));
 
   outputOptions(targetOptions(program.command('simulate')))
-    .description('random walks checked on every state; a violating walk is shrunk and saved')
+    .description('random walks checked on every state; a violating walk is shortened and saved')
     .option('--walks <n>', 'number of random walks', wholeNumber('--walks', 1, 100_000_000), 1000)
     .option('--max-length <n>', 'steps per walk', wholeNumber('--max-length', 1, 1_000_000), 100)
     .option('--seed <n>', 'seed to replay a run', wholeNumber('--seed', 0, 2 ** 31 - 1))

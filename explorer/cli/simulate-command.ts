@@ -91,7 +91,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
     ctx.io.out(`sva-check simulate: ${describeTarget(target)}`);
     result.violations.forEach((x, i) => {
       const v = x.violation;
-      ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `${v.kind === 'action' ? 'Action property' : 'Invariant'} ${v.property} violated`} after ${v.length} steps (${shrunk(x)}): ${v.description}`);
+      ctx.io.out(`${v.kind === 'deadlock' ? 'Deadlock' : `${v.kind === 'action' ? 'Action property' : 'Invariant'} ${v.property} violated`} after ${v.length} steps (${shortening(x)}): ${v.description}`);
       ctx.io.out(renderTrace(v.trace, v.loop));
       if (files[i]) ctx.io.out(`  counterexample saved: ${files[i]}`);
       if (x.path !== null) ctx.io.out(`  replay this walk: the same simulate command with ${replayFlags(result.seed, x.path)}`);
@@ -103,7 +103,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
 }
 
 /** How the walk was shortened: from how many steps, over how many walks, and whether the budget cut it short. */
-function shrunk(r: SimulatedViolation): string {
+function shortening(r: SimulatedViolation): string {
   const from = `found after ${n(r.foundLength)} steps, shortened over ${n(r.shrinkTried)} walks`;
   return r.shrinkCut ? `${from}, where --shrink-walks stopped it: perhaps not the shortest` : from;
 }

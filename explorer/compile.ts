@@ -4,7 +4,7 @@
 import { produce, setAutoFreeze, type Draft } from 'immer';
 import type { ActionProperty, AnyStep, ConfigArg, Invariant, Model, Process, StepTaken, Witness } from './model.ts';
 import type { Codec } from './codec.ts';
-import { HarnessError, ModelError } from './errors.ts';
+import { errorMessage, HarnessError, ModelError, stepError } from './errors.ts';
 import { compileLiveness, type CompiledLiveness } from './liveness/fairness.ts';
 
 // States are plain data owned by the explorer; freezing them costs time and protects nothing.
@@ -243,18 +243,51 @@ export interface Move<S> {
   readonly choice: unknown;
 }
 
-/** Every enabled move in `s`, in the fixed order (action, then choice). */
-/** The enabled moves at `s`, of every process instance or of the instances `only` lists (indexes into `instances`). */
+/**
+ * The enabled moves at `s`, of every process instance or of the instances `only` lists (indexes into
+ * `instances`), in the fixed order (action, then choice). What a pc, a step's choices or its guard
+ * throws is the model's error, named as the search names it.
+ */
 export function enabledMoves<S, C>(compiled: Compiled<S, C>, s: S, only?: readonly number[]): Move<S>[] {
+  const name = compiled.model.name;
   const moves: Move<S>[] = [];
   const instances = only === undefined ? compiled.instances : only.map((k) => compiled.instances[k]!);
-  for (const action of instances.flatMap((i) => actionsAt(i, s))) {
-    const choices = choicesAtLabel(action, s);
-    for (let c = 0; c < choices.length; c++) {
-      if (isEnabled(action, s, choices[c])) moves.push({ action, choiceIndex: c, choice: choices[c] });
+  for (const instance of instances) {
+    for (const action of namedActionsAt(name, instance, s)) {
+      const choices = namedChoices(name, action, s);
+      for (let c = 0; c < choices.length; c++) {
+        if (namedEnabled(name, action, s, choices[c])) moves.push({ action, choiceIndex: c, choice: choices[c] });
+      }
     }
   }
   return moves;
+}
+
+/** actionsAt, a pc that throws named as the model's error. */
+export function namedActionsAt<S>(modelName: string, instance: Instance<S>, s: S): readonly Action<S>[] {
+  try {
+    return actionsAt(instance, s);
+  } catch (e) {
+    throw new ModelError(`model ${modelName}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
+  }
+}
+
+/** choicesAtLabel, choices that throw named as the step's. */
+export function namedChoices<S>(modelName: string, action: Action<S>, s: S): readonly unknown[] {
+  try {
+    return choicesAtLabel(action, s);
+  } catch (e) {
+    throw stepError(modelName, action.stepKey, 'choices', e);
+  }
+}
+
+/** isEnabled, a guard that throws named as the step's. */
+export function namedEnabled<S>(modelName: string, action: Action<S>, s: S, choice: unknown): boolean {
+  try {
+    return isEnabled(action, s, choice);
+  } catch (e) {
+    throw stepError(modelName, action.stepKey, 'guard', e);
+  }
 }
 
 export function showChoice<S>(action: Action<S>, choice: unknown): string {

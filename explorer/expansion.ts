@@ -6,7 +6,7 @@
 // event for the level barrier) is the sink's, so both searches count, order and judge alike.
 import { encodeToArray, IntWriter, type Codec } from './codec.ts';
 import { successors, type Successors } from './copy-on-touch.ts';
-import { actionsAt, ALL_FIELDS, choicesAtLabel, enabledMoves, isEnabled, type Action, type Compiled, type Move } from './compile.ts';
+import { ALL_FIELDS, enabledMoves, namedActionsAt, namedChoices, namedEnabled, type Action, type Compiled, type Move } from './compile.ts';
 import { errorMessage, ModelError, stepError } from './errors.ts';
 import { locateMisfit } from './codec-locate.ts';
 import { checkCanonicalize } from './symmetry-check.ts';
@@ -81,29 +81,13 @@ export class Expansion<S> {
       const order = passes[pass]!;
       for (let o = 0; o < order.length; o++) {
         const instance = instances[order[o]!]!;
-        let candidates: readonly Action<S>[];
-        try {
-          candidates = actionsAt(instance, s);
-        } catch (e) {
-          throw new ModelError(`model ${model.name}: process ${instance.process.name}[${instance.self}] threw computing its pc: ${errorMessage(e)}`);
-        }
+        const candidates = namedActionsAt(model.name, instance, s);
         for (let k = 0; k < candidates.length; k++) {
           const action = candidates[k]!;
-          let choices: readonly unknown[];
-          try {
-            choices = choicesAtLabel(action, s);
-          } catch (e) {
-            throw stepError(model.name, action.stepKey, 'choices', e);
-          }
+          const choices = namedChoices(model.name, action, s);
           for (let c = 0; c < choices.length; c++) {
             const choice = choices[c];
-            let enabled: boolean;
-            try {
-              enabled = isEnabled(action, s, choice);
-            } catch (e) {
-              throw stepError(model.name, action.stepKey, 'guard', e);
-            }
-            if (!enabled) continue;
+            if (!namedEnabled(model.name, action, s, choice)) continue;
             anyEnabled = true;
             if (!sink.building) continue;
             const draft = succ.draft();

@@ -6,7 +6,7 @@
 // meets it, and remembered.
 import type { Draft } from 'immer';
 import { cloner, decodeFromArray, encodeToArray } from '../codec.ts';
-import { applyWithImmer, choicesOf, isEnabled, pcOf, showChoice, type Compiled, type Move } from '../compile.ts';
+import { applyWithImmer, enabledMoves, pcOf, showChoice, type Compiled, type Move } from '../compile.ts';
 import { ModelError } from '../errors.ts';
 import { checkCanonicalize } from '../symmetry-check.ts';
 import { checkCanonicalEncoding } from '../canonical-check.ts';
@@ -182,7 +182,7 @@ export class Walker<S, C> {
     if (seen.moves === undefined) {
       // Outside the model's constraint a state is judged but not explored further (as explore does).
       const outside = this.compiled.constraint !== undefined && !this.guard(() => this.compiled.constraint!(state), `the constraint threw on ${where}`);
-      const moves = outside ? [] : this.movesIn(state);
+      const moves = outside ? [] : enabledMoves(this.compiled, state);
       // Set once all of it is worked out: a state where something threw is worked out again.
       seen.deadlock = outside || moves.length > 0 ? null : this.deadlockAt(state, where);
       seen.keys = keysOf(moves);
@@ -235,20 +235,6 @@ export class Walker<S, C> {
       seen: this.visit(next, nextInts, `the state after step ${k} of the walk`),
       badSteps,
     };
-  }
-
-  private movesIn(s: S): Move<S>[] {
-    const moves: Move<S>[] = [];
-    for (const action of this.compiled.actions) {
-      const choices = this.guard(() => choicesOf(action, s), `step ${action.stepKey} threw computing its choices`);
-      for (let c = 0; c < choices.length; c++) {
-        const choice = choices[c];
-        if (this.guard(() => isEnabled(action, s, choice), `step ${action.stepKey} threw in its guard`)) {
-          moves.push({ action, choiceIndex: c, choice });
-        }
-      }
-    }
-    return moves;
   }
 
   /** Every invariant `s` violates, in their order. */

@@ -7,8 +7,8 @@
 // behaviour is usually found without exhausting the earlier positions. When every node is expanded,
 // the deepest position reached is the first line no behaviour explains.
 import { cloner, IntReader, IntWriter } from '../codec.ts';
-import { actionsAt, choicesAtLabel, isEnabled, type Compiled } from '../compile.ts';
-import { ModelError } from '../errors.ts';
+import { namedActionsAt, namedChoices, namedEnabled, type Compiled } from '../compile.ts';
+import { ModelError, stepError } from '../errors.ts';
 import { fingerprint, lastFingerprint } from '../fingerprint.ts';
 import { FingerprintSet } from '../fpset.ts';
 import { U32Vec, VarintQueue } from '../store.ts';
@@ -133,17 +133,17 @@ export function validateTrace<S, C>(compiled: Compiled<S, C>, trace: ModelTrace<
     const renaming = renamings[ren]!;
     const at = pos;
     for (const instance of instances) {
-      for (const action of actionsAt(instance, s)) {
+      for (const action of namedActionsAt(model.name, instance, s)) {
         if (unchecked[action.index] === 0) continue;
-        const choices = choicesAtLabel(action, s);
+        const choices = namedChoices(model.name, action, s);
         for (let c = 0; c < choices.length; c++) {
           const choice = choices[c];
-          if (!isEnabled(action, s, choice)) continue;
+          if (!namedEnabled(model.name, action, s, choice)) continue;
           const next = clone(s);
           try {
             action.step.apply(next as never, action.self, choice);
           } catch (e) {
-            throw new ModelError(`model ${model.name}: step ${action.stepKey} threw: ${e instanceof Error ? e.message : String(e)}`);
+            throw stepError(model.name, action.stepKey, 'recipe', e);
           }
           if (unchecked[action.index]! > 0) {
             unchecked[action.index]!--;

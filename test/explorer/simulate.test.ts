@@ -6,6 +6,7 @@ import { HarnessError, ModelError } from '../../explorer/errors.ts';
 import { defineModel, step, type Model } from '../../explorer/model.ts';
 import { simulate, type SimulatedViolation, type SimulateProgress, type SimulateResult } from '../../explorer/simulate.ts';
 import { Walker } from '../../explorer/simulate/walk.ts';
+import { explore } from '../../explorer/bfs.ts';
 import { resolveTarget } from '../../explorer/cli/target.ts';
 import diehard from '../models/diehard.ts';
 import { workspace } from '../helpers/cli.ts';
@@ -280,5 +281,38 @@ describe('simulate: model bugs are ModelErrors, not verdicts', () => {
       processes: () => [{ name: 'p', instances: 1, steps: [step<Counter>({ name: 'Boom', apply: () => { throw new Error('boom'); } })] }],
     });
     expect(() => simulate(compile(model, {}), { walks: 10, seed: 1 })).toThrow(/p\/Boom.*boom/);
+  });
+
+  it('names a guard, a choice list or a pc that throws as the search does', () => {
+    const throwing = (part: 'guard' | 'choices' | 'pc'): Compiled<Counter, Record<string, never>> =>
+      compile(
+        counter({
+          processes: () => [
+            {
+              name: 'p',
+              instances: 1,
+              ...(part === 'pc' ? { pc: () => { throw new Error('no pc'); } } : {}),
+              steps: [
+                step<Counter>({
+                  name: 'Odd',
+                  ...(part === 'guard' ? { enabled: () => { throw new Error('no guard'); } } : {}),
+                  ...(part === 'choices' ? { choices: () => { throw new Error('no choices'); } } : {}),
+                  apply: (d) => void (d.n = 1),
+                }),
+              ],
+            },
+          ],
+        }),
+        {},
+      );
+    const messages = {
+      guard: 'model counter: step p/Odd threw in its guard: no guard',
+      choices: 'model counter: step p/Odd threw in its choices: no choices',
+      pc: 'model counter: process p[0] threw computing its pc: no pc',
+    };
+    for (const [part, message] of Object.entries(messages) as ['guard' | 'choices' | 'pc', string][]) {
+      expect(() => simulate(throwing(part), { walks: 1, seed: 1 })).toThrow(new ModelError(message));
+      expect(() => explore(throwing(part))).toThrow(new ModelError(message));
+    }
   });
 });

@@ -100,6 +100,10 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
   if (options.path !== undefined && options.seed === undefined) {
     throw new HarnessError('a replay path needs the seed it was found with');
   }
+  // A walk's path is its number: the walks are not shrunk, so fast-check's paths into its shrinks never arise.
+  if (options.path !== undefined && !/^\d{1,9}$/.test(options.path)) {
+    throw new HarnessError(`a replay path is the number of a walk, as simulate printed it; got '${options.path}'`);
+  }
   if (options.shrinkWalks !== undefined) checkCount('shrinkWalks', options.shrinkWalks, 0);
   const walker = new Walker(compiled, options.checkDeadlock ?? true);
   let modelError: ModelError | null = null;
@@ -129,7 +133,8 @@ export function simulate<S, C>(compiled: Compiled<S, C>, options: SimulateOption
   // changes. At `sva` it took 47,000-78,000 walks to shrink a walk to 56 steps; `shortened` takes
   // the walk as found to 41 in some 900.
   const details = fc.check(property, {
-    numRuns: walks,
+    // A path replays that walk alone; fast-check would go on with the walks after it.
+    numRuns: options.path === undefined ? walks : 1,
     endOnFailure: true,
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     ...(options.path === undefined ? {} : { path: options.path }),

@@ -61,7 +61,7 @@ export async function simulateCommand(ctx: CliContext, options: SimulateCommandO
       ctx.io.out(JSON.stringify({ model: target.model.name, config: target.configName, variant: target.variant?.id ?? null, result: 'ok', seed: result.seed, walks: result.walks, steps: result.steps, seconds: result.seconds }));
     } else {
       ctx.io.out(`sva-check simulate: ${describeTarget(target)}`);
-      ctx.io.out(`Result: ok. ${result.walks} random walks, ${result.steps} steps, no violation (seed ${result.seed}, ${result.seconds.toFixed(2)} s).`);
+      ctx.io.out(`Result: ok. ${result.walks} random walk${result.walks === 1 ? '' : 's'}, ${result.steps} step${result.steps === 1 ? '' : 's'}, no violation (seed ${result.seed}, ${result.seconds.toFixed(2)} s).`);
     }
     return 0;
   }

@@ -289,6 +289,24 @@ describe('sva-check simulate', () => {
     expect(bad.err.trim().split('\n')).toHaveLength(1);
     expect(bad.err).toContain('--shrink-walks');
   });
+
+  it('replays the one walk a path names, and refuses a path that names none', async () => {
+    const found = JSON.parse((await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--no-save', '--json'])).out) as { violations: { length: number; path: string }[] };
+    const { path, length } = found.violations[0]!;
+    const replayed = JSON.parse((await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--path', path, '--no-save', '--json'])).out) as { walks: number; violations: { length: number }[] };
+    expect(replayed.walks).toBe(1);
+    expect(replayed.violations[0]!.length).toBe(length);
+    // A walk before it passes, and is the only walk run.
+    const passing = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--path', '0', '--no-save']);
+    expect(passing.code).toBe(0);
+    expect(passing.out).toMatch(/Result: ok\. 1 random walk, \d+ steps?, no violation/);
+    for (const bad of ['zz', '3:1', '-1', '']) {
+      const run = await cli(['simulate', '--model', DIEHARD, '--seed', '42', '--path', bad, '--no-save']);
+      expect(run.code).toBe(2);
+      expect(run.err.trim().split('\n')).toHaveLength(1);
+      expect(run.err).toContain(`a replay path is the number of a walk, as simulate printed it; got '${bad}'`);
+    }
+  });
 });
 
 describe('models from any path', () => {

@@ -81,7 +81,8 @@ describe('simulate on diehard', () => {
     expect(r.steps).toBeLessThanOrEqual(300 * 50);
   });
 
-  it('rejects a replay path without its seed, and bad bounds', () => {
+  it('rejects a replay path without its seed or naming no walk, and bad bounds', () => {
+    expect(() => simulate(compiled, { seed: 1, path: '1:2' })).toThrow(HarnessError);
     expect(() => simulate(compiled, { path: '0' })).toThrow(HarnessError);
     expect(() => simulate(compiled, { walks: 0 })).toThrow(HarnessError);
     expect(() => simulate(compiled, { maxLength: -1 })).toThrow(HarnessError);

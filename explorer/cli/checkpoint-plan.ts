@@ -12,6 +12,7 @@ import type { ExploreResult } from '../result.ts';
 import type { CliContext } from './io.ts';
 import { resolveTarget, type Target, type TargetOptions } from './target.ts';
 import { resolve } from 'node:path';
+import { checkFolder } from './save.ts';
 
 export interface CheckpointCliOptions {
   readonly checkpoint?: string;
@@ -66,6 +67,7 @@ export async function checkpointPlan<O extends TargetOptions & CheckpointCliOpti
     runOptions = { ...identity.options, ...output } as O;
     explore.resume = read.snapshot;
   } else {
+    checkFolder(ctx.ws, '--checkpoint', folder);
     if (hasCheckpoint(folder)) throw new HarnessError(`${shown}: holds a checkpoint already; go on with --resume ${folderArg}, or name another folder`);
     target = await resolveTarget(ctx.ws, options);
     identity = {

@@ -6,7 +6,7 @@ import type { ExploreResult, Violation } from '../result.ts';
 import { expectedVerdict, sameVerdict, verdictOf } from '../verdict.ts';
 import { exploreTarget, knownFindings, resultJson, type BoundOptions } from './explore-command.ts';
 import type { CliContext } from './io.ts';
-import { saveViolations } from './save.ts';
+import { checkFolder, saveViolations } from './save.ts';
 import type { RenderFormat } from '../render/input.ts';
 import { renderViolation } from './render-command.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
@@ -25,6 +25,7 @@ export async function diffCommand(ctx: CliContext, options: DiffCommandOptions):
   const { variant: variantRef, ...rest } = options;
   const baseTarget = await resolveTarget(ctx.ws, rest);
   const varTarget = await resolveTarget(ctx.ws, { ...rest, ...(variantRef === undefined ? {} : { variant: variantRef }) });
+  if (options.save !== false) checkFolder(ctx.ws, '--out', options.out);
   const bounds = { ...options, continue: true };
   const base = exploreTarget(ctx, baseTarget, bounds);
   const changed = exploreTarget(ctx, varTarget, bounds);

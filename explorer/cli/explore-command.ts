@@ -12,7 +12,7 @@ import type { RenderFormat } from '../render/input.ts';
 import { renderViolation } from './render-command.ts';
 import { formatStats, formatWitnesses, verdictLine } from './format.ts';
 import type { CliContext } from './io.ts';
-import { saveViolations } from './save.ts';
+import { checkFolder, saveViolations } from './save.ts';
 import { type Target, type TargetOptions } from './target.ts';
 
 const KIND_NAMES = { invariant: 'Invariant', action: 'Action property', liveness: 'Liveness property', witness: 'Witness', deadlock: 'Deadlock' } as const;
@@ -136,6 +136,7 @@ export async function exploreCommand(ctx: CliContext, options: ExploreCommandOpt
   const plan = await checkpointPlan(ctx, options);
   const target = plan.target;
   options = plan.options;
+  if (options.save !== false) checkFolder(ctx.ws, '--out', options.out);
   const result = await exploreTargetOn(ctx, target, options, plan.explore, options.workers);
   const resumeHint = plan.finish(result);
   const violations = result.kind === 'violation' ? result.violations : [];

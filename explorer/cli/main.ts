@@ -57,7 +57,7 @@ function outputOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress line')
     .option('--out <dir>', 'folder for counterexample files', 'counterexamples')
     .option('--no-save', 'do not write counterexample files')
-    .option('--render <format>', 'print each trace as text, ftrace, mermaid, itf, html or dot', renderFormat);
+    .option('--render <format>', 'print each trace as text, ftrace, mermaid, itf, html or dot', renderFormat('--render'));
 }
 
 export function buildProgram(ctx: CliContext, setExit: (code: number) => void): Command {
@@ -92,7 +92,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .argument('<file>', 'a counterexample JSON file')
     .option('--baseline', 'replay under the baseline model instead of the recorded variant')
     .option('--json', 'print one JSON object')
-    .option('--render <format>', "print the file's trace as text, ftrace, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat)
+    .option('--render <format>', "print the file's trace as text, ftrace, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat('--render'))
     .option('--rebase', "re-execute the file's steps on the model as it is now and save the trace with the states it now reaches beside the file, under a new name")
     .action(async (file: string, opts) => setExit(await replayCommand(ctx, file, opts)));
 
@@ -135,7 +135,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .command('render')
     .description('print a saved counterexample as text, a Mermaid sequence diagram, strict ITF, a self-contained HTML page, or the state graph (DOT)')
     .argument('<file>', 'a counterexample JSON file')
-    .option('--format <format>', 'text, ftrace, mermaid, itf, html or dot', renderFormat, 'text')
+    .option('--format <format>', 'text, ftrace, mermaid, itf, html or dot', renderFormat('--format'), 'text')
     .action(async (file: string, opts) => setExit(await renderCommand(ctx, file, opts)));
 
   program

@@ -12,11 +12,13 @@ import { fileTarget } from './replay-command.ts';
 import { traceContext } from './save.ts';
 import type { Target } from './target.ts';
 
-/** The `--format` / `--render` value, checked. */
-export function renderFormat(raw: string): RenderFormat {
-  if ((RENDER_FORMATS as readonly string[]).includes(raw)) return raw as RenderFormat;
-  throw new HarnessError(`--format: '${raw}' is not one of ${RENDER_FORMATS.join(', ')}`);
-}
+/** The parser of a format option (`--format`, `--render`): its value, checked, or an error naming the option. */
+export const renderFormat =
+  (flag: string) =>
+  (raw: string): RenderFormat => {
+    if ((RENDER_FORMATS as readonly string[]).includes(raw)) return raw as RenderFormat;
+    throw new HarnessError(`${flag}: '${raw}' is not one of ${RENDER_FORMATS.join(', ')}`);
+  };
 
 const titleOf = (target: Target): string =>
   `model ${target.model.name}, config ${target.configName ?? '(params only)'}, ${target.variant ? `variant ${target.variant.id}` : 'baseline'}`;

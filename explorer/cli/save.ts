@@ -1,9 +1,11 @@
 // Saving the violations of a run as counterexample files, and the context those files carry.
+import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { HarnessError } from '../errors.ts';
 import type { Violation } from '../result.ts';
 import { toItf, type TraceContext } from '../trace/itf.ts';
 import { saveCounterexample } from '../trace/save.ts';
-import type { Workspace } from '../load.ts';
+import { displayPath, type Workspace } from '../load.ts';
 import type { Target } from './target.ts';
 
 export function traceContext(ws: Workspace, target: Target, v: Violation): TraceContext {
@@ -33,6 +35,24 @@ export function traceContext(ws: Workspace, target: Target, v: Violation): Trace
   };
 }
 
+/**
+ * Refuses an `--out` (or `--checkpoint`) that names a file, before a run whose results would go
+ * there: a search of minutes must not end in an error when it saves them.
+ */
+export function checkFolder(ws: Workspace, flag: string, dir: string): void {
+  const folder = resolve(ws.cwd, dir);
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // made when the run writes to it
+    const why = code === 'ENOTDIR' ? 'a part of its path is a file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
+    throw new HarnessError(`${flag}: ${displayPath(ws, folder)} cannot be a folder (${why})`);
+  }
+  if (!isFolder) throw new HarnessError(`${flag}: ${displayPath(ws, folder)} is a file, not a folder`);
+}
+
 /** Writes each violation that has a trace; returns the paths in the order of `violations`. */
 export function saveViolations(ws: Workspace, target: Target, violations: readonly Violation[], outDir: string): (string | null)[] {
   return violations.map((v) => {
@@ -40,7 +60,14 @@ export function saveViolations(ws: Workspace, target: Target, violations: readon
     const first = v.trace[0]!.state;
     const initIndex = Math.max(0, target.compiled.initStates.indexOf(first));
     const doc = toItf(v.trace, traceContext(ws, target, v), initIndex, target.compiled.codec);
-    const path = saveCounterexample(resolve(ws.cwd, outDir), doc, (p) => `npx sva-check replay ${relative(ws.cwd, p)}`);
+    let path: string;
+    try {
+      path = saveCounterexample(resolve(ws.cwd, outDir), doc, (p) => `npx sva-check replay ${relative(ws.cwd, p)}`);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === undefined) throw e;
+      throw new HarnessError(`--out: cannot write a counterexample under ${displayPath(ws, resolve(ws.cwd, outDir))} (${code})`);
+    }
     return relative(ws.cwd, path);
   });
 }

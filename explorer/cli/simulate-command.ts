@@ -5,7 +5,7 @@ import { pickLineReporter } from '../reporter.ts';
 import { renderTrace } from '../trace/render.ts';
 import { describeTarget } from './explore-command.ts';
 import type { CliContext } from './io.ts';
-import { saveViolations } from './save.ts';
+import { checkFolder, saveViolations } from './save.ts';
 import type { RenderFormat } from '../render/input.ts';
 import { renderViolation } from './render-command.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
@@ -42,6 +42,7 @@ function progressLine(): (p: SimulateProgress) => string {
 
 export async function simulateCommand(ctx: CliContext, options: SimulateCommandOptions): Promise<number> {
   const target = await resolveTarget(ctx.ws, options);
+  if (options.save !== false) checkFolder(ctx.ws, '--out', options.out);
   const reporter = pickLineReporter({ quiet: options.quiet ?? false, json: options.json ?? false, isTTY: ctx.io.isTTY, write: ctx.io.progress }, progressLine);
   const result = simulate(target.compiled, {
     walks: options.walks,

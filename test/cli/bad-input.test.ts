@@ -236,3 +236,22 @@ describe('bounds of the ASID allocator, the IOVAs, the MSI geometry, VHE, the ev
     expect(run.err).toMatch(message);
   });
 });
+
+describe('an output folder that cannot be one', () => {
+  const dir = tempDir();
+  const file = join(dir, 'a-file');
+  writeFileSync(file, 'kept\n');
+  it.each([
+    [['explore', '--model', DIEHARD, '--out', file], `--out: ${file} is a file, not a folder`],
+    [['simulate', '--model', DIEHARD, '--seed', '1', '--out', file], `--out: ${file} is a file, not a folder`],
+    [['diff', '--model', DIEHARD, '--out', file], `--out: ${file} is a file, not a folder`],
+    [['explore', '--model', DIEHARD, '--out', join(file, 'under')], `--out: ${join(file, 'under')} cannot be a folder (a part of its path is a file)`],
+    [['explore', '--model', DIEHARD, '--checkpoint', file], `--checkpoint: ${file} is a file, not a folder`],
+  ])('%j: one line, exit 2, before the search, the file kept', async (args, message) => {
+    const run = await cli(args);
+    expectOneLineError(run, file);
+    expect(run.err).toContain(message);
+    expect(run.out).toBe('');
+    expect(readFileSync(file, 'utf8')).toBe('kept\n');
+  });
+});

@@ -87,6 +87,10 @@ describe('render', () => {
     const run = await cli(['render', DIEHARD, '--format', 'pdf']);
     expect(run.code).toBe(2);
     expect(run.err).toBe("sva-check: --format: 'pdf' is not one of text, ftrace, mermaid, itf, html, dot");
+    // The same check names the option the user gave.
+    const replay = await cli(['replay', DIEHARD, '--render', 'pdf']);
+    expect(replay.code).toBe(2);
+    expect(replay.err).toBe("sva-check: --render: 'pdf' is not one of text, ftrace, mermaid, itf, html, dot");
   });
 
   it('--render on replay prints the file’s trace, the outcome on standard error', async () => {

@@ -24,3 +24,10 @@ export function stepError(modelName: string, stepKey: string, part: string, e: u
   if (e instanceof ModelError) return e;
   return new ModelError(`model ${modelName}: step ${stepKey} threw in its ${part}: ${errorMessage(e)}`);
 }
+
+/** A file the user named that cannot be read, in one line: which, and why. */
+export function unreadable(shown: string, what: string, e: unknown): HarnessError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(code ?? errorMessage(e));
+  return new HarnessError(`${shown}: cannot read the ${what} (${why})`);
+}

@@ -4,7 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Catalog } from './catalog.ts';
-import { HarnessError } from './errors.ts';
+import { HarnessError, unreadable } from './errors.ts';
 import type { AnyModel } from './model.ts';
 import { composeVariants, type AnyVariant } from './variant.ts';
 import { importUserModule } from './user-modules.ts';
@@ -80,6 +80,7 @@ function looksLikePath(name: string): boolean {
 
 function display(ws: Workspace, file: string): string {
   const rel = relative(ws.cwd, file);
+  if (rel === '') return '.';
   return rel.startsWith('..') || isAbsolute(rel) ? file : rel;
 }
 
@@ -98,8 +99,7 @@ export function readJsonFile(ws: Workspace, file: string, what: string): unknown
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new HarnessError(`${shown}: cannot read the ${what} (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+    throw unreadable(shown, what, e);
   }
   try {
     return JSON.parse(text) as unknown;

@@ -4,7 +4,7 @@
 // irq/preempt flags, timestamp). A line the parser refuses makes
 // the log unreadable: one error naming the file, the line and why.
 import { readFileSync } from 'node:fs';
-import { HarnessError } from '../errors.ts';
+import { HarnessError, unreadable } from '../errors.ts';
 import type { ModelTrace } from './events.ts';
 import type { TraceLine } from './search.ts';
 
@@ -46,8 +46,7 @@ export function readLog<E>(file: string, shown: string, trace: ModelTrace<unknow
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new HarnessError(`${shown}: cannot read the log (${code === 'ENOENT' ? 'no such file' : String(code)})`);
+    throw unreadable(shown, 'log', e);
   }
   return parseLog(shown, text, trace);
 }

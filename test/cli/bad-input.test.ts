@@ -255,3 +255,17 @@ describe('an output folder that cannot be one', () => {
     expect(readFileSync(file, 'utf8')).toBe('kept\n');
   });
 });
+
+describe('a folder where a file is wanted', () => {
+  const dir = tempDir();
+  it.each([
+    [['explore', '--config', dir, '--no-save'], 'config'],
+    [['replay', dir], 'counterexample'],
+    [['render', dir], 'counterexample'],
+    [['validate-trace', dir, '--config', 'sva'], 'log'],
+  ])('%j: one line naming it, exit 2', async (args, what) => {
+    const run = await cli(args);
+    expectOneLineError(run, dir);
+    expect(run.err).toContain(`${dir}: cannot read the ${what} (it is a folder)`);
+  });
+});

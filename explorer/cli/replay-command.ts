@@ -47,6 +47,7 @@ export async function fileTarget(ws: Workspace, path: string, options: { baselin
         model: meta.model.file ?? meta.model.name,
         ...(underVariant && variant ? { variant: variant.file ?? variant.id } : {}),
         param: params as Record<string, unknown>,
+        paramSource: 'its #meta.config.params',
       },
     );
   } catch (e) {

@@ -12,6 +12,8 @@ export interface TargetOptions {
   readonly model?: string;
   readonly variant?: string;
   readonly param?: Record<string, unknown>;
+  /** Where `param` comes from, for its errors (default: the command line). */
+  readonly paramSource?: string;
 }
 
 export interface Target {
@@ -28,7 +30,7 @@ export interface Target {
 
 export async function resolveTarget(ws: Workspace, options: TargetOptions): Promise<Target> {
   let config: ConfigFile | null = null;
-  let where = 'command line';
+  let where = options.paramSource ?? 'command line';
   let modelRef = options.model;
   let modelBase = ws.cwd;
   if (options.config !== undefined || options.model === undefined) {

@@ -27,6 +27,25 @@ describe('FingerprintSet', () => {
     );
   });
 
+  it('is still a set where fingerprints share their low lane or its last 15 bits (the cache of recent ones)', () => {
+    const lane = fc.integer({ min: 0, max: 7 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(lane, lane), { maxLength: 500 }), (pairs) => {
+        const set = new FingerprintSet(16);
+        const model = new Set<string>();
+        for (const [h, l] of pairs) {
+          // Low lanes 1 + k * 2^15 all fall on one slot of the cache; high lanes 0-7 share theirs.
+          const hi = h;
+          const lo = 1 + l * 0x8000;
+          expect(set.add(hi, lo)).toBe(!model.has(`${hi}:${lo}`));
+          model.add(`${hi}:${lo}`);
+        }
+        expect(set.size).toBe(model.size);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('grows in place without losing a fingerprint whose cluster wraps round or starts at the first slots', () => {
     const edge = fc.oneof(fc.integer({ min: 0, max: 200_000 }), fc.integer({ min: 0xffffffff - 200_000, max: 0xffffffff }), fc.nat({ max: 0xffffffff }));
     fc.assert(

@@ -3,15 +3,16 @@
 // against the model as it is now. A checkpointed one-thread search runs on a thread of its own so that
 // Ctrl-C writes its checkpoint (thread/search-thread.ts); a run killed otherwise resumes from its last
 // periodic checkpoint.
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ExploreOptions } from '../bfs.ts';
-import { hasCheckpoint, layoutSignature, readCheckpoint, removeCheckpoint, type CheckpointIdentity } from '../checkpoint.ts';
+import { checkpointEntry, hasCheckpoint, layoutSignature, readCheckpoint, removeCheckpoint, type CheckpointIdentity } from '../checkpoint.ts';
 import type { Codec } from '../codec.ts';
 import { HarnessError } from '../errors.ts';
 import { displayPath } from '../load.ts';
 import type { ExploreResult } from '../result.ts';
 import type { CliContext } from './io.ts';
 import { resolveTarget, type Target, type TargetOptions } from './target.ts';
-import { resolve } from 'node:path';
 import { checkFolder } from './save.ts';
 
 export interface CheckpointCliOptions {
@@ -69,6 +70,9 @@ export async function checkpointPlan<O extends TargetOptions & CheckpointCliOpti
   } else {
     checkFolder(ctx.ws, '--checkpoint', folder);
     if (hasCheckpoint(folder)) throw new HarnessError(`${shown}: holds a checkpoint already; go on with --resume ${folderArg}, or name another folder`);
+    // A checkpoint replaces what has its name: only an earlier checkpoint may.
+    const entry = checkpointEntry(folder);
+    if (existsSync(entry)) throw new HarnessError(`${displayPath(ctx.ws, entry)}: is not a checkpoint; nothing written (name another folder)`);
     target = await resolveTarget(ctx.ws, options);
     identity = {
       args: { config: options.config, model: options.model, variant: options.variant, param: options.param },

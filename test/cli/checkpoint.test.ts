@@ -3,7 +3,7 @@
 // checkpoint is never overwritten by another run, and one written for another model is refused. A search
 // large enough to keep its parent links on disk resumes with them.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { explore, type ExploreOptions } from '../../explorer/bfs.ts';
@@ -144,11 +144,22 @@ describe('checkpoints', () => {
     const written = await cli([...args, '--checkpoint', folder]);
     expect(written.code).toBe(0);
     expect(JSON.parse(written.out)).toMatchObject({ result: 'incomplete', reason: 'max-seconds', checkpoint: join(folder, 'sva-check-checkpoint') });
-    const file = join(tempDir(), 'a-file');
-    writeFileSync(file, '');
-    const failed = await cli([...args, '--checkpoint', join(file, 'under')]);
-    expect(JSON.parse(failed.out)).toMatchObject({ reason: 'max-seconds', checkpointFailed: expect.stringMatching(/ENOTDIR|EEXIST/) as string });
+    // A folder that goes away once the run has started (a symbolic link to a volume unmounted).
+    const gone = join(tempDir(), 'unmounted');
+    symlinkSync(join(tempDir(), 'no-such-volume', 'x'), gone);
+    const failed = await cli([...args, '--checkpoint', join(gone, 'under')]);
+    expect(JSON.parse(failed.out)).toMatchObject({ reason: 'max-seconds', checkpointFailed: expect.stringMatching(/ENOENT/) as string });
     expect(JSON.parse(failed.out)).not.toHaveProperty('checkpoint');
+  });
+
+  it('refuses a folder whose sva-check-checkpoint is not a checkpoint, and keeps it', async () => {
+    const folder = tempDir();
+    writeFileSync(join(folder, 'sva-check-checkpoint'), 'mine\n');
+    const run = await cli(['explore', '--model', 'peterson', '-p', 'N=4', '--max-seconds', '0.001', '--no-save', '--workers', '1', '--checkpoint', folder]);
+    expect(run.code).toBe(2);
+    expect(run.err.trim().split('\n')).toHaveLength(1);
+    expect(run.err).toContain(`${join(folder, 'sva-check-checkpoint')}: is not a checkpoint; nothing written (name another folder)`);
+    expect(readFileSync(join(folder, 'sva-check-checkpoint'), 'utf8')).toBe('mine\n');
   });
 
   it('a search past its parent links in memory, stopped and resumed, ends as one never stopped, its trace read back from the file', () => {

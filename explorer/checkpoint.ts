@@ -214,12 +214,12 @@ export class Checkpoints {
   }
 }
 
-/** Whether the folder holds a checkpoint. */
 /** Where a checkpoint in `folder` is written. */
 export function checkpointEntry(folder: string): string {
   return join(folder, NAME);
 }
 
+/** Whether the folder holds a checkpoint. */
 export function hasCheckpoint(folder: string): boolean {
   return existsSync(join(folder, NAME, 'checkpoint.json'));
 }

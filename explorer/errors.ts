@@ -25,9 +25,24 @@ export function stepError(modelName: string, stepKey: string, part: string, e: u
   return new ModelError(`model ${modelName}: step ${stepKey} threw in its ${part}: ${errorMessage(e)}`);
 }
 
+/** Why the file system refused a path, in words where the code is a common one. */
+export function fileTrouble(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of its path is a file';
+    case 'EACCES':
+      return 'permission denied';
+    default:
+      return code ?? errorMessage(e);
+  }
+}
+
 /** A file the user named that cannot be read, in one line: which, and why. */
 export function unreadable(shown: string, what: string, e: unknown): HarnessError {
-  const code = (e as NodeJS.ErrnoException).code;
-  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : String(code ?? errorMessage(e));
-  return new HarnessError(`${shown}: cannot read the ${what} (${why})`);
+  return new HarnessError(`${shown}: cannot read the ${what} (${fileTrouble(e)})`);
 }

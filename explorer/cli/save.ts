@@ -1,7 +1,7 @@
 // Saving the violations of a run as counterexample files, and the context those files carry.
 import { statSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { HarnessError } from '../errors.ts';
+import { fileTrouble, HarnessError } from '../errors.ts';
 import type { Violation } from '../result.ts';
 import { toItf, type TraceContext } from '../trace/itf.ts';
 import { saveCounterexample } from '../trace/save.ts';
@@ -36,8 +36,8 @@ export function traceContext(ws: Workspace, target: Target, v: Violation): Trace
 }
 
 /**
- * Refuses an `--out` (or `--checkpoint`) that names a file, before a run whose results would go
- * there: a search of minutes must not end in an error when it saves them.
+ * Refuses an `--out` (or `--checkpoint`) that names a file or lies under one, before a run whose
+ * results would go there: a search of minutes must not end in an error when it saves them.
  */
 export function checkFolder(ws: Workspace, flag: string, dir: string): void {
   const folder = resolve(ws.cwd, dir);
@@ -45,10 +45,8 @@ export function checkFolder(ws: Workspace, flag: string, dir: string): void {
   try {
     isFolder = statSync(folder).isDirectory();
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return; // made when the run writes to it
-    const why = code === 'ENOTDIR' ? 'a part of its path is a file' : code === 'EACCES' ? 'permission denied' : (code ?? String(e));
-    throw new HarnessError(`${flag}: ${displayPath(ws, folder)} cannot be a folder (${why})`);
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return; // made when the run writes to it
+    throw new HarnessError(`${flag}: ${displayPath(ws, folder)} cannot be a folder (${fileTrouble(e)})`);
   }
   if (!isFolder) throw new HarnessError(`${flag}: ${displayPath(ws, folder)} is a file, not a folder`);
 }
@@ -64,9 +62,8 @@ export function saveViolations(ws: Workspace, target: Target, violations: readon
     try {
       path = saveCounterexample(resolve(ws.cwd, outDir), doc, (p) => `npx sva-check replay ${relative(ws.cwd, p)}`);
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === undefined) throw e;
-      throw new HarnessError(`--out: cannot write a counterexample under ${displayPath(ws, resolve(ws.cwd, outDir))} (${code})`);
+      if ((e as NodeJS.ErrnoException).code === undefined) throw e;
+      throw new HarnessError(`--out: cannot write a counterexample under ${displayPath(ws, resolve(ws.cwd, outDir))} (${fileTrouble(e)})`);
     }
     return relative(ws.cwd, path);
   });

@@ -14,6 +14,7 @@ import { markBits } from '../liveness/graph.ts';
 import { AFTER_ALL, EDGE_END, EDGE_OUTSIDE, EDGE_SLOT, EXPANDED, FINISHED, HALT, HALT_FULL, HALT_SECONDS, INSERTED, LIMIT, NEXT, RESOLVED, type LevelEvent, type LevelReport, type LevelSpec } from './level.ts';
 import { ChunkClaims, resolveChunk } from './resolve.ts';
 import { capacityAhead, SharedTable } from './table.ts';
+import { RecentSlots } from './recent.ts';
 
 export interface ExpandSettings extends ExpansionPlan {
   readonly checkDeadlock: boolean;
@@ -54,6 +55,7 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
   private fired = new Float64Array(0);
   private inserted = 0;
   private parent = 0;
+  private readonly recent = new RecentSlots();
   /** The parent's place in its chunk. */
   private at = 0;
 
@@ -284,13 +286,23 @@ export class Expander<S> implements SuccessorSink<S>, Verdicts<At> {
     }
     const how = fingerprintSuccessor(compiled, writer, next, action.stepKey, expansion.succ, draft, this.settings.checkSymmetry, expansion.cache);
     const owner = this.parent + 2;
+    const { hi, lo } = lastFingerprint;
+    const known = this.recent.find(table, hi, lo, owner);
+    if (known >= 0) {
+      if (level.graph) {
+        this.edges.uint(known + EDGE_SLOT);
+        this.edges.uint(move);
+      }
+      return;
+    }
     let added: boolean;
     try {
-      added = table.insert(lastFingerprint.hi, lastFingerprint.lo, owner);
+      added = table.insert(hi, lo, owner);
     } catch {
       throw new TableFull();
     }
     const slot = table.slot;
+    this.recent.remember(hi, lo, owner, slot);
     if (level.graph) {
       this.edges.uint(slot + EDGE_SLOT);
       this.edges.uint(move);

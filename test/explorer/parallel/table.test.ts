@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { FingerprintIndex, FingerprintSet } from '../../../explorer/fpset.ts';
 import { INITIAL_OWNER, SharedTable } from '../../../explorer/parallel/table.ts';
+import { RecentSlots } from '../../../explorer/parallel/recent.ts';
 import { piecesOf, wholeOf } from '../../../explorer/pieces.ts';
 
 const fp = (i: number): [number, number] => [Math.imul(i, 0x9e3779b1) >>> 0, (Math.imul(i, 0x85ebca6b) | 1) >>> 0];
@@ -58,5 +59,25 @@ describe('the shared table grown between two levels', () => {
     table = table.grow(table.room + 16);
     expect(table.buffer).not.toBe(buffer);
     for (let i = 0; i < n; i += 5) expect(table.has(...fp(i))).toBe(true);
+  });
+});
+
+describe('RecentSlots', () => {
+  it('answers a fingerprint met last only for an owner no lower than it met it with, and forgets all when the table changes', () => {
+    const table = SharedTable.create(1000);
+    const recent = new RecentSlots();
+    expect(recent.find(table, 7, 0x10001, 12)).toBe(-1);
+    recent.remember(7, 0x10001, 10, 5);
+    expect(recent.find(table, 7, 0x10001, 10)).toBe(5);
+    expect(recent.find(table, 7, 0x10001, 12)).toBe(5);
+    // A lower owner may lower the slot's: it goes to the table.
+    expect(recent.find(table, 7, 0x10001, 9)).toBe(-1);
+    // Another fingerprint on the same entry is not it.
+    expect(recent.find(table, 8, 0x10001, 12)).toBe(-1);
+    expect(recent.find(table, 7, 0x20001 + 0x4000 * 4, 12)).toBe(-1);
+    // A grown table has moved every slot.
+    const grown = table.grow(2000);
+    expect(recent.find(grown, 7, 0x10001, 12)).toBe(-1);
+    expect(recent.find(table, 7, 0x10001, 12)).toBe(-1);
   });
 });

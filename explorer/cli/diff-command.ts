@@ -5,6 +5,7 @@ import { renderTrace } from '../trace/render.ts';
 import type { ExploreResult, Violation } from '../result.ts';
 import { expectedVerdict, sameVerdict, verdictOf } from '../verdict.ts';
 import { exploreTarget, knownFindings, resultJson, type BoundOptions } from './explore-command.ts';
+import { HarnessError } from '../errors.ts';
 import type { CliContext } from './io.ts';
 import { checkFolder, saveViolations } from './save.ts';
 import type { RenderFormat } from '../render/input.ts';
@@ -23,8 +24,10 @@ const violationsOf = (r: ExploreResult): readonly Violation[] => (r.kind === 'vi
 
 export async function diffCommand(ctx: CliContext, options: DiffCommandOptions): Promise<number> {
   const { variant: variantRef, ...rest } = options;
+  // Without one it would search the baseline twice and compare it with itself.
+  if (variantRef === undefined) throw new HarnessError('diff: give the variant to compare with the baseline (--variant ID or FILE)');
   const baseTarget = await resolveTarget(ctx.ws, rest);
-  const varTarget = await resolveTarget(ctx.ws, { ...rest, ...(variantRef === undefined ? {} : { variant: variantRef }) });
+  const varTarget = await resolveTarget(ctx.ws, { ...rest, variant: variantRef });
   if (options.save !== false) checkFolder(ctx.ws, '--out', options.out);
   const bounds = { ...options, continue: true };
   const base = exploreTarget(ctx, baseTarget, bounds);

@@ -247,7 +247,7 @@ describe('an output folder that cannot be one', () => {
   it.each([
     [['explore', '--model', DIEHARD, '--out', file], `--out: ${file} is a file, not a folder`],
     [['simulate', '--model', DIEHARD, '--seed', '1', '--out', file], `--out: ${file} is a file, not a folder`],
-    [['diff', '--model', DIEHARD, '--out', file], `--out: ${file} is a file, not a folder`],
+    [['diff', '--model', DIEHARD, '--variant', 'test/models/variants/diehard-no-pouring.ts', '--out', file], `--out: ${file} is a file, not a folder`],
     [['explore', '--model', DIEHARD, '--out', join(file, 'under')], `--out: ${join(file, 'under')} cannot be a folder (a part of its path is a file)`],
     [['explore', '--model', DIEHARD, '--checkpoint', file], `--checkpoint: ${file} is a file, not a folder`],
   ])('%j: one line, exit 2, before the search, the file kept', async (args, message) => {
@@ -257,6 +257,12 @@ describe('an output folder that cannot be one', () => {
     expect(run.out).toBe('');
     expect(readFileSync(file, 'utf8')).toBe('kept\n');
   });
+});
+
+it('diff without a variant is one line and exit 2, not the baseline searched twice', async () => {
+  const run = await cli(['diff', '--model', DIEHARD]);
+  expect(run.code).toBe(2);
+  expect(run.err).toBe('sva-check: diff: give the variant to compare with the baseline (--variant ID or FILE)');
 });
 
 describe('a folder where a file is wanted', () => {

@@ -1,6 +1,7 @@
 // `sva-check steps`: every step of a model at a config, in the order the search offers them, with
 // the program counter label it runs at, the code it mirrors and where that code is. The names are
 // the ones a variant's `steps.replace` takes (`process/step`).
+import { HarnessError } from '../errors.ts';
 import type { CliContext } from './io.ts';
 import { resolveTarget, type TargetOptions } from './target.ts';
 import { describeTarget } from './explore-command.ts';
@@ -16,6 +17,7 @@ interface StepRow {
 const cell = (s: string): string => s.replace(/\|/g, '\\|');
 
 export async function stepsCommand(ctx: CliContext, options: TargetOptions & { markdown?: boolean; json?: boolean }): Promise<number> {
+  if (options.json === true && options.markdown === true) throw new HarnessError('steps: --json and --markdown are two formats; give one');
   const target = await resolveTarget(ctx.ws, options);
   const processes = target.model.processes(target.params);
   const rows = processes.map((p) => ({

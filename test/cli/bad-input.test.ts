@@ -265,6 +265,12 @@ it('diff without a variant is one line and exit 2, not the baseline searched twi
   expect(run.err).toBe('sva-check: diff: give the variant to compare with the baseline (--variant ID or FILE)');
 });
 
+it('steps with two formats is one line and exit 2', async () => {
+  const run = await cli(['steps', '--model', DIEHARD, '--json', '--markdown']);
+  expect(run.code).toBe(2);
+  expect(run.err).toBe('sva-check: steps: --json and --markdown are two formats; give one');
+});
+
 describe('a folder where a file is wanted', () => {
   const dir = tempDir();
   it.each([

@@ -53,7 +53,7 @@ function boundOptions(cmd: Command): Command {
 
 function outputOptions(cmd: Command): Command {
   return cmd
-    .option('--json', 'print one JSON object instead of the text report')
+    .addOption(new Option('--json', 'print one JSON object instead of the text report').conflicts('render'))
     .option('-q, --quiet', 'no progress line')
     .option('--out <dir>', 'folder for counterexample files', 'counterexamples')
     .option('--no-save', 'do not write counterexample files')
@@ -91,7 +91,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .description('re-execute a saved counterexample and say whether it still violates its property')
     .argument('<file>', 'a counterexample JSON file')
     .option('--baseline', 'replay under the baseline model instead of the recorded variant')
-    .option('--json', 'print one JSON object')
+    .addOption(new Option('--json', 'print one JSON object').conflicts('render'))
     .option('--render <format>', "print the file's trace as text, ftrace, mermaid, itf, html or dot (the outcome goes to standard error)", renderFormat('--render'))
     .option('--rebase', "re-execute the file's steps on the model as it is now and save the trace with the states it now reaches beside the file, under a new name")
     .action(async (file: string, opts) => setExit(await replayCommand(ctx, file, opts)));

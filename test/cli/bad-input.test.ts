@@ -271,6 +271,18 @@ it('steps with two formats is one line and exit 2', async () => {
   expect(run.err).toBe('sva-check: steps: --json and --markdown are two formats; give one');
 });
 
+it.each([
+  ['explore', '--model', DIEHARD],
+  ['simulate', '--model', DIEHARD],
+  ['diff', '--model', DIEHARD, '--variant', 'test/models/variants/diehard-no-pouring.ts'],
+  ['replay', 'counterexamples/diehard--defaults--baseline--NotSolved.json'],
+])('%s with both --json and --render is one line and exit 2, where one of them was dropped', async (...args) => {
+  const run = await cli([...args, '--json', '--render', 'text', '--no-save'].filter((a) => args[0] !== 'replay' || a !== '--no-save'));
+  expect(run.code).toBe(2);
+  expect(run.err.trim()).toBe("error: option '--json' cannot be used with option '--render <format>'");
+  expect(run.out).toBe('');
+});
+
 describe('a folder where a file is wanted', () => {
   const dir = tempDir();
   it.each([

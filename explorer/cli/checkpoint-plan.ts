@@ -45,7 +45,49 @@ function outputFlags(options: Readonly<Record<string, unknown>>): string {
   return flags.map((f) => ` ${f}`).join('');
 }
 
-export async function checkpointPlan<O extends TargetOptions & CheckpointCliOptions>(ctx: CliContext, options: O): Promise<CheckpointPlan<O>> {
+/** Bounds on what a run may spend: a resumed run may take new ones, since they do not change what the search finds within them. */
+const SPENDING = new Set(['maxSeconds', 'maxStates', 'maxMemory', 'checkpointEvery']);
+
+/** What a run checks (TargetOptions), saved beside its other options. */
+const TARGET = new Set(['config', 'model', 'variant', 'param']);
+
+/** The options given as --no-X, true by default. */
+const NEGATABLE = new Set(['liveness', 'deadlock', 'por', 'save']);
+
+/** An option's value as the command line gives it: `--max-depth 30`, `--no-liveness`, `-p devices=1`. */
+function asFlag(key: string, value: unknown): string {
+  const flag = `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+  if (key === 'param') {
+    const entries = Object.entries((value ?? {}) as Record<string, unknown>);
+    return entries.length === 0 ? 'no --param' : entries.map(([k, v]) => `-p ${k}=${JSON.stringify(v)}`).join(' ');
+  }
+  if (value === undefined) return `no ${flag}`;
+  if (value === true) return NEGATABLE.has(key) ? `no --no-${flag.slice(2)}` : flag;
+  if (value === false) return `--no-${flag.slice(2)}`;
+  return `${flag} ${Array.isArray(value) ? value.join(' ') : String(value)}`;
+}
+
+/**
+ * A resumed run goes on with the options its run was started with; of those the command line gives
+ * again (`given`), each must be the run's own, but the bounds on what it spends, which it takes.
+ */
+function resumedOptions<O extends object>(shown: string, identity: CheckpointIdentity, options: O, given: ReadonlySet<string>): O {
+  const saved = identity.options;
+  const args = identity.args as Readonly<Record<string, unknown>>;
+  const now = options as Readonly<Record<string, unknown>>;
+  for (const key of given) {
+    const target = TARGET.has(key);
+    if (SPENDING.has(key) || (OUTPUT_ONLY.has(key) && !target)) continue;
+    const own = target ? args[key] : saved[key];
+    if (JSON.stringify(now[key]) !== JSON.stringify(own)) {
+      throw new HarnessError(`${shown}: the search goes on with the options it was started with; ${asFlag(key, now[key])} is not one of them (it ran with ${asFlag(key, own)}): start a new run for it`);
+    }
+  }
+  const taken = Object.fromEntries(Object.entries(now).filter(([k]) => (OUTPUT_ONLY.has(k) && k !== 'resume') || (SPENDING.has(k) && given.has(k))));
+  return { ...saved, ...taken } as O;
+}
+
+export async function checkpointPlan<O extends TargetOptions & CheckpointCliOptions>(ctx: CliContext, options: O, given: ReadonlySet<string> = new Set()): Promise<CheckpointPlan<O>> {
   if (options.resume !== undefined && options.checkpoint !== undefined) throw new HarnessError('--resume DIR goes on writing to DIR: give it without --checkpoint');
   const folderArg = options.resume ?? options.checkpoint;
   if (folderArg === undefined) return { target: await resolveTarget(ctx.ws, options), options, explore: {}, finish: () => null };
@@ -63,9 +105,8 @@ export async function checkpointPlan<O extends TargetOptions & CheckpointCliOpti
     if (target.model.name !== identity.model || now !== identity.layout || target.compiled.stepKeys.join() !== identity.steps.join()) {
       throw new HarnessError(`${shown}: the checkpoint was written for another version of model ${identity.model} (its state layout or steps differ); it cannot be resumed`);
     }
-    // The saved run's options, with this command's output options.
-    const output = Object.fromEntries(Object.entries(options).filter(([k]) => OUTPUT_ONLY.has(k) && k !== 'resume'));
-    runOptions = { ...identity.options, ...output } as O;
+    // The saved run's options, with this command's output options and bounds on spending.
+    runOptions = resumedOptions(shown, identity, options, given);
     explore.resume = read.snapshot;
   } else {
     checkFolder(ctx.ws, '--checkpoint', folder);

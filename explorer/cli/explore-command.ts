@@ -132,8 +132,8 @@ export function describeTarget(target: Target): string {
   return `model ${target.model.name} (${target.model.follows}), config ${target.configName ?? '(defaults)'} ${JSON.stringify(target.params)}, ${variant}`;
 }
 
-export async function exploreCommand(ctx: CliContext, options: ExploreCommandOptions): Promise<number> {
-  const plan = await checkpointPlan(ctx, options);
+export async function exploreCommand(ctx: CliContext, options: ExploreCommandOptions, given: ReadonlySet<string> = new Set()): Promise<number> {
+  const plan = await checkpointPlan(ctx, options, given);
   const target = plan.target;
   options = plan.options;
   if (options.save !== false) checkFolder(ctx.ws, '--out', options.out);

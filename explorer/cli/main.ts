@@ -29,6 +29,11 @@ export const EXIT_INTERNAL = 3;
 
 const BIG = 1_000_000_000_000;
 
+/** The options the command line gave, not defaults: a resumed search checks them against its run's own. */
+function givenOptions(cmd: Command): ReadonlySet<string> {
+  return new Set(Object.keys(cmd.opts()).filter((key) => cmd.getOptionValueSource(key) === 'cli'));
+}
+
 function targetOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <name|file>', 'a config name from spec/configs, or a path to a config JSON file')
@@ -73,7 +78,7 @@ export function buildProgram(ctx: CliContext, setExit: (code: number) => void): 
     .option('--checkpoint-every <seconds>', 'seconds between two checkpoints (default 300)', wholeNumber('--checkpoint-every', 1, 86_400))
     .option('--resume <dir>', 'go on with the search a checkpoint in DIR holds, to the same result as a run never stopped')
     .option('--workers <n>', 'threads to expand states on (default: the number of cores)', wholeNumber('--workers', 1, 256))
-    .action(async (opts) => setExit(await exploreCommand(ctx, opts)));
+    .action(async (opts, cmd: Command) => setExit(await exploreCommand(ctx, opts, givenOptions(cmd))));
 
   outputOptions(targetOptions(program.command('simulate')))
     .description('random walks checked on every state; a violating walk is shortened and saved')

@@ -152,6 +152,27 @@ describe('checkpoints', () => {
     expect(JSON.parse(failed.out)).not.toHaveProperty('checkpoint');
   });
 
+  it('a resumed run refuses an option its run was not started with, and takes new bounds on its spending', async () => {
+    const folder = tempDir();
+    const start = ['explore', '--model', 'peterson', '-p', 'N=4', '--no-save', '--workers', '1'];
+    expect((await cli([...start, '--max-seconds', '0.001', '--checkpoint', folder])).code).toBe(0);
+    for (const [extra, message] of [
+      [['--max-depth', '3'], '--max-depth 3 is not one of them (it ran with no --max-depth)'],
+      [['-p', 'N=3'], '-p N=3 is not one of them (it ran with -p N=4)'],
+      [['--no-liveness'], '--no-liveness is not one of them (it ran with no --no-liveness)'],
+      [['--model', 'prodcons'], '--model prodcons is not one of them (it ran with --model peterson)'],
+    ] as const) {
+      const run = await cli(['explore', '--resume', folder, '--no-save', ...extra]);
+      expect(run.code).toBe(2);
+      expect(run.err.trim().split('\n')).toHaveLength(1);
+      expect(run.err).toContain(`the search goes on with the options it was started with; ${message}: start a new run for it`);
+    }
+    // Its own options again are no change; a new --max-seconds is its to take, here time enough to finish.
+    const done = await cli(['explore', '--resume', folder, '--model', 'peterson', '-p', 'N=4', '--max-seconds', '600', '--no-save', '--json']);
+    expect(done.code).toBe(0);
+    expect(JSON.parse(done.out)).toMatchObject({ result: 'ok', distinctStates: 9_272 });
+  });
+
   it('refuses a folder whose sva-check-checkpoint is not a checkpoint, and keeps it', async () => {
     const folder = tempDir();
     writeFileSync(join(folder, 'sva-check-checkpoint'), 'mine\n');
@@ -176,12 +197,13 @@ describe('checkpoints', () => {
     expect(moves(whole)[0]).toHaveLength(6);
   });
 
-  it('Ctrl-C writes the checkpoint where the search is; a resumed run killed midway resumes from its last periodic one; both end at the counts SPIN and TLC give', async () => {
+  it('Ctrl-C writes the checkpoint where the search is; a resumed run killed midway resumes from its last periodic one; both end at the count SPIN gives', async () => {
     const folder = tempDir();
     const written = join(folder, 'sva-check-checkpoint', 'checkpoint.json');
     const expandedIn = (): number => (JSON.parse(readFileSync(written, 'utf8')) as { counters: { expanded: number } }).counters.expanded;
     // Written on two threads (the parallel search cuts a level for it), resumed on two, then on one.
-    const first = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=7', '--checkpoint', folder, '--checkpoint-every', '1', '--workers', '2', '--no-save', '-q'];
+    // 2.5 million states: long enough on two threads for the resumed run to write a checkpoint a second in.
+    const first = ['explore', '--model', 'prodcons', '-p', 'N=3', '-p', 'K=8', '--checkpoint', folder, '--checkpoint-every', '1', '--workers', '2', '--no-save', '-q'];
     const interrupted = await stopAfterCheckpoint(first, written, 'SIGINT');
     expect(interrupted.code).toBe(0);
     expect(interrupted.err).toMatch(/^interrupted: the search stops at its next check and writes its checkpoint/m);
@@ -194,7 +216,8 @@ describe('checkpoints', () => {
     expect(expandedIn()).toBeGreaterThan(atInterrupt);
     const resumed = await cli(['explore', '--resume', folder, '--workers', '1', '--json', '--no-save']);
     const report = JSON.parse(resumed.out) as { result: string; distinctStates: number; statesGenerated: number };
-    expect(report).toMatchObject({ result: 'ok', distinctStates: 839_680, statesGenerated: 2_518_849 });
+    // SPIN's distinct states (REFERENCE-MODELS.md, other sizes), and the transitions of a run never stopped.
+    expect(report).toMatchObject({ result: 'ok', distinctStates: 2_519_296, statesGenerated: 7_557_697 });
     // A finished search no longer needs its checkpoint; the folder stays.
     expect(existsSync(written)).toBe(false);
     expect(existsSync(folder)).toBe(true);

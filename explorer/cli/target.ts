@@ -62,7 +62,7 @@ export async function resolveTarget(ws: Workspace, options: TargetOptions): Prom
       throw e;
     }
   }
-  const params = parseParams(model, { ...(config?.params ?? {}), ...(options.param ?? {}) }, where);
+  const params = paramsOf(model, config, options.param ?? {}, where);
   return {
     baseline,
     model,
@@ -99,4 +99,16 @@ function namesAnEditOf(variant: AnyVariant, message: string): boolean {
   const edits = variant.liveness;
   const names = [...Object.keys(edits?.replace ?? {}), ...(edits?.add ?? []).map((p) => p.name)];
   return names.some((name) => message.includes(`liveness property ${name} `));
+}
+
+/** The config's params with the command line's over them; what is wrong is blamed on the overrides where the config's alone are valid. */
+function paramsOf(model: AnyModel, config: ConfigFile | null, overrides: Record<string, unknown>, where: string): unknown {
+  const merged = { ...(config?.params ?? {}), ...overrides };
+  try {
+    return parseParams(model, merged, where);
+  } catch (e) {
+    if (!(e instanceof HarnessError) || config === null || Object.keys(overrides).length === 0) throw e;
+    parseParams(model, config.params, where);
+    return parseParams(model, merged, `--param over ${where}`);
+  }
 }

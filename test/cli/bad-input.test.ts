@@ -283,6 +283,12 @@ it.each([
   expect(run.out).toBe('');
 });
 
+it('a --param the model rejects is blamed on the command line, over a config whose own params are valid', async () => {
+  const run = await cli(['explore', '--config', 'sva-small', '-p', 'devices=1.5', '--no-save']);
+  expectOneLineError(run, 'sva-small.json');
+  expect(run.err).toMatch(/^sva-check: --param over \S*spec\/configs\/sva-small\.json: params for model sva: devices: /);
+});
+
 describe('a folder where a file is wanted', () => {
   const dir = tempDir();
   it.each([

@@ -90,6 +90,7 @@ function resumedOptions<O extends object>(shown: string, identity: CheckpointIde
 export async function checkpointPlan<O extends TargetOptions & CheckpointCliOptions>(ctx: CliContext, options: O, given: ReadonlySet<string> = new Set()): Promise<CheckpointPlan<O>> {
   if (options.resume !== undefined && options.checkpoint !== undefined) throw new HarnessError('--resume DIR goes on writing to DIR: give it without --checkpoint');
   const folderArg = options.resume ?? options.checkpoint;
+  if (folderArg === undefined && options.checkpointEvery !== undefined) throw new HarnessError('--checkpoint-every: a run writes checkpoints only with --checkpoint DIR (or --resume DIR)');
   if (folderArg === undefined) return { target: await resolveTarget(ctx.ws, options), options, explore: {}, finish: () => null };
   const folder = resolve(ctx.ws.cwd, folderArg);
   const shown = displayPath(ctx.ws, folder);

@@ -289,6 +289,12 @@ it('a --param the model rejects is blamed on the command line, over a config who
   expect(run.err).toMatch(/^sva-check: --param over \S*spec\/configs\/sva-small\.json: params for model sva: devices: /);
 });
 
+it('--checkpoint-every without a checkpoint folder is one line and exit 2, not ignored', async () => {
+  const run = await cli(['explore', '--model', DIEHARD, '--checkpoint-every', '5', '--no-save']);
+  expect(run.code).toBe(2);
+  expect(run.err).toBe('sva-check: --checkpoint-every: a run writes checkpoints only with --checkpoint DIR (or --resume DIR)');
+});
+
 describe('a folder where a file is wanted', () => {
   const dir = tempDir();
   it.each([

@@ -80,6 +80,13 @@ export function fitSva(log: readonly SvaLogEvent[], c: IopfParams): { config: Io
     const vmas: Perm[] = [...c.vmas, ...Array<Perm>(p.total - c.vmas.length).fill('rw')];
     out['vmas'] = vmas;
     raised.push({ param: 'vmas', from: c.vmas, to: vmas, why: `${p.total} pages: ${p.faulted} faulted, ${p.total - p.faulted} unmapped elsewhere` });
+    // A page the device never requests is not like the others (model/symmetry/symmetry.ts refuses it).
+    const accesses = out['accesses'] as number;
+    if (c.symmetry?.includes('pages') && accesses < vmas.length) {
+      const symmetry = c.symmetry.filter((x) => x !== 'pages');
+      out['symmetry'] = symmetry;
+      raised.push({ param: 'symmetry', from: c.symmetry, to: symmetry, why: `${vmas.length - accesses} of the ${vmas.length} pages never requested by a device` });
+    }
   }
   const reads = faults.some((f) => hasFlag(f.prot, IOMMU_FAULT_PERM_READ) && !hasFlag(f.prot, IOMMU_FAULT_PERM_WRITE));
   turnOn('reads', reads, 'read faults');

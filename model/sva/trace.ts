@@ -4,6 +4,7 @@
 import type { ModelTrace } from '../../explorer/trace-validate/events.ts';
 import type { IopfParams } from '../params.ts';
 import type { State } from '../state.ts';
+import { dmaSteps } from './dma.ts';
 import { describeSva, fitSva, observableSva } from './trace-fit.ts';
 import { loggedSvaEvent, parseSvaLine, type SvaLogEvent } from './trace-log.ts';
 import { printSvaEvent } from './trace-print.ts';
@@ -15,7 +16,8 @@ export const svaTrace: ModelTrace<State, IopfParams, SvaLogEvent> = {
   fit: fitSva,
   observable: observableSva,
   // The device's DMA: it reads and fills only the TLB, the ATC, the CD cache, events and ghosts.
-  invisible: () => ['device/dma_private', 'device/ats_translation_request', 'device/dma_translated', 'device/dma_untranslated'],
+  // A config without DMA (model/driver.ts) has none of these steps.
+  invisible: (c) => (c.smmu && c.dma ? dmaSteps(c).map((s) => `device/${s.name}`) : []),
   describe: describeSva,
   print: printSvaEvent,
 };

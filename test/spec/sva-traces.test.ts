@@ -2,8 +2,13 @@
 // Brucker's SMMU-model test, review message #28) are behaviours of the sva model at sva-small:
 // `sva-check validate-trace` finds a run whose steps print exactly the log (model/sva/tracepoints.ts
 // says which step prints which line), with the config's bounds raised to what each log needs.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../explorer/compile.ts';
+import type { ModelTrace } from '../../explorer/trace-validate/events.ts';
+import { parseLog } from '../../explorer/trace-validate/read-log.ts';
+import type { SvaLogEvent } from '../../model/sva/trace-log.ts';
+import { svaTrace } from '../../model/sva/trace.ts';
 import sva from '../../spec/sva.ts';
 import { cli } from '../helpers/cli.ts';
 
@@ -74,5 +79,25 @@ describe('seed 001 traces are behaviours of the sva model', () => {
       'worker/iopf_complete_group',
     ]);
     expect(sva.trace!.invisible!(params).filter((k) => !keys.includes(k))).toEqual([]);
+    expect(sva.trace!.invisible!(params)).toHaveLength(4);
+    // Without DMA there is none of them, and a log is still checked (sva-two-devices was a model error).
+    expect(sva.trace!.invisible!(sva.params.parse({ dma: false }))).toEqual([]);
+  });
+
+  it('a log is a behaviour at a config without DMA (sva-two-devices)', async () => {
+    const run = await cli(['validate-trace', 'test/spec/traces/seed001-killed-process.log', '--config', 'sva-two-devices', '--json']);
+    expect(run.err).toBe('');
+    expect((JSON.parse(run.out) as Accepted).result).toBe('accepted');
+  }, 60_000);
+
+  it('where the log needs a page no device requests, the pages are no longer declared alike (sva was refused)', () => {
+    const params = sva.params.parse({ smmu: true, devices: 2, mms: 2, pasids: 2, vmas: ['rw', 'rw'], accesses: 2, munmap: true, symmetry: ['devices', 'mms', 'pages'] });
+    const { events } = parseLog('seed001-normal-job.log', readFileSync('test/spec/traces/seed001-normal-job.log', 'utf8'), svaTrace as ModelTrace<unknown, unknown, SvaLogEvent>);
+    const fitted = svaTrace.fit!(events, params);
+    expect(fitted.raised.find((r) => r.param === 'symmetry')).toMatchObject({ from: ['devices', 'mms', 'pages'], to: ['devices', 'mms'] });
+    expect(() => sva.params.parse(fitted.config)).not.toThrow();
+    // Where every page is requested, the symmetry stays.
+    const alike = svaTrace.fit!(events, { ...params, vmas: ['rw', 'rw', 'rw'], accesses: 3 });
+    expect(alike.raised.map((r) => r.param)).not.toContain('symmetry');
   });
 });

@@ -1,5 +1,5 @@
 // The two event logs of seed 001 (copied from shared/traces/ to test/spec/traces/, Jean-Philippe
-// Brucker's SMMU-model test, review message #28) are behaviours of the sva model at sva-small:
+// Brucker's SMMU-model test, review message #28) are behaviours of the sva model at sva-small (and, without DMA, at sva-two-devices):
 // `sva-check validate-trace` finds a run whose steps print exactly the log (model/sva/tracepoints.ts
 // says which step prints which line), with the config's bounds raised to what each log needs.
 import { readFileSync } from 'node:fs';

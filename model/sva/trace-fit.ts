@@ -98,8 +98,8 @@ export function fitSva(log: readonly SvaLogEvent[], c: IopfParams): { config: Io
 const initial = new WeakMap<IopfParams, State>();
 
 /**
- * The state without what only the device's DMA reads (the TLB, the ATC, the SMMU's CD cache and
- * event kinds: model/arm-smmu-v3/tlb.ts is their only reader, called from model/sva/dma.ts) and
+ * The state without what only the device's DMA reads (the TLB, the ATC, the SMMU's CD and STE caches
+ * and event kinds: model/arm-smmu-v3/tlb.ts is their only reader, called from model/sva/dma.ts) and
  * without the ghosts (read by invariants and by dma_private's guard alone). No tracepoint, no guard
  * or choice of another step and no other field depends on them: two states that differ only there
  * print the same logs from then on, and the DMA, which prints nothing, need not be searched.
@@ -116,6 +116,7 @@ export function observableSva(s: State, c: IopfParams): State {
       cdcache: init.arm_smmu.cdcache,
       events: init.arm_smmu.events,
       ...(s.arm_smmu.smmus ? { smmus: s.arm_smmu.smmus.map((q, i) => ({ ...q, tlb: init.arm_smmu.smmus![i]!.tlb })) } : {}),
+      ...(s.arm_smmu.attach ? { attach: { ...s.arm_smmu.attach, ste_cached: init.arm_smmu.attach!.ste_cached } } : {}),
     },
     ghost: init.ghost,
   };

@@ -39,11 +39,7 @@ function searchLine(): (p: Progress) => string {
   return (p) => progressLine(p, rate(p));
 }
 
-export function ttyReporter(write: (s: string) => void): Reporter {
-  return ttyLines(write, searchLine());
-}
-
-/** `line(p)` rewritten in place. */
+/** `line(p)` rewritten in place, on a terminal. */
 function ttyLines<P>(write: (s: string) => void, line: (p: P) => string): Reporter<P> {
   let shown = false;
   return {
@@ -62,10 +58,6 @@ function ttyLines<P>(write: (s: string) => void, line: (p: P) => string): Report
 export const LOG_EVERY_SECONDS = 10;
 
 /** One line per LOG_EVERY_SECONDS of search time, each ending in a newline: what a CI log can hold. */
-export function logReporter(write: (s: string) => void): Reporter {
-  return logLines(write, searchLine());
-}
-
 function logLines<P extends { readonly seconds: number }>(write: (s: string) => void, line: (p: P) => string): Reporter<P> {
   let next = LOG_EVERY_SECONDS;
   return {

@@ -4,6 +4,7 @@ import { simulate, type SimulatedViolation, type SimulateProgress } from '../sim
 import { pickLineReporter } from '../reporter.ts';
 import { renderTrace } from '../trace/render.ts';
 import { describeTarget } from './explore-command.ts';
+import { n } from './format.ts';
 import type { CliContext } from './io.ts';
 import { checkFolder, saveViolations } from './save.ts';
 import type { RenderFormat } from '../render/input.ts';
@@ -30,8 +31,6 @@ export interface SimulateCommandOptions extends TargetOptions {
  * some 900 (each pass tries every move left out, and every other move in its place).
  */
 export const SHRINK_WALKS = 20_000;
-
-const n = (x: number): string => x.toLocaleString('en-US');
 
 function progressLine(): (p: SimulateProgress) => string {
   return (p) =>
